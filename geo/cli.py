@@ -1,0 +1,87 @@
+"""``python -m geo``: a thin command line over the library, one sub-command per job."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from geo.errors import AtlasError
+from geo.settings import load_settings
+
+
+def _paths(values: list[str]) -> list[Path]:
+    return [Path(v) for v in values]
+
+
+def cmd_articles(args: argparse.Namespace) -> int:
+    from geo.corpus import read_corpus
+
+    corpus = read_corpus(_paths(args.paths))
+    for s in corpus.skipped:
+        print(f"skipped {s.file}: {s.reason}", file=sys.stderr)
+    if args.format == "jsonl":
+        for a in corpus.articles:
+            print(json.dumps({"article_id": a.article_id, "file": a.file, "start": a.start,
+                              "end": a.end, "title": a.title, "byline": list(a.byline)},
+                             ensure_ascii=False))
+    else:
+        for a in corpus.articles:
+            byline = " ".join(a.byline)
+            print(f"{a.file}\t{a.start}-{a.end}\t{a.title}\t{byline}")
+        print(f"{len(corpus.articles)} articles in {len(corpus.documents)} documents, "
+              f"{len(corpus.skipped)} files skipped", file=sys.stderr)
+    return 0
+
+
+def cmd_gazetteer(args: argparse.Namespace) -> int:
+    from geo import gazetteer as gz
+
+    settings = load_settings()
+    if args.action == "build":
+        g = gz.build_gazetteer(settings, force=True)
+        print(json.dumps(gz.gazetteer_stats(g), ensure_ascii=False, indent=2))
+    elif args.action == "stats":
+        g = gz.load_gazetteer(settings)
+        print(json.dumps(gz.gazetteer_stats(g), ensure_ascii=False, indent=2))
+    else:
+        if not args.name:
+            print("lookup needs a NAME", file=sys.stderr)
+            return 2
+        g = gz.load_gazetteer(settings)
+        table = gz.lookup(g, args.name)
+        if table.empty:
+            print(f"no place named {args.name}")
+            return 1
+        print(table.to_string(index=False))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m geo",
+                                description="Corpus Atlas: map the places of a Chinese news corpus.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    a = sub.add_parser("articles", help="split a corpus into articles and list them")
+    a.add_argument("paths", nargs="+", help="files or folders (*.txt, *.md, recursively)")
+    a.add_argument("--format", choices=["table", "jsonl"], default="table")
+    a.set_defaults(func=cmd_articles)
+
+    g = sub.add_parser("gazetteer", help="build, summarise or query the gazetteer")
+    g.add_argument("action", choices=["build", "stats", "lookup"])
+    g.add_argument("name", nargs="?", help="place name for lookup")
+    g.set_defaults(func=cmd_gazetteer)
+
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except AtlasError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        return 0
