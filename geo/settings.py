@@ -15,8 +15,10 @@ PROJECT_DIR = PACKAGE_DIR.parent
 CURATED_DIR = PROJECT_DIR / "gazetteer"
 #: The default corpus: the five seed documents.
 SEEDS_DIR = PROJECT_DIR / "seeds"
-#: Leaflet and plugin assets installed by set-up (never a CDN).
-ASSETS_DIR = PACKAGE_DIR / "static"
+#: Leaflet and plugin assets installed by set-up from the npm registry (never a CDN at run time).
+#: Lives in the top-level static/ folder that Streamlit serves at /app/static/.
+STATIC_DIR = PROJECT_DIR / "static"
+ASSETS_DIR = STATIC_DIR / "vendor"
 
 
 def _default_cache_dir() -> Path:
