@@ -57,6 +57,31 @@ def cmd_gazetteer(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_extract(args: argparse.Namespace) -> int:
+    from geo.extract import extract_corpus, write_extraction
+
+    settings = load_settings()
+    if args.workers:
+        settings = settings.with_(workers=args.workers)
+    x = extract_corpus(_paths(args.paths), settings,
+                       progress=lambda n, f: print(f"[{n}] {f}", file=sys.stderr) if args.verbose else None)
+    files = write_extraction(x, Path(args.out))
+    for s in x.skipped:
+        print(f"skipped {s.file}: {s.reason}", file=sys.stderr)
+    print(f"{len(x.documents)} documents, {len(x.articles)} articles, {len(x.mentions)} mentions, "
+          f"{len(x.metrics)} metrics, {len(x.skipped)} skipped → "
+          + ", ".join(str(p) for p in files.values()))
+    return 0
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from geo.evaluate import DEV_SET, evaluate, report
+
+    s = evaluate(Path(args.dev) if args.dev else DEV_SET, settings=load_settings())
+    print(report(s, limit=args.limit))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m geo",
                                 description="Corpus Atlas: map the places of a Chinese news corpus.")
@@ -71,6 +96,18 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("action", choices=["build", "stats", "lookup"])
     g.add_argument("name", nargs="?", help="place name for lookup")
     g.set_defaults(func=cmd_gazetteer)
+
+    x = sub.add_parser("extract", help="articles, place mentions and metrics as JSON Lines")
+    x.add_argument("paths", nargs="+", help="files or folders")
+    x.add_argument("--out", required=True, help="output folder")
+    x.add_argument("--workers", type=int, default=0, help="processes (default: ATLAS_WORKERS or 1)")
+    x.add_argument("-v", "--verbose", action="store_true", help="print each document as it is done")
+    x.set_defaults(func=cmd_extract)
+
+    e = sub.add_parser("evaluate", help="precision/recall/F1 and resolution accuracy on the dev set")
+    e.add_argument("--dev", help="dev set JSON Lines (default tests/data/dev_mentions.jsonl)")
+    e.add_argument("--limit", type=int, default=40, help="errors to list per class")
+    e.set_defaults(func=cmd_evaluate)
 
     return p
 

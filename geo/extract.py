@@ -1,0 +1,240 @@
+"""The pipeline: corpus → articles → mentions (recognised and resolved) → metrics, as DataFrames.
+
+``extract_corpus`` streams documents one at a time, so memory grows with the results, not the
+corpus; with ``Settings.workers > 1`` documents are spread over processes. ``write_extraction``
+writes the JSON Lines contract (articles.jsonl, mentions.jsonl, metrics.jsonl, skipped.jsonl).
+"""
+from __future__ import annotations
+
+import json
+import math
+import multiprocessing as mp
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable, Iterable
+
+import pandas as pd
+
+from geo.corpus import Article, Document, SkippedFile, iter_documents, split_articles
+from geo.gazetteer import Gazetteer, load_gazetteer
+from geo.mentions import MENTION_COLUMNS, Matcher, build_matcher
+from geo.resolve import Context, PlaceIndex, build_index, confident_context, resolve_matches
+from geo.settings import Settings, load_settings
+
+ARTICLE_COLUMNS = ["article_id", "file", "start", "end", "title", "byline"]
+_LEVEL_RANK = {"zone": 0, "landmark": 1, "village": 2, "township": 3, "county": 4, "city": 5,
+               "province": 6}
+
+
+@dataclass
+class Geoparser:
+    """Everything recognition and resolution need, built once per gazetteer."""
+    matcher: Matcher
+    index: PlaceIndex
+    home_province: str | None
+
+
+_GEOPARSERS: dict[tuple[int, str], tuple[Gazetteer, Geoparser]] = {}
+
+
+def geoparser(gaz: Gazetteer, settings: Settings) -> Geoparser:
+    """The matcher and index for a gazetteer, built once per (gazetteer, home province)."""
+    key = (id(gaz), settings.home_province)
+    hit = _GEOPARSERS.get(key)
+    if hit is None or hit[0] is not gaz:
+        gp = Geoparser(build_matcher(gaz.places, gaz.names), build_index(gaz.places),
+                       _province_id(gaz, settings.home_province))
+        hit = _GEOPARSERS[key] = (gaz, gp)
+    return hit[1]
+
+
+def _province_id(gaz: Gazetteer, name: str) -> str | None:
+    p = gaz.places
+    hit = p.loc[(p["level"] == "province") & (p["name"] == name), "place_id"]
+    return str(hit.iloc[0]) if len(hit) else None
+
+
+@dataclass
+class DocumentResult:
+    articles: list[tuple]
+    mentions: list[tuple]
+    metrics: list[dict]
+
+
+def parse_document(doc: Document, gp: Geoparser, articles: list[Article] | None = None) -> DocumentResult:
+    """Mentions (and metrics) of one document; offsets index the document's text."""
+    articles = split_articles(doc) if articles is None else articles
+    per_article = [gp.matcher.scan(a.text, a.start) for a in articles]
+    doc_ctx = Context()
+    for matches in per_article:
+        c = confident_context(matches, gp.index)
+        for pid, n in c.places.items():
+            doc_ctx.add(pid, gp.index, n)
+    rows, metric_rows = [], []
+    for a, matches in zip(articles, per_article):
+        resolved = resolve_matches(matches, a.text, a.start, gp.index, gp.home_province, doc_ctx)
+        art_rows = []
+        for r in resolved:
+            name, lev, prov, city, county, town, code, lon, lat, prec = gp.index.row[r.place_id]
+            m = r.match
+            art_rows.append((a.article_id, a.file, m.start, m.end, m.entry.surface, r.place_id, name,
+                             lev, prov, city, county, town, code, lon, lat, prec, r.confidence,
+                             m.in_org, r.historical, gp.index.county_of.get(r.place_id), r.runner_up))
+        rows.extend(art_rows)
+        metric_rows.extend(_metrics_for(a, doc, art_rows))
+    return DocumentResult([_article_row(a) for a in articles], rows, metric_rows)
+
+
+def main_place(article: Article, mentions: pd.DataFrame) -> str | None:
+    """The place the headline names (the most specific one), else the most mentioned place."""
+    plain = mentions[~mentions["in_org"]] if len(mentions) else mentions
+    if plain.empty:
+        return None
+    in_title = plain[plain["start"] < article.start + len(article.title) + 1]
+    if not in_title.empty:
+        ranked = in_title.assign(rank=in_title["level"].map(_LEVEL_RANK).fillna(9))
+        return str(ranked.sort_values(["rank", "start"]).iloc[0]["place_id"])
+    return str(plain["place_id"].value_counts().index[0])
+
+
+def _metrics_for(article: Article, doc: Document, art_rows: list[tuple]) -> list[dict]:
+    try:
+        from geo import metrics as mt
+    except ImportError:  # metrics stage not installed yet
+        return []
+    frame = pd.DataFrame(art_rows, columns=MENTION_COLUMNS)
+    records = mt.extract_metrics(article, doc.text, frame, _doc_year(doc), main_place(article, frame))
+    return [mt.record_dict(r) for r in records]
+
+
+@lru_cache(maxsize=64)
+def _doc_year_cached(file: str, text_hash: int, text: str):
+    from geo import metrics as mt
+    return mt.document_year(text)
+
+
+def _doc_year(doc: Document):
+    return _doc_year_cached(doc.file, hash(doc.text), doc.text)
+
+
+def _article_row(a: Article) -> tuple:
+    return (a.article_id, a.file, a.start, a.end, a.title, list(a.byline))
+
+
+@dataclass
+class Extraction:
+    articles: pd.DataFrame
+    mentions: pd.DataFrame
+    metrics: pd.DataFrame
+    skipped: list[SkippedFile] = field(default_factory=list)
+    documents: list[dict] = field(default_factory=list)   # file, encoding, chars, articles
+
+
+# Worker-process state for parallel extraction (set by _init_worker, fork-shared gazetteer).
+_WORKER: Geoparser | None = None
+
+
+def _init_worker(gp: Geoparser):
+    global _WORKER
+    _WORKER = gp
+
+
+def _work(doc: Document) -> tuple[dict, DocumentResult]:
+    res = parse_document(doc, _WORKER)
+    return _doc_info(doc, res), res
+
+
+def _doc_info(doc: Document, res: DocumentResult) -> dict:
+    return {"file": doc.file, "encoding": doc.encoding, "chars": len(doc.text),
+            "articles": len(res.articles)}
+
+
+def extract_corpus(paths: Iterable[Path | str], settings: Settings | None = None,
+                   progress: Callable[[int, str], None] | None = None,
+                   gazetteer: Gazetteer | None = None) -> Extraction:
+    """Run the whole pipeline over files and folders; bad files are skipped and reported."""
+    settings = settings or load_settings()
+    gaz = gazetteer or load_gazetteer(settings)
+    gp = geoparser(gaz, settings)
+    articles, mentions, metrics, docs, skipped = [], [], [], [], []
+
+    def collect(info, res):
+        docs.append(info)
+        articles.extend(res.articles)
+        mentions.extend(res.mentions)
+        metrics.extend(res.metrics)
+        if progress:
+            progress(len(docs), info["file"])
+
+    items = iter_documents([Path(p) for p in paths])
+    if settings.workers > 1:
+        ctx = mp.get_context("fork")
+        with ctx.Pool(settings.workers, initializer=_init_worker, initargs=(gp,)) as pool:
+            for info, res in pool.imap(_work, _documents_only(items, skipped), chunksize=4):
+                collect(info, res)
+    else:
+        for doc in _documents_only(items, skipped):
+            res = parse_document(doc, gp)
+            collect(_doc_info(doc, res), res)
+    return Extraction(
+        articles=pd.DataFrame(articles, columns=ARTICLE_COLUMNS),
+        mentions=pd.DataFrame(mentions, columns=MENTION_COLUMNS),
+        metrics=_metrics_frame(metrics),
+        skipped=skipped,
+        documents=docs,
+    )
+
+
+def _documents_only(items, skipped: list) -> Iterable[Document]:
+    for it in items:
+        if isinstance(it, SkippedFile):
+            skipped.append(it)
+        else:
+            yield it
+
+
+def _metrics_frame(rows: list[dict]) -> pd.DataFrame:
+    try:
+        from geo.metrics import METRIC_COLUMNS
+    except ImportError:
+        METRIC_COLUMNS = ["article_id", "file", "place_id", "name", "metric", "label", "value",
+                          "unit", "period", "yoy_pct", "is_target", "qualifier", "start", "end",
+                          "evidence"]
+    return pd.DataFrame(rows, columns=METRIC_COLUMNS) if rows else pd.DataFrame(columns=METRIC_COLUMNS)
+
+
+def _jsonable(v):
+    if isinstance(v, float) and math.isnan(v):
+        return None
+    if hasattr(v, "item"):          # numpy scalars
+        return v.item()
+    return v
+
+
+def frame_to_jsonl(df: pd.DataFrame) -> str:
+    cols = list(df.columns)
+    lines = [json.dumps({c: _jsonable(v) for c, v in zip(cols, row)}, ensure_ascii=False)
+             for row in df.itertuples(index=False, name=None)]
+    return "".join(line + "\n" for line in lines)
+
+
+def write_extraction(x: Extraction, out_dir: Path | str) -> dict[str, Path]:
+    """Write the JSON Lines contract; returns the files written."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    files = {}
+    for name, df in (("articles", x.articles), ("mentions", x.mentions), ("metrics", x.metrics)):
+        p = out / f"{name}.jsonl"
+        p.write_text(frame_to_jsonl(df), encoding="utf-8")
+        files[name] = p
+    p = out / "skipped.jsonl"
+    p.write_text("".join(json.dumps({"file": s.file, "reason": s.reason}, ensure_ascii=False) + "\n"
+                         for s in x.skipped), encoding="utf-8")
+    files["skipped"] = p
+    return files
+
+
+def mention_summary(x: Extraction) -> Counter:
+    return Counter(x.mentions["level"]) if len(x.mentions) else Counter()

@@ -1,0 +1,152 @@
+"""Stage 3a: recognition — find every gazetteer name in a text, with exact offsets.
+
+One Aho-Corasick automaton holds every name and alias of the gazetteer; a scan yields the
+leftmost-longest, non-overlapping matches, so nested names come out as separate mentions
+(嘉兴市|南湖区|湘家荡区域) while a zone named after its county (永康经济开发区) stays one match.
+
+Each surface string is classified once, when the matcher is built, so that the per-match work in
+the hot loop is a dictionary lookup:
+
+- ``full``: an official name with its suffix (萧山区, 河上镇) or a curated zone/landmark name.
+- ``short``: a county/city/province name without its suffix (萧山, 杭州) — needs evidence.
+- ``wordlike``: a short form or a very short full name that is also an ordinary Chinese word
+  (江山, 合作, 城区, 郊区 …, from jionlp's word dictionary) — needs *strong* evidence.
+- ``historical``: a former name (江干区, 临安市) resolved to today's unit.
+
+Whether a match is accepted, and which place it means, is decided in :mod:`geo.resolve`.
+"""
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+import ahocorasick
+import pandas as pd
+
+#: Columns of the mentions table (and of mentions.jsonl), in order.
+MENTION_COLUMNS = [
+    "article_id", "file", "start", "end", "text", "place_id", "name", "level", "province",
+    "city", "county", "township", "code", "lon", "lat", "precision", "confidence", "in_org",
+    "historical", "county_id", "runner_up",
+]
+
+#: Characters that end the run of text after a name in which we look for an organisation suffix.
+_STOP = set("，。；：、,.;:!?！？“”\"'‘’（）()【】《》[]<>\n\r\t 　的在和与及是为了将等从对向由于把被")
+#: A place inside one of these is part of an organisation's name, not a plain mention.
+_ORG_SUFFIXES = (
+    "有限公司", "有限责任公司", "股份公司", "公司", "集团", "医院", "大学", "学院", "学校", "中学",
+    "小学", "幼儿园", "实验室", "研究院", "研究所", "银行", "分行", "支行", "协会", "商会", "报社",
+    "电视台", "出版社", "酒店", "宾馆", "事务所", "合作社", "俱乐部", "基金会", "中心医院",
+)
+_ORG_LOOKAHEAD = 18
+#: Right after a division name these make it a government body or an explicit division.
+_ADMIN_AFTER = re.compile(
+    r"(?:区委|县委|市委|省委|区政府|县政府|市政府|省政府|人民政府|人大|政协|区域|境内|全境|"
+    r"经济开发区|开发区|高新区|新区|籍|[:：])"
+)
+_ADMIN_AFTER_LEN = 5
+
+
+@dataclass(frozen=True)
+class NameEntry:
+    """What a surface string can mean, classified once at build time."""
+    surface: str
+    candidates: tuple[str, ...]     # place_ids
+    kinds: tuple[str, ...]          # per candidate: full | short | historical
+    wordlike: bool                  # an ordinary word too: needs strong evidence
+
+
+@dataclass(frozen=True)
+class RawMatch:
+    """A name found in the text; offsets are relative to the scanned string plus base."""
+    start: int
+    end: int
+    entry: NameEntry
+    in_org: bool
+    admin_after: bool               # followed by 区委/人民政府/: … (a division in its own right)
+
+
+@dataclass
+class Matcher:
+    automaton: "ahocorasick.Automaton"
+    entries: list[NameEntry] = field(default_factory=list)
+
+    def scan(self, text: str, base: int = 0) -> list[RawMatch]:
+        """Leftmost-longest matches of every gazetteer name in ``text``."""
+        out = []
+        entries = self.entries
+        n = len(text)
+        for end_idx, idx in self.automaton.iter_long(text):
+            e = entries[idx]
+            end = end_idx + 1
+            start = end - len(e.surface)
+            tail = text[end:end + _ORG_LOOKAHEAD] if end < n else ""
+            out.append(RawMatch(base + start, base + end, e, _in_org(tail),
+                                bool(tail) and _ADMIN_AFTER.match(tail[:_ADMIN_AFTER_LEN]) is not None))
+        return out
+
+
+def _in_org(tail: str) -> bool:
+    """True when the words right after a name end in an organisation suffix (…有限公司)."""
+    run = []
+    for ch in tail:
+        if ch in _STOP:
+            break
+        run.append(ch)
+    if not run:
+        return False
+    s = "".join(run)
+    return any(suf in s for suf in _ORG_SUFFIXES)
+
+
+@lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    """Ordinary Chinese words (jionlp's word dictionary + idioms): names that need strong evidence."""
+    words: set[str] = set()
+    base = resources.files("jionlp") / "dictionary"
+    for fname in ("chinese_word_dictionary.zip",):
+        with resources.as_file(base / fname) as p, zipfile.ZipFile(p) as zf:
+            for name in zf.namelist():
+                for line in zf.read(name).decode("utf-8").splitlines():
+                    w = line.split("\t", 1)[0].strip()
+                    if 2 <= len(w) <= 3:
+                        words.add(w)
+    return frozenset(words)
+
+
+def _kind(types: set[str]) -> str:
+    if "full" in types or "alias" in types:
+        return "full"
+    return "historical" if "historical" in types else "short"
+
+
+def _wordlike(surface: str, kinds: set[str], levels: set[str], words: frozenset[str]) -> bool:
+    """A name that is also an ordinary word; very short official names (城区, 郊区) count too."""
+    if "short" in kinds or len(surface) <= 2:
+        if surface in words:
+            return True
+    return len(surface) <= 2 and bool(levels & {"county", "township", "village"}) and "short" not in kinds
+
+
+def build_matcher(places: pd.DataFrame, names: pd.DataFrame) -> Matcher:
+    """One automaton over every name and alias, each mapped to its candidate place ids."""
+    words = common_words()
+    level_of = dict(zip(places["place_id"], places["level"]))
+    grouped: dict[str, dict[str, set[str]]] = {}
+    for name, pid, ntype in zip(names["name"], names["place_id"], names["name_type"]):
+        if not isinstance(name, str) or len(name) < 2 or pid not in level_of:
+            continue
+        grouped.setdefault(name, {}).setdefault(pid, set()).add(ntype)
+    automaton = ahocorasick.Automaton()
+    entries: list[NameEntry] = []
+    for surface, per_place in grouped.items():
+        cands = tuple(per_place)
+        kinds = tuple(_kind(per_place[c]) for c in cands)
+        levels = {level_of[c] for c in cands}
+        automaton.add_word(surface, len(entries))
+        entries.append(NameEntry(surface, cands, kinds, _wordlike(surface, set(kinds), levels, words)))
+    automaton.make_automaton()
+    return Matcher(automaton, entries)
