@@ -109,7 +109,27 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--limit", type=int, default=40, help="errors to list per class")
     e.set_defaults(func=cmd_evaluate)
 
+    c = sub.add_parser("geocode", help="fill county-precision places from an online geocoder")
+    c.add_argument("--missing", action="store_true", help="places only at county precision")
+    c.add_argument("--provider", choices=["tianditu", "amap", "nominatim"],
+                   help="default: ATLAS_GEOCODER")
+    c.add_argument("--limit", type=int, help="ask for at most N places")
+    c.set_defaults(func=cmd_geocode)
+
     return p
+
+
+def cmd_geocode(args: argparse.Namespace) -> int:
+    from geo import geocode as gc
+
+    if not args.missing:
+        print("geocode needs --missing (fill places that only have their county's point)",
+              file=sys.stderr)
+        return 2
+    report = gc.geocode_missing(load_settings(), provider=args.provider, limit=args.limit,
+                                progress=gc.TextProgress(sys.stderr))
+    print("\n".join(gc.format_report(report)))
+    return 0 if report.ok else 1
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,367 @@
+"""Online geocoding of places the offline gazetteer can only put at their county's point.
+
+Optional and never on the build path: ``python -m geo geocode --missing`` asks one provider
+(geo.geocode_providers) for each county-precision place, keeps an answer only if it falls inside
+the place's county polygon, and stores every final answer in a SQLite cache under
+Settings.data_dir. The gazetteer loader then calls ``apply_geocoded`` (no network) to use the
+accepted points with precision ``exact`` and source ``geocoder:<provider>``.
+"""
+from __future__ import annotations
+
+import json
+import math
+import sqlite3
+import sys
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+from shapely.geometry import Point
+from shapely.prepared import prep
+
+from geo.errors import GeocoderError
+from geo.geocode_providers import GeocodeQuery, Provider, ProviderFailure, make_provider
+from geo.settings import Settings, load_settings
+
+
+def haversine_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    """Great-circle distance in metres (WGS-84 mean radius); enough to judge offsets."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371008.8 * math.asin(math.sqrt(h))
+
+
+CACHE_FILE = "geocode_cache.sqlite"
+#: Levels worth geocoding (a county's own point is its polygon's, by definition).
+GEOCODABLE_LEVELS = ("township", "zone", "landmark", "village")
+#: Statuses that are final: a rerun does not ask again.
+FINAL_STATUSES = ("ok", "rejected", "coarse", "not_found")
+_PLACEHOLDERS = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"}
+
+
+# ---------------------------------------------------------------------------------------------
+# The cache
+# ---------------------------------------------------------------------------------------------
+class GeocodeCache:
+    """Every final answer, one row per (provider, query); each write is one SQLite transaction."""
+
+    _SCHEMA = """CREATE TABLE IF NOT EXISTS answers (
+        provider TEXT NOT NULL, query TEXT NOT NULL, place_id TEXT, county_id TEXT,
+        status TEXT NOT NULL, lon REAL, lat REAL, raw_lon REAL, raw_lat REAL, crs TEXT,
+        label TEXT, detail TEXT, requested_at TEXT NOT NULL,
+        PRIMARY KEY (provider, query))"""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._conn = sqlite3.connect(self.path, timeout=30)
+        with self._conn:
+            self._conn.execute(self._SCHEMA)
+
+    @classmethod
+    def for_settings(cls, settings: Settings) -> "GeocodeCache":
+        return cls(Path(settings.data_dir) / CACHE_FILE)
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __len__(self) -> int:
+        return self._conn.execute("SELECT COUNT(*) FROM answers").fetchone()[0]
+
+    def get(self, provider: str, query: str) -> dict | None:
+        cur = self._conn.execute("SELECT * FROM answers WHERE provider=? AND query=?",
+                                 (provider, query))
+        row = cur.fetchone()
+        return dict(zip([c[0] for c in cur.description], row)) if row else None
+
+    def put(self, *, provider: str, query: str, place_id: str, county_id: str | None,
+            status: str, candidate=None) -> None:
+        c = candidate
+        values = (provider, query, place_id, county_id, status,
+                  c.lon if c else None, c.lat if c else None, c.raw_lon if c else None,
+                  c.raw_lat if c else None, c.crs if c else None, c.label if c else None,
+                  json.dumps(c.detail, ensure_ascii=False, default=str) if c else None,
+                  datetime.now(timezone.utc).isoformat(timespec="seconds"))
+        with self._conn:                        # commit or roll back: never half a row
+            self._conn.execute("INSERT OR REPLACE INTO answers VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                               values)
+
+    def table(self) -> pd.DataFrame:
+        return pd.read_sql_query("SELECT * FROM answers ORDER BY requested_at, provider, query",
+                                 self._conn)
+
+
+# ---------------------------------------------------------------------------------------------
+# Using cached answers (pure, offline): the gazetteer loader's entry point
+# ---------------------------------------------------------------------------------------------
+def apply_geocoded(places: pd.DataFrame, cache: "GeocodeCache | Path | str | None",
+                   counties=None, prefer: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Upgrade county-precision rows that have an accepted cached point to precision ``exact``.
+
+    Returns a copy; rows without an accepted answer are untouched. ``cache`` may be a path: a
+    missing file means no answers (nothing is created). Given ``counties``, a cached point is
+    re-checked against today's polygon of the row's county. With answers from several providers,
+    ``prefer`` orders them, then the most recent wins.
+    """
+    if cache is None:
+        return places
+    if not isinstance(cache, GeocodeCache):
+        if not Path(cache).is_file():
+            return places
+        with GeocodeCache(Path(cache)) as c:
+            return apply_geocoded(places, c, counties, prefer)
+    answers = cache.table()
+    answers = answers[answers["status"] == "ok"]
+    if answers.empty or places.empty:
+        return places
+    rank = {p: i for i, p in enumerate(prefer)}
+    answers = answers.assign(_rank=answers["provider"].map(lambda p: rank.get(p, len(rank))))
+    answers = answers.sort_values(["_rank", "requested_at"], ascending=[True, False])
+    best = answers.drop_duplicates("place_id").set_index("place_id")
+    target = (places["precision"] == "county") & places["place_id"].isin(best.index)
+    if counties is not None and target.any():
+        shapes = _county_shapes(counties)
+        for i in places.index[target]:
+            pid, cid = places.at[i, "place_id"], str(places.at[i, "county_id"])
+            shape = shapes.get(cid)
+            pt = Point(best.at[pid, "lon"], best.at[pid, "lat"])
+            target[i] = shape is not None and shape[0].covers(pt)
+    out = places.copy()
+    ids = out.loc[target, "place_id"]
+    out.loc[target, "lon"] = ids.map(best["lon"]).astype(float).to_numpy()
+    out.loc[target, "lat"] = ids.map(best["lat"]).astype(float).to_numpy()
+    out.loc[target, "source"] = ids.map(lambda i: f"geocoder:{best.at[i, 'provider']}").to_numpy()
+    out.loc[target, "precision"] = "exact"
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Choosing what to ask, and how
+# ---------------------------------------------------------------------------------------------
+def _text(v) -> str | None:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return None
+    s = str(v).strip()
+    return s or None
+
+
+def query_chain(row) -> str:
+    """The full admin chain, e.g. 浙江省杭州市萧山区临浦镇 (placeholders and repeats dropped)."""
+    parts: list[str] = []
+    for col in ("province", "city", "county", "township", "name"):
+        v = _text(row.get(col))
+        if v and v not in _PLACEHOLDERS and v not in parts:
+            parts.append(v)
+    return "".join(parts)
+
+
+def missing_places(places: pd.DataFrame, province: str | None = None) -> pd.DataFrame:
+    """County-precision places below county level that have a county to check against.
+
+    Townships first (most useful on a map), then zones, landmarks, villages.
+    """
+    m = (places["precision"] == "county") & places["level"].isin(GEOCODABLE_LEVELS)
+    m &= places["county_id"].notna()
+    if province:
+        m &= places["province"] == province
+    order = {lvl: i for i, lvl in enumerate(GEOCODABLE_LEVELS)}
+    sub = places[m]
+    return sub.assign(_o=sub["level"].map(order)).sort_values(["_o", "place_id"]).drop(columns="_o")
+
+
+@dataclass
+class GeocodeReport:
+    """What one run did; errors are grouped by kind so each is reported once."""
+    provider: str
+    attribution: str = ""
+    candidates: int = 0          # places that needed a point
+    cached: int = 0              # answered from the cache, no request
+    accepted: int = 0
+    rejected: list[tuple[str, str, str]] = field(default_factory=list)   # place_id, name, why
+    not_found: int = 0
+    failed: int = 0              # asked, no usable answer because of an error; kept fallback
+    skipped: int = 0             # not asked: the run stopped (fatal error, repeated failures)
+    requests: int = 0
+    errors: dict[str, dict] = field(default_factory=dict)   # kind → {count, message}
+    stopped: str | None = None
+    exact_before: int = 0
+    exact_after: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def note_error(self, f: ProviderFailure) -> None:
+        e = self.errors.setdefault(f.kind, {"count": 0, "message": f.message})
+        e["count"] += 1
+
+
+Progress = Callable[[int, int, "GeocodeReport"], None]
+
+
+def _county_shapes(counties) -> dict[str, tuple]:
+    shapes = {}
+    for pid, geom in zip(counties["place_id"], counties.geometry):
+        if geom is not None and not geom.is_empty:
+            shapes[str(pid)] = (prep(geom), geom.bounds)
+    return shapes
+
+
+def geocode_places(places: pd.DataFrame, counties, provider: Provider, cache: GeocodeCache, *,
+                   limit: int | None = None, province: str | None = None,
+                   max_consecutive_failures: int = 3, progress: Progress | None = None
+                   ) -> GeocodeReport:
+    """Ask ``provider`` for every missing place (cache first); never raises on provider failure."""
+    report = GeocodeReport(provider=provider.name, attribution=provider.attribution)
+    def n_exact() -> int:
+        return int((apply_geocoded(places, cache, counties)["precision"] == "exact").sum())
+
+    report.exact_before = n_exact()
+    todo = missing_places(places, province)
+    if limit is not None:
+        todo = todo.head(max(0, limit))
+    report.candidates = len(todo)
+    shapes = _county_shapes(counties)
+    consecutive = 0
+    start_requests = provider.requests_made
+    for i, row in enumerate(todo.to_dict("records"), 1):
+        failure = _geocode_one(row, shapes, provider, cache, report)
+        consecutive = consecutive + 1 if failure else 0
+        if failure and failure.fatal:
+            report.stopped = f"{failure.kind}: {failure.message}"
+        elif consecutive >= max_consecutive_failures:
+            report.stopped = (f"gave up after {consecutive} consecutive failures; "
+                              "remaining places keep their county point")
+        if report.stopped:
+            report.skipped = len(todo) - i
+        if progress:
+            progress(len(todo) if report.stopped else i, len(todo), report)
+        if report.stopped:
+            break
+    report.requests = provider.requests_made - start_requests
+    report.exact_after = n_exact()
+    return report
+
+
+def _geocode_one(row: dict, shapes: dict, provider: Provider, cache: GeocodeCache,
+                 report: GeocodeReport) -> ProviderFailure | None:
+    """One place: cache, else ask; records the outcome; returns the failure if the call failed."""
+    pid, county_id, name = str(row["place_id"]), str(row["county_id"]), str(row["name"])
+    text = query_chain(row)
+    hit = cache.get(provider.name, text)
+    if hit is not None and hit["status"] in FINAL_STATUSES:
+        report.cached += 1
+        if hit["status"] == "ok":
+            report.accepted += 1
+        return None
+    shape = shapes.get(county_id)
+    if shape is None:
+        report.rejected.append((pid, name, f"no polygon for county {county_id}; not asked"))
+        return None
+    q = GeocodeQuery(text=text, name=name, county_code=county_id if county_id.isdigit() else None,
+                     bbox=shape[1])
+    try:
+        cand = provider.geocode(q)
+    except ProviderFailure as f:
+        report.failed += 1
+        report.note_error(f)
+        return f
+    if cand is None:
+        status, why = "not_found", None
+        report.not_found += 1
+    elif cand.coarse:
+        status, why = "coarse", f"provider only matched {cand.label or 'a larger area'}"
+    elif not shape[0].covers(Point(cand.lon, cand.lat)):
+        km = haversine_m(cand.lon, cand.lat, float(row["lon"]), float(row["lat"])) / 1000
+        status, why = "rejected", (f"answer ({cand.lon:.5f}, {cand.lat:.5f}) {cand.label} is "
+                                   f"outside county {county_id}, {km:.0f} km from its point")
+    else:
+        status, why = "ok", None
+        report.accepted += 1
+    if why:
+        report.rejected.append((pid, name, why))
+    cache.put(provider=provider.name, query=text, place_id=pid, county_id=county_id,
+              status=status, candidate=cand)
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# The CLI's job: python -m geo geocode --missing
+# ---------------------------------------------------------------------------------------------
+def _load_gazetteer(settings: Settings):
+    from geo.gazetteer import load_gazetteer   # lazy: geocoding needs the built gazetteer
+
+    return load_gazetteer(settings)
+
+
+def geocode_missing(settings: Settings | None = None, *, provider: str | None = None,
+                    limit: int | None = None, gazetteer=None, progress: Progress | None = None,
+                    **tuning) -> GeocodeReport:
+    """Fill county-precision places of the home province from ``provider`` (or Settings.geocoder).
+
+    ``tuning`` goes to the provider (min_interval, max_retries, backoff_base, backoff_max) or the
+    run (max_consecutive_failures).
+    """
+    settings = settings or load_settings()
+    name = provider or settings.geocoder
+    if not name:
+        raise GeocoderError("no geocoder chosen: pass --provider or set ATLAS_GEOCODER "
+                            "(tianditu, amap, nominatim)")
+    run_kw = {k: tuning.pop(k) for k in ("max_consecutive_failures",) if k in tuning}
+    p = make_provider(name, base_url=settings.geocoder_base_url,
+                      timeout=settings.geocoder_timeout_s, **tuning)
+    g = gazetteer if gazetteer is not None else _load_gazetteer(settings)
+    with GeocodeCache.for_settings(settings) as cache:
+        return geocode_places(g.places, g.counties, p, cache, limit=limit,
+                              province=settings.home_province, progress=progress, **run_kw)
+
+
+class TextProgress:
+    """A dependency-free progress bar on stderr (redrawn in place on a terminal)."""
+
+    def __init__(self, stream=None, width: int = 30):
+        self.stream, self.width = stream or sys.stderr, width
+        self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
+        self._last_step = -1
+
+    def __call__(self, done: int, total: int, report: GeocodeReport) -> None:
+        total = max(total, 1)
+        filled = int(self.width * done / total)
+        line = (f"geocode [{'#' * filled}{'.' * (self.width - filled)}] {done}/{total}  "
+                f"ok {report.accepted} · rejected {len(report.rejected)} · "
+                f"not found {report.not_found} · failed {report.failed}")
+        step = int(10 * done / total)
+        if self.tty:
+            self.stream.write("\r" + line + ("\n" if done >= total else ""))
+        elif step != self._last_step or done >= total:
+            self.stream.write(line + "\n")
+        self._last_step = step
+        self.stream.flush()
+
+
+def format_report(r: GeocodeReport) -> list[str]:
+    """Human lines for the CLI: totals, each error kind once, each rejection."""
+    lines = [f"provider {r.provider}: {r.candidates} places at county precision, "
+             f"{r.requests} requests, {r.cached} answered from cache",
+             f"accepted {r.accepted}, rejected {len(r.rejected)}, not found {r.not_found}, "
+             f"failed {r.failed}, not asked {r.skipped}",
+             f"exact points: {r.exact_before} → {r.exact_after}"]
+    for pid, name, why in r.rejected:
+        lines.append(f"rejected {pid} {name}: {why}")
+    for kind, e in r.errors.items():
+        lines.append(f"error ({kind}, {e['count']}×): {e['message']} "
+                     "— these places keep their county point")
+    if r.stopped:
+        lines.append(f"stopped asking: {r.stopped}")
+    if r.attribution:
+        lines.append(f"geocoding data {r.attribution}")
+    return lines
