@@ -116,7 +116,61 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--limit", type=int, help="ask for at most N places")
     c.set_defaults(func=cmd_geocode)
 
+    ex = sub.add_parser(
+        "export", help="map layers and tables as GeoJSON, CSV, GeoParquet or a standalone map",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Extract a corpus and write one export (the same bytes as the app's downloads).",
+        epilog="layers:\n"
+               "  county    every county polygon of the home province (+ mentioned others) with\n"
+               "            mention/article counts and latest metrics\n"
+               "  points    mentioned places (county representative points, towns, villages, zones)\n"
+               "  both      county + points; in CSV/Parquet a 'layer' column tells them apart\n"
+               "  mentions  the mentions table (csv or parquet only)\n"
+               "  metrics   the metrics table (csv or parquet only)\n"
+               "formats:\n"
+               "  geojson   RFC 7946, WGS-84 lon/lat, UTF-8\n"
+               "  csv       UTF-8 with BOM (opens in Excel), CRLF; layers get lon/lat columns\n"
+               "  parquet   GeoParquet for layers, plain Parquet for tables\n"
+               "  html      standalone offline map (Leaflet inlined)")
+    ex.add_argument("paths", nargs="+", help="files or folders")
+    ex.add_argument("--layer", choices=["county", "points", "both", "mentions", "metrics"],
+                    default="both")
+    ex.add_argument("--format", choices=["geojson", "csv", "parquet", "html"], default="geojson")
+    ex.add_argument("--measure", default="mentions",
+                    help="html only: mentions | articles | metric:<key>[@<period>]")
+    ex.add_argument("--out", required=True, help="output file ('-' for stdout)")
+    ex.set_defaults(func=cmd_export)
+
+    s = sub.add_parser("assets", help="install Leaflet and plugins from npm into static/vendor")
+    s.add_argument("--force", action="store_true", help="reinstall even if up to date")
+    s.set_defaults(func=cmd_assets)
+
     return p
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from geo.export import export_corpus
+
+    data, x = export_corpus(_paths(args.paths), args.layer, args.format, load_settings(),
+                            measure=args.measure)
+    for s in x.skipped:
+        print(f"skipped {s.file}: {s.reason}", file=sys.stderr)
+    if args.out == "-":
+        sys.stdout.buffer.write(data)
+    else:
+        out = Path(args.out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(data)
+        print(f"{args.layer} as {args.format}: {len(data):,} bytes → {out}", file=sys.stderr)
+    return 0
+
+
+def cmd_assets(args: argparse.Namespace) -> int:
+    from geo.assets import ASSETS_DIR, install_assets
+
+    versions = install_assets(force=args.force)
+    print(", ".join(f"{k} {v['version']}" for k, v in versions.items()) + f" in {ASSETS_DIR}")
+    return 0
 
 
 def cmd_geocode(args: argparse.Namespace) -> int:

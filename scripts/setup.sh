@@ -23,3 +23,6 @@ if [ "${1:-}" = "--browser" ]; then
   fi
 fi
 
+
+# Leaflet + plugins from the npm registry into static/vendor/ (does nothing when already there)
+.venv/bin/python -m geo assets

@@ -1,0 +1,207 @@
+"""Exports as bytes: GeoJSON (RFC 7946), CSV (Excel-ready) and GeoParquet.
+
+Every function returns bytes and is deterministic, so the CLI (``python -m geo export``) and the
+app's download buttons, which both call :func:`export_layers`, hand out identical files.
+
+Formats:
+- GeoJSON: one FeatureCollection, WGS-84 lon/lat, no ``crs`` member (RFC 7946 §4), coordinates
+  rounded to 6 decimals (~0.1 m), UTF-8 with Chinese left unescaped, properties as plain JSON
+  (NaN/NA → null, numpy numbers → numbers). Each feature's ``id`` is its place_id; with
+  ``--layer both`` a ``layer`` property says "county" or "points".
+- CSV: UTF-8 *with* a byte-order mark and CRLF line ends, because Excel (the tool most readers
+  of a Chinese news corpus open CSV in) otherwise shows the Chinese as mojibake; every other
+  CSV reader skips the BOM. Layers are written without geometry, with lon/lat columns
+  (a county's representative point).
+- Parquet: layers as GeoParquet (geometry as WKB with the "geo" metadata); mentions and metrics
+  as plain Parquet tables.
+- HTML: the standalone map (:func:`geo.mapview.build_map`) with Leaflet inlined, offline.
+"""
+from __future__ import annotations
+
+import io
+import json
+import math
+from datetime import date, datetime
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo.errors import ExportError
+
+LAYERS = ("county", "points", "both", "mentions", "metrics")
+FORMATS = ("geojson", "csv", "parquet", "html")
+COORD_DECIMALS = 6
+
+
+def _plain(value):
+    """A JSON-native value: numpy scalars unwrapped, NaN/NA/None → None, dates → ISO text."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, (np.bool_, bool)):
+        return bool(value)
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (np.floating, float)):
+        v = float(value)
+        return None if math.isnan(v) or math.isinf(v) else v
+    if isinstance(value, (pd.Timestamp, datetime, date)):
+        return value.isoformat()
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value if isinstance(value, (str, int)) else str(value)
+
+
+def _round_geometry(geom, decimals: int):
+    return shapely.transform(geom, lambda xy: np.round(xy, decimals))
+
+
+def feature_collection(layers: gpd.GeoDataFrame | dict[str, gpd.GeoDataFrame],
+                       decimals: int = COORD_DECIMALS,
+                       properties: list[str] | None = None) -> dict:
+    """A GeoJSON FeatureCollection dict from one layer, or from {layer name: layer}.
+
+    ``properties`` keeps only those columns (the map uses it to keep its payload small).
+    """
+    named = layers if isinstance(layers, dict) else {None: layers}
+    features = []
+    for name, gdf in named.items():
+        if gdf is None or len(gdf) == 0:
+            continue
+        if gdf.crs is not None and gdf.crs.to_epsg() not in (4326, 4490):
+            gdf = gdf.to_crs("EPSG:4326")
+        cols = [c for c in (properties or gdf.columns) if c in gdf.columns and c != gdf.geometry.name]
+        geoms = _round_geometry(gdf.geometry.values, decimals)
+        records = gdf[cols].to_dict("records")
+        for geom, rec in zip(geoms, records):
+            props = {k: _plain(v) for k, v in rec.items()}
+            if name is not None:
+                props["layer"] = name
+            feature = {"type": "Feature"}
+            if "place_id" in props and props["place_id"] is not None:
+                feature["id"] = str(props["place_id"])
+            feature["geometry"] = None if geom is None else shapely.geometry.mapping(geom)
+            feature["properties"] = props
+            features.append(feature)
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _json_default(o):
+    return _plain(o)
+
+
+def to_geojson(layers: gpd.GeoDataFrame | dict[str, gpd.GeoDataFrame],
+               decimals: int = COORD_DECIMALS) -> bytes:
+    """RFC 7946 GeoJSON bytes (see the module docstring for the conventions)."""
+    fc = feature_collection(layers, decimals)
+    text = json.dumps(fc, ensure_ascii=False, separators=(",", ":"), allow_nan=False,
+                      default=_json_default)
+    return text.encode("utf-8")
+
+
+def _table(frame: pd.DataFrame) -> pd.DataFrame:
+    """A layer as a plain table: geometry replaced by lon/lat (representative point)."""
+    if isinstance(frame, gpd.GeoDataFrame) and frame.geometry.name in frame:
+        pts = frame.geometry.representative_point()
+        out = pd.DataFrame(frame.drop(columns=frame.geometry.name))
+        if "lon" not in out:
+            out["lon"] = pts.x.round(COORD_DECIMALS).values
+            out["lat"] = pts.y.round(COORD_DECIMALS).values
+        return out
+    return pd.DataFrame(frame)
+
+
+def to_csv(frame: pd.DataFrame) -> bytes:
+    """CSV bytes: UTF-8 with BOM, CRLF, header row; a GeoDataFrame loses geometry for lon/lat."""
+    buf = io.StringIO()
+    _table(frame).to_csv(buf, index=False, lineterminator="\r\n")
+    return buf.getvalue().encode("utf-8-sig")
+
+
+def to_geoparquet(frame: pd.DataFrame) -> bytes:
+    """GeoParquet bytes for a GeoDataFrame, plain Parquet for a table."""
+    buf = io.BytesIO()
+    if isinstance(frame, gpd.GeoDataFrame):
+        frame.to_parquet(buf, index=False)
+    else:
+        pd.DataFrame(frame).to_parquet(buf, index=False)
+    return buf.getvalue()
+
+
+def _combined(county: gpd.GeoDataFrame, points: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    parts = [g.assign(layer=name) for name, g in (("county", county), ("points", points)) if len(g)]
+    if not parts:
+        return gpd.GeoDataFrame({"layer": []}, geometry=[], crs="EPSG:4326")
+    out = pd.concat(parts, ignore_index=True)
+    return gpd.GeoDataFrame(out, geometry=out.geometry.name, crs="EPSG:4326")
+
+
+def export_layers(extraction, gaz, layer: str = "both", fmt: str = "geojson",
+                  home_province: str = "浙江省", settings=None, measure: str = "mentions") -> bytes:
+    """The bytes of one export of an extraction (anything with .mentions/.articles/.metrics,
+    already filtered by the caller if it wants a subset).
+
+    layer: county | points | both (map layers, any format) or mentions | metrics (tables:
+    csv or parquet only — they have no geometry of their own). fmt "html" is the standalone
+    map of the chosen layers, coloured by ``measure``.
+    """
+    from geo.layers import county_layer, point_layer
+
+    if layer not in LAYERS:
+        raise ExportError(f"unknown layer {layer!r}; choose one of {', '.join(LAYERS)}")
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    mentions = getattr(extraction, "mentions", None)
+    metrics = getattr(extraction, "metrics", None)
+    if layer in ("mentions", "metrics"):
+        if fmt in ("geojson", "html"):
+            raise ExportError(f"{layer} is a table: export it as csv or parquet, or use "
+                              "--layer points for a map of the mentioned places")
+        table = mentions if layer == "mentions" else metrics
+        table = pd.DataFrame() if table is None else table
+        return to_csv(table) if fmt == "csv" else to_geoparquet(table)
+    layers: dict[str, gpd.GeoDataFrame] = {}
+    if layer in ("county", "both"):
+        layers["county"] = county_layer(gaz, mentions, getattr(extraction, "articles", None),
+                                        metrics, home_province=home_province)
+    if layer in ("points", "both"):
+        layers["points"] = point_layer(gaz, mentions, metrics)
+    if fmt == "geojson":
+        return to_geojson(layers if layer == "both" else layers[layer])
+    if fmt == "html":
+        from geo.mapview import build_map, map_html
+
+        empty = gpd.GeoDataFrame({"place_id": []}, geometry=[], crs="EPSG:4326")
+        m = build_map(layers.get("county", empty), layers.get("points", empty), measure, settings)
+        return map_html(m).encode("utf-8")
+    frame = _combined(layers["county"], layers["points"]) if layer == "both" else layers[layer]
+    return to_csv(frame) if fmt == "csv" else to_geoparquet(frame)
+
+
+def export_filename(layer: str, fmt: str, stem: str = "atlas") -> str:
+    """A default file name for a download (atlas-county.geojson, atlas-mentions.csv …)."""
+    return f"{stem}-{layer}.{fmt}"
+
+
+MIME_TYPES = {"geojson": "application/geo+json", "csv": "text/csv; charset=utf-8",
+              "parquet": "application/vnd.apache.parquet", "html": "text/html; charset=utf-8"}
+
+
+def export_corpus(paths, layer: str, fmt: str, settings=None, measure: str = "mentions",
+                  progress=None):
+    """What ``python -m geo export`` does: extract the corpus, export it. Returns (bytes,
+    extraction) so the caller can report skipped files."""
+    from geo.extract import extract_corpus
+    from geo.gazetteer import load_gazetteer
+    from geo.settings import load_settings
+
+    if layer not in LAYERS or fmt not in FORMATS:
+        raise ExportError(f"cannot export layer {layer!r} as {fmt!r}")
+    settings = settings or load_settings()
+    gaz = load_gazetteer(settings)
+    x = extract_corpus(list(paths), settings, progress=progress, gazetteer=gaz)
+    return export_layers(x, gaz, layer, fmt, home_province=settings.home_province,
+                         settings=settings, measure=measure), x

@@ -1,0 +1,224 @@
+"""Map layers: the extraction joined to the gazetteer, as GeoDataFrames ready to draw or export.
+
+Pure functions over the gazetteer and the extraction frames (mentions, articles, metrics; see
+the brief's data contracts). Both layers are WGS-84 (EPSG:4326), sorted by their stable
+``place_id``, with plain columns so that every export format can carry them unchanged:
+
+- county layer: every county of the home province (a complete choropleth, zeros included) plus
+  any other county the corpus mentions; mentions of townships, villages, zones and landmarks roll
+  up into their county through ``county_id``.
+- point layer: every mentioned place below county level, and every directly mentioned county at
+  its representative point; counts are for the place itself (no roll-up).
+
+Metrics become flat columns ``metric_<key>`` (latest non-target value), ``metric_<key>_period``
+and ``metric_<key>_unit``; their Chinese labels are in ``gdf.attrs["metric_labels"]``.
+"""
+from __future__ import annotations
+
+import math
+import re
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+WGS84 = "EPSG:4326"
+#: Mentions of these levels roll up into their county (county_id) on the county layer.
+ROLLUP_LEVELS = ("county", "township", "village", "zone", "landmark")
+#: Levels that get a point of their own.
+POINT_LEVELS = ("county", "township", "village", "zone", "landmark")
+COUNT_COLUMNS = ("mentions", "articles", "in_org_mentions")
+COUNT_LABELS = {"mentions": "提及次数", "articles": "文章数", "in_org_mentions": "机构名中提及",
+                "article_share": "提及文章占比"}
+METRIC_PREFIX = "metric_"
+_CHAIN_KEYS = ("province", "city", "county", "township")
+
+
+def _empty_mentions() -> pd.DataFrame:
+    return pd.DataFrame(columns=["article_id", "place_id", "level", "in_org", "county_id"])
+
+
+def _counts(mentions: pd.DataFrame, key: str) -> pd.DataFrame:
+    """mentions / articles / in_org_mentions per value of ``key`` (place_id or county_id)."""
+    m = mentions[mentions[key].notna()]
+    if m.empty:
+        return pd.DataFrame(columns=list(COUNT_COLUMNS)).rename_axis("place_id")
+    in_org = m["in_org"].fillna(False).astype(bool) if "in_org" in m else False
+    grouped = m.assign(_org=in_org).groupby(m[key].astype(str))
+    out = pd.DataFrame({
+        "mentions": grouped.size(),
+        "articles": grouped["article_id"].nunique(),
+        "in_org_mentions": grouped["_org"].sum(),
+    })
+    return out.astype("int64").rename_axis("place_id")
+
+
+def _period_key(period) -> tuple:
+    """Sort key for free-form periods ("2023年", "2024年1-6月", "2023-Q3"): numbers in order."""
+    if period is None or (isinstance(period, float) and math.isnan(period)):
+        return (-1,)
+    return tuple(int(n) for n in re.findall(r"\d+", str(period))) or (-1,)
+
+
+def metric_labels(metrics: pd.DataFrame | None) -> dict[str, str]:
+    """metric key → its Chinese label (the first one the corpus gives)."""
+    if metrics is None or metrics.empty:
+        return {}
+    label = metrics["label"] if "label" in metrics else metrics["metric"]
+    frame = pd.DataFrame({"metric": metrics["metric"].astype(str),
+                          "label": label.fillna(metrics["metric"]).astype(str)})
+    return dict(frame.drop_duplicates("metric").itertuples(index=False, name=None))
+
+
+def latest_metrics(metrics: pd.DataFrame | None) -> pd.DataFrame:
+    """One row per place: for each metric its latest reported value, period and unit.
+
+    Targets (is_target) are plans, not values, and are left out; among the rows of the latest
+    period the first in corpus order wins, so the result is deterministic.
+    """
+    if metrics is None or metrics.empty:
+        return pd.DataFrame(index=pd.Index([], name="place_id"))
+    m = metrics[metrics["place_id"].notna() & pd.to_numeric(metrics["value"], errors="coerce").notna()]
+    if "is_target" in m:
+        m = m[~m["is_target"].fillna(False).astype(bool)]
+    if m.empty:
+        return pd.DataFrame(index=pd.Index([], name="place_id"))
+    m = m.assign(_key=[_period_key(p) for p in m["period"]], _order=np.arange(len(m)))
+    m = m.sort_values("_order")
+    latest = m.loc[m.groupby(["place_id", "metric"], sort=False)["_key"].transform("max") == m["_key"]]
+    latest = latest.drop_duplicates(["place_id", "metric"], keep="first")
+    wide = {}
+    for metric, rows in latest.groupby("metric", sort=True):
+        rows = rows.set_index(rows["place_id"].astype(str))
+        col = f"{METRIC_PREFIX}{metric}"
+        wide[col] = pd.to_numeric(rows["value"]).astype("float64")
+        wide[f"{col}_period"] = rows["period"].astype("string") if "period" in rows else pd.NA
+        wide[f"{col}_unit"] = rows["unit"].astype("string") if "unit" in rows else pd.NA
+    out = pd.DataFrame(wide)
+    out.index.name = "place_id"
+    return out
+
+
+def metric_columns(gdf: pd.DataFrame) -> list[str]:
+    """The value columns of the metrics a layer carries (``metric_<key>``)."""
+    return [c for c in gdf.columns if c.startswith(METRIC_PREFIX)
+            and not c.endswith(("_period", "_unit"))]
+
+
+def _join_counts_metrics(frame: pd.DataFrame, counts: pd.DataFrame,
+                         metrics: pd.DataFrame | None) -> pd.DataFrame:
+    frame = frame.join(counts, on="place_id")
+    for c in COUNT_COLUMNS:
+        frame[c] = frame[c].fillna(0).astype("int64")
+    wide = latest_metrics(metrics)
+    if len(wide.columns):
+        frame = frame.join(wide, on="place_id")
+    return frame
+
+
+def _chain(row: pd.Series) -> str:
+    parts: list[str] = []
+    for key in (*_CHAIN_KEYS, "name"):
+        v = row.get(key)
+        if isinstance(v, str) and v and v not in parts:
+            parts.append(v)
+    return " > ".join(parts)
+
+
+def _mentions(mentions: pd.DataFrame | None) -> pd.DataFrame:
+    return _empty_mentions() if mentions is None or mentions.empty else mentions
+
+
+def county_layer(gaz, mentions: pd.DataFrame | None, articles: pd.DataFrame | None = None,
+                 metrics: pd.DataFrame | None = None,
+                 home_province: str = "浙江省") -> gpd.GeoDataFrame:
+    """One polygon per county: home-province counties always, other counties when mentioned.
+
+    Columns: place_id, name, level ("county"), province, city, chain, mentions, articles, in_org_mentions,
+    article_share (share of the corpus's articles that mention the county, 0–1, when
+    ``articles`` is given), the metric columns, geometry.
+    """
+    m = _mentions(mentions)
+    rolled = m[m["level"].isin(ROLLUP_LEVELS)] if "level" in m else m
+    counts = _counts(rolled, "county_id")
+    counties = gaz.counties.copy()
+    counties["place_id"] = counties["place_id"].astype(str)
+    keep = (counties["province"] == home_province) | counties["place_id"].isin(counts.index)
+    frame = pd.DataFrame(counties.loc[keep, ["place_id", "name", "province", "city"]])
+    frame.insert(2, "level", "county")
+    frame["chain"] = frame.apply(_chain, axis=1)
+    frame = _join_counts_metrics(frame, counts, metrics)
+    if articles is not None and len(articles):
+        frame["article_share"] = (frame["articles"] / articles["article_id"].nunique()).round(4)
+    geometry = counties.loc[keep].geometry
+    gdf = gpd.GeoDataFrame(frame, geometry=geometry.values, crs=counties.crs)
+    gdf = _to_wgs84(gdf).sort_values("place_id").reset_index(drop=True)
+    gdf.attrs["metric_labels"] = metric_labels(metrics)
+    return gdf
+
+
+def point_layer(gaz, mentions: pd.DataFrame | None,
+                metrics: pd.DataFrame | None = None) -> gpd.GeoDataFrame:
+    """One point per mentioned place of a POINT_LEVELS level, at the gazetteer's coordinate.
+
+    Columns: place_id, name, level, kind, province, city, county, township, chain, county_id,
+    lon, lat, precision, source, mentions, articles, in_org_mentions, metric columns, geometry.
+    A place the gazetteer does not know (e.g. found by an online geocoder) keeps the mention's
+    own coordinate and precision; a place with no coordinate at all is left out and listed in
+    ``gdf.attrs["skipped"]``.
+    """
+    m = _mentions(mentions)
+    m = m[m["level"].isin(POINT_LEVELS) & m["place_id"].notna()] if "level" in m else m.iloc[0:0]
+    counts = _counts(m, "place_id")
+    places = gaz.places.assign(place_id=gaz.places["place_id"].astype(str))
+    places = places[places["place_id"].isin(counts.index)].drop_duplicates("place_id")
+    cols = ["place_id", "name", "level", "kind", "province", "city", "county", "township",
+            "county_id", "lon", "lat", "precision", "source"]
+    known = places.reindex(columns=cols)
+    unknown_ids = sorted(set(counts.index) - set(known["place_id"]))
+    if unknown_ids:
+        first = m.assign(place_id=m["place_id"].astype(str)).drop_duplicates("place_id")
+        extra = first[first["place_id"].isin(unknown_ids)].reindex(columns=cols)
+        extra["source"] = extra["source"].fillna("mention coordinate (not in gazetteer)")
+        known = pd.concat([known, extra], ignore_index=True)
+    has_xy = known["lon"].notna() & known["lat"].notna()
+    frame = known[has_xy].copy()
+    frame["chain"] = frame.apply(_chain, axis=1)
+    frame = _join_counts_metrics(frame, counts, metrics)
+    frame["lon"] = frame["lon"].astype("float64")
+    frame["lat"] = frame["lat"].astype("float64")
+    gdf = gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(frame["lon"], frame["lat"]), crs=WGS84)
+    gdf = gdf.sort_values("place_id").reset_index(drop=True)
+    gdf.attrs["metric_labels"] = metric_labels(metrics)
+    gdf.attrs["skipped"] = sorted(known.loc[~has_xy, "place_id"].astype(str))
+    return gdf
+
+
+def _to_wgs84(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """WGS-84; CGCS2000 (EPSG:4490, what Chinese boundary data ships in) is within a metre of it,
+    so it is relabelled rather than transformed."""
+    if gdf.crs is None or gdf.crs.to_epsg() in (4326, 4490):
+        return gdf.set_crs(WGS84, allow_override=True)
+    return gdf.to_crs(WGS84)
+
+
+def simplify_counties(gdf: gpd.GeoDataFrame, tolerance: float = 0.005) -> gpd.GeoDataFrame:
+    """Simplify county polygons as one coverage, so neighbours keep sharing their borders exactly
+    (no slivers or overlaps, unlike simplifying each polygon on its own). ``tolerance`` is in
+    degrees (0.005° ≈ 500 m, plenty for a province-wide choropleth)."""
+    out = gdf.copy()
+    if len(out) == 0:
+        return out
+    geoms = shapely.coverage_simplify(out.geometry.values, tolerance, simplify_boundary=True)
+    out = out.set_geometry(gpd.GeoSeries(geoms, index=out.index, crs=out.crs))
+    return out
+
+
+def layer_bounds(*layers: gpd.GeoDataFrame) -> list[list[float]] | None:
+    """[[south, west], [north, east]] around the given layers (Leaflet's order), or None."""
+    boxes = [layer.total_bounds for layer in layers if layer is not None and len(layer)]
+    if not boxes:
+        return None
+    b = np.array(boxes)
+    return [[float(b[:, 1].min()), float(b[:, 0].min())], [float(b[:, 3].max()), float(b[:, 2].max())]]
