@@ -48,6 +48,10 @@ _ADMIN_AFTER = re.compile(
     r"经济开发区|开发区|高新区|新区|籍|[:：])"
 )
 _ADMIN_AFTER_LEN = 5
+#: Names made only of generic place words (高新区, 新城, 城区) are words, not places, by default.
+_GENERIC = re.compile(r"^(?:高新|开发|经济|技术|工业|产业|科技|新|老|城|郊|矿|市|中|东|西|南|北)+(?:区|园|城|园区)?$")
+#: Lists sharing one suffix: 白杨、河庄、义蓬、新湾等街道 / 下沙、白杨 2 个街道.
+_SHARED_SUFFIX = re.compile(r"((?:[\u4e00-\u9fff]{2,3}、)+[\u4e00-\u9fff]{2,3})(?:等|\s*[0-9两三四五六七八九十]+\s*个)?(街道|镇|乡)")
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,8 @@ class RawMatch:
     entry: NameEntry
     in_org: bool
     admin_after: bool               # followed by 区委/人民政府/: … (a division in its own right)
+    after_foreign: bool = False     # right after a foreign country's name (美国德州)
+    alt: "RawMatch | None" = None   # an overlapping reading starting inside this one (创新余杭)
 
 
 @dataclass
@@ -78,15 +84,58 @@ class Matcher:
         """Leftmost-longest matches of every gazetteer name in ``text``."""
         out = []
         entries = self.entries
-        n = len(text)
         for end_idx, idx in self.automaton.iter_long(text):
             e = entries[idx]
             end = end_idx + 1
             start = end - len(e.surface)
-            tail = text[end:end + _ORG_LOOKAHEAD] if end < n else ""
-            out.append(RawMatch(base + start, base + end, e, _in_org(tail),
-                                bool(tail) and _ADMIN_AFTER.match(tail[:_ADMIN_AFTER_LEN]) is not None))
+            m = self._match(text, start, end, e, base)
+            if e.wordlike or "short" in e.kinds:
+                alt = self._alternative(text, start, end, base)
+                if alt is not None:
+                    m = RawMatch(m.start, m.end, e, m.in_org, m.admin_after, m.after_foreign, alt)
+            out.append(m)
+        if "、" in text:
+            out = self._shared_suffix(text, base, out)
         return out
+
+    def _match(self, text: str, start: int, end: int, e: NameEntry, base: int,
+               shown_end: int | None = None) -> RawMatch:
+        tail = text[end:end + _ORG_LOOKAHEAD]
+        head = text[max(0, start - 6):start]
+        foreign = any(head.endswith(c) for c in foreign_countries() if len(c) <= len(head))
+        return RawMatch(base + start, base + (shown_end or end), e, _in_org(tail),
+                        _ADMIN_AFTER.match(tail[:_ADMIN_AFTER_LEN]) is not None, foreign)
+
+    def _alternative(self, text: str, start: int, end: int, base: int) -> RawMatch | None:
+        """The longest name starting inside [start, end) and running past it, if any."""
+        get = self.automaton.get
+        for s in range(start + 1, end):
+            for e_ in range(min(len(text), s + 8), end, -1):
+                idx = get(text[s:e_], None)
+                if idx is not None:
+                    return self._match(text, s, e_, self.entries[idx], base)
+        return None
+
+    def _shared_suffix(self, text: str, base: int, found: list[RawMatch]) -> list[RawMatch]:
+        """Add the elements of 'A、B、C街道' lists as mentions of A街道, B街道 …"""
+        extra = []
+        for lm in _SHARED_SUFFIX.finditer(text):
+            suffix = lm.group(2)
+            pos = lm.start(1)
+            for part in lm.group(1).split("、"):
+                for k in (3, 2):                   # the regex may have taken a char too many
+                    name = part[-k:]
+                    idx = self.automaton.get(name + suffix, None) if len(name) == k else None
+                    if idx is not None and not text.startswith(name + suffix, pos + len(part) - k):
+                        s0 = pos + len(part) - k
+                        extra.append(self._match(text, s0, s0 + k, self.entries[idx], base))
+                        break
+                pos += len(part) + 1
+        if not extra:
+            return found
+        spans = [(m.start, m.end) for m in extra]
+        kept = [m for m in found if not any(a < m.end and m.start < b for a, b in spans)]
+        return sorted(kept + extra, key=lambda m: m.start)
 
 
 def _in_org(tail: str) -> bool:
@@ -124,11 +173,25 @@ def _kind(types: set[str]) -> str:
 
 
 def _wordlike(surface: str, kinds: set[str], levels: set[str], words: frozenset[str]) -> bool:
-    """A name that is also an ordinary word; very short official names (城区, 郊区) count too."""
-    if "short" in kinds or len(surface) <= 2:
-        if surface in words:
-            return True
+    """A name that is also an ordinary word: in the word dictionary, made only of generic place
+    words (高新区, 新城), or a very short official name (城区, 新村)."""
+    if _GENERIC.match(surface):
+        return True
+    if ("short" in kinds or len(surface) <= 2) and surface in words:
+        return True
     return len(surface) <= 2 and bool(levels & {"county", "township", "village"}) and "short" not in kinds
+
+
+@lru_cache(maxsize=1)
+def foreign_countries() -> tuple[str, ...]:
+    """Chinese names of other countries (jionlp's world_location.txt), to spot 美国德州."""
+    path = resources.files("jionlp") / "dictionary" / "world_location.txt"
+    names = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if len(parts) >= 2 and parts[0] not in ("中国",):
+            names.add(parts[0].strip())
+    return tuple(sorted(n for n in names if n))
 
 
 def build_matcher(places: pd.DataFrame, names: pd.DataFrame) -> Matcher:

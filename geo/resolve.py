@@ -27,7 +27,6 @@ import pandas as pd
 
 from geo.mentions import RawMatch
 
-_GENERIC = re.compile(r"^(?:高新|开发|经济|技术|工业|产业|科技|新|老|城|郊|矿|市|中|东|西|南|北)+(?:区|园|城|园区)?$")
 _ADJACENT_GAP = re.compile(r"^[\s(（]{0,2}$")
 _LEVEL_PRIOR = {"province": 0.5, "city": 0.45, "county": 0.4, "zone": 0.6, "landmark": 0.3,
                 "township": 0.2, "village": 0.0}
@@ -113,7 +112,7 @@ def confident_context(matches: list[RawMatch], index: PlaceIndex) -> Context:
     for m in matches:
         e = m.entry
         if len(e.candidates) == 1 and e.kinds[0] != "short" and not e.wordlike and not m.in_org \
-                and index.level.get(e.candidates[0]) != "village":
+                and not m.after_foreign and index.level.get(e.candidates[0]) not in ("village", "township"):
             ctx.add(e.candidates[0], index)
     return ctx
 
@@ -127,19 +126,29 @@ def resolve_matches(matches: list[RawMatch], text: str, base: int, index: PlaceI
     art_ctx = confident_context(matches, index)
     out: list[Resolved] = []
     prev: Resolved | None = None
+    taken_to = -1
     for m in matches:
+        if m.start < taken_to:
+            continue                      # overlapped by an alternative reading already chosen
         r = _resolve_one(m, text, base, index, home_province, art_ctx, doc_ctx, prev)
+        if m.alt is not None and (r is None or r.confidence < 0.7):
+            ra = _resolve_one(m.alt, text, base, index, home_province, art_ctx, doc_ctx, prev)
+            if ra is not None and (r is None or ra.confidence > r.confidence):
+                r = ra
         if r is None:
             continue
         out.append(r)
         prev = r
+        taken_to = r.match.end
     return out
 
 
 def _resolve_one(m: RawMatch, text: str, base: int, index: PlaceIndex, home: str | None,
                  art: Context, doc: Context | None, prev: Resolved | None) -> Resolved | None:
     e = m.entry
-    generic = e.wordlike or _GENERIC.match(e.surface) is not None
+    if m.after_foreign:
+        return None                       # 美国德州: a foreign place, not ours
+    generic = e.wordlike
     parent_before = None
     if prev is not None and prev.match.end <= m.start and \
             _ADJACENT_GAP.match(text[prev.match.end - base:m.start - base]):
@@ -169,11 +178,15 @@ def _resolve_one(m: RawMatch, text: str, base: int, index: PlaceIndex, home: str
         strong = explicit or m.admin_after or support > 0
         weak = strong or in_home or doc_support > 0
         if lev == "village":
-            ok = explicit or support > 0 or doc_support > 0
+            ok = explicit or support > 0
         elif generic:
-            ok = strong
+            # a word like 城区/高新区 counts only with a parent in front, a division suffix after,
+            # or the same place named in full elsewhere in the article
+            ok = explicit or m.admin_after or art.places[pid] > 0
         elif kind == "short":
             ok = lev in ("province", "city") or weak
+        elif lev == "township":
+            ok = weak
         else:
             ok = True
         if ok:
