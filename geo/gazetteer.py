@@ -21,6 +21,7 @@ from geo.settings import Settings, load_settings
 log = logging.getLogger(__name__)
 
 LEVEL_ORDER = ("province", "city", "county", "township", "village", "zone", "landmark")
+NAME_TYPE_ORDER = {"full": 0, "alias": 1, "short": 2, "historical": 3}
 LOOKUP_COLUMNS = ["query", "name_type", "place_id", "name", "level", "chain", "precision",
                   "lon", "lat", "source", "note"]
 
@@ -125,6 +126,11 @@ def lookup(g: Gazetteer, name: str, home_province_id: str = "33") -> pd.DataFram
     hits = g.names[g.names.name == name]
     if hits.empty:
         return pd.DataFrame(columns=LOOKUP_COLUMNS)
+    # One row per place: the most trusted name type wins, notes of all matching names are kept.
+    hits = hits.assign(_t=hits.name_type.map(NAME_TYPE_ORDER)).sort_values("_t", kind="stable")
+    notes = hits.groupby("place_id", sort=False).note.agg(
+        lambda ns: "; ".join(dict.fromkeys(n for n in ns if isinstance(n, str) and n)) or None)
+    hits = hits.drop_duplicates("place_id").assign(note=lambda d: d.place_id.map(notes))
     places = g.by_id.loc[hits.place_id]
     out = pd.DataFrame({
         "query": name, "name_type": hits.name_type.to_numpy(), "place_id": hits.place_id.to_numpy(),
@@ -132,7 +138,8 @@ def lookup(g: Gazetteer, name: str, home_province_id: str = "33") -> pd.DataFram
         "chain": [chain_of(r) for _, r in places.iterrows()],
         "precision": places.precision.to_numpy(), "lon": places.lon.to_numpy(),
         "lat": places.lat.to_numpy(), "source": places.source.to_numpy(),
-        "note": [n or p for n, p in zip(hits.note, places.note)]})
+        "note": [n if isinstance(n, str) else (p if isinstance(p, str) else None)
+                 for n, p in zip(hits.note, places.note)]})
     rank = {lv: i for i, lv in enumerate(LEVEL_ORDER)}
     out["_h"] = [0 if p == home_province_id else 1 for p in places.province_id]
     out["_r"] = out.level.map(rank)

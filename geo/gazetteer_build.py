@@ -224,7 +224,8 @@ def _apply_curated(places: pd.DataFrame, counties: gpd.GeoDataFrame, curated_dir
                                       f"county_code {row.county_code} is not the county of {row.place_id}")
             i = places.index[places.place_id == row.place_id][0]
             places.loc[i, ["lon", "lat", "precision"]] = [row.lon, row.lat, row.precision]
-            places.at[i, "source"] = f"{row.source_ref} ({row.source})"
+            name_src = places.at[i, "source"].split("; point: ")[0]
+            places.at[i, "source"] = f"{name_src}; point: {row.source_ref} ({row.source})"
             places.at[i, "note"] = row.note
             aliases += [(a, row.place_id, row.source_ref) for a in row.aliases]
     zones_path = curated_dir / "zones.csv"
