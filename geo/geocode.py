@@ -51,7 +51,7 @@ class GeocodeCache:
     _SCHEMA = """CREATE TABLE IF NOT EXISTS answers (
         provider TEXT NOT NULL, query TEXT NOT NULL, place_id TEXT, county_id TEXT,
         status TEXT NOT NULL, lon REAL, lat REAL, raw_lon REAL, raw_lat REAL, crs TEXT,
-        label TEXT, detail TEXT, requested_at TEXT NOT NULL,
+        label TEXT, detail TEXT, note TEXT, requested_at TEXT NOT NULL,
         PRIMARY KEY (provider, query))"""
 
     def __init__(self, path: Path):
@@ -84,15 +84,15 @@ class GeocodeCache:
         return dict(zip([c[0] for c in cur.description], row)) if row else None
 
     def put(self, *, provider: str, query: str, place_id: str, county_id: str | None,
-            status: str, candidate=None) -> None:
+            status: str, candidate=None, note: str | None = None) -> None:
         c = candidate
         values = (provider, query, place_id, county_id, status,
                   c.lon if c else None, c.lat if c else None, c.raw_lon if c else None,
                   c.raw_lat if c else None, c.crs if c else None, c.label if c else None,
-                  json.dumps(c.detail, ensure_ascii=False, default=str) if c else None,
+                  json.dumps(c.detail, ensure_ascii=False, default=str) if c else None, note,
                   datetime.now(timezone.utc).isoformat(timespec="seconds"))
         with self._conn:                        # commit or roll back: never half a row
-            self._conn.execute("INSERT OR REPLACE INTO answers VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            self._conn.execute("INSERT OR REPLACE INTO answers VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                                values)
 
     def table(self) -> pd.DataFrame:
@@ -129,12 +129,15 @@ def apply_geocoded(places: pd.DataFrame, cache: "GeocodeCache | Path | str | Non
     best = answers.drop_duplicates("place_id").set_index("place_id")
     target = (places["precision"] == "county") & places["place_id"].isin(best.index)
     if counties is not None and target.any():
-        shapes = _county_shapes(counties)
+        needed = set(places.loc[target, "county_id"].astype(str))
+        shapes = _county_shapes(counties[counties["place_id"].astype(str).isin(needed)])
         for i in places.index[target]:
             pid, cid = places.at[i, "place_id"], str(places.at[i, "county_id"])
             shape = shapes.get(cid)
             pt = Point(best.at[pid, "lon"], best.at[pid, "lat"])
             target[i] = shape is not None and shape[0].covers(pt)
+    if not target.any():
+        return places
     out = places.copy()
     ids = out.loc[target, "place_id"]
     out.loc[target, "lon"] = ids.map(best["lon"]).astype(float).to_numpy()
@@ -262,6 +265,10 @@ def _geocode_one(row: dict, shapes: dict, provider: Provider, cache: GeocodeCach
         report.cached += 1
         if hit["status"] == "ok":
             report.accepted += 1
+        elif hit["status"] == "not_found":
+            report.not_found += 1
+        else:                                   # rejections are reported on every run
+            report.rejected.append((pid, name, f"{hit['note']} (cached {hit['requested_at'][:10]})"))
         return None
     shape = shapes.get(county_id)
     if shape is None:
@@ -290,7 +297,7 @@ def _geocode_one(row: dict, shapes: dict, provider: Provider, cache: GeocodeCach
     if why:
         report.rejected.append((pid, name, why))
     cache.put(provider=provider.name, query=text, place_id=pid, county_id=county_id,
-              status=status, candidate=cand)
+              status=status, candidate=cand, note=why)
     return None
 
 

@@ -205,14 +205,16 @@ class Provider:
             r = self.session.get(self.base_url + path, params=params, timeout=self.timeout,
                                  headers={"User-Agent": self.user_agent,
                                           "Accept": "application/json"})
-        except requests.Timeout as e:
-            raise self._fail("timeout", f"no answer within {self.timeout:g} s ({e})",
+        except requests.Timeout:
+            raise self._fail("timeout", f"no answer from {self.base_url} within {self.timeout:g} s",
                              retryable=True)
         except requests.RequestException as e:
-            raise self._fail("network", f"{type(e).__name__}: {e}", retryable=True)
+            why = re.search(r"\[Errno -?\d+\][^'\")]*", str(e))
+            raise self._fail("network", f"cannot reach {self.base_url}: "
+                             f"{why.group(0) if why else type(e).__name__}", retryable=True)
         if r.status_code == 429 or r.status_code >= 500:
             kind = "http_429" if r.status_code == 429 else "http_5xx"
-            raise self._fail(kind, f"HTTP {r.status_code} from {redact(r.url)}", retryable=True,
+            raise self._fail(kind, f"HTTP {r.status_code} from {self.base_url}{path}", retryable=True,
                              retry_after=_seconds(r.headers.get("Retry-After")))
         if r.status_code in (401, 403):
             raise self._fail("key_refused", f"HTTP {r.status_code}: {r.text[:120]}", fatal=True)

@@ -323,6 +323,11 @@ def test_point_outside_its_county_is_rejected(gaz, fake, keys, tmp_path):
     assert after["precision"] == "county" and after["lon"] == linpu["lon"]
     rows = cache_rows(tmp_path)
     assert rows.set_index("place_id").loc[linpu["place_id"], "status"] == "rejected"
+    n_hits = len(fake.hits)             # a rerun reports the rejection again, from the cache
+    again = geocode_missing(settings_for(tmp_path, fake.url), provider="tianditu", limit=None,
+                            gazetteer=gaz, **FAST)
+    assert len(fake.hits) == n_hits and again.requests == 0
+    assert [r[0] for r in again.rejected] == [linpu["place_id"]] and "cached" in again.rejected[0][2]
 
 
 def test_county_level_answer_is_not_passed_off_as_exact(gaz, fake, keys, tmp_path):
@@ -357,6 +362,7 @@ def test_offline_reports_failure_once_and_changes_nothing(gaz, keys, tmp_path):
     report = geocode_missing(settings_for(tmp_path, dead), provider="amap", limit=20,
                              gazetteer=gaz, **FAST)
     assert list(report.errors) == ["network"] and report.errors["network"]["count"] == 3
+    assert "Connection refused" in report.errors["network"]["message"]
     assert report.failed == 3 and report.skipped == 17 and report.accepted == 0
     assert report.exact_before == report.exact_after == 0
     assert cache_rows(tmp_path).empty
