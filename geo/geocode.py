@@ -225,6 +225,7 @@ def geocode_places(places: pd.DataFrame, counties, provider: Provider, cache: Ge
                    ) -> GeocodeReport:
     """Ask ``provider`` for every missing place (cache first); never raises on provider failure."""
     report = GeocodeReport(provider=provider.name, attribution=provider.attribution)
+
     def n_exact() -> int:
         return int((apply_geocoded(places, cache, counties)["precision"] == "exact").sum())
 
