@@ -43,7 +43,8 @@ def _counts(mentions: pd.DataFrame, key: str) -> pd.DataFrame:
     """mentions / articles / in_org_mentions per value of ``key`` (place_id or county_id)."""
     m = mentions[mentions[key].notna()]
     if m.empty:
-        return pd.DataFrame(columns=list(COUNT_COLUMNS)).rename_axis("place_id")
+        return pd.DataFrame(columns=list(COUNT_COLUMNS),
+                            index=pd.Index([], dtype=object, name="place_id"))
     in_org = m["in_org"].fillna(False).astype(bool) if "in_org" in m else False
     grouped = m.assign(_org=in_org).groupby(m[key].astype(str))
     out = pd.DataFrame({
@@ -180,7 +181,8 @@ def point_layer(gaz, mentions: pd.DataFrame | None,
     if unknown_ids:
         first = m.assign(place_id=m["place_id"].astype(str)).drop_duplicates("place_id")
         extra = first[first["place_id"].isin(unknown_ids)].reindex(columns=cols)
-        extra["source"] = extra["source"].fillna("mention coordinate (not in gazetteer)")
+        extra["source"] = extra["source"].astype(object).fillna(
+            "mention coordinate (not in gazetteer)")
         known = pd.concat([known, extra], ignore_index=True)
     has_xy = known["lon"].notna() & known["lat"].notna()
     frame = known[has_xy].copy()

@@ -324,8 +324,8 @@ def county_group(county_gdf, measure: str = "mentions", label: str | None = None
         style_function=lambda f: {"fillColor": fill.get(f["id"], NO_DATA), "fillOpacity": 0.75,
                                   "color": "#555", "weight": 0.8},
         highlight_function=lambda f: {"weight": 2.5, "color": "#222", "fillOpacity": 0.9},
-        on_each_feature=_tooltip_js("name", [("chain", "行政区划"), ("value_text", label),
-                                             ("mentions", "提及次数"), ("articles", "文章数")]),
+        on_each_feature=_tooltip_js("name", [("chain", "行政区划"), ("value_text", label)] + [
+            (c, COUNT_LABELS[c]) for c in ("mentions", "articles") if c != column]),
     ).add_to(group)
     if legend:
         zero = "0 次提及" if is_count else "无数据"
@@ -356,7 +356,7 @@ def point_style(level: str, precision: str, mentions: int) -> dict:
     is hollow and dashed, so it never looks like an exact location."""
     color = LEVEL_COLORS.get(level, "#444")
     style = {"radius": round(min(4 + 3 * math.sqrt(max(mentions, 1)), 20), 1), "color": color,
-             "fillColor": color, "weight": 1.5, "fillOpacity": 0.8, "opacity": 1.0}
+             "fill": True, "fillColor": color, "weight": 1.5, "fillOpacity": 0.8, "opacity": 1.0}
     if fallback_precision(level, precision):
         style.update(fillOpacity=0.0 if precision == "county" else 0.25, weight=2,
                      dashArray="3 3")
