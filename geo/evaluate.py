@@ -50,12 +50,17 @@ def load_dev_set(path: Path = DEV_SET) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _text(v) -> str | None:
+    return v if isinstance(v, str) and v else None
+
+
 def _same_place(pred: dict, gold: dict) -> bool:
+    """Same canonical name, and the same county/province wherever the gold row names one."""
     if pred["name"] != gold["name"]:
         return False
     for key in ("county", "province"):
-        g = gold.get(key)
-        if g and pred.get(key) and g != pred.get(key):
+        g = _text(gold.get(key))
+        if g and g != _text(pred.get(key)):
             return False
     return True
 

@@ -7,6 +7,7 @@ writes the JSON Lines contract (articles.jsonl, mentions.jsonl, metrics.jsonl, s
 from __future__ import annotations
 
 import json
+import logging
 import math
 import multiprocessing as mp
 from collections import Counter
@@ -23,6 +24,7 @@ from geo.mentions import MENTION_COLUMNS, Matcher, build_matcher
 from geo.resolve import Context, PlaceIndex, build_index, confident_context, resolve_matches
 from geo.settings import Settings, load_settings
 
+log = logging.getLogger(__name__)
 ARTICLE_COLUMNS = ["article_id", "file", "start", "end", "title", "byline"]
 _LEVEL_RANK = {"zone": 0, "landmark": 1, "village": 2, "township": 3, "county": 4, "city": 5,
                "province": 6}
@@ -44,8 +46,8 @@ def geoparser(gaz: Gazetteer, settings: Settings) -> Geoparser:
     key = (id(gaz), settings.home_province)
     hit = _GEOPARSERS.get(key)
     if hit is None or hit[0] is not gaz:
-        gp = Geoparser(build_matcher(gaz.places, gaz.names), build_index(gaz.places),
-                       _province_id(gaz, settings.home_province))
+        home = _province_id(gaz, settings.home_province)
+        gp = Geoparser(build_matcher(gaz.places, gaz.names, home), build_index(gaz.places), home)
         hit = _GEOPARSERS[key] = (gaz, gp)
     return hit[1]
 
@@ -69,7 +71,7 @@ def parse_document(doc: Document, gp: Geoparser, articles: list[Article] | None 
     per_article = [gp.matcher.scan(a.text, a.start) for a in articles]
     doc_ctx = Context()
     for matches in per_article:
-        c = confident_context(matches, gp.index)
+        c = confident_context(matches, gp.index, gp.home_province)
         for pid, n in c.places.items():
             doc_ctx.add(pid, gp.index, n)
     rows, metric_rows = [], []
@@ -79,7 +81,8 @@ def parse_document(doc: Document, gp: Geoparser, articles: list[Article] | None 
         for r in resolved:
             name, lev, prov, city, county, town, code, lon, lat, prec = gp.index.row[r.place_id]
             m = r.match
-            art_rows.append((a.article_id, a.file, m.start, m.end, m.entry.surface, r.place_id, name,
+            art_rows.append((a.article_id, a.file, m.start, m.end,
+                             a.text[m.start - a.start:m.end - a.start], r.place_id, name,
                              lev, prov, city, county, town, code, lon, lat, prec, r.confidence,
                              m.in_org, r.historical, gp.index.county_of.get(r.place_id), r.runner_up))
         rows.extend(art_rows)
@@ -105,8 +108,13 @@ def _metrics_for(article: Article, doc: Document, art_rows: list[tuple]) -> list
     except ImportError:  # metrics stage not installed yet
         return []
     frame = pd.DataFrame(art_rows, columns=MENTION_COLUMNS)
-    records = mt.extract_metrics(article, doc.text, frame, _doc_year(doc), main_place(article, frame))
-    return [mt.record_dict(r) for r in records]
+    try:
+        records = mt.extract_metrics(article, doc.text, frame, _doc_year(doc), main_place(article, frame))
+        return [mt.record_dict(r) for r in records]
+    except Exception as e:  # one article's odd figures must not lose the corpus: report, go on
+        log.warning("metrics skipped for %s %r: %s: %s", article.file, article.title[:30],
+                    type(e).__name__, e)
+        return []
 
 
 @lru_cache(maxsize=64)

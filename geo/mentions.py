@@ -44,14 +44,19 @@ _ORG_SUFFIXES = (
 _ORG_LOOKAHEAD = 18
 #: Right after a division name these make it a government body or an explicit division.
 _ADMIN_AFTER = re.compile(
-    r"(?:区委|县委|市委|省委|区政府|县政府|市政府|省政府|人民政府|人大|政协|区域|境内|全境|"
+    r"(?:区委|县委|市委|省委|镇委|乡委|党工委|区政府|县政府|市政府|省政府|镇政府|乡政府|人民政府|人大|政协|"
+    r"派出所|街道办|区域|境内|全境|"
     r"经济开发区|开发区|高新区|新区|籍|[:：])"
 )
 _ADMIN_AFTER_LEN = 5
+#: 绍兴市民 / 杭州市场: the 市 belongs to the next word.
+_MARKET_CITIZEN = {"民", "场", "值"}
+#: A line break (with blank lines) between two Chinese characters: a PDF-extraction artefact.
+_LINE_JOINT = re.compile(r"(?<=[\u4e00-\u9fff])[ \t\u3000]*(?:\r?\n[ \t\u3000]*)+(?=[\u4e00-\u9fff])")
 #: Names made only of generic place words (高新区, 新城, 城区) are words, not places, by default.
 _GENERIC = re.compile(r"^(?:高新|开发|经济|技术|工业|产业|科技|新|老|城|郊|矿|市|中|东|西|南|北)+(?:区|园|城|园区)?$")
 #: Lists sharing one suffix: 白杨、河庄、义蓬、新湾等街道 / 下沙、白杨 2 个街道.
-_SHARED_SUFFIX = re.compile(r"((?:[\u4e00-\u9fff]{2,3}、)+[\u4e00-\u9fff]{2,3})(?:等|\s*[0-9两三四五六七八九十]+\s*个)?(街道|镇|乡)")
+_SHARED_SUFFIX = re.compile(r"((?:[\u4e00-\u9fff]{2,3}、)+[\u4e00-\u9fff]{2,3})(?:等|\s*[0-9两三四五六七八九十]+\s*个)?(?:多个)?(?:行政)?(街道|镇|乡|村)")
 
 
 @dataclass(frozen=True)
@@ -81,13 +86,30 @@ class Matcher:
     entries: list[NameEntry] = field(default_factory=list)
 
     def scan(self, text: str, base: int = 0) -> list[RawMatch]:
-        """Leftmost-longest matches of every gazetteer name in ``text``."""
+        """Leftmost-longest matches of every gazetteer name in ``text``.
+
+        Line breaks between two Chinese characters (PDF extraction: 钦堂\n\n乡) are skipped, so
+        a name broken across lines is still found; its span then covers the break.
+        """
+        if _LINE_JOINT.search(text) is None:
+            return self._scan(text, base)
+        compact, where = _join_lines(text)
+        out = []
+        for m in self._scan(compact, 0):
+            out.append(_remap(m, where, base))
+        return out
+
+    def _scan(self, text: str, base: int = 0) -> list[RawMatch]:
         out = []
         entries = self.entries
         for end_idx, idx in self.automaton.iter_long(text):
             e = entries[idx]
             end = end_idx + 1
             start = end - len(e.surface)
+            if e.surface[-1] == "市" and text[end:end + 1] in _MARKET_CITIZEN:
+                shorter = self.automaton.get(e.surface[:-1], None)   # 绍兴市民 → 绍兴 + 市民
+                if shorter is not None:
+                    e, end = entries[shorter], end - 1
             m = self._match(text, start, end, e, base)
             if e.wordlike or "short" in e.kinds:
                 alt = self._alternative(text, start, end, base)
@@ -138,6 +160,24 @@ class Matcher:
         return sorted(kept + extra, key=lambda m: m.start)
 
 
+def _join_lines(text: str) -> tuple[str, list[int]]:
+    """Text without the line breaks between Chinese characters, and each char's original index."""
+    parts, where, pos = [], [], 0
+    for jm in _LINE_JOINT.finditer(text):
+        parts.append(text[pos:jm.start()])
+        where.extend(range(pos, jm.start()))
+        pos = jm.end()
+    parts.append(text[pos:])
+    where.extend(range(pos, len(text)))
+    return "".join(parts), where
+
+
+def _remap(m: RawMatch, where: list[int], base: int) -> RawMatch:
+    alt = _remap(m.alt, where, base) if m.alt is not None else None
+    return RawMatch(base + where[m.start], base + where[m.end - 1] + 1, m.entry, m.in_org,
+                    m.admin_after, m.after_foreign, alt)
+
+
 def _in_org(tail: str) -> bool:
     """True when the words right after a name end in an organisation suffix (…有限公司)."""
     run = []
@@ -151,6 +191,9 @@ def _in_org(tail: str) -> bool:
     return any(suf in s for suf in _ORG_SUFFIXES)
 
 
+_PLACE_DEFINITION = re.compile(r"[省市县]|地名|城名")
+
+
 @lru_cache(maxsize=1)
 def common_words() -> frozenset[str]:
     """Ordinary Chinese words (jionlp's word dictionary + idioms): names that need strong evidence."""
@@ -160,8 +203,10 @@ def common_words() -> frozenset[str]:
         with resources.as_file(base / fname) as p, zipfile.ZipFile(p) as zf:
             for name in zf.namelist():
                 for line in zf.read(name).decode("utf-8").splitlines():
-                    w = line.split("\t", 1)[0].strip()
-                    if 2 <= len(w) <= 3:
+                    w, _, definition = line.partition("\t")
+                    w = w.strip()
+                    # entries defined as places (浙江, 钱塘, 丽水 …) are names, not ordinary words
+                    if 2 <= len(w) <= 3 and not _PLACE_DEFINITION.search(definition):
                         words.add(w)
     return frozenset(words)
 
@@ -194,7 +239,27 @@ def foreign_countries() -> tuple[str, ...]:
     return tuple(sorted(n for n in names if n))
 
 
-def build_matcher(places: pd.DataFrame, names: pd.DataFrame) -> Matcher:
+_TOWNSHIP_SUFFIX = re.compile(r"(?:街道办事处|街道|镇|乡)$")
+
+
+def township_short_forms(places: pd.DataFrame, province_id: str | None) -> list[tuple[str, str]]:
+    """(short form, place_id) for the home province's townships: 航头镇 → 航头, 仁和街道 → 仁和.
+
+    News drops the suffix after a county (建德航头, 余杭仁和); resolution accepts these only with
+    such a parent in front, a body after (昌硕派出所) or the full name in the same article.
+    """
+    if not province_id:
+        return []
+    t = places[(places["level"] == "township") & (places["province_id"] == province_id)]
+    out = []
+    for name, pid in zip(t["name"], t["place_id"]):
+        core = _TOWNSHIP_SUFFIX.sub("", name)
+        if len(core) >= 2 and core != name:
+            out.append((core, pid))
+    return out
+
+
+def build_matcher(places: pd.DataFrame, names: pd.DataFrame, home_province_id: str | None = None) -> Matcher:
     """One automaton over every name and alias, each mapped to its candidate place ids."""
     words = common_words()
     level_of = dict(zip(places["place_id"], places["level"]))
@@ -203,6 +268,8 @@ def build_matcher(places: pd.DataFrame, names: pd.DataFrame) -> Matcher:
         if not isinstance(name, str) or len(name) < 2 or pid not in level_of:
             continue
         grouped.setdefault(name, {}).setdefault(pid, set()).add(ntype)
+    for name, pid in township_short_forms(places, home_province_id):
+        grouped.setdefault(name, {}).setdefault(pid, set()).add("short")
     automaton = ahocorasick.Automaton()
     entries: list[NameEntry] = []
     for surface, per_place in grouped.items():

@@ -106,14 +106,19 @@ class Context:
         return s
 
 
-def confident_context(matches: list[RawMatch], index: PlaceIndex) -> Context:
-    """Context from matches that need no disambiguation: a single, full, non-word candidate."""
+def confident_context(matches: list[RawMatch], index: PlaceIndex, home: str | None = None) -> Context:
+    """Context from matches that need no disambiguation: a single, full, non-word candidate
+    (townships only in the home province, villages never: too many namesakes)."""
     ctx = Context()
     for m in matches:
         e = m.entry
-        if len(e.candidates) == 1 and e.kinds[0] != "short" and not e.wordlike and not m.in_org \
-                and not m.after_foreign and index.level.get(e.candidates[0]) not in ("village", "township"):
-            ctx.add(e.candidates[0], index)
+        if len(e.candidates) != 1 or e.kinds[0] == "short" or e.wordlike or m.in_org or m.after_foreign:
+            continue
+        pid = e.candidates[0]
+        lev = index.level.get(pid)
+        if lev == "village" or (lev == "township" and index.province_of.get(pid) != home):
+            continue
+        ctx.add(pid, index)
     return ctx
 
 
@@ -123,7 +128,7 @@ def resolve_matches(matches: list[RawMatch], text: str, base: int, index: PlaceI
 
     ``text`` is the string the match offsets index into after subtracting ``base``.
     """
-    art_ctx = confident_context(matches, index)
+    art_ctx = confident_context(matches, index, home_province)
     out: list[Resolved] = []
     prev: Resolved | None = None
     taken_to = -1
@@ -164,7 +169,7 @@ def _resolve_one(m: RawMatch, text: str, base: int, index: PlaceIndex, home: str
             if parent_before in anc:
                 explicit = True
                 score += 10
-            elif index.county_of.get(parent_before) and \
+            elif kind != "short" and index.county_of.get(parent_before) and \
                     index.county_of.get(parent_before) == index.county_of.get(pid) and pid != parent_before:
                 explicit = True
                 score += 6
@@ -177,11 +182,13 @@ def _resolve_one(m: RawMatch, text: str, base: int, index: PlaceIndex, home: str
             score += 1.5
         strong = explicit or m.admin_after or support > 0
         weak = strong or in_home or doc_support > 0
-        if lev == "village":
+        if generic:
+            # a word like 城区/高新区/新村 counts only with a parent in front, a division suffix
+            # after, or the same place named in full elsewhere in the article
+            ok = explicit or m.admin_after or art.places[pid] > 0
+        elif lev == "village":
             ok = explicit or support > 0
-        elif generic:
-            # a word like 城区/高新区 counts only with a parent in front, a division suffix after,
-            # or the same place named in full elsewhere in the article
+        elif kind == "short" and lev == "township":
             ok = explicit or m.admin_after or art.places[pid] > 0
         elif kind == "short":
             ok = lev in ("province", "city") or weak
