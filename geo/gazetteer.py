@@ -156,6 +156,11 @@ def gazetteer_stats(g: Gazetteer, province_id: str = "33") -> dict:
         "places_by_level": p.level.value_counts().to_dict(),
         f"province_{province_id}_by_level": prov.level.value_counts().to_dict(),
         f"province_{province_id}_township_precision": towns.precision.value_counts().to_dict(),
+        f"province_{province_id}_township_point_source": {
+            "GeoNames, Chinese name": int(towns.source.str.contains("matched by chinese name").sum()),
+            "GeoNames, pinyin": int(towns.source.str.contains("matched by pinyin").sum()),
+            "curated towns.csv": int(towns.source.str.contains("towns.csv").sum()),
+            "county fallback": int((towns.precision == "county").sum())},
         "names_by_type": g.names.name_type.value_counts().to_dict(),
         "county_polygons": len(g.counties),
         "sources": g.meta.get("sources"), "built_at": g.meta.get("built_at"),

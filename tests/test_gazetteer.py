@@ -104,7 +104,7 @@ def test_villages_hang_under_their_township(gazetteer):
 
 @pytest.mark.parametrize("short,code", [("萧山", "330109"), ("临安", "330112"), ("黄岩", "331003"),
                                         ("嘉兴", "3304"), ("建德", "330182"), ("杭州", "3301"),
-                                        ("浙江", "33")])
+                                        ("浙江", "33"), ("台湾", "71"), ("香港", "81")])
 def test_short_forms_are_marked_short(gazetteer, short, code):
     t = lookup(gazetteer, short)
     assert code in set(t[t.name_type == "short"].place_id)
