@@ -1,0 +1,341 @@
+"""Stage 4: the economic figures an article reports, tied to the place they describe.
+
+"今年一季度，实现规上工业总产值245.23亿元，同比增长2.9%" becomes one row: place (the subject of
+the sentence, else the article's main place), indicator, value in a normalised unit, period
+(with the year resolved from the document's own date evidence), year-on-year change, whether it
+is a target, and the evidence sentence with the figure's exact file offsets.
+
+Finding figures (regexes, compiled once) lives in :mod:`geo.metrics_lexicon`, periods and the
+document year in :mod:`geo.metrics_periods`; choosing the place lives in :mod:`geo.metrics_place`.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import asdict, dataclass, field
+
+import pandas as pd
+
+from geo import metrics_lexicon as lx
+from geo.metrics_periods import Period, YearEvidence, document_year, find_period, with_year
+from geo.metrics_place import Mention, PlaceFinder, plain_mentions
+
+__all__ = ["METRIC_COLUMNS", "MetricRecord", "YearEvidence", "document_year", "extract_metrics",
+           "explain_metrics", "metrics_frame", "record_dict"]
+
+#: Columns of the metrics table and of metrics.jsonl (contract columns first).
+METRIC_COLUMNS = ["article_id", "file", "place_id", "name", "metric", "label", "value", "unit",
+                  "period", "yoy_pct", "is_target", "qualifier", "start", "end", "evidence",
+                  "year_source", "year", "period_text", "value_text", "place_basis"]
+
+
+@dataclass
+class MetricRecord:
+    """One figure about one place. ``start``/``end`` are file offsets of the figure itself."""
+    article_id: str
+    file: str
+    place_id: str
+    name: str | None
+    metric: str            # indicator key, e.g. industrial_output
+    label: str             # the indicator as written, e.g. 规上工业总产值
+    value: float           # normalised: money in 亿元, people in 人, area in 平方公里, counts, %
+    unit: str
+    period: str | None     # 2024 | 2024-Q1 | 2024-H1 | 2022-01/08 | 2021-04 | H1 (year unknown)
+    yoy_pct: float | None
+    is_target: bool
+    qualifier: str | None  # over | nearly | about | range
+    start: int
+    end: int
+    evidence: str          # the sentence, line breaks removed
+    year_source: str | None
+    year: int | None = None
+    period_text: str | None = None
+    value_text: str = ""   # == file text[start:end]
+    place_basis: str = ""  # sentence subject | attributive | anaphor 街道 | previous sentence | main place
+
+
+@dataclass
+class _Figure:
+    metric: str
+    kind: str
+    label: str
+    label_start: int       # article-relative offsets
+    value_start: int
+    value_end: int
+    value: float
+    unit: str
+    qualifier: str | None
+    more: list = field(default_factory=list)      # (value, start, end, qualifier) after 分别
+    yoy: float | None = None
+    share_of: str | None = None                   # metric this share belongs to
+
+
+@dataclass(frozen=True)
+class _Sentence:
+    start: int
+    end: int
+    para_end: bool         # a paragraph ends after this sentence
+
+
+def record_dict(r: MetricRecord) -> dict:
+    return asdict(r)
+
+
+def metrics_frame(records: list[MetricRecord]) -> pd.DataFrame:
+    """The tidy table the map layers join on place_id."""
+    return pd.DataFrame([record_dict(r) for r in records], columns=METRIC_COLUMNS)
+
+
+def extract_metrics(article, doc_text: str, mentions: pd.DataFrame | None,
+                    doc_year: YearEvidence | None = None, main_place: str | None = None) -> list[MetricRecord]:
+    """Figures of one article. ``mentions`` are its place mentions (file offsets, the mentions
+    contract); ``main_place`` the place_id the headline names (derived from the title's mentions
+    when None)."""
+    return explain_metrics(article, doc_text, mentions, doc_year, main_place)[0]
+
+
+def explain_metrics(article, doc_text, mentions, doc_year=None, main_place=None):
+    """Like :func:`extract_metrics`, plus the figures left out and why: [(figure text, reason)]."""
+    base = article.start
+    text = doc_text[article.start:article.end]
+    year_ev = _article_year(text, base, doc_year)
+    sentences = _sentences(text, article.body_start - base)
+    starts = [s.start for s in sentences]
+    ms = plain_mentions(mentions, article)
+    finder = PlaceFinder(text, ms, main_place, article.body_start - base)
+    figures, skipped = _find_figures(text, sentences, starts, ms)
+    _attach_growth_and_shares(text, figures, sentences, starts)
+    out: list[MetricRecord] = []
+    for f in figures:
+        si = bisect_right(starts, f.label_start) - 1
+        sent = sentences[si]
+        subject = finder.subject(f.label_start, f.value_start, f.value_end, sent.start,
+                                 _previous_in_paragraph(sentences, si))
+        if subject.company:
+            skipped.append((text[f.value_start:f.value_end], f"company: {subject.basis}"))
+            continue
+        if not subject.places:
+            skipped.append((text[f.value_start:f.value_end], "no place"))
+            continue
+        period = _period(text, f.label_start, sentences, si, year_ev)
+        is_target = bool(period and period.is_target_year) or bool(
+            lx.TARGET_RE.search(text, sent.start, f.value_start))
+        evidence = _evidence(text, sent)
+        values = [(f.value, f.value_start, f.value_end, f.qualifier)] + f.more
+        places = subject.places
+        if len(values) > 1 and len(places) == len(values):
+            pairs = list(zip(places, values))
+        else:
+            pairs = [(places[-1], values[0])]
+        for place, (value, vs, ve, qual) in pairs:
+            out.append(MetricRecord(
+                article_id=article.article_id, file=article.file, place_id=place.place_id,
+                name=place.name, metric=f.metric, label=f.label, value=value, unit=f.unit,
+                period=period.period if period else None, yoy_pct=f.yoy, is_target=is_target,
+                qualifier=qual, start=base + vs, end=base + ve, evidence=evidence,
+                year_source=period.year_source if period else None,
+                year=period.year if period else None, period_text=period.text if period else None,
+                value_text=text[vs:ve], place_basis=subject.basis))
+    return out, skipped
+
+
+# --- sentences ------------------------------------------------------------------------------
+_SENT_END = re.compile(r"[。！？!?]+[”’」』\"）)]*")
+_HEADING = re.compile(r"(?m)^[^\S\n]*#.*$")
+
+
+def _sentences(text: str, body_start: int = 0) -> list[_Sentence]:
+    """Sentences end at 。！？, around '#' heading lines and where the body begins — not at line
+    breaks, which in PDF-extracted text fall mid-sentence."""
+    cuts = {0, len(text)}
+    para = set()
+    if 0 < body_start < len(text):
+        cuts.add(body_start)
+        para.add(body_start)
+    for m in _SENT_END.finditer(text):
+        cuts.add(m.end())
+        if re.match(r"[^\S\n]*(?:\n|$)", text[m.end():m.end() + 4]):
+            para.add(m.end())
+    for m in _HEADING.finditer(text):
+        cuts.update((m.start(), m.end()))
+        para.update((m.start(), m.end()))
+    edges = sorted(cuts)
+    return [_Sentence(a, b, b in para or b == len(text)) for a, b in zip(edges, edges[1:]) if b > a]
+
+
+def _previous_in_paragraph(sentences: list[_Sentence], si: int) -> list[_Sentence]:
+    """Earlier sentences of the same paragraph, nearest first."""
+    out = []
+    j = si - 1
+    while j >= 0 and not sentences[j].para_end:
+        out.append(sentences[j])
+        j -= 1
+    return out
+
+
+def _evidence(text: str, sent: _Sentence) -> str:
+    return re.sub(r"\s*\n\s*", "", text[sent.start:sent.end]).strip()
+
+
+# --- years and periods ----------------------------------------------------------------------
+def _article_year(text: str, base: int, doc_year: YearEvidence | None) -> YearEvidence | None:
+    """An issue date or dated heading of the document wins; else the article's own evidence."""
+    if doc_year is not None and doc_year.kind in ("issue_date", "dated_heading"):
+        return doc_year
+    own = document_year(text)
+    if own is not None and own.kind not in ("issue_date", "dated_heading"):
+        return YearEvidence(own.year, own.source, own.kind, base + own.start, base + own.end)
+    return doc_year
+
+
+def _period(text, upto, sentences, si, year_ev) -> Period | None:
+    """The period in the sentence before the figure, else carried from the same paragraph."""
+    p = find_period(text, upto, year_ev, sentences[si].start)
+    if p is not None and not p.bare:
+        return p
+    for prev in _previous_in_paragraph(sentences, si):
+        q = find_period(text, prev.end, year_ev, prev.start)
+        if q is None:
+            continue
+        if p is None:
+            return q
+        if q.year is not None and not q.bare:      # "2020 年，…。街道全年…" → 2020
+            return with_year(p, q.year, q.year_source, q.text)
+        break
+    return p
+
+
+# --- figures --------------------------------------------------------------------------------
+def _find_figures(text: str, sentences, starts, mentions) -> tuple[list[_Figure], list]:
+    found: list[_Figure] = []
+    skipped: list = []
+    taken: list[tuple[int, int]] = []
+
+    def free(a, b):
+        return all(b <= x or a >= y for x, y in taken)
+
+    for kind, rx in lx.LABELLED_RE.items():
+        for m in rx.finditer(text):
+            f = _labelled(text, m, kind, sentences, starts)
+            if isinstance(f, str):
+                skipped.append((m.group("value"), f))
+            elif f is not None and free(f.value_start, f.value_end):
+                found.append(f)
+                taken.append((f.value_start, f.value_end))
+    for metric, rx in lx.COUNT_RES:
+        for m in rx.finditer(text):
+            if lx.COUNT_MOD_REJECT.search(m.groupdict().get("mod") or ""):
+                skipped.append((m.group("value"), "not an investment-project count"))
+                continue
+            vs, ve = m.span("value")
+            if not free(vs, ve):
+                continue
+            label = re.sub(r"\s", "", text[m.start():vs] + text[ve:m.end()])
+            label = label.replace("了", "")
+            found.append(_Figure(metric, "count", label, m.start(), vs, ve,
+                                 _number(m["num"]), "个", lx.qualifier(m["qpost"])))
+            taken.append((vs, ve))
+    for m in lx.RD_INTENSITY_RE.finditer(text):
+        vs, ve = m.span("value")
+        if free(vs, ve):
+            found.append(_Figure("rd_intensity", "percent", re.sub(r"\s", "", m["label"]), m.start(),
+                                 vs, ve, _number(m["num"]), "%", lx.qualifier(m["qpre"])))
+            taken.append((vs, ve))
+    for pm in mentions:
+        m = None if pm.in_org else lx.AREA_AFTER_PLACE_RE.match(text, pm.end)
+        if m and free(*m.span("value")):
+            vs, ve = m.span("value")
+            found.append(_Figure("area", "area", "面积", m.start(), vs, ve, _number(m["num"]),
+                                 "平方公里", None))
+            taken.append((vs, ve))
+    found.sort(key=lambda f: f.value_start)
+    return found, skipped
+
+
+def _number(s: str) -> float:
+    return round(lx.parse_number(s), 6)
+
+
+def _labelled(text, m, kind, sentences, starts):
+    """A "LABEL … VALUE UNIT" match → _Figure, a reason to skip (str), or None (not a figure)."""
+    label_text = m.group("label")
+    metric = lx.label_key(label_text)
+    ls = m.start()
+    before = re.sub(r"\s", "", text[max(0, ls - 6):ls])
+    if lx.LABEL_PREFIX_REJECT.search(before):
+        return None
+    gap = m.group("gap") or ""
+    if not re.search(r"由|从", gap) and lx.GAP_REJECT.search(gap):
+        return None
+    unit = m.group("unit")
+    num_text = m.group("num")
+    if kind == "population" and not unit and (num_text[0].isdigit() or num_text[-1] not in "万亿"):
+        return None
+    info = lx.unit_info(kind, unit)
+    value = lx.parse_number(num_text)
+    if info is None or value is None:
+        return None
+    if metric == "signed_investment":
+        si = bisect_right(starts, ls) - 1
+        clause = max([sentences[si].start] + [c.end() for c in re.finditer(r"[；;]", text[:ls])])
+        if not re.search(r"签\s*约", text[clause:ls]):
+            return "investment not tied to signed projects"
+    factor, norm_unit = info
+    qual = lx.qualifier(m.group("qpre"), m.group("qpost"), m.group("qafter"))
+    if qual is None:
+        tail = re.search(lx.QUAL_PRE + r"\s*$", gap)
+        qual = lx.qualifier(tail.group("qpre")) if tail else None
+    if m.group("num2"):
+        qual = "range"
+    vs = m.start("value")
+    ve = m.end("qafter") if m.group("qafter") else m.end("value")
+    fig = _Figure(metric, kind, re.sub(r"\s", "", label_text), ls, vs, ve,
+                  round(value * factor, 6), norm_unit, qual)
+    if "分别" in re.sub(r"\s", "", gap) or re.search(r"分\s*别", text[ls:vs]):
+        fig.more = _more_values(text, ve, kind, factor)
+    return fig
+
+
+def _more_values(text, pos, kind, factor):
+    out = []
+    while True:
+        m = lx.MORE_VALUES_RE.match(text, pos)
+        if not m:
+            return out
+        info = lx.unit_info(kind, m["unit"]) if m["unit"] else (factor, None)
+        if info is None:
+            return out
+        out.append((round(lx.parse_number(m["num"]) * info[0], 6), m.start("num"), m.end(),
+                    lx.qualifier(m["qpre"], m["qpost"])))
+        pos = m.end()
+
+
+def _attach_growth_and_shares(text, figures, sentences, starts):
+    """Year-on-year changes and "占全区…的x%" shares that follow a figure in its sentence."""
+    shares = []
+    for i, f in enumerate(figures):
+        si = bisect_right(starts, f.value_start) - 1
+        sent_end = sentences[si].end
+        nxt = next((g.label_start for g in figures[i + 1:] if g.label_start >= f.value_end), sent_end)
+        stop = min(nxt, sent_end)
+        sh = lx.SHARE_RE.match(text[f.value_end:stop])
+        if sh and f.kind != "percent":
+            vs, ve = f.value_end + sh.start("value"), f.value_end + sh.end("value")
+            shares.append(_Figure(f"{f.metric}_share", "percent", re.sub(r"\s", "", sh["label"]),
+                                  f.value_end + sh.start("label"), vs, ve, _number(sh["num"]), "%",
+                                  lx.qualifier(sh["qpre"]), share_of=f.metric))
+        y = lx.YOY_RE.search(text, f.value_end, stop)
+        if y is None or y["avg"] or not (y["cmp"] or y["verb"] or y["noun"]):
+            continue
+        pcts = [float(re.sub(r"\s", "", y["pct"]))] + [
+            float(re.sub(r"\s", "", p)) for p in lx.YOY_MORE_RE.findall(y["more"] or "")]
+        sign = -1.0 if lx.is_negative(y.group(0)) else 1.0
+        if len(pcts) == 1:
+            f.yoy = sign * pcts[0]
+            continue
+        # 分别同比增长 17.3% 和 11.3%: the figures of this sentence still without a change, in order.
+        open_ = [g for g in figures[:i + 1] if g.yoy is None and g.value_start >= sentences[si].start]
+        for g, p in zip(open_[-len(pcts):], pcts):
+            g.yoy = sign * p
+    figures.extend(shares)
+    figures.sort(key=lambda f: f.value_start)

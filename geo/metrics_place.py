@@ -1,0 +1,190 @@
+"""Which place a figure is about: the subject of its sentence, not simply the nearest name.
+
+In order: a place the figure qualifies ("常住人口 66 万的钱塘新区"); the place heading the
+clause before the indicator (skipping places that are locations or partners: "位于…", "与…",
+"背靠西湖"); a word that points back to one ("全区", "该街道", "街道全年…"); the subject of an
+earlier sentence of the same paragraph; the article's main place (the one its headline names).
+An organisation between the place and the indicator ("联德股份…研发投入") makes the figure the
+company's, and it is left out.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from geo import metrics_lexicon as lx
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int             # article-relative offsets
+    end: int
+    place_id: str
+    name: str | None
+    level: str | None
+    in_org: bool
+    text: str
+
+
+@dataclass
+class Subject:
+    places: list[Mention] = field(default_factory=list)
+    basis: str = ""
+    company: bool = False
+
+
+def plain_mentions(mentions: pd.DataFrame | None, article) -> list[Mention]:
+    """The article's mentions (file offsets in, article offsets out), sorted, overlaps dropped."""
+    if mentions is None or len(mentions) == 0:
+        return []
+    df = mentions[(mentions["start"] >= article.start) & (mentions["end"] <= article.end)]
+    cols = set(df.columns)
+    out, last_end = [], -1
+    for r in df.sort_values("start").to_dict("records"):
+        if r["start"] < last_end or r.get("place_id") is None:
+            continue
+        out.append(Mention(
+            int(r["start"]) - article.start, int(r["end"]) - article.start, str(r["place_id"]),
+            r.get("name") if "name" in cols else None, r.get("level") if "level" in cols else None,
+            bool(r.get("in_org")) if "in_org" in cols and r.get("in_org") == r.get("in_org") else False,
+            str(r.get("text") or "")))
+        last_end = int(r["end"])
+    return out
+
+
+def _ends(m: Mention, *sufs: str) -> bool:
+    return any((m.name or "").endswith(s) or m.text.endswith(s) for s in sufs)
+
+
+#: What a back-pointing word can refer to, nearest such mention first (several tests = fallbacks).
+_ANAPHOR_TARGETS = {
+    "街道": [lambda m: _ends(m, "街道")],
+    "镇": [lambda m: _ends(m, "镇")],
+    "乡": [lambda m: _ends(m, "乡")],
+    "县": [lambda m: m.level == "county" and _ends(m, "县")],
+    "市": [lambda m: m.level == "city", lambda m: _ends(m, "市")],
+    "市区": [lambda m: m.level == "city"],
+    "区": [lambda m: m.level == "county" and _ends(m, "区"), lambda m: _ends(m, "区")],
+    "新区": [lambda m: _ends(m, "新区"), lambda m: m.level == "county" and _ends(m, "区")],
+    "开发区": [lambda m: _ends(m, "开发区")],
+    "高新区": [lambda m: _ends(m, "高新区", "高新技术产业开发区")],
+    "科技城": [lambda m: _ends(m, "科技城")],
+    "园区": [lambda m: m.level == "zone"],
+    "区域": [lambda m: m.level in ("zone", "township")],
+    "片区": [lambda m: m.level in ("zone", "township")],
+}
+_ATTRIBUTIVE = re.compile(r"\s*(?:以上|左右)?\s*的\s*(?:原\s*)?")
+_CLAUSE_PUNCT = re.compile(r"[，,；;：:]")
+
+
+class PlaceFinder:
+    def __init__(self, text: str, mentions: list[Mention], main_place: str | None, title_end: int):
+        self.text = text
+        self.plain = [m for m in mentions if not m.in_org]
+        self.org = [m for m in mentions if m.in_org]
+        self.main = self._main(main_place, title_end)
+
+    # -- building blocks --------------------------------------------------------------------
+    def _chain_start(self, i: int) -> int:
+        """Index of the first mention of the name chain ending at i (嘉兴市南湖区湘家荡区域(七星街道))."""
+        p, t = self.plain, self.text
+        while i > 0 and p[i - 1].end <= p[i].start and lx.CHAIN_JOIN_RE.match(t[p[i - 1].end:p[i].start]):
+            i -= 1
+        return i
+
+    def _head(self, a: int, b: int) -> Mention:
+        """The chain's subject: its last name that is not a bracketed alias."""
+        for m in reversed(self.plain[a:b + 1]):
+            if not re.search(r"[(（]\s*$", self.text[max(0, m.start - 3):m.start]):
+                return m
+        return self.plain[a]
+
+    def _subject_before(self, pos: int, floor: int) -> tuple[list[Mention], int] | None:
+        """The last non-locative name chain (or list of chains "萧山区、余杭区") in [floor, pos)."""
+        p, t = self.plain, self.text
+        i = max((k for k, m in enumerate(p) if m.end <= pos and m.start >= floor), default=None)
+        while i is not None:
+            a = self._chain_start(i)
+            chains = [(a, i)]
+            while a > 0 and p[a - 1].start >= floor and lx.LIST_JOIN_RE.match(t[p[a - 1].end:p[a].start]):
+                j = self._chain_start(a - 1)
+                chains.insert(0, (j, a - 1))
+                a = j
+            first, last = p[chains[0][0]], p[chains[-1][1]]
+            if (lx.REL_BEFORE_RE.search(t[max(0, first.start - 6):first.start])
+                    or lx.REL_AFTER_RE.match(t[last.end:last.end + 6])):
+                i = a - 1 if a - 1 >= 0 and p[a - 1].start >= floor else None
+                continue
+            return [self._head(x, y) for x, y in chains], last.end
+        return None
+
+    def _anaphor(self, start: int, end: int):
+        hit = None
+        for m in lx.ANAPHOR_RE.finditer(self.text, start, end):
+            hit = m
+        if hit is None:
+            return None
+        word = hit["suf"] or hit["bare"]
+        for test in _ANAPHOR_TARGETS.get(word, []):
+            for m in reversed(self.plain):
+                if m.end <= hit.start() and test(m):
+                    return m, hit.group(0)
+        return (self.main, hit.group(0)) if self.main else None
+
+    def _main(self, main_place: str | None, title_end: int) -> Mention | None:
+        if main_place is not None:
+            same = [m for m in self.plain if m.place_id == str(main_place)]
+            if same:
+                return same[0]
+            return Mention(-1, -1, str(main_place), None, None, False, "")
+        in_title = [k for k, m in enumerate(self.plain) if m.end <= title_end]
+        if in_title:
+            k = in_title[0]
+            j = k
+            while j + 1 < len(self.plain) and self.plain[j + 1].end <= title_end and \
+                    lx.CHAIN_JOIN_RE.match(self.text[self.plain[j].end:self.plain[j + 1].start]):
+                j += 1
+            return self._head(k, j)
+        if not self.plain:
+            return None
+        top = Counter(m.place_id for m in self.plain).most_common(1)[0][0]
+        return next(m for m in self.plain if m.place_id == top)
+
+    # -- the decision -----------------------------------------------------------------------
+    def subject(self, label_start: int, value_start: int, value_end: int, sent_start: int,
+                previous: list) -> Subject:
+        t = self.text
+        att = _ATTRIBUTIVE.match(t, value_end)
+        if att:
+            k = next((k for k, m in enumerate(self.plain) if m.start == att.end()), None)
+            if k is not None:
+                j = k
+                while j + 1 < len(self.plain) and lx.CHAIN_JOIN_RE.match(
+                        t[self.plain[j].end:self.plain[j + 1].start]):
+                    j += 1
+                return Subject([self._head(k, j)], "attributive")
+        clause_start = sent_start
+        for m in _CLAUSE_PUNCT.finditer(t, sent_start, label_start):
+            clause_start = m.end()
+        found = self._subject_before(label_start, sent_start)
+        after = found[1] if found else sent_start
+        region = max(after, clause_start)
+        cue = lx.ORG_CUE_RE.search(t, region, label_start)
+        org = next((m for m in self.org if region <= m.start < label_start), None)
+        if cue or org:
+            return Subject([], cue.group(0) if cue else org.text, company=True)
+        ana = self._anaphor(after, label_start)
+        if ana:
+            return Subject([ana[0]], f"anaphor {ana[1]}")
+        if found:
+            return Subject(found[0], "sentence subject")
+        for prev in previous:
+            got = self._subject_before(prev.end, prev.start)
+            if got:
+                return Subject(got[0][-1:], "previous sentence")
+        if self.main:
+            return Subject([self.main], "main place")
+        return Subject([], "")
