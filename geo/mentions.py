@@ -45,7 +45,7 @@ _ORG_LOOKAHEAD = 18
 #: Right after a division name these make it a government body or an explicit division.
 _ADMIN_AFTER = re.compile(
     r"(?:区委|县委|市委|省委|镇委|乡委|党工委|区政府|县政府|市政府|省政府|镇政府|乡政府|人民政府|人大|政协|"
-    r"派出所|街道办|区域|境内|全境|"
+    r"派出所|街道办|境内|全境|"
     r"经济开发区|开发区|高新区|新区|籍|[:：])"
 )
 _ADMIN_AFTER_LEN = 5

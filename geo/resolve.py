@@ -72,6 +72,12 @@ def _f(v):
     return None if math.isnan(x) else round(x, 6)
 
 
+def _in_list(m: RawMatch, text: str, base: int) -> bool:
+    """An element of an enumeration: 北京、上海、广州、深圳."""
+    before = text[m.start - base - 1:m.start - base] if m.start > base else ""
+    return before == "、" or text[m.end - base:m.end - base + 1] == "、"
+
+
 @dataclass(frozen=True)
 class Resolved:
     match: RawMatch
@@ -87,9 +93,11 @@ class Context:
     def __init__(self):
         self.places: Counter = Counter()     # mentioned places
         self.below: Counter = Counter()      # places with a mentioned descendant
+        self.provinces: Counter = Counter()  # provinces of the mentioned places
 
     def add(self, pid: str, index: PlaceIndex, weight: int = 1):
         self.places[pid] += weight
+        self.provinces[index.province_of.get(pid)] += weight
         for a in index.ancestors.get(pid, ()):
             self.below[a] += weight
 
@@ -190,6 +198,10 @@ def _resolve_one(m: RawMatch, text: str, base: int, index: PlaceIndex, home: str
             ok = explicit or support > 0
         elif kind == "short" and lev == "township":
             ok = explicit or m.admin_after or art.places[pid] > 0
+        elif kind == "short" and lev == "city" and not in_home:
+            # 深圳、济南 / 东莞 beside 深圳市光明区: yes; 大同小异, 长治久效, 中山大学: no
+            ok = not m.in_org and (m.admin_after or support > 0 or _in_list(m, text, base)
+                                   or art.provinces[index.province_of.get(pid)] > 0)
         elif kind == "short":
             ok = lev in ("province", "city") or weak
         elif lev == "township":
