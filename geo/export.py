@@ -7,7 +7,9 @@ Formats:
 - GeoJSON: one FeatureCollection, WGS-84 lon/lat, no ``crs`` member (RFC 7946 §4), coordinates
   rounded to 6 decimals (~0.1 m), UTF-8 with Chinese left unescaped, properties as plain JSON
   (NaN/NA → null, numpy numbers → numbers). Each feature's ``id`` is its place_id; with
-  ``--layer both`` a ``layer`` property says "county" or "points".
+  ``--layer both`` a ``layer`` property says "county" or "points". The ``metric_*`` properties
+  (one triple per metric the corpus reports, mostly empty) appear only on features that have
+  that metric; every other column is on every feature.
 - CSV: UTF-8 *with* a byte-order mark and CRLF line ends, because Excel (the tool most readers
   of a Chinese news corpus open CSV in) otherwise shows the Chinese as mojibake; every other
   CSV reader skips the BOM. Layers are written without geometry, with lon/lat columns
@@ -33,6 +35,7 @@ from geo.errors import ExportError
 LAYERS = ("county", "points", "both", "mentions", "metrics")
 FORMATS = ("geojson", "csv", "parquet", "html")
 COORD_DECIMALS = 6
+METRIC = "metric_"
 
 
 def _plain(value):
@@ -78,6 +81,8 @@ def feature_collection(layers: gpd.GeoDataFrame | dict[str, gpd.GeoDataFrame],
         records = gdf[cols].to_dict("records")
         for geom, rec in zip(geoms, records):
             props = {k: _plain(v) for k, v in rec.items()}
+            # metric columns are wide and mostly empty: a feature carries only its own metrics
+            props = {k: v for k, v in props.items() if v is not None or not k.startswith(METRIC)}
             if name is not None:
                 props["layer"] = name
             feature = {"type": "Feature"}

@@ -313,9 +313,10 @@ def county_group(county_gdf, measure: str = "mentions", label: str | None = None
     frame = county_gdf[["place_id", "name", "chain", "mentions", "articles", "geometry"]].copy()
     units = county_gdf[unit_col].astype("string").fillna("") if unit_col in county_gdf else ""
     frame["value"] = [None if math.isnan(v) else v for v in values]
+    shown = measure_values(county_gdf, measure)      # counts: 0 is shown, though coloured grey
     frame["value_text"] = [(_fmt(v) + (f" {u}" if u else "")) if not math.isnan(v) else None
-                           for v, u in zip(values, np.broadcast_to(np.asarray(units, dtype=object),
-                                                                    len(values)))]
+                           for v, u in zip(shown, np.broadcast_to(np.asarray(units, dtype=object),
+                                                                   len(values)))]
     fill = {pid: (colors[k] if k >= 0 else NO_DATA) for pid, k in zip(frame["place_id"], klass)}
     data = feature_collection(frame, decimals)
     group = folium.FeatureGroup(name=name)
@@ -329,7 +330,8 @@ def county_group(county_gdf, measure: str = "mentions", label: str | None = None
     ).add_to(group)
     if legend:
         zero = "0 次提及" if is_count else "无数据"
-        group.add_child(_LegendControl(legend_html(label, legend_bins(edges), colors, zero,
+        low = float(np.nanmin(values)) if edges else None
+        group.add_child(_LegendControl(legend_html(label, legend_bins(edges, low), colors, zero,
                                                   counts=is_count)))
     return group
 
@@ -397,10 +399,12 @@ def build_map(county_gdf, points_gdf, measure: str = "mentions", settings: Setti
               asset_base: str = APP_ASSET_BASE, tolerance: float = 0.005,
               label: str | None = None) -> folium.Map:
     """Everything on one map (CLI, standalone HTML): base map, simplified choropleth, points,
-    and a layer switcher."""
+    and a layer switcher; the view opens on the home province (the rest is a pan away)."""
     settings = settings or Settings()
     counties = simplify_counties(county_gdf, tolerance) if tolerance else county_gdf
-    m = base_map(settings, bounds=layer_bounds(counties, points_gdf), asset_base=asset_base)
+    home = counties[counties["province"] == settings.home_province] if "province" in counties else []
+    view = layer_bounds(home) if len(home) else layer_bounds(counties, points_gdf)
+    m = base_map(settings, bounds=view, asset_base=asset_base)
     county_group(counties, measure, label=label).add_to(m)
     if points_gdf is not None and len(points_gdf):
         point_group(points_gdf, cluster_threshold=settings.cluster_threshold,

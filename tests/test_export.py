@@ -60,7 +60,8 @@ def test_geojson_properties_hold_the_counts(layers):
                 r.mentions, r.articles, r.in_org_mentions)
     xs = by_key[("county", "330109")]
     assert xs["metric_gdp"] == 2150.0 and xs["metric_gdp_period"] == "2024年"
-    assert by_key[("county", "330110")]["metric_gdp"] is None       # NaN → null
+    assert "metric_gdp" not in by_key[("county", "330110")]         # metrics only where reported
+    assert by_key[("points", "330109")]["township"] is None           # NaN/None → null
 
 
 def test_csv_opens_in_excel_and_round_trips(layers, atlas_synthetic):

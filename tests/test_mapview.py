@@ -200,3 +200,11 @@ def test_standalone_map_works_offline_in_chromium(tmp_path, layers):
         assert XSS in page.locator(".leaflet-tooltip").inner_text()
         browser.close()
     assert errors == [] and remote == [] and dialogs == []
+
+
+def test_legend_first_class_starts_at_the_smallest_value(layers):
+    counties, _ = layers
+    many = counties.assign(mentions=range(len(counties)))       # 0 … 90: quantile classes
+    group = mapview.county_group(many, "mentions")
+    legend = next(el for el in _walk(group) if el._name == "AtlasLegend")
+    assert "<div><i style=\"background:#ffffb2\"></i>1 – " in legend.html
