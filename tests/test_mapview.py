@@ -208,3 +208,23 @@ def test_legend_first_class_starts_at_the_smallest_value(layers):
     group = mapview.county_group(many, "mentions")
     legend = next(el for el in _walk(group) if el._name == "AtlasLegend")
     assert "<div><i style=\"background:#ffffb2\"></i>1 – " in legend.html
+
+
+def test_assets_install_is_idempotent_and_records_versions(monkeypatch):
+    from geo import assets
+
+    def no_network(*a, **k):
+        raise AssertionError("npm must not run when the assets are installed")
+    monkeypatch.setattr(assets, "_npm_pack", no_network)
+    versions = assets.install_assets()
+    assert {p.name: p.version for p in assets.PACKAGES} == {k: v["version"] for k, v in versions.items()}
+    assert all(v["integrity"].startswith("sha512-") for v in versions.values())
+
+
+def test_map_html_refuses_to_inline_a_foreign_link():
+    from branca.element import JavascriptLink
+
+    m = mapview.base_map(Settings())
+    m.get_root().header.add_child(JavascriptLink("https://cdn.example.com/x.js"), name="x")
+    with pytest.raises(AssetsError, match="not a local asset"):
+        mapview.map_html(m)
