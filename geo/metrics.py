@@ -87,14 +87,16 @@ def metrics_frame(records: list[MetricRecord]) -> pd.DataFrame:
 
 
 def extract_metrics(article, doc_text: str, mentions: pd.DataFrame | None,
-                    doc_year: YearEvidence | None = None, main_place: str | None = None) -> list[MetricRecord]:
+                    doc_year: YearEvidence | None = None, main_place: str | None = None,
+                    context_place: tuple[str, str | None] | None = None) -> list[MetricRecord]:
     """Figures of one article. ``mentions`` are its place mentions (file offsets, the mentions
     contract); ``main_place`` the place_id the headline names (derived from the title's mentions
-    when None)."""
-    return explain_metrics(article, doc_text, mentions, doc_year, main_place)[0]
+    when None); ``context_place`` (place_id, name), e.g. the previous article's main place, is
+    used only when the article names no place at all (magazine sidebars)."""
+    return explain_metrics(article, doc_text, mentions, doc_year, main_place, context_place)[0]
 
 
-def explain_metrics(article, doc_text, mentions, doc_year=None, main_place=None):
+def explain_metrics(article, doc_text, mentions, doc_year=None, main_place=None, context_place=None):
     """Like :func:`extract_metrics`, plus the figures left out and why: [(figure text, reason)]."""
     base = article.start
     text = doc_text[article.start:article.end]
@@ -102,7 +104,9 @@ def explain_metrics(article, doc_text, mentions, doc_year=None, main_place=None)
     sentences = _sentences(text, article.body_start - base)
     starts = [s.start for s in sentences]
     ms = plain_mentions(mentions, article)
-    finder = PlaceFinder(text, ms, main_place, article.body_start - base)
+    fallback = Mention(-1, -1, str(context_place[0]), context_place[1], None, False, "") \
+        if context_place else None
+    finder = PlaceFinder(text, ms, main_place, article.body_start - base, fallback)
     figures, skipped = _find_figures(text, sentences, starts, ms)
     _attach_growth_and_shares(text, figures, sentences, starts)
     out: list[MetricRecord] = []
@@ -110,7 +114,7 @@ def explain_metrics(article, doc_text, mentions, doc_year=None, main_place=None)
         si = bisect_right(starts, f.label_start) - 1
         sent = sentences[si]
         subject = finder.subject(f.label_start, f.value_start, f.value_end, sent.start,
-                                 _previous_in_paragraph(sentences, si))
+                                 _previous_in_paragraph(sentences, si), sentences[si - 1::-1] if si else [])
         if subject.company:
             skipped.append((text[f.value_start:f.value_end], f"company: {subject.basis}"))
             continue
@@ -283,7 +287,7 @@ def _labelled(text, m, kind, sentences, starts):
     factor, norm_unit = info
     qual = lx.qualifier(m.group("qpre"), m.group("qpost"), m.group("qafter"))
     if qual is None:
-        tail = re.search(lx.QUAL_PRE + r"\s*$", gap)
+        tail = re.search(lx.QUAL_PRE + r"\s*了?\s*$", gap)
         qual = lx.qualifier(tail.group("qpre")) if tail else None
     if m.group("num2"):
         qual = "range"

@@ -169,7 +169,7 @@ ANAPHOR_RE = re.compile(r"(?:^|(?<=[，。；：,;:！？!?”\s]))(?:(?:该|全
                         r"区域|片区|市区|镇|乡|县|市|区)|(?P<bare>街道|开发区|高新区|科技城|新区|市区))")
 #: A place right before these is a location or a partner, not the subject.
 REL_BEFORE_RE = re.compile(r"(?:与|同|跟|对接|赴|来自|迁入|落户|背靠|毗邻|紧邻|[东南西北][接邻靠至临]|连接|相比|比|较|"
-                           r"位于|坐落于|坐落在|地处|前往|走进)\s*$")
+                           r"位于|坐落于|坐落在|地处|前往|走进|下辖|辖|包括|涵盖)\s*$")
 REL_AFTER_RE = re.compile(r"^\s*(?:沿线|周边|以[东南西北]|[东南西北]侧|附近|之外|以外|方向|一带|相比)")
 LIST_JOIN_RE = re.compile(r"^\s*[区县市镇乡]?\s*[、和与及]\s*原?\s*$")   # "萧山\\n区、余杭区"
 CHAIN_JOIN_RE = re.compile(r"^[\s()（）]*$")

@@ -87,7 +87,7 @@ _SUB = (rf"(?:(?P<q>[一二三四1-4]){S}季{S}度|(?P<q3>前{S}三{S}季{S}度)
 PERIOD_RE = re.compile(rf"(?P<to>到{S})?(?:(?:{_YEAR}|{_REL}){S})?(?:{_SUB})?")
 #: A year here is an event date or a starting point, not a reporting period.
 _YEAR_NOT_PERIOD_BEFORE = re.compile(r"(?:成立于|始建于|诞生于|创建于|建于|始于|自|从|于|截至目前)\s*$")
-_YEAR_NOT_PERIOD_AFTER = re.compile(rf"^{S}(?:以{S}来|起|开{S}始|成{S}立|设{S}立|至{S}今|前|后)")
+_YEAR_NOT_PERIOD_AFTER = re.compile(rf"{S}(?:[^\d，。；,;]{{0,4}}?以{S}来|起|开{S}始|成{S}立|设{S}立|至{S}今|前|后)")
 _SUB_GROUPS = ("q", "q3", "h", "m1", "m", "full", "end")
 _REL_OFFSET = {"今年": 0, "本年": 0, "年内": 0, "去年": -1, "上年": -1, "前年": -2, "明年": 1}
 _Q = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}

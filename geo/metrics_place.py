@@ -40,7 +40,10 @@ def plain_mentions(mentions: pd.DataFrame | None, article) -> list[Mention]:
     """The article's mentions (file offsets in, article offsets out), sorted, overlaps dropped."""
     if mentions is None or len(mentions) == 0:
         return []
-    df = mentions[(mentions["start"] >= article.start) & (mentions["end"] <= article.end)]
+    keep = (mentions["start"] >= article.start) & (mentions["end"] <= article.end)
+    if "file" in mentions.columns:
+        keep &= mentions["file"] == article.file
+    df = mentions[keep]
     cols = set(df.columns)
     out, last_end = [], -1
     for r in df.sort_values("start").to_dict("records"):
@@ -81,11 +84,16 @@ _CLAUSE_PUNCT = re.compile(r"[，,；;：:]")
 
 
 class PlaceFinder:
-    def __init__(self, text: str, mentions: list[Mention], main_place: str | None, title_end: int):
+    def __init__(self, text: str, mentions: list[Mention], main_place: str | None, title_end: int,
+                 fallback: Mention | None = None):
         self.text = text
         self.plain = [m for m in mentions if not m.in_org]
         self.org = [m for m in mentions if m.in_org]
         self.main = self._main(main_place, title_end)
+        #: The headline names the main place (strong); else it is only the most mentioned one.
+        self.main_in_title = self.main is not None and any(
+            m.place_id == self.main.place_id and m.end <= title_end for m in self.plain)
+        self.fallback = fallback
 
     # -- building blocks --------------------------------------------------------------------
     def _chain_start(self, i: int) -> int:
@@ -119,6 +127,20 @@ class PlaceFinder:
                 i = a - 1 if a - 1 >= 0 and p[a - 1].start >= floor else None
                 continue
             return [self._head(x, y) for x, y in chains], last.end
+        return None
+
+    def _first_subject(self, start: int, end: int) -> Mention | None:
+        """The first non-locative name chain of a span: the subject an earlier sentence opens with."""
+        p, t = self.plain, self.text
+        k = next((k for k, m in enumerate(p) if m.start >= start and m.end <= end), None)
+        while k is not None and k < len(p) and p[k].end <= end:
+            j = k
+            while j + 1 < len(p) and p[j + 1].end <= end and lx.CHAIN_JOIN_RE.match(t[p[j].end:p[j + 1].start]):
+                j += 1
+            if not (lx.REL_BEFORE_RE.search(t[max(0, p[k].start - 6):p[k].start])
+                    or lx.REL_AFTER_RE.match(t[p[j].end:p[j].end + 6])):
+                return self._head(k, j)
+            k = j + 1
         return None
 
     def _anaphor(self, start: int, end: int):
@@ -155,7 +177,9 @@ class PlaceFinder:
 
     # -- the decision -----------------------------------------------------------------------
     def subject(self, label_start: int, value_start: int, value_end: int, sent_start: int,
-                previous: list) -> Subject:
+                same_paragraph: list, earlier: list) -> Subject:
+        """``same_paragraph``/``earlier``: preceding sentences (nearest first) of the paragraph /
+        of the article."""
         t = self.text
         att = _ATTRIBUTIVE.match(t, value_end)
         if att:
@@ -181,10 +205,18 @@ class PlaceFinder:
             return Subject([ana[0]], f"anaphor {ana[1]}")
         if found:
             return Subject(found[0], "sentence subject")
-        for prev in previous:
-            got = self._subject_before(prev.end, prev.start)
+        for prev in same_paragraph:
+            got = self._first_subject(prev.start, prev.end)
             if got:
-                return Subject(got[0][-1:], "previous sentence")
-        if self.main:
+                return Subject([got], "previous sentence")
+        if self.main and self.main_in_title:
             return Subject([self.main], "main place")
+        for prev in earlier[:3]:
+            got = self._first_subject(prev.start, prev.end)
+            if got:
+                return Subject([got], "previous sentence")
+        if self.main:
+            return Subject([self.main], "main place (most mentioned)")
+        if self.fallback:
+            return Subject([self.fallback], "document context")
         return Subject([], "")
