@@ -90,6 +90,15 @@ def parse_document(doc: Document, gp: Geoparser, articles: list[Article] | None 
     return DocumentResult([_article_row(a) for a in articles], rows, metric_rows)
 
 
+def mentions_in_text(text: str, gaz: Gazetteer, settings: Settings | None = None,
+                     file: str = "<text>") -> pd.DataFrame:
+    """Mentions of one in-memory text (split into articles like a file would be)."""
+    settings = settings or load_settings()
+    doc = Document(file=file, path=Path(file), text=text, encoding="utf-8")
+    res = parse_document(doc, geoparser(gaz, settings))
+    return pd.DataFrame(res.mentions, columns=MENTION_COLUMNS)
+
+
 def main_place(article: Article, mentions: pd.DataFrame) -> str | None:
     """The place the headline names (the most specific one), else the most mentioned place."""
     plain = mentions[~mentions["in_org"]] if len(mentions) else mentions

@@ -56,7 +56,7 @@ _LINE_JOINT = re.compile(r"(?<=[\u4e00-\u9fff])[ \t\u3000]*(?:\r?\n[ \t\u3000]*)
 #: Names made only of generic place words (高新区, 新城, 城区) are words, not places, by default.
 _GENERIC = re.compile(r"^(?:高新|开发|经济|技术|工业|产业|科技|新|老|城|郊|矿|市|中|东|西|南|北)+(?:区|园|城|园区)?$")
 #: Lists sharing one suffix: 白杨、河庄、义蓬、新湾等街道 / 下沙、白杨 2 个街道.
-_SHARED_SUFFIX = re.compile(r"((?:[\u4e00-\u9fff]{2,3}、)+[\u4e00-\u9fff]{2,3})(?:等|\s*[0-9两三四五六七八九十]+\s*个)?(?:多个)?(?:行政)?(街道|镇|乡|村)")
+_SHARED_SUFFIX = re.compile(r"((?:[\u4e00-\u9fff]{2,3}、)+[\u4e00-\u9fff]{2,3}?)(?:等|\s*[0-9两三四五六七八九十]+\s*个)?(?:多个)?(?:行政)?(街道|镇|乡|村)")
 
 
 @dataclass(frozen=True)
@@ -77,6 +77,7 @@ class RawMatch:
     in_org: bool
     admin_after: bool               # followed by 区委/人民政府/: … (a division in its own right)
     after_foreign: bool = False     # right after a foreign country's name (美国德州)
+    word_continues: bool = False    # a longer ordinary word/idiom starts here (江山如画)
     alt: "RawMatch | None" = None   # an overlapping reading starting inside this one (创新余杭)
 
 
@@ -114,7 +115,8 @@ class Matcher:
             if e.wordlike or "short" in e.kinds:
                 alt = self._alternative(text, start, end, base)
                 if alt is not None:
-                    m = RawMatch(m.start, m.end, e, m.in_org, m.admin_after, m.after_foreign, alt)
+                    m = RawMatch(m.start, m.end, e, m.in_org, m.admin_after, m.after_foreign,
+                                 m.word_continues, alt)
             out.append(m)
         if "、" in text:
             out = self._shared_suffix(text, base, out)
@@ -125,8 +127,11 @@ class Matcher:
         tail = text[end:end + _ORG_LOOKAHEAD]
         head = text[max(0, start - 6):start]
         foreign = any(head.endswith(c) for c in foreign_countries() if len(c) <= len(head))
+        longer = longer_words()
+        cont = e.wordlike and any(text[start:start + k] in longer for k in (3, 4))
         return RawMatch(base + start, base + (shown_end or end), e, _in_org(tail),
-                        _ADMIN_AFTER.match(tail[:_ADMIN_AFTER_LEN]) is not None, foreign)
+                        _ADMIN_AFTER.match(tail[:_ADMIN_AFTER_LEN]) is not None, foreign,
+                        word_continues=cont)
 
     def _alternative(self, text: str, start: int, end: int, base: int) -> RawMatch | None:
         """The longest name starting inside [start, end) and running past it, if any."""
@@ -175,7 +180,7 @@ def _join_lines(text: str) -> tuple[str, list[int]]:
 def _remap(m: RawMatch, where: list[int], base: int) -> RawMatch:
     alt = _remap(m.alt, where, base) if m.alt is not None else None
     return RawMatch(base + where[m.start], base + where[m.end - 1] + 1, m.entry, m.in_org,
-                    m.admin_after, m.after_foreign, alt)
+                    m.admin_after, m.after_foreign, m.word_continues, alt)
 
 
 def _in_org(tail: str) -> bool:
@@ -225,6 +230,22 @@ def _wordlike(surface: str, kinds: set[str], levels: set[str], words: frozenset[
     if ("short" in kinds or len(surface) <= 2) and surface in words:
         return True
     return len(surface) <= 2 and bool(levels & {"county", "township", "village"}) and "short" not in kinds
+
+
+@lru_cache(maxsize=1)
+def longer_words() -> frozenset[str]:
+    """3–4 character words and idioms (jionlp): a short form starting one (江山如画) is a word."""
+    out: set[str] = set()
+    base = resources.files("jionlp") / "dictionary"
+    for fname in ("chinese_word_dictionary.zip", "chinese_idiom.zip"):
+        with resources.as_file(base / fname) as p, zipfile.ZipFile(p) as zf:
+            for name in zf.namelist():
+                for line in zf.read(name).decode("utf-8").splitlines():
+                    w, _, definition = line.partition("\t")
+                    w = w.strip()
+                    if 3 <= len(w) <= 4 and not _PLACE_DEFINITION.search(definition):
+                        out.add(w)
+    return frozenset(out)
 
 
 @lru_cache(maxsize=1)

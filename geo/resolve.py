@@ -190,7 +190,11 @@ def _resolve_one(m: RawMatch, text: str, base: int, index: PlaceIndex, home: str
             score += 1.5
         strong = explicit or m.admin_after or support > 0
         weak = strong or in_home or doc_support > 0
-        if generic:
+        if generic and kind == "short" and in_home and lev in ("city", "county") \
+                and not m.word_continues:
+            # 建德航头, 绍兴市民: a home county that is also a dictionary word, used as a name
+            ok = True
+        elif generic:
             # a word like 城区/高新区/新村 counts only with a parent in front, a division suffix
             # after, or the same place named in full elsewhere in the article
             ok = explicit or m.admin_after or art.places[pid] > 0
