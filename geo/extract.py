@@ -104,7 +104,7 @@ def main_place(article: Article, mentions: pd.DataFrame) -> str | None:
     plain = mentions[~mentions["in_org"]] if len(mentions) else mentions
     if plain.empty:
         return None
-    in_title = plain[plain["start"] < article.start + len(article.title) + 1]
+    in_title = plain[plain["start"] < article.body_start]
     if not in_title.empty:
         ranked = in_title.assign(rank=in_title["level"].map(_LEVEL_RANK).fillna(9))
         return str(ranked.sort_values(["rank", "start"]).iloc[0]["place_id"])

