@@ -21,7 +21,8 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
+from importlib.util import find_spec
+from pathlib import Path
 
 import ahocorasick
 import pandas as pd
@@ -199,13 +200,21 @@ def _in_org(tail: str) -> bool:
 _PLACE_DEFINITION = re.compile(r"[省市县]|地名|城名")
 
 
+def jionlp_dictionary() -> Path:
+    """jionlp's data folder, found without importing jionlp (its import prints a banner)."""
+    spec = find_spec("jionlp")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("jionlp is not installed (pip install -r requirements.txt)")
+    return Path(list(spec.submodule_search_locations)[0]) / "dictionary"
+
+
 @lru_cache(maxsize=1)
 def common_words() -> frozenset[str]:
     """Ordinary Chinese words (jionlp's word dictionary + idioms): names that need strong evidence."""
     words: set[str] = set()
-    base = resources.files("jionlp") / "dictionary"
+    base = jionlp_dictionary()
     for fname in ("chinese_word_dictionary.zip",):
-        with resources.as_file(base / fname) as p, zipfile.ZipFile(p) as zf:
+        with zipfile.ZipFile(base / fname) as zf:
             for name in zf.namelist():
                 for line in zf.read(name).decode("utf-8").splitlines():
                     w, _, definition = line.partition("\t")
@@ -236,9 +245,9 @@ def _wordlike(surface: str, kinds: set[str], levels: set[str], words: frozenset[
 def longer_words() -> frozenset[str]:
     """3–4 character words and idioms (jionlp): a short form starting one (江山如画) is a word."""
     out: set[str] = set()
-    base = resources.files("jionlp") / "dictionary"
+    base = jionlp_dictionary()
     for fname in ("chinese_word_dictionary.zip", "chinese_idiom.zip"):
-        with resources.as_file(base / fname) as p, zipfile.ZipFile(p) as zf:
+        with zipfile.ZipFile(base / fname) as zf:
             for name in zf.namelist():
                 for line in zf.read(name).decode("utf-8").splitlines():
                     w, _, definition = line.partition("\t")
@@ -251,7 +260,7 @@ def longer_words() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def foreign_countries() -> tuple[str, ...]:
     """Chinese names of other countries (jionlp's world_location.txt), to spot 美国德州."""
-    path = resources.files("jionlp") / "dictionary" / "world_location.txt"
+    path = jionlp_dictionary() / "world_location.txt"
     names = set()
     for line in path.read_text(encoding="utf-8").splitlines():
         parts = line.split("\t")
