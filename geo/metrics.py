@@ -130,7 +130,7 @@ def explain_metrics(article, doc_text, mentions, doc_year=None, main_place=None,
         if len(values) > 1 and len(places) == len(values):
             pairs = list(zip(places, values))
         else:
-            pairs = [(places[-1], values[0])]
+            pairs = [(places[0], values[0])]
         for place, (value, vs, ve, qual) in pairs:
             out.append(MetricRecord(
                 article_id=article.article_id, file=article.file, place_id=place.place_id,

@@ -158,11 +158,12 @@ LABEL_PREFIX_REJECT = re.compile(r"(?:人均|亩均|户均|年均|平均|单位|
                                  r"经营|水域|耕地|林地|种植|展览|办公|商业|住宅|楼宇|密度|产业|员工)$")
 GAP_REJECT = re.compile(r"增长(?!至|到)|增加(?!至|到)|增速|增幅|下降|减少|密度|比重|比例|占比|强度|人均|亩均|"
                         r"平均|贡献|倍")
-#: An organisation as the subject: its figures are not the place's ("联德股份 … 研发投入").
-ORG_CUE_RE = re.compile(r"有限(?:责任)?公司|公司|集团|股份|(?<!工业)(?<!规上)(?<!以上)企业(?!数|总数)|银行|医院|"
-                        r"大学|学院|研究院|实验室|招股书")
+#: An organisation as the subject: its figures are not the place's ("联德股份 … 研发投入"). A
+#: company name holds for the rest of its sentence; a generic word ("企业") only for its clause.
+ORG_CUE_RE = re.compile(r"有限(?:责任)?公司|公司|集团|股份|招股书")
+ORG_CUE_CLAUSE_RE = re.compile(r"(?<!工业)(?<!规上)(?<!以上)企业(?!数|总数)|银行|医院|大学|学院|研究院|实验室")
 #: Plans and targets.
-TARGET_RE = re.compile(rf"到{S}\d{{4}}{S}年|力争|预计|预期|目标|计划|争取|规划|有望|确保|可实现|要实现|"
+TARGET_RE = re.compile(rf"到{S}\d{{4}}{S}年|力争|预计|预期|目标|计划|争取|规划(?!{S}(?:面积|用地))|有望|确保|可实现|要实现|"
                        rf"将{S}(?:达|实现|突破|超过|完成)")
 #: Place-words that refer back to a place named earlier ("全区", "该街道", "街道全年…").
 ANAPHOR_RE = re.compile(r"(?:^|(?<=[，。；：,;:！？!?”\s]))(?:(?:该|全|本|此)(?P<suf>街道|开发区|高新区|科技城|园区|新区|"

@@ -196,14 +196,14 @@ class PlaceFinder:
         found = self._subject_before(label_start, sent_start)
         after = found[1] if found else sent_start
         region = max(after, clause_start)
-        cue = lx.ORG_CUE_RE.search(t, region, label_start)
-        org = next((m for m in self.org if region <= m.start < label_start), None)
+        cue = lx.ORG_CUE_RE.search(t, after, label_start) or lx.ORG_CUE_CLAUSE_RE.search(t, region, label_start)
+        org = next((m for m in self.org if after <= m.start < label_start), None)
         if cue or org:
             return Subject([], cue.group(0) if cue else org.text, company=True)
         ana = self._anaphor(after, label_start)
         if ana:
             return Subject([ana[0]], f"anaphor {ana[1]}")
-        if found:
+        if found:     # "萧山区与滨江区签约…": a list without 分别 is headed by its first place
             return Subject(found[0], "sentence subject")
         for prev in same_paragraph:
             got = self._first_subject(prev.start, prev.end)
