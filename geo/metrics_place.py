@@ -37,24 +37,26 @@ class Subject:
 
 
 def plain_mentions(mentions: pd.DataFrame | None, article) -> list[Mention]:
-    """The article's mentions (file offsets in, article offsets out), sorted, overlaps dropped."""
-    if mentions is None or len(mentions) == 0:
+    """The article's mentions (file offsets in, article offsets out), sorted, overlaps dropped.
+    Column-wise (no per-row pandas access): this runs once per article."""
+    if mentions is None or len(mentions) == 0 or "place_id" not in mentions.columns:
         return []
-    keep = (mentions["start"] >= article.start) & (mentions["end"] <= article.end)
-    if "file" in mentions.columns:
-        keep &= mentions["file"] == article.file
-    df = mentions[keep]
-    cols = set(df.columns)
+    n = len(mentions)
+    col = lambda c, default: mentions[c].tolist() if c in mentions.columns else [default] * n  # noqa: E731
+    starts, ends, files = col("start", -1), col("end", -1), col("file", article.file)
+    pids, names, levels = col("place_id", None), col("name", None), col("level", None)
+    orgs, texts = col("in_org", False), col("text", "")
+    rows = sorted((int(starts[i]), i) for i in range(n)
+                  if starts[i] >= article.start and ends[i] <= article.end and files[i] == article.file
+                  and pids[i] is not None)
     out, last_end = [], -1
-    for r in df.sort_values("start").to_dict("records"):
-        if r["start"] < last_end or r.get("place_id") is None:
+    for start, i in rows:
+        if start < last_end:
             continue
-        out.append(Mention(
-            int(r["start"]) - article.start, int(r["end"]) - article.start, str(r["place_id"]),
-            r.get("name") if "name" in cols else None, r.get("level") if "level" in cols else None,
-            bool(r.get("in_org")) if "in_org" in cols and r.get("in_org") == r.get("in_org") else False,
-            str(r.get("text") or "")))
-        last_end = int(r["end"])
+        org = orgs[i]
+        out.append(Mention(start - article.start, int(ends[i]) - article.start, str(pids[i]), names[i],
+                           levels[i], bool(org) if org == org else False, str(texts[i] or "")))
+        last_end = int(ends[i])
     return out
 
 
