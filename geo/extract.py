@@ -75,6 +75,7 @@ def parse_document(doc: Document, gp: Geoparser, articles: list[Article] | None 
         for pid, n in c.places.items():
             doc_ctx.add(pid, gp.index, n)
     rows, metric_rows = [], []
+    context_place = None      # the previous article's main place: placeless sidebars inherit it
     for a, matches in zip(articles, per_article):
         resolved = resolve_matches(matches, a.text, a.start, gp.index, gp.home_province, doc_ctx)
         art_rows = []
@@ -86,7 +87,10 @@ def parse_document(doc: Document, gp: Geoparser, articles: list[Article] | None 
                              lev, prov, city, county, town, code, lon, lat, prec, r.confidence,
                              m.in_org, r.historical, gp.index.county_of.get(r.place_id), r.runner_up))
         rows.extend(art_rows)
-        metric_rows.extend(_metrics_for(a, doc, art_rows))
+        found, main = _metrics_for(a, doc, art_rows, context_place)
+        metric_rows.extend(found)
+        if main is not None:
+            context_place = (main, gp.index.row[main][0])
     return DocumentResult([_article_row(a) for a in articles], rows, metric_rows)
 
 
@@ -111,19 +115,21 @@ def main_place(article: Article, mentions: pd.DataFrame) -> str | None:
     return str(plain["place_id"].value_counts().index[0])
 
 
-def _metrics_for(article: Article, doc: Document, art_rows: list[tuple]) -> list[dict]:
-    try:
-        from geo import metrics as mt
-    except ImportError:  # metrics stage not installed yet
-        return []
+def _metrics_for(article: Article, doc: Document, art_rows: list[tuple],
+                 context_place: tuple[str, str] | None) -> tuple[list[dict], str | None]:
+    """The article's figures and its main place."""
+    from geo import metrics as mt
+
     frame = pd.DataFrame(art_rows, columns=MENTION_COLUMNS)
+    main = main_place(article, frame)
     try:
-        records = mt.extract_metrics(article, doc.text, frame, _doc_year(doc), main_place(article, frame))
-        return [mt.record_dict(r) for r in records]
+        records = mt.extract_metrics(article, doc.text, frame, _doc_year(doc), main,
+                                     context_place=context_place)
+        return [mt.record_dict(r) for r in records], main
     except Exception as e:  # one article's odd figures must not lose the corpus: report, go on
         log.warning("metrics skipped for %s %r: %s: %s", article.file, article.title[:30],
                     type(e).__name__, e)
-        return []
+        return [], main
 
 
 @lru_cache(maxsize=64)
@@ -213,12 +219,8 @@ def _documents_only(items, skipped: list) -> Iterable[Document]:
 
 
 def _metrics_frame(rows: list[dict]) -> pd.DataFrame:
-    try:
-        from geo.metrics import METRIC_COLUMNS
-    except ImportError:
-        METRIC_COLUMNS = ["article_id", "file", "place_id", "name", "metric", "label", "value",
-                          "unit", "period", "yoy_pct", "is_target", "qualifier", "start", "end",
-                          "evidence"]
+    from geo.metrics import METRIC_COLUMNS
+
     return pd.DataFrame(rows, columns=METRIC_COLUMNS) if rows else pd.DataFrame(columns=METRIC_COLUMNS)
 
 
