@@ -208,21 +208,24 @@ def jionlp_dictionary() -> Path:
     return Path(list(spec.submodule_search_locations)[0]) / "dictionary"
 
 
-@lru_cache(maxsize=1)
-def common_words() -> frozenset[str]:
-    """Ordinary Chinese words (jionlp's word dictionary + idioms): names that need strong evidence."""
-    words: set[str] = set()
-    base = jionlp_dictionary()
-    for fname in ("chinese_word_dictionary.zip",):
-        with zipfile.ZipFile(base / fname) as zf:
+def _ordinary_words(files: tuple[str, ...], min_len: int, max_len: int) -> frozenset[str]:
+    """Entries of jionlp's dictionaries, except those defined as places (浙江, 钱塘, 丽水 …)."""
+    out: set[str] = set()
+    for fname in files:
+        with zipfile.ZipFile(jionlp_dictionary() / fname) as zf:
             for name in zf.namelist():
                 for line in zf.read(name).decode("utf-8").splitlines():
                     w, _, definition = line.partition("\t")
                     w = w.strip()
-                    # entries defined as places (浙江, 钱塘, 丽水 …) are names, not ordinary words
-                    if 2 <= len(w) <= 3 and not _PLACE_DEFINITION.search(definition):
-                        words.add(w)
-    return frozenset(words)
+                    if min_len <= len(w) <= max_len and not _PLACE_DEFINITION.search(definition):
+                        out.add(w)
+    return frozenset(out)
+
+
+@lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    """Ordinary 2–3 character words: names spelled like them need strong evidence."""
+    return _ordinary_words(("chinese_word_dictionary.zip",), 2, 3)
 
 
 def _kind(types: set[str]) -> str:
@@ -243,18 +246,8 @@ def _wordlike(surface: str, kinds: set[str], levels: set[str], words: frozenset[
 
 @lru_cache(maxsize=1)
 def longer_words() -> frozenset[str]:
-    """3–4 character words and idioms (jionlp): a short form starting one (江山如画) is a word."""
-    out: set[str] = set()
-    base = jionlp_dictionary()
-    for fname in ("chinese_word_dictionary.zip", "chinese_idiom.zip"):
-        with zipfile.ZipFile(base / fname) as zf:
-            for name in zf.namelist():
-                for line in zf.read(name).decode("utf-8").splitlines():
-                    w, _, definition = line.partition("\t")
-                    w = w.strip()
-                    if 3 <= len(w) <= 4 and not _PLACE_DEFINITION.search(definition):
-                        out.add(w)
-    return frozenset(out)
+    """3–4 character words and idioms: a short form starting one (江山如画) is a word."""
+    return _ordinary_words(("chinese_word_dictionary.zip", "chinese_idiom.zip"), 3, 4)
 
 
 @lru_cache(maxsize=1)
