@@ -127,7 +127,7 @@ class Matcher:
                shown_end: int | None = None) -> RawMatch:
         tail = text[end:end + _ORG_LOOKAHEAD]
         head = text[max(0, start - 6):start]
-        foreign = any(head.endswith(c) for c in foreign_countries() if len(c) <= len(head))
+        foreign = _ends_with_foreign(head)
         longer = longer_words()
         cont = e.wordlike and any(text[start:start + k] in longer for k in (3, 4))
         return RawMatch(base + start, base + (shown_end or end), e, _in_org(tail),
@@ -260,6 +260,18 @@ def foreign_countries() -> tuple[str, ...]:
         if len(parts) >= 2 and parts[0] not in ("中国",):
             names.add(parts[0].strip())
     return tuple(sorted(n for n in names if n))
+
+
+@lru_cache(maxsize=1)
+def _foreign_set() -> frozenset[str]:
+    return frozenset(foreign_countries())
+
+
+def _ends_with_foreign(head: str) -> bool:
+    """True when ``head`` ends with a country name: one set lookup per suffix length instead of
+    an endswith() per country (this runs for every match)."""
+    names = _foreign_set()
+    return any(head[-k:] in names for k in range(1, len(head) + 1))
 
 
 _TOWNSHIP_SUFFIX = re.compile(r"(?:街道办事处|街道|镇|乡)$")
