@@ -74,8 +74,7 @@ def parse_document(doc: Document, gp: Geoparser, articles: list[Article] | None 
         c = confident_context(matches, gp.index, gp.home_province)
         for pid, n in c.places.items():
             doc_ctx.add(pid, gp.index, n)
-    rows, metric_rows = [], []
-    context_place = None      # the previous article's main place: placeless sidebars inherit it
+    rows, bounds = [], []
     for a, matches in zip(articles, per_article):
         resolved = resolve_matches(matches, a.text, a.start, gp.index, gp.home_province, doc_ctx)
         art_rows = []
@@ -86,12 +85,27 @@ def parse_document(doc: Document, gp: Geoparser, articles: list[Article] | None 
                              a.text[m.start - a.start:m.end - a.start], r.place_id, name,
                              lev, prov, city, county, town, code, lon, lat, prec, r.confidence,
                              m.in_org, r.historical, gp.index.county_of.get(r.place_id), r.runner_up))
+        bounds.append((len(rows), len(rows) + len(art_rows)))
         rows.extend(art_rows)
-        found, main = _metrics_for(a, doc, art_rows, context_place)
-        metric_rows.extend(found)
+    metric_rows = _document_metrics(doc, articles, rows, bounds, gp)
+    return DocumentResult([_article_row(a) for a in articles], rows, metric_rows)
+
+
+def _document_metrics(doc: Document, articles: list[Article], rows: list[tuple],
+                      bounds: list[tuple[int, int]], gp: Geoparser) -> list[dict]:
+    """Figures of every article, in order: a placeless sidebar inherits the previous article's
+    main place. One mentions frame per document, sliced per article: building a DataFrame per
+    article cost more than finding the figures."""
+    frame = pd.DataFrame(rows, columns=MENTION_COLUMNS)
+    out: list[dict] = []
+    context_place = None
+    for a, (lo, hi) in zip(articles, bounds):
+        art_rows = rows[lo:hi]
+        main = _main_place_of_rows(a, art_rows)
+        out.extend(_metrics_for(a, doc, frame.iloc[lo:hi], main, context_place))
         if main is not None:
             context_place = (main, gp.index.row[main][0])
-    return DocumentResult([_article_row(a) for a in articles], rows, metric_rows)
+    return out
 
 
 def mentions_in_text(text: str, gaz: Gazetteer, settings: Settings | None = None,
@@ -115,21 +129,38 @@ def main_place(article: Article, mentions: pd.DataFrame) -> str | None:
     return str(plain["place_id"].value_counts().index[0])
 
 
-def _metrics_for(article: Article, doc: Document, art_rows: list[tuple],
-                 context_place: tuple[str, str] | None) -> tuple[list[dict], str | None]:
-    """The article's figures and its main place."""
+_IN_ORG, _START, _LEVEL, _PLACE_ID = (MENTION_COLUMNS.index(c)
+                                      for c in ("in_org", "start", "level", "place_id"))
+
+
+def _main_place_of_rows(article: Article, art_rows: list[tuple]) -> str | None:
+    """:func:`main_place` over the article's mention tuples, without a DataFrame (this runs once
+    per article); a tie for "most mentioned" is left to :func:`main_place` itself."""
+    plain = [r for r in art_rows if not r[_IN_ORG]]
+    if not plain:
+        return None
+    in_title = [r for r in plain if r[_START] < article.body_start]
+    if in_title:
+        return str(min(in_title, key=lambda r: (_LEVEL_RANK.get(r[_LEVEL], 9), r[_START]))[_PLACE_ID])
+    top = Counter(r[_PLACE_ID] for r in plain).most_common(2)
+    if len(top) > 1 and top[0][1] == top[1][1]:
+        return main_place(article, pd.DataFrame(art_rows, columns=MENTION_COLUMNS))
+    return str(top[0][0])
+
+
+def _metrics_for(article: Article, doc: Document, frame: pd.DataFrame, main: str | None,
+                 context_place: tuple[str, str] | None) -> list[dict]:
+    """The article's figures (``frame``: its mentions)."""
     from geo import metrics as mt
 
-    frame = pd.DataFrame(art_rows, columns=MENTION_COLUMNS)
-    main = main_place(article, frame)
     try:
         records = mt.extract_metrics(article, doc.text, frame, _doc_year(doc), main,
                                      context_place=context_place)
-        return [mt.record_dict(r) for r in records], main
+        return [mt.record_dict(r) for r in records]
     except Exception as e:  # one article's odd figures must not lose the corpus: report, go on
         log.warning("metrics skipped for %s %r: %s: %s", article.file, article.title[:30],
                     type(e).__name__, e)
-        return [], main
+        return []
 
 
 @lru_cache(maxsize=64)
