@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 from urllib.parse import urlencode
@@ -73,6 +74,39 @@ def filter_frames(mentions: pd.DataFrame, metrics: pd.DataFrame, articles: pd.Da
     return m.reset_index(drop=True), x.reset_index(drop=True), a.reset_index(drop=True)
 
 
+@dataclass(frozen=True)
+class Subset:
+    """The filtered extraction: what the map shows and the downloads export (duck-types the
+    ``.mentions/.articles/.metrics`` of geo.extract.Extraction for geo.export)."""
+    mentions: pd.DataFrame
+    metrics: pd.DataFrame
+    articles: pd.DataFrame
+
+
+def subset(mentions: pd.DataFrame, metrics: pd.DataFrame, articles: pd.DataFrame,
+           filters: Filters) -> Subset:
+    return Subset(*filter_frames(mentions, metrics, articles, filters))
+
+
+#: Levels drawn on the map (geo.layers.POINT_LEVELS), hence the ones worth filtering by.
+MAP_LEVELS = ("county", "township", "village", "zone", "landmark")
+
+
+def levels_present(mentions: pd.DataFrame) -> list[str]:
+    """Map levels that occur in the corpus, in LEVEL_LABELS order."""
+    found = set(mentions["level"].dropna().astype(str)) if len(mentions) else set()
+    return [lv for lv in MAP_LEVELS if lv in found]
+
+
+def periods_present(metrics: pd.DataFrame) -> list[str]:
+    """Metric periods, newest first (numbers in the period compared in order)."""
+    if metrics is None or metrics.empty or "period" not in metrics:
+        return []
+    periods = {str(p) for p in metrics["period"].dropna() if str(p)}
+    return sorted(periods, key=lambda p: [int(n) for n in re.findall(r"\d+", p)] or [-1],
+                  reverse=True)
+
+
 def measure_options(metrics: pd.DataFrame) -> list[Measure]:
     """Mentions, articles, then every (metric, period) the corpus reports, most reported first."""
     out = [Measure(k, v) for k, v in COUNT_MEASURES.items()]
@@ -104,6 +138,10 @@ def metrics_for_measure(metrics: pd.DataFrame, measure: Measure) -> pd.DataFrame
 
 # ---------------------------------------------------------------- click → place
 
+#: How far (degrees) a click may be from a clicked marker's centre: 20 px at zoom 6.
+MARKER_TOLERANCE_DEG = 0.5
+
+
 def _close(a: float, b: float, tol: float = 1e-6) -> bool:
     return abs(float(a) - float(b)) <= tol
 
@@ -129,8 +167,10 @@ def place_id_from_click(returned: Mapping | None, points: pd.DataFrame | None,
 
     ``last_active_drawing`` is the clicked GeoJSON feature (its properties carry place_id), but
     st_folium keeps the previous one when the click hits a layer without GeoJSON, so it is trusted
-    only when it agrees with ``last_object_clicked``. Otherwise: the point feature exactly at the
-    click (Leaflet reports a marker's own position), else the county polygon containing it.
+    only when it agrees with ``last_object_clicked``: a polygon must contain the click; a marker
+    must be near it (Leaflet reports a small marker's own position, but the mouse position for a
+    marker wider than 10 px, up to 20 px ≈ 0.25° away at the province view). Otherwise: the point
+    feature exactly at the click, else the county polygon containing it.
     """
     from shapely.geometry import Point, shape
 
@@ -145,7 +185,7 @@ def place_id_from_click(returned: Mapping | None, points: pd.DataFrame | None,
         lat, lng = latlng
         if geom.get("type") == "Point":
             lon0, lat0 = geom["coordinates"][:2]
-            if _close(lon0, lng) and _close(lat0, lat):
+            if _close(lon0, lng, MARKER_TOLERANCE_DEG) and _close(lat0, lat, MARKER_TOLERANCE_DEG):
                 return str(pid)
         elif shape(geom).buffer(1e-4).contains(Point(lng, lat)):
             return str(pid)
@@ -177,9 +217,13 @@ def place_row(place_id: str, *tables: pd.DataFrame | None) -> dict | None:
     for t in tables:
         if t is None or t.empty or "place_id" not in t:
             continue
-        hit = t[t["place_id"].astype(str) == str(place_id)]
+        ids = t["place_id"]
+        if not pd.api.types.is_string_dtype(ids):
+            ids = ids.astype(str)
+        hit = t[ids == str(place_id)]
         if len(hit):
-            return {k: _val(hit.iloc[0], k) for k in hit.columns if k != "geometry"}
+            row = hit.iloc[0].to_dict()
+            return {k: _val(row, k) for k in row if k != "geometry"}
     return None
 
 

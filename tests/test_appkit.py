@@ -138,6 +138,14 @@ def test_click_on_marker_matches_its_exact_position(counties, points):
     assert appkit.place_id_from_click(returned, points, counties) == "330109118"
 
 
+def test_click_on_big_marker_reports_the_mouse_position(counties, points):
+    """Leaflet gives the mouse position, not the centre, for markers wider than 10 px."""
+    returned = {"last_object_clicked": {"lat": 30.02, "lng": 120.23},
+                "last_active_drawing": {"type": "Feature", "properties": {"place_id": "330109118"},
+                                        "geometry": {"type": "Point", "coordinates": [120.20, 29.99]}}}
+    assert appkit.place_id_from_click(returned, points, counties) == "330109118"
+
+
 def test_stale_drawing_is_ignored_when_click_is_elsewhere(counties, points):
     """st_folium keeps the previous feature when the new click has none: trust the position."""
     stale = {"type": "Feature", "properties": {"place_id": "330109"},

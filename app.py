@@ -1,0 +1,269 @@
+"""Corpus Atlas in the browser: `streamlit run app.py` (README command 1: scripts/app.sh).
+
+A thin view: data comes from geo.app_data (cached), decisions from geo.appkit (tested), the map
+from geo.mapview, downloads from geo.export (the CLI's bytes). Selection (place, article) lives
+in session state and is mirrored in the URL (?place=…&article=…), which is also how a highlighted
+mention in an article links back to its place on the map.
+"""
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo import app_data, appkit
+from geo.errors import AtlasError
+from geo.settings import load_settings
+
+st.set_page_config(page_title="Corpus Atlas · 语料地图", page_icon="🗺️", layout="wide")
+
+MAP_HEIGHT = 640
+RETURNED = ["last_object_clicked", "last_active_drawing", "last_object_clicked_count"]
+CSS = """<style>
+.atlas-mention{background:#fff1a8;padding:0 1px;border-radius:2px}
+.atlas-mention a{color:inherit;text-decoration:none}
+.atlas-focus{background:#ffb347;font-weight:600}
+.atlas-snippet{color:#444;font-size:.92em;line-height:1.6;margin:.1em 0 .6em}
+.atlas-facts td{padding:1px 8px 1px 0;vertical-align:top}.atlas-facts td:first-child{color:#777;white-space:nowrap}
+</style>"""
+
+
+# ---------------------------------------------------------------- selection state
+
+def select(place_id: str | None, article_id: str | None = None, center: bool = False) -> None:
+    st.session_state.place = place_id
+    st.session_state.article = article_id
+    if center:
+        st.session_state.center_on = place_id
+
+
+def open_article(article_id: str | None) -> None:
+    st.session_state.article = article_id
+
+
+def init_state() -> None:
+    """First run of a session: take the selection from the URL (links from mentions land here)."""
+    if "place" not in st.session_state:
+        st.session_state.place = st.query_params.get("place")
+        st.session_state.article = st.query_params.get("article")
+        st.session_state.center_on = st.session_state.place
+
+
+def sync_url() -> None:
+    want = {k: v for k in ("place", "article") if (v := st.session_state.get(k))}
+    if dict(st.query_params) != want:
+        st.query_params.from_dict(want)
+
+
+# ---------------------------------------------------------------- sidebar
+
+def sidebar_corpus(settings) -> tuple[str, ...]:
+    st.sidebar.header("语料")
+    folder = st.sidebar.text_input("语料文件夹", value=str(settings.corpus_dir),
+                                   help="包含 .txt / .md 文件的文件夹（默认 seeds/，或环境变量 ATLAS_CORPUS）")
+    uploads = st.sidebar.file_uploader("或上传 .txt 文件", type=["txt", "md"], accept_multiple_files=True)
+    upload_dir = app_data.save_uploads(uploads, settings)
+    if upload_dir is not None:
+        return (str(upload_dir),)
+    return (str(Path(folder).expanduser()),)
+
+
+def sidebar_filters(built) -> tuple[appkit.Filters, appkit.Measure]:
+    st.sidebar.header("地图")
+    opts = app_data.options(built.key, built)
+    measure = st.sidebar.selectbox("颜色表示", opts["measures"], format_func=lambda m: m.label)
+    levels = opts["levels"]
+    chosen_levels = st.sidebar.multiselect(
+        "地点类型", levels, default=levels, format_func=lambda lv: appkit.LEVEL_LABELS.get(lv, lv))
+    chosen_files = st.sidebar.multiselect("来源文档", opts["files"], placeholder="全部文档")
+    chosen_periods = st.sidebar.multiselect("时期（指标）", opts["periods"], placeholder="全部时期")
+    filters = appkit.Filters(tuple(chosen_levels) if set(chosen_levels) != set(levels) else (),
+                             tuple(chosen_files), tuple(chosen_periods))
+    return filters, measure
+
+
+def sidebar_search(index: pd.DataFrame) -> None:
+    st.sidebar.header("搜索地点")
+    query = st.sidebar.text_input("名称或拼音", placeholder="如 萧山 / xiaoshan / xsq",
+                                  label_visibility="collapsed")
+    if not query:
+        return
+    found = appkit.search_places(query, index, limit=8)
+    if found.empty:
+        st.sidebar.caption("没有找到匹配的地点。")
+    for r in found.itertuples():
+        label = f"{r.name} · {appkit.LEVEL_LABELS.get(r.level, r.level)}"
+        st.sidebar.button(label, key=f"search-{r.place_id}", on_click=select,
+                          args=(r.place_id, None, True), width="stretch")
+
+
+# ---------------------------------------------------------------- map and downloads
+
+def draw_map(built, counties, points, measure, settings) -> None:
+    from geo import mapview
+
+    base = mapview.base_map(settings, bounds=app_data.base_bounds(built.key, built, settings))
+    groups = [mapview.county_group(counties, measure.key, label=measure.label)]
+    if len(points):
+        groups.append(mapview.point_group(points, cluster_threshold=settings.cluster_threshold))
+    center = zoom = None
+    target = st.session_state.get("center_on")
+    if target:
+        row = appkit.place_row(target, points, counties.assign(
+            lon=counties.geometry.representative_point().x,
+            lat=counties.geometry.representative_point().y))
+        if row and row.get("lat") is not None:
+            center, zoom = (row["lat"], row["lon"]), 10
+    returned = st_folium(base, key="atlas_map", height=MAP_HEIGHT, use_container_width=True,
+                         feature_group_to_add=groups, returned_objects=RETURNED,
+                         center=center, zoom=zoom)
+    sig = appkit.click_signature(returned)
+    if sig is not None and sig != st.session_state.get("click_sig"):
+        st.session_state.click_sig = sig
+        pid = appkit.place_id_from_click(returned, points, counties)
+        if pid and pid != st.session_state.get("place"):
+            select(pid)
+
+
+def downloads(built, filters, settings) -> None:
+    def data(layer: str, fmt: str):
+        return lambda: app_data.export_bytes(built.key, filters, layer, fmt, built, settings)
+
+    cols = st.columns(3)
+    from geo.export import MIME_TYPES, export_filename
+    for col, (label, layer, fmt) in zip(cols, (("下载 GeoJSON（地图图层）", "both", "geojson"),
+                                               ("下载指标 CSV", "metrics", "csv"),
+                                               ("下载地名提及 CSV", "mentions", "csv"))):
+        col.download_button(label, data(layer, fmt), file_name=export_filename(layer, fmt),
+                            mime=MIME_TYPES[fmt], on_click="ignore", key=f"dl-{layer}-{fmt}",
+                            width="stretch")
+
+
+# ---------------------------------------------------------------- side panel
+
+def place_facts(row: dict, pid: str, x) -> None:
+    from geo.mapview import precision_text
+
+    level = row.get("level") or ""
+    kind = row.get("kind")
+    precision = row.get("precision") or "county"
+    lat, lon = row.get("lat"), row.get("lon")
+    mine = x.mentions[appkit.place_ids_under(pid, x.mentions)]
+    facts = [
+        ("行政区划", " › ".join(appkit.admin_chain(row))),
+        ("类型", appkit.LEVEL_LABELS.get(level, level) + (f"（{kind}）" if kind else "")),
+        ("坐标", f"{lat:.5f}, {lon:.5f}（WGS-84 纬度, 经度）" if lat is not None and lon is not None
+         else "无"),
+        ("位置精度", precision_text(level, precision) + f"（{precision}）"),
+        ("坐标来源", row.get("source") or "未知"),
+        ("代码", row.get("code") or pid),
+        ("提及", f"{len(mine)} 次，{mine['article_id'].nunique()} 篇文章"
+         + ("（含辖区内地点）" if level == "county" else "")),
+    ]
+    body = "".join(f"<tr><td>{html.escape(k)}</td><td>{html.escape(str(v))}</td></tr>" for k, v in facts)
+    st.html(f'<table class="atlas-facts">{body}</table>')
+
+
+def place_metrics(pid: str, metrics: pd.DataFrame) -> None:
+    table = appkit.place_metrics(pid, metrics)
+    if table.empty:
+        return
+    st.markdown("**经济指标**")
+    shown = table.rename(columns={"label": "指标", "value": "数值", "unit": "单位", "period": "时期",
+                                  "yoy_pct": "同比%", "is_target": "目标", "qualifier": "限定",
+                                  "evidence": "原文"}).drop(columns=["metric", "file"], errors="ignore")
+    st.dataframe(shown, hide_index=True, width="stretch", height=min(38 + 35 * len(shown), 260))
+    labels = list(dict.fromkeys(table["label"]))
+    label = st.selectbox("图表", labels, key=f"chart-{pid}") if len(labels) > 1 else labels[0]
+    one = table[(table["label"] == label) & ~table["is_target"].fillna(False).astype(bool)]
+    if len(one):
+        unit = one["unit"].dropna().iloc[0] if one["unit"].notna().any() else ""
+        chart = one.groupby(one["period"].fillna("未注明").astype(str))["value"].first()
+        st.bar_chart(chart.rename(f"{label}（{unit}）" if unit else label), height=180)
+
+
+def place_articles(pid: str, x, texts) -> None:
+    hits = appkit.articles_for_place(pid, x.mentions, x.articles, texts)
+    st.markdown(f"**相关文章（{len(hits)}）**")
+    if not hits:
+        st.caption("当前筛选条件下没有文章提到这个地点。")
+    for h in hits:
+        st.button(h.title or "（无标题）", key=f"open-{h.article_id}", on_click=open_article,
+                  args=(h.article_id,), width="stretch",
+                  type="primary" if h.article_id == st.session_state.get("article") else "secondary")
+        st.html(f'<div class="atlas-snippet">{html.escape(h.file)} · 提及 {h.mentions} 次<br>'
+                f"{h.snippet_html}</div>")
+
+
+def article_reader(article_id: str, pid: str | None, x, texts) -> None:
+    row = x.articles[x.articles["article_id"].astype(str) == article_id]
+    if row.empty:
+        st.warning("这篇文章不在当前语料中。")
+        return
+    a = row.iloc[0]
+    head, close = st.columns([6, 1], vertical_alignment="center")
+    head.subheader(str(a["title"]))
+    close.button("✕", help="关闭文章", key="close-article", on_click=open_article, args=(None,))
+    n = int((x.mentions["article_id"].astype(str) == article_id).sum())
+    st.caption(f"{a['file']} · {n} 处地名（点击高亮的地名可在地图上查看）")
+    with st.container(height=520):
+        st.html(appkit.article_html(article_id, x.mentions, x.articles, texts, focus_place_id=pid))
+
+
+def side_panel(built, sub, counties, points, settings) -> None:
+    pid = st.session_state.get("place")
+    gaz = app_data.gazetteer(settings)
+    x = built.extraction
+    if st.session_state.get("article"):
+        article_reader(st.session_state.article, pid, sub, built.texts)
+        st.divider()
+    if not pid:
+        st.info("点击地图上的区县或圆点，或在左侧搜索地点，查看它的信息与相关文章。")
+        return
+    row = appkit.place_row(pid, points, gaz.places, x.mentions)
+    if row is None:
+        st.warning(f"未知地点 {pid}")
+        return
+    st.subheader(row.get("name") or pid)
+    place_facts(row, pid, sub)
+    place_metrics(pid, sub.metrics)
+    place_articles(pid, sub, built.texts)
+
+
+# ---------------------------------------------------------------- page
+
+def main() -> None:
+    settings = load_settings()
+    init_state()
+    st.html(CSS)
+    st.title("Corpus Atlas · 语料地图")
+    paths = sidebar_corpus(settings)
+    status = st.empty()
+    try:
+        built = app_data.build(paths, settings, status)
+    except (AtlasError, OSError) as e:
+        st.error(f"无法读取语料：{e}")
+        st.stop()
+    x = built.extraction
+    st.caption(f"{len(x.documents)} 个文档 · {len(x.articles)} 篇文章 · {len(x.mentions)} 次地名提及 · "
+               f"{len(x.metrics)} 条指标 · 语料：{', '.join(paths)}")
+    if x.skipped:
+        with st.expander(f"跳过了 {len(x.skipped)} 个文件", expanded=not len(x.documents)):
+            st.dataframe(pd.DataFrame([{"文件": s.file, "原因": s.reason} for s in x.skipped]),
+                         hide_index=True, width="stretch")
+    filters, measure = sidebar_filters(built)
+    counties, points, sub = app_data.layers(built.key, filters, measure.key, built, settings)
+    sidebar_search(app_data.search_index(built.key, filters, counties, points))
+    left, right = st.columns([3, 2], gap="medium")
+    with left:
+        draw_map(built, counties, points, measure, settings)
+        downloads(built, filters, settings)
+    with right:
+        side_panel(built, sub, counties, points, settings)
+    sync_url()
+
+
+main()

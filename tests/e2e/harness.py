@@ -1,0 +1,184 @@
+"""Start the Streamlit app and an offline headless Chromium; shared by tests/e2e and bench/.
+
+Every request to a host other than the app's is aborted and recorded, so a passing run proves the
+page works with no internet.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("ATLAS_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def running_app(env: dict | None = None, timeout_s: float = 120.0):
+    """``streamlit run app.py`` on a free local port; yields the base URL, stops it afterwards."""
+    port = free_port()
+    python = PROJECT_DIR / ".venv" / "bin" / "python"
+    cmd = [str(python if python.exists() else sys.executable), "-m", "streamlit", "run", "app.py",
+           "--server.headless", "true", "--server.address", "127.0.0.1",
+           "--server.port", str(port), "--browser.gatherUsageStats", "false"]
+    log = open(PROJECT_DIR / "test-artifacts" / f"streamlit-{port}.log", "w") \
+        if (PROJECT_DIR / "test-artifacts").is_dir() else subprocess.DEVNULL
+    proc = subprocess.Popen(cmd, cwd=PROJECT_DIR, env={**os.environ, **(env or {})},
+                            stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout_s
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"streamlit exited with {proc.returncode}")
+            try:
+                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("streamlit did not become healthy in time")
+            time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        if log is not subprocess.DEVNULL:
+            log.close()
+
+
+def launch_chromium(playwright):
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+@dataclass
+class PageWatch:
+    """What a page did that a test cares about: console errors and blocked external requests."""
+    console_errors: list[str] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)
+
+
+def offline_page(browser, **context_args):
+    """A new page whose non-local requests are aborted; returns (page, watch)."""
+    context = browser.new_context(locale="zh-CN", accept_downloads=True, **context_args)
+    watch = PageWatch()
+
+    def route(r):
+        host = urlparse(r.request.url).hostname
+        if r.request.url.startswith(("data:", "blob:", "about:")) or host in LOCAL_HOSTS:
+            r.continue_()
+        else:
+            watch.blocked.append(r.request.url)
+            r.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    page.on("console", lambda m: m.type == "error" and watch.console_errors.append(
+        f"{m.text} @ {m.location.get('url', '')}"))
+    page.on("pageerror", lambda e: watch.console_errors.append(f"pageerror: {e}"))
+    return page, watch
+
+
+# ---------------------------------------------------------------- the map inside the iframe
+
+#: A visible, clickable point of the feature named ``name`` (polygon or marker), after zooming
+#: the map onto it the way a user would; page-independent coordinates inside the iframe.
+_FIND_FEATURE = """([name, geom]) => {
+  const m = window.map; let target = null;
+  m.eachLayer(l => {
+    const f = l.feature;
+    if (f && f.properties && f.properties.name === name && l._path &&
+        (geom === 'point' ? f.geometry.type === 'Point' : /Polygon/.test(f.geometry.type))) target = l;
+  });
+  if (!target) return null;
+  if (geom === 'point') { m.setView(target.getLatLng(), 11, {animate: false}); }
+  else { m.fitBounds(target.getBounds(), {animate: false}); }
+  const r = m.getContainer().getBoundingClientRect();
+  const b = geom === 'point' ? null : target.getBounds();
+  const n = 24;
+  for (let i = 0; i <= n; i++) for (let j = 0; j <= n; j++) {
+    let ll;
+    if (geom === 'point') {
+      const c = m.latLngToContainerPoint(target.getLatLng());
+      const pt = L.point(c.x + (i - n / 2) * 0.5, c.y + (j - n / 2) * 0.5);
+      ll = m.containerPointToLatLng(pt);
+    } else {
+      ll = L.latLng(b.getSouth() + (b.getNorth() - b.getSouth()) * (i + 0.5) / (n + 1),
+                    b.getWest() + (b.getEast() - b.getWest()) * (j + 0.5) / (n + 1));
+    }
+    const pt = m.latLngToContainerPoint(ll);
+    const x = r.left + pt.x, y = r.top + pt.y;
+    if (document.elementFromPoint(x, y) === target._path) return {x: x, y: y, place_id: f_id(target)};
+  }
+  return null;
+  function f_id(l) { return l.feature.properties.place_id; }
+}"""
+
+_SHAPES = """() => {
+  const out = {polygons: 0, home: 0, points: 0, paths: document.querySelectorAll(
+      '.leaflet-overlay-pane path.leaflet-interactive').length};
+  if (!window.map) return out;
+  window.map.eachLayer(l => {
+    const f = l.feature;
+    if (!f || !l._path || !l._path.isConnected) return;
+    if (/Polygon/.test(f.geometry.type)) { out.polygons++; if (String(f.properties.place_id).startsWith('33')) out.home++; }
+    else if (f.geometry.type === 'Point') out.points++;
+  });
+  return out;
+}"""
+
+
+def folium_frame(page, timeout_ms: float = 60000):
+    """The Frame of the st_folium component iframe, once it exists and has loaded its page."""
+    selector = "iframe[title='streamlit_folium.st_folium']"
+    deadline = time.monotonic() + timeout_ms / 1000
+    while True:
+        handle = page.wait_for_selector(selector, state="attached", timeout=timeout_ms)
+        frame = handle.content_frame() if handle else None
+        if frame is not None and "streamlit_folium" in (frame.url or ""):
+            return frame
+        if time.monotonic() > deadline:
+            raise AssertionError("the streamlit_folium iframe never loaded")
+        page.wait_for_timeout(50)
+
+
+def wait_for_county_shapes(page, minimum: int = 1, timeout_ms: float = 60000):
+    """Wait until the map has drawn at least ``minimum`` county polygons; returns the frame."""
+    frame = folium_frame(page, timeout_ms)
+    frame.wait_for_function(f"(() => {{ const s = ({_SHAPES})(); return s.polygons >= {minimum}; }})",
+                            timeout=timeout_ms, polling=20)
+    return frame
+
+
+def map_shapes(frame) -> dict:
+    """Counts of drawn features: polygons, home-province (33…) polygons, points, SVG paths."""
+    return frame.evaluate(_SHAPES)
+
+
+def click_feature(page, frame, name: str, geom: str = "polygon") -> str:
+    """Zoom onto a feature and click a point of it that nothing else covers; its place_id."""
+    hit = frame.evaluate(_FIND_FEATURE, [name, geom])
+    assert hit, f"no visible {geom} named {name} on the map"
+    box = page.locator("iframe[title='streamlit_folium.st_folium']").bounding_box()
+    page.mouse.click(box["x"] + hit["x"], box["y"] + hit["y"])
+    return hit["place_id"]

@@ -1,0 +1,146 @@
+"""End to end in real Chromium, offline: the app as a user sees it on the seeds.
+
+Every request to a non-local host is aborted (and recorded), so these tests prove the page,
+the map and the downloads work with no internet.
+"""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import harness
+
+ARTIFACTS = harness.PROJECT_DIR / "test-artifacts"
+
+pytestmark = pytest.mark.browser
+
+XIAOSHAN_ARTICLE = "萧山:整合资源 推进产业社区治理新模式"
+FIRST_BUILD_MS = 300_000   # a fresh cache builds the gazetteer and extracts the seeds first
+
+
+@pytest.fixture(scope="module")
+def loaded(browser, app_url):
+    """One page with the map drawn, shared by the tests below (they run in file order)."""
+    page, watch = harness.offline_page(browser, viewport={"width": 1400, "height": 1000})
+    page.goto(app_url)
+    frame = harness.wait_for_county_shapes(page, minimum=90, timeout_ms=FIRST_BUILD_MS)
+    page.wait_for_load_state("networkidle")
+    yield page, frame, watch
+    page.context.close()
+
+
+def test_map_shows_all_zhejiang_county_shapes_offline(loaded):
+    page, frame, watch = loaded
+    shapes = harness.map_shapes(frame)
+    assert shapes["home"] == 90, shapes                      # every county-level unit of Zhejiang
+    assert shapes["points"] > 0                              # towns, zones, parks as markers
+    assert shapes["paths"] == shapes["polygons"] + shapes["points"]
+    assert page.get_by_text("Corpus Atlas · 语料地图").is_visible()
+    assert watch.blocked == [], f"the page tried to reach the internet: {watch.blocked}"
+    assert watch.console_errors == []
+
+
+def test_click_county_lists_its_article_and_opens_highlighted_text(loaded):
+    page, frame, watch = loaded
+    place_id = harness.click_feature(page, frame, "萧山区", "polygon")
+    assert place_id == "330109"
+    page.get_by_role("heading", name="萧山区", exact=True).wait_for(timeout=20000)
+    button = page.get_by_role("button", name=XIAOSHAN_ARTICLE)
+    button.wait_for(timeout=20000)
+    page.locator(".atlas-snippet mark").first.wait_for(timeout=20000)  # snippets highlight it
+
+    button.click()
+    reader = page.locator(".atlas-article")
+    reader.locator("mark", has_text="河上镇").first.wait_for(timeout=20000)
+    assert reader.inner_text().lstrip().startswith(XIAOSHAN_ARTICLE)
+    heshang = reader.locator("mark.atlas-focus", has_text="河上镇")
+    assert heshang.count() >= 2                              # both mentions, as part of 萧山区
+    assert heshang.first.get_attribute("data-place-id").startswith("330109")
+    link = heshang.first.locator("a").get_attribute("href")
+    assert link.startswith("?place=330109") and "article=" in link
+    assert "place=330109" in page.url                        # the selection is in the URL
+    page.screenshot(path=str(ARTIFACTS / "app-xiaoshan.png"), full_page=True)
+    assert watch.blocked == [] and watch.console_errors == []
+
+
+def test_mention_link_goes_back_to_the_map_on_that_place(loaded):
+    page, frame, watch = loaded
+    reader = page.locator(".atlas-article")
+    reader.locator("mark", has_text="河上镇").first.locator("a").click()
+    page.wait_for_url("**place=330109*", timeout=20000)
+    page.get_by_role("heading", name="河上镇", exact=True).wait_for(timeout=30000)
+    harness.wait_for_county_shapes(page, minimum=90)
+    assert page.get_by_role("button", name=XIAOSHAN_ARTICLE).count() == 1
+    assert page.locator(".atlas-article").count() == 1      # the article stays open
+    assert watch.blocked == [] and watch.console_errors == []
+
+
+def test_click_marker_selects_the_town(loaded):
+    page, _, watch = loaded
+    frame = harness.wait_for_county_shapes(page, minimum=90)
+    page.get_by_role("button", name="✕").click()
+    page.locator(".atlas-article").wait_for(state="detached", timeout=20000)
+    place_id = harness.click_feature(page, frame, "湘家荡区域", "point")
+    page.get_by_role("heading", name="湘家荡区域", exact=True).wait_for(timeout=20000)
+    assert place_id.startswith("zone:")
+    page.locator(".atlas-snippet mark").first.wait_for(timeout=20000)
+    assert watch.blocked == [] and watch.console_errors == []
+
+
+def test_geojson_download_holds_the_features_on_the_map(loaded):
+    page, _, watch = loaded
+    frame = harness.wait_for_county_shapes(page, minimum=90)
+    shapes = harness.map_shapes(frame)
+    with page.expect_download(timeout=60000) as info:
+        page.get_by_role("button", name="下载 GeoJSON（地图图层）").click()
+    download = info.value
+    assert download.suggested_filename == "atlas-both.geojson"
+    data = json.loads(open(download.path(), encoding="utf-8").read())
+    assert data["type"] == "FeatureCollection"
+    layers = [f["properties"]["layer"] for f in data["features"]]
+    assert layers.count("county") == shapes["polygons"]
+    assert layers.count("points") == shapes["points"]
+    by_name = {(f["properties"]["layer"], f["properties"]["name"]): f for f in data["features"]}
+    xiaoshan = by_name[("county", "萧山区")]
+    assert xiaoshan["id"] == "330109" and xiaoshan["properties"]["mentions"] > 0
+    lon, lat = by_name[("points", "河上镇")]["geometry"]["coordinates"]
+    assert 119.9 < lon < 120.7 and 29.8 < lat < 30.4          # WGS-84 lon/lat order, in 萧山
+    assert watch.blocked == [] and watch.console_errors == []
+
+
+def test_filter_by_source_document_changes_the_map_and_the_download(loaded):
+    page, _, watch = loaded
+    page.locator('[data-testid="stMultiSelect"]').filter(has_text="来源文档").locator("input").click()
+    page.get_by_role("option", name="000_42380dce9056bd41.txt").click()
+    page.keyboard.press("Escape")
+    frame = harness.folium_frame(page)
+    frame.wait_for_function("""() => { let n = 0; window.map.eachLayer(l => {
+        if (l.feature && l.feature.geometry.type === 'Point' && l._path) n++; }); return n > 0 && n < 40; }""",
+                            timeout=30000)
+    shapes = harness.map_shapes(frame)
+    assert shapes["home"] == 90                               # the choropleth stays complete
+    with page.expect_download(timeout=60000) as info:
+        page.get_by_role("button", name="下载 GeoJSON（地图图层）").click()
+    data = json.loads(open(info.value.path(), encoding="utf-8").read())
+    points = [f for f in data["features"] if f["properties"]["layer"] == "points"]
+    assert len(points) == shapes["points"]
+    assert "青山湖科技城" in {f["properties"]["name"] for f in points}
+    assert "河上镇" not in {f["properties"]["name"] for f in points}   # 河上镇 is only in 002
+    assert watch.blocked == [] and watch.console_errors == []
+
+
+def test_search_by_pinyin_selects_a_place(browser, app_url):
+    page, watch = harness.offline_page(browser, viewport={"width": 1400, "height": 1000})
+    try:
+        page.goto(app_url)
+        harness.wait_for_county_shapes(page, minimum=90, timeout_ms=FIRST_BUILD_MS)
+        box = page.get_by_placeholder("如 萧山 / xiaoshan / xsq")
+        box.fill("linan")
+        box.press("Enter")
+        page.get_by_role("button", name="临安区 · 区县").click()
+        page.get_by_role("heading", name="临安区", exact=True).wait_for(timeout=20000)
+        page.locator(".atlas-snippet mark").first.wait_for(timeout=20000)
+        assert watch.blocked == [] and watch.console_errors == []
+    finally:
+        page.context.close()
