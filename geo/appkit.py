@@ -284,7 +284,7 @@ def articles_for_place(place_id: str, mentions: pd.DataFrame, articles: pd.DataF
         prefix = "…" if lo > a_start else ""
         suffix = "…" if hi < a_end else ""
         hits.append(ArticleHit(article_id, str(a["title"]), str(a["file"]), len(group),
-                               prefix + snippet.replace("\n", " ") + suffix))
+                               prefix + re.sub(r"\s+", " ", snippet) + suffix))
     hits.sort(key=lambda h: (-h.mentions, h.file, h.title))
     return hits
 

@@ -1,0 +1,89 @@
+"""Smoke tests of app.py with streamlit's AppTest (no browser): the page builds on the seeds,
+selection by URL and by search works, an article opens with its mentions highlighted, a bad
+corpus folder is reported, not crashed on."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from geo.settings import PROJECT_DIR, SEEDS_DIR
+
+XIAOSHAN_ARTICLE = "萧山:整合资源 推进产业社区治理新模式"
+pytestmark = pytest.mark.slow
+
+
+def _app(**query) -> AppTest:
+    at = AppTest.from_file(str(PROJECT_DIR / "app.py"), default_timeout=300)
+    at.query_params.update(query)
+    return at.run()
+
+
+def _texts(elements) -> list[str]:
+    return [getattr(e, "value", None) or getattr(e, "body", None) or "" for e in elements]
+
+
+@pytest.fixture(scope="module")
+def home():
+    return _app()
+
+
+def test_page_builds_on_the_seeds(home):
+    assert not home.exception, home.exception
+    assert home.title[0].value == "Corpus Atlas · 语料地图"
+    caption = home.caption[0].value
+    assert "5 个文档" in caption and "篇文章" in caption
+    measure = home.sidebar.selectbox[0]
+    labels = [m.label for m in measure.options] if hasattr(measure.options[0], "label") else measure.options
+    assert labels[:2] == ["提及次数", "文章数"]
+    assert any("规上工业总产值" in str(lbl) for lbl in labels)          # metrics from the corpus
+    levels = home.sidebar.multiselect[0]
+    assert {"区县", "乡镇街道", "园区/功能区"} <= set(levels.options)
+    assert any("点击地图" in t for t in _texts(home.info))
+
+
+def test_place_from_url_lists_its_articles_and_opens_one():
+    at = _app(place="330109")
+    assert not at.exception, at.exception
+    assert "萧山区" in _texts(at.subheader)
+    buttons = [b for b in at.button if b.label == XIAOSHAN_ARTICLE]
+    assert len(buttons) == 1
+    buttons[0].click().run()
+    assert not at.exception, at.exception
+    assert XIAOSHAN_ARTICLE in _texts(at.subheader)
+    page = "".join(h.proto.body for h in at.get("html"))
+    assert 'data-place-id="330109101"' in page or "河上镇</a></mark>" in page
+    assert "atlas-focus" in page and ">河上镇</a></mark>" in page
+    assert at.query_params["place"] == "330109"                 # shareable URL of the view
+    assert at.query_params["article"] == buttons[0].key.removeprefix("open-")
+
+
+def test_search_by_pinyin_selects_the_place(home):
+    home.sidebar.text_input[1].set_value("xiaoshan").run()
+    hits = [b for b in home.sidebar.button if b.label.startswith("萧山区")]
+    assert hits, [b.label for b in home.sidebar.button]
+    hits[0].click().run()
+    assert not home.exception, home.exception
+    assert "萧山区" in _texts(home.subheader)
+
+
+def test_missing_corpus_folder_is_an_error_not_a_crash(tmp_path):
+    at = _app()
+    at.sidebar.text_input[0].set_value(str(tmp_path / "nope")).run()
+    assert not at.exception, at.exception
+    assert any("无法读取语料" in t for t in _texts(at.error))
+
+
+def test_unreadable_files_are_reported_and_the_rest_is_mapped(tmp_path):
+    good = sorted(SEEDS_DIR.glob("002_*.txt"))[0]
+    shutil.copy(good, tmp_path / good.name)
+    (tmp_path / "scan.pdf").write_bytes(b"%PDF-1.4 \x00\x01\x02")
+    (tmp_path / "broken.txt").write_bytes(bytes(range(256)) * 64)
+    at = _app()
+    at.sidebar.text_input[0].set_value(str(tmp_path)).run()
+    assert not at.exception, at.exception
+    assert "1 个文档" in at.caption[0].value
+    assert any(e.label == "跳过了 2 个文件" for e in at.expander)
+    skipped = at.dataframe[0].value
+    assert set(skipped["文件"]) == {"scan.pdf", "broken.txt"}
