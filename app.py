@@ -80,7 +80,7 @@ def sidebar_filters(built) -> tuple[appkit.Filters, appkit.Measure]:
         "地点类型", levels, default=levels, format_func=lambda lv: appkit.LEVEL_LABELS.get(lv, lv))
     chosen_files = st.sidebar.multiselect("来源文档", opts["files"], placeholder="全部文档")
     chosen_periods = st.sidebar.multiselect("时期（指标）", opts["periods"], placeholder="全部时期")
-    filters = appkit.Filters(tuple(chosen_levels) if set(chosen_levels) != set(levels) else (),
+    filters = appkit.Filters(tuple(chosen_levels) if set(chosen_levels) != set(levels) else None,
                              tuple(chosen_files), tuple(chosen_periods))
     return filters, measure
 

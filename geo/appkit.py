@@ -28,8 +28,9 @@ COUNT_MEASURES = {"mentions": "提及次数", "articles": "文章数"}
 
 @dataclass(frozen=True)
 class Filters:
-    """What the sidebar asks for; empty tuples mean "no restriction"."""
-    levels: tuple[str, ...] = ()
+    """What the sidebar asks for. levels None: every level (an empty tuple shows none);
+    files and periods: an empty tuple means "no restriction"."""
+    levels: tuple[str, ...] | None = None
     files: tuple[str, ...] = ()
     periods: tuple[str, ...] = ()
 
@@ -66,7 +67,9 @@ def filter_frames(mentions: pd.DataFrame, metrics: pd.DataFrame, articles: pd.Da
     Level restricts mentions (a county-level filter keeps only mentions *of* counties). Source
     document restricts all three frames. Period only exists on metrics, so it restricts metrics.
     """
-    m = mentions[_isin(mentions["level"], filters.levels) & _isin(mentions["file"], filters.files)]
+    by_level = (pd.Series(True, index=mentions.index) if filters.levels is None
+                else mentions["level"].astype(str).isin(filters.levels))
+    m = mentions[by_level & _isin(mentions["file"], filters.files)]
     x = metrics[_isin(metrics["file"], filters.files)]
     if filters.periods and "period" in x:
         x = x[_isin(x["period"].fillna(""), filters.periods)]

@@ -94,6 +94,14 @@ def test_level_filter_keeps_only_that_level(frames):
     assert len(x) == len(metrics) and len(a) == len(articles)
 
 
+def test_no_level_chosen_shows_no_mentions(frames):
+    mentions, metrics, articles = frames
+    m, _, _ = appkit.filter_frames(mentions, metrics, articles, appkit.Filters(levels=()))
+    assert m.empty
+    m, _, _ = appkit.filter_frames(mentions, metrics, articles, appkit.Filters())
+    assert len(m) == len(mentions)
+
+
 def test_file_filter_restricts_every_frame(frames):
     mentions, metrics, articles = frames
     m, x, a = appkit.filter_frames(mentions, metrics, articles, appkit.Filters(files=(FILE_B,)))

@@ -6,6 +6,8 @@ the map and the downloads work with no internet.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
 
@@ -106,6 +108,28 @@ def test_geojson_download_holds_the_features_on_the_map(loaded):
     assert xiaoshan["id"] == "330109" and xiaoshan["properties"]["mentions"] > 0
     lon, lat = by_name[("points", "河上镇")]["geometry"]["coordinates"]
     assert 119.9 < lon < 120.7 and 29.8 < lat < 30.4          # WGS-84 lon/lat order, in 萧山
+    assert watch.blocked == [] and watch.console_errors == []
+
+
+def _cli_export(layer: str, fmt: str) -> bytes:
+    run = subprocess.run([sys.executable, "-m", "geo", "export", "seeds", "--layer", layer,
+                          "--format", fmt, "--out", "-"], cwd=harness.PROJECT_DIR,
+                         capture_output=True, timeout=300, check=True)
+    return run.stdout
+
+
+@pytest.mark.parametrize("label,layer,fmt", [("下载 GeoJSON（地图图层）", "both", "geojson"),
+                                             ("下载指标 CSV", "metrics", "csv"),
+                                             ("下载地名提及 CSV", "mentions", "csv")])
+def test_downloads_are_the_cli_bytes(loaded, label, layer, fmt):
+    """With no filter set, each download is byte for byte what `python -m geo export` writes."""
+    page, _, watch = loaded
+    with page.expect_download(timeout=60000) as info:
+        page.get_by_role("button", name=label).click()
+    assert info.value.suggested_filename == f"atlas-{layer}.{fmt}"
+    data = open(info.value.path(), "rb").read()
+    assert len(data) > 1000
+    assert data == _cli_export(layer, fmt)
     assert watch.blocked == [] and watch.console_errors == []
 
 

@@ -1,0 +1,134 @@
+"""How fast the app feels, in headless Chromium, offline, on the seeds (or $ATLAS_CORPUS).
+
+Measures
+- navigation → first county shape drawn (cold: first page after the server starts, which also
+  extracts the corpus; warm: later pages, the usual case), and → all home-province shapes;
+- click on a county → its article list shown (the side panel's heading is the clicked place and
+  a snippet highlights it), split into click → rerun request (streamlit-folium debounces map
+  events by 250 ms before it tells Streamlit) and rerun request → list on screen;
+- the map payload: the layers' JavaScript the component receives, bytes over the websocket for
+  the first page, and the Leaflet assets served from /app/static.
+
+Targets (issue 7): first county shape < 2 s, click → article list < 300 ms.
+Usage: .venv/bin/python bench/bench_app.py [--runs 5]; writes bench/results/app.json too.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "e2e"))
+import harness  # noqa: E402
+
+CLICKS = (("萧山区", "330109"), ("临安区", "330112"), ("南湖区", "330402"), ("黄岩区", "331003"))
+LIST_SHOWN = """([name, pid]) => [...document.querySelectorAll('h3')].some(h => h.textContent.trim() === name)
+    && document.querySelector('.atlas-snippet mark[data-place-id^="' + pid + '"]') !== null"""
+
+
+def navigate(browser, url: str, timeout_ms: float) -> dict:
+    page, watch = harness.offline_page(browser, viewport={"width": 1400, "height": 1000})
+    ws_bytes = {"n": 0}
+    static = {"n": 0}
+    sent: list[float] = []
+
+    def on_ws(ws):
+        ws.on("framereceived", lambda payload: ws_bytes.__setitem__("n", ws_bytes["n"] + len(payload)))
+        ws.on("framesent", lambda payload: sent.append(time.perf_counter()))
+    page.on("websocket", on_ws)
+
+    def on_response(r):
+        if "/app/static/" in r.url:
+            try:
+                static["n"] += len(r.body())
+            except Exception:   # noqa: BLE001 - a response without a body counts as 0
+                pass
+    page.on("response", on_response)
+    t0 = time.perf_counter()
+    page.goto(url)
+    frame = harness.wait_for_county_shapes(page, minimum=1, timeout_ms=timeout_ms)
+    first = time.perf_counter() - t0
+    harness.wait_for_county_shapes(page, minimum=90, timeout_ms=timeout_ms)
+    full = time.perf_counter() - t0
+    page.wait_for_load_state("networkidle")
+    layers_js = frame.evaluate("(window.__GLOBAL_DATA__ && window.__GLOBAL_DATA__.last_feature_group"
+                               " || '').length")
+    return {"page": page, "watch": watch, "frame": frame, "first_s": first, "all_s": full, "sent": sent,
+            "ws_bytes": ws_bytes["n"], "static_bytes": static["n"], "layers_js_chars": layers_js}
+
+
+def click_to_list(page, frame, name: str, pid: str, sent: list[float]) -> tuple[float, float | None]:
+    """Seconds from the click to the list on screen, and from the click to the rerun request
+    (the first websocket message the page sends after the click)."""
+    hit = frame.evaluate(harness._FIND_FEATURE, [name, "polygon"])
+    assert hit, f"{name} is not clickable on the map"
+    box = page.locator("iframe[title='streamlit_folium.st_folium']").bounding_box()
+    t0 = time.perf_counter()
+    page.mouse.click(box["x"] + hit["x"], box["y"] + hit["y"])
+    page.wait_for_function(LIST_SHOWN, arg=[name, pid], timeout=30000, polling="raf")
+    total = time.perf_counter() - t0
+    after = [t for t in sent if t > t0]
+    return total, (after[0] - t0) if after else None
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=5)
+    args = ap.parse_args(argv)
+    from playwright.sync_api import sync_playwright
+
+    (harness.PROJECT_DIR / "test-artifacts").mkdir(exist_ok=True)
+    rows: dict[str, object] = {}
+    with harness.running_app() as url, sync_playwright() as p:
+        browser = harness.launch_chromium(p)
+        t0 = time.perf_counter()
+        cold = navigate(browser, url, timeout_ms=600_000)
+        rows["cold_first_shape_s"] = cold["first_s"]
+        cold["page"].context.close()
+        warm = []
+        for i in range(args.runs):
+            nav = navigate(browser, url, timeout_ms=60_000)
+            warm.append(nav)
+            if i < args.runs - 1:
+                nav["page"].context.close()
+        last = warm[-1]
+        page, frame, watch = last["page"], last["frame"], last["watch"]
+        clicks, requests, rest = [], [], []
+        for i in range(args.runs * 2 + 1):
+            name, pid = CLICKS[i % len(CLICKS)]
+            total, request = click_to_list(page, frame, name, pid, last["sent"])
+            if i:                          # the first click also warms the panel's code paths
+                clicks.append(total)
+                if request is not None:
+                    requests.append(request)
+                    rest.append(total - request)
+        rows["warm_first_shape_s"] = statistics.median(n["first_s"] for n in warm)
+        rows["warm_all_90_shapes_s"] = statistics.median(n["all_s"] for n in warm)
+        rows["click_to_article_list_s"] = statistics.median(clicks)
+        rows["click_to_article_list_max_s"] = max(clicks)
+        rows["click_to_rerun_request_s"] = statistics.median(requests) if requests else float("nan")
+        rows["rerun_request_to_list_s"] = statistics.median(rest) if rest else float("nan")
+        rows["layers_js_kb"] = last["layers_js_chars"] / 1024
+        rows["websocket_first_page_kb"] = last["ws_bytes"] / 1024
+        rows["static_assets_kb"] = warm[0]["static_bytes"] / 1024
+        rows["blocked_requests"] = len(watch.blocked)
+        rows["console_errors"] = len(watch.console_errors)
+        page.screenshot(path=str(harness.PROJECT_DIR / "test-artifacts" / "bench-app.png"))
+        browser.close()
+        rows["wall_s"] = time.perf_counter() - t0
+    print(f"{'measure':32} {'value':>10}  target")
+    targets = {"warm_first_shape_s": "< 2 s", "click_to_article_list_s": "< 0.3 s"}
+    for k, v in rows.items():
+        text = f"{v:10.3f}" if isinstance(v, float) else f"{v:>10}"
+        print(f"{k:32} {text}  {targets.get(k, '')}")
+    out = harness.PROJECT_DIR / "bench" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "app.json").write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
