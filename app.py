@@ -175,6 +175,7 @@ def place_metrics(pid: str, metrics: pd.DataFrame) -> None:
     shown = table.rename(columns={"label": "指标", "value": "数值", "unit": "单位", "period": "时期",
                                   "yoy_pct": "同比%", "is_target": "目标", "qualifier": "限定",
                                   "evidence": "原文"}).drop(columns=["metric", "file"], errors="ignore")
+    shown = shown.astype(object).where(shown.notna(), "")
     st.dataframe(shown, hide_index=True, width="stretch", height=min(38 + 35 * len(shown), 260))
     labels = list(dict.fromkeys(table["label"]))
     label = st.selectbox("图表", labels, key=f"chart-{pid}") if len(labels) > 1 else labels[0]

@@ -87,3 +87,14 @@ def test_unreadable_files_are_reported_and_the_rest_is_mapped(tmp_path):
     assert any(e.label == "跳过了 2 个文件" for e in at.expander)
     skipped = at.dataframe[0].value
     assert set(skipped["文件"]) == {"scan.pdf", "broken.txt"}
+
+
+def test_uploaded_txt_files_become_the_corpus():
+    seed = sorted(SEEDS_DIR.glob("002_*.txt"))[0]
+    at = _app(place="330109")
+    at.sidebar.get("file_uploader")[0].upload("萧山新闻.txt", seed.read_bytes(), "text/plain").run()
+    assert not at.exception, at.exception
+    assert "1 个文档" in at.caption[0].value
+    assert [b.label for b in at.button if b.label == XIAOSHAN_ARTICLE] == [XIAOSHAN_ARTICLE]
+    files = at.sidebar.multiselect[1].options
+    assert files == ["萧山新闻.txt"]
