@@ -135,17 +135,15 @@ _IN_ORG, _START, _LEVEL, _PLACE_ID = (MENTION_COLUMNS.index(c)
 
 def _main_place_of_rows(article: Article, art_rows: list[tuple]) -> str | None:
     """:func:`main_place` over the article's mention tuples, without a DataFrame (this runs once
-    per article); a tie for "most mentioned" is left to :func:`main_place` itself."""
+    per article). A tie for "most mentioned" goes to the first mentioned, as in pandas'
+    value_counts (stable sort of first-appearance counts)."""
     plain = [r for r in art_rows if not r[_IN_ORG]]
     if not plain:
         return None
     in_title = [r for r in plain if r[_START] < article.body_start]
     if in_title:
         return str(min(in_title, key=lambda r: (_LEVEL_RANK.get(r[_LEVEL], 9), r[_START]))[_PLACE_ID])
-    top = Counter(r[_PLACE_ID] for r in plain).most_common(2)
-    if len(top) > 1 and top[0][1] == top[1][1]:
-        return main_place(article, pd.DataFrame(art_rows, columns=MENTION_COLUMNS))
-    return str(top[0][0])
+    return str(Counter(r[_PLACE_ID] for r in plain).most_common(1)[0][0])
 
 
 def _metrics_for(article: Article, doc: Document, frame: pd.DataFrame, main: str | None,
