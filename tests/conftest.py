@@ -1,6 +1,10 @@
 """Shared fixtures: the gazetteer and the seeds' extraction are built once per test session."""
 from __future__ import annotations
 
+import shutil
+import sys
+from pathlib import Path
+
 import pytest
 
 from geo.settings import SEEDS_DIR, load_settings
@@ -88,3 +92,20 @@ def atlas_synthetic(gazetteer):
     return SimpleNamespace(mentions=mentions, articles=articles, metrics=metrics,
                            ids=dict(xs=xs, heshang=heshang, nanhu=nanhu, xjd=xjd, qsh=qsh,
                                     pudong=pudong, hangzhou=hangzhou))
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Debian Chromium for every browser test (Playwright allows one sync session
+    per process). Skipped only when Chromium is absent: scripts/setup.sh --browser installs it."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent / "e2e"))
+    import harness
+
+    if not Path(harness.CHROMIUM).exists() and not shutil.which("chromium"):
+        pytest.skip(f"no Chromium at {harness.CHROMIUM}: run scripts/setup.sh --browser")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = harness.launch_chromium(p)
+        yield b
+        b.close()

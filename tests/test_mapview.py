@@ -163,15 +163,13 @@ def test_seeds_map_payload(seeds_extraction, gazetteer, settings):
 
 
 @pytest.mark.browser
-def test_standalone_map_works_offline_in_chromium(tmp_path, layers):
-    from playwright.sync_api import sync_playwright
-
+def test_standalone_map_works_offline_in_chromium(tmp_path, layers, browser):
     counties, points = layers
     html_file = tmp_path / "map.html"
     html_file.write_text(mapview.map_html(mapview.build_map(counties, points)), encoding="utf-8")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
-        page = browser.new_page()
+    context = browser.new_context()
+    try:
+        page = context.new_page()
         errors, remote, dialogs = [], [], []
         page.on("console", lambda m: m.type == "error" and errors.append(m.text))
         page.on("pageerror", lambda e: errors.append(str(e)))
@@ -198,7 +196,8 @@ def test_standalone_map_works_offline_in_chromium(tmp_path, layers):
         page.mouse.move(*xy)
         page.wait_for_selector(".leaflet-tooltip")
         assert XSS in page.locator(".leaflet-tooltip").inner_text()
-        browser.close()
+    finally:
+        context.close()
     assert errors == [] and remote == [] and dialogs == []
 
 

@@ -4,7 +4,6 @@ Skipped (not failed) only when Chromium itself is absent; scripts/setup.sh --bro
 """
 from __future__ import annotations
 
-import shutil
 import sys
 from pathlib import Path
 
@@ -21,18 +20,6 @@ def app_url():
     ARTIFACTS.mkdir(exist_ok=True)
     with harness.running_app() as url:
         yield url
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not Path(harness.CHROMIUM).exists() and not shutil.which("chromium"):
-        pytest.skip(f"no Chromium at {harness.CHROMIUM}: run scripts/setup.sh --browser")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = harness.launch_chromium(p)
-        yield b
-        b.close()
 
 
 @pytest.fixture()
