@@ -106,7 +106,7 @@ def draw_map(built, counties, points, measure, settings) -> None:
     from geo import mapview
 
     base = mapview.base_map(settings, bounds=app_data.base_bounds(built.key, built, settings))
-    groups = [mapview.county_group(counties, measure.key, label=measure.label)]
+    groups = [mapview.county_group(counties, measure.key, label=measure.label, decimals=4)]
     if len(points):
         groups.append(mapview.point_group(points, cluster_threshold=settings.cluster_threshold))
     center = zoom = None

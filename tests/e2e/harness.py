@@ -120,7 +120,8 @@ _FIND_FEATURE = """([name, geom]) => {
     let ll;
     if (geom === 'point') {
       const c = m.latLngToContainerPoint(target.getLatLng());
-      const pt = L.point(c.x + (i - n / 2) * 0.5, c.y + (j - n / 2) * 0.5);
+      const step = (target.options.radius || 10) / (n / 2);   // scan the whole circle
+      const pt = L.point(c.x + (i - n / 2) * step, c.y + (j - n / 2) * step);
       ll = m.containerPointToLatLng(pt);
     } else {
       ll = L.latLng(b.getSouth() + (b.getNorth() - b.getSouth()) * (i + 0.5) / (n + 1),
@@ -177,6 +178,8 @@ def map_shapes(frame) -> dict:
 
 def click_feature(page, frame, name: str, geom: str = "polygon") -> str:
     """Zoom onto a feature and click a point of it that nothing else covers; its place_id."""
+    page.mouse.move(1, 1)                     # away from the map: no tooltip covering features
+    frame.evaluate("window.map.closeTooltip && window.map.eachLayer(l => l.closeTooltip && l.closeTooltip())")
     hit = frame.evaluate(_FIND_FEATURE, [name, geom])
     assert hit, f"no visible {geom} named {name} on the map"
     box = page.locator("iframe[title='streamlit_folium.st_folium']").bounding_box()

@@ -78,10 +78,36 @@ def test_mention_link_goes_back_to_the_map_on_that_place(loaded):
     assert watch.blocked == [] and watch.console_errors == []
 
 
+def test_pan_and_zoom_do_not_rerun_and_a_click_keeps_the_view(loaded):
+    """Only clicks reach Python (returned_objects); a rerun swaps layers, not the map."""
+    page, _, watch = loaded
+    frame = harness.wait_for_county_shapes(page, minimum=90)
+    sent: list[int] = []
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.on("Network.webSocketFrameSent", lambda e: sent.append(1))
+    frame.evaluate("window.map.setView([30.0, 120.2], 9, {animate: false})")
+    frame.evaluate("window.map.panBy([120, 40], {animate: false})")
+    page.wait_for_timeout(1200)                # > streamlit-folium's 250 ms debounce
+    assert sent == [], "panning or zooming the map reran the app"
+    view = frame.evaluate("[window.map.getZoom(), window.map.getCenter().lat, window.map.getCenter().lng]")
+    harness.click_feature(page, frame, "南湖区", "polygon")
+    page.get_by_role("heading", name="南湖区", exact=True).wait_for(timeout=20000)
+    assert sent, "a click did not reach the app"
+    assert not frame.is_detached()             # same iframe: the map was not rebuilt
+    after = frame.evaluate("[window.map.getZoom(), window.map.getCenter().lat, window.map.getCenter().lng]")
+    zoomed = frame.evaluate("""() => { let n = 0; window.map.eachLayer(l => {
+        if (l.feature && /Polygon/.test(l.feature.geometry.type) && l._path) n++; }); return n; }""")
+    assert zoomed >= 90
+    assert after[0] >= view[0]                  # click_feature zooms in, never resets the view
+    assert watch.blocked == [] and watch.console_errors == []
+
+
 def test_click_marker_selects_the_town(loaded):
     page, _, watch = loaded
     frame = harness.wait_for_county_shapes(page, minimum=90)
-    page.get_by_role("button", name="✕").click()
+    if page.get_by_role("button", name="✕").count():
+        page.get_by_role("button", name="✕").click()
     page.locator(".atlas-article").wait_for(state="detached", timeout=20000)
     place_id = harness.click_feature(page, frame, "湘家荡区域", "point")
     page.get_by_role("heading", name="湘家荡区域", exact=True).wait_for(timeout=20000)
