@@ -120,6 +120,11 @@ def draw_map(built, counties, points, measure, settings) -> None:
     returned = st_folium(base, key="atlas_map", height=MAP_HEIGHT, use_container_width=True,
                          feature_group_to_add=groups, returned_objects=RETURNED,
                          center=center, zoom=zoom)
+    take_click(returned, counties, points)
+
+
+def take_click(returned, counties, points) -> None:
+    """Select the clicked place, once per click (st_folium keeps returning the last one)."""
     sig = appkit.click_signature(returned)
     if sig is not None and sig != st.session_state.get("click_sig"):
         st.session_state.click_sig = sig
@@ -249,6 +254,10 @@ def main() -> None:
         st.error(f"无法读取语料：{e}")
         st.stop()
     x = built.extraction
+    from geo.assets import assets_ready
+    if not assets_ready():
+        st.warning("地图所需的 Leaflet 文件不在 static/vendor/ 中，地图无法显示：请先运行 "
+                   "`python -m geo assets`（scripts/app.sh 会自动完成）。")
     st.caption(f"{len(x.documents)} 个文档 · {len(x.articles)} 篇文章 · {len(x.mentions)} 次地名提及 · "
                f"{len(x.metrics)} 条指标 · 语料：{', '.join(paths)}")
     if x.skipped:
@@ -258,12 +267,22 @@ def main() -> None:
     filters, measure = sidebar_filters(built)
     counties, points, sub = app_data.layers(built.key, filters, measure.key, built, settings)
     sidebar_search(app_data.search_index(built.key, filters, counties, points))
+    atlas_view(built, filters, measure, counties, points, sub, settings)
+
+
+@st.fragment
+def atlas_view(built, filters, measure, counties, points, sub, settings) -> None:
+    """Map and side panel: a click on the map or an article reruns only this part, not the
+    sidebar (filters and search rerun the whole page)."""
     left, right = st.columns([3, 2], gap="medium")
+    # The map's on_change has already put the click in session state: answer it first, so
+    # the panel reaches the browser before the map's (unchanged, large) layers are re-sent.
+    take_click(st.session_state.get("atlas_map"), counties, points)
+    with right:
+        side_panel(built, sub, counties, points, settings)
     with left:
         draw_map(built, counties, points, measure, settings)
         downloads(built, filters, settings)
-    with right:
-        side_panel(built, sub, counties, points, settings)
     sync_url()
 
 

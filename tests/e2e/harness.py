@@ -185,3 +185,9 @@ def click_feature(page, frame, name: str, geom: str = "polygon") -> str:
     box = page.locator("iframe[title='streamlit_folium.st_folium']").bounding_box()
     page.mouse.click(box["x"] + hit["x"], box["y"] + hit["y"])
     return hit["place_id"]
+
+
+def wait_idle(page, timeout_ms: float = 60000) -> None:
+    """Wait until the app's script run has finished (buttons of the last run are current)."""
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]',
+                           state="attached", timeout=timeout_ms)

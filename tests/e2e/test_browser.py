@@ -120,6 +120,7 @@ def test_geojson_download_holds_the_features_on_the_map(loaded):
     page, _, watch = loaded
     frame = harness.wait_for_county_shapes(page, minimum=90)
     shapes = harness.map_shapes(frame)
+    harness.wait_idle(page)
     with page.expect_download(timeout=60000) as info:
         page.get_by_role("button", name="下载 GeoJSON（地图图层）").click()
     download = info.value
@@ -150,6 +151,7 @@ def _cli_export(layer: str, fmt: str) -> bytes:
 def test_downloads_are_the_cli_bytes(loaded, label, layer, fmt):
     """With no filter set, each download is byte for byte what `python -m geo export` writes."""
     page, _, watch = loaded
+    harness.wait_idle(page)
     with page.expect_download(timeout=60000) as info:
         page.get_by_role("button", name=label).click()
     assert info.value.suggested_filename == f"atlas-{layer}.{fmt}"
@@ -170,6 +172,7 @@ def test_filter_by_source_document_changes_the_map_and_the_download(loaded):
                             timeout=30000)
     shapes = harness.map_shapes(frame)
     assert shapes["home"] == 90                               # the choropleth stays complete
+    harness.wait_idle(page)
     with page.expect_download(timeout=60000) as info:
         page.get_by_role("button", name="下载 GeoJSON（地图图层）").click()
     data = json.loads(open(info.value.path(), encoding="utf-8").read())
