@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.util import find_spec
@@ -166,35 +167,47 @@ class Matcher:
         return sorted(kept + extra, key=lambda m: m.start)
 
 
-def _join_lines(text: str) -> tuple[str, list[int]]:
+class _Where:
+    """Original index of each character of the joined text: ``where[i]``. Kept as the start of
+    each joined piece and its shift (not one int per character: magazine text has many breaks)."""
+    __slots__ = ("starts", "shifts")
+
+    def __init__(self, starts: list[int], shifts: list[int]):
+        self.starts, self.shifts = starts, shifts
+
+    def __getitem__(self, i: int) -> int:
+        return i + self.shifts[bisect_right(self.starts, i) - 1]
+
+
+def _join_lines(text: str) -> tuple[str, _Where]:
     """Text without the line breaks between Chinese characters, and each char's original index."""
-    parts, where, pos = [], [], 0
+    parts, starts, shifts, pos, joined = [], [], [], 0, 0
     for jm in _LINE_JOINT.finditer(text):
         parts.append(text[pos:jm.start()])
-        where.extend(range(pos, jm.start()))
+        starts.append(joined)
+        shifts.append(pos - joined)
+        joined += jm.start() - pos
         pos = jm.end()
     parts.append(text[pos:])
-    where.extend(range(pos, len(text)))
-    return "".join(parts), where
+    starts.append(joined)
+    shifts.append(pos - joined)
+    return "".join(parts), _Where(starts, shifts)
 
 
-def _remap(m: RawMatch, where: list[int], base: int) -> RawMatch:
+def _remap(m: RawMatch, where: _Where, base: int) -> RawMatch:
     alt = _remap(m.alt, where, base) if m.alt is not None else None
     return RawMatch(base + where[m.start], base + where[m.end - 1] + 1, m.entry, m.in_org,
                     m.admin_after, m.after_foreign, m.word_continues, alt)
 
 
+_RUN_TO_STOP = re.compile("[^" + "".join(re.escape(c) for c in sorted(_STOP)) + "]*")
+_ORG_SUFFIX_RE = re.compile("|".join(re.escape(s) for s in _ORG_SUFFIXES))
+
+
 def _in_org(tail: str) -> bool:
-    """True when the words right after a name end in an organisation suffix (…有限公司)."""
-    run = []
-    for ch in tail:
-        if ch in _STOP:
-            break
-        run.append(ch)
-    if not run:
-        return False
-    s = "".join(run)
-    return any(suf in s for suf in _ORG_SUFFIXES)
+    """True when the words right after a name (up to a stop character) contain an organisation
+    suffix (…有限公司)."""
+    return _ORG_SUFFIX_RE.search(_RUN_TO_STOP.match(tail).group()) is not None
 
 
 _PLACE_DEFINITION = re.compile(r"[省市县]|地名|城名")
@@ -263,15 +276,21 @@ def foreign_countries() -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1)
-def _foreign_set() -> frozenset[str]:
-    return frozenset(foreign_countries())
+def _foreign_set() -> tuple[frozenset[str], tuple[int, ...]]:
+    names = frozenset(foreign_countries())
+    return names, tuple(sorted({len(n) for n in names}))
 
 
 def _ends_with_foreign(head: str) -> bool:
-    """True when ``head`` ends with a country name: one set lookup per suffix length instead of
+    """True when ``head`` ends with a country name: one set lookup per name length instead of
     an endswith() per country (this runs for every match)."""
-    names = _foreign_set()
-    return any(head[-k:] in names for k in range(1, len(head) + 1))
+    names, lengths = _foreign_set()
+    for k in lengths:
+        if k > len(head):
+            return False
+        if head[-k:] in names:
+            return True
+    return False
 
 
 _TOWNSHIP_SUFFIX = re.compile(r"(?:街道办事处|街道|镇|乡)$")
