@@ -120,17 +120,22 @@ def draw_map(built, counties, points, measure, settings) -> None:
     returned = st_folium(base, key="atlas_map", height=MAP_HEIGHT, use_container_width=True,
                          feature_group_to_add=groups, returned_objects=RETURNED,
                          center=center, zoom=zoom)
-    take_click(returned, counties, points)
+    if take_click(returned, counties, points):
+        st.rerun()      # a click the pre-panel check missed: show its panel now
 
 
-def take_click(returned, counties, points) -> None:
-    """Select the clicked place, once per click (st_folium keeps returning the last one)."""
+def take_click(returned, counties, points) -> bool:
+    """Select the clicked place, once per click (st_folium keeps returning the last one);
+    True when the selection changed."""
     sig = appkit.click_signature(returned)
-    if sig is not None and sig != st.session_state.get("click_sig"):
-        st.session_state.click_sig = sig
-        pid = appkit.place_id_from_click(returned, points, counties)
-        if pid and pid != st.session_state.get("place"):
-            select(pid)
+    if sig is None or sig == st.session_state.get("click_sig"):
+        return False
+    st.session_state.click_sig = sig
+    pid = appkit.place_id_from_click(returned, points, counties)
+    if pid and pid != st.session_state.get("place"):
+        select(pid)
+        return True
+    return False
 
 
 def downloads(built, filters, settings) -> None:

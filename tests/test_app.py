@@ -98,3 +98,11 @@ def test_uploaded_txt_files_become_the_corpus():
     assert [b.label for b in at.button if b.label == XIAOSHAN_ARTICLE] == [XIAOSHAN_ARTICLE]
     files = at.sidebar.multiselect[1].options
     assert files == ["萧山新闻.txt"]
+
+
+def test_empty_folder_shows_an_empty_map_not_a_crash(tmp_path):
+    at = _app()
+    at.sidebar.text_input[0].set_value(str(tmp_path)).run()
+    assert not at.exception, at.exception
+    assert "0 个文档" in at.caption[0].value
+    assert any("点击地图" in t for t in _texts(at.info))
