@@ -144,12 +144,13 @@ def downloads(built, filters, settings) -> None:
 
     cols = st.columns(3)
     from geo.export import MIME_TYPES, export_filename
-    for col, (label, layer, fmt) in zip(cols, (("下载 GeoJSON（地图图层）", "both", "geojson"),
-                                               ("下载指标 CSV", "metrics", "csv"),
-                                               ("下载地名提及 CSV", "mentions", "csv"))):
+    for col, (label, layer, fmt, tip) in zip(cols, (
+            ("下载 GeoJSON", "both", "geojson", "地图上的区县与地点（按当前筛选），WGS-84"),
+            ("下载指标 CSV", "metrics", "csv", "按当前筛选的经济指标，与命令行导出的文件相同"),
+            ("下载提及 CSV", "mentions", "csv", "按当前筛选的地名提及，与命令行导出的文件相同"))):
         col.download_button(label, data(layer, fmt), file_name=export_filename(layer, fmt),
                             mime=MIME_TYPES[fmt], on_click="ignore", key=f"dl-{layer}-{fmt}",
-                            width="stretch")
+                            help=tip, width="stretch")
 
 
 # ---------------------------------------------------------------- side panel
@@ -190,9 +191,9 @@ def place_metrics(pid: str, metrics: pd.DataFrame) -> None:
     labels = list(dict.fromkeys(table["label"]))
     label = st.selectbox("图表", labels, key=f"chart-{pid}") if len(labels) > 1 else labels[0]
     one = table[(table["label"] == label) & ~table["is_target"].fillna(False).astype(bool)]
-    if len(one):
+    chart = one.groupby(one["period"].fillna("未注明").astype(str))["value"].first()
+    if len(chart) >= 2:                         # a chart of one number says nothing
         unit = one["unit"].dropna().iloc[0] if one["unit"].notna().any() else ""
-        chart = one.groupby(one["period"].fillna("未注明").astype(str))["value"].first()
         st.bar_chart(chart.rename(f"{label}（{unit}）" if unit else label), height=180)
 
 

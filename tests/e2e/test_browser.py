@@ -62,7 +62,10 @@ def test_click_county_lists_its_article_and_opens_highlighted_text(loaded):
     link = heshang.first.locator("a").get_attribute("href")
     assert link.startswith("?place=330109") and "article=" in link
     assert "place=330109" in page.url                        # the selection is in the URL
-    page.screenshot(path=str(ARTIFACTS / "app-xiaoshan.png"), full_page=True)
+    page.set_viewport_size({"width": 1400, "height": 1700})   # the whole panel in the picture
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(ARTIFACTS / "app-xiaoshan.png"))
+    page.set_viewport_size({"width": 1400, "height": 1000})
     assert watch.blocked == [] and watch.console_errors == []
 
 
@@ -122,7 +125,7 @@ def test_geojson_download_holds_the_features_on_the_map(loaded):
     shapes = harness.map_shapes(frame)
     harness.wait_idle(page)
     with page.expect_download(timeout=60000) as info:
-        page.get_by_role("button", name="下载 GeoJSON（地图图层）").click()
+        page.get_by_role("button", name="下载 GeoJSON").click()
     download = info.value
     assert download.suggested_filename == "atlas-both.geojson"
     data = json.loads(open(download.path(), encoding="utf-8").read())
@@ -145,9 +148,9 @@ def _cli_export(layer: str, fmt: str) -> bytes:
     return run.stdout
 
 
-@pytest.mark.parametrize("label,layer,fmt", [("下载 GeoJSON（地图图层）", "both", "geojson"),
+@pytest.mark.parametrize("label,layer,fmt", [("下载 GeoJSON", "both", "geojson"),
                                              ("下载指标 CSV", "metrics", "csv"),
-                                             ("下载地名提及 CSV", "mentions", "csv")])
+                                             ("下载提及 CSV", "mentions", "csv")])
 def test_downloads_are_the_cli_bytes(loaded, label, layer, fmt):
     """With no filter set, each download is byte for byte what `python -m geo export` writes."""
     page, _, watch = loaded
@@ -174,7 +177,7 @@ def test_filter_by_source_document_changes_the_map_and_the_download(loaded):
     assert shapes["home"] == 90                               # the choropleth stays complete
     harness.wait_idle(page)
     with page.expect_download(timeout=60000) as info:
-        page.get_by_role("button", name="下载 GeoJSON（地图图层）").click()
+        page.get_by_role("button", name="下载 GeoJSON").click()
     data = json.loads(open(info.value.path(), encoding="utf-8").read())
     points = [f for f in data["features"] if f["properties"]["layer"] == "points"]
     assert len(points) == shapes["points"]
