@@ -183,18 +183,26 @@ def place_metrics(pid: str, metrics: pd.DataFrame) -> None:
     if table.empty:
         return
     st.markdown("**经济指标**")
-    shown = table.rename(columns={"label": "指标", "value": "数值", "unit": "单位", "period": "时期",
-                                  "yoy_pct": "同比%", "is_target": "目标", "qualifier": "限定",
-                                  "evidence": "原文"}).drop(columns=["metric", "file"], errors="ignore")
-    shown = shown.astype(object).where(shown.notna(), "")
+    def text(v, fmt="{}"):
+        return "" if v is None or (isinstance(v, float) and v != v) else fmt.format(v)
+
+    shown = pd.DataFrame({
+        "指标": table["label"].map(text), "数值": table["value"].map(lambda v: text(v, "{:,.10g}")),
+        "单位": table["unit"].map(text), "时期": table["period"].map(text),
+        "同比": table["yoy_pct"].map(lambda v: text(v, "{:+.1f}%")),
+        "性质": table["is_target"].map(lambda v: "目标" if v is True or v == 1 else "实际"),
+        "原文": table["evidence"].map(text)})
     st.dataframe(shown, hide_index=True, width="stretch", height=min(38 + 35 * len(shown), 260))
-    labels = list(dict.fromkeys(table["label"]))
+    values = table[~table["is_target"].fillna(False).astype(bool)]
+    periods = values.groupby("label", sort=False)["period"].nunique()
+    labels = list(periods[periods >= 2].index)    # a chart of one number says nothing
+    if not labels:
+        return
     label = st.selectbox("图表", labels, key=f"chart-{pid}") if len(labels) > 1 else labels[0]
-    one = table[(table["label"] == label) & ~table["is_target"].fillna(False).astype(bool)]
-    chart = one.groupby(one["period"].fillna("未注明").astype(str))["value"].first()
-    if len(chart) >= 2:                         # a chart of one number says nothing
-        unit = one["unit"].dropna().iloc[0] if one["unit"].notna().any() else ""
-        st.bar_chart(chart.rename(f"{label}（{unit}）" if unit else label), height=180)
+    one = values[values["label"] == label]
+    unit = one["unit"].dropna().iloc[0] if one["unit"].notna().any() else ""
+    chart = one.groupby(one["period"].astype(str))["value"].first()
+    st.bar_chart(chart.rename(f"{label}（{unit}）" if unit else label), height=180)
 
 
 def place_articles(pid: str, x, texts) -> None:

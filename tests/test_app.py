@@ -106,3 +106,14 @@ def test_empty_folder_shows_an_empty_map_not_a_crash(tmp_path):
     assert not at.exception, at.exception
     assert "0 个文档" in at.caption[0].value
     assert any("点击地图" in t for t in _texts(at.info))
+
+
+def test_place_with_metrics_shows_table_and_chart():
+    at = _app(place="zone:qing-shan-hu-ke-ji-cheng")
+    assert not at.exception, at.exception
+    assert "青山湖科技城" in _texts(at.subheader)
+    table = at.dataframe[0].value
+    assert {"指标": "规上工业总产值", "数值": "245.23", "时期": "2024-Q1", "同比": "+2.9%"}.items() <= \
+        table[table["数值"] == "245.23"].iloc[0].to_dict().items()
+    assert len(at.get("vega_lite_chart")) == 1                   # values over periods
+    assert at.selectbox(key="chart-zone:qing-shan-hu-ke-ji-cheng").value == "规上工业总产值"
