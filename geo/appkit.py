@@ -354,7 +354,7 @@ def place_metrics(place_id: str, metrics: pd.DataFrame) -> pd.DataFrame:
 # ---------------------------------------------------------------- search
 
 def _pinyin_keys(name: str) -> tuple[str, str]:
-    from pypinyin import Style, lazy_pinyin
+    from pypinyin import lazy_pinyin
 
     syllables = lazy_pinyin(name, errors="ignore")
     initials = "".join(s[0] for s in syllables if s)
