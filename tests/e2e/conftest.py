@@ -1,6 +1,5 @@
-"""Browser fixtures: one `streamlit run app.py` and one offline headless Chromium per session.
-
-Skipped (not failed) only when Chromium itself is absent; scripts/setup.sh --browser installs it.
+"""Browser fixtures: one `streamlit run app.py` per session on a free local port; the shared
+headless Chromium (``browser``) lives in tests/conftest.py (one Playwright session per process).
 """
 from __future__ import annotations
 
