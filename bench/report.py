@@ -94,8 +94,11 @@ def _targets(raw: dict) -> list[str]:
     if "warm_first_shape_s" in big:
         lines.append(f"| app first paint < 4 s (10,000 places) | {big['warm_first_shape_s']:.2f} s warm, "
                      f"{big['cold_first_shape_s']:.1f} s cold | {_status(big['warm_first_shape_s'] < 4)} |")
+    if "click_to_article_list_s" in big:
         lines.append(f"| click → articles < 300 ms (10,000 places) | {big['click_to_article_list_s'] * 1000:.0f} ms "
                      f"median | {_status(big['click_to_article_list_s'] < 0.3)} |")
+    elif "error" in big:
+        lines.append("| click → articles < 300 ms (10,000 places) | bench_app failed (see App) | not measured |")
     return lines
 
 
@@ -208,7 +211,9 @@ def _app(raw: dict) -> list[str]:
         lines.append(f"| {k} | " + " | ".join(cells) + " |")
     for lab in labels:
         if isinstance(app[lab], dict) and "error" in app[lab]:
-            lines.append(f"\n{lab}: failed — {app[lab]['error']}")
+            extra = " Navigation alone was then measured with bench_app's own functions." \
+                if app[lab].get("navigation_only") else ""
+            lines.append(f"\n{lab}: bench_app.py failed — `{app[lab]['error']}`.{extra}")
     if "synthetic_places_written" in raw:
         lines.append(f"\nSynthetic corpus: {raw['synthetic_places_written']:,} distinct places written, "
                      f"{_f(raw.get('synthetic_places_found'), '{:,}')} distinct places extracted.")
@@ -241,7 +246,8 @@ def render(raw: dict) -> str:
     out = ["# Corpus Atlas — benchmark report", "",
            f"Produced by `{cmd}` on {m['date']} in {raw.get('wall_s', 0) / 60:.1f} min, commit {m['git']}.", "",
            *[f"Re-run {r['date']} (load {_load(r.get('loadavg_start'))} → {_load(r.get('loadavg_end'))}) "
-             f"with --skip {','.join(r['skip'])}: those steps keep the figures above." for r in raw.get("reruns", [])],
+             f"of every step but {', '.join(r['skip'])} (those keep the figures of the first run)."
+             for r in raw.get("reruns", [])],
            "", "## Machine", "",
            f"- {m['description']}",
            f"- load average (1/5/15 min) at start {_load(la0)}, at end {_load(la1)} — a shared machine: "

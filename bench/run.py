@@ -202,10 +202,41 @@ def run_app(raw: dict, tmp: Path, args) -> None:
             raw["app"][label] = json.loads(res.read_text(encoding="utf-8"))
             res.rename(RESULTS / f"app-{'seeds' if corpus is None else 'places10k'}.json")
         else:
-            tail = (r.stderr.strip() or r.stdout.strip()).splitlines()[-3:]
-            raw["app"][label] = {"error": " / ".join(tail) or f"exit {r.returncode}"}
+            out = [ln.strip() for ln in (r.stderr.strip() or r.stdout.strip()).splitlines() if ln.strip()]
+            errors = [ln for ln in out if "Error" in ln] or out[-1:]
+            raw["app"][label] = {"error": errors[-1] if errors else f"exit {r.returncode}",
+                                 **_navigation_only(env, args)}
     if corpora.get("10,000 places"):
         raw["synthetic_places_found"] = _distinct_places(corpora["10,000 places"])
+
+
+NAVIGATION_ONLY = r"""
+import json, statistics, sys
+sys.path.insert(0, sys.argv[1])
+import bench_app as ba
+from playwright.sync_api import sync_playwright
+with ba.harness.running_app() as url, sync_playwright() as p:
+    browser = ba.harness.launch_chromium(p)
+    navs = [ba.navigate(browser, url, timeout_ms=600_000 if i == 0 else 60_000) for i in range(int(sys.argv[2]) + 1)]
+    print(json.dumps({"cold_first_shape_s": navs[0]["first_s"],
+                      "warm_first_shape_s": statistics.median(n["first_s"] for n in navs[1:]),
+                      "warm_all_90_shapes_s": statistics.median(n["all_s"] for n in navs[1:]),
+                      "websocket_first_page_kb": navs[-1]["ws_bytes"] / 1024,
+                      "layers_js_kb": navs[-1]["layers_js_chars"] / 1024}))
+    browser.close()
+"""
+
+
+def _navigation_only(env: dict, args) -> dict:
+    """When bench_app fails (e.g. at a click), still measure navigation → first shape with its
+    own functions, so the first-paint target gets a figure."""
+    log("  bench_app failed; measuring navigation only")
+    try:
+        r = subprocess.run([sys.executable, "-c", NAVIGATION_ONLY, str(BENCH), str(args.app_runs)], env=env,
+                           capture_output=True, text=True, timeout=args.timeout, cwd=ROOT)
+        return {"navigation_only": True, **json.loads(r.stdout.strip().splitlines()[-1])}
+    except (subprocess.SubprocessError, ValueError, IndexError):
+        return {}
 
 
 def _distinct_places(corpus: Path) -> int | None:
