@@ -317,15 +317,16 @@ def point_group(points_gdf, name: str = "地点", cluster_threshold: int = 200,
                 legend: bool = True, asset_base: str = APP_ASSET_BASE) -> folium.FeatureGroup:
     """Circle markers for the point layer (one GeoJSON layer, place_id in its properties),
     clustered when there are more than ``cluster_threshold``."""
-    keep = ["place_id", "name", "level", "chain", "precision", "source", "mentions", "articles",
-            "lon", "lat", "geometry"]
+    # only what the tooltip and a click need: the side panel looks the rest up by place_id
+    # (coordinate sources alone were ~40 % of the point payload at 10,000 places)
+    keep = ["place_id", "name", "level", "chain", "precision", "mentions", "articles", "geometry"]
     frame = points_gdf[[c for c in keep if c in points_gdf.columns]].copy()
     frame["level_text"] = frame["level"].map(LEVEL_LABELS).fillna(frame["level"])
     frame["precision_text"] = [precision_text(lv, pr) for lv, pr in
                                zip(frame["level"], frame["precision"].fillna("county"))]
     styles = {pid: point_style(lv, pr, int(n)) for pid, lv, pr, n in
               zip(frame["place_id"], frame["level"], frame["precision"], frame["mentions"])}
-    data = feature_collection(frame.drop(columns=["level", "precision"]), decimals=6)
+    data = feature_collection(frame.drop(columns=["level", "precision"]), decimals=5)
     group = folium.FeatureGroup(name=name)
     parent = group
     if len(frame) > cluster_threshold:
@@ -336,7 +337,7 @@ def point_group(points_gdf, name: str = "地点", cluster_threshold: int = 200,
         style_function=lambda f: styles.get(f["id"], {}),
         on_each_feature=_tooltip_js("name", [
             ("level_text", "类型"), ("chain", "行政区划"), ("precision_text", "位置精度"),
-            ("mentions", "提及次数"), ("articles", "文章数"), ("source", "坐标来源")]),
+            ("mentions", "提及次数"), ("articles", "文章数")]),
     ).add_to(parent)
     if legend:
         group.add_child(_LegendControl(_points_legend_html(), position="bottomleft"))
