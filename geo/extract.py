@@ -23,8 +23,13 @@ from geo.gazetteer import Gazetteer, load_gazetteer
 from geo.mentions import MENTION_COLUMNS, Matcher, build_matcher
 from geo.resolve import Context, PlaceIndex, build_index, confident_context, resolve_matches
 from geo.settings import Settings, load_settings
+from geo.tables import RowTable
 
 log = logging.getLogger(__name__)
+#: Mention columns whose values repeat (kept as shared strings for large corpora).
+_REPEATED_MENTION_COLUMNS = {"article_id", "file", "text", "place_id", "name", "level", "province",
+                             "city", "county", "township", "code", "precision", "county_id",
+                             "runner_up"}
 ARTICLE_COLUMNS = ["article_id", "file", "start", "end", "title", "byline"]
 _LEVEL_RANK = {"zone": 0, "landmark": 1, "village": 2, "township": 3, "county": 4, "city": 5,
                "province": 6}
@@ -210,7 +215,9 @@ def extract_corpus(paths: Iterable[Path | str], settings: Settings | None = None
     settings = settings or load_settings()
     gaz = gazetteer or load_gazetteer(settings)
     gp = geoparser(gaz, settings)
-    articles, mentions, metrics, docs, skipped = [], [], [], [], []
+    articles = RowTable(ARTICLE_COLUMNS, {"file"})
+    mentions = RowTable(MENTION_COLUMNS, _REPEATED_MENTION_COLUMNS)
+    metrics, docs, skipped = [], [], []
 
     def collect(info, res):
         docs.append(info)
@@ -231,8 +238,8 @@ def extract_corpus(paths: Iterable[Path | str], settings: Settings | None = None
             res = parse_document(doc, gp)
             collect(_doc_info(doc, res), res)
     return Extraction(
-        articles=pd.DataFrame(articles, columns=ARTICLE_COLUMNS),
-        mentions=pd.DataFrame(mentions, columns=MENTION_COLUMNS),
+        articles=articles.frame(),
+        mentions=mentions.frame(),
         metrics=_metrics_frame(metrics),
         skipped=skipped,
         documents=docs,
@@ -282,7 +289,3 @@ def write_extraction(x: Extraction, out_dir: Path | str) -> dict[str, Path]:
                          for s in x.skipped), encoding="utf-8")
     files["skipped"] = p
     return files
-
-
-def mention_summary(x: Extraction) -> Counter:
-    return Counter(x.mentions["level"]) if len(x.mentions) else Counter()
