@@ -23,6 +23,7 @@ from geo.gazetteer import Gazetteer, load_gazetteer
 from geo.mentions import MENTION_COLUMNS, Matcher, build_matcher
 from geo.resolve import Context, PlaceIndex, build_index, confident_context, resolve_matches
 from geo.settings import Settings, load_settings
+from geo.metrics import METRIC_COLUMNS
 from geo.tables import RowTable
 
 log = logging.getLogger(__name__)
@@ -217,13 +218,14 @@ def extract_corpus(paths: Iterable[Path | str], settings: Settings | None = None
     gp = geoparser(gaz, settings)
     articles = RowTable(ARTICLE_COLUMNS, {"file"})
     mentions = RowTable(MENTION_COLUMNS, _REPEATED_MENTION_COLUMNS)
-    metrics, docs, skipped = [], [], []
+    metrics = RowTable(METRIC_COLUMNS, set())          # few rows: plain columns
+    docs, skipped = [], []
 
     def collect(info, res):
         docs.append(info)
         articles.extend(res.articles)
         mentions.extend(res.mentions)
-        metrics.extend(res.metrics)
+        metrics.extend([tuple(d.get(c) for c in METRIC_COLUMNS) for d in res.metrics])
         if progress:
             progress(len(docs), info["file"])
 
@@ -240,7 +242,7 @@ def extract_corpus(paths: Iterable[Path | str], settings: Settings | None = None
     return Extraction(
         articles=articles.frame(),
         mentions=mentions.frame(),
-        metrics=_metrics_frame(metrics),
+        metrics=metrics.frame(),
         skipped=skipped,
         documents=docs,
     )
@@ -252,12 +254,6 @@ def _documents_only(items, skipped: list) -> Iterable[Document]:
             skipped.append(it)
         else:
             yield it
-
-
-def _metrics_frame(rows: list[dict]) -> pd.DataFrame:
-    from geo.metrics import METRIC_COLUMNS
-
-    return pd.DataFrame(rows, columns=METRIC_COLUMNS) if rows else pd.DataFrame(columns=METRIC_COLUMNS)
 
 
 def _jsonable(v):

@@ -15,7 +15,7 @@ class RowTable:
     """Append row tuples; ``frame()`` returns one DataFrame with ``columns``, where the columns
     named in ``repeated`` are categorical (compare and filter them like strings)."""
 
-    def __init__(self, columns: list[str], repeated: set[str], batch_rows: int = 200_000):
+    def __init__(self, columns: list[str], repeated: set[str], batch_rows: int = 100_000):
         self.columns = list(columns)
         self.repeated = [c for c in self.columns if c in repeated]
         self.batch_rows = batch_rows
