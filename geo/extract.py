@@ -12,7 +12,6 @@ import math
 import multiprocessing as mp
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -102,13 +101,16 @@ def _document_metrics(doc: Document, articles: list[Article], rows: list[tuple],
     """Figures of every article, in order: a placeless sidebar inherits the previous article's
     main place. One mentions frame per document, sliced per article: building a DataFrame per
     article cost more than finding the figures."""
+    from geo.metrics import document_year
+
     frame = pd.DataFrame(rows, columns=MENTION_COLUMNS)
+    year = document_year(doc.text)
     out: list[dict] = []
     context_place = None
     for a, (lo, hi) in zip(articles, bounds):
         art_rows = rows[lo:hi]
         main = _main_place_of_rows(a, art_rows)
-        out.extend(_metrics_for(a, doc, frame.iloc[lo:hi], main, context_place))
+        out.extend(_metrics_for(a, doc, frame.iloc[lo:hi], year, main, context_place))
         if main is not None:
             context_place = (main, gp.index.row[main][0])
     return out
@@ -123,26 +125,13 @@ def mentions_in_text(text: str, gaz: Gazetteer, settings: Settings | None = None
     return pd.DataFrame(res.mentions, columns=MENTION_COLUMNS)
 
 
-def main_place(article: Article, mentions: pd.DataFrame) -> str | None:
-    """The place the headline names (the most specific one), else the most mentioned place."""
-    plain = mentions[~mentions["in_org"]] if len(mentions) else mentions
-    if plain.empty:
-        return None
-    in_title = plain[plain["start"] < article.body_start]
-    if not in_title.empty:
-        ranked = in_title.assign(rank=in_title["level"].map(_LEVEL_RANK).fillna(9))
-        return str(ranked.sort_values(["rank", "start"]).iloc[0]["place_id"])
-    return str(plain["place_id"].value_counts().index[0])
-
-
 _IN_ORG, _START, _LEVEL, _PLACE_ID = (MENTION_COLUMNS.index(c)
                                       for c in ("in_org", "start", "level", "place_id"))
 
 
 def _main_place_of_rows(article: Article, art_rows: list[tuple]) -> str | None:
-    """:func:`main_place` over the article's mention tuples, without a DataFrame (this runs once
-    per article). A tie for "most mentioned" goes to the first mentioned, as in pandas'
-    value_counts (stable sort of first-appearance counts)."""
+    """The place the headline names (the most specific one), else the most mentioned place (a
+    tie goes to the first mentioned); over the article's mention tuples, once per article."""
     plain = [r for r in art_rows if not r[_IN_ORG]]
     if not plain:
         return None
@@ -152,29 +141,19 @@ def _main_place_of_rows(article: Article, art_rows: list[tuple]) -> str | None:
     return str(Counter(r[_PLACE_ID] for r in plain).most_common(1)[0][0])
 
 
-def _metrics_for(article: Article, doc: Document, frame: pd.DataFrame, main: str | None,
+def _metrics_for(article: Article, doc: Document, frame: pd.DataFrame, year, main: str | None,
                  context_place: tuple[str, str] | None) -> list[dict]:
     """The article's figures (``frame``: its mentions)."""
     from geo import metrics as mt
 
     try:
-        records = mt.extract_metrics(article, doc.text, frame, _doc_year(doc), main,
+        records = mt.extract_metrics(article, doc.text, frame, year, main,
                                      context_place=context_place)
         return [mt.record_dict(r) for r in records]
     except Exception as e:  # one article's odd figures must not lose the corpus: report, go on
         log.warning("metrics skipped for %s %r: %s: %s", article.file, article.title[:30],
                     type(e).__name__, e)
         return []
-
-
-@lru_cache(maxsize=64)
-def _doc_year_cached(file: str, text_hash: int, text: str):
-    from geo import metrics as mt
-    return mt.document_year(text)
-
-
-def _doc_year(doc: Document):
-    return _doc_year_cached(doc.file, hash(doc.text), doc.text)
 
 
 def _article_row(a: Article) -> tuple:
