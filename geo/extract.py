@@ -99,18 +99,17 @@ def parse_document(doc: Document, gp: Geoparser, articles: list[Article] | None 
 def _document_metrics(doc: Document, articles: list[Article], rows: list[tuple],
                       bounds: list[tuple[int, int]], gp: Geoparser) -> list[dict]:
     """Figures of every article, in order: a placeless sidebar inherits the previous article's
-    main place. One mentions frame per document, sliced per article: building a DataFrame per
-    article cost more than finding the figures."""
+    main place. Mentions go to metrics as row tuples: building DataFrames per article cost more
+    than finding the figures."""
     from geo.metrics import document_year
 
-    frame = pd.DataFrame(rows, columns=MENTION_COLUMNS)
     year = document_year(doc.text)
     out: list[dict] = []
     context_place = None
     for a, (lo, hi) in zip(articles, bounds):
         art_rows = rows[lo:hi]
         main = _main_place_of_rows(a, art_rows)
-        out.extend(_metrics_for(a, doc, frame.iloc[lo:hi], year, main, context_place))
+        out.extend(_metrics_for(a, doc, art_rows, year, main, context_place))
         if main is not None:
             context_place = (main, gp.index.row[main][0])
     return out
@@ -141,13 +140,13 @@ def _main_place_of_rows(article: Article, art_rows: list[tuple]) -> str | None:
     return str(Counter(r[_PLACE_ID] for r in plain).most_common(1)[0][0])
 
 
-def _metrics_for(article: Article, doc: Document, frame: pd.DataFrame, year, main: str | None,
+def _metrics_for(article: Article, doc: Document, art_rows: list[tuple], year, main: str | None,
                  context_place: tuple[str, str] | None) -> list[dict]:
-    """The article's figures (``frame``: its mentions)."""
+    """The article's figures (``art_rows``: its mention tuples)."""
     from geo import metrics as mt
 
     try:
-        records = mt.extract_metrics(article, doc.text, frame, year, main,
+        records = mt.extract_metrics(article, doc.text, art_rows, year, main,
                                      context_place=context_place)
         return [mt.record_dict(r) for r in records]
     except Exception as e:  # one article's odd figures must not lose the corpus: report, go on

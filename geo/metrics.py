@@ -86,7 +86,7 @@ def metrics_frame(records: list[MetricRecord]) -> pd.DataFrame:
     return pd.DataFrame([record_dict(r) for r in records], columns=METRIC_COLUMNS)
 
 
-def extract_metrics(article, doc_text: str, mentions: pd.DataFrame | None,
+def extract_metrics(article, doc_text: str, mentions: "pd.DataFrame | list[tuple] | None",
                     doc_year: YearEvidence | None = None, main_place: str | None = None,
                     context_place: tuple[str, str | None] | None = None) -> list[MetricRecord]:
     """Figures of one article. ``mentions`` are its place mentions (file offsets, the mentions

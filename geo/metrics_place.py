@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from geo import metrics_lexicon as lx
+from geo.mentions import MENTION_COLUMNS
 
 
 @dataclass(frozen=True)
@@ -36,13 +37,20 @@ class Subject:
     company: bool = False
 
 
-def plain_mentions(mentions: pd.DataFrame | None, article) -> list[Mention]:
+def plain_mentions(mentions: pd.DataFrame | list[tuple] | None, article) -> list[Mention]:
     """The article's mentions (file offsets in, article offsets out), sorted, overlaps dropped.
-    Column-wise (no per-row pandas access): this runs once per article."""
-    if mentions is None or len(mentions) == 0 or "place_id" not in mentions.columns:
+    ``mentions`` is a DataFrame or a list of row tuples in MENTION_COLUMNS order (what the
+    pipeline has at hand: no DataFrame per article); this runs once per article."""
+    if mentions is None or len(mentions) == 0:
         return []
     n = len(mentions)
-    col = lambda c, default: mentions[c].tolist() if c in mentions.columns else [default] * n  # noqa: E731
+    if isinstance(mentions, list):
+        columns = dict(zip(MENTION_COLUMNS, zip(*mentions)))
+        col = lambda c, default: list(columns[c]) if c in columns else [default] * n  # noqa: E731
+    elif "place_id" not in mentions.columns:
+        return []
+    else:
+        col = lambda c, default: mentions[c].tolist() if c in mentions.columns else [default] * n  # noqa: E731
     starts, ends, files = col("start", -1), col("end", -1), col("file", article.file)
     pids, names, levels = col("place_id", None), col("name", None), col("level", None)
     orgs, texts = col("in_org", False), col("text", "")
