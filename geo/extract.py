@@ -74,14 +74,15 @@ def parse_document(doc: Document, gp: Geoparser, articles: list[Article] | None 
     """Mentions (and metrics) of one document; offsets index the document's text."""
     articles = split_articles(doc) if articles is None else articles
     per_article = [gp.matcher.scan(a.text, a.start) for a in articles]
+    art_ctxs = [confident_context(matches, gp.index, gp.home_province) for matches in per_article]
     doc_ctx = Context()
-    for matches in per_article:
-        c = confident_context(matches, gp.index, gp.home_province)
+    for c in art_ctxs:
         for pid, n in c.places.items():
             doc_ctx.add(pid, gp.index, n)
     rows, bounds = [], []
-    for a, matches in zip(articles, per_article):
-        resolved = resolve_matches(matches, a.text, a.start, gp.index, gp.home_province, doc_ctx)
+    for a, matches, art_ctx in zip(articles, per_article, art_ctxs):
+        resolved = resolve_matches(matches, a.text, a.start, gp.index, gp.home_province, doc_ctx,
+                                   art_ctx)
         art_rows = []
         for r in resolved:
             name, lev, prov, city, county, town, code, lon, lat, prec = gp.index.row[r.place_id]

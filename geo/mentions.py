@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 import zipfile
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib.util import find_spec
 from pathlib import Path
@@ -117,21 +117,19 @@ class Matcher:
             if e.wordlike or "short" in e.kinds:
                 alt = self._alternative(text, start, end, base)
                 if alt is not None:
-                    m = RawMatch(m.start, m.end, e, m.in_org, m.admin_after, m.after_foreign,
-                                 m.word_continues, alt)
+                    m = replace(m, alt=alt)
             out.append(m)
         if "、" in text:
             out = self._shared_suffix(text, base, out)
         return out
 
-    def _match(self, text: str, start: int, end: int, e: NameEntry, base: int,
-               shown_end: int | None = None) -> RawMatch:
+    def _match(self, text: str, start: int, end: int, e: NameEntry, base: int) -> RawMatch:
         tail = text[end:end + _ORG_LOOKAHEAD]
         head = text[max(0, start - 6):start]
         foreign = _ends_with_foreign(head)
         longer = longer_words()
         cont = e.wordlike and any(text[start:start + k] in longer for k in (3, 4))
-        return RawMatch(base + start, base + (shown_end or end), e, _in_org(tail),
+        return RawMatch(base + start, base + end, e, _in_org(tail),
                         _ADMIN_AFTER.match(tail[:_ADMIN_AFTER_LEN]) is not None, foreign,
                         word_continues=cont)
 
@@ -196,8 +194,7 @@ def _join_lines(text: str) -> tuple[str, _Where]:
 
 def _remap(m: RawMatch, where: _Where, base: int) -> RawMatch:
     alt = _remap(m.alt, where, base) if m.alt is not None else None
-    return RawMatch(base + where[m.start], base + where[m.end - 1] + 1, m.entry, m.in_org,
-                    m.admin_after, m.after_foreign, m.word_continues, alt)
+    return replace(m, start=base + where[m.start], end=base + where[m.end - 1] + 1, alt=alt)
 
 
 _RUN_TO_STOP = re.compile("[^" + "".join(re.escape(c) for c in sorted(_STOP)) + "]*")

@@ -131,12 +131,15 @@ def confident_context(matches: list[RawMatch], index: PlaceIndex, home: str | No
 
 
 def resolve_matches(matches: list[RawMatch], text: str, base: int, index: PlaceIndex,
-                    home_province: str | None, doc_ctx: Context | None = None) -> list[Resolved]:
+                    home_province: str | None, doc_ctx: Context | None = None,
+                    art_ctx: Context | None = None) -> list[Resolved]:
     """Accept or reject each match and choose its place, left to right, with article evidence.
 
-    ``text`` is the string the match offsets index into after subtracting ``base``.
+    ``text`` is the string the match offsets index into after subtracting ``base``; ``art_ctx``
+    is ``confident_context(matches, …)`` when the caller already has it.
     """
-    art_ctx = confident_context(matches, index, home_province)
+    if art_ctx is None:
+        art_ctx = confident_context(matches, index, home_province)
     out: list[Resolved] = []
     prev: Resolved | None = None
     taken_to = -1

@@ -17,8 +17,7 @@ CURATED_DIR = PROJECT_DIR / "gazetteer"
 SEEDS_DIR = PROJECT_DIR / "seeds"
 #: Leaflet and plugin assets installed by set-up from the npm registry (never a CDN at run time).
 #: Lives in the top-level static/ folder that Streamlit serves at /app/static/.
-STATIC_DIR = PROJECT_DIR / "static"
-ASSETS_DIR = STATIC_DIR / "vendor"
+ASSETS_DIR = PROJECT_DIR / "static" / "vendor"
 
 
 def _default_cache_dir() -> Path:
