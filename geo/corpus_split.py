@@ -173,7 +173,7 @@ def split_news(lines: list[Line]) -> list[ArticleSpan]:
             heads[i] = _Head(i, ln.start + m.start(1), m.group(1), i, ())
     byline_of: set[int] = set()
     for i, ln in enumerate(lines):
-        found = byline_names(ln.text) if len(ln.text) <= 24 else None
+        found = byline_names(ln.text)
         if not found or i in heads:
             continue
         names, known = found

@@ -215,43 +215,36 @@ def _find_figures(text: str, sentences, starts, mentions) -> tuple[list[_Figure]
     skipped: list = []
     taken: list[tuple[int, int]] = []
 
-    def free(a, b):
-        return all(b <= x or a >= y for x, y in taken)
+    def add(f: _Figure) -> None:
+        """Keep ``f`` unless its value overlaps one already found (earlier patterns win)."""
+        if all(f.value_end <= x or f.value_start >= y for x, y in taken):
+            found.append(f)
+            taken.append((f.value_start, f.value_end))
 
     for kind, rx in lx.LABELLED_RE.items():
         for m in rx.finditer(text):
             f = _labelled(text, m, kind, sentences, starts)
             if isinstance(f, str):
                 skipped.append((m.group("value"), f))
-            elif f is not None and free(f.value_start, f.value_end):
-                found.append(f)
-                taken.append((f.value_start, f.value_end))
+            elif f is not None:
+                add(f)
     for metric, rx in lx.COUNT_RES:
         for m in rx.finditer(text):
             if lx.COUNT_MOD_REJECT.search(m.groupdict().get("mod") or ""):
                 skipped.append((m.group("value"), "not an investment-project count"))
                 continue
             vs, ve = m.span("value")
-            if not free(vs, ve):
-                continue
-            label = re.sub(r"\s", "", text[m.start():vs] + text[ve:m.end()])
-            label = label.replace("了", "")
-            found.append(_Figure(metric, "count", label, m.start(), vs, ve,
-                                 _number(m["num"]), "个", lx.qualifier(m["qpost"])))
-            taken.append((vs, ve))
+            label = re.sub(r"\s", "", text[m.start():vs] + text[ve:m.end()]).replace("了", "")
+            add(_Figure(metric, "count", label, m.start(), vs, ve, _number(m["num"]), "个",
+                        lx.qualifier(m["qpost"])))
     for m in lx.RD_INTENSITY_RE.finditer(text):
-        vs, ve = m.span("value")
-        if free(vs, ve):
-            found.append(_Figure("rd_intensity", "percent", re.sub(r"\s", "", m["label"]), m.start(),
-                                 vs, ve, _number(m["num"]), "%", lx.qualifier(m["qpre"])))
-            taken.append((vs, ve))
+        add(_Figure("rd_intensity", "percent", re.sub(r"\s", "", m["label"]), m.start(),
+                    *m.span("value"), _number(m["num"]), "%", lx.qualifier(m["qpre"])))
     for pm in mentions:
         m = None if pm.in_org else lx.AREA_AFTER_PLACE_RE.match(text, pm.end)
-        if m and free(*m.span("value")):
-            vs, ve = m.span("value")
-            found.append(_Figure("area", "area", "面积", m.start(), vs, ve, _number(m["num"]),
-                                 "平方公里", None))
-            taken.append((vs, ve))
+        if m:
+            add(_Figure("area", "area", "面积", m.start(), *m.span("value"), _number(m["num"]),
+                        "平方公里", None))
     found.sort(key=lambda f: f.value_start)
     return found, skipped
 
@@ -295,7 +288,7 @@ def _labelled(text, m, kind, sentences, starts):
     ve = m.end("qafter") if m.group("qafter") else m.end("value")
     fig = _Figure(metric, kind, re.sub(r"\s", "", label_text), ls, vs, ve,
                   round(value * factor, 6), norm_unit, qual)
-    if "分别" in re.sub(r"\s", "", gap) or re.search(r"分\s*别", text[ls:vs]):
+    if re.search(r"分\s*别", text[ls:vs]):            # the gap lies inside text[ls:vs]
         fig.more = _more_values(text, ve, kind, factor)
     return fig
 

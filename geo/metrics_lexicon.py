@@ -58,7 +58,6 @@ LABELLED = (
     Indicator("registered_population", "population", ("户籍人口",)),
     Indicator("area", "area", ("行政区划面积", "陆域面积", "土地面积", "区域面积", "总面积", "面积")),
 )
-INDICATOR_BY_KEY = {i.key: i for i in LABELLED}
 _LABEL_KEY = {re.sub(r"\s", "", lab): i.key for i in LABELLED for lab in i.labels}
 
 #: Units per kind: (unit text, factor to the normalised unit, normalised unit).

@@ -143,7 +143,7 @@ def find_period(text: str, upto: int, doc_year: YearEvidence | None, start: int 
             else:
                 year, src = doc_year.year + _REL_OFFSET[rel], f"{rel}: {doc_year.source}"
         else:
-            if m["end"] and not m["year"]:
+            if m["end"]:
                 continue                       # a lone 底/末 is not a period
             if ctx_year is not None:
                 year, src, before = ctx_year

@@ -113,6 +113,13 @@ class PlaceFinder:
             i -= 1
         return i
 
+    def _chain_end(self, k: int, limit: float = float("inf")) -> int:
+        """Index of the last mention of the name chain starting at k, ending by ``limit``."""
+        p, t = self.plain, self.text
+        while k + 1 < len(p) and p[k + 1].end <= limit and lx.CHAIN_JOIN_RE.match(t[p[k].end:p[k + 1].start]):
+            k += 1
+        return k
+
     def _head(self, a: int, b: int) -> Mention:
         """The chain's subject: its last name that is not a bracketed alias."""
         for m in reversed(self.plain[a:b + 1]):
@@ -144,9 +151,7 @@ class PlaceFinder:
         p, t = self.plain, self.text
         k = next((k for k, m in enumerate(p) if m.start >= start and m.end <= end), None)
         while k is not None and k < len(p) and p[k].end <= end:
-            j = k
-            while j + 1 < len(p) and p[j + 1].end <= end and lx.CHAIN_JOIN_RE.match(t[p[j].end:p[j + 1].start]):
-                j += 1
+            j = self._chain_end(k, end)
             if not (lx.REL_BEFORE_RE.search(t[max(0, p[k].start - 6):p[k].start])
                     or lx.REL_AFTER_RE.match(t[p[j].end:p[j].end + 6])):
                 return self._head(k, j)
@@ -175,11 +180,7 @@ class PlaceFinder:
         in_title = [k for k, m in enumerate(self.plain) if m.end <= title_end]
         if in_title:
             k = in_title[0]
-            j = k
-            while j + 1 < len(self.plain) and self.plain[j + 1].end <= title_end and \
-                    lx.CHAIN_JOIN_RE.match(self.text[self.plain[j].end:self.plain[j + 1].start]):
-                j += 1
-            return self._head(k, j)
+            return self._head(k, self._chain_end(k, title_end))
         if not self.plain:
             return None
         top = Counter(m.place_id for m in self.plain).most_common(1)[0][0]
@@ -195,11 +196,7 @@ class PlaceFinder:
         if att:
             k = next((k for k, m in enumerate(self.plain) if m.start == att.end()), None)
             if k is not None:
-                j = k
-                while j + 1 < len(self.plain) and lx.CHAIN_JOIN_RE.match(
-                        t[self.plain[j].end:self.plain[j + 1].start]):
-                    j += 1
-                return Subject([self._head(k, j)], "attributive")
+                return Subject([self._head(k, self._chain_end(k))], "attributive")
         clause_start = sent_start
         for m in _CLAUSE_PUNCT.finditer(t, sent_start, label_start):
             clause_start = m.end()

@@ -337,11 +337,7 @@ HELD_OUT = [
 @pytest.mark.parametrize("title, body, expected", HELD_OUT, ids=[c[1][:12] for c in HELD_OUT])
 def test_held_out_sentences(title, body, expected):
     text = (title + "\n\n" if title else "\n") + body
-    rx = re.compile("|".join(sorted(map(re.escape, HELD_OUT_PLACES), key=len, reverse=True)))
-    ms = pd.DataFrame([dict(start=m.start(), end=m.end(), text=m.group(0), place_id=HELD_OUT_PLACES[m.group(0)][0],
-                            name=HELD_OUT_PLACES[m.group(0)][1], level=HELD_OUT_PLACES[m.group(0)][2], in_org=False)
-                       for m in rx.finditer(text)], columns=["start", "end", "text", "place_id", "name", "level", "in_org"])
     a = Article("h", "h.txt", 0, len(text), title, (), len(title), text)
     got = {(r.name, r.metric, r.value, r.period, r.yoy_pct, r.is_target, r.qualifier)
-           for r in mt.extract_metrics(a, text, ms, Y2024, None)}
+           for r in mt.extract_metrics(a, text, mentions_for(a, text, HELD_OUT_PLACES), Y2024, None)}
     assert got == {(n, k, float(v), p, y, t, q) for n, k, v, p, y, t, q in expected}
