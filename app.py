@@ -112,9 +112,8 @@ def draw_map(built, counties, points, measure, settings) -> None:
     center = zoom = None
     target = st.session_state.get("center_on")
     if target:
-        row = appkit.place_row(target, points, counties.assign(
-            lon=counties.geometry.representative_point().x,
-            lat=counties.geometry.representative_point().y))
+        anchors = counties.geometry.representative_point()
+        row = appkit.place_row(target, points, counties.assign(lon=anchors.x, lat=anchors.y))
         if row and row.get("lat") is not None:
             center, zoom = (row["lat"], row["lon"]), 10
     returned = st_folium(base, key="atlas_map", height=MAP_HEIGHT, use_container_width=True,
@@ -156,7 +155,7 @@ def downloads(built, filters, settings) -> None:
 # ---------------------------------------------------------------- side panel
 
 def place_facts(row: dict, pid: str, x) -> None:
-    from geo.mapview import precision_text
+    from geo.layers import precision_text
 
     level = row.get("level") or ""
     kind = row.get("kind")

@@ -8,7 +8,6 @@ built extraction. The build shows a progress bar; layers and exports are cached 
 from __future__ import annotations
 
 import hashlib
-import os
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from geo import appkit
-from geo.corpus import TEXT_SUFFIXES, Document, iter_documents
+from geo.corpus import TEXT_SUFFIXES, Document, _walk, iter_documents
 from geo.settings import Settings
 
 _MAX_CORPORA = 4
@@ -33,15 +32,8 @@ class Built:
 
 
 def _files(paths: tuple[str, ...]) -> list[Path]:
-    out = []
-    for p in map(Path, paths):
-        if p.is_file():
-            out.append(p)
-        elif p.is_dir():
-            for folder, dirs, files in os.walk(p):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                out.extend(Path(folder) / f for f in sorted(files) if not f.startswith("."))
-    return out
+    """Every file the corpus reader would read (same walk, same hidden-file rule)."""
+    return [f for p in paths for f in _walk(Path(p))]
 
 
 def corpus_key(paths: tuple[str, ...]) -> str:

@@ -17,6 +17,8 @@ from urllib.parse import urlencode
 
 import pandas as pd
 
+from geo.layers import POINT_LEVELS, admin_chain, period_key  # noqa: F401 (admin_chain: app API)
+
 #: Levels a user can filter by, in the order the sidebar shows them, with their Chinese labels.
 LEVEL_LABELS: dict[str, str] = {
     "county": "区县", "township": "乡镇街道", "village": "村社区", "zone": "园区/功能区",
@@ -91,8 +93,8 @@ def subset(mentions: pd.DataFrame, metrics: pd.DataFrame, articles: pd.DataFrame
     return Subset(*filter_frames(mentions, metrics, articles, filters))
 
 
-#: Levels drawn on the map (geo.layers.POINT_LEVELS), hence the ones worth filtering by.
-MAP_LEVELS = ("county", "township", "village", "zone", "landmark")
+#: Levels drawn on the map, hence the ones worth filtering by.
+MAP_LEVELS = POINT_LEVELS
 
 
 def levels_present(mentions: pd.DataFrame) -> list[str]:
@@ -106,8 +108,7 @@ def periods_present(metrics: pd.DataFrame) -> list[str]:
     if metrics is None or metrics.empty or "period" not in metrics:
         return []
     periods = {str(p) for p in metrics["period"].dropna() if str(p)}
-    return sorted(periods, key=lambda p: [int(n) for n in re.findall(r"\d+", p)] or [-1],
-                  reverse=True)
+    return sorted(periods, key=period_key, reverse=True)
 
 
 def measure_options(metrics: pd.DataFrame) -> list[Measure]:
@@ -228,16 +229,6 @@ def place_row(place_id: str, *tables: pd.DataFrame | None) -> dict | None:
             row = hit.iloc[0].to_dict()
             return {k: _val(row, k) for k in row if k != "geometry"}
     return None
-
-
-def admin_chain(row: Mapping) -> list[str]:
-    """Containing units from province down, ending with the place itself (no repeats)."""
-    chain: list[str] = []
-    for key in ("province", "city", "county", "township", "name"):
-        v = _val(row, key)
-        if v and v not in chain:
-            chain.append(str(v))
-    return chain
 
 
 def place_ids_under(place_id: str, mentions: pd.DataFrame) -> pd.Series:

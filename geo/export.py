@@ -31,11 +31,11 @@ import pandas as pd
 import shapely
 
 from geo.errors import ExportError
+from geo.layers import METRIC_PREFIX, WGS84
 
 LAYERS = ("county", "points", "both", "mentions", "metrics")
 FORMATS = ("geojson", "csv", "parquet", "html")
 COORD_DECIMALS = 6
-METRIC = "metric_"
 
 
 def _plain(value):
@@ -75,14 +75,14 @@ def feature_collection(layers: gpd.GeoDataFrame | dict[str, gpd.GeoDataFrame],
         if gdf is None or len(gdf) == 0:
             continue
         if gdf.crs is not None and gdf.crs.to_epsg() not in (4326, 4490):
-            gdf = gdf.to_crs("EPSG:4326")
+            gdf = gdf.to_crs(WGS84)
         cols = [c for c in (properties or gdf.columns) if c in gdf.columns and c != gdf.geometry.name]
         geoms = _round_geometry(gdf.geometry.values, decimals)
         records = gdf[cols].to_dict("records")
         for geom, rec in zip(geoms, records):
             props = {k: _plain(v) for k, v in rec.items()}
             # metric columns are wide and mostly empty: a feature carries only its own metrics
-            props = {k: v for k, v in props.items() if v is not None or not k.startswith(METRIC)}
+            props = {k: v for k, v in props.items() if v is not None or not k.startswith(METRIC_PREFIX)}
             if name is not None:
                 props["layer"] = name
             feature = {"type": "Feature"}
@@ -94,16 +94,12 @@ def feature_collection(layers: gpd.GeoDataFrame | dict[str, gpd.GeoDataFrame],
     return {"type": "FeatureCollection", "features": features}
 
 
-def _json_default(o):
-    return _plain(o)
-
-
 def to_geojson(layers: gpd.GeoDataFrame | dict[str, gpd.GeoDataFrame],
                decimals: int = COORD_DECIMALS) -> bytes:
     """RFC 7946 GeoJSON bytes (see the module docstring for the conventions)."""
     fc = feature_collection(layers, decimals)
     text = json.dumps(fc, ensure_ascii=False, separators=(",", ":"), allow_nan=False,
-                      default=_json_default)
+                      default=_plain)
     return text.encode("utf-8")
 
 
@@ -139,9 +135,20 @@ def to_geoparquet(frame: pd.DataFrame) -> bytes:
 def _combined(county: gpd.GeoDataFrame, points: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     parts = [g.assign(layer=name) for name, g in (("county", county), ("points", points)) if len(g)]
     if not parts:
-        return gpd.GeoDataFrame({"layer": []}, geometry=[], crs="EPSG:4326")
+        return gpd.GeoDataFrame({"layer": []}, geometry=[], crs=WGS84)
     out = pd.concat(parts, ignore_index=True)
-    return gpd.GeoDataFrame(out, geometry=out.geometry.name, crs="EPSG:4326")
+    return gpd.GeoDataFrame(out, geometry=out.geometry.name, crs=WGS84)
+
+
+def check_request(layer: str, fmt: str) -> None:
+    """ExportError unless ``layer`` can be exported as ``fmt`` (checked before any work)."""
+    if layer not in LAYERS:
+        raise ExportError(f"unknown layer {layer!r}; choose one of {', '.join(LAYERS)}")
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if layer in ("mentions", "metrics") and fmt in ("geojson", "html"):
+        raise ExportError(f"{layer} is a table: export it as csv or parquet, or use "
+                          "--layer points for a map of the mentioned places")
 
 
 def export_layers(extraction, gaz, layer: str = "both", fmt: str = "geojson",
@@ -155,16 +162,10 @@ def export_layers(extraction, gaz, layer: str = "both", fmt: str = "geojson",
     """
     from geo.layers import county_layer, point_layer
 
-    if layer not in LAYERS:
-        raise ExportError(f"unknown layer {layer!r}; choose one of {', '.join(LAYERS)}")
-    if fmt not in FORMATS:
-        raise ExportError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    check_request(layer, fmt)
     mentions = getattr(extraction, "mentions", None)
     metrics = getattr(extraction, "metrics", None)
     if layer in ("mentions", "metrics"):
-        if fmt in ("geojson", "html"):
-            raise ExportError(f"{layer} is a table: export it as csv or parquet, or use "
-                              "--layer points for a map of the mentioned places")
         table = mentions if layer == "mentions" else metrics
         table = pd.DataFrame() if table is None else table
         return to_csv(table) if fmt == "csv" else to_geoparquet(table)
@@ -179,7 +180,7 @@ def export_layers(extraction, gaz, layer: str = "both", fmt: str = "geojson",
     if fmt == "html":
         from geo.mapview import build_map, map_html
 
-        empty = gpd.GeoDataFrame({"place_id": []}, geometry=[], crs="EPSG:4326")
+        empty = gpd.GeoDataFrame({"place_id": []}, geometry=[], crs=WGS84)
         m = build_map(layers.get("county", empty), layers.get("points", empty), measure, settings)
         return map_html(m).encode("utf-8")
     frame = _combined(layers["county"], layers["points"]) if layer == "both" else layers[layer]
@@ -203,8 +204,7 @@ def export_corpus(paths, layer: str, fmt: str, settings=None, measure: str = "me
     from geo.gazetteer import load_gazetteer
     from geo.settings import load_settings
 
-    if layer not in LAYERS or fmt not in FORMATS:
-        raise ExportError(f"cannot export layer {layer!r} as {fmt!r}")
+    check_request(layer, fmt)
     settings = settings or load_settings()
     gaz = load_gazetteer(settings)
     x = extract_corpus(list(paths), settings, progress=progress, gazetteer=gaz)

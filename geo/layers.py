@@ -55,7 +55,7 @@ def _counts(mentions: pd.DataFrame, key: str) -> pd.DataFrame:
     return out.astype("int64").rename_axis("place_id")
 
 
-def _period_key(period) -> tuple:
+def period_key(period) -> tuple:
     """Sort key for free-form periods ("2023年", "2024年1-6月", "2023-Q3"): numbers in order."""
     if period is None or (isinstance(period, float) and math.isnan(period)):
         return (-1,)
@@ -85,7 +85,7 @@ def latest_metrics(metrics: pd.DataFrame | None) -> pd.DataFrame:
         m = m[~m["is_target"].fillna(False).astype(bool)]
     if m.empty:
         return pd.DataFrame(index=pd.Index([], name="place_id"))
-    m = m.assign(_key=[_period_key(p) for p in m["period"]], _order=np.arange(len(m)))
+    m = m.assign(_key=[period_key(p) for p in m["period"]], _order=np.arange(len(m)))
     m = m.sort_values("_order")
     latest = m.loc[m.groupby(["place_id", "metric"], sort=False)["_key"].transform("max") == m["_key"]]
     latest = latest.drop_duplicates(["place_id", "metric"], keep="first")
@@ -118,13 +118,18 @@ def _join_counts_metrics(frame: pd.DataFrame, counts: pd.DataFrame,
     return frame
 
 
-def _chain(row: pd.Series) -> str:
+def admin_chain(row) -> list[str]:
+    """Containing units from province down, ending with the place itself (no repeats)."""
     parts: list[str] = []
     for key in (*_CHAIN_KEYS, "name"):
         v = row.get(key)
         if isinstance(v, str) and v and v not in parts:
             parts.append(v)
-    return " > ".join(parts)
+    return parts
+
+
+def _chain(row: pd.Series) -> str:
+    return " > ".join(admin_chain(row))
 
 
 def _mentions(mentions: pd.DataFrame | None) -> pd.DataFrame:
