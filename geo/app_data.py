@@ -17,7 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from geo import appkit
-from geo.corpus import TEXT_SUFFIXES, Document, _walk, iter_documents
+from geo.corpus import TEXT_SUFFIXES, Document, corpus_files, iter_documents
 from geo.settings import Settings
 
 _MAX_CORPORA = 4
@@ -33,7 +33,7 @@ class Built:
 
 def _files(paths: tuple[str, ...]) -> list[Path]:
     """Every file the corpus reader would read (same walk, same hidden-file rule)."""
-    return [f for p in paths for f in _walk(Path(p))]
+    return [f for p in paths for f in corpus_files(Path(p))]
 
 
 def corpus_key(paths: tuple[str, ...]) -> str:

@@ -123,7 +123,7 @@ def corpus_root(paths: Iterable[Path]) -> Path:
     return Path(os.path.commonpath(roots))
 
 
-def _walk(path: Path) -> list[Path]:
+def corpus_files(path: Path) -> list[Path]:
     """The file itself, or every non-hidden file under the folder in path order."""
     if path.is_file():
         return [path]
@@ -160,7 +160,7 @@ def iter_documents(paths: Iterable[Path]) -> Iterator[Document | SkippedFile]:
     root = corpus_root(paths)
     seen: set[Path] = set()
     for p in paths:
-        for f in _walk(p.resolve()):
+        for f in corpus_files(p.resolve()):
             if f in seen:
                 continue
             seen.add(f)
