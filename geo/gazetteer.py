@@ -75,13 +75,13 @@ def load_gazetteer(settings: Settings | None = None) -> Gazetteer:
 
     settings = settings or load_settings()
     key = _key(settings)
-    fp = gb.fingerprint(settings) + _geocoded_stamp(settings)
+    built_fp = gb.fingerprint(settings)
+    fp = built_fp + _geocoded_stamp(settings)
     with _lock:
         hit = _loaded.get(key)
         if hit and hit[0] == fp:
             return hit[1]
-        g = _read_cache(gb.cache_path(settings), gb.fingerprint(settings)) \
-            or build_gazetteer(settings, force=True)
+        g = _read_cache(gb.cache_path(settings), built_fp) or build_gazetteer(settings, force=True)
         g = _with_geocoded(g, settings)
         _loaded[key] = (fp, g)
         return g
@@ -89,18 +89,18 @@ def load_gazetteer(settings: Settings | None = None) -> Gazetteer:
 
 def _geocoded_stamp(settings: Settings) -> str:
     """Changes when `geo geocode` adds answers, so a long-running app sees them."""
-    from geo.geocode import CACHE_FILE
+    from geo.geocode import cache_file
 
-    p = Path(settings.data_dir) / CACHE_FILE
+    p = cache_file(settings)
     return f":{p.stat().st_mtime_ns}" if p.is_file() else ""
 
 
 def _with_geocoded(g: Gazetteer, settings: Settings) -> Gazetteer:
     """Upgrade county-precision points with cached geocoder answers (applied at load, never
     baked into the build cache, so deleting the geocoder cache returns to the offline state)."""
-    from geo.geocode import CACHE_FILE, apply_geocoded
+    from geo.geocode import apply_geocoded, cache_file
 
-    places = apply_geocoded(g.places, Path(settings.data_dir) / CACHE_FILE, g.counties,
+    places = apply_geocoded(g.places, cache_file(settings), g.counties,
                             prefer=(settings.geocoder,) if settings.geocoder else ())
     return g if places is g.places else Gazetteer(places, g.names, g.counties, g.meta)
 

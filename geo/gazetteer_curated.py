@@ -47,13 +47,18 @@ def short_form(name: str) -> str | None:
         if name.endswith(suffix):
             rest = name[: -len(suffix)]
             if suffix.startswith("自治"):
-                while True:
-                    stripped = _ETHNIC_RE.sub("", rest)
-                    if stripped == rest:
-                        break
-                    rest = stripped
+                rest = strip_ethnic(rest)
             return rest if len(rest) >= 2 else None
     return None
+
+
+def strip_ethnic(name: str, min_len: int = 0) -> str:
+    """Strip trailing ethnic-group names (安溪畲族 -> 安溪) while at least min_len chars remain."""
+    while True:
+        stripped = _ETHNIC_RE.sub("", name)
+        if stripped == name or len(stripped) < min_len:
+            return name
+        name = stripped
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import geopandas as gpd
 import pandas as pd
 from pypinyin import lazy_pinyin
 
-from geo.gazetteer_curated import _ETHNIC_RE
+from geo.gazetteer_curated import strip_ethnic
 
 _TOWNSHIP_SUFFIX = re.compile(r"(街道办事处|街道|镇|乡|苏木)$")
 _LATIN_SUFFIXES = {"zhen", "xiang", "jiedao", "town", "township", "subdistrict", "sumu"}
@@ -24,12 +24,7 @@ _LATIN_SUFFIXES = {"zhen", "xiang", "jiedao", "town", "township", "subdistrict",
 
 def township_core(name: str) -> str:
     """Name without its township suffix (临浦镇 -> 临浦, 安溪畲族乡 -> 安溪)."""
-    core = _TOWNSHIP_SUFFIX.sub("", name)
-    while True:
-        stripped = _ETHNIC_RE.sub("", core)
-        if stripped == core or len(stripped) < 2:
-            break
-        core = stripped
+    core = strip_ethnic(_TOWNSHIP_SUFFIX.sub("", name), min_len=2)
     return core or name
 
 

