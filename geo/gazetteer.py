@@ -49,7 +49,8 @@ _loaded: dict[tuple[str, str], tuple[str, Gazetteer]] = {}
 
 
 def build_gazetteer(settings: Settings | None = None, force: bool = False) -> Gazetteer:
-    """Build (or, unless force, reuse the up-to-date cache) and return the gazetteer."""
+    """Build (or, unless force, reuse the up-to-date cache) and return the gazetteer. The
+    in-process copy (with geocoded points applied) is kept by :func:`load_gazetteer` only."""
     from geo import gazetteer_build as gb
 
     settings = settings or load_settings()
@@ -64,9 +65,7 @@ def build_gazetteer(settings: Settings | None = None, force: bool = False) -> Ga
         gb.write_cache(out, places, names, counties, meta)
     except OSError as e:  # a read-only cache must not stop the pipeline
         log.warning("could not cache the gazetteer in %s: %s", out, e)
-    g = Gazetteer(places, names, counties, meta)
-    _loaded[_key(settings)] = (fp, g)
-    return g
+    return Gazetteer(places, names, counties, meta)
 
 
 def load_gazetteer(settings: Settings | None = None) -> Gazetteer:
