@@ -1,6 +1,6 @@
 """Corpus Atlas in the browser: `streamlit run app.py` (README command 1: scripts/app.sh).
 
-A thin view: data comes from geo.app_data (cached), decisions from geo.appkit (tested), the map
+A thin view: data comes from geo.ui (cached), decisions from geo.appkit (tested), the map
 from geo.mapview, downloads from geo.export (the CLI's bytes). Selection (place, article) lives
 in session state and is mirrored in the URL (?place=…&article=…), which is also how a highlighted
 mention in an article links back to its place on the map.
@@ -14,7 +14,9 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import app_data, appkit
+from geo import appkit
+
+from geo import ui as app_data
 from geo.errors import AtlasError
 from geo.settings import load_settings
 

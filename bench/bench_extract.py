@@ -144,8 +144,8 @@ def _layers_and_export(x, gaz, settings) -> dict:
 
 def _child(mode: str, corpus: str, workers: int, layers: bool = False) -> dict:
     """Runs in a child: one measurement, returns figures as a dict (printed as JSON)."""
-    from geo.corpus import iter_documents
-    from geo.gazetteer import load_gazetteer
+    from geo.corpus.reader import iter_documents
+    from geo.gazetteer.store import load_gazetteer
     from geo.settings import load_settings
 
     settings = load_settings().with_(workers=workers)
@@ -156,21 +156,22 @@ def _child(mode: str, corpus: str, workers: int, layers: bool = False) -> dict:
     extra: dict = {}
     with PeakMemory() as mem:
         if mode == "extract":
-            from geo.extract import extract_corpus, geoparser
+            from geo.geoparse import geoparser
+            from geo.pipeline import extract_corpus
 
-            geoparser(gaz, settings)                       # automaton build is not throughput
+            geoparser(gaz, settings.home_province)                       # automaton build is not throughput
             t0, cpu0 = time.perf_counter(), os.times()
             x = extract_corpus([Path(corpus)], settings, gazetteer=gaz)
             dt, cpu1 = time.perf_counter() - t0, os.times()
-            chars = sum(d["chars"] for d in x.documents)
+            chars = sum(d.chars for d in x.documents)
             extra = {"mentions": len(x.mentions), "articles": len(x.articles), "metrics": len(x.metrics),
                      "documents": len(x.documents)}
             if layers:
                 extra.update(_layers_and_export(x, gaz, settings))
         elif mode == "scan":
-            from geo.extract import geoparser
+            from geo.geoparse import geoparser
 
-            gp = geoparser(gaz, settings)
+            gp = geoparser(gaz, settings.home_province)
             docs = list(iter_documents([Path(corpus)]))
             t0, cpu0 = time.perf_counter(), os.times()
             hits = 0

@@ -18,7 +18,7 @@ CHILD = r"""
 import json, resource, sys, time
 t0 = time.perf_counter()
 from geo.settings import load_settings
-from geo import gazetteer as gz
+from geo.gazetteer import store as gz
 s = load_settings().with_(cache_dir=__import__("pathlib").Path(sys.argv[1]))
 t1 = time.perf_counter()
 g = gz.build_gazetteer(s, force=True) if sys.argv[2] == "cold" else gz.load_gazetteer(s)

@@ -17,9 +17,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from geo.corpus import iter_documents, split_articles  # noqa: E402
+from geo.corpus.reader import iter_documents, split_articles  # noqa: E402
 from geo.evaluate import load_dev_set  # noqa: E402
-from geo.extract import extract_corpus  # noqa: E402
+from geo.pipeline import extract_corpus  # noqa: E402
 from geo.settings import SEEDS_DIR  # noqa: E402
 
 LEVELS = ("province", "city", "county")

@@ -20,12 +20,12 @@ sys.path.insert(0, str(ROOT))
 
 #: (module file, function) → stage; cumulative time of each, measured where the pipeline calls it.
 STAGES = [
-    ("read + decode files", "geo/corpus.py", "iter_documents", None),
-    ("split into articles", "geo/corpus.py", "split_articles", None),
-    ("recognition (Aho-Corasick scan + per-match checks)", "geo/mentions.py", "scan", None),
-    ("resolution", "geo/resolve.py", "resolve_matches", None),
-    ("resolution: document context", "geo/resolve.py", "confident_context", "parse_document"),
-    ("metrics (figures, periods, places)", "geo/extract.py", "_document_metrics", None),
+    ("read + decode files", "geo/corpus/reader.py", "iter_documents", None),
+    ("split into articles", "geo/corpus/reader.py", "split_articles", None),
+    ("recognition (Aho-Corasick scan + per-match checks)", "geo/geoparse/recognize.py", "scan", None),
+    ("resolution", "geo/geoparse/resolve.py", "resolve_matches", None),
+    ("resolution: document context", "geo/geoparse/resolve.py", "confident_context", "parse_document"),
+    ("metrics (figures, periods, places)", "geo/metrics/document.py", "document_metrics", None),
 ]
 
 
@@ -36,7 +36,7 @@ def _find(stats: dict, path: str, func: str):
 def stage_times(prof: cProfile.Profile) -> dict:
     st = pstats.Stats(prof)
     stats = st.stats  # type: ignore[attr-defined]
-    total = sum(v[3] for k in _find(stats, "geo/extract.py", "extract_corpus") for v in [stats[k]])
+    total = sum(v[3] for k in _find(stats, "geo/pipeline.py", "extract_corpus") for v in [stats[k]])
     out = {}
     for label, path, func, caller in STAGES:
         t = 0.0
@@ -57,17 +57,18 @@ def main() -> None:
     corpus = Path(sys.argv[1])
     out_dir = Path(sys.argv[2]) if len(sys.argv) > 2 else ROOT / "bench" / "results"
     out_dir.mkdir(parents=True, exist_ok=True)
-    from geo.extract import extract_corpus, geoparser
-    from geo.gazetteer import load_gazetteer
+    from geo.geoparse import geoparser
+    from geo.pipeline import extract_corpus
+    from geo.gazetteer.store import load_gazetteer
     from geo.settings import load_settings
 
     settings = load_settings().with_(workers=1)
     gaz = load_gazetteer(settings)
-    geoparser(gaz, settings)
+    geoparser(gaz, settings.home_province)
     t0 = time.perf_counter()
     x = extract_corpus([corpus], settings, gazetteer=gaz)
     plain_s = time.perf_counter() - t0
-    chars = sum(d["chars"] for d in x.documents)
+    chars = sum(d.chars for d in x.documents)
     del x
     prof = cProfile.Profile()
     prof.enable()

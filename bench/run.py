@@ -150,7 +150,7 @@ def synthetic_places_corpus(dest: Path, target: int = 10_000) -> int:
     its villages with their full chain (杭州市萧山区河上镇东山村), so each resolves unambiguously.
     Townships are taken round-robin over the counties, so every county of the map has articles.
     Returns the number of distinct places written (checked by extraction in the app run)."""
-    from geo.gazetteer import load_gazetteer
+    from geo.gazetteer.store import load_gazetteer
 
     p = load_gazetteer().places
     zj = p[p["province"] == "浙江省"]
@@ -241,7 +241,7 @@ def _navigation_only(env: dict, args) -> dict:
 
 def _distinct_places(corpus: Path) -> int | None:
     code = ("import sys; sys.path.insert(0, sys.argv[2]); from pathlib import Path;"
-            "from geo.extract import extract_corpus; x = extract_corpus([Path(sys.argv[1])]);"
+            "from geo.pipeline import extract_corpus; x = extract_corpus([Path(sys.argv[1])]);"
             "print(x.mentions['place_id'].nunique())")
     r = subprocess.run([sys.executable, "-c", code, str(corpus), str(ROOT)], capture_output=True, text=True)
     try:

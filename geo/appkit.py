@@ -82,7 +82,7 @@ def filter_frames(mentions: pd.DataFrame, metrics: pd.DataFrame, articles: pd.Da
 @dataclass(frozen=True)
 class Subset:
     """The filtered extraction: what the map shows and the downloads export (duck-types the
-    ``.mentions/.articles/.metrics`` of geo.extract.Extraction for geo.export)."""
+    ``.mentions/.articles/.metrics`` of geo.pipeline.Extraction for geo.export)."""
     mentions: pd.DataFrame
     metrics: pd.DataFrame
     articles: pd.DataFrame

@@ -15,7 +15,7 @@ def _paths(values: list[str]) -> list[Path]:
 
 
 def cmd_articles(args: argparse.Namespace) -> int:
-    from geo.corpus import read_corpus
+    from geo.corpus.reader import read_corpus
 
     corpus = read_corpus(_paths(args.paths))
     for s in corpus.skipped:
@@ -35,7 +35,7 @@ def cmd_articles(args: argparse.Namespace) -> int:
 
 
 def cmd_gazetteer(args: argparse.Namespace) -> int:
-    from geo import gazetteer as gz
+    from geo.gazetteer import store as gz
 
     settings = load_settings()
     if args.action == "build":
@@ -58,7 +58,8 @@ def cmd_gazetteer(args: argparse.Namespace) -> int:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from geo.extract import extract_corpus, write_extraction
+    from geo.jsonl import write_extraction
+    from geo.pipeline import extract_corpus
 
     settings = load_settings()
     if args.workers:
@@ -149,7 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from geo.export import export_corpus
+    from geo.pipeline import export_corpus
 
     data, x = export_corpus(_paths(args.paths), args.layer, args.format, load_settings(),
                             measure=args.measure)
@@ -174,7 +175,7 @@ def cmd_assets(args: argparse.Namespace) -> int:
 
 
 def cmd_geocode(args: argparse.Namespace) -> int:
-    from geo import geocode as gc
+    from geo.geocode import online as gc
 
     if not args.missing:
         print("geocode needs --missing (fill places that only have their county's point)",

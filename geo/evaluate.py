@@ -87,7 +87,7 @@ def score(predicted: pd.DataFrame, gold: pd.DataFrame) -> Scores:
 
 def evaluate(dev_path: Path = DEV_SET, corpus_dir: Path = SEEDS_DIR,
              settings: Settings | None = None) -> Scores:
-    from geo.extract import extract_corpus
+    from geo.pipeline import extract_corpus
 
     gold = load_dev_set(dev_path)
     paths = [corpus_dir / f for f in sorted(set(gold["file"]))]

@@ -31,67 +31,12 @@ import pandas as pd
 import shapely
 
 from geo.errors import ExportError
-from geo.layers import METRIC_PREFIX, WGS84
+from geo.geojson import COORD_DECIMALS, feature_collection, plain_value
+from geo.layers import WGS84, county_layer, point_layer
+from geo.mapview import build_map, map_html
 
 LAYERS = ("county", "points", "both", "mentions", "metrics")
 FORMATS = ("geojson", "csv", "parquet", "html")
-COORD_DECIMALS = 6
-
-
-def _plain(value):
-    """A JSON-native value: numpy scalars unwrapped, NaN/NA/None → None, dates → ISO text."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, (np.bool_, bool)):
-        return bool(value)
-    if isinstance(value, (np.integer,)):
-        return int(value)
-    if isinstance(value, (np.floating, float)):
-        v = float(value)
-        return None if math.isnan(v) or math.isinf(v) else v
-    if isinstance(value, (pd.Timestamp, datetime, date)):
-        return value.isoformat()
-    if isinstance(value, (list, tuple, np.ndarray)):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    return value if isinstance(value, (str, int)) else str(value)
-
-
-def _round_geometry(geom, decimals: int):
-    return shapely.transform(geom, lambda xy: np.round(xy, decimals))
-
-
-def feature_collection(layers: gpd.GeoDataFrame | dict[str, gpd.GeoDataFrame],
-                       decimals: int = COORD_DECIMALS,
-                       properties: list[str] | None = None) -> dict:
-    """A GeoJSON FeatureCollection dict from one layer, or from {layer name: layer}.
-
-    ``properties`` keeps only those columns (the map uses it to keep its payload small).
-    """
-    named = layers if isinstance(layers, dict) else {None: layers}
-    features = []
-    for name, gdf in named.items():
-        if gdf is None or len(gdf) == 0:
-            continue
-        if gdf.crs is not None and gdf.crs.to_epsg() not in (4326, 4490):
-            gdf = gdf.to_crs(WGS84)
-        cols = [c for c in (properties or gdf.columns) if c in gdf.columns and c != gdf.geometry.name]
-        geoms = _round_geometry(gdf.geometry.values, decimals)
-        records = gdf[cols].to_dict("records")
-        for geom, rec in zip(geoms, records):
-            props = {k: _plain(v) for k, v in rec.items()}
-            # metric columns are wide and mostly empty: a feature carries only its own metrics
-            props = {k: v for k, v in props.items() if v is not None or not k.startswith(METRIC_PREFIX)}
-            if name is not None:
-                props["layer"] = name
-            feature = {"type": "Feature"}
-            if "place_id" in props and props["place_id"] is not None:
-                feature["id"] = str(props["place_id"])
-            feature["geometry"] = None if geom is None else shapely.geometry.mapping(geom)
-            feature["properties"] = props
-            features.append(feature)
-    return {"type": "FeatureCollection", "features": features}
 
 
 def to_geojson(layers: gpd.GeoDataFrame | dict[str, gpd.GeoDataFrame],
@@ -99,7 +44,7 @@ def to_geojson(layers: gpd.GeoDataFrame | dict[str, gpd.GeoDataFrame],
     """RFC 7946 GeoJSON bytes (see the module docstring for the conventions)."""
     fc = feature_collection(layers, decimals)
     text = json.dumps(fc, ensure_ascii=False, separators=(",", ":"), allow_nan=False,
-                      default=_plain)
+                      default=plain_value)
     return text.encode("utf-8")
 
 
@@ -160,8 +105,6 @@ def export_layers(extraction, gaz, layer: str = "both", fmt: str = "geojson",
     csv or parquet only — they have no geometry of their own). fmt "html" is the standalone
     map of the chosen layers, coloured by ``measure``.
     """
-    from geo.layers import county_layer, point_layer
-
     check_request(layer, fmt)
     mentions = getattr(extraction, "mentions", None)
     metrics = getattr(extraction, "metrics", None)
@@ -178,8 +121,6 @@ def export_layers(extraction, gaz, layer: str = "both", fmt: str = "geojson",
     if fmt == "geojson":
         return to_geojson(layers if layer == "both" else layers[layer])
     if fmt == "html":
-        from geo.mapview import build_map, map_html
-
         empty = gpd.GeoDataFrame({"place_id": []}, geometry=[], crs=WGS84)
         m = build_map(layers.get("county", empty), layers.get("points", empty), measure, settings)
         return map_html(m).encode("utf-8")
@@ -194,19 +135,3 @@ def export_filename(layer: str, fmt: str, stem: str = "atlas") -> str:
 
 MIME_TYPES = {"geojson": "application/geo+json", "csv": "text/csv; charset=utf-8",
               "parquet": "application/vnd.apache.parquet", "html": "text/html; charset=utf-8"}
-
-
-def export_corpus(paths, layer: str, fmt: str, settings=None, measure: str = "mentions",
-                  progress=None):
-    """What ``python -m geo export`` does: extract the corpus, export it. Returns (bytes,
-    extraction) so the caller can report skipped files."""
-    from geo.extract import extract_corpus
-    from geo.gazetteer import load_gazetteer
-    from geo.settings import load_settings
-
-    check_request(layer, fmt)
-    settings = settings or load_settings()
-    gaz = load_gazetteer(settings)
-    x = extract_corpus(list(paths), settings, progress=progress, gazetteer=gaz)
-    return export_layers(x, gaz, layer, fmt, home_province=settings.home_province,
-                         settings=settings, measure=measure), x

@@ -32,7 +32,7 @@ from folium.template import Template
 from folium.utilities import JsCode
 
 from geo.assets import FOLIUM_RESOURCES, AssetsError, read_bytes_asset, read_text_asset
-from geo.export import feature_collection
+from geo.geojson import feature_collection
 from geo.layers import (COUNT_LABELS, METRIC_PREFIX, bin_edges, classify, fallback_precision,  # noqa: F401
                         layer_bounds, measure_column, measure_values, precision_text,
                         simplify_counties)

@@ -17,7 +17,7 @@ def settings():
 
 @pytest.fixture(scope="session")
 def gazetteer(settings):
-    from geo.gazetteer import load_gazetteer
+    from geo.gazetteer.store import load_gazetteer
 
     return load_gazetteer(settings)
 
@@ -25,7 +25,7 @@ def gazetteer(settings):
 @pytest.fixture(scope="session")
 def seeds_extraction(settings, gazetteer):
     """extract_corpus over seeds/ — the default corpus every stage is tested on."""
-    from geo.extract import extract_corpus
+    from geo.pipeline import extract_corpus
 
     return extract_corpus([SEEDS_DIR], settings, gazetteer=gazetteer)
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from geo.corpus import (Document, SkippedFile, decode_bytes, iter_documents, read_corpus,
+from geo.corpus.reader import (Document, Skipped, decode_bytes, iter_documents, read_corpus,
                         split_articles, title_matches)
-from geo.corpus_split import squash
+from geo.corpus import squash
 from geo.errors import CorpusError
 from geo.settings import PROJECT_DIR, SEEDS_DIR
 
@@ -241,7 +241,7 @@ def test_iter_documents_streams_documents_and_skips_in_order(tmp_path):
     items = iter_documents([tmp_path])
     first = next(items)
     assert isinstance(first, Document) and first.file == "a.txt"
-    assert isinstance(next(items), SkippedFile)
+    assert isinstance(next(items), Skipped)
     assert next(items, None) is None
 
 

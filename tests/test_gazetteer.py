@@ -12,10 +12,10 @@ import numpy as np
 import pytest
 import shapely
 
-from geo import gazetteer_build as gb
+from geo.gazetteer import build as gb
 from geo.errors import CuratedRowError
-from geo.gazetteer import load_gazetteer, lookup, gazetteer_stats
-from geo.gazetteer_curated import read_curated_points, short_form
+from geo.gazetteer.store import load_gazetteer, lookup, gazetteer_stats
+from geo.gazetteer.curated import read_curated_points, short_form
 from geo.settings import CURATED_DIR
 
 HEADER = "place_id,name,aliases,kind,level,county_code,county,lon,lat,precision,source,note\n"

@@ -21,10 +21,12 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
-from geo import cli, geocode
-from geo.geocode import (GeocodeCache, apply_geocoded, geocode_missing, haversine_m,
+from geo import cli
+
+from geo.geocode import online as geocode
+from geo.geocode.online import (GeocodeCache, apply_geocoded, geocode_missing, haversine_m,
                          query_chain)
-from geo.geocode_providers import NominatimProvider, gcj02_to_wgs84, wgs84_to_gcj02
+from geo.geocode.providers import NominatimProvider, gcj02_to_wgs84, wgs84_to_gcj02
 from geo.settings import Settings
 
 KEYS = {"tianditu": "TDT-secret-0123456789", "amap": "AMAP-secret-9876543210"}
@@ -446,7 +448,7 @@ def test_cli_geocode_missing(gaz, fake, keys, tmp_path, monkeypatch, capsys):
 
 
 def test_apply_geocoded_rechecks_county_and_prefers_a_provider(gaz, tmp_path):
-    from geo.geocode_providers import Candidate
+    from geo.geocode.providers import Candidate
     linpu = gaz.places[gaz.places["name"] == "临浦镇"].iloc[0]
     inside, outside = inner_points(gaz, "330109", 1)[0], inner_points(gaz, "330402", 1)[0]
     with GeocodeCache(tmp_path / "c.sqlite") as cache:

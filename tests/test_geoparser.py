@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 
 from geo.evaluate import evaluate
-from geo.extract import mentions_in_text, write_extraction
+from geo.jsonl import write_extraction
+from geo.pipeline import mentions_in_text
 
 F000 = "000_42380dce9056bd41.txt"
 F001 = "001_10c072417d4a56a1.txt"

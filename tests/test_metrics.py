@@ -13,11 +13,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from geo import metrics as mt
-from geo.corpus import Article
-from geo.metrics_eval import load_gold, score_metrics
-from geo.metrics_lexicon import parse_number
-from geo.metrics_periods import YearEvidence, find_period
+from geo.metrics import figures as mt
+from geo.schema import METRIC_COLUMNS, Article
+from geo.metrics.scoring import load_gold, score_metrics
+from geo.metrics.lexicon import parse_number
+from geo.metrics.periods import YearEvidence, find_period
 from geo.settings import SEEDS_DIR
 
 DEV = Path(__file__).parent / "data" / "metrics_dev.jsonl"
@@ -218,7 +218,7 @@ def test_metrics_frame_has_the_contract_columns(qsh_2024):
     contract = ["article_id", "file", "place_id", "name", "metric", "label", "value", "unit", "period",
                 "yoy_pct", "is_target", "qualifier", "start", "end", "evidence", "year_source"]
     assert list(df.columns[:len(contract)]) == contract
-    assert mt.metrics_frame([]).columns.tolist() == mt.METRIC_COLUMNS
+    assert tuple(mt.metrics_frame([]).columns) == METRIC_COLUMNS
 
 
 # --- the annotated set -----------------------------------------------------------------------
@@ -278,7 +278,7 @@ def test_seed_precision_recall_on_the_annotated_set(seed_metrics):
 
 
 def test_metrics_jsonl_written_by_the_pipeline(seeds_extraction, tmp_path):
-    from geo.extract import write_extraction
+    from geo.jsonl import write_extraction
 
     files = write_extraction(seeds_extraction, tmp_path)
     rows = [json.loads(line) for line in files["metrics"].read_text(encoding="utf-8").splitlines()]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from geo import extract
+from geo import pipeline as extract
 from geo.tables import RowTable
 
 

@@ -13,7 +13,7 @@ the hot loop is a dictionary lookup:
   (江山, 合作, 城区, 郊区 …, from jionlp's word dictionary) — needs *strong* evidence.
 - ``historical``: a former name (江干区, 临安市) resolved to today's unit.
 
-Whether a match is accepted, and which place it means, is decided in :mod:`geo.resolve`.
+Whether a match is accepted, and which place it means, is decided in :mod:`geo.geoparse.resolve`.
 """
 from __future__ import annotations
 
@@ -27,13 +27,6 @@ from pathlib import Path
 
 import ahocorasick
 import pandas as pd
-
-#: Columns of the mentions table (and of mentions.jsonl), in order.
-MENTION_COLUMNS = [
-    "article_id", "file", "start", "end", "text", "place_id", "name", "level", "province",
-    "city", "county", "township", "code", "lon", "lat", "precision", "confidence", "in_org",
-    "historical", "county_id", "runner_up",
-]
 
 #: Characters that end the run of text after a name in which we look for an organisation suffix.
 _STOP = set("，。；：、,.;:!?！？“”\"'‘’（）()【】《》[]<>\n\r\t 　的在和与及是为了将等从对向由于把被")

@@ -17,7 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from geo import appkit
-from geo.corpus import TEXT_SUFFIXES, Document, corpus_files, iter_documents
+from geo.corpus.reader import TEXT_SUFFIXES, Document, corpus_files, iter_documents
 from geo.settings import Settings
 
 _MAX_CORPORA = 4
@@ -47,7 +47,7 @@ def corpus_key(paths: tuple[str, ...]) -> str:
 
 @st.cache_resource(show_spinner=False)
 def gazetteer(settings: Settings):
-    from geo.gazetteer import load_gazetteer
+    from geo.gazetteer.store import load_gazetteer
     return load_gazetteer(settings)
 
 
@@ -60,7 +60,7 @@ def build(paths: tuple[str, ...], settings: Settings, status) -> Built:
     """The extraction of a corpus: from the cache, or built now with a progress bar drawn in
     ``status`` (an st.empty() the page always has, so the page layout — and with it the map
     component — stays the same between the first and later runs)."""
-    from geo.extract import extract_corpus
+    from geo.pipeline import extract_corpus
 
     key = corpus_key(paths)
     store, lock = _store()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from geo.gazetteer_curated import short_form
+from geo.gazetteer.curated import short_form
 
 NAME_COLUMNS = ["name", "place_id", "name_type", "note"]
 SHORT_LEVELS = ("province", "city", "county")

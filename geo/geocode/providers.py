@@ -1,6 +1,6 @@
 """Online geocoder adapters (天地图, 高德, Nominatim) and the GCJ-02 datum shift.
 
-Network I/O lives here and nowhere else in geo.geocode: one HTTP call per attempt, bounded retries
+Network I/O lives here and nowhere else in geo.geocode.online: one HTTP call per attempt, bounded retries
 with back-off, a per-provider rate limit, and every failure turned into a ``ProviderFailure`` whose
 message never contains a key. Coordinates leave this module in WGS-84.
 """
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import requests
 
-from geo import __version__
+from geo._version import __version__
 from geo.errors import GeocoderError
 
 # GCJ-02 ("Mars coordinates") <-> WGS-84. AMap answers in GCJ-02, a published, deterministic

@@ -16,7 +16,7 @@ import geopandas as gpd
 import pandas as pd
 from pypinyin import lazy_pinyin
 
-from geo.gazetteer_curated import strip_ethnic
+from geo.gazetteer.curated import strip_ethnic
 
 _TOWNSHIP_SUFFIX = re.compile(r"(街道办事处|街道|镇|乡|苏木)$")
 _LATIN_SUFFIXES = {"zhen", "xiang", "jiedao", "town", "township", "subdistrict", "sumu"}

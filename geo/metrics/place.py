@@ -15,12 +15,14 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from geo import metrics_lexicon as lx
-from geo.mentions import MENTION_COLUMNS
+from geo.metrics import lexicon as lx
+from geo.schema import MENTION_COLUMNS, Article, Mention
 
 
 @dataclass(frozen=True)
-class Mention:
+class LocalMention:
+    """A mention as the metrics stage sees it: article-relative offsets, overlaps dropped."""
+
     start: int             # article-relative offsets
     end: int
     place_id: str
@@ -32,43 +34,54 @@ class Mention:
 
 @dataclass
 class Subject:
-    places: list[Mention] = field(default_factory=list)
+    places: list[LocalMention] = field(default_factory=list)
     basis: str = ""
     company: bool = False
 
 
-def plain_mentions(mentions: pd.DataFrame | list[tuple] | None, article) -> list[Mention]:
+def plain_mentions(mentions: pd.DataFrame | list[Mention] | None, article: Article) -> list[LocalMention]:
     """The article's mentions (file offsets in, article offsets out), sorted, overlaps dropped.
-    ``mentions`` is a DataFrame or a list of row tuples in MENTION_COLUMNS order (what the
-    pipeline has at hand: no DataFrame per article); this runs once per article."""
+    ``mentions`` is a DataFrame with the mention columns or a list of :class:`Mention` records
+    (what the pipeline has at hand: no DataFrame per article); this runs once per article."""
     if mentions is None or len(mentions) == 0:
         return []
-    n = len(mentions)
-    if isinstance(mentions, list):
-        columns = dict(zip(MENTION_COLUMNS, zip(*mentions)))
-        col = lambda c, default: list(columns[c]) if c in columns else [default] * n  # noqa: E731
-    elif "place_id" not in mentions.columns:
-        return []
-    else:
-        col = lambda c, default: mentions[c].tolist() if c in mentions.columns else [default] * n  # noqa: E731
-    starts, ends, files = col("start", -1), col("end", -1), col("file", article.file)
-    pids, names, levels = col("place_id", None), col("name", None), col("level", None)
-    orgs, texts = col("in_org", False), col("text", "")
-    rows = sorted((int(starts[i]), i) for i in range(n)
-                  if starts[i] >= article.start and ends[i] <= article.end and files[i] == article.file
-                  and pids[i] is not None)
-    out, last_end = [], -1
+    if isinstance(mentions, pd.DataFrame):
+        if "place_id" not in mentions.columns:
+            return []
+        mentions = _records(mentions, article)
+    rows = sorted((m.start, i) for i, m in enumerate(mentions)
+                  if m.start >= article.start and m.end <= article.end and m.file == article.file
+                  and m.place_id is not None)
+    out: list[LocalMention] = []
+    last_end = -1
     for start, i in rows:
         if start < last_end:
             continue
-        org = orgs[i]
-        out.append(Mention(start - article.start, int(ends[i]) - article.start, str(pids[i]), names[i],
-                           levels[i], bool(org) if org == org else False, str(texts[i] or "")))
-        last_end = int(ends[i])
+        m = mentions[i]
+        org = m.in_org
+        out.append(LocalMention(start - article.start, int(m.end) - article.start, str(m.place_id),
+                                m.name, m.level, bool(org) if org == org else False, str(m.text or "")))
+        last_end = int(m.end)
     return out
 
 
-def _ends(m: Mention, *sufs: str) -> bool:
+_DEFAULTS = {"start": -1, "end": -1, "in_org": False, "text": ""}
+
+
+def _records(frame: pd.DataFrame, article: Article) -> list[Mention]:
+    """Mention records from a (possibly partial) mentions table; absent columns get defaults."""
+    n = len(frame)
+    cols = []
+    for c in MENTION_COLUMNS:
+        if c in frame.columns:
+            cols.append(frame[c].tolist())
+        else:
+            default = article.file if c == "file" else _DEFAULTS.get(c)
+            cols.append([default] * n)
+    return [Mention(*row) for row in zip(*cols)]
+
+
+def _ends(m: LocalMention, *sufs: str) -> bool:
     return any((m.name or "").endswith(s) or m.text.endswith(s) for s in sufs)
 
 
@@ -94,8 +107,8 @@ _CLAUSE_PUNCT = re.compile(r"[，,；;：:]")
 
 
 class PlaceFinder:
-    def __init__(self, text: str, mentions: list[Mention], main_place: str | None, title_end: int,
-                 fallback: Mention | None = None):
+    def __init__(self, text: str, mentions: list[LocalMention], main_place: str | None, title_end: int,
+                 fallback: LocalMention | None = None):
         self.text = text
         self.plain = [m for m in mentions if not m.in_org]
         self.org = [m for m in mentions if m.in_org]
@@ -120,14 +133,14 @@ class PlaceFinder:
             k += 1
         return k
 
-    def _head(self, a: int, b: int) -> Mention:
+    def _head(self, a: int, b: int) -> LocalMention:
         """The chain's subject: its last name that is not a bracketed alias."""
         for m in reversed(self.plain[a:b + 1]):
             if not re.search(r"[(（]\s*$", self.text[max(0, m.start - 3):m.start]):
                 return m
         return self.plain[a]
 
-    def _subject_before(self, pos: int, floor: int) -> tuple[list[Mention], int] | None:
+    def _subject_before(self, pos: int, floor: int) -> tuple[list[LocalMention], int] | None:
         """The last non-locative name chain (or list of chains "萧山区、余杭区") in [floor, pos)."""
         p, t = self.plain, self.text
         i = max((k for k, m in enumerate(p) if m.end <= pos and m.start >= floor), default=None)
@@ -146,7 +159,7 @@ class PlaceFinder:
             return [self._head(x, y) for x, y in chains], last.end
         return None
 
-    def _first_subject(self, start: int, end: int) -> Mention | None:
+    def _first_subject(self, start: int, end: int) -> LocalMention | None:
         """The first non-locative name chain of a span: the subject an earlier sentence opens with."""
         p, t = self.plain, self.text
         k = next((k for k, m in enumerate(p) if m.start >= start and m.end <= end), None)
@@ -171,12 +184,12 @@ class PlaceFinder:
                     return m, hit.group(0)
         return (self.main, hit.group(0)) if self.main else None
 
-    def _main(self, main_place: str | None, title_end: int) -> Mention | None:
+    def _main(self, main_place: str | None, title_end: int) -> LocalMention | None:
         if main_place is not None:
             same = [m for m in self.plain if m.place_id == str(main_place)]
             if same:
                 return same[0]
-            return Mention(-1, -1, str(main_place), None, None, False, "")
+            return LocalMention(-1, -1, str(main_place), None, None, False, "")
         in_title = [k for k, m in enumerate(self.plain) if m.end <= title_end]
         if in_title:
             k = in_title[0]

@@ -16,6 +16,8 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.errors import GazetteerError
+from geo.gazetteer import build as gb
+from geo.gazetteer.geocoded import apply_geocoded, cache_file
 from geo.settings import Settings, load_settings
 
 log = logging.getLogger(__name__)
@@ -51,7 +53,7 @@ _loaded: dict[tuple[str, str], tuple[str, Gazetteer]] = {}
 def build_gazetteer(settings: Settings | None = None, force: bool = False) -> Gazetteer:
     """Build (or, unless force, reuse the up-to-date cache) and return the gazetteer. The
     in-process copy (with geocoded points applied) is kept by :func:`load_gazetteer` only."""
-    from geo import gazetteer_build as gb
+    from geo.gazetteer import build as gb
 
     settings = settings or load_settings()
     out = gb.cache_path(settings)
@@ -70,7 +72,7 @@ def build_gazetteer(settings: Settings | None = None, force: bool = False) -> Ga
 
 def load_gazetteer(settings: Settings | None = None) -> Gazetteer:
     """The gazetteer for these settings: in-process copy, else cache, else a fresh build."""
-    from geo import gazetteer_build as gb
+    from geo.gazetteer import build as gb
 
     settings = settings or load_settings()
     key = _key(settings)
@@ -88,8 +90,6 @@ def load_gazetteer(settings: Settings | None = None) -> Gazetteer:
 
 def _geocoded_stamp(settings: Settings) -> str:
     """Changes when `geo geocode` adds answers, so a long-running app sees them."""
-    from geo.geocode import cache_file
-
     p = cache_file(settings)
     return f":{p.stat().st_mtime_ns}" if p.is_file() else ""
 
@@ -97,8 +97,6 @@ def _geocoded_stamp(settings: Settings) -> str:
 def _with_geocoded(g: Gazetteer, settings: Settings) -> Gazetteer:
     """Upgrade county-precision points with cached geocoder answers (applied at load, never
     baked into the build cache, so deleting the geocoder cache returns to the offline state)."""
-    from geo.geocode import apply_geocoded, cache_file
-
     places = apply_geocoded(g.places, cache_file(settings), g.counties,
                             prefer=(settings.geocoder,) if settings.geocoder else ())
     return g if places is g.places else Gazetteer(places, g.names, g.counties, g.meta)

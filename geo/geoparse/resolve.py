@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from geo.mentions import RawMatch
+from geo.geoparse.recognize import RawMatch
 
 _ADJACENT_GAP = re.compile(r"^[\s(（]{0,2}$")
 _LEVEL_PRIOR = {"province": 0.5, "city": 0.45, "county": 0.4, "zone": 0.6, "landmark": 0.3,

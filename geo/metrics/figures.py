@@ -5,54 +5,24 @@ the sentence, else the article's main place), indicator, value in a normalised u
 (with the year resolved from the document's own date evidence), year-on-year change, whether it
 is a target, and the evidence sentence with the figure's exact file offsets.
 
-Finding figures (regexes, compiled once) lives in :mod:`geo.metrics_lexicon`, periods and the
-document year in :mod:`geo.metrics_periods`; choosing the place lives in :mod:`geo.metrics_place`.
+Finding figures (regexes, compiled once) lives in :mod:`geo.metrics.lexicon`, periods and the
+document year in :mod:`geo.metrics.periods`; choosing the place lives in :mod:`geo.metrics.place`.
 """
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 import pandas as pd
 
-from geo import metrics_lexicon as lx
-from geo.metrics_periods import Period, YearEvidence, document_year, find_period, with_year
-from geo.metrics_place import Mention, PlaceFinder, plain_mentions
+from geo.metrics import lexicon as lx
+from geo.metrics.periods import Period, YearEvidence, document_year, find_period, with_year
+from geo.metrics.place import LocalMention, PlaceFinder, plain_mentions
+from geo.schema import METRIC_COLUMNS, Metric
 
-__all__ = ["METRIC_COLUMNS", "MetricRecord", "YearEvidence", "document_year", "extract_metrics",
+__all__ = ["METRIC_COLUMNS", "Metric", "YearEvidence", "document_year", "extract_metrics",
            "explain_metrics", "metrics_frame", "record_dict"]
-
-#: Columns of the metrics table and of metrics.jsonl (contract columns first).
-METRIC_COLUMNS = ["article_id", "file", "place_id", "name", "metric", "label", "value", "unit",
-                  "period", "yoy_pct", "is_target", "qualifier", "start", "end", "evidence",
-                  "year_source", "year", "period_text", "value_text", "place_basis"]
-
-
-@dataclass
-class MetricRecord:
-    """One figure about one place. ``start``/``end`` are file offsets of the figure itself."""
-    article_id: str
-    file: str
-    place_id: str
-    name: str | None
-    metric: str            # indicator key, e.g. industrial_output
-    label: str             # the indicator as written, e.g. 规上工业总产值
-    value: float           # normalised: money in 亿元, people in 人, area in 平方公里, counts, %
-    unit: str
-    period: str | None     # 2024 | 2024-Q1 | 2024-H1 | 2022-01/08 | 2021-04 | H1 (year unknown)
-    yoy_pct: float | None
-    is_target: bool
-    qualifier: str | None  # over | nearly | about | range
-    start: int
-    end: int
-    evidence: str          # the sentence, line breaks removed
-    year_source: str | None
-    year: int | None = None
-    period_text: str | None = None
-    value_text: str = ""   # == file text[start:end]
-    place_basis: str = ""  # sentence subject | attributive | anaphor 街道 | previous sentence | main place
-
 
 @dataclass
 class _Figure:
@@ -77,18 +47,18 @@ class _Sentence:
     para_end: bool         # a paragraph ends after this sentence
 
 
-def record_dict(r: MetricRecord) -> dict:
-    return asdict(r)
+def record_dict(r: Metric) -> dict:
+    return r._asdict()
 
 
-def metrics_frame(records: list[MetricRecord]) -> pd.DataFrame:
+def metrics_frame(records: list[Metric]) -> pd.DataFrame:
     """The tidy table the map layers join on place_id."""
-    return pd.DataFrame([record_dict(r) for r in records], columns=METRIC_COLUMNS)
+    return pd.DataFrame(records, columns=list(METRIC_COLUMNS))
 
 
 def extract_metrics(article, doc_text: str, mentions: "pd.DataFrame | list[tuple] | None",
                     doc_year: YearEvidence | None = None, main_place: str | None = None,
-                    context_place: tuple[str, str | None] | None = None) -> list[MetricRecord]:
+                    context_place: tuple[str, str | None] | None = None) -> list[Metric]:
     """Figures of one article. ``mentions`` are its place mentions (file offsets, the mentions
     contract); ``main_place`` the place_id the headline names (derived from the title's mentions
     when None); ``context_place`` (place_id, name), e.g. the previous article's main place, is
@@ -104,12 +74,12 @@ def explain_metrics(article, doc_text, mentions, doc_year=None, main_place=None,
     sentences = _sentences(text, article.body_start - base)
     starts = [s.start for s in sentences]
     ms = plain_mentions(mentions, article)
-    fallback = Mention(-1, -1, str(context_place[0]), context_place[1], None, False, "") \
+    fallback = LocalMention(-1, -1, str(context_place[0]), context_place[1], None, False, "") \
         if context_place else None
     finder = PlaceFinder(text, ms, main_place, article.body_start - base, fallback)
     figures, skipped = _find_figures(text, sentences, starts, ms)
     _attach_growth_and_shares(text, figures, sentences, starts)
-    out: list[MetricRecord] = []
+    out: list[Metric] = []
     for f in figures:
         si = bisect_right(starts, f.label_start) - 1
         sent = sentences[si]
@@ -132,7 +102,7 @@ def explain_metrics(article, doc_text, mentions, doc_year=None, main_place=None,
         else:
             pairs = [(places[0], values[0])]
         for place, (value, vs, ve, qual) in pairs:
-            out.append(MetricRecord(
+            out.append(Metric(
                 article_id=article.article_id, file=article.file, place_id=place.place_id,
                 name=place.name, metric=f.metric, label=f.label, value=value, unit=f.unit,
                 period=period.period if period else None, yoy_pct=f.yoy, is_target=is_target,

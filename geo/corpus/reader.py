@@ -19,8 +19,8 @@ Reading rules:
 - Article ids are the first 16 hex digits of SHA-1 over (file, start, title): the same input
   gives the same ids on every run and machine.
 
-How documents are split into articles is documented in ``geo.corpus_split`` (markdown and plain
-news pages) and ``geo.corpus_magazine`` (magazine text extracted from PDF).
+How documents are split into articles is documented in ``geo.corpus.news`` (markdown and plain
+news pages) and ``geo.corpus.magazine`` (magazine text extracted from PDF).
 """
 from __future__ import annotations
 
@@ -31,38 +31,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from geo.corpus_split import split_text, squash
+from geo.corpus.lines import squash
+from geo.corpus.split import split_text
 from geo.errors import CorpusError
+from geo.schema import Article, Document, Skipped
 
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
-
-
-@dataclass(frozen=True)
-class Document:
-    """One corpus file, decoded."""
-    file: str            # path relative to the corpus root, POSIX separators
-    path: Path           # absolute path on disk
-    text: str            # decoded text, newlines untouched
-    encoding: str        # "utf-8", "utf-8-sig", "gb18030" …
-
-
-@dataclass(frozen=True)
-class Article:
-    """One article inside a document; offsets index into the document's text."""
-    article_id: str      # stable: same input → same id
-    file: str
-    start: int
-    end: int
-    title: str
-    byline: tuple[str, ...]
-    body_start: int      # offset where the body (after title and byline) begins
-    text: str            # == document.text[start:end]
-
-
-@dataclass(frozen=True)
-class SkippedFile:
-    file: str
-    reason: str
 
 
 @dataclass
@@ -70,7 +44,7 @@ class Corpus:
     root: Path
     documents: list[Document] = field(default_factory=list)
     articles: list[Article] = field(default_factory=list)
-    skipped: list[SkippedFile] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------- decoding
@@ -134,25 +108,25 @@ def corpus_files(path: Path) -> list[Path]:
     return sorted(found, key=lambda p: p.relative_to(path).parts)
 
 
-def load_document(path: Path, file: str) -> Document | SkippedFile:
-    """Read and decode one file; a SkippedFile (naming the file and why) instead of raising."""
+def load_document(path: Path, file: str) -> Document | Skipped:
+    """Read and decode one file; a Skipped (naming the file and why) instead of raising."""
     suffix = path.suffix.lower()
     if suffix not in TEXT_SUFFIXES:
-        return SkippedFile(file, f"unsupported format {suffix}" if suffix
+        return Skipped(file, f"unsupported format {suffix}" if suffix
                            else "unsupported format (no extension)")
     try:
         data = path.read_bytes()
     except OSError as e:
-        return SkippedFile(file, f"cannot read {file}: {e.strerror or e}")
+        return Skipped(file, f"cannot read {file}: {e.strerror or e}")
     try:
         text, encoding = decode_bytes(data)
     except CorpusError as e:
-        return SkippedFile(file, f"{file}: {e}")
+        return Skipped(file, f"{file}: {e}")
     return Document(file, path, text, encoding)
 
 
-def iter_documents(paths: Iterable[Path]) -> Iterator[Document | SkippedFile]:
-    """Documents one at a time (only one file's text in memory), SkippedFile for files left out.
+def iter_documents(paths: Iterable[Path]) -> Iterator[Document | Skipped]:
+    """Documents one at a time (only one file's text in memory), Skipped for files left out.
 
     Raises CorpusError (before yielding anything) if a given path does not exist.
     """
@@ -174,7 +148,7 @@ def article_id(file: str, start: int, title: str) -> str:
 
 
 def split_articles(doc: Document) -> list[Article]:
-    """The document's articles in text order (rules in geo.corpus_split / geo.corpus_magazine)."""
+    """The document's articles in text order (rules in geo.corpus.news / geo.corpus.magazine)."""
     text = doc.text
     return [Article(article_id(doc.file, s.start, s.title), doc.file, s.start, s.end, s.title,
                     s.byline, s.body_start, text[s.start:s.end])
@@ -192,7 +166,7 @@ def read_corpus(paths: list[Path]) -> Corpus:
     paths = [Path(p) for p in paths]
     corpus = Corpus(root=corpus_root(paths))
     for item in iter_documents(paths):
-        if isinstance(item, SkippedFile):
+        if isinstance(item, Skipped):
             corpus.skipped.append(item)
         else:
             corpus.documents.append(item)

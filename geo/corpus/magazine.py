@@ -43,8 +43,7 @@ from __future__ import annotations
 
 import re
 
-from geo.corpus_split import (ArticleSpan, Line, _NAME_TOKEN, _NOT_NAMES, byline_names,
-                              han_count)
+from geo.corpus.lines import NAME_TOKEN, NOT_NAMES, ArticleSpan, Line, byline_names, han_count
 
 MIN_BODY = 60          # characters of text a title needs under it to start an article
 MAX_GROUP = 4          # lines a title may have (label, title, subtitle …)
@@ -89,7 +88,7 @@ def credit_names(s: str) -> tuple[str, ...]:
     s = _ROLE_TOKEN_RE.sub(" ", s)
     s = re.sub(r"[［］\[\]■/／:：、，,（）()]", " ", s)
     return tuple(t for t in s.split()
-                 if 2 <= len(t) <= 4 and _NAME_TOKEN.fullmatch(t) and t not in _NOT_NAMES)
+                 if 2 <= len(t) <= 4 and NAME_TOKEN.fullmatch(t) and t not in NOT_NAMES)
 
 
 class _Features:

@@ -18,10 +18,10 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from geo import gazetteer_sources as src
-from geo.gazetteer_curated import read_curated_points, read_historical
-from geo.gazetteer_names import build_names
-from geo.gazetteer_points import match_township_points
+from geo.gazetteer import sources as src
+from geo.gazetteer.curated import read_curated_points, read_historical
+from geo.gazetteer.names import build_names
+from geo.gazetteer.points import match_township_points
 from geo.errors import CuratedRowError
 from geo.settings import Settings
 

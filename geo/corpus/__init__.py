@@ -1,0 +1,31 @@
+"""Stage 1 — corpus files to articles.
+
+Reads files and folders (UTF-8, BOM, GB18030, UTF-16; bad files skipped with a reason) and splits
+each document into articles with exact offsets: ``document.text[a.start:a.end] == a.text``.
+Layouts: news pages and markdown (:mod:`geo.corpus.news`), magazines extracted from PDF
+(:mod:`geo.corpus.magazine`), chosen per document by :mod:`geo.corpus.split`.
+"""
+from geo.corpus.lines import ArticleSpan, Line, scan_lines, squash
+from geo.corpus.reader import (
+    TEXT_SUFFIXES,
+    Article,
+    Corpus,
+    Document,
+    Skipped,
+    article_id,
+    corpus_files,
+    corpus_root,
+    decode_bytes,
+    iter_documents,
+    load_document,
+    read_corpus,
+    split_articles,
+    title_matches,
+)
+from geo.corpus.split import split_text
+
+__all__ = [
+    "TEXT_SUFFIXES", "Article", "ArticleSpan", "Corpus", "Document", "Line", "Skipped",
+    "article_id", "corpus_files", "corpus_root", "decode_bytes", "iter_documents", "load_document",
+    "read_corpus", "scan_lines", "split_articles", "split_text", "squash", "title_matches",
+]

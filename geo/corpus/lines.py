@@ -1,0 +1,123 @@
+"""Line primitives shared by the news and magazine splitters: lines with exact offsets, personal
+names in bylines (``汪燕鸣 王佳萱``, padded ``叶 蕾``), title-like and unit lines (``国网台州市黄岩区供电公司:``).
+"""
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+
+class Line(NamedTuple):
+    """One non-blank line; ``start``/``end`` bracket its text without surrounding whitespace."""
+    start: int
+    end: int
+    text: str
+    indented: bool   # the raw line began with whitespace (a new text box in PDF extractions)
+    joined: bool     # the previous non-blank line is directly above it (no blank line between)
+
+
+class ArticleSpan(NamedTuple):
+    start: int
+    end: int
+    title: str
+    byline: tuple[str, ...]
+    body_start: int
+
+
+_LINE_RE = re.compile(r"^([^\S\n]*)(\S(?:[^\n]*\S)?)[^\S\n]*$", re.M)
+_WS_RE = re.compile(r"\s+")
+
+
+def scan_lines(text: str) -> list[Line]:
+    """Every non-blank line with exact offsets; CR of CRLF endings is treated as whitespace."""
+    lines: list[Line] = []
+    prev_end = -1
+    count = text.count
+    for m in _LINE_RE.finditer(text):
+        s, e = m.span(2)
+        joined = prev_end >= 0 and count("\n", prev_end, s) == 1
+        lines.append(Line(s, e, m.group(2), bool(m.group(1)), joined))
+        prev_end = e
+    return lines
+
+
+def squash(s: str) -> str:
+    """The string without any whitespace: how multi-line titles are compared with the text."""
+    return _WS_RE.sub("", s)
+
+
+# ---------------------------------------------------------------- names and bylines
+
+#: 百家姓 single-character surnames (plus 于/叶-style common ones it already has).
+SURNAMES = frozenset(
+    "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜戚谢邹喻柏水窦章云苏潘葛奚范彭郎鲁韦昌"
+    "马苗凤花方俞任袁柳酆鲍史唐费廉岑薛雷贺倪汤滕殷罗毕郝邬安常乐于时傅皮卞齐康伍余元卜顾孟平黄和穆萧尹姚邵"
+    "湛汪祁毛禹狄米贝明臧计伏成戴谈宋茅庞熊纪舒屈项祝董梁杜阮蓝闵季麻强贾路娄危江童颜郭梅盛林刁钟徐邱骆高夏"
+    "蔡田樊胡凌霍虞万支柯昝管卢莫经房裘缪干解应宗丁宣贲邓郁单杭洪包诸左石崔吉钮龚程嵇邢滑裴陆荣翁荀羊於惠甄"
+    "曲家封芮羿储靳汲邴糜松井段富巫乌焦巴弓牧隗山谷车侯宓蓬全郗班仰秋仲伊宫宁仇栾暴甘钭厉戎祖武符刘景詹束龙"
+    "叶幸司韶郜黎蓟薄印宿白怀蒲邰从鄂索咸籍赖卓蔺屠蒙池乔阴胥能苍双闻莘党翟谭贡劳逄姬申扶堵冉宰郦雍郤璩桑桂"
+    "濮牛寿通边扈燕冀郏浦尚农温别庄晏柴瞿阎充慕连茹习宦艾鱼容向古易慎戈廖庾终暨居衡步都耿满弘匡国文寇广禄阙"
+    "东欧殳沃利蔚越夔隆师巩厍聂晁勾敖融冷訾辛阚那简饶空曾毋沙乜养鞠须丰巢关蒯相查后荆红游竺权逯盖益桓公"
+    "仉督晋楚闫法汝鄢涂钦归海岳帅缑亢况有琴商牟佘佴伯赏墨哈谯笪年爱阳佟言福")
+COMPOUND_SURNAMES = frozenset(
+    "万俟 司马 上官 欧阳 夏侯 诸葛 闻人 东方 赫连 皇甫 尉迟 公羊 澹台 公冶 宗政 濮阳 淳于 单于 太叔 申屠 "
+    "公孙 仲孙 轩辕 令狐 钟离 宇文 长孙 慕容 鲜于 闾丘 司徒 司空 端木 南宫 西门 呼延 百里 东郭 第五".split())
+#: Words that look like names in a credit line but are roles (``王佳萱 摄影``).
+NOT_NAMES = frozenset("摄影 供图 图片 记者 通讯员 编辑 整理 作者 本报 来源 制图 文字".split())
+NAME_TOKEN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff·]{1,4}")
+
+
+def _is_surname(name: str) -> bool:
+    return name[0] in SURNAMES or name[:2] in COMPOUND_SURNAMES
+
+
+def byline_names(s: str) -> tuple[tuple[str, ...], int] | None:
+    """(names, how many have a known surname) if the line is only 1–4 personal names, else None."""
+    if len(s) > 24:
+        return None
+    tokens = s.split()
+    if not tokens or not all(NAME_TOKEN.fullmatch(t) for t in tokens):
+        return None
+    names: list[str] = []
+    i = 0
+    while i < len(tokens):
+        t = tokens[i]
+        if len(t) == 1:                       # "叶 蕾": a padded two-character name
+            if i + 1 < len(tokens) and len(tokens[i + 1]) == 1:
+                names.append(t + tokens[i + 1])
+                i += 2
+                continue
+            return None                       # "王佳萱 摄": a photo credit, not a byline
+        names.append(t)
+        i += 1
+    if not 1 <= len(names) <= 4 or any(n in NOT_NAMES for n in names):
+        return None
+    if any(len(n) == 4 and n[:2] not in COMPOUND_SURNAMES for n in names):
+        return None
+    return tuple(names), sum(map(_is_surname, names))
+
+
+# ---------------------------------------------------------------- title-like lines
+
+_HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+MD_H1 = re.compile(r"#[ \t]+(\S.*?)(?:[ \t]+#+)?")
+_TITLE_BAD_END = frozenset("。，、；;,：:…")
+
+
+def han_count(s: str) -> int:
+    return len(_HAN_RE.findall(s))
+
+
+def is_title_line(s: str) -> bool:
+    """Short, no sentence-ending punctuation, some Han characters, not a byline or credit."""
+    if not (2 <= len(s) <= 64 and s[-1] not in _TITLE_BAD_END and han_count(s) >= 2
+            and not s.startswith("#") and not s.endswith("摄")):
+        return False
+    found = byline_names(s)
+    return found is None or 2 * found[1] < len(found[0])
+
+
+def is_unit_line(s: str) -> bool:
+    """``国网台州市黄岩区供电公司:`` — the unit an article is about, printed above its title."""
+    return (3 <= len(s) <= 30 and s[-1] in ":：" and han_count(s) >= 2
+            and not any(c in s for c in "。，；,;"))

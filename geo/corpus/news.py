@@ -1,0 +1,101 @@
+"""Split one decoded document into article spans: the news-page layouts and the dispatcher.
+
+Works on lines found by one regex pass (no per-character Python loops); every offset is a str
+index into the document text exactly as decoded, so ``text[span.start:span.end]`` is the article.
+
+Layouts (``split_text`` picks one per document):
+
+1. **Markdown** — a line ``# title`` (one ``#`` and a space) starts an article; ``## sub`` never
+   does. The article starts at the title text itself (after ``# ``), so ``text[start:]`` begins
+   with the title. A ``## kicker`` sitting just above the next ``# title`` stays in the article
+   before it (we do not guess which article a stray subheading belongs to).
+2. **Plain news pages** (also applied inside markdown documents) — a *byline line* of 1–4
+   personal names separated by spaces (``汪燕鸣 王佳萱``) whose previous non-blank line looks like a
+   title (short, no sentence-ending punctuation): that title line starts an article. A line just
+   above the title ending in ``:``/``：`` (``国网台州市黄岩区供电公司:``) is the unit the article is
+   about and joins the title (``"国网台州市黄岩区供电公司: 节能作战再升级 低碳生活有补贴"``); the article
+   then starts at that unit line. A byline line of ≥ 2 names with common surnames that follows
+   body text (a page whose headline was lost, 000's ``孙金良 王凯``) starts an untitled article
+   (``title == ""``) at the byline. Photo captions and credits (``王佳萱 摄``) are never bylines
+   and stay in the article they sit in.
+   Names: a name is 2–3 Han characters (4 with a compound surname); newspapers pad two-character
+   names with a space (``叶 蕾``), so two single characters in a row are one name and are
+   normalised to ``叶蕾``. A name counts as a name when its surname is one of the 百家姓 below;
+   after a title line at least half the names must qualify (``候晨捷 杨烁`` passes).
+3. **Magazine pages extracted from PDF** — see ``geo.corpus.magazine``.
+
+Anything else (or a news page without titles and bylines) is one article whose title is its
+first line when that line looks like a title. Non-blank text before the first article start is
+an untitled article of its own. Articles end at the last non-blank character before the next
+article starts; the blank lines between them belong to neither.
+
+Titles made of several lines are joined with single spaces; ``text[start:]`` then begins with the
+title once whitespace is ignored (``squash``). A one-line title is an exact prefix.
+"""
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from geo.corpus.lines import MD_H1, ArticleSpan, Line, byline_names, is_title_line, is_unit_line
+
+# ---------------------------------------------------------------- news pages (layouts 1 and 2)
+
+class _Head(NamedTuple):
+    first: int                 # index of the article's first line
+    start: int                 # offset where the article starts
+    title: str
+    last: int                  # index of the last heading line (title or byline)
+    byline: tuple[str, ...]
+
+
+def split_news(lines: list[Line]) -> list[ArticleSpan]:
+    """Markdown ``# `` headings and title+byline pairs; empty when the page has neither."""
+    heads: dict[int, _Head] = {}
+    for i, ln in enumerate(lines):
+        m = MD_H1.fullmatch(ln.text)
+        if m:
+            heads[i] = _Head(i, ln.start + m.start(1), m.group(1), i, ())
+    byline_of: set[int] = set()
+    for i, ln in enumerate(lines):
+        found = byline_names(ln.text)
+        if not found or i in heads:
+            continue
+        names, known = found
+        p = i - 1
+        if p >= 0 and p in heads and heads[p].last == p:          # "# title" then its byline
+            heads[p] = heads[p]._replace(last=i, byline=names)
+            byline_of.add(i)
+        elif (p >= 0 and p not in byline_of and not lines[p].text.startswith("#")
+              and is_title_line(lines[p].text) and 2 * known >= len(names)):
+            first, title = p, lines[p].text
+            if p - 1 >= 0 and p - 1 not in heads and is_unit_line(lines[p - 1].text):
+                first, title = p - 1, f"{lines[p - 1].text} {title}"
+            heads[first] = _Head(first, lines[first].start, title, i, names)
+            byline_of.add(i)
+        elif known == len(names) >= 2 and (p < 0 or not lines[p].text.startswith("#")):
+            heads[i] = _Head(i, ln.start, "", i, names)                # headline lost
+            byline_of.add(i)
+    if not heads:
+        return []
+    order = sorted(heads.values())
+    spans: list[ArticleSpan] = []
+    if order[0].first > 0:                                           # text before the first title
+        spans.append(ArticleSpan(lines[0].start, lines[order[0].first - 1].end, "", (),
+                                 lines[0].start))
+    for k, h in enumerate(order):
+        nxt = order[k + 1].first if k + 1 < len(order) else len(lines)
+        end = lines[nxt - 1].end
+        body_start = lines[h.last + 1].start if h.last + 1 < nxt else end
+        spans.append(ArticleSpan(h.start, end, h.title, h.byline, body_start))
+    return spans
+
+
+def whole_document(lines: list[Line]) -> list[ArticleSpan]:
+    """One article: the first line is its title when it looks like one (and more text follows)."""
+    if not lines:
+        return []
+    first = lines[0]
+    if len(lines) > 1 and is_title_line(first.text):
+        return [ArticleSpan(first.start, lines[-1].end, first.text, (), lines[1].start)]
+    return [ArticleSpan(first.start, lines[-1].end, "", (), first.start)]

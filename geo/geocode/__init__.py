@@ -1,0 +1,24 @@
+"""Optional, online: geocode the places the offline gazetteer can only put at their county.
+
+``python -m geo geocode --missing`` asks one provider (天地图, 高德 or Nominatim;
+:mod:`geo.geocode.providers`, the only network code of the package) for each county-precision
+place, keeps an answer only if it falls inside the place's county polygon, and caches every final
+answer; the gazetteer applies cached answers offline (:mod:`geo.gazetteer.geocoded`).
+"""
+
+from geo.geocode.online import (
+    GeocodeReport,
+    TextProgress,
+    format_report,
+    geocode_missing,
+    geocode_places,
+    missing_places,
+    query_chain,
+)
+from geo.geocode.providers import Candidate, GeocodeQuery, Provider, ProviderFailure, make_provider
+
+__all__ = [
+    "Candidate", "GeocodeQuery", "GeocodeReport", "Provider", "ProviderFailure", "TextProgress",
+    "format_report", "geocode_missing", "geocode_places", "make_provider", "missing_places",
+    "query_chain",
+]

@@ -1,0 +1,71 @@
+"""Recognise and resolve the places of a document's articles: one :class:`Geoparser` per gazetteer.
+
+The articles of a document are scanned first; the places each article names confidently form
+its context, and the whole document's context breaks ties in every article (a 钱塘 in an article
+about 杭州 is 钱塘区). Output: one list of :class:`~geo.schema.Mention` records per article, file
+offsets, in text order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from geo.gazetteer import Gazetteer
+from geo.geoparse.recognize import Matcher, build_matcher
+from geo.geoparse.resolve import Context, PlaceIndex, build_index, confident_context, resolve_matches
+from geo.schema import Article, Mention
+
+
+@dataclass
+class Geoparser:
+    """Everything recognition and resolution need, built once per gazetteer and home province."""
+
+    matcher: Matcher
+    index: PlaceIndex
+    home_province: str | None  # the home province's place_id ("33" for 浙江省)
+
+
+_GEOPARSERS: dict[tuple[int, str], tuple[Gazetteer, Geoparser]] = {}
+
+
+def geoparser(gaz: Gazetteer, home_province: str) -> Geoparser:
+    """The matcher and index for a gazetteer, built once per (gazetteer, home province name)."""
+    key = (id(gaz), home_province)
+    hit = _GEOPARSERS.get(key)
+    if hit is None or hit[0] is not gaz:
+        home = province_id(gaz, home_province)
+        gp = Geoparser(build_matcher(gaz.places, gaz.names, home), build_index(gaz.places), home)
+        hit = _GEOPARSERS[key] = (gaz, gp)
+    return hit[1]
+
+
+def province_id(gaz: Gazetteer, name: str) -> str | None:
+    """The place_id of a province by its full name (浙江省 → "33"); None if there is none."""
+    p = gaz.places
+    hit = p.loc[(p["level"] == "province") & (p["name"] == name), "place_id"]
+    return str(hit.iloc[0]) if len(hit) else None
+
+
+def geoparse_articles(articles: list[Article], gp: Geoparser) -> list[list[Mention]]:
+    """The mentions of each article of one document (file offsets), in text order."""
+    per_article = [gp.matcher.scan(a.text, a.start) for a in articles]
+    art_ctxs = [confident_context(matches, gp.index, gp.home_province) for matches in per_article]
+    doc_ctx = Context()
+    for c in art_ctxs:
+        for pid, n in c.places.items():
+            doc_ctx.add(pid, gp.index, n)
+    out: list[list[Mention]] = []
+    row, county_of = gp.index.row, gp.index.county_of
+    for a, matches, art_ctx in zip(articles, per_article, art_ctxs):
+        resolved = resolve_matches(matches, a.text, a.start, gp.index, gp.home_province, doc_ctx,
+                                   art_ctx)
+        mentions = []
+        for r in resolved:
+            name, lev, prov, city, county, town, code, lon, lat, prec = row[r.place_id]
+            m = r.match
+            mentions.append(Mention(
+                a.article_id, a.file, m.start, m.end, a.text[m.start - a.start:m.end - a.start],
+                r.place_id, name, lev, prov, city, county, town, code, lon, lat, prec,
+                r.confidence, m.in_org, r.historical, county_of.get(r.place_id), r.runner_up))
+        out.append(mentions)
+    return out

@@ -1,0 +1,61 @@
+"""The figures of one document, article by article, tied to the places the articles name.
+
+A figure belongs to the place its sentence is about (:mod:`geo.metrics.place`); an article that
+names no place at all (a magazine sidebar: "8 家企业签约落户") inherits the main place of the
+article before it. One article's odd figures never lose the rest: they are logged and skipped.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+
+from geo.metrics.figures import extract_metrics
+from geo.metrics.periods import document_year
+from geo.schema import Article, Document, Mention, Metric
+
+log = logging.getLogger(__name__)
+
+#: Most specific first: the place a headline is about is its smallest named unit.
+_LEVEL_RANK = {"zone": 0, "landmark": 1, "village": 2, "township": 3, "county": 4, "city": 5,
+               "province": 6}
+
+
+def document_metrics(doc: Document, articles: list[Article],
+                     article_mentions: list[list[Mention]]) -> list[Metric]:
+    """Figures of every article of ``doc``, in order (``article_mentions[i]``: article i's)."""
+    year = document_year(doc.text)
+    out: list[Metric] = []
+    context_place: tuple[str, str | None] | None = None
+    for a, mentions in zip(articles, article_mentions):
+        main = main_place(a, mentions)
+        out.extend(_article_metrics(a, doc, mentions, year, main, context_place))
+        if main is not None:
+            context_place = main
+    return out
+
+
+def main_place(article: Article, mentions: list[Mention]) -> tuple[str, str | None] | None:
+    """(place_id, name) the headline names (the most specific one), else the most mentioned place
+    (a tie goes to the first mentioned); places inside organisation names do not count."""
+    plain = [m for m in mentions if not m.in_org]
+    if not plain:
+        return None
+    in_title = [m for m in plain if m.start < article.body_start]
+    if in_title:
+        best = min(in_title, key=lambda m: (_LEVEL_RANK.get(m.level, 9), m.start))
+        return str(best.place_id), best.name
+    pid = Counter(m.place_id for m in plain).most_common(1)[0][0]
+    return str(pid), next(m.name for m in plain if m.place_id == pid)
+
+
+def _article_metrics(article: Article, doc: Document, mentions: list[Mention], year,
+                     main: tuple[str, str | None] | None,
+                     context_place: tuple[str, str | None] | None) -> list[Metric]:
+    try:
+        return extract_metrics(article, doc.text, mentions, year, main[0] if main else None,
+                               context_place=context_place)
+    except Exception as e:  # one article's odd figures must not lose the corpus: report, go on
+        log.warning("metrics skipped for %s %r: %s: %s", article.file, article.title[:30],
+                    type(e).__name__, e)
+        return []

@@ -1,0 +1,158 @@
+"""The pipeline: corpus → articles → mentions (recognised and resolved) → metrics, as DataFrames.
+
+Each document goes through the stages in order (split → geoparse → metrics), as
+:func:`parse_document`; ``extract_corpus`` streams documents one at a time, so memory grows with
+the results, not the corpus; with ``Settings.workers > 1`` documents are spread over processes.
+The tables' columns are the data contract's (:mod:`geo.schema`).
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+import pandas as pd
+
+from geo.corpus import iter_documents, split_articles
+from geo.export import check_request, export_layers
+from geo.gazetteer import Gazetteer, load_gazetteer
+from geo.geoparse import Geoparser, geoparse_articles, geoparser
+from geo.metrics import document_metrics
+from geo.schema import (
+    ARTICLE_COLUMNS,
+    MENTION_COLUMNS,
+    METRIC_COLUMNS,
+    Article,
+    Document,
+    DocumentInfo,
+    Mention,
+    Metric,
+    Skipped,
+)
+from geo.settings import Settings, load_settings
+from geo.tables import RowTable
+
+#: Mention columns whose values repeat (kept as shared strings for large corpora).
+_REPEATED_MENTION_COLUMNS = {"article_id", "file", "text", "place_id", "name", "level", "province",
+                             "city", "county", "township", "code", "precision", "county_id",
+                             "runner_up"}
+
+
+@dataclass
+class DocumentResult:
+    """One document through every stage: article rows, mentions and metrics, in text order."""
+
+    articles: list[tuple]
+    mentions: list[Mention]
+    metrics: list[Metric]
+
+
+def parse_document(doc: Document, gp: Geoparser, articles: list[Article] | None = None) -> DocumentResult:
+    """Mentions (and metrics) of one document; offsets index the document's text."""
+    articles = split_articles(doc) if articles is None else articles
+    per_article = geoparse_articles(articles, gp)
+    metrics = document_metrics(doc, articles, per_article)
+    mentions = [m for ms in per_article for m in ms]
+    return DocumentResult([a.row() for a in articles], mentions, metrics)
+
+
+def mentions_in_text(text: str, gaz: Gazetteer, settings: Settings | None = None,
+                     file: str = "<text>") -> pd.DataFrame:
+    """Mentions of one in-memory text (split into articles like a file would be)."""
+    settings = settings or load_settings()
+    doc = Document(file=file, path=Path(file), text=text, encoding="utf-8")
+    res = parse_document(doc, geoparser(gaz, settings.home_province))
+    return pd.DataFrame(res.mentions, columns=list(MENTION_COLUMNS))
+
+
+@dataclass
+class Extraction:
+    """A corpus extracted: the contract's tables, the files skipped and what was read."""
+
+    articles: pd.DataFrame
+    mentions: pd.DataFrame
+    metrics: pd.DataFrame
+    skipped: list[Skipped] = field(default_factory=list)
+    documents: list[DocumentInfo] = field(default_factory=list)
+
+
+# Worker-process state for parallel extraction (set by _init_worker, fork-shared gazetteer).
+_WORKER: Geoparser | None = None
+
+
+def _init_worker(gp: Geoparser) -> None:
+    global _WORKER
+    _WORKER = gp
+
+
+def _work(doc: Document) -> tuple[DocumentInfo, DocumentResult]:
+    assert _WORKER is not None, "worker not initialised"
+    res = parse_document(doc, _WORKER)
+    return _doc_info(doc, res), res
+
+
+def _doc_info(doc: Document, res: DocumentResult) -> DocumentInfo:
+    return DocumentInfo(doc.file, doc.encoding, len(doc.text), len(res.articles))
+
+
+def extract_corpus(paths: Iterable[Path | str], settings: Settings | None = None,
+                   progress: Callable[[int, str], None] | None = None,
+                   gazetteer: Gazetteer | None = None) -> Extraction:
+    """Run the whole pipeline over files and folders; bad files are skipped and reported."""
+    settings = settings or load_settings()
+    gaz = gazetteer or load_gazetteer(settings)
+    gp = geoparser(gaz, settings.home_province)
+    articles = RowTable(list(ARTICLE_COLUMNS), {"file"})
+    mentions = RowTable(list(MENTION_COLUMNS), _REPEATED_MENTION_COLUMNS)
+    metrics = RowTable(list(METRIC_COLUMNS), set())          # few rows: plain columns
+    docs: list[DocumentInfo] = []
+    skipped: list[Skipped] = []
+
+    def collect(info: DocumentInfo, res: DocumentResult) -> None:
+        docs.append(info)
+        articles.extend(res.articles)
+        mentions.extend(res.mentions)
+        metrics.extend(res.metrics)
+        if progress:
+            progress(len(docs), info.file)
+
+    items = iter_documents([Path(p) for p in paths])
+    if settings.workers > 1:
+        ctx = mp.get_context("fork")
+        with ctx.Pool(settings.workers, initializer=_init_worker, initargs=(gp,)) as pool:
+            for info, res in pool.imap(_work, _documents_only(items, skipped), chunksize=4):
+                collect(info, res)
+    else:
+        for doc in _documents_only(items, skipped):
+            res = parse_document(doc, gp)
+            collect(_doc_info(doc, res), res)
+    return Extraction(
+        articles=articles.frame(),
+        mentions=mentions.frame(),
+        metrics=metrics.frame(),
+        skipped=skipped,
+        documents=docs,
+    )
+
+
+def _documents_only(items: Iterable[Document | Skipped], skipped: list[Skipped]) -> Iterator[Document]:
+    for it in items:
+        if isinstance(it, Skipped):
+            skipped.append(it)
+        else:
+            yield it
+
+
+def export_corpus(paths, layer: str, fmt: str, settings: Settings | None = None,
+                  measure: str = "mentions", progress=None) -> tuple[bytes, Extraction]:
+    """What ``python -m geo export`` does: extract the corpus, export it. Returns (bytes,
+    extraction) so the caller can report skipped files."""
+    check_request(layer, fmt)
+    settings = settings or load_settings()
+    gaz = load_gazetteer(settings)
+    x = extract_corpus(list(paths), settings, progress=progress, gazetteer=gaz)
+    data = export_layers(x, gaz, layer, fmt, home_province=settings.home_province,
+                         settings=settings, measure=measure)
+    return data, x
