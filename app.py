@@ -5,6 +5,7 @@ from geo.mapview, downloads from geo.export (the CLI's bytes). Selection (place,
 in session state and is mirrored in the URL (?place=…&article=…), which is also how a highlighted
 mention in an article links back to its place on the map.
 """
+
 from __future__ import annotations
 
 import html
@@ -15,7 +16,6 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import appkit
-
 from geo import ui as app_data
 from geo.errors import AtlasError
 from geo.settings import load_settings
@@ -34,6 +34,7 @@ CSS = """<style>
 
 
 # ---------------------------------------------------------------- selection state
+
 
 def select(place_id: str | None, article_id: str | None = None, center: bool = False) -> None:
     st.session_state.place = place_id
@@ -62,10 +63,14 @@ def sync_url() -> None:
 
 # ---------------------------------------------------------------- sidebar
 
+
 def sidebar_corpus(settings) -> tuple[str, ...]:
     st.sidebar.header("语料")
-    folder = st.sidebar.text_input("语料文件夹", value=str(settings.corpus_dir),
-                                   help="包含 .txt / .md 文件的文件夹（默认 seeds/，或环境变量 ATLAS_CORPUS）")
+    folder = st.sidebar.text_input(
+        "语料文件夹",
+        value=str(settings.corpus_dir),
+        help="包含 .txt / .md 文件的文件夹（默认 seeds/，或环境变量 ATLAS_CORPUS）",
+    )
     uploads = st.sidebar.file_uploader("或上传 .txt 文件", type=["txt", "md"], accept_multiple_files=True)
     upload_dir = app_data.save_uploads(uploads, settings)
     if upload_dir is not None:
@@ -79,18 +84,23 @@ def sidebar_filters(built) -> tuple[appkit.Filters, appkit.Measure]:
     measure = st.sidebar.selectbox("颜色表示", opts["measures"], format_func=lambda m: m.label)
     levels = opts["levels"]
     chosen_levels = st.sidebar.multiselect(
-        "地点类型", levels, default=levels, format_func=lambda lv: appkit.LEVEL_LABELS.get(lv, lv))
+        "地点类型", levels, default=levels, format_func=lambda lv: appkit.LEVEL_LABELS.get(lv, lv)
+    )
     chosen_files = st.sidebar.multiselect("来源文档", opts["files"], placeholder="全部文档")
     chosen_periods = st.sidebar.multiselect("时期（指标）", opts["periods"], placeholder="全部时期")
-    filters = appkit.Filters(tuple(chosen_levels) if set(chosen_levels) != set(levels) else None,
-                             tuple(chosen_files), tuple(chosen_periods))
+    filters = appkit.Filters(
+        tuple(chosen_levels) if set(chosen_levels) != set(levels) else None,
+        tuple(chosen_files),
+        tuple(chosen_periods),
+    )
     return filters, measure
 
 
 def sidebar_search(index: pd.DataFrame) -> None:
     st.sidebar.header("搜索地点")
-    query = st.sidebar.text_input("名称或拼音", placeholder="如 萧山 / xiaoshan / xsq",
-                                  label_visibility="collapsed")
+    query = st.sidebar.text_input(
+        "名称或拼音", placeholder="如 萧山 / xiaoshan / xsq", label_visibility="collapsed"
+    )
     if not query:
         return
     found = appkit.search_places(query, index, limit=8)
@@ -98,11 +108,13 @@ def sidebar_search(index: pd.DataFrame) -> None:
         st.sidebar.caption("没有找到匹配的地点。")
     for r in found.itertuples():
         label = f"{r.name} · {appkit.LEVEL_LABELS.get(r.level, r.level)}"
-        st.sidebar.button(label, key=f"search-{r.place_id}", on_click=select,
-                          args=(r.place_id, None, True), width="stretch")
+        st.sidebar.button(
+            label, key=f"search-{r.place_id}", on_click=select, args=(r.place_id, None, True), width="stretch"
+        )
 
 
 # ---------------------------------------------------------------- map and downloads
+
 
 def draw_map(built, counties, points, measure, settings) -> None:
     from geo import mapview
@@ -118,11 +130,18 @@ def draw_map(built, counties, points, measure, settings) -> None:
         row = appkit.place_row(target, points, counties.assign(lon=anchors.x, lat=anchors.y))
         if row and row.get("lat") is not None:
             center, zoom = (row["lat"], row["lon"]), 10
-    returned = st_folium(base, key="atlas_map", height=MAP_HEIGHT, use_container_width=True,
-                         feature_group_to_add=groups, returned_objects=RETURNED,
-                         center=center, zoom=zoom)
+    returned = st_folium(
+        base,
+        key="atlas_map",
+        height=MAP_HEIGHT,
+        use_container_width=True,
+        feature_group_to_add=groups,
+        returned_objects=RETURNED,
+        center=center,
+        zoom=zoom,
+    )
     if take_click(returned, counties, points):
-        st.rerun()      # a click the pre-panel check missed: show its panel now
+        st.rerun()  # a click the pre-panel check missed: show its panel now
 
 
 def take_click(returned, counties, points) -> bool:
@@ -145,16 +164,29 @@ def downloads(built, filters, settings) -> None:
 
     cols = st.columns(3)
     from geo.export import MIME_TYPES, export_filename
-    for col, (label, layer, fmt, tip) in zip(cols, (
+
+    for col, (label, layer, fmt, tip) in zip(
+        cols,
+        (
             ("下载 GeoJSON", "both", "geojson", "地图上的区县与地点（按当前筛选），WGS-84"),
             ("下载指标 CSV", "metrics", "csv", "按当前筛选的经济指标，与命令行导出的文件相同"),
-            ("下载提及 CSV", "mentions", "csv", "按当前筛选的地名提及，与命令行导出的文件相同"))):
-        col.download_button(label, data(layer, fmt), file_name=export_filename(layer, fmt),
-                            mime=MIME_TYPES[fmt], on_click="ignore", key=f"dl-{layer}-{fmt}",
-                            help=tip, width="stretch")
+            ("下载提及 CSV", "mentions", "csv", "按当前筛选的地名提及，与命令行导出的文件相同"),
+        ),
+    ):
+        col.download_button(
+            label,
+            data(layer, fmt),
+            file_name=export_filename(layer, fmt),
+            mime=MIME_TYPES[fmt],
+            on_click="ignore",
+            key=f"dl-{layer}-{fmt}",
+            help=tip,
+            width="stretch",
+        )
 
 
 # ---------------------------------------------------------------- side panel
+
 
 def place_facts(row: dict, pid: str, x) -> None:
     from geo.layers import precision_text
@@ -167,13 +199,18 @@ def place_facts(row: dict, pid: str, x) -> None:
     facts = [
         ("行政区划", " › ".join(appkit.admin_chain(row))),
         ("类型", appkit.LEVEL_LABELS.get(level, level) + (f"（{kind}）" if kind else "")),
-        ("坐标", f"{lat:.5f}, {lon:.5f}（WGS-84 纬度, 经度）" if lat is not None and lon is not None
-         else "无"),
+        (
+            "坐标",
+            f"{lat:.5f}, {lon:.5f}（WGS-84 纬度, 经度）" if lat is not None and lon is not None else "无",
+        ),
         ("位置精度", precision_text(level, precision) + f"（{precision}）"),
         ("坐标来源", row.get("source") or "未知"),
         ("代码", row.get("code") or pid),
-        ("提及", f"{len(mine)} 次，{mine['article_id'].nunique()} 篇文章"
-         + ("（含辖区内地点）" if level == "county" else "")),
+        (
+            "提及",
+            f"{len(mine)} 次，{mine['article_id'].nunique()} 篇文章"
+            + ("（含辖区内地点）" if level == "county" else ""),
+        ),
     ]
     body = "".join(f"<tr><td>{html.escape(k)}</td><td>{html.escape(str(v))}</td></tr>" for k, v in facts)
     st.html(f'<table class="atlas-facts">{body}</table>')
@@ -184,19 +221,25 @@ def place_metrics(pid: str, metrics: pd.DataFrame) -> None:
     if table.empty:
         return
     st.markdown("**经济指标**")
+
     def text(v, fmt="{}"):
         return "" if v is None or (isinstance(v, float) and v != v) else fmt.format(v)
 
-    shown = pd.DataFrame({
-        "指标": table["label"].map(text), "数值": table["value"].map(lambda v: text(v, "{:,.10g}")),
-        "单位": table["unit"].map(text), "时期": table["period"].map(text),
-        "同比": table["yoy_pct"].map(lambda v: text(v, "{:+.1f}%")),
-        "性质": table["is_target"].map(lambda v: "目标" if v is True or v == 1 else "实际"),
-        "原文": table["evidence"].map(text)})
+    shown = pd.DataFrame(
+        {
+            "指标": table["label"].map(text),
+            "数值": table["value"].map(lambda v: text(v, "{:,.10g}")),
+            "单位": table["unit"].map(text),
+            "时期": table["period"].map(text),
+            "同比": table["yoy_pct"].map(lambda v: text(v, "{:+.1f}%")),
+            "性质": table["is_target"].map(lambda v: "目标" if v is True or v == 1 else "实际"),
+            "原文": table["evidence"].map(text),
+        }
+    )
     st.dataframe(shown, hide_index=True, width="stretch", height=min(38 + 35 * len(shown), 260))
     values = table[~table["is_target"].fillna(False).astype(bool)]
     periods = values.groupby("label", sort=False)["period"].nunique()
-    labels = list(periods[periods >= 2].index)    # a chart of one number says nothing
+    labels = list(periods[periods >= 2].index)  # a chart of one number says nothing
     if not labels:
         return
     label = st.selectbox("图表", labels, key=f"chart-{pid}") if len(labels) > 1 else labels[0]
@@ -212,11 +255,18 @@ def place_articles(pid: str, x, texts) -> None:
     if not hits:
         st.caption("当前筛选条件下没有文章提到这个地点。")
     for h in hits:
-        st.button(h.title or "（无标题）", key=f"open-{h.article_id}", on_click=open_article,
-                  args=(h.article_id,), width="stretch",
-                  type="primary" if h.article_id == st.session_state.get("article") else "secondary")
-        st.html(f'<div class="atlas-snippet">{html.escape(h.file)} · 提及 {h.mentions} 次<br>'
-                f"{h.snippet_html}</div>")
+        st.button(
+            h.title or "（无标题）",
+            key=f"open-{h.article_id}",
+            on_click=open_article,
+            args=(h.article_id,),
+            width="stretch",
+            type="primary" if h.article_id == st.session_state.get("article") else "secondary",
+        )
+        st.html(
+            f'<div class="atlas-snippet">{html.escape(h.file)} · 提及 {h.mentions} 次<br>'
+            f"{h.snippet_html}</div>"
+        )
 
 
 def article_reader(article_id: str, pid: str | None, x, texts) -> None:
@@ -256,6 +306,7 @@ def side_panel(built, sub, counties, points, settings) -> None:
 
 # ---------------------------------------------------------------- page
 
+
 def main() -> None:
     settings = load_settings()
     init_state()
@@ -270,15 +321,23 @@ def main() -> None:
         st.stop()
     x = built.extraction
     from geo.assets import assets_ready
+
     if not assets_ready():
-        st.warning("地图所需的 Leaflet 文件不在 static/vendor/ 中，地图无法显示：请先运行 "
-                   "`python -m geo assets`（scripts/app.sh 会自动完成）。")
-    st.caption(f"{len(x.documents)} 个文档 · {len(x.articles)} 篇文章 · {len(x.mentions)} 次地名提及 · "
-               f"{len(x.metrics)} 条指标 · 语料：{', '.join(paths)}")
+        st.warning(
+            "地图所需的 Leaflet 文件不在 static/vendor/ 中，地图无法显示：请先运行 "
+            "`python -m geo assets`（scripts/app.sh 会自动完成）。"
+        )
+    st.caption(
+        f"{len(x.documents)} 个文档 · {len(x.articles)} 篇文章 · {len(x.mentions)} 次地名提及 · "
+        f"{len(x.metrics)} 条指标 · 语料：{', '.join(paths)}"
+    )
     if x.skipped:
         with st.expander(f"跳过了 {len(x.skipped)} 个文件", expanded=not len(x.documents)):
-            st.dataframe(pd.DataFrame([{"文件": s.file, "原因": s.reason} for s in x.skipped]),
-                         hide_index=True, width="stretch")
+            st.dataframe(
+                pd.DataFrame([{"文件": s.file, "原因": s.reason} for s in x.skipped]),
+                hide_index=True,
+                width="stretch",
+            )
     filters, measure = sidebar_filters(built)
     counties, points, sub = app_data.layers(built.key, filters, measure.key, built, settings)
     sidebar_search(app_data.search_index(built.key, filters, counties, points))

@@ -23,16 +23,26 @@ from typing import TYPE_CHECKING, Any
 from geo._version import __version__
 
 if TYPE_CHECKING:
-    from geo.export import export_layers
-    from geo.gazetteer import load_gazetteer
-    from geo.pipeline import extract_corpus
-    from geo.schema import Article, Mention, Metric, Skipped
-    from geo.settings import Settings, load_settings
+    from geo.export import export_layers as export_layers
+    from geo.gazetteer import load_gazetteer as load_gazetteer
+    from geo.pipeline import extract_corpus as extract_corpus
+    from geo.schema import Article as Article
+    from geo.schema import Mention as Mention
+    from geo.schema import Metric as Metric
+    from geo.schema import Skipped as Skipped
+    from geo.settings import Settings as Settings
+    from geo.settings import load_settings as load_settings
 
 _LAZY = {
-    "extract_corpus": "geo.pipeline", "load_gazetteer": "geo.gazetteer",
-    "export_layers": "geo.export", "Settings": "geo.settings", "load_settings": "geo.settings",
-    "Article": "geo.schema", "Mention": "geo.schema", "Metric": "geo.schema", "Skipped": "geo.schema",
+    "extract_corpus": "geo.pipeline",
+    "load_gazetteer": "geo.gazetteer",
+    "export_layers": "geo.export",
+    "Settings": "geo.settings",
+    "load_settings": "geo.settings",
+    "Article": "geo.schema",
+    "Mention": "geo.schema",
+    "Metric": "geo.schema",
+    "Skipped": "geo.schema",
 }
 __all__ = ["__version__", *_LAZY]
 

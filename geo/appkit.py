@@ -6,13 +6,14 @@ map layers are built from, a map click → a place id, a place → its articles 
 snippets, an article → its full text with every mention highlighted, and place search by Chinese
 name or pinyin. Corpus text is HTML-escaped everywhere it is turned into markup.
 """
+
 from __future__ import annotations
 
 import html
 import math
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Iterable, Mapping
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -21,8 +22,15 @@ from geo.layers import POINT_LEVELS, admin_chain, period_key  # noqa: F401 (admi
 
 #: Levels a user can filter by, in the order the sidebar shows them, with their Chinese labels.
 LEVEL_LABELS: dict[str, str] = {
-    "county": "区县", "township": "乡镇街道", "village": "村社区", "zone": "园区/功能区",
-    "landmark": "地标", "city": "地级市", "province": "省", "country": "国家", "foreign": "境外",
+    "county": "区县",
+    "township": "乡镇街道",
+    "village": "村社区",
+    "zone": "园区/功能区",
+    "landmark": "地标",
+    "city": "地级市",
+    "province": "省",
+    "country": "国家",
+    "foreign": "境外",
 }
 PRECISION_LABELS = {"exact": "精确点位", "township": "乡镇级近似", "county": "区县级近似"}
 COUNT_MEASURES = {"mentions": "提及次数", "articles": "文章数"}
@@ -32,6 +40,7 @@ COUNT_MEASURES = {"mentions": "提及次数", "articles": "文章数"}
 class Filters:
     """What the sidebar asks for. levels None: every level (an empty tuple shows none);
     files and periods: an empty tuple means "no restriction"."""
+
     levels: tuple[str, ...] | None = None
     files: tuple[str, ...] = ()
     periods: tuple[str, ...] = ()
@@ -40,7 +49,8 @@ class Filters:
 @dataclass(frozen=True)
 class Measure:
     """What the choropleth colours by: a count, or one metric in one period."""
-    key: str                  # "mentions", "articles" or "metric:<metric>@<period>"
+
+    key: str  # "mentions", "articles" or "metric:<metric>@<period>"
     label: str
     metric: str | None = None
     period: str | None = None
@@ -58,19 +68,24 @@ class ArticleHit:
 
 # ---------------------------------------------------------------- filters and measures
 
+
 def _isin(series: pd.Series, values: tuple[str, ...]) -> pd.Series:
     return series.astype(str).isin(values) if values else pd.Series(True, index=series.index)
 
 
-def filter_frames(mentions: pd.DataFrame, metrics: pd.DataFrame, articles: pd.DataFrame,
-                  filters: Filters) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def filter_frames(
+    mentions: pd.DataFrame, metrics: pd.DataFrame, articles: pd.DataFrame, filters: Filters
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Apply the sidebar filters; the result feeds the layer builders and the downloads.
 
     Level restricts mentions (a county-level filter keeps only mentions *of* counties). Source
     document restricts all three frames. Period only exists on metrics, so it restricts metrics.
     """
-    by_level = (pd.Series(True, index=mentions.index) if filters.levels is None
-                else mentions["level"].astype(str).isin(filters.levels))
+    by_level = (
+        pd.Series(True, index=mentions.index)
+        if filters.levels is None
+        else mentions["level"].astype(str).isin(filters.levels)
+    )
     m = mentions[by_level & _isin(mentions["file"], filters.files)]
     x = metrics[_isin(metrics["file"], filters.files)]
     if filters.periods and "period" in x:
@@ -83,13 +98,13 @@ def filter_frames(mentions: pd.DataFrame, metrics: pd.DataFrame, articles: pd.Da
 class Subset:
     """The filtered extraction: what the map shows and the downloads export (duck-types the
     ``.mentions/.articles/.metrics`` of geo.pipeline.Extraction for geo.export)."""
+
     mentions: pd.DataFrame
     metrics: pd.DataFrame
     articles: pd.DataFrame
 
 
-def subset(mentions: pd.DataFrame, metrics: pd.DataFrame, articles: pd.DataFrame,
-           filters: Filters) -> Subset:
+def subset(mentions: pd.DataFrame, metrics: pd.DataFrame, articles: pd.DataFrame, filters: Filters) -> Subset:
     return Subset(*filter_frames(mentions, metrics, articles, filters))
 
 
@@ -116,12 +131,17 @@ def measure_options(metrics: pd.DataFrame) -> list[Measure]:
     out = [Measure(k, v) for k, v in COUNT_MEASURES.items()]
     if metrics is None or metrics.empty:
         return out
-    frame = metrics.assign(period=metrics["period"].fillna("").astype(str),
-                           label=metrics.get("label", metrics["metric"]).fillna(metrics["metric"]),
-                           unit=metrics.get("unit", pd.Series("", index=metrics.index)).fillna(""))
-    grouped = (frame.groupby(["metric", "period"], sort=False)
-               .agg(label=("label", "first"), unit=("unit", "first"), n=("metric", "size"))
-               .reset_index().sort_values(["n", "metric", "period"], ascending=[False, True, False]))
+    frame = metrics.assign(
+        period=metrics["period"].fillna("").astype(str),
+        label=metrics.get("label", metrics["metric"]).fillna(metrics["metric"]),
+        unit=metrics.get("unit", pd.Series("", index=metrics.index)).fillna(""),
+    )
+    grouped = (
+        frame.groupby(["metric", "period"], sort=False)
+        .agg(label=("label", "first"), unit=("unit", "first"), n=("metric", "size"))
+        .reset_index()
+        .sort_values(["n", "metric", "period"], ascending=[False, True, False])
+    )
     for r in grouped.itertuples(index=False):
         period = r.period or None
         text = f"{r.label}（{r.period}）" if period else str(r.label)
@@ -136,7 +156,8 @@ def metrics_for_measure(metrics: pd.DataFrame, measure: Measure) -> pd.DataFrame
     if measure.metric is None:
         return metrics
     keep = (metrics["metric"] == measure.metric) & (
-        metrics["period"].fillna("").astype(str) == (measure.period or ""))
+        metrics["period"].fillna("").astype(str) == (measure.period or "")
+    )
     return metrics[keep].reset_index(drop=True)
 
 
@@ -165,8 +186,9 @@ def click_signature(returned: Mapping | None) -> tuple | None:
     return (returned.get("last_object_clicked_count"), round(latlng[0], 7), round(latlng[1], 7))
 
 
-def place_id_from_click(returned: Mapping | None, points: pd.DataFrame | None,
-                        counties: pd.DataFrame | None) -> str | None:
+def place_id_from_click(
+    returned: Mapping | None, points: pd.DataFrame | None, counties: pd.DataFrame | None
+) -> str | None:
     """The place the user clicked, from st_folium's returned objects.
 
     ``last_active_drawing`` is the clicked GeoJSON feature (its properties carry place_id), but
@@ -209,6 +231,7 @@ def place_id_from_click(returned: Mapping | None, points: pd.DataFrame | None,
 
 # ---------------------------------------------------------------- place → details, articles
 
+
 def _val(row: Mapping, key: str):
     v = row.get(key)
     if v is None or (isinstance(v, float) and math.isnan(v)):
@@ -240,8 +263,9 @@ def place_ids_under(place_id: str, mentions: pd.DataFrame) -> pd.Series:
     return mask
 
 
-def _mark(text: str, place_id: str, cls: str = "atlas-mention", href: str | None = None,
-          title: str | None = None) -> str:
+def _mark(
+    text: str, place_id: str, cls: str = "atlas-mention", href: str | None = None, title: str | None = None
+) -> str:
     inner = html.escape(text)
     if href:
         inner = f'<a href="{html.escape(href)}" target="_self">{inner}</a>'
@@ -253,8 +277,9 @@ def _article_bounds(articles: pd.DataFrame) -> dict[str, tuple[int, int]]:
     return {str(r.article_id): (int(r.start), int(r.end)) for r in articles.itertuples()}
 
 
-def articles_for_place(place_id: str, mentions: pd.DataFrame, articles: pd.DataFrame,
-                       texts: Mapping[str, str], context: int = 40) -> list[ArticleHit]:
+def articles_for_place(
+    place_id: str, mentions: pd.DataFrame, articles: pd.DataFrame, texts: Mapping[str, str], context: int = 40
+) -> list[ArticleHit]:
     """Articles mentioning a place, most mentions first, each with a snippet around its first
     mention where every mention of the place in the window is highlighted."""
     mine = mentions[place_ids_under(place_id, mentions)].sort_values(["article_id", "start"])
@@ -272,13 +297,23 @@ def articles_for_place(place_id: str, mentions: pd.DataFrame, articles: pd.DataF
         first = group.iloc[0]
         lo = max(a_start, int(first["start"]) - context)
         hi = min(a_end, int(first["end"]) + context)
-        spans = [(int(s), int(e), str(p)) for s, e, p in
-                 zip(group["start"], group["end"], group["place_id"]) if s >= lo and e <= hi]
-        snippet = _highlight(text, lo, hi, spans, lambda s, e, p: _mark(text[s:e], p))
+        spans = [
+            (int(s), int(e), str(p))
+            for s, e, p in zip(group["start"], group["end"], group["place_id"])
+            if s >= lo and e <= hi
+        ]
+        snippet = _highlight(text, lo, hi, spans, lambda s, e, p, t=text: _mark(t[s:e], p))
         prefix = "…" if lo > a_start else ""
         suffix = "…" if hi < a_end else ""
-        hits.append(ArticleHit(article_id, str(a["title"]), str(a["file"]), len(group),
-                               prefix + re.sub(r"\s+", " ", snippet) + suffix))
+        hits.append(
+            ArticleHit(
+                article_id,
+                str(a["title"]),
+                str(a["file"]),
+                len(group),
+                prefix + re.sub(r"\s+", " ", snippet) + suffix,
+            )
+        )
     hits.sort(key=lambda h: (-h.mentions, h.file, h.title))
     return hits
 
@@ -304,8 +339,13 @@ def map_link(place_id: str, article_id: str | None = None) -> str:
     return "?" + urlencode(params)
 
 
-def article_html(article_id: str, mentions: pd.DataFrame, articles: pd.DataFrame,
-                 texts: Mapping[str, str], focus_place_id: str | None = None) -> str:
+def article_html(
+    article_id: str,
+    mentions: pd.DataFrame,
+    articles: pd.DataFrame,
+    texts: Mapping[str, str],
+    focus_place_id: str | None = None,
+) -> str:
     """Full text of one article, escaped, every place mention a <mark> linking to its place on
     the map; mentions of the focused place (or inside the focused county) get a second class."""
     row = articles[articles["article_id"].astype(str) == str(article_id)]
@@ -315,8 +355,9 @@ def article_html(article_id: str, mentions: pd.DataFrame, articles: pd.DataFrame
     text = texts.get(str(a["file"]), "")
     start, end = int(a["start"]), int(a["end"])
     mine = mentions[mentions["article_id"].astype(str) == str(article_id)]
-    focus = (set(mine.loc[place_ids_under(focus_place_id, mine), "start"].astype(int))
-             if focus_place_id else set())
+    focus = (
+        set(mine.loc[place_ids_under(focus_place_id, mine), "start"].astype(int)) if focus_place_id else set()
+    )
     names = dict(zip(mine["start"].astype(int), mine["name"].astype(str)))
     levels = dict(zip(mine["start"].astype(int), mine["level"].astype(str)))
 
@@ -325,17 +366,36 @@ def article_html(article_id: str, mentions: pd.DataFrame, articles: pd.DataFrame
         tip = f"{names.get(s, '')} · {LEVEL_LABELS.get(levels.get(s, ''), levels.get(s, ''))}"
         return _mark(text[s:e], pid, cls, href=map_link(pid, str(article_id)), title=tip)
 
-    spans = [(int(s), int(e), str(p)) for s, e, p in
-             zip(mine["start"], mine["end"], mine["place_id"]) if p is not None]
+    spans = [
+        (int(s), int(e), str(p))
+        for s, e, p in zip(mine["start"], mine["end"], mine["place_id"])
+        if p is not None
+    ]
     body = _highlight(text, start, end, spans, render)
-    return (f'<div class="atlas-article" data-article-id="{html.escape(str(article_id))}" '
-            f'style="white-space: pre-wrap; line-height: 1.7">{body}</div>')
+    return (
+        f'<div class="atlas-article" data-article-id="{html.escape(str(article_id))}" '
+        f'style="white-space: pre-wrap; line-height: 1.7">{body}</div>'
+    )
 
 
 def place_metrics(place_id: str, metrics: pd.DataFrame) -> pd.DataFrame:
     """Metric rows reported for a place, newest period first, with the columns a reader needs."""
-    cols = [c for c in ("label", "value", "unit", "period", "yoy_pct", "is_target", "qualifier",
-                        "metric", "file", "evidence") if c in metrics]
+    cols = [
+        c
+        for c in (
+            "label",
+            "value",
+            "unit",
+            "period",
+            "yoy_pct",
+            "is_target",
+            "qualifier",
+            "metric",
+            "file",
+            "evidence",
+        )
+        if c in metrics
+    ]
     if metrics.empty:
         return pd.DataFrame(columns=cols)
     mine = metrics[metrics["place_id"].astype(str) == str(place_id)]
@@ -343,6 +403,7 @@ def place_metrics(place_id: str, metrics: pd.DataFrame) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------- search
+
 
 def _pinyin_keys(name: str) -> tuple[str, str]:
     from pypinyin import lazy_pinyin
@@ -381,5 +442,4 @@ def search_places(query: str, index: pd.DataFrame, limit: int = 20) -> pd.DataFr
             rank[keys.str.startswith(q) & (rank > 1)] = 1
             rank[(keys == q)] = 0
     found = index.assign(_rank=rank)[rank < 9]
-    return (found.sort_values(["_rank", "name"]).drop(columns="_rank")
-            .head(limit).reset_index(drop=True))
+    return found.sort_values(["_rank", "name"]).drop(columns="_rank").head(limit).reset_index(drop=True)

@@ -6,6 +6,7 @@ dist files the map needs into :data:`geo.settings.ASSETS_DIR` (top-level ``stati
 Streamlit serves at ``/app/static/vendor`` and which is not in git). ``VERSIONS.json`` records
 each package's version and npm integrity hash; a second run with everything in place does nothing.
 """
+
 from __future__ import annotations
 
 import json
@@ -33,22 +34,30 @@ class VendorPackage:
 
 
 PACKAGES: tuple[VendorPackage, ...] = (
-    VendorPackage("leaflet", "1.9.4", (
-        ("dist/leaflet.js", "leaflet.js"),
-        ("dist/leaflet.css", "leaflet.css"),
-        ("dist/images/layers.png", "images/layers.png"),
-        ("dist/images/layers-2x.png", "images/layers-2x.png"),
-        ("dist/images/marker-icon.png", "images/marker-icon.png"),
-        ("dist/images/marker-icon-2x.png", "images/marker-icon-2x.png"),
-        ("dist/images/marker-shadow.png", "images/marker-shadow.png"),
-        ("LICENSE", "LICENSE"),
-    )),
-    VendorPackage("leaflet.markercluster", "1.5.3", (
-        ("dist/leaflet.markercluster.js", "leaflet.markercluster.js"),
-        ("dist/MarkerCluster.css", "MarkerCluster.css"),
-        ("dist/MarkerCluster.Default.css", "MarkerCluster.Default.css"),
-        ("MIT-LICENCE.txt", "LICENSE"),
-    )),
+    VendorPackage(
+        "leaflet",
+        "1.9.4",
+        (
+            ("dist/leaflet.js", "leaflet.js"),
+            ("dist/leaflet.css", "leaflet.css"),
+            ("dist/images/layers.png", "images/layers.png"),
+            ("dist/images/layers-2x.png", "images/layers-2x.png"),
+            ("dist/images/marker-icon.png", "images/marker-icon.png"),
+            ("dist/images/marker-icon-2x.png", "images/marker-icon-2x.png"),
+            ("dist/images/marker-shadow.png", "images/marker-shadow.png"),
+            ("LICENSE", "LICENSE"),
+        ),
+    ),
+    VendorPackage(
+        "leaflet.markercluster",
+        "1.5.3",
+        (
+            ("dist/leaflet.markercluster.js", "leaflet.markercluster.js"),
+            ("dist/MarkerCluster.css", "MarkerCluster.css"),
+            ("dist/MarkerCluster.Default.css", "MarkerCluster.Default.css"),
+            ("MIT-LICENCE.txt", "LICENSE"),
+        ),
+    ),
 )
 
 #: folium's names for its default JS/CSS → our file below ASSETS_DIR (None: not needed, dropped).
@@ -59,8 +68,13 @@ FOLIUM_RESOURCES: dict[str, str | None] = {
     "markerclusterjs": "leaflet.markercluster/leaflet.markercluster.js",
     "markerclustercss": "leaflet.markercluster/MarkerCluster.css",
     "markerclusterdefaultcss": "leaflet.markercluster/MarkerCluster.Default.css",
-    "jquery": None, "bootstrap": None, "awesome_markers": None, "bootstrap_css": None,
-    "glyphicons_css": None, "awesome_markers_font_css": None, "awesome_markers_css": None,
+    "jquery": None,
+    "bootstrap": None,
+    "awesome_markers": None,
+    "bootstrap_css": None,
+    "glyphicons_css": None,
+    "awesome_markers_font_css": None,
+    "awesome_markers_css": None,
     "awesome_rotate_css": None,
 }
 
@@ -81,8 +95,9 @@ def installed_versions(dest: Path = ASSETS_DIR) -> dict:
 def assets_ready(dest: Path = ASSETS_DIR) -> bool:
     """True when every pinned package is installed at its pinned version."""
     versions = installed_versions(dest)
-    return (all(versions.get(p.name, {}).get("version") == p.version for p in PACKAGES)
-            and all(f.is_file() for f in required_files(dest)))
+    return all(versions.get(p.name, {}).get("version") == p.version for p in PACKAGES) and all(
+        f.is_file() for f in required_files(dest)
+    )
 
 
 def asset_path(relative: str, dest: Path = ASSETS_DIR) -> Path:
@@ -98,13 +113,18 @@ def _npm_pack(spec: str, workdir: Path) -> tuple[Path, dict]:
     if npm is None:
         raise AssetsError("npm is not installed; it is needed once to fetch Leaflet")
     try:
-        run = subprocess.run([npm, "pack", spec, "--json", "--pack-destination", str(workdir)],
-                             cwd=workdir, capture_output=True, text=True, timeout=300)
+        run = subprocess.run(
+            [npm, "pack", spec, "--json", "--pack-destination", str(workdir)],
+            cwd=workdir,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
     except subprocess.TimeoutExpired as e:
         raise AssetsError(f"npm pack {spec} timed out") from e
     if run.returncode != 0:
         raise AssetsError(f"npm pack {spec} failed: {run.stderr.strip()[-500:]}")
-    info = json.loads(run.stdout[run.stdout.index("["):])[0]
+    info = json.loads(run.stdout[run.stdout.index("[") :])[0]
     return workdir / info["filename"], info
 
 
@@ -131,9 +151,12 @@ def install_assets(dest: Path = ASSETS_DIR, force: bool = False) -> dict:
                     out = staged / pkg.name / target
                     out.parent.mkdir(parents=True, exist_ok=True)
                     out.write_bytes(member.read())
-            versions[pkg.name] = {"version": info["version"], "integrity": info.get("integrity"),
-                                  "source": f"npm registry: {pkg.name}@{info['version']}",
-                                  "files": [t for _, t in pkg.files]}
+            versions[pkg.name] = {
+                "version": info["version"],
+                "integrity": info.get("integrity"),
+                "source": f"npm registry: {pkg.name}@{info['version']}",
+                "files": [t for _, t in pkg.files],
+            }
         (staged / VERSIONS_FILE).write_text(json.dumps(versions, indent=2) + "\n", encoding="utf-8")
         if dest.exists():
             shutil.rmtree(dest)
@@ -149,6 +172,15 @@ def read_bytes_asset(relative: str, dest: Path = ASSETS_DIR) -> bytes:
     return asset_path(relative, dest).read_bytes()
 
 
-__all__ = ["PACKAGES", "FOLIUM_RESOURCES", "AssetsError", "install_assets", "assets_ready",
-           "asset_path", "installed_versions", "required_files", "read_text_asset",
-           "read_bytes_asset"]
+__all__ = [
+    "FOLIUM_RESOURCES",
+    "PACKAGES",
+    "AssetsError",
+    "asset_path",
+    "assets_ready",
+    "install_assets",
+    "installed_versions",
+    "read_bytes_asset",
+    "read_text_asset",
+    "required_files",
+]

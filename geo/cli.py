@@ -1,4 +1,5 @@
 """``python -m geo``: a thin command line over the library, one sub-command per job."""
+
 from __future__ import annotations
 
 import argparse
@@ -22,15 +23,28 @@ def cmd_articles(args: argparse.Namespace) -> int:
         print(f"skipped {s.file}: {s.reason}", file=sys.stderr)
     if args.format == "jsonl":
         for a in corpus.articles:
-            print(json.dumps({"article_id": a.article_id, "file": a.file, "start": a.start,
-                              "end": a.end, "title": a.title, "byline": list(a.byline)},
-                             ensure_ascii=False))
+            print(
+                json.dumps(
+                    {
+                        "article_id": a.article_id,
+                        "file": a.file,
+                        "start": a.start,
+                        "end": a.end,
+                        "title": a.title,
+                        "byline": list(a.byline),
+                    },
+                    ensure_ascii=False,
+                )
+            )
     else:
         for a in corpus.articles:
             byline = " ".join(a.byline)
             print(f"{a.file}\t{a.start}-{a.end}\t{a.title}\t{byline}")
-        print(f"{len(corpus.articles)} articles in {len(corpus.documents)} documents, "
-              f"{len(corpus.skipped)} files skipped", file=sys.stderr)
+        print(
+            f"{len(corpus.articles)} articles in {len(corpus.documents)} documents, "
+            f"{len(corpus.skipped)} files skipped",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -64,14 +78,18 @@ def cmd_extract(args: argparse.Namespace) -> int:
     settings = load_settings()
     if args.workers:
         settings = settings.with_(workers=args.workers)
-    x = extract_corpus(_paths(args.paths), settings,
-                       progress=lambda n, f: print(f"[{n}] {f}", file=sys.stderr) if args.verbose else None)
+    x = extract_corpus(
+        _paths(args.paths),
+        settings,
+        progress=lambda n, f: print(f"[{n}] {f}", file=sys.stderr) if args.verbose else None,
+    )
     files = write_extraction(x, Path(args.out))
     for s in x.skipped:
         print(f"skipped {s.file}: {s.reason}", file=sys.stderr)
-    print(f"{len(x.documents)} documents, {len(x.articles)} articles, {len(x.mentions)} mentions, "
-          f"{len(x.metrics)} metrics, {len(x.skipped)} skipped → "
-          + ", ".join(str(p) for p in files.values()))
+    print(
+        f"{len(x.documents)} documents, {len(x.articles)} articles, {len(x.mentions)} mentions, "
+        f"{len(x.metrics)} metrics, {len(x.skipped)} skipped → " + ", ".join(str(p) for p in files.values())
+    )
     return 0
 
 
@@ -84,8 +102,9 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m geo",
-                                description="Corpus Atlas: map the places of a Chinese news corpus.")
+    p = argparse.ArgumentParser(
+        prog="python -m geo", description="Corpus Atlas: map the places of a Chinese news corpus."
+    )
     sub = p.add_subparsers(dest="command", required=True)
 
     a = sub.add_parser("articles", help="split a corpus into articles and list them")
@@ -112,33 +131,34 @@ def build_parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("geocode", help="fill county-precision places from an online geocoder")
     c.add_argument("--missing", action="store_true", help="places only at county precision")
-    c.add_argument("--provider", choices=["tianditu", "amap", "nominatim"],
-                   help="default: ATLAS_GEOCODER")
+    c.add_argument("--provider", choices=["tianditu", "amap", "nominatim"], help="default: ATLAS_GEOCODER")
     c.add_argument("--limit", type=int, help="ask for at most N places")
     c.set_defaults(func=cmd_geocode)
 
     ex = sub.add_parser(
-        "export", help="map layers and tables as GeoJSON, CSV, GeoParquet or a standalone map",
+        "export",
+        help="map layers and tables as GeoJSON, CSV, GeoParquet or a standalone map",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Extract a corpus and write one export (the same bytes as the app's downloads).",
         epilog="layers:\n"
-               "  county    every county polygon of the home province (+ mentioned others) with\n"
-               "            mention/article counts and latest metrics\n"
-               "  points    mentioned places (county representative points, towns, villages, zones)\n"
-               "  both      county + points; in CSV/Parquet a 'layer' column tells them apart\n"
-               "  mentions  the mentions table (csv or parquet only)\n"
-               "  metrics   the metrics table (csv or parquet only)\n"
-               "formats:\n"
-               "  geojson   RFC 7946, WGS-84 lon/lat, UTF-8\n"
-               "  csv       UTF-8 with BOM (opens in Excel), CRLF; layers get lon/lat columns\n"
-               "  parquet   GeoParquet for layers, plain Parquet for tables\n"
-               "  html      standalone offline map (Leaflet inlined)")
+        "  county    every county polygon of the home province (+ mentioned others) with\n"
+        "            mention/article counts and latest metrics\n"
+        "  points    mentioned places (county representative points, towns, villages, zones)\n"
+        "  both      county + points; in CSV/Parquet a 'layer' column tells them apart\n"
+        "  mentions  the mentions table (csv or parquet only)\n"
+        "  metrics   the metrics table (csv or parquet only)\n"
+        "formats:\n"
+        "  geojson   RFC 7946, WGS-84 lon/lat, UTF-8\n"
+        "  csv       UTF-8 with BOM (opens in Excel), CRLF; layers get lon/lat columns\n"
+        "  parquet   GeoParquet for layers, plain Parquet for tables\n"
+        "  html      standalone offline map (Leaflet inlined)",
+    )
     ex.add_argument("paths", nargs="+", help="files or folders")
-    ex.add_argument("--layer", choices=["county", "points", "both", "mentions", "metrics"],
-                    default="both")
+    ex.add_argument("--layer", choices=["county", "points", "both", "mentions", "metrics"], default="both")
     ex.add_argument("--format", choices=["geojson", "csv", "parquet", "html"], default="geojson")
-    ex.add_argument("--measure", default="mentions",
-                    help="html only: mentions | articles | metric:<key>[@<period>]")
+    ex.add_argument(
+        "--measure", default="mentions", help="html only: mentions | articles | metric:<key>[@<period>]"
+    )
     ex.add_argument("--out", required=True, help="output file ('-' for stdout)")
     ex.set_defaults(func=cmd_export)
 
@@ -152,8 +172,9 @@ def build_parser() -> argparse.ArgumentParser:
 def cmd_export(args: argparse.Namespace) -> int:
     from geo.pipeline import export_corpus
 
-    data, x = export_corpus(_paths(args.paths), args.layer, args.format, load_settings(),
-                            measure=args.measure)
+    data, x = export_corpus(
+        _paths(args.paths), args.layer, args.format, load_settings(), measure=args.measure
+    )
     for s in x.skipped:
         print(f"skipped {s.file}: {s.reason}", file=sys.stderr)
     if args.out == "-":
@@ -178,11 +199,11 @@ def cmd_geocode(args: argparse.Namespace) -> int:
     from geo.geocode import online as gc
 
     if not args.missing:
-        print("geocode needs --missing (fill places that only have their county's point)",
-              file=sys.stderr)
+        print("geocode needs --missing (fill places that only have their county's point)", file=sys.stderr)
         return 2
-    report = gc.geocode_missing(load_settings(), provider=args.provider, limit=args.limit,
-                                progress=gc.TextProgress(sys.stderr))
+    report = gc.geocode_missing(
+        load_settings(), provider=args.provider, limit=args.limit, progress=gc.TextProgress(sys.stderr)
+    )
     print("\n".join(gc.format_report(report)))
     return 0 if report.ok else 1
 

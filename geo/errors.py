@@ -1,4 +1,5 @@
 """Domain errors: one place, so callers can catch what the pipeline means, not what it tripped on."""
+
 from __future__ import annotations
 
 

@@ -3,6 +3,7 @@
 Recognition is scored on exact spans (file, start, end); resolution on the spans both sides
 found: right when the canonical name and the containing county/province agree.
 """
+
 from __future__ import annotations
 
 import json
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from geo.pipeline import extract_corpus
 from geo.settings import PROJECT_DIR, SEEDS_DIR, Settings
 
 DEV_SET = PROJECT_DIR / "tests" / "data" / "dev_mentions.jsonl"
@@ -72,23 +74,28 @@ def score(predicted: pd.DataFrame, gold: pd.DataFrame) -> Scores:
     p_by = {(r["file"], r["start"], r["end"]): r for r in pred.to_dict("records")}
     g_by = {(r["file"], r["start"], r["end"]): r for r in gold.to_dict("records")}
     both = p_by.keys() & g_by.keys()
-    s = Scores(tp=len(both), fp=len(p_by.keys() - g_by.keys()), fn=len(g_by.keys() - p_by.keys()),
-               resolved_right=0, resolved_total=len(both))
+    s = Scores(
+        tp=len(both),
+        fp=len(p_by.keys() - g_by.keys()),
+        fn=len(g_by.keys() - p_by.keys()),
+        resolved_right=0,
+        resolved_total=len(both),
+    )
     for k in sorted(both):
         if _same_place(p_by[k], g_by[k]):
             s.resolved_right += 1
         else:
-            s.wrong_place.append((k, g_by[k]["name"], g_by[k].get("county"), p_by[k]["name"],
-                                  p_by[k].get("county")))
+            s.wrong_place.append(
+                (k, g_by[k]["name"], g_by[k].get("county"), p_by[k]["name"], p_by[k].get("county"))
+            )
     s.false_positives = sorted((k, p_by[k]["text"], p_by[k]["name"]) for k in p_by.keys() - g_by.keys())
     s.false_negatives = sorted((k, g_by[k]["text"], g_by[k]["name"]) for k in g_by.keys() - p_by.keys())
     return s
 
 
-def evaluate(dev_path: Path = DEV_SET, corpus_dir: Path = SEEDS_DIR,
-             settings: Settings | None = None) -> Scores:
-    from geo.pipeline import extract_corpus
-
+def evaluate(
+    dev_path: Path = DEV_SET, corpus_dir: Path = SEEDS_DIR, settings: Settings | None = None
+) -> Scores:
     gold = load_dev_set(dev_path)
     paths = [corpus_dir / f for f in sorted(set(gold["file"]))]
     x = extract_corpus(paths, settings)
@@ -102,8 +109,11 @@ def report(s: Scores, limit: int = 40) -> str:
         f"(tp {s.tp}, fp {s.fp}, fn {s.fn})",
         f"resolution:  accuracy {s.accuracy:.3f}  ({s.resolved_right}/{s.resolved_total})",
     ]
-    for title, items in (("false positives", s.false_positives), ("missed", s.false_negatives),
-                         ("wrong place", s.wrong_place)):
+    for title, items in (
+        ("false positives", s.false_positives),
+        ("missed", s.false_negatives),
+        ("wrong place", s.wrong_place),
+    ):
         if items:
             lines.append(f"-- {title} ({len(items)}):")
             lines.extend(f"   {it}" for it in items[:limit])

@@ -18,17 +18,14 @@ Formats:
   as plain Parquet tables.
 - HTML: the standalone map (:func:`geo.mapview.build_map`) with Leaflet inlined, offline.
 """
+
 from __future__ import annotations
 
 import io
 import json
-import math
-from datetime import date, datetime
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
-import shapely
 
 from geo.errors import ExportError
 from geo.geojson import COORD_DECIMALS, feature_collection, plain_value
@@ -39,12 +36,12 @@ LAYERS = ("county", "points", "both", "mentions", "metrics")
 FORMATS = ("geojson", "csv", "parquet", "html")
 
 
-def to_geojson(layers: gpd.GeoDataFrame | dict[str, gpd.GeoDataFrame],
-               decimals: int = COORD_DECIMALS) -> bytes:
+def to_geojson(
+    layers: gpd.GeoDataFrame | dict[str, gpd.GeoDataFrame], decimals: int = COORD_DECIMALS
+) -> bytes:
     """RFC 7946 GeoJSON bytes (see the module docstring for the conventions)."""
     fc = feature_collection(layers, decimals)
-    text = json.dumps(fc, ensure_ascii=False, separators=(",", ":"), allow_nan=False,
-                      default=plain_value)
+    text = json.dumps(fc, ensure_ascii=False, separators=(",", ":"), allow_nan=False, default=plain_value)
     return text.encode("utf-8")
 
 
@@ -92,12 +89,21 @@ def check_request(layer: str, fmt: str) -> None:
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if layer in ("mentions", "metrics") and fmt in ("geojson", "html"):
-        raise ExportError(f"{layer} is a table: export it as csv or parquet, or use "
-                          "--layer points for a map of the mentioned places")
+        raise ExportError(
+            f"{layer} is a table: export it as csv or parquet, or use "
+            "--layer points for a map of the mentioned places"
+        )
 
 
-def export_layers(extraction, gaz, layer: str = "both", fmt: str = "geojson",
-                  home_province: str = "浙江省", settings=None, measure: str = "mentions") -> bytes:
+def export_layers(
+    extraction,
+    gaz,
+    layer: str = "both",
+    fmt: str = "geojson",
+    home_province: str = "浙江省",
+    settings=None,
+    measure: str = "mentions",
+) -> bytes:
     """The bytes of one export of an extraction (anything with .mentions/.articles/.metrics,
     already filtered by the caller if it wants a subset).
 
@@ -114,8 +120,9 @@ def export_layers(extraction, gaz, layer: str = "both", fmt: str = "geojson",
         return to_csv(table) if fmt == "csv" else to_geoparquet(table)
     layers: dict[str, gpd.GeoDataFrame] = {}
     if layer in ("county", "both"):
-        layers["county"] = county_layer(gaz, mentions, getattr(extraction, "articles", None),
-                                        metrics, home_province=home_province)
+        layers["county"] = county_layer(
+            gaz, mentions, getattr(extraction, "articles", None), metrics, home_province=home_province
+        )
     if layer in ("points", "both"):
         layers["points"] = point_layer(gaz, mentions, metrics)
     if fmt == "geojson":
@@ -133,5 +140,9 @@ def export_filename(layer: str, fmt: str, stem: str = "atlas") -> str:
     return f"{stem}-{layer}.{fmt}"
 
 
-MIME_TYPES = {"geojson": "application/geo+json", "csv": "text/csv; charset=utf-8",
-              "parquet": "application/vnd.apache.parquet", "html": "text/html; charset=utf-8"}
+MIME_TYPES = {
+    "geojson": "application/geo+json",
+    "csv": "text/csv; charset=utf-8",
+    "parquet": "application/vnd.apache.parquet",
+    "html": "text/html; charset=utf-8",
+}

@@ -43,9 +43,11 @@ def round_geometry(geom, decimals: int):
     return shapely.transform(geom, lambda xy: np.round(xy, decimals))
 
 
-def feature_collection(layers: gpd.GeoDataFrame | dict[str, gpd.GeoDataFrame],
-                       decimals: int = COORD_DECIMALS,
-                       properties: list[str] | None = None) -> dict:
+def feature_collection(
+    layers: gpd.GeoDataFrame | dict[str, gpd.GeoDataFrame],
+    decimals: int = COORD_DECIMALS,
+    properties: list[str] | None = None,
+) -> dict:
     """A GeoJSON FeatureCollection dict from one layer, or from {layer name: layer}.
 
     ``properties`` keeps only those columns (the map uses it to keep its payload small).

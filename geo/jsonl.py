@@ -22,7 +22,7 @@ JSONL_FILES = ("articles", "mentions", "metrics", "skipped")
 def _jsonable(v: Any) -> Any:
     if isinstance(v, float) and math.isnan(v):
         return None
-    if hasattr(v, "item"):          # numpy scalars
+    if hasattr(v, "item"):  # numpy scalars
         return v.item()
     return v
 
@@ -30,8 +30,10 @@ def _jsonable(v: Any) -> Any:
 def frame_to_jsonl(df: pd.DataFrame) -> str:
     """The rows of a table as JSON Lines (keys in column order)."""
     cols = list(df.columns)
-    lines = [json.dumps({c: _jsonable(v) for c, v in zip(cols, row)}, ensure_ascii=False)
-             for row in df.itertuples(index=False, name=None)]
+    lines = [
+        json.dumps({c: _jsonable(v) for c, v in zip(cols, row)}, ensure_ascii=False)
+        for row in df.itertuples(index=False, name=None)
+    ]
     return "".join(line + "\n" for line in lines)
 
 

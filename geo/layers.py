@@ -13,6 +13,7 @@ the brief's data contracts). Both layers are WGS-84 (EPSG:4326), sorted by their
 Metrics become flat columns ``metric_<key>`` (latest non-target value), ``metric_<key>_period``
 and ``metric_<key>_unit``; their Chinese labels are in ``gdf.attrs["metric_labels"]``.
 """
+
 from __future__ import annotations
 
 import math
@@ -29,8 +30,12 @@ ROLLUP_LEVELS = ("county", "township", "village", "zone", "landmark")
 #: Levels that get a point of their own.
 POINT_LEVELS = ("county", "township", "village", "zone", "landmark")
 COUNT_COLUMNS = ("mentions", "articles", "in_org_mentions")
-COUNT_LABELS = {"mentions": "提及次数", "articles": "文章数", "in_org_mentions": "机构名中提及",
-                "article_share": "提及文章占比"}
+COUNT_LABELS = {
+    "mentions": "提及次数",
+    "articles": "文章数",
+    "in_org_mentions": "机构名中提及",
+    "article_share": "提及文章占比",
+}
 METRIC_PREFIX = "metric_"
 _CHAIN_KEYS = ("province", "city", "county", "township")
 
@@ -43,15 +48,16 @@ def _counts(mentions: pd.DataFrame, key: str) -> pd.DataFrame:
     """mentions / articles / in_org_mentions per value of ``key`` (place_id or county_id)."""
     m = mentions[mentions[key].notna()]
     if m.empty:
-        return pd.DataFrame(columns=list(COUNT_COLUMNS),
-                            index=pd.Index([], dtype=object, name="place_id"))
+        return pd.DataFrame(columns=list(COUNT_COLUMNS), index=pd.Index([], dtype=object, name="place_id"))
     in_org = m["in_org"].fillna(False).astype(bool) if "in_org" in m else False
     grouped = m.assign(_org=in_org).groupby(m[key].astype(str))
-    out = pd.DataFrame({
-        "mentions": grouped.size(),
-        "articles": grouped["article_id"].nunique(),
-        "in_org_mentions": grouped["_org"].sum(),
-    })
+    out = pd.DataFrame(
+        {
+            "mentions": grouped.size(),
+            "articles": grouped["article_id"].nunique(),
+            "in_org_mentions": grouped["_org"].sum(),
+        }
+    )
     return out.astype("int64").rename_axis("place_id")
 
 
@@ -67,8 +73,9 @@ def metric_labels(metrics: pd.DataFrame | None) -> dict[str, str]:
     if metrics is None or metrics.empty:
         return {}
     label = metrics["label"] if "label" in metrics else metrics["metric"]
-    frame = pd.DataFrame({"metric": metrics["metric"].astype(str),
-                          "label": label.fillna(metrics["metric"]).astype(str)})
+    frame = pd.DataFrame(
+        {"metric": metrics["metric"].astype(str), "label": label.fillna(metrics["metric"]).astype(str)}
+    )
     return dict(frame.drop_duplicates("metric").itertuples(index=False, name=None))
 
 
@@ -103,12 +110,12 @@ def latest_metrics(metrics: pd.DataFrame | None) -> pd.DataFrame:
 
 def metric_columns(gdf: pd.DataFrame) -> list[str]:
     """The value columns of the metrics a layer carries (``metric_<key>``)."""
-    return [c for c in gdf.columns if c.startswith(METRIC_PREFIX)
-            and not c.endswith(("_period", "_unit"))]
+    return [c for c in gdf.columns if c.startswith(METRIC_PREFIX) and not c.endswith(("_period", "_unit"))]
 
 
-def _join_counts_metrics(frame: pd.DataFrame, counts: pd.DataFrame,
-                         metrics: pd.DataFrame | None) -> pd.DataFrame:
+def _join_counts_metrics(
+    frame: pd.DataFrame, counts: pd.DataFrame, metrics: pd.DataFrame | None
+) -> pd.DataFrame:
     frame = frame.join(counts, on="place_id")
     for c in COUNT_COLUMNS:
         frame[c] = frame[c].fillna(0).astype("int64")
@@ -136,9 +143,13 @@ def _mentions(mentions: pd.DataFrame | None) -> pd.DataFrame:
     return _empty_mentions() if mentions is None or mentions.empty else mentions
 
 
-def county_layer(gaz, mentions: pd.DataFrame | None, articles: pd.DataFrame | None = None,
-                 metrics: pd.DataFrame | None = None,
-                 home_province: str = "浙江省") -> gpd.GeoDataFrame:
+def county_layer(
+    gaz,
+    mentions: pd.DataFrame | None,
+    articles: pd.DataFrame | None = None,
+    metrics: pd.DataFrame | None = None,
+    home_province: str = "浙江省",
+) -> gpd.GeoDataFrame:
     """One polygon per county: home-province counties always, other counties when mentioned.
 
     Columns: place_id, name, level ("county"), province, city, chain, mentions, articles, in_org_mentions,
@@ -164,8 +175,7 @@ def county_layer(gaz, mentions: pd.DataFrame | None, articles: pd.DataFrame | No
     return gdf
 
 
-def point_layer(gaz, mentions: pd.DataFrame | None,
-                metrics: pd.DataFrame | None = None) -> gpd.GeoDataFrame:
+def point_layer(gaz, mentions: pd.DataFrame | None, metrics: pd.DataFrame | None = None) -> gpd.GeoDataFrame:
     """One point per mentioned place of a POINT_LEVELS level, at the gazetteer's coordinate.
 
     Columns: place_id, name, level, kind, province, city, county, township, chain, county_id,
@@ -179,15 +189,27 @@ def point_layer(gaz, mentions: pd.DataFrame | None,
     counts = _counts(m, "place_id")
     places = gaz.places.assign(place_id=gaz.places["place_id"].astype(str))
     places = places[places["place_id"].isin(counts.index)].drop_duplicates("place_id")
-    cols = ["place_id", "name", "level", "kind", "province", "city", "county", "township",
-            "county_id", "lon", "lat", "precision", "source"]
+    cols = [
+        "place_id",
+        "name",
+        "level",
+        "kind",
+        "province",
+        "city",
+        "county",
+        "township",
+        "county_id",
+        "lon",
+        "lat",
+        "precision",
+        "source",
+    ]
     known = places.reindex(columns=cols)
     unknown_ids = sorted(set(counts.index) - set(known["place_id"]))
     if unknown_ids:
         first = m.assign(place_id=m["place_id"].astype(str)).drop_duplicates("place_id")
         extra = first[first["place_id"].isin(unknown_ids)].reindex(columns=cols)
-        extra["source"] = extra["source"].astype(object).fillna(
-            "mention coordinate (not in gazetteer)")
+        extra["source"] = extra["source"].astype(object).fillna("mention coordinate (not in gazetteer)")
         known = pd.concat([known, extra], ignore_index=True)
     has_xy = known["lon"].notna() & known["lat"].notna()
     frame = known[has_xy].copy()
@@ -233,10 +255,11 @@ def layer_bounds(*layers: gpd.GeoDataFrame) -> list[list[float]] | None:
 
 # ---------------------------------------------------------------- measures (what the map colours by)
 
+
 def measure_column(measure: str) -> tuple[str, str | None]:
     """("mentions"|…|"metric:gdp@2023"|"metric_gdp") → (column, period or None)."""
     if measure.startswith("metric:"):
-        key, _, period = measure[len("metric:"):].partition("@")
+        key, _, period = measure[len("metric:") :].partition("@")
         return f"{METRIC_PREFIX}{key}", (period or None)
     return measure, None
 
@@ -284,4 +307,5 @@ def precision_text(level: str, precision: str) -> str:
     if not fallback_precision(level, precision):
         return {"county": "区县代表点", "township": "乡镇代表点"}.get(level, "精确点位")
     return {"township": "近似：所在乡镇的位置", "county": "近似：所在区县的位置（不精确）"}.get(
-        precision, f"近似（{precision}）")
+        precision, f"近似（{precision}）"
+    )

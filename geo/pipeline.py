@@ -9,9 +9,9 @@ The tables' columns are the data contract's (:mod:`geo.schema`).
 from __future__ import annotations
 
 import multiprocessing as mp
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
 import pandas as pd
 
@@ -35,9 +35,22 @@ from geo.settings import Settings, load_settings
 from geo.tables import RowTable
 
 #: Mention columns whose values repeat (kept as shared strings for large corpora).
-_REPEATED_MENTION_COLUMNS = {"article_id", "file", "text", "place_id", "name", "level", "province",
-                             "city", "county", "township", "code", "precision", "county_id",
-                             "runner_up"}
+_REPEATED_MENTION_COLUMNS = {
+    "article_id",
+    "file",
+    "text",
+    "place_id",
+    "name",
+    "level",
+    "province",
+    "city",
+    "county",
+    "township",
+    "code",
+    "precision",
+    "county_id",
+    "runner_up",
+}
 
 
 @dataclass
@@ -58,8 +71,9 @@ def parse_document(doc: Document, gp: Geoparser, articles: list[Article] | None 
     return DocumentResult([a.row() for a in articles], mentions, metrics)
 
 
-def mentions_in_text(text: str, gaz: Gazetteer, settings: Settings | None = None,
-                     file: str = "<text>") -> pd.DataFrame:
+def mentions_in_text(
+    text: str, gaz: Gazetteer, settings: Settings | None = None, file: str = "<text>"
+) -> pd.DataFrame:
     """Mentions of one in-memory text (split into articles like a file would be)."""
     settings = settings or load_settings()
     doc = Document(file=file, path=Path(file), text=text, encoding="utf-8")
@@ -97,16 +111,19 @@ def _doc_info(doc: Document, res: DocumentResult) -> DocumentInfo:
     return DocumentInfo(doc.file, doc.encoding, len(doc.text), len(res.articles))
 
 
-def extract_corpus(paths: Iterable[Path | str], settings: Settings | None = None,
-                   progress: Callable[[int, str], None] | None = None,
-                   gazetteer: Gazetteer | None = None) -> Extraction:
+def extract_corpus(
+    paths: Iterable[Path | str],
+    settings: Settings | None = None,
+    progress: Callable[[int, str], None] | None = None,
+    gazetteer: Gazetteer | None = None,
+) -> Extraction:
     """Run the whole pipeline over files and folders; bad files are skipped and reported."""
     settings = settings or load_settings()
     gaz = gazetteer or load_gazetteer(settings)
     gp = geoparser(gaz, settings.home_province)
     articles = RowTable(list(ARTICLE_COLUMNS), {"file"})
     mentions = RowTable(list(MENTION_COLUMNS), _REPEATED_MENTION_COLUMNS)
-    metrics = RowTable(list(METRIC_COLUMNS), set())          # few rows: plain columns
+    metrics = RowTable(list(METRIC_COLUMNS), set())  # few rows: plain columns
     docs: list[DocumentInfo] = []
     skipped: list[Skipped] = []
 
@@ -145,14 +162,16 @@ def _documents_only(items: Iterable[Document | Skipped], skipped: list[Skipped])
             yield it
 
 
-def export_corpus(paths, layer: str, fmt: str, settings: Settings | None = None,
-                  measure: str = "mentions", progress=None) -> tuple[bytes, Extraction]:
+def export_corpus(
+    paths, layer: str, fmt: str, settings: Settings | None = None, measure: str = "mentions", progress=None
+) -> tuple[bytes, Extraction]:
     """What ``python -m geo export`` does: extract the corpus, export it. Returns (bytes,
     extraction) so the caller can report skipped files."""
     check_request(layer, fmt)
     settings = settings or load_settings()
     gaz = load_gazetteer(settings)
     x = extract_corpus(list(paths), settings, progress=progress, gazetteer=gaz)
-    data = export_layers(x, gaz, layer, fmt, home_province=settings.home_province,
-                         settings=settings, measure=measure)
+    data = export_layers(
+        x, gaz, layer, fmt, home_province=settings.home_province, settings=settings, measure=measure
+    )
     return data, x

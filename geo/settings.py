@@ -3,6 +3,7 @@
 Every knob the library, CLI and app share lives here, read once from environment variables
 (prefix ``ATLAS_``) so that nothing depends on the working directory.
 """
+
 from __future__ import annotations
 
 import os
@@ -52,7 +53,7 @@ class Settings:
     #: Parallel worker processes for extraction (1 = in-process).
     workers: int = 1
 
-    def with_(self, **changes) -> "Settings":
+    def with_(self, **changes) -> Settings:
         return replace(self, **changes)
 
 
@@ -65,14 +66,22 @@ def load_settings() -> Settings:
     """Settings from the environment; unset variables keep their defaults."""
     s = Settings()
     changes: dict = {}
-    for attr, var in (("corpus_dir", "ATLAS_CORPUS"), ("curated_dir", "ATLAS_CURATED_DIR"),
-                      ("cache_dir", "ATLAS_CACHE_DIR"), ("data_dir", "ATLAS_DATA_DIR")):
+    for attr, var in (
+        ("corpus_dir", "ATLAS_CORPUS"),
+        ("curated_dir", "ATLAS_CURATED_DIR"),
+        ("cache_dir", "ATLAS_CACHE_DIR"),
+        ("data_dir", "ATLAS_DATA_DIR"),
+    ):
         p = _env_path(var)
         if p:
             changes[attr] = p
-    for attr, var in (("home_province", "ATLAS_HOME_PROVINCE"), ("tiles", "ATLAS_TILES"),
-                      ("tiles_attribution", "ATLAS_TILES_ATTRIBUTION"),
-                      ("geocoder", "ATLAS_GEOCODER"), ("geocoder_base_url", "ATLAS_GEOCODER_URL")):
+    for attr, var in (
+        ("home_province", "ATLAS_HOME_PROVINCE"),
+        ("tiles", "ATLAS_TILES"),
+        ("tiles_attribution", "ATLAS_TILES_ATTRIBUTION"),
+        ("geocoder", "ATLAS_GEOCODER"),
+        ("geocoder_base_url", "ATLAS_GEOCODER_URL"),
+    ):
         if os.environ.get(var):
             changes[attr] = os.environ[var]
     if os.environ.get("ATLAS_WORKERS"):

@@ -5,6 +5,7 @@ A 1 GB corpus yields millions of mentions. Kept as Python tuples until the end t
 repeated strings (names, ids, levels) are pandas categories — a small integer per cell — and the
 frames are joined once at the end.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -33,7 +34,7 @@ class RowTable:
     def _flush(self) -> None:
         f = pd.DataFrame(self._rows, columns=self.columns)
         for c in self.repeated:
-            f[c] = f[c].astype("str").astype("category")   # same category dtype in every batch
+            f[c] = f[c].astype("str").astype("category")  # same category dtype in every batch
         self._frames.append(f)
         self._rows = []
 
@@ -45,8 +46,11 @@ class RowTable:
         out = {}
         for c in self.columns:
             parts = [f[c] for f in frames]
-            out[c] = (union_categoricals(parts, ignore_order=True) if c in self.repeated
-                      else pd.concat(parts, ignore_index=True))
-            for f in frames:                      # free each column once it is joined
+            out[c] = (
+                union_categoricals(parts, ignore_order=True)
+                if c in self.repeated
+                else pd.concat(parts, ignore_index=True)
+            )
+            for f in frames:  # free each column once it is joined
                 del f[c]
         return pd.DataFrame(out, columns=self.columns)

@@ -5,6 +5,7 @@ pointing the app at another folder rebuilds, while reruns and other browser sess
 built extraction. The build shows a progress bar; layers and exports are cached per
 (corpus, filters, measure) so clicks and filter changes do not recompute them.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -18,6 +19,10 @@ import streamlit as st
 
 from geo import appkit
 from geo.corpus.reader import TEXT_SUFFIXES, Document, corpus_files, iter_documents
+from geo.export import export_layers
+from geo.gazetteer import load_gazetteer
+from geo.layers import county_layer, layer_bounds, point_layer, simplify_counties
+from geo.pipeline import extract_corpus
 from geo.settings import Settings
 
 _MAX_CORPORA = 4
@@ -26,6 +31,7 @@ _MAX_CORPORA = 4
 @dataclass
 class Built:
     """One corpus, extracted: the Extraction plus each document's text (for snippets)."""
+
     key: str
     extraction: object
     texts: dict[str, str]
@@ -47,7 +53,6 @@ def corpus_key(paths: tuple[str, ...]) -> str:
 
 @st.cache_resource(show_spinner=False)
 def gazetteer(settings: Settings):
-    from geo.gazetteer.store import load_gazetteer
     return load_gazetteer(settings)
 
 
@@ -60,8 +65,6 @@ def build(paths: tuple[str, ...], settings: Settings, status) -> Built:
     """The extraction of a corpus: from the cache, or built now with a progress bar drawn in
     ``status`` (an st.empty() the page always has, so the page layout — and with it the map
     component — stays the same between the first and later runs)."""
-    from geo.pipeline import extract_corpus
-
     key = corpus_key(paths)
     store, lock = _store()
     with lock:
@@ -77,8 +80,7 @@ def build(paths: tuple[str, ...], settings: Settings, status) -> Built:
             bar.progress(min(done / total, 1.0), text=f"已分析 {done}/{total}：{file}")
 
         x = extract_corpus([Path(p) for p in paths], settings, progress=progress, gazetteer=gaz)
-        texts = {d.file: d.text for d in iter_documents([Path(p) for p in paths])
-                 if isinstance(d, Document)}
+        texts = {d.file: d.text for d in iter_documents([Path(p) for p in paths]) if isinstance(d, Document)}
         status.empty()
         built = store[key] = Built(key, x, texts)
         while len(store) > _MAX_CORPORA:
@@ -103,16 +105,17 @@ def save_uploads(files, settings: Settings) -> Path | None:
 @st.cache_resource(max_entries=64)
 def layers(key: str, filters: appkit.Filters, measure_key: str, _built: Built, settings: Settings):
     """(simplified county layer coloured for the measure, point layer, filtered subset)."""
-    from geo.layers import county_layer, point_layer, simplify_counties
-
     x = _built.extraction
     sub = appkit.subset(x.mentions, x.metrics, x.articles, filters)
-    measure = next((m for m in appkit.measure_options(sub.metrics) if m.key == measure_key),
-                   appkit.Measure(measure_key, measure_key))
+    measure = next(
+        (m for m in appkit.measure_options(sub.metrics) if m.key == measure_key),
+        appkit.Measure(measure_key, measure_key),
+    )
     gaz = gazetteer(settings)
     colour_metrics = appkit.metrics_for_measure(sub.metrics, measure)
-    counties = county_layer(gaz, sub.mentions, sub.articles, colour_metrics,
-                            home_province=settings.home_province)
+    counties = county_layer(
+        gaz, sub.mentions, sub.articles, colour_metrics, home_province=settings.home_province
+    )
     points = point_layer(gaz, sub.mentions, sub.metrics)
     return simplify_counties(counties), points, sub
 
@@ -121,10 +124,7 @@ def layers(key: str, filters: appkit.Filters, measure_key: str, _built: Built, s
 def base_bounds(key: str, _built: Built, settings: Settings):
     """Map bounds: the home province (stable across filters, so the map never jumps; places
     elsewhere are a zoom-out away)."""
-    from geo.layers import county_layer, layer_bounds
-
-    return layer_bounds(county_layer(gazetteer(settings), None,
-                                     home_province=settings.home_province))
+    return layer_bounds(county_layer(gazetteer(settings), None, home_province=settings.home_province))
 
 
 @st.cache_resource(max_entries=8)
@@ -134,22 +134,24 @@ def search_index(key: str, filters: appkit.Filters, _counties, _points) -> pd.Da
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def export_bytes(key: str, filters: appkit.Filters, layer: str, fmt: str, _built: Built,
-                 settings: Settings) -> bytes:
+def export_bytes(
+    key: str, filters: appkit.Filters, layer: str, fmt: str, _built: Built, settings: Settings
+) -> bytes:
     """The same bytes as ``python -m geo export`` for this corpus (and filters)."""
-    from geo.export import export_layers
-
     x = _built.extraction
     sub = appkit.subset(x.mentions, x.metrics, x.articles, filters)
-    return export_layers(sub, gazetteer(settings), layer, fmt,
-                         home_province=settings.home_province, settings=settings)
+    return export_layers(
+        sub, gazetteer(settings), layer, fmt, home_province=settings.home_province, settings=settings
+    )
 
 
 @st.cache_resource(max_entries=8)
 def options(key: str, _built: Built) -> dict:
     """What the sidebar offers for a corpus: measures, levels, files, periods."""
     x = _built.extraction
-    return {"measures": appkit.measure_options(x.metrics),
-            "levels": appkit.levels_present(x.mentions),
-            "files": sorted(x.articles["file"].astype(str).unique()),
-            "periods": appkit.periods_present(x.metrics)}
+    return {
+        "measures": appkit.measure_options(x.metrics),
+        "levels": appkit.levels_present(x.mentions),
+        "files": sorted(x.articles["file"].astype(str).unique()),
+        "periods": appkit.periods_present(x.metrics),
+    }

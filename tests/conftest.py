@@ -1,4 +1,5 @@
 """Shared fixtures: the gazetteer and the seeds' extraction are built once per test session."""
+
 from __future__ import annotations
 
 import shutil
@@ -49,49 +50,103 @@ def atlas_synthetic(gazetteer):
     places = gazetteer.places.set_index("place_id", drop=False)
 
     def ids(name, level):
-        hit = places[(places["name"] == name) & (places["level"] == level)
-                     & (places["province"].isin(["浙江省", "上海市"]))]
+        hit = places[
+            (places["name"] == name)
+            & (places["level"] == level)
+            & (places["province"].isin(["浙江省", "上海市"]))
+        ]
         assert len(hit), f"{name} not in the gazetteer"
         return hit.index[0]
 
     def mention(article, pid, in_org=False, **over):
         r = places.loc[pid]
-        row = dict(article_id=article, file=f"{article[:3]}.txt", start=0, end=len(r["name"]),
-                   text=r["name"], place_id=pid, name=r["name"], level=r["level"],
-                   province=r["province"], city=r["city"], county=r["county"],
-                   township=r["township"], code=r["code"], lon=r["lon"], lat=r["lat"],
-                   precision=r["precision"], confidence=0.9, in_org=in_org, historical=False,
-                   county_id=r["county_id"], runner_up=None)
+        row = dict(
+            article_id=article,
+            file=f"{article[:3]}.txt",
+            start=0,
+            end=len(r["name"]),
+            text=r["name"],
+            place_id=pid,
+            name=r["name"],
+            level=r["level"],
+            province=r["province"],
+            city=r["city"],
+            county=r["county"],
+            township=r["township"],
+            code=r["code"],
+            lon=r["lon"],
+            lat=r["lat"],
+            precision=r["precision"],
+            confidence=0.9,
+            in_org=in_org,
+            historical=False,
+            county_id=r["county_id"],
+            runner_up=None,
+        )
         row.update(over)
         return row
 
     xs, heshang, nanhu = ids("萧山区", "county"), ids("河上镇", "township"), ids("南湖区", "county")
     xjd, qsh = ids("湘家荡区域", "zone"), ids("青山湖科技城", "zone")
     pudong, hangzhou = ids("浦东新区", "county"), ids("杭州市", "city")
-    rows = [mention("a01", xs), mention("a01", heshang), mention("a01", heshang),
-            mention("a02", xs, in_org=True), mention("a02", heshang),
-            mention("b01", nanhu), mention("b01", xjd), mention("b02", qsh), mention("b02", pudong),
-            mention("b02", hangzhou),
-            mention("c01", xs, place_id="geocoder:abc", name="<img src=x onerror=alert(1)>",
-                    level="landmark", lon=120.27, lat=30.15, precision="exact"),
-            mention("c01", xs, place_id="geocoder:nowhere", name="无坐标", level="landmark",
-                    lon=None, lat=None)]
+    rows = [
+        mention("a01", xs),
+        mention("a01", heshang),
+        mention("a01", heshang),
+        mention("a02", xs, in_org=True),
+        mention("a02", heshang),
+        mention("b01", nanhu),
+        mention("b01", xjd),
+        mention("b02", qsh),
+        mention("b02", pudong),
+        mention("b02", hangzhou),
+        mention(
+            "c01",
+            xs,
+            place_id="geocoder:abc",
+            name="<img src=x onerror=alert(1)>",
+            level="landmark",
+            lon=120.27,
+            lat=30.15,
+            precision="exact",
+        ),
+        mention("c01", xs, place_id="geocoder:nowhere", name="无坐标", level="landmark", lon=None, lat=None),
+    ]
     mentions = pd.DataFrame(rows)
-    articles = pd.DataFrame({"article_id": ["a01", "a02", "b01", "b02", "c01", "c02"],
-                             "file": ["a01.txt", "a02.txt", "b01.txt", "b02.txt", "c01.txt",
-                                      "c02.txt"], "title": list("ABCDEF")})
-    base = dict(article_id="a01", file="a01.txt", name="萧山区", metric="gdp",
-                label="地区生产总值", unit="亿元", yoy_pct=5.0, qualifier=None, start=0, end=1,
-                evidence="…")
-    metrics = pd.DataFrame([
-        dict(base, place_id=xs, value=2000.5, period="2023年", is_target=False),
-        dict(base, place_id=xs, value=2150.0, period="2024年", is_target=False),
-        dict(base, place_id=xs, value=3000.0, period="2027年", is_target=True),
-        dict(base, place_id=heshang, name="河上镇", value=80.0, period="2024年", is_target=False),
-    ])
-    return SimpleNamespace(mentions=mentions, articles=articles, metrics=metrics,
-                           ids=dict(xs=xs, heshang=heshang, nanhu=nanhu, xjd=xjd, qsh=qsh,
-                                    pudong=pudong, hangzhou=hangzhou))
+    articles = pd.DataFrame(
+        {
+            "article_id": ["a01", "a02", "b01", "b02", "c01", "c02"],
+            "file": ["a01.txt", "a02.txt", "b01.txt", "b02.txt", "c01.txt", "c02.txt"],
+            "title": list("ABCDEF"),
+        }
+    )
+    base = dict(
+        article_id="a01",
+        file="a01.txt",
+        name="萧山区",
+        metric="gdp",
+        label="地区生产总值",
+        unit="亿元",
+        yoy_pct=5.0,
+        qualifier=None,
+        start=0,
+        end=1,
+        evidence="…",
+    )
+    metrics = pd.DataFrame(
+        [
+            dict(base, place_id=xs, value=2000.5, period="2023年", is_target=False),
+            dict(base, place_id=xs, value=2150.0, period="2024年", is_target=False),
+            dict(base, place_id=xs, value=3000.0, period="2027年", is_target=True),
+            dict(base, place_id=heshang, name="河上镇", value=80.0, period="2024年", is_target=False),
+        ]
+    )
+    return SimpleNamespace(
+        mentions=mentions,
+        articles=articles,
+        metrics=metrics,
+        ids=dict(xs=xs, heshang=heshang, nanhu=nanhu, xjd=xjd, qsh=qsh, pudong=pudong, hangzhou=hangzhou),
+    )
 
 
 @pytest.fixture(scope="session")

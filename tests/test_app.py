@@ -1,6 +1,7 @@
 """Smoke tests of app.py with streamlit's AppTest (no browser): the page builds on the seeds,
 selection by URL and by search works, an article opens with its mentions highlighted, a bad
 corpus folder is reported, not crashed on."""
+
 from __future__ import annotations
 
 import shutil
@@ -37,7 +38,7 @@ def test_page_builds_on_the_seeds(home):
     measure = home.sidebar.selectbox[0]
     labels = [m.label for m in measure.options] if hasattr(measure.options[0], "label") else measure.options
     assert labels[:2] == ["提及次数", "文章数"]
-    assert any("规上工业总产值" in str(lbl) for lbl in labels)          # metrics from the corpus
+    assert any("规上工业总产值" in str(lbl) for lbl in labels)  # metrics from the corpus
     levels = home.sidebar.multiselect[0]
     assert {"区县", "乡镇街道", "园区/功能区"} <= set(levels.options)
     assert any("点击地图" in t for t in _texts(home.info))
@@ -55,7 +56,7 @@ def test_place_from_url_lists_its_articles_and_opens_one():
     page = "".join(h.proto.body for h in at.get("html"))
     assert 'data-place-id="330109101"' in page or "河上镇</a></mark>" in page
     assert "atlas-focus" in page and ">河上镇</a></mark>" in page
-    assert at.query_params["place"] == "330109"                 # shareable URL of the view
+    assert at.query_params["place"] == "330109"  # shareable URL of the view
     assert at.query_params["article"] == buttons[0].key.removeprefix("open-")
 
 
@@ -113,7 +114,8 @@ def test_place_with_metrics_shows_table_and_chart():
     assert not at.exception, at.exception
     assert "青山湖科技城" in _texts(at.subheader)
     table = at.dataframe[0].value
-    assert {"指标": "规上工业总产值", "数值": "245.23", "时期": "2024-Q1", "同比": "+2.9%"}.items() <= \
-        table[table["数值"] == "245.23"].iloc[0].to_dict().items()
-    assert len(at.get("vega_lite_chart")) == 1                   # values over periods
+    assert {"指标": "规上工业总产值", "数值": "245.23", "时期": "2024-Q1", "同比": "+2.9%"}.items() <= table[
+        table["数值"] == "245.23"
+    ].iloc[0].to_dict().items()
+    assert len(at.get("vega_lite_chart")) == 1  # values over periods
     assert at.selectbox(key="chart-zone:qing-shan-hu-ke-ji-cheng").value == "规上工业总产值"

@@ -1,4 +1,5 @@
 """Unit tests of the app's pure logic (geo.appkit) on small frames that follow the data contracts."""
+
 from __future__ import annotations
 
 import html
@@ -13,9 +14,11 @@ from geo import appkit
 
 FILE_A = "002_x.txt"
 FILE_B = "003_y.txt"
-TEXT_A = ("其他新闻\n"
-          "萧山:整合资源 推进产业社区治理新模式\n"
-          "位于杭州市萧山区河上镇的企业负责人说。河上镇膜力产业社区<b>很好</b>。\n")
+TEXT_A = (
+    "其他新闻\n"
+    "萧山:整合资源 推进产业社区治理新模式\n"
+    "位于杭州市萧山区河上镇的企业负责人说。河上镇膜力产业社区<b>很好</b>。\n"
+)
 TEXT_B = "临安:青山湖科技城 打造新典范\n青山湖科技城今年一季度产值245.23亿元。临安区表示。\n"
 TEXTS = {FILE_A: TEXT_A, FILE_B: TEXT_B}
 
@@ -27,48 +30,147 @@ def _span(text: str, needle: str, nth: int = 0) -> tuple[int, int]:
 
 def _mention(article_id, file, text, needle, nth, place_id, name, level, county_id, lon, lat):
     s, e = _span(text, needle, nth)
-    return dict(article_id=article_id, file=file, start=s, end=e, text=text[s:e], place_id=place_id,
-                name=name, level=level, province="浙江省", city="杭州市",
-                county=("萧山区" if county_id == "330109" else "临安区"), township=None, code=None,
-                lon=lon, lat=lat, precision="exact", confidence=0.9, in_org=False,
-                historical=False, county_id=county_id, runner_up=None)
+    return dict(
+        article_id=article_id,
+        file=file,
+        start=s,
+        end=e,
+        text=text[s:e],
+        place_id=place_id,
+        name=name,
+        level=level,
+        province="浙江省",
+        city="杭州市",
+        county=("萧山区" if county_id == "330109" else "临安区"),
+        township=None,
+        code=None,
+        lon=lon,
+        lat=lat,
+        precision="exact",
+        confidence=0.9,
+        in_org=False,
+        historical=False,
+        county_id=county_id,
+        runner_up=None,
+    )
 
 
 @pytest.fixture()
 def frames():
     a_start = TEXT_A.index("萧山:")
-    articles = pd.DataFrame([
-        dict(article_id="a1", file=FILE_A, start=0, end=a_start, title="其他新闻"),
-        dict(article_id="a2", file=FILE_A, start=a_start, end=len(TEXT_A),
-             title="萧山:整合资源 推进产业社区治理新模式"),
-        dict(article_id="b1", file=FILE_B, start=0, end=len(TEXT_B), title="临安:青山湖科技城 打造新典范"),
-    ])
-    mentions = pd.DataFrame([
-        _mention("a2", FILE_A, TEXT_A, "萧山", 0, "330109", "萧山区", "county", "330109", 120.26, 30.18),
-        _mention("a2", FILE_A, TEXT_A, "萧山区", 0, "330109", "萧山区", "county", "330109", 120.26, 30.18),
-        _mention("a2", FILE_A, TEXT_A, "河上镇", 0, "330109118", "河上镇", "township", "330109",
-                 120.20, 29.99),
-        _mention("a2", FILE_A, TEXT_A, "河上镇", 1, "330109118", "河上镇", "township", "330109",
-                 120.20, 29.99),
-        _mention("b1", FILE_B, TEXT_B, "青山湖科技城", 0, "zone:qingshanhu", "青山湖科技城", "zone",
-                 "330112", 119.80, 30.25),
-        _mention("b1", FILE_B, TEXT_B, "青山湖科技城", 1, "zone:qingshanhu", "青山湖科技城", "zone",
-                 "330112", 119.80, 30.25),
-        _mention("b1", FILE_B, TEXT_B, "临安区", 0, "330112", "临安区", "county", "330112", 119.72, 30.23),
-    ])
-    metrics = pd.DataFrame([
-        dict(article_id="b1", file=FILE_B, place_id="zone:qingshanhu", name="青山湖科技城",
-             metric="industrial_output", label="规上工业总产值", value=245.23, unit="亿元",
-             period="2024Q1", yoy_pct=2.9, is_target=False, qualifier=None, start=0, end=1,
-             evidence="产值245.23亿元"),
-        dict(article_id="b1", file=FILE_B, place_id="zone:qingshanhu", name="青山湖科技城",
-             metric="industrial_output", label="规上工业总产值", value=900.0, unit="亿元",
-             period="2023", yoy_pct=None, is_target=False, qualifier=None, start=0, end=1,
-             evidence="…"),
-        dict(article_id="a2", file=FILE_A, place_id="330109", name="萧山区",
-             metric="gdp", label="地区生产总值", value=2000.0, unit="亿元", period="2023",
-             yoy_pct=5.0, is_target=False, qualifier=None, start=0, end=1, evidence="…"),
-    ])
+    articles = pd.DataFrame(
+        [
+            dict(article_id="a1", file=FILE_A, start=0, end=a_start, title="其他新闻"),
+            dict(
+                article_id="a2",
+                file=FILE_A,
+                start=a_start,
+                end=len(TEXT_A),
+                title="萧山:整合资源 推进产业社区治理新模式",
+            ),
+            dict(
+                article_id="b1", file=FILE_B, start=0, end=len(TEXT_B), title="临安:青山湖科技城 打造新典范"
+            ),
+        ]
+    )
+    mentions = pd.DataFrame(
+        [
+            _mention("a2", FILE_A, TEXT_A, "萧山", 0, "330109", "萧山区", "county", "330109", 120.26, 30.18),
+            _mention(
+                "a2", FILE_A, TEXT_A, "萧山区", 0, "330109", "萧山区", "county", "330109", 120.26, 30.18
+            ),
+            _mention(
+                "a2", FILE_A, TEXT_A, "河上镇", 0, "330109118", "河上镇", "township", "330109", 120.20, 29.99
+            ),
+            _mention(
+                "a2", FILE_A, TEXT_A, "河上镇", 1, "330109118", "河上镇", "township", "330109", 120.20, 29.99
+            ),
+            _mention(
+                "b1",
+                FILE_B,
+                TEXT_B,
+                "青山湖科技城",
+                0,
+                "zone:qingshanhu",
+                "青山湖科技城",
+                "zone",
+                "330112",
+                119.80,
+                30.25,
+            ),
+            _mention(
+                "b1",
+                FILE_B,
+                TEXT_B,
+                "青山湖科技城",
+                1,
+                "zone:qingshanhu",
+                "青山湖科技城",
+                "zone",
+                "330112",
+                119.80,
+                30.25,
+            ),
+            _mention(
+                "b1", FILE_B, TEXT_B, "临安区", 0, "330112", "临安区", "county", "330112", 119.72, 30.23
+            ),
+        ]
+    )
+    metrics = pd.DataFrame(
+        [
+            dict(
+                article_id="b1",
+                file=FILE_B,
+                place_id="zone:qingshanhu",
+                name="青山湖科技城",
+                metric="industrial_output",
+                label="规上工业总产值",
+                value=245.23,
+                unit="亿元",
+                period="2024Q1",
+                yoy_pct=2.9,
+                is_target=False,
+                qualifier=None,
+                start=0,
+                end=1,
+                evidence="产值245.23亿元",
+            ),
+            dict(
+                article_id="b1",
+                file=FILE_B,
+                place_id="zone:qingshanhu",
+                name="青山湖科技城",
+                metric="industrial_output",
+                label="规上工业总产值",
+                value=900.0,
+                unit="亿元",
+                period="2023",
+                yoy_pct=None,
+                is_target=False,
+                qualifier=None,
+                start=0,
+                end=1,
+                evidence="…",
+            ),
+            dict(
+                article_id="a2",
+                file=FILE_A,
+                place_id="330109",
+                name="萧山区",
+                metric="gdp",
+                label="地区生产总值",
+                value=2000.0,
+                unit="亿元",
+                period="2023",
+                yoy_pct=5.0,
+                is_target=False,
+                qualifier=None,
+                start=0,
+                end=1,
+                evidence="…",
+            ),
+        ]
+    )
     return mentions, metrics, articles
 
 
@@ -76,16 +178,25 @@ def frames():
 def counties():
     return gpd.GeoDataFrame(
         {"place_id": ["330109", "330112"], "name": ["萧山区", "临安区"]},
-        geometry=[box(120.1, 29.9, 120.5, 30.4), box(119.0, 29.9, 120.0, 30.5)], crs="EPSG:4326")
+        geometry=[box(120.1, 29.9, 120.5, 30.4), box(119.0, 29.9, 120.0, 30.5)],
+        crs="EPSG:4326",
+    )
 
 
 @pytest.fixture()
 def points():
-    return pd.DataFrame({"place_id": ["330109118", "zone:qingshanhu"], "name": ["河上镇", "青山湖科技城"],
-                         "lon": [120.20, 119.80], "lat": [29.99, 30.25]})
+    return pd.DataFrame(
+        {
+            "place_id": ["330109118", "zone:qingshanhu"],
+            "name": ["河上镇", "青山湖科技城"],
+            "lon": [120.20, 119.80],
+            "lat": [29.99, 30.25],
+        }
+    )
 
 
 # ------------------------------------------------------------------ filters and measures
+
 
 def test_level_filter_keeps_only_that_level(frames):
     mentions, metrics, articles = frames
@@ -132,32 +243,51 @@ def test_measure_options_without_metrics():
 
 # ------------------------------------------------------------------ click → place
 
+
 def test_click_on_geojson_feature_uses_its_place_id(counties, points):
-    returned = {"last_object_clicked": {"lat": 30.1, "lng": 120.3},
-                "last_active_drawing": {"type": "Feature", "properties": {"place_id": "330109"},
-                                        "geometry": box(120.1, 29.9, 120.5, 30.4).__geo_interface__}}
+    returned = {
+        "last_object_clicked": {"lat": 30.1, "lng": 120.3},
+        "last_active_drawing": {
+            "type": "Feature",
+            "properties": {"place_id": "330109"},
+            "geometry": box(120.1, 29.9, 120.5, 30.4).__geo_interface__,
+        },
+    }
     assert appkit.place_id_from_click(returned, points, counties) == "330109"
 
 
 def test_click_on_marker_matches_its_exact_position(counties, points):
-    returned = {"last_object_clicked": {"lat": 29.99, "lng": 120.20},
-                "last_active_drawing": {"type": "Feature", "properties": {"place_id": "330109118"},
-                                        "geometry": {"type": "Point", "coordinates": [120.20, 29.99]}}}
+    returned = {
+        "last_object_clicked": {"lat": 29.99, "lng": 120.20},
+        "last_active_drawing": {
+            "type": "Feature",
+            "properties": {"place_id": "330109118"},
+            "geometry": {"type": "Point", "coordinates": [120.20, 29.99]},
+        },
+    }
     assert appkit.place_id_from_click(returned, points, counties) == "330109118"
 
 
 def test_click_on_big_marker_reports_the_mouse_position(counties, points):
     """Leaflet gives the mouse position, not the centre, for markers wider than 10 px."""
-    returned = {"last_object_clicked": {"lat": 30.02, "lng": 120.23},
-                "last_active_drawing": {"type": "Feature", "properties": {"place_id": "330109118"},
-                                        "geometry": {"type": "Point", "coordinates": [120.20, 29.99]}}}
+    returned = {
+        "last_object_clicked": {"lat": 30.02, "lng": 120.23},
+        "last_active_drawing": {
+            "type": "Feature",
+            "properties": {"place_id": "330109118"},
+            "geometry": {"type": "Point", "coordinates": [120.20, 29.99]},
+        },
+    }
     assert appkit.place_id_from_click(returned, points, counties) == "330109118"
 
 
 def test_stale_drawing_is_ignored_when_click_is_elsewhere(counties, points):
     """st_folium keeps the previous feature when the new click has none: trust the position."""
-    stale = {"type": "Feature", "properties": {"place_id": "330109"},
-             "geometry": box(120.1, 29.9, 120.5, 30.4).__geo_interface__}
+    stale = {
+        "type": "Feature",
+        "properties": {"place_id": "330109"},
+        "geometry": box(120.1, 29.9, 120.5, 30.4).__geo_interface__,
+    }
     on_marker = {"last_object_clicked": {"lat": 30.25, "lng": 119.80}, "last_active_drawing": stale}
     assert appkit.place_id_from_click(on_marker, points, counties) == "zone:qingshanhu"
     in_linan = {"last_object_clicked": {"lat": 30.4, "lng": 119.5}, "last_active_drawing": stale}
@@ -165,8 +295,10 @@ def test_stale_drawing_is_ignored_when_click_is_elsewhere(counties, points):
 
 
 def test_click_outside_everything_or_nothing_clicked(counties, points):
-    assert appkit.place_id_from_click({"last_object_clicked": {"lat": 10.0, "lng": 10.0}},
-                                      points, counties) is None
+    assert (
+        appkit.place_id_from_click({"last_object_clicked": {"lat": 10.0, "lng": 10.0}}, points, counties)
+        is None
+    )
     assert appkit.place_id_from_click(None, points, counties) is None
     assert appkit.click_signature({"last_object_clicked": None}) is None
 
@@ -179,6 +311,7 @@ def test_click_signature_changes_with_each_click():
 
 
 # ------------------------------------------------------------------ place → details and articles
+
 
 def test_county_lists_articles_rolled_up_from_its_towns(frames):
     mentions, _, articles = frames
@@ -217,15 +350,27 @@ def test_article_html_highlights_every_mention_and_links_back(frames):
     assert html.unescape(marks[2][2]) == "?place=330109118&article=a2"
     assert "&lt;b&gt;很好&lt;/b&gt;" in page and "<b>" not in page
     plain = re.sub(r"<[^>]+>", "", page)
-    assert html.unescape(plain) == TEXT_A[TEXT_A.index("萧山:"):]
+    assert html.unescape(plain) == TEXT_A[TEXT_A.index("萧山:") :]
 
 
 def test_article_html_escapes_hostile_text():
     text = "<script>alert(1)</script>河上镇"
     articles = pd.DataFrame([dict(article_id="x", file="f", start=0, end=len(text), title="t")])
-    mentions = pd.DataFrame([dict(article_id="x", file="f", start=text.index("河"), end=len(text),
-                                  text="河上镇", place_id='"><script>', name="河上镇", level="township",
-                                  county_id=None)])
+    mentions = pd.DataFrame(
+        [
+            dict(
+                article_id="x",
+                file="f",
+                start=text.index("河"),
+                end=len(text),
+                text="河上镇",
+                place_id='"><script>',
+                name="河上镇",
+                level="township",
+                county_id=None,
+            )
+        ]
+    )
     page = appkit.article_html("x", mentions, articles, {"f": text})
     assert "<script>" not in page and "&lt;script&gt;" in page
 
@@ -253,19 +398,33 @@ def test_place_metrics_newest_period_first(frames):
 
 # ------------------------------------------------------------------ search
 
+
 @pytest.fixture()
 def index():
-    places = pd.DataFrame({"place_id": ["330109", "330112", "330109118", "330106", "zone:qingshanhu"],
-                           "name": ["萧山区", "临安区", "河上镇", "西湖区", "青山湖科技城"],
-                           "level": ["county", "county", "township", "county", "zone"]})
+    places = pd.DataFrame(
+        {
+            "place_id": ["330109", "330112", "330109118", "330106", "zone:qingshanhu"],
+            "name": ["萧山区", "临安区", "河上镇", "西湖区", "青山湖科技城"],
+            "level": ["county", "county", "township", "county", "zone"],
+        }
+    )
     return appkit.search_index(places)
 
 
-@pytest.mark.parametrize("query,first", [
-    ("萧山", "萧山区"), ("河上镇", "河上镇"), ("科技城", "青山湖科技城"),
-    ("xiaoshan", "萧山区"), ("Xiao Shan", "萧山区"), ("xsq", "萧山区"), ("heshang", "河上镇"),
-    ("linan", "临安区"), ("qsh", "青山湖科技城"),
-])
+@pytest.mark.parametrize(
+    "query,first",
+    [
+        ("萧山", "萧山区"),
+        ("河上镇", "河上镇"),
+        ("科技城", "青山湖科技城"),
+        ("xiaoshan", "萧山区"),
+        ("Xiao Shan", "萧山区"),
+        ("xsq", "萧山区"),
+        ("heshang", "河上镇"),
+        ("linan", "临安区"),
+        ("qsh", "青山湖科技城"),
+    ],
+)
 def test_search_by_chinese_and_pinyin(index, query, first):
     found = appkit.search_places(query, index)
     assert found.iloc[0]["name"] == first

@@ -1,4 +1,5 @@
 """Corpus reader: files and folders, encodings, exact offsets, and the article split of the seeds."""
+
 from __future__ import annotations
 
 import json
@@ -10,14 +11,20 @@ from pathlib import Path
 
 import pytest
 
-from geo.corpus.reader import (Document, Skipped, decode_bytes, iter_documents, read_corpus,
-                        split_articles, title_matches)
 from geo.corpus import squash
+from geo.corpus.reader import (
+    Document,
+    Skipped,
+    decode_bytes,
+    iter_documents,
+    read_corpus,
+    split_articles,
+    title_matches,
+)
 from geo.errors import CorpusError
 from geo.settings import PROJECT_DIR, SEEDS_DIR
 
-EXPECTED = json.loads((Path(__file__).parent / "data" / "expected_articles.json")
-                      .read_text(encoding="utf-8"))
+EXPECTED = json.loads((Path(__file__).parent / "data" / "expected_articles.json").read_text(encoding="utf-8"))
 NEWS = EXPECTED["news_pages"]
 MAG = EXPECTED["magazine"]
 
@@ -33,6 +40,7 @@ def _doc(text: str, file: str = "t.txt") -> Document:
 
 # ---------------------------------------------------------------- the seeds
 
+
 @pytest.mark.parametrize("file", sorted({e["file"] for e in NEWS}))
 def test_news_seed_articles_match_expected_list(seeds, file):
     expected = [e for e in NEWS if e["file"] == file]
@@ -41,7 +49,7 @@ def test_news_seed_articles_match_expected_list(seeds, file):
     doc = next(d for d in seeds.documents if d.file == file)
     for a, e in zip(got, expected):
         assert list(a.byline) == e["byline"], a.title
-        assert doc.text[a.body_start:].startswith(e["body_starts"]), a.title
+        assert doc.text[a.body_start :].startswith(e["body_starts"]), a.title
         if "ends_with" in e:
             assert a.text.endswith(e["ends_with"]), a.title
 
@@ -65,9 +73,9 @@ def test_every_seed_article_starts_with_its_title_and_covers_the_text(seeds):
         arts = [a for a in seeds.articles if a.file == doc.file]
         assert arts, doc.file
         for a in arts:
-            assert a.text == doc.text[a.start:a.end]
+            assert a.text == doc.text[a.start : a.end]
             assert title_matches(a), (a.file, a.title)
-            if a.title and "\n" not in doc.text[a.start:a.start + len(a.title)]:
+            if a.title and "\n" not in doc.text[a.start : a.start + len(a.title)]:
                 assert a.text.startswith(a.title)
             assert a.start <= a.body_start <= a.end
             assert a.text == a.text.strip()
@@ -79,7 +87,7 @@ def test_every_seed_article_starts_with_its_title_and_covers_the_text(seeds):
 def test_markdown_titles_start_at_the_title_text_not_the_hash(seeds):
     doc = next(d for d in seeds.documents if d.file.startswith("000_"))
     a = next(a for a in seeds.articles if a.file == doc.file)
-    assert doc.text[a.start - 2:a.start] == "# "
+    assert doc.text[a.start - 2 : a.start] == "# "
 
 
 def test_article_ids_are_stable_unique_and_independent_of_where_the_corpus_lives(seeds, tmp_path):
@@ -98,8 +106,9 @@ def test_cli_lists_articles_as_table_and_jsonl():
     table = subprocess.run(run, capture_output=True, text=True, cwd=PROJECT_DIR, check=True)
     assert "萧山:整合资源 推进产业社区治理新模式\t高亿庚 韩惠娜 范倩倩" in table.stdout
     assert "articles in 5 documents, 0 files skipped" in table.stderr
-    jl = subprocess.run(run + ["--format", "jsonl"], capture_output=True, text=True,
-                        cwd=PROJECT_DIR, check=True)
+    jl = subprocess.run(
+        run + ["--format", "jsonl"], capture_output=True, text=True, cwd=PROJECT_DIR, check=True
+    )
     rows = [json.loads(line) for line in jl.stdout.splitlines()]
     assert {r["file"] for r in rows} == {p.name for p in SEEDS_DIR.glob("*.txt")}
     assert any(r["title"] == "" and r["byline"] == ["孙金良", "王凯"] for r in rows)
@@ -107,22 +116,27 @@ def test_cli_lists_articles_as_table_and_jsonl():
 
 # ---------------------------------------------------------------- the three layouts, synthetic
 
+
 def test_markdown_layout_h1_starts_articles_h2_does_not():
-    text = ("# 第一篇 标题\n\n张三 李四\n\n正文第一段，讲临安。\n\n## 小标题\n\n正文第二段。\n\n"
-            "# 第二篇标题\n\n王五\n\n另一篇的正文。\n")
+    text = (
+        "# 第一篇 标题\n\n张三 李四\n\n正文第一段，讲临安。\n\n## 小标题\n\n正文第二段。\n\n"
+        "# 第二篇标题\n\n王五\n\n另一篇的正文。\n"
+    )
     arts = split_articles(_doc(text, "md.md"))
     assert [a.title for a in arts] == ["第一篇 标题", "第二篇标题"]
     assert [a.byline for a in arts] == [("张三", "李四"), ("王五",)]
     assert "## 小标题" in arts[0].text and arts[0].text.endswith("正文第二段。")
-    assert text[arts[0].body_start:].startswith("正文第一段")
+    assert text[arts[0].body_start :].startswith("正文第一段")
     assert arts[1].text.startswith("第二篇标题")
 
 
 def test_plain_layout_unit_line_padded_names_captions_and_several_articles():
-    text = ("湖州市某某局:\n\n春耕备耕忙 田间地头新景象\n\n叶 蕾 孙明\n\n"
-            "近日，湖州市吴兴区的田间一派繁忙。\n\n插秧机在田里作业\n\n王佳萱 摄\n\n"
-            "小标题 不是新文章\n\n更多正文，讲吴兴。\n\n"
-            "安吉:竹林碳汇 助农增收\n\n陈晓\n\n安吉县的竹林面积很大。\n")
+    text = (
+        "湖州市某某局:\n\n春耕备耕忙 田间地头新景象\n\n叶 蕾 孙明\n\n"
+        "近日，湖州市吴兴区的田间一派繁忙。\n\n插秧机在田里作业\n\n王佳萱 摄\n\n"
+        "小标题 不是新文章\n\n更多正文，讲吴兴。\n\n"
+        "安吉:竹林碳汇 助农增收\n\n陈晓\n\n安吉县的竹林面积很大。\n"
+    )
     arts = split_articles(_doc(text))
     assert [a.title for a in arts] == ["湖州市某某局: 春耕备耕忙 田间地头新景象", "安吉:竹林碳汇 助农增收"]
     assert arts[0].byline == ("叶蕾", "孙明")
@@ -132,7 +146,11 @@ def test_plain_layout_unit_line_padded_names_captions_and_several_articles():
 
 
 def test_a_byline_after_body_text_starts_an_untitled_article():
-    text = ("标题一\n\n赵一 钱二\n\n" + "第一篇的正文很长很长。" * 5 + "\n\n孙金良 王凯\n\n第二篇没有标题的正文。\n")
+    text = (
+        "标题一\n\n赵一 钱二\n\n"
+        + "第一篇的正文很长很长。" * 5
+        + "\n\n孙金良 王凯\n\n第二篇没有标题的正文。\n"
+    )
     arts = split_articles(_doc(text))
     assert [(a.title, a.byline) for a in arts] == [("标题一", ("赵一", "钱二")), ("", ("孙金良", "王凯"))]
     assert arts[1].text.startswith("孙金良 王凯")
@@ -148,13 +166,19 @@ def test_text_without_titles_or_bylines_is_one_article_titled_by_its_first_line(
 
 def test_magazine_layout_blocks_labels_and_credits():
     body = "".join(f"第{i}行正文内容，说的是钱塘区的产业发展情况\n\n" for i in range(30))
-    text = ("杭州发布首批培育名单\n钱塘区企业上榜\n文 / 汪株燚 通讯员 / 李琳\n\n" + body
-            + "[ 新闻链接 ]\n\n下沙街道：\n数字赋能高质量发展\n\n" + body)
+    text = (
+        "杭州发布首批培育名单\n钱塘区企业上榜\n文 / 汪株燚 通讯员 / 李琳\n\n"
+        + body
+        + "[ 新闻链接 ]\n\n下沙街道：\n数字赋能高质量发展\n\n"
+        + body
+    )
     arts = split_articles(_doc(text, "mag.txt"))
-    assert [a.title for a in arts] == ["杭州发布首批培育名单 钱塘区企业上榜",
-                                       "[ 新闻链接 ] 下沙街道： 数字赋能高质量发展"]
+    assert [a.title for a in arts] == [
+        "杭州发布首批培育名单 钱塘区企业上榜",
+        "[ 新闻链接 ] 下沙街道： 数字赋能高质量发展",
+    ]
     assert arts[0].byline == ("汪株燚", "李琳")
-    assert text[arts[0].body_start:].startswith("第0行正文")
+    assert text[arts[0].body_start :].startswith("第0行正文")
     assert all(title_matches(a) for a in arts)
 
 
@@ -169,16 +193,23 @@ def _write(path: Path, data: bytes) -> Path:
     return path
 
 
-@pytest.mark.parametrize("encoding,reported", [("utf-8", "utf-8"), ("utf-8-sig", "utf-8-sig"),
-                                               ("gb18030", "gb18030"), ("gbk", "gb18030"),
-                                               ("utf-16", "utf-16")])
+@pytest.mark.parametrize(
+    "encoding,reported",
+    [
+        ("utf-8", "utf-8"),
+        ("utf-8-sig", "utf-8-sig"),
+        ("gb18030", "gb18030"),
+        ("gbk", "gb18030"),
+        ("utf-16", "utf-16"),
+    ],
+)
 def test_encodings_are_detected_and_give_the_same_articles(tmp_path, encoding, reported):
     _write(tmp_path / "a.txt", SAMPLE.encode(encoding))
     c = read_corpus([tmp_path])
     (doc,) = c.documents
     assert doc.encoding == reported and doc.text == SAMPLE
     assert [a.title for a in c.articles] == ["萧山:整合资源 推进产业社区治理新模式", "建德:乡村振兴"]
-    assert all(doc.text[a.start:a.end].startswith(a.title) for a in c.articles)
+    assert all(doc.text[a.start : a.end].startswith(a.title) for a in c.articles)
 
 
 def test_crlf_is_kept_and_offsets_index_the_crlf_text(tmp_path):
@@ -188,11 +219,11 @@ def test_crlf_is_kept_and_offsets_index_the_crlf_text(tmp_path):
     assert "\r\n" in doc.text
     lf = split_articles(_doc(SAMPLE))
     for a, b in zip(c.articles, lf):
-        assert doc.text[a.start:a.end].startswith(a.title)
-        assert a.start == b.start + SAMPLE[:b.start].count("\n")   # one extra \r per line
+        assert doc.text[a.start : a.end].startswith(a.title)
+        assert a.start == b.start + SAMPLE[: b.start].count("\n")  # one extra \r per line
         assert not a.text.endswith("\r")
         assert a.text.replace("\r\n", "\n") == b.text
-    assert doc.text[c.articles[0].body_start:].startswith("位于杭州市萧山区")
+    assert doc.text[c.articles[0].body_start :].startswith("位于杭州市萧山区")
 
 
 def test_decode_bytes_rules():
@@ -217,7 +248,7 @@ def test_empty_and_blank_files_are_documents_without_articles(tmp_path):
 
 def test_a_folder_with_bad_files_among_good_ones(tmp_path):
     _write(tmp_path / "good.txt", SAMPLE.encode("utf-8"))
-    _write(tmp_path / "sub" / "deeper" / "notes.MD", "# 标题\n\n正文。\n".encode("utf-8"))
+    _write(tmp_path / "sub" / "deeper" / "notes.MD", "# 标题\n\n正文。\n".encode())
     _write(tmp_path / "sub" / "gbk.txt", SAMPLE.encode("gbk"))
     _write(tmp_path / "bad.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
     _write(tmp_path / "latin1.txt", "caf\xe9 \xa0\xff".encode("latin-1"))
@@ -250,7 +281,7 @@ def test_paths_roots_and_missing_paths(tmp_path):
     _write(tmp_path / "two" / "y.txt", SAMPLE.encode("utf-8"))
     single = read_corpus([f])
     assert single.root == f.parent.resolve() and [d.file for d in single.documents] == ["x.txt"]
-    both = read_corpus([tmp_path / "one", tmp_path / "two", f])     # f is read once
+    both = read_corpus([tmp_path / "one", tmp_path / "two", f])  # f is read once
     assert both.root == tmp_path.resolve()
     assert [d.file for d in both.documents] == ["one/x.txt", "two/y.txt"]
     with pytest.raises(CorpusError, match="not found"):

@@ -5,11 +5,11 @@ The dev set is what `python -m geo evaluate` scores the geoparser against, so a 
 one row only) would corrupt every figure we report. These tests pin the annotation itself; they
 do not run the parser.
 """
+
 from __future__ import annotations
 
 import json
 from collections import defaultdict
-from pathlib import Path
 
 import pytest
 
@@ -17,9 +17,19 @@ from geo.settings import PROJECT_DIR, SEEDS_DIR
 
 DEV_SET = PROJECT_DIR / "tests" / "data" / "dev_mentions.jsonl"
 LEVELS = {"province", "city", "county", "township", "village", "zone", "landmark", "country", "foreign"}
-REQUIRED = {"file": str, "start": int, "end": int, "text": str, "name": str, "level": str,
-            "province": (str, type(None)), "city": (str, type(None)), "county": (str, type(None)),
-            "in_org": bool, "historical": bool}
+REQUIRED = {
+    "file": str,
+    "start": int,
+    "end": int,
+    "text": str,
+    "name": str,
+    "level": str,
+    "province": (str, type(None)),
+    "city": (str, type(None)),
+    "county": (str, type(None)),
+    "in_org": bool,
+    "historical": bool,
+}
 #: Files annotated in full (every mention); see tests/data/dev_mentions.md.
 ANNOTATED_FILES = {"002_21899192cf01c07e.txt", "000_42380dce9056bd41.txt", "003_c49358ad4db7109a.txt"}
 #: Surface forms that neither contain nor are contained in the canonical name (aliases).
@@ -64,8 +74,11 @@ def test_row_schema(row):
 
 
 def test_offsets_match_text(texts):
-    wrong = [(_id(r), texts[r["file"]][r["start"]:r["end"]]) for r in ROWS
-             if texts[r["file"]][r["start"]:r["end"]] != r["text"]]
+    wrong = [
+        (_id(r), texts[r["file"]][r["start"] : r["end"]])
+        for r in ROWS
+        if texts[r["file"]][r["start"] : r["end"]] != r["text"]
+    ]
     assert not wrong
 
 
@@ -76,8 +89,7 @@ def test_text_is_a_form_of_the_name():
     odd = []
     for r in ROWS:
         compact = "".join(r["text"].split()).replace("(", "（").replace(")", "）")
-        if (compact not in r["name"] and r["name"] not in compact
-                and (compact, r["name"]) not in ALIASES):
+        if compact not in r["name"] and r["name"] not in compact and (compact, r["name"]) not in ALIASES:
             odd.append((_id(r), r["name"]))
     assert not odd
 
@@ -121,14 +133,17 @@ def test_one_place_one_description():
         assert seen.setdefault(r["name"], desc) == desc, (r["name"], desc, seen[r["name"]])
 
 
-@pytest.mark.parametrize("text,name,county", [
-    ("河上镇", "河上镇", "萧山区"),
-    ("七星街道", "七星街道", "南湖区"),
-    ("东城街道", "东城街道", "黄岩区"),
-    ("钦堂乡", "钦堂乡", "建德市"),
-    ("湘家荡区域", "湘家荡区域", "南湖区"),
-    ("萧山", "萧山区", "萧山区"),
-])
+@pytest.mark.parametrize(
+    "text,name,county",
+    [
+        ("河上镇", "河上镇", "萧山区"),
+        ("七星街道", "七星街道", "南湖区"),
+        ("东城街道", "东城街道", "黄岩区"),
+        ("钦堂乡", "钦堂乡", "建德市"),
+        ("湘家荡区域", "湘家荡区域", "南湖区"),
+        ("萧山", "萧山区", "萧山区"),
+    ],
+)
 def test_issue_cases_are_annotated(text, name, county):
     hits = [r for r in ROWS if r["text"] == text and r["name"] == name]
     assert hits and all(r["county"] == county for r in hits)

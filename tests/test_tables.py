@@ -1,8 +1,8 @@
 """Large-corpus accumulation gives the same table as the plain path, only smaller."""
+
 from __future__ import annotations
 
 import pandas as pd
-import pytest
 
 from geo import pipeline as extract
 from geo.tables import RowTable
@@ -14,8 +14,13 @@ def _plain(df: pd.DataFrame) -> list[tuple]:
 
 
 def test_batches_join_into_the_same_table():
-    rows = [("a", 1, None, 0.5), ("b", 2, "x", None), ("a", 3, "y", 1.5), ("c", 4, None, 2.0),
-            ("b", 5, "x", 2.5)]
+    rows = [
+        ("a", 1, None, 0.5),
+        ("b", 2, "x", None),
+        ("a", 3, "y", 1.5),
+        ("c", 4, None, 2.0),
+        ("b", 5, "x", 2.5),
+    ]
     small = RowTable(["k", "n", "s", "f"], {"k", "s"}, batch_rows=2)
     whole = RowTable(["k", "n", "s", "f"], {"k", "s"}, batch_rows=10**9)
     for r in rows:
@@ -34,7 +39,10 @@ def test_seed_extraction_is_identical_in_small_batches(monkeypatch, seeds_extrac
 
     def tiny(self, columns, repeated, batch_rows=0):
         real(self, columns, repeated, batch_rows=97)
+
     monkeypatch.setattr(RowTable, "__init__", tiny)
     x = extract.extract_corpus([SEEDS_DIR], settings, gazetteer=gazetteer)
     assert _plain(x.mentions) == _plain(seeds_extraction.mentions)
-    assert _plain(x.articles.drop(columns="byline")) == _plain(seeds_extraction.articles.drop(columns="byline"))
+    assert _plain(x.articles.drop(columns="byline")) == _plain(
+        seeds_extraction.articles.drop(columns="byline")
+    )

@@ -5,6 +5,7 @@ each document into articles with exact offsets: ``document.text[a.start:a.end] =
 Layouts: news pages and markdown (:mod:`geo.corpus.news`), magazines extracted from PDF
 (:mod:`geo.corpus.magazine`), chosen per document by :mod:`geo.corpus.split`.
 """
+
 from geo.corpus.lines import ArticleSpan, Line, scan_lines, squash
 from geo.corpus.reader import (
     TEXT_SUFFIXES,
@@ -25,7 +26,23 @@ from geo.corpus.reader import (
 from geo.corpus.split import split_text
 
 __all__ = [
-    "TEXT_SUFFIXES", "Article", "ArticleSpan", "Corpus", "Document", "Line", "Skipped",
-    "article_id", "corpus_files", "corpus_root", "decode_bytes", "iter_documents", "load_document",
-    "read_corpus", "scan_lines", "split_articles", "split_text", "squash", "title_matches",
+    "TEXT_SUFFIXES",
+    "Article",
+    "ArticleSpan",
+    "Corpus",
+    "Document",
+    "Line",
+    "Skipped",
+    "article_id",
+    "corpus_files",
+    "corpus_root",
+    "decode_bytes",
+    "iter_documents",
+    "load_document",
+    "read_corpus",
+    "scan_lines",
+    "split_articles",
+    "split_text",
+    "squash",
+    "title_matches",
 ]

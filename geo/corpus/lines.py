@@ -1,6 +1,9 @@
-"""Line primitives shared by the news and magazine splitters: lines with exact offsets, personal
-names in bylines (``汪燕鸣 王佳萱``, padded ``叶 蕾``), title-like and unit lines (``国网台州市黄岩区供电公司:``).
+"""Line primitives shared by the news and magazine splitters.
+
+Lines with exact offsets, personal names in bylines (``汪燕鸣 王佳萱``, padded ``叶 蕾``),
+title-like and unit lines (``国网台州市黄岩区供电公司:``).
 """
+
 from __future__ import annotations
 
 import re
@@ -9,11 +12,12 @@ from typing import NamedTuple
 
 class Line(NamedTuple):
     """One non-blank line; ``start``/``end`` bracket its text without surrounding whitespace."""
+
     start: int
     end: int
     text: str
-    indented: bool   # the raw line began with whitespace (a new text box in PDF extractions)
-    joined: bool     # the previous non-blank line is directly above it (no blank line between)
+    indented: bool  # the raw line began with whitespace (a new text box in PDF extractions)
+    joined: bool  # the previous non-blank line is directly above it (no blank line between)
 
 
 class ArticleSpan(NamedTuple):
@@ -58,10 +62,14 @@ SURNAMES = frozenset(
     "叶幸司韶郜黎蓟薄印宿白怀蒲邰从鄂索咸籍赖卓蔺屠蒙池乔阴胥能苍双闻莘党翟谭贡劳逄姬申扶堵冉宰郦雍郤璩桑桂"
     "濮牛寿通边扈燕冀郏浦尚农温别庄晏柴瞿阎充慕连茹习宦艾鱼容向古易慎戈廖庾终暨居衡步都耿满弘匡国文寇广禄阙"
     "东欧殳沃利蔚越夔隆师巩厍聂晁勾敖融冷訾辛阚那简饶空曾毋沙乜养鞠须丰巢关蒯相查后荆红游竺权逯盖益桓公"
-    "仉督晋楚闫法汝鄢涂钦归海岳帅缑亢况有琴商牟佘佴伯赏墨哈谯笪年爱阳佟言福")
+    "仉督晋楚闫法汝鄢涂钦归海岳帅缑亢况有琴商牟佘佴伯赏墨哈谯笪年爱阳佟言福"
+)
 COMPOUND_SURNAMES = frozenset(
-    "万俟 司马 上官 欧阳 夏侯 诸葛 闻人 东方 赫连 皇甫 尉迟 公羊 澹台 公冶 宗政 濮阳 淳于 单于 太叔 申屠 "
-    "公孙 仲孙 轩辕 令狐 钟离 宇文 长孙 慕容 鲜于 闾丘 司徒 司空 端木 南宫 西门 呼延 百里 东郭 第五".split())
+    (
+        "万俟 司马 上官 欧阳 夏侯 诸葛 闻人 东方 赫连 皇甫 尉迟 公羊 澹台 公冶 宗政 濮阳 淳于 单于 太叔 申屠 "
+        "公孙 仲孙 轩辕 令狐 钟离 宇文 长孙 慕容 鲜于 闾丘 司徒 司空 端木 南宫 西门 呼延 百里 东郭 第五"
+    ).split()
+)
 #: Words that look like names in a credit line but are roles (``王佳萱 摄影``).
 NOT_NAMES = frozenset("摄影 供图 图片 记者 通讯员 编辑 整理 作者 本报 来源 制图 文字".split())
 NAME_TOKEN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff·]{1,4}")
@@ -82,12 +90,12 @@ def byline_names(s: str) -> tuple[tuple[str, ...], int] | None:
     i = 0
     while i < len(tokens):
         t = tokens[i]
-        if len(t) == 1:                       # "叶 蕾": a padded two-character name
+        if len(t) == 1:  # "叶 蕾": a padded two-character name
             if i + 1 < len(tokens) and len(tokens[i + 1]) == 1:
                 names.append(t + tokens[i + 1])
                 i += 2
                 continue
-            return None                       # "王佳萱 摄": a photo credit, not a byline
+            return None  # "王佳萱 摄": a photo credit, not a byline
         names.append(t)
         i += 1
     if not 1 <= len(names) <= 4 or any(n in NOT_NAMES for n in names):
@@ -110,8 +118,13 @@ def han_count(s: str) -> int:
 
 def is_title_line(s: str) -> bool:
     """Short, no sentence-ending punctuation, some Han characters, not a byline or credit."""
-    if not (2 <= len(s) <= 64 and s[-1] not in _TITLE_BAD_END and han_count(s) >= 2
-            and not s.startswith("#") and not s.endswith("摄")):
+    if not (
+        2 <= len(s) <= 64
+        and s[-1] not in _TITLE_BAD_END
+        and han_count(s) >= 2
+        and not s.startswith("#")
+        and not s.endswith("摄")
+    ):
         return False
     found = byline_names(s)
     return found is None or 2 * found[1] < len(found[0])
@@ -119,5 +132,4 @@ def is_title_line(s: str) -> bool:
 
 def is_unit_line(s: str) -> bool:
     """``国网台州市黄岩区供电公司:`` — the unit an article is about, printed above its title."""
-    return (3 <= len(s) <= 30 and s[-1] in ":：" and han_count(s) >= 2
-            and not any(c in s for c in "。，；,;"))
+    return 3 <= len(s) <= 30 and s[-1] in ":：" and han_count(s) >= 2 and not any(c in s for c in "。，；,;")

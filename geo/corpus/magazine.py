@@ -39,28 +39,30 @@ Sections of long features (``两手抓 两促进 …``) come out as articles of 
 not tell a feature's section headline from a new article's, and a section is a fine unit for
 attributing places. Captions and credits stay in the article they sit in.
 """
+
 from __future__ import annotations
 
 import re
 
 from geo.corpus.lines import NAME_TOKEN, NOT_NAMES, ArticleSpan, Line, byline_names, han_count
 
-MIN_BODY = 60          # characters of text a title needs under it to start an article
-MAX_GROUP = 4          # lines a title may have (label, title, subtitle …)
-LIST_RUN = 6           # more heading-shaped lines in a row than this are a list, not titles
-COLUMN_MARGIN = 8      # display columns a lone heading's width differs from the columns and the
-                       # body line around it (a paragraph's first line is only its indent,
-                       # 4–6 columns, shorter than the lines that follow)
+MIN_BODY = 60  # characters of text a title needs under it to start an article
+MAX_GROUP = 4  # lines a title may have (label, title, subtitle …)
+LIST_RUN = 6  # more heading-shaped lines in a row than this are a list, not titles
+COLUMN_MARGIN = 8  # display columns a lone heading's width differs from the columns and the
+# body line around it (a paragraph's first line is only its indent,
+# 4–6 columns, shorter than the lines that follow)
 
 _ROLE = r"(?:文|记者|通讯员|整理|摄影|摄|图|编辑)\s*[/／]"
 _CREDIT_RE = re.compile(_ROLE + r"|^[［\[]\s*整理|^■")
 _ROLE_TOKEN_RE = re.compile(r"\S*" + _ROLE)
 _KICKER_RE = re.compile(
-    r"[\[［【〔]\s*[^\]］】〕]{1,10}\s*[\]］】〕]"      # [ 新闻链接 ] 【延伸阅读】
-    r"|[·•]\s*\S{2,8}\s*[·•]"                          # ·项目掠影·
-    r"|[◆◇●■▲◎]\s*\S.{0,14}"                          # ◆ 4 月 16 日
-    r"|[\u4e00-\u9fff]{2,6}"                           # 历史钩沉 编者按
-    r"|.{2,12}\s*[:：]")                               # 下沙街道：
+    r"[\[［【〔]\s*[^\]］】〕]{1,10}\s*[\]］】〕]"  # [ 新闻链接 ] 【延伸阅读】
+    r"|[·•]\s*\S{2,8}\s*[·•]"  # ·项目掠影·
+    r"|[◆◇●■▲◎]\s*\S.{0,14}"  # ◆ 4 月 16 日
+    r"|[\u4e00-\u9fff]{2,6}"  # 历史钩沉 编者按
+    r"|.{2,12}\s*[:：]"
+)  # 下沙街道：
 _PUNCT_RE = re.compile(r"[，、,。；：]")
 _BULLET_RE = re.compile(r"[◆◇●■▲◎]")
 _SENTENCE_END = frozenset("。！？!?”」』）)…")
@@ -87,8 +89,7 @@ def credit_names(s: str) -> tuple[str, ...]:
     """Names in a credit line: ``文 / 汪株燚  通讯员 / 姜慧君 刘龙龙`` → (汪株燚, 姜慧君, 刘龙龙)."""
     s = _ROLE_TOKEN_RE.sub(" ", s)
     s = re.sub(r"[［］\[\]■/／:：、，,（）()]", " ", s)
-    return tuple(t for t in s.split()
-                 if 2 <= len(t) <= 4 and NAME_TOKEN.fullmatch(t) and t not in NOT_NAMES)
+    return tuple(t for t in s.split() if 2 <= len(t) <= 4 and NAME_TOKEN.fullmatch(t) and t not in NOT_NAMES)
 
 
 class _Features:
@@ -97,14 +98,17 @@ class _Features:
     def __init__(self, lines: list[Line]):
         self.lines = lines
         self.credit = [bool(_CREDIT_RE.search(ln.text)) for ln in lines]
-        self.kicker = [len(ln.text) <= 20 and not c and bool(_KICKER_RE.fullmatch(ln.text))
-                       for ln, c in zip(lines, self.credit)]
+        self.kicker = [
+            len(ln.text) <= 20 and not c and bool(_KICKER_RE.fullmatch(ln.text))
+            for ln, c in zip(lines, self.credit)
+        ]
         self.shaped = [not k and _heading_shaped(ln.text) for ln, k in zip(lines, self.kicker)]
         self.width = [_display_width(ln.text) for ln in lines]
         self.punct = [bool(_PUNCT_RE.search(ln.text)) for ln in lines]
-        self.bodyish = [len(ln.text) >= 8 and not (k or c) and (p or not sh)
-                        for ln, sh, k, c, p in zip(lines, self.shaped, self.kicker, self.credit,
-                                                   self.punct)]
+        self.bodyish = [
+            len(ln.text) >= 8 and not (k or c) and (p or not sh)
+            for ln, sh, k, c, p in zip(lines, self.shaped, self.kicker, self.credit, self.punct)
+        ]
 
     def column_widths(self, i: int) -> list[int]:
         """Typical width of the body lines before and after line i (one figure per side found).
@@ -129,32 +133,39 @@ def _headings(f: _Features) -> list[bool]:
         if not shaped[i]:
             continue
         nxt_joined = i + 1 < n and lines[i + 1].joined
-        box_body = ln.indented and f.punct[i]          # first line of a text box, not a title
+        box_body = ln.indented and f.punct[i]  # first line of a text box, not a title
         if (ln.joined and i > 0 and (shaped[i - 1] or f.kicker[i - 1]) and not box_body) or (
-                nxt_joined and (shaped[i + 1] or f.kicker[i + 1] or f.credit[i + 1]
-                                or lines[i + 1].indented)):
-            head[i] = True                                            # 2a: a headline block
+            nxt_joined and (shaped[i + 1] or f.kicker[i + 1] or f.credit[i + 1] or lines[i + 1].indented)
+        ):
+            head[i] = True  # 2a: a headline block
             continue
         if f.punct[i] or not _balanced(ln.text):
             continue
         if i > 0 and f.kicker[i - 1] and not _BULLET_RE.match(lines[i - 1].text):
-            head[i] = True                                            # 2b: under a label
+            head[i] = True  # 2b: under a label
             continue
-        prev_ok = i == 0 or ln.indented or head[i - 1] or f.credit[i - 1] \
-            or lines[i - 1].text[-1] in _SENTENCE_END
+        prev_ok = (
+            i == 0 or ln.indented or head[i - 1] or f.credit[i - 1] or lines[i - 1].text[-1] in _SENTENCE_END
+        )
         if not prev_ok:
             continue
         w = f.width[i]
         if i + 1 < n and shaped[i + 1] and abs(w - f.width[i + 1]) <= 1 and w >= 16:
-            continue                                  # as wide as the next line: a narrow column
+            continue  # as wide as the next line: a narrow column
         nxt = f.width[i + 1] if i + 1 < n and f.bodyish[i + 1] else None
         if all(abs(w - col) >= COLUMN_MARGIN for col in f.column_widths(i)) and (
-                nxt is None or abs(w - nxt) >= COLUMN_MARGIN):
-            head[i] = True                                            # 2c: a lone heading
-    for i, ln in enumerate(lines):                    # labels set inside a headline block
-        if f.kicker[i] and not head[i] and (
+            nxt is None or abs(w - nxt) >= COLUMN_MARGIN
+        ):
+            head[i] = True  # 2c: a lone heading
+    for i, ln in enumerate(lines):  # labels set inside a headline block
+        if (
+            f.kicker[i]
+            and not head[i]
+            and (
                 (ln.joined and i > 0 and (head[i - 1] or f.kicker[i - 1]))
-                or (i + 1 < n and lines[i + 1].joined and (head[i + 1] or f.kicker[i + 1]))):
+                or (i + 1 < n and lines[i + 1].joined and (head[i + 1] or f.kicker[i + 1]))
+            )
+        ):
             head[i] = True
     return head
 
@@ -178,13 +189,12 @@ def _groups(f: _Features, head: list[bool]) -> list[tuple[int, int]]:
             j += 1
         pieces: list[list[int]] = [[i]]
         for x in range(i + 1, j + 1):
-            if f.lines[x].indented and head[x] and any(
-                    head[y] and not f.kicker[y] for y in pieces[-1]):
-                pieces.append([x])                                     # a new text box
+            if f.lines[x].indented and head[x] and any(head[y] and not f.kicker[y] for y in pieces[-1]):
+                pieces.append([x])  # a new text box
             else:
                 pieces[-1].append(x)
         for p in pieces:
-            while p and not head[p[-1]]:                               # kickers only lead
+            while p and not head[p[-1]]:  # kickers only lead
                 p.pop()
             if p and len(p) <= MAX_GROUP and _shaped_run(f, p[0]) <= LIST_RUN:
                 groups.append((p[0], p[-1]))
@@ -194,8 +204,10 @@ def _groups(f: _Features, head: list[bool]) -> list[tuple[int, int]]:
 
 def _shaped_run(f: _Features, i: int) -> int:
     """How many heading-shaped or label lines in a row surround line i (a list when many)."""
+
     def shape(k: int) -> bool:
         return (f.shaped[k] and not f.punct[k]) or f.kicker[k]
+
     a = i
     while a > 0 and shape(a - 1):
         a -= 1
@@ -210,7 +222,7 @@ def _title_prefix(s: str) -> str:
     m = re.search(r"文\s*[/／]", s)
     if not m or m.start() == 0:
         return ""
-    prefix = s[:m.start()].rstrip()
+    prefix = s[: m.start()].rstrip()
     return prefix if han_count(prefix) >= 2 and prefix[-1] not in _BAD_END else ""
 
 
@@ -224,7 +236,7 @@ def split_magazine(lines: list[Line]) -> list[ArticleSpan]:
     head = _headings(f)
     groups = _groups(f, head)
     n = len(lines)
-    heads = []       # (first line, title, byline, first body line)
+    heads = []  # (first line, title, byline, first body line)
     for k, (a, b) in enumerate(groups):
         title_parts = [lines[x].text for x in range(a, b + 1)]
         byline: tuple[str, ...] = ()
@@ -239,7 +251,7 @@ def split_magazine(lines: list[Line]) -> list[ArticleSpan]:
             else:
                 byline += _name_line(text)
             body += 1
-        if not byline:                                  # credits printed above the title
+        if not byline:  # credits printed above the title
             c = a
             while c > 0 and f.credit[c - 1]:
                 c -= 1
@@ -251,7 +263,7 @@ def split_magazine(lines: list[Line]) -> list[ArticleSpan]:
             if body_chars >= MIN_BODY:
                 break
         if body_chars < MIN_BODY:
-            continue                                                   # 4: no text under it
+            continue  # 4: no text under it
         heads.append((a, " ".join(title_parts), byline, body))
     spans: list[ArticleSpan] = []
     if not heads or heads[0][0] > 0:

@@ -32,20 +32,21 @@ article starts; the blank lines between them belong to neither.
 Titles made of several lines are joined with single spaces; ``text[start:]`` then begins with the
 title once whitespace is ignored (``squash``). A one-line title is an exact prefix.
 """
+
 from __future__ import annotations
 
-import re
 from typing import NamedTuple
 
 from geo.corpus.lines import MD_H1, ArticleSpan, Line, byline_names, is_title_line, is_unit_line
 
 # ---------------------------------------------------------------- news pages (layouts 1 and 2)
 
+
 class _Head(NamedTuple):
-    first: int                 # index of the article's first line
-    start: int                 # offset where the article starts
+    first: int  # index of the article's first line
+    start: int  # offset where the article starts
     title: str
-    last: int                  # index of the last heading line (title or byline)
+    last: int  # index of the last heading line (title or byline)
     byline: tuple[str, ...]
 
 
@@ -63,26 +64,30 @@ def split_news(lines: list[Line]) -> list[ArticleSpan]:
             continue
         names, known = found
         p = i - 1
-        if p >= 0 and p in heads and heads[p].last == p:          # "# title" then its byline
+        if p >= 0 and p in heads and heads[p].last == p:  # "# title" then its byline
             heads[p] = heads[p]._replace(last=i, byline=names)
             byline_of.add(i)
-        elif (p >= 0 and p not in byline_of and not lines[p].text.startswith("#")
-              and is_title_line(lines[p].text) and 2 * known >= len(names)):
+        elif (
+            p >= 0
+            and p not in byline_of
+            and not lines[p].text.startswith("#")
+            and is_title_line(lines[p].text)
+            and 2 * known >= len(names)
+        ):
             first, title = p, lines[p].text
             if p - 1 >= 0 and p - 1 not in heads and is_unit_line(lines[p - 1].text):
                 first, title = p - 1, f"{lines[p - 1].text} {title}"
             heads[first] = _Head(first, lines[first].start, title, i, names)
             byline_of.add(i)
         elif known == len(names) >= 2 and (p < 0 or not lines[p].text.startswith("#")):
-            heads[i] = _Head(i, ln.start, "", i, names)                # headline lost
+            heads[i] = _Head(i, ln.start, "", i, names)  # headline lost
             byline_of.add(i)
     if not heads:
         return []
     order = sorted(heads.values())
     spans: list[ArticleSpan] = []
-    if order[0].first > 0:                                           # text before the first title
-        spans.append(ArticleSpan(lines[0].start, lines[order[0].first - 1].end, "", (),
-                                 lines[0].start))
+    if order[0].first > 0:  # text before the first title
+        spans.append(ArticleSpan(lines[0].start, lines[order[0].first - 1].end, "", (), lines[0].start))
     for k, h in enumerate(order):
         nxt = order[k + 1].first if k + 1 < len(order) else len(lines)
         end = lines[nxt - 1].end

@@ -22,14 +22,15 @@ Reading rules:
 How documents are split into articles is documented in ``geo.corpus.news`` (markdown and plain
 news pages) and ``geo.corpus.magazine`` (magazine text extracted from PDF).
 """
+
 from __future__ import annotations
 
 import hashlib
 import os
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from geo.corpus.lines import squash
 from geo.corpus.split import split_text
@@ -81,6 +82,7 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
 
 # ---------------------------------------------------------------- files
 
+
 def corpus_root(paths: Iterable[Path]) -> Path:
     """The folder ``file`` names are relative to (see module docstring)."""
     roots = []
@@ -112,8 +114,9 @@ def load_document(path: Path, file: str) -> Document | Skipped:
     """Read and decode one file; a Skipped (naming the file and why) instead of raising."""
     suffix = path.suffix.lower()
     if suffix not in TEXT_SUFFIXES:
-        return Skipped(file, f"unsupported format {suffix}" if suffix
-                           else "unsupported format (no extension)")
+        return Skipped(
+            file, f"unsupported format {suffix}" if suffix else "unsupported format (no extension)"
+        )
     try:
         data = path.read_bytes()
     except OSError as e:
@@ -143,22 +146,34 @@ def iter_documents(paths: Iterable[Path]) -> Iterator[Document | Skipped]:
 
 # ---------------------------------------------------------------- articles
 
+
 def article_id(file: str, start: int, title: str) -> str:
-    return hashlib.sha1(f"{file}\x00{start}\x00{title}".encode("utf-8")).hexdigest()[:16]
+    return hashlib.sha1(f"{file}\x00{start}\x00{title}".encode()).hexdigest()[:16]
 
 
 def split_articles(doc: Document) -> list[Article]:
     """The document's articles in text order (rules in geo.corpus.news / geo.corpus.magazine)."""
     text = doc.text
-    return [Article(article_id(doc.file, s.start, s.title), doc.file, s.start, s.end, s.title,
-                    s.byline, s.body_start, text[s.start:s.end])
-            for s in split_text(text)]
+    return [
+        Article(
+            article_id(doc.file, s.start, s.title),
+            doc.file,
+            s.start,
+            s.end,
+            s.title,
+            s.byline,
+            s.body_start,
+            text[s.start : s.end],
+        )
+        for s in split_text(text)
+    ]
 
 
 def title_matches(article: Article) -> bool:
     """The article text begins with its title (whitespace ignored for multi-line titles)."""
-    return article.text.startswith(article.title) or \
-        squash(article.text[:len(article.title) * 3 + 16]).startswith(squash(article.title))
+    return article.text.startswith(article.title) or squash(
+        article.text[: len(article.title) * 3 + 16]
+    ).startswith(squash(article.title))
 
 
 def read_corpus(paths: list[Path]) -> Corpus:

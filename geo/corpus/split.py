@@ -4,6 +4,7 @@
 lines, no markdown headings) goes to :mod:`geo.corpus.magazine`, everything else to
 :mod:`geo.corpus.news`.
 """
+
 from __future__ import annotations
 
 from geo.corpus.lines import MD_H1, ArticleSpan, Line, scan_lines
@@ -27,7 +28,5 @@ def split_text(text: str) -> list[ArticleSpan]:
     if not lines:
         return []
     if looks_like_pdf(lines):
-        from geo.corpus.magazine import split_magazine
-
         return split_magazine(lines)
     return split_news(lines) or whole_document(lines)

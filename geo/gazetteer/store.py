@@ -53,8 +53,6 @@ _loaded: dict[tuple[str, str], tuple[str, Gazetteer]] = {}
 def build_gazetteer(settings: Settings | None = None, force: bool = False) -> Gazetteer:
     """Build (or, unless force, reuse the up-to-date cache) and return the gazetteer. The
     in-process copy (with geocoded points applied) is kept by :func:`load_gazetteer` only."""
-    from geo.gazetteer import build as gb
-
     settings = settings or load_settings()
     out = gb.cache_path(settings)
     fp = gb.fingerprint(settings)
@@ -72,8 +70,6 @@ def build_gazetteer(settings: Settings | None = None, force: bool = False) -> Ga
 
 def load_gazetteer(settings: Settings | None = None) -> Gazetteer:
     """The gazetteer for these settings: in-process copy, else cache, else a fresh build."""
-    from geo.gazetteer import build as gb
-
     settings = settings or load_settings()
     key = _key(settings)
     built_fp = gb.fingerprint(settings)

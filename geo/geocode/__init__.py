@@ -18,7 +18,16 @@ from geo.geocode.online import (
 from geo.geocode.providers import Candidate, GeocodeQuery, Provider, ProviderFailure, make_provider
 
 __all__ = [
-    "Candidate", "GeocodeQuery", "GeocodeReport", "Provider", "ProviderFailure", "TextProgress",
-    "format_report", "geocode_missing", "geocode_places", "make_provider", "missing_places",
+    "Candidate",
+    "GeocodeQuery",
+    "GeocodeReport",
+    "Provider",
+    "ProviderFailure",
+    "TextProgress",
+    "format_report",
+    "geocode_missing",
+    "geocode_places",
+    "make_provider",
+    "missing_places",
     "query_chain",
 ]

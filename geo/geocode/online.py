@@ -6,24 +6,20 @@ the place's county polygon, and stores every final answer in a SQLite cache unde
 Settings.data_dir. The gazetteer loader then calls ``apply_geocoded`` (no network) to use the
 accepted points with precision ``exact`` and source ``geocoder:<provider>``.
 """
+
 from __future__ import annotations
 
-import json
 import math
-import sqlite3
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 from shapely.geometry import Point
-from shapely.prepared import prep
 
 from geo.errors import GeocoderError
-from geo.gazetteer.store import load_gazetteer
 from geo.gazetteer.geocoded import CACHE_FILE, GeocodeCache, apply_geocoded, cache_file, county_shapes  # noqa: F401 (re-exported)
+from geo.gazetteer.store import load_gazetteer
 from geo.geocode.providers import GeocodeQuery, Provider, ProviderFailure, make_provider
 from geo.settings import Settings, load_settings
 
@@ -80,17 +76,18 @@ def missing_places(places: pd.DataFrame, province: str | None = None) -> pd.Data
 @dataclass
 class GeocodeReport:
     """What one run did; errors are grouped by kind so each is reported once."""
+
     provider: str
     attribution: str = ""
-    candidates: int = 0          # places that needed a point
-    cached: int = 0              # answered from the cache, no request
+    candidates: int = 0  # places that needed a point
+    cached: int = 0  # answered from the cache, no request
     accepted: int = 0
-    rejected: list[tuple[str, str, str]] = field(default_factory=list)   # place_id, name, why
+    rejected: list[tuple[str, str, str]] = field(default_factory=list)  # place_id, name, why
     not_found: int = 0
-    failed: int = 0              # asked, no usable answer because of an error; kept fallback
-    skipped: int = 0             # not asked: the run stopped (fatal error, repeated failures)
+    failed: int = 0  # asked, no usable answer because of an error; kept fallback
+    skipped: int = 0  # not asked: the run stopped (fatal error, repeated failures)
     requests: int = 0
-    errors: dict[str, dict] = field(default_factory=dict)   # kind → {count, message}
+    errors: dict[str, dict] = field(default_factory=dict)  # kind → {count, message}
     stopped: str | None = None
     exact_before: int = 0
     exact_after: int = 0
@@ -107,11 +104,17 @@ class GeocodeReport:
 Progress = Callable[[int, int, "GeocodeReport"], None]
 
 
-
-def geocode_places(places: pd.DataFrame, counties, provider: Provider, cache: GeocodeCache, *,
-                   limit: int | None = None, province: str | None = None,
-                   max_consecutive_failures: int = 3, progress: Progress | None = None
-                   ) -> GeocodeReport:
+def geocode_places(
+    places: pd.DataFrame,
+    counties,
+    provider: Provider,
+    cache: GeocodeCache,
+    *,
+    limit: int | None = None,
+    province: str | None = None,
+    max_consecutive_failures: int = 3,
+    progress: Progress | None = None,
+) -> GeocodeReport:
     """Ask ``provider`` for every missing place (cache first); never raises on provider failure."""
     report = GeocodeReport(provider=provider.name, attribution=provider.attribution)
 
@@ -132,8 +135,9 @@ def geocode_places(places: pd.DataFrame, counties, provider: Provider, cache: Ge
         if failure and failure.fatal:
             report.stopped = f"{failure.kind}: {failure.message}"
         elif consecutive >= max_consecutive_failures:
-            report.stopped = (f"gave up after {consecutive} consecutive failures; "
-                              "remaining places keep their county point")
+            report.stopped = (
+                f"gave up after {consecutive} consecutive failures; remaining places keep their county point"
+            )
         if report.stopped:
             report.skipped = len(todo) - i
         if progress:
@@ -145,8 +149,9 @@ def geocode_places(places: pd.DataFrame, counties, provider: Provider, cache: Ge
     return report
 
 
-def _geocode_one(row: dict, shapes: dict, provider: Provider, cache: GeocodeCache,
-                 report: GeocodeReport) -> ProviderFailure | None:
+def _geocode_one(
+    row: dict, shapes: dict, provider: Provider, cache: GeocodeCache, report: GeocodeReport
+) -> ProviderFailure | None:
     """One place: cache, else ask; records the outcome; returns the failure if the call failed."""
     pid, county_id, name = str(row["place_id"]), str(row["county_id"]), str(row["name"])
     text = query_chain(row)
@@ -157,15 +162,16 @@ def _geocode_one(row: dict, shapes: dict, provider: Provider, cache: GeocodeCach
             report.accepted += 1
         elif hit["status"] == "not_found":
             report.not_found += 1
-        else:                                   # rejections are reported on every run
+        else:  # rejections are reported on every run
             report.rejected.append((pid, name, f"{hit['note']} (cached {hit['requested_at'][:10]})"))
         return None
     shape = shapes.get(county_id)
     if shape is None:
         report.rejected.append((pid, name, f"no polygon for county {county_id}; not asked"))
         return None
-    q = GeocodeQuery(text=text, name=name, county_code=county_id if county_id.isdigit() else None,
-                     bbox=shape[1])
+    q = GeocodeQuery(
+        text=text, name=name, county_code=county_id if county_id.isdigit() else None, bbox=shape[1]
+    )
     try:
         cand = provider.geocode(q)
     except ProviderFailure as f:
@@ -179,15 +185,27 @@ def _geocode_one(row: dict, shapes: dict, provider: Provider, cache: GeocodeCach
         status, why = "coarse", f"provider only matched {cand.label or 'a larger area'}"
     elif not shape[0].covers(Point(cand.lon, cand.lat)):
         km = haversine_m(cand.lon, cand.lat, float(row["lon"]), float(row["lat"])) / 1000
-        status, why = "rejected", (f"answer ({cand.lon:.5f}, {cand.lat:.5f}) {cand.label} is "
-                                   f"outside county {county_id}, {km:.0f} km from its point")
+        status, why = (
+            "rejected",
+            (
+                f"answer ({cand.lon:.5f}, {cand.lat:.5f}) {cand.label} is "
+                f"outside county {county_id}, {km:.0f} km from its point"
+            ),
+        )
     else:
         status, why = "ok", None
         report.accepted += 1
     if why:
         report.rejected.append((pid, name, why))
-    cache.put(provider=provider.name, query=text, place_id=pid, county_id=county_id,
-              status=status, candidate=cand, note=why)
+    cache.put(
+        provider=provider.name,
+        query=text,
+        place_id=pid,
+        county_id=county_id,
+        status=status,
+        candidate=cand,
+        note=why,
+    )
     return None
 
 
@@ -199,9 +217,15 @@ def _load_gazetteer(settings: Settings):
     return load_gazetteer(settings)
 
 
-def geocode_missing(settings: Settings | None = None, *, provider: str | None = None,
-                    limit: int | None = None, gazetteer=None, progress: Progress | None = None,
-                    **tuning) -> GeocodeReport:
+def geocode_missing(
+    settings: Settings | None = None,
+    *,
+    provider: str | None = None,
+    limit: int | None = None,
+    gazetteer=None,
+    progress: Progress | None = None,
+    **tuning,
+) -> GeocodeReport:
     """Fill county-precision places of the home province from ``provider`` (or Settings.geocoder).
 
     ``tuning`` goes to the provider (min_interval, max_retries, backoff_base, backoff_max) or the
@@ -210,15 +234,25 @@ def geocode_missing(settings: Settings | None = None, *, provider: str | None = 
     settings = settings or load_settings()
     name = provider or settings.geocoder
     if not name:
-        raise GeocoderError("no geocoder chosen: pass --provider or set ATLAS_GEOCODER "
-                            "(tianditu, amap, nominatim)")
+        raise GeocoderError(
+            "no geocoder chosen: pass --provider or set ATLAS_GEOCODER (tianditu, amap, nominatim)"
+        )
     run_kw = {k: tuning.pop(k) for k in ("max_consecutive_failures",) if k in tuning}
-    p = make_provider(name, base_url=settings.geocoder_base_url,
-                      timeout=settings.geocoder_timeout_s, **tuning)
+    p = make_provider(
+        name, base_url=settings.geocoder_base_url, timeout=settings.geocoder_timeout_s, **tuning
+    )
     g = gazetteer if gazetteer is not None else _load_gazetteer(settings)
     with GeocodeCache.for_settings(settings) as cache:
-        return geocode_places(g.places, g.counties, p, cache, limit=limit,
-                              province=settings.home_province, progress=progress, **run_kw)
+        return geocode_places(
+            g.places,
+            g.counties,
+            p,
+            cache,
+            limit=limit,
+            province=settings.home_province,
+            progress=progress,
+            **run_kw,
+        )
 
 
 class TextProgress:
@@ -232,9 +266,11 @@ class TextProgress:
     def __call__(self, done: int, total: int, report: GeocodeReport) -> None:
         total = max(total, 1)
         filled = int(self.width * done / total)
-        line = (f"geocode [{'#' * filled}{'.' * (self.width - filled)}] {done}/{total}  "
-                f"ok {report.accepted} · rejected {len(report.rejected)} · "
-                f"not found {report.not_found} · failed {report.failed}")
+        line = (
+            f"geocode [{'#' * filled}{'.' * (self.width - filled)}] {done}/{total}  "
+            f"ok {report.accepted} · rejected {len(report.rejected)} · "
+            f"not found {report.not_found} · failed {report.failed}"
+        )
         step = int(10 * done / total)
         if self.tty:
             self.stream.write("\r" + line + ("\n" if done >= total else ""))
@@ -246,16 +282,17 @@ class TextProgress:
 
 def format_report(r: GeocodeReport) -> list[str]:
     """Human lines for the CLI: totals, each error kind once, each rejection."""
-    lines = [f"provider {r.provider}: {r.candidates} places at county precision, "
-             f"{r.requests} requests, {r.cached} answered from cache",
-             f"accepted {r.accepted}, rejected {len(r.rejected)}, not found {r.not_found}, "
-             f"failed {r.failed}, not asked {r.skipped}",
-             f"exact points: {r.exact_before} → {r.exact_after}"]
+    lines = [
+        f"provider {r.provider}: {r.candidates} places at county precision, "
+        f"{r.requests} requests, {r.cached} answered from cache",
+        f"accepted {r.accepted}, rejected {len(r.rejected)}, not found {r.not_found}, "
+        f"failed {r.failed}, not asked {r.skipped}",
+        f"exact points: {r.exact_before} → {r.exact_after}",
+    ]
     for pid, name, why in r.rejected:
         lines.append(f"rejected {pid} {name}: {why}")
     for kind, e in r.errors.items():
-        lines.append(f"error ({kind}, {e['count']}×): {e['message']} "
-                     "— these places keep their county point")
+        lines.append(f"error ({kind}, {e['count']}×): {e['message']} — these places keep their county point")
     if r.stopped:
         lines.append(f"stopped asking: {r.stopped}")
     if r.attribution:

@@ -12,6 +12,13 @@ from geo.geoparse.recognize import Matcher, RawMatch, build_matcher
 from geo.geoparse.resolve import PlaceIndex, build_index
 
 __all__ = [
-    "Geoparser", "Matcher", "PlaceIndex", "RawMatch", "build_index", "build_matcher",
-    "geoparse_articles", "geoparser", "province_id",
+    "Geoparser",
+    "Matcher",
+    "PlaceIndex",
+    "RawMatch",
+    "build_index",
+    "build_matcher",
+    "geoparse_articles",
+    "geoparser",
+    "province_id",
 ]

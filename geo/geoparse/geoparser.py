@@ -57,15 +57,35 @@ def geoparse_articles(articles: list[Article], gp: Geoparser) -> list[list[Menti
     out: list[list[Mention]] = []
     row, county_of = gp.index.row, gp.index.county_of
     for a, matches, art_ctx in zip(articles, per_article, art_ctxs):
-        resolved = resolve_matches(matches, a.text, a.start, gp.index, gp.home_province, doc_ctx,
-                                   art_ctx)
+        resolved = resolve_matches(matches, a.text, a.start, gp.index, gp.home_province, doc_ctx, art_ctx)
         mentions = []
         for r in resolved:
             name, lev, prov, city, county, town, code, lon, lat, prec = row[r.place_id]
             m = r.match
-            mentions.append(Mention(
-                a.article_id, a.file, m.start, m.end, a.text[m.start - a.start:m.end - a.start],
-                r.place_id, name, lev, prov, city, county, town, code, lon, lat, prec,
-                r.confidence, m.in_org, r.historical, county_of.get(r.place_id), r.runner_up))
+            mentions.append(
+                Mention(
+                    a.article_id,
+                    a.file,
+                    m.start,
+                    m.end,
+                    a.text[m.start - a.start : m.end - a.start],
+                    r.place_id,
+                    name,
+                    lev,
+                    prov,
+                    city,
+                    county,
+                    town,
+                    code,
+                    lon,
+                    lat,
+                    prec,
+                    r.confidence,
+                    m.in_org,
+                    r.historical,
+                    county_of.get(r.place_id),
+                    r.runner_up,
+                )
+            )
         out.append(mentions)
     return out

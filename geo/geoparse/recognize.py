@@ -15,6 +15,7 @@ the hot loop is a dictionary lookup:
 
 Whether a match is accepted, and which place it means, is decided in :mod:`geo.geoparse.resolve`.
 """
+
 from __future__ import annotations
 
 import re
@@ -32,9 +33,36 @@ import pandas as pd
 _STOP = set("，。；：、,.;:!?！？“”\"'‘’（）()【】《》[]<>\n\r\t 　的在和与及是为了将等从对向由于把被")
 #: A place inside one of these is part of an organisation's name, not a plain mention.
 _ORG_SUFFIXES = (
-    "有限公司", "有限责任公司", "股份公司", "公司", "集团", "医院", "大学", "学院", "学校", "中学",
-    "小学", "幼儿园", "实验室", "研究院", "研究所", "银行", "分行", "支行", "协会", "商会", "报社",
-    "电视台", "出版社", "酒店", "宾馆", "事务所", "合作社", "俱乐部", "基金会", "中心医院",
+    "有限公司",
+    "有限责任公司",
+    "股份公司",
+    "公司",
+    "集团",
+    "医院",
+    "大学",
+    "学院",
+    "学校",
+    "中学",
+    "小学",
+    "幼儿园",
+    "实验室",
+    "研究院",
+    "研究所",
+    "银行",
+    "分行",
+    "支行",
+    "协会",
+    "商会",
+    "报社",
+    "电视台",
+    "出版社",
+    "酒店",
+    "宾馆",
+    "事务所",
+    "合作社",
+    "俱乐部",
+    "基金会",
+    "中心医院",
 )
 _ORG_LOOKAHEAD = 18
 #: Right after a division name these make it a government body or an explicit division.
@@ -49,36 +77,42 @@ _MARKET_CITIZEN = {"民", "场", "值"}
 #: A line break (with blank lines) between two Chinese characters: a PDF-extraction artefact.
 _LINE_JOINT = re.compile(r"(?<=[\u4e00-\u9fff])[ \t\u3000]*(?:\r?\n[ \t\u3000]*)+(?=[\u4e00-\u9fff])")
 #: Names made only of generic place words (高新区, 新城, 城区) are words, not places, by default.
-_GENERIC = re.compile(r"^(?:高新|开发|经济|技术|工业|产业|科技|新|老|城|郊|矿|市|中|东|西|南|北)+(?:区|园|城|园区)?$")
+_GENERIC = re.compile(
+    r"^(?:高新|开发|经济|技术|工业|产业|科技|新|老|城|郊|矿|市|中|东|西|南|北)+(?:区|园|城|园区)?$"
+)
 #: Lists sharing one suffix: 白杨、河庄、义蓬、新湾等街道 / 下沙、白杨 2 个街道.
-_SHARED_SUFFIX = re.compile(r"((?:[\u4e00-\u9fff]{2,3}、)+[\u4e00-\u9fff]{2,3}?)(?:等|\s*[0-9两三四五六七八九十]+\s*个)?(?:多个)?(?:行政)?(街道|镇|乡|村)")
+_SHARED_SUFFIX = re.compile(
+    r"((?:[\u4e00-\u9fff]{2,3}、)+[\u4e00-\u9fff]{2,3}?)(?:等|\s*[0-9两三四五六七八九十]+\s*个)?(?:多个)?(?:行政)?(街道|镇|乡|村)"
+)
 
 
 @dataclass(frozen=True)
 class NameEntry:
     """What a surface string can mean, classified once at build time."""
+
     surface: str
-    candidates: tuple[str, ...]     # place_ids
-    kinds: tuple[str, ...]          # per candidate: full | short | historical
-    wordlike: bool                  # an ordinary word too: needs strong evidence
+    candidates: tuple[str, ...]  # place_ids
+    kinds: tuple[str, ...]  # per candidate: full | short | historical
+    wordlike: bool  # an ordinary word too: needs strong evidence
 
 
 @dataclass(frozen=True)
 class RawMatch:
     """A name found in the text; offsets are relative to the scanned string plus base."""
+
     start: int
     end: int
     entry: NameEntry
     in_org: bool
-    admin_after: bool               # followed by 区委/人民政府/: … (a division in its own right)
-    after_foreign: bool = False     # right after a foreign country's name (美国德州)
-    word_continues: bool = False    # a longer ordinary word/idiom starts here (江山如画)
-    alt: "RawMatch | None" = None   # an overlapping reading starting inside this one (创新余杭)
+    admin_after: bool  # followed by 区委/人民政府/: … (a division in its own right)
+    after_foreign: bool = False  # right after a foreign country's name (美国德州)
+    word_continues: bool = False  # a longer ordinary word/idiom starts here (江山如画)
+    alt: RawMatch | None = None  # an overlapping reading starting inside this one (创新余杭)
 
 
 @dataclass
 class Matcher:
-    automaton: "ahocorasick.Automaton"
+    automaton: ahocorasick.Automaton
     entries: list[NameEntry] = field(default_factory=list)
 
     def scan(self, text: str, base: int = 0) -> list[RawMatch]:
@@ -102,8 +136,8 @@ class Matcher:
             e = entries[idx]
             end = end_idx + 1
             start = end - len(e.surface)
-            if e.surface[-1] == "市" and text[end:end + 1] in _MARKET_CITIZEN:
-                shorter = self.automaton.get(e.surface[:-1], None)   # 绍兴市民 → 绍兴 + 市民
+            if e.surface[-1] == "市" and text[end : end + 1] in _MARKET_CITIZEN:
+                shorter = self.automaton.get(e.surface[:-1], None)  # 绍兴市民 → 绍兴 + 市民
                 if shorter is not None:
                     e, end = entries[shorter], end - 1
             m = self._match(text, start, end, e, base)
@@ -117,14 +151,20 @@ class Matcher:
         return out
 
     def _match(self, text: str, start: int, end: int, e: NameEntry, base: int) -> RawMatch:
-        tail = text[end:end + _ORG_LOOKAHEAD]
-        head = text[max(0, start - 6):start]
+        tail = text[end : end + _ORG_LOOKAHEAD]
+        head = text[max(0, start - 6) : start]
         foreign = _ends_with_foreign(head)
         longer = longer_words()
-        cont = e.wordlike and any(text[start:start + k] in longer for k in (3, 4))
-        return RawMatch(base + start, base + end, e, _in_org(tail),
-                        _ADMIN_AFTER.match(tail[:_ADMIN_AFTER_LEN]) is not None, foreign,
-                        word_continues=cont)
+        cont = e.wordlike and any(text[start : start + k] in longer for k in (3, 4))
+        return RawMatch(
+            base + start,
+            base + end,
+            e,
+            _in_org(tail),
+            _ADMIN_AFTER.match(tail[:_ADMIN_AFTER_LEN]) is not None,
+            foreign,
+            word_continues=cont,
+        )
 
     def _alternative(self, text: str, start: int, end: int, base: int) -> RawMatch | None:
         """The longest name starting inside [start, end) and running past it, if any."""
@@ -143,7 +183,7 @@ class Matcher:
             suffix = lm.group(2)
             pos = lm.start(1)
             for part in lm.group(1).split("、"):
-                for k in (3, 2):                   # the regex may have taken a char too many
+                for k in (3, 2):  # the regex may have taken a char too many
                     name = part[-k:]
                     idx = self.automaton.get(name + suffix, None) if len(name) == k else None
                     if idx is not None and not text.startswith(name + suffix, pos + len(part) - k):
@@ -161,7 +201,8 @@ class Matcher:
 class _Where:
     """Original index of each character of the joined text: ``where[i]``. Kept as the start of
     each joined piece and its shift (not one int per character: magazine text has many breaks)."""
-    __slots__ = ("starts", "shifts")
+
+    __slots__ = ("shifts", "starts")
 
     def __init__(self, starts: list[int], shifts: list[int]):
         self.starts, self.shifts = starts, shifts
@@ -174,7 +215,7 @@ def _join_lines(text: str) -> tuple[str, _Where]:
     """Text without the line breaks between Chinese characters, and each char's original index."""
     parts, starts, shifts, pos, joined = [], [], [], 0, 0
     for jm in _LINE_JOINT.finditer(text):
-        parts.append(text[pos:jm.start()])
+        parts.append(text[pos : jm.start()])
         starts.append(joined)
         shifts.append(pos - joined)
         joined += jm.start() - pos
@@ -208,7 +249,7 @@ def jionlp_dictionary() -> Path:
     spec = find_spec("jionlp")
     if spec is None or not spec.submodule_search_locations:
         raise ImportError("jionlp is not installed (pip install -r requirements.txt)")
-    return Path(list(spec.submodule_search_locations)[0]) / "dictionary"
+    return Path(next(iter(spec.submodule_search_locations))) / "dictionary"
 
 
 def _ordinary_words(files: tuple[str, ...], min_len: int, max_len: int) -> frozenset[str]:

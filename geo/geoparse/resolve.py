@@ -16,6 +16,7 @@ place words (高新区, 新城) need *strong* evidence (1–3 above); villages n
 county in the article; a name shared by several places none of which has any evidence is dropped.
 Where candidates stay tied, the mention keeps a low confidence and names the runner-up.
 """
+
 from __future__ import annotations
 
 import math
@@ -28,35 +29,75 @@ import pandas as pd
 from geo.geoparse.recognize import RawMatch
 
 _ADJACENT_GAP = re.compile(r"^[\s(（]{0,2}$")
-_LEVEL_PRIOR = {"province": 0.5, "city": 0.45, "county": 0.4, "zone": 0.6, "landmark": 0.3,
-                "township": 0.2, "village": 0.0}
+_LEVEL_PRIOR = {
+    "province": 0.5,
+    "city": 0.45,
+    "county": 0.4,
+    "zone": 0.6,
+    "landmark": 0.3,
+    "township": 0.2,
+    "village": 0.0,
+}
 _CONTEXT_LEVELS = {"city", "county", "township", "zone"}
 
 
 @dataclass(frozen=True)
 class PlaceIndex:
     """Per-place facts resolution needs, as plain dicts for the hot loop."""
+
     level: dict
-    ancestors: dict            # place_id -> tuple of ancestor ids (province … township)
+    ancestors: dict  # place_id -> tuple of ancestor ids (province … township)
     county_of: dict
     province_of: dict
-    row: dict                  # place_id -> output fields
+    row: dict  # place_id -> output fields
 
 
 def build_index(places: pd.DataFrame) -> PlaceIndex:
     level, ancestors, county_of, province_of, row = {}, {}, {}, {}, {}
-    cols = ["place_id", "name", "level", "province", "city", "county", "township", "code", "lon",
-            "lat", "precision", "province_id", "city_id", "county_id", "parent_id"]
-    for (pid, name, lev, prov, city, county, town, code, lon, lat, prec, prov_id, city_id,
-         county_id, parent_id) in places[cols].itertuples(index=False, name=None):
+    cols = [
+        "place_id",
+        "name",
+        "level",
+        "province",
+        "city",
+        "county",
+        "township",
+        "code",
+        "lon",
+        "lat",
+        "precision",
+        "province_id",
+        "city_id",
+        "county_id",
+        "parent_id",
+    ]
+    for (
+        pid,
+        name,
+        lev,
+        prov,
+        city,
+        county,
+        town,
+        code,
+        lon,
+        lat,
+        prec,
+        prov_id,
+        city_id,
+        county_id,
+        parent_id,
+    ) in places[cols].itertuples(index=False, name=None):
         level[pid] = lev
-        anc = tuple(dict.fromkeys(a for a in (prov_id, city_id, county_id, parent_id)
-                                  if isinstance(a, str) and a and a != pid))
+        anc = tuple(
+            dict.fromkeys(
+                a for a in (prov_id, city_id, county_id, parent_id) if isinstance(a, str) and a and a != pid
+            )
+        )
         ancestors[pid] = anc
         county_of[pid] = county_id if isinstance(county_id, str) else None
         province_of[pid] = prov_id if isinstance(prov_id, str) else None
-        row[pid] = (name, lev, _s(prov), _s(city), _s(county), _s(town), _s(code),
-                    _f(lon), _f(lat), _s(prec))
+        row[pid] = (name, lev, _s(prov), _s(city), _s(county), _s(town), _s(code), _f(lon), _f(lat), _s(prec))
     return PlaceIndex(level, ancestors, county_of, province_of, row)
 
 
@@ -74,8 +115,8 @@ def _f(v):
 
 def _in_list(m: RawMatch, text: str, base: int) -> bool:
     """An element of an enumeration: 北京、上海、广州、深圳."""
-    before = text[m.start - base - 1:m.start - base] if m.start > base else ""
-    return before == "、" or text[m.end - base:m.end - base + 1] == "、"
+    before = text[m.start - base - 1 : m.start - base] if m.start > base else ""
+    return before == "、" or text[m.end - base : m.end - base + 1] == "、"
 
 
 @dataclass(frozen=True)
@@ -91,8 +132,8 @@ class Context:
     """Places an article (or document) is known to talk about, from its confident mentions."""
 
     def __init__(self):
-        self.places: Counter = Counter()     # mentioned places
-        self.below: Counter = Counter()      # places with a mentioned descendant
+        self.places: Counter = Counter()  # mentioned places
+        self.below: Counter = Counter()  # places with a mentioned descendant
         self.provinces: Counter = Counter()  # provinces of the mentioned places
 
     def add(self, pid: str, index: PlaceIndex, weight: int = 1):
@@ -130,9 +171,15 @@ def confident_context(matches: list[RawMatch], index: PlaceIndex, home: str | No
     return ctx
 
 
-def resolve_matches(matches: list[RawMatch], text: str, base: int, index: PlaceIndex,
-                    home_province: str | None, doc_ctx: Context | None = None,
-                    art_ctx: Context | None = None) -> list[Resolved]:
+def resolve_matches(
+    matches: list[RawMatch],
+    text: str,
+    base: int,
+    index: PlaceIndex,
+    home_province: str | None,
+    doc_ctx: Context | None = None,
+    art_ctx: Context | None = None,
+) -> list[Resolved]:
     """Accept or reject each match and choose its place, left to right, with article evidence.
 
     ``text`` is the string the match offsets index into after subtracting ``base``; ``art_ctx``
@@ -145,7 +192,7 @@ def resolve_matches(matches: list[RawMatch], text: str, base: int, index: PlaceI
     taken_to = -1
     for m in matches:
         if m.start < taken_to:
-            continue                      # overlapped by an alternative reading already chosen
+            continue  # overlapped by an alternative reading already chosen
         r = _resolve_one(m, text, base, index, home_province, art_ctx, doc_ctx, prev)
         if m.alt is not None and (r is None or r.confidence < 0.7):
             ra = _resolve_one(m.alt, text, base, index, home_province, art_ctx, doc_ctx, prev)
@@ -159,15 +206,26 @@ def resolve_matches(matches: list[RawMatch], text: str, base: int, index: PlaceI
     return out
 
 
-def _resolve_one(m: RawMatch, text: str, base: int, index: PlaceIndex, home: str | None,
-                 art: Context, doc: Context | None, prev: Resolved | None) -> Resolved | None:
+def _resolve_one(
+    m: RawMatch,
+    text: str,
+    base: int,
+    index: PlaceIndex,
+    home: str | None,
+    art: Context,
+    doc: Context | None,
+    prev: Resolved | None,
+) -> Resolved | None:
     e = m.entry
     if m.after_foreign:
-        return None                       # 美国德州: a foreign place, not ours
+        return None  # 美国德州: a foreign place, not ours
     generic = e.wordlike
     parent_before = None
-    if prev is not None and prev.match.end <= m.start and \
-            _ADJACENT_GAP.match(text[prev.match.end - base:m.start - base]):
+    if (
+        prev is not None
+        and prev.match.end <= m.start
+        and _ADJACENT_GAP.match(text[prev.match.end - base : m.start - base])
+    ):
         parent_before = prev.place_id
     single_full = len(e.candidates) == 1 and e.kinds[0] != "short" and not e.wordlike
     scored = []
@@ -180,8 +238,12 @@ def _resolve_one(m: RawMatch, text: str, base: int, index: PlaceIndex, home: str
             if parent_before in anc:
                 explicit = True
                 score += 10
-            elif kind != "short" and index.county_of.get(parent_before) and \
-                    index.county_of.get(parent_before) == index.county_of.get(pid) and pid != parent_before:
+            elif (
+                kind != "short"
+                and index.county_of.get(parent_before)
+                and index.county_of.get(parent_before) == index.county_of.get(pid)
+                and pid != parent_before
+            ):
                 explicit = True
                 score += 6
         support = art.support(pid, index, exclude_self=1 if single_full else 0)
@@ -193,8 +255,7 @@ def _resolve_one(m: RawMatch, text: str, base: int, index: PlaceIndex, home: str
             score += 1.5
         strong = explicit or m.admin_after or support > 0
         weak = strong or in_home or doc_support > 0
-        if generic and kind == "short" and in_home and lev in ("city", "county") \
-                and not m.word_continues:
+        if generic and kind == "short" and in_home and lev in ("city", "county") and not m.word_continues:
             # 建德航头, 绍兴市民: a home county that is also a dictionary word, used as a name
             ok = True
         elif generic:
@@ -207,8 +268,12 @@ def _resolve_one(m: RawMatch, text: str, base: int, index: PlaceIndex, home: str
             ok = explicit or m.admin_after or art.places[pid] > 0
         elif kind == "short" and lev == "city" and not in_home:
             # 深圳、济南 / 东莞 beside 深圳市光明区: yes; 大同小异, 长治久效, 中山大学: no
-            ok = not m.in_org and (m.admin_after or support > 0 or _in_list(m, text, base)
-                                   or art.provinces[index.province_of.get(pid)] > 0)
+            ok = not m.in_org and (
+                m.admin_after
+                or support > 0
+                or _in_list(m, text, base)
+                or art.provinces[index.province_of.get(pid)] > 0
+            )
         elif kind == "short":
             ok = lev in ("province", "city") or weak
         elif lev == "township":

@@ -12,6 +12,12 @@ from geo.metrics.figures import explain_metrics, extract_metrics, metrics_frame,
 from geo.metrics.periods import YearEvidence, document_year
 
 __all__ = [
-    "YearEvidence", "document_metrics", "document_year", "explain_metrics", "extract_metrics",
-    "main_place", "metrics_frame", "record_dict",
+    "YearEvidence",
+    "document_metrics",
+    "document_year",
+    "explain_metrics",
+    "extract_metrics",
+    "main_place",
+    "metrics_frame",
+    "record_dict",
 ]

@@ -17,12 +17,12 @@ from geo.schema import Article, Document, Mention, Metric
 log = logging.getLogger(__name__)
 
 #: Most specific first: the place a headline is about is its smallest named unit.
-_LEVEL_RANK = {"zone": 0, "landmark": 1, "village": 2, "township": 3, "county": 4, "city": 5,
-               "province": 6}
+_LEVEL_RANK = {"zone": 0, "landmark": 1, "village": 2, "township": 3, "county": 4, "city": 5, "province": 6}
 
 
-def document_metrics(doc: Document, articles: list[Article],
-                     article_mentions: list[list[Mention]]) -> list[Metric]:
+def document_metrics(
+    doc: Document, articles: list[Article], article_mentions: list[list[Mention]]
+) -> list[Metric]:
     """Figures of every article of ``doc``, in order (``article_mentions[i]``: article i's)."""
     year = document_year(doc.text)
     out: list[Metric] = []
@@ -49,13 +49,20 @@ def main_place(article: Article, mentions: list[Mention]) -> tuple[str, str | No
     return str(pid), next(m.name for m in plain if m.place_id == pid)
 
 
-def _article_metrics(article: Article, doc: Document, mentions: list[Mention], year,
-                     main: tuple[str, str | None] | None,
-                     context_place: tuple[str, str | None] | None) -> list[Metric]:
+def _article_metrics(
+    article: Article,
+    doc: Document,
+    mentions: list[Mention],
+    year,
+    main: tuple[str, str | None] | None,
+    context_place: tuple[str, str | None] | None,
+) -> list[Metric]:
     try:
-        return extract_metrics(article, doc.text, mentions, year, main[0] if main else None,
-                               context_place=context_place)
+        return extract_metrics(
+            article, doc.text, mentions, year, main[0] if main else None, context_place=context_place
+        )
     except Exception as e:  # one article's odd figures must not lose the corpus: report, go on
-        log.warning("metrics skipped for %s %r: %s: %s", article.file, article.title[:30],
-                    type(e).__name__, e)
+        log.warning(
+            "metrics skipped for %s %r: %s: %s", article.file, article.title[:30], type(e).__name__, e
+        )
         return []

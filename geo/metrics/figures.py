@@ -8,6 +8,7 @@ is a target, and the evidence sentence with the figure's exact file offsets.
 Finding figures (regexes, compiled once) lives in :mod:`geo.metrics.lexicon`, periods and the
 document year in :mod:`geo.metrics.periods`; choosing the place lives in :mod:`geo.metrics.place`.
 """
+
 from __future__ import annotations
 
 import re
@@ -21,30 +22,39 @@ from geo.metrics.periods import Period, YearEvidence, document_year, find_period
 from geo.metrics.place import LocalMention, PlaceFinder, plain_mentions
 from geo.schema import METRIC_COLUMNS, Metric
 
-__all__ = ["METRIC_COLUMNS", "Metric", "YearEvidence", "document_year", "extract_metrics",
-           "explain_metrics", "metrics_frame", "record_dict"]
+__all__ = [
+    "METRIC_COLUMNS",
+    "Metric",
+    "YearEvidence",
+    "document_year",
+    "explain_metrics",
+    "extract_metrics",
+    "metrics_frame",
+    "record_dict",
+]
+
 
 @dataclass
 class _Figure:
     metric: str
     kind: str
     label: str
-    label_start: int       # article-relative offsets
+    label_start: int  # article-relative offsets
     value_start: int
     value_end: int
     value: float
     unit: str
     qualifier: str | None
-    more: list = field(default_factory=list)      # (value, start, end, qualifier) after 分别
+    more: list = field(default_factory=list)  # (value, start, end, qualifier) after 分别
     yoy: float | None = None
-    share_of: str | None = None                   # metric this share belongs to
+    share_of: str | None = None  # metric this share belongs to
 
 
 @dataclass(frozen=True)
 class _Sentence:
     start: int
     end: int
-    para_end: bool         # a paragraph ends after this sentence
+    para_end: bool  # a paragraph ends after this sentence
 
 
 def record_dict(r: Metric) -> dict:
@@ -56,9 +66,14 @@ def metrics_frame(records: list[Metric]) -> pd.DataFrame:
     return pd.DataFrame(records, columns=list(METRIC_COLUMNS))
 
 
-def extract_metrics(article, doc_text: str, mentions: "pd.DataFrame | list[tuple] | None",
-                    doc_year: YearEvidence | None = None, main_place: str | None = None,
-                    context_place: tuple[str, str | None] | None = None) -> list[Metric]:
+def extract_metrics(
+    article,
+    doc_text: str,
+    mentions: pd.DataFrame | list[tuple] | None,
+    doc_year: YearEvidence | None = None,
+    main_place: str | None = None,
+    context_place: tuple[str, str | None] | None = None,
+) -> list[Metric]:
     """Figures of one article. ``mentions`` are its place mentions (file offsets, the mentions
     contract); ``main_place`` the place_id the headline names (derived from the title's mentions
     when None); ``context_place`` (place_id, name), e.g. the previous article's main place, is
@@ -69,13 +84,16 @@ def extract_metrics(article, doc_text: str, mentions: "pd.DataFrame | list[tuple
 def explain_metrics(article, doc_text, mentions, doc_year=None, main_place=None, context_place=None):
     """Like :func:`extract_metrics`, plus the figures left out and why: [(figure text, reason)]."""
     base = article.start
-    text = doc_text[article.start:article.end]
+    text = doc_text[article.start : article.end]
     year_ev = _article_year(text, base, doc_year)
     sentences = _sentences(text, article.body_start - base)
     starts = [s.start for s in sentences]
     ms = plain_mentions(mentions, article)
-    fallback = LocalMention(-1, -1, str(context_place[0]), context_place[1], None, False, "") \
-        if context_place else None
+    fallback = (
+        LocalMention(-1, -1, str(context_place[0]), context_place[1], None, False, "")
+        if context_place
+        else None
+    )
     finder = PlaceFinder(text, ms, main_place, article.body_start - base, fallback)
     figures, skipped = _find_figures(text, sentences, starts, ms)
     _attach_growth_and_shares(text, figures, sentences, starts)
@@ -83,17 +101,24 @@ def explain_metrics(article, doc_text, mentions, doc_year=None, main_place=None,
     for f in figures:
         si = bisect_right(starts, f.label_start) - 1
         sent = sentences[si]
-        subject = finder.subject(f.label_start, f.value_start, f.value_end, sent.start,
-                                 _previous_in_paragraph(sentences, si), sentences[si - 1::-1] if si else [])
+        subject = finder.subject(
+            f.label_start,
+            f.value_start,
+            f.value_end,
+            sent.start,
+            _previous_in_paragraph(sentences, si),
+            sentences[si - 1 :: -1] if si else [],
+        )
         if subject.company:
-            skipped.append((text[f.value_start:f.value_end], f"company: {subject.basis}"))
+            skipped.append((text[f.value_start : f.value_end], f"company: {subject.basis}"))
             continue
         if not subject.places:
-            skipped.append((text[f.value_start:f.value_end], "no place"))
+            skipped.append((text[f.value_start : f.value_end], "no place"))
             continue
         period = _period(text, f.label_start, sentences, si, year_ev)
         is_target = bool(period and period.is_target_year) or bool(
-            lx.TARGET_RE.search(text, sent.start, f.value_start))
+            lx.TARGET_RE.search(text, sent.start, f.value_start)
+        )
         evidence = _evidence(text, sent)
         values = [(f.value, f.value_start, f.value_end, f.qualifier)] + f.more
         places = subject.places
@@ -102,14 +127,30 @@ def explain_metrics(article, doc_text, mentions, doc_year=None, main_place=None,
         else:
             pairs = [(places[0], values[0])]
         for place, (value, vs, ve, qual) in pairs:
-            out.append(Metric(
-                article_id=article.article_id, file=article.file, place_id=place.place_id,
-                name=place.name, metric=f.metric, label=f.label, value=value, unit=f.unit,
-                period=period.period if period else None, yoy_pct=f.yoy, is_target=is_target,
-                qualifier=qual, start=base + vs, end=base + ve, evidence=evidence,
-                year_source=period.year_source if period else None,
-                year=period.year if period else None, period_text=period.text if period else None,
-                value_text=text[vs:ve], place_basis=subject.basis))
+            out.append(
+                Metric(
+                    article_id=article.article_id,
+                    file=article.file,
+                    place_id=place.place_id,
+                    name=place.name,
+                    metric=f.metric,
+                    label=f.label,
+                    value=value,
+                    unit=f.unit,
+                    period=period.period if period else None,
+                    yoy_pct=f.yoy,
+                    is_target=is_target,
+                    qualifier=qual,
+                    start=base + vs,
+                    end=base + ve,
+                    evidence=evidence,
+                    year_source=period.year_source if period else None,
+                    year=period.year if period else None,
+                    period_text=period.text if period else None,
+                    value_text=text[vs:ve],
+                    place_basis=subject.basis,
+                )
+            )
     return out, skipped
 
 
@@ -128,7 +169,7 @@ def _sentences(text: str, body_start: int = 0) -> list[_Sentence]:
         para.add(body_start)
     for m in _SENT_END.finditer(text):
         cuts.add(m.end())
-        if re.match(r"[^\S\n]*(?:\n|$)", text[m.end():m.end() + 4]):
+        if re.match(r"[^\S\n]*(?:\n|$)", text[m.end() : m.end() + 4]):
             para.add(m.end())
     for m in _HEADING.finditer(text):
         cuts.update((m.start(), m.end()))
@@ -148,7 +189,7 @@ def _previous_in_paragraph(sentences: list[_Sentence], si: int) -> list[_Sentenc
 
 
 def _evidence(text: str, sent: _Sentence) -> str:
-    return re.sub(r"\s*\n\s*", "", text[sent.start:sent.end]).strip()
+    return re.sub(r"\s*\n\s*", "", text[sent.start : sent.end]).strip()
 
 
 # --- years and periods ----------------------------------------------------------------------
@@ -173,7 +214,7 @@ def _period(text, upto, sentences, si, year_ev) -> Period | None:
             continue
         if p is None:
             return q
-        if q.year is not None and not q.bare:      # "2020 年，…。街道全年…" → 2020
+        if q.year is not None and not q.bare:  # "2020 年，…。街道全年…" → 2020
             return with_year(p, q.year, q.year_source, q.text)
         break
     return p
@@ -204,17 +245,41 @@ def _find_figures(text: str, sentences, starts, mentions) -> tuple[list[_Figure]
                 skipped.append((m.group("value"), "not an investment-project count"))
                 continue
             vs, ve = m.span("value")
-            label = re.sub(r"\s", "", text[m.start():vs] + text[ve:m.end()]).replace("了", "")
-            add(_Figure(metric, "count", label, m.start(), vs, ve, _number(m["num"]), "个",
-                        lx.qualifier(m["qpost"])))
+            label = re.sub(r"\s", "", text[m.start() : vs] + text[ve : m.end()]).replace("了", "")
+            add(
+                _Figure(
+                    metric,
+                    "count",
+                    label,
+                    m.start(),
+                    vs,
+                    ve,
+                    _number(m["num"]),
+                    "个",
+                    lx.qualifier(m["qpost"]),
+                )
+            )
     for m in lx.RD_INTENSITY_RE.finditer(text):
-        add(_Figure("rd_intensity", "percent", re.sub(r"\s", "", m["label"]), m.start(),
-                    *m.span("value"), _number(m["num"]), "%", lx.qualifier(m["qpre"])))
+        add(
+            _Figure(
+                "rd_intensity",
+                "percent",
+                re.sub(r"\s", "", m["label"]),
+                m.start(),
+                *m.span("value"),
+                _number(m["num"]),
+                "%",
+                lx.qualifier(m["qpre"]),
+            )
+        )
     for pm in mentions:
         m = None if pm.in_org else lx.AREA_AFTER_PLACE_RE.match(text, pm.end)
         if m:
-            add(_Figure("area", "area", "面积", m.start(), *m.span("value"), _number(m["num"]),
-                        "平方公里", None))
+            add(
+                _Figure(
+                    "area", "area", "面积", m.start(), *m.span("value"), _number(m["num"]), "平方公里", None
+                )
+            )
     found.sort(key=lambda f: f.value_start)
     return found, skipped
 
@@ -228,7 +293,7 @@ def _labelled(text, m, kind, sentences, starts):
     label_text = m.group("label")
     metric = lx.label_key(label_text)
     ls = m.start()
-    before = re.sub(r"\s", "", text[max(0, ls - 6):ls])
+    before = re.sub(r"\s", "", text[max(0, ls - 6) : ls])
     if lx.LABEL_PREFIX_REJECT.search(before):
         return None
     gap = m.group("gap") or ""
@@ -256,9 +321,10 @@ def _labelled(text, m, kind, sentences, starts):
         qual = "range"
     vs = m.start("value")
     ve = m.end("qafter") if m.group("qafter") else m.end("value")
-    fig = _Figure(metric, kind, re.sub(r"\s", "", label_text), ls, vs, ve,
-                  round(value * factor, 6), norm_unit, qual)
-    if re.search(r"分\s*别", text[ls:vs]):            # the gap lies inside text[ls:vs]
+    fig = _Figure(
+        metric, kind, re.sub(r"\s", "", label_text), ls, vs, ve, round(value * factor, 6), norm_unit, qual
+    )
+    if re.search(r"分\s*别", text[ls:vs]):  # the gap lies inside text[ls:vs]
         fig.more = _more_values(text, ve, kind, factor)
     return fig
 
@@ -272,8 +338,14 @@ def _more_values(text, pos, kind, factor):
         info = lx.unit_info(kind, m["unit"]) if m["unit"] else (factor, None)
         if info is None:
             return out
-        out.append((round(lx.parse_number(m["num"]) * info[0], 6), m.start("num"), m.end(),
-                    lx.qualifier(m["qpre"], m["qpost"])))
+        out.append(
+            (
+                round(lx.parse_number(m["num"]) * info[0], 6),
+                m.start("num"),
+                m.end(),
+                lx.qualifier(m["qpre"], m["qpost"]),
+            )
+        )
         pos = m.end()
 
 
@@ -283,26 +355,38 @@ def _attach_growth_and_shares(text, figures, sentences, starts):
     for i, f in enumerate(figures):
         si = bisect_right(starts, f.value_start) - 1
         sent_end = sentences[si].end
-        nxt = next((g.label_start for g in figures[i + 1:] if g.label_start >= f.value_end), sent_end)
+        nxt = next((g.label_start for g in figures[i + 1 :] if g.label_start >= f.value_end), sent_end)
         stop = min(nxt, sent_end)
-        sh = lx.SHARE_RE.match(text[f.value_end:stop])
+        sh = lx.SHARE_RE.match(text[f.value_end : stop])
         if sh and f.kind != "percent":
             vs, ve = f.value_end + sh.start("value"), f.value_end + sh.end("value")
-            shares.append(_Figure(f"{f.metric}_share", "percent", re.sub(r"\s", "", sh["label"]),
-                                  f.value_end + sh.start("label"), vs, ve, _number(sh["num"]), "%",
-                                  lx.qualifier(sh["qpre"]), share_of=f.metric))
+            shares.append(
+                _Figure(
+                    f"{f.metric}_share",
+                    "percent",
+                    re.sub(r"\s", "", sh["label"]),
+                    f.value_end + sh.start("label"),
+                    vs,
+                    ve,
+                    _number(sh["num"]),
+                    "%",
+                    lx.qualifier(sh["qpre"]),
+                    share_of=f.metric,
+                )
+            )
         y = lx.YOY_RE.search(text, f.value_end, stop)
         if y is None or y["avg"] or not (y["cmp"] or y["verb"] or y["noun"]):
             continue
         pcts = [float(re.sub(r"\s", "", y["pct"]))] + [
-            float(re.sub(r"\s", "", p)) for p in lx.YOY_MORE_RE.findall(y["more"] or "")]
+            float(re.sub(r"\s", "", p)) for p in lx.YOY_MORE_RE.findall(y["more"] or "")
+        ]
         sign = -1.0 if lx.is_negative(y.group(0)) else 1.0
         if len(pcts) == 1:
             f.yoy = sign * pcts[0]
             continue
         # 分别同比增长 17.3% 和 11.3%: the figures of this sentence still without a change, in order.
-        open_ = [g for g in figures[:i + 1] if g.yoy is None and g.value_start >= sentences[si].start]
-        for g, p in zip(open_[-len(pcts):], pcts):
+        open_ = [g for g in figures[: i + 1] if g.yoy is None and g.value_start >= sentences[si].start]
+        for g, p in zip(open_[-len(pcts) :], pcts):
             g.yoy = sign * p
     figures.extend(shares)
     figures.sort(key=lambda f: f.value_start)

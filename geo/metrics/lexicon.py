@@ -4,13 +4,14 @@ Every pattern is compiled once at import. Labels are matched *loosely* — white
 the line breaks of PDF-extracted magazine text, "完成固\\n\\n定资产投资") may sit between any two
 characters — so offsets stay exact on the original text without normalising it first.
 """
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-S = r"\s*"                                   # optional whitespace / PDF line break
-_NUM = r"\d+(?:,\d{3})*(?:\s*\.\s*\d+)?"     # 245.23, 1,095.7, "1.5"
+S = r"\s*"  # optional whitespace / PDF line break
+_NUM = r"\d+(?:,\d{3})*(?:\s*\.\s*\d+)?"  # 245.23, 1,095.7, "1.5"
 #: Chinese numerals used as magnitudes in this style of text ("超千万", "两万").
 _CN = r"[一二两三四五六七八九十]?[十百千万亿]{1,3}"
 _CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -29,14 +30,17 @@ def _alt(words) -> str:
 @dataclass(frozen=True)
 class Indicator:
     key: str
-    kind: str                    # money | count | population | area | percent
+    kind: str  # money | count | population | area | percent
     labels: tuple[str, ...]
 
 
 #: Indicators matched as "LABEL … VALUE UNIT". Keys are the metrics.jsonl ``metric`` values.
 LABELLED = (
-    Indicator("industrial_output", "money", ("规上工业总产值", "规模以上工业总产值", "规上工业产值",
-                                              "规模以上工业产值")),
+    Indicator(
+        "industrial_output",
+        "money",
+        ("规上工业总产值", "规模以上工业总产值", "规上工业产值", "规模以上工业产值"),
+    ),
     Indicator("industrial_output_all", "money", ("工业总产值",)),
     Indicator("industrial_value_added", "money", ("规上工业增加值", "规模以上工业增加值")),
     Indicator("industrial_value_added_all", "money", ("工业增加值",)),
@@ -47,13 +51,17 @@ LABELLED = (
     Indicator("fiscal_revenue", "money", ("财政总收入", "财政收入")),
     Indicator("local_fiscal_revenue", "money", ("地方财政收入",)),
     Indicator("general_budget_revenue", "money", ("一般公共预算收入",)),
-    Indicator("rd_spending", "money", ("研发投入", "研发经费投入", "研发经费支出", "研发经费", "R&D经费",
-                                        "R&D投入")),
+    Indicator(
+        "rd_spending", "money", ("研发投入", "研发经费投入", "研发经费支出", "研发经费", "R&D经费", "R&D投入")
+    ),
     Indicator("retail_sales", "money", ("社会消费品零售总额",)),
     Indicator("foreign_trade", "money", ("外贸进出口总额", "进出口总额", "外贸进出口")),
     Indicator("actual_foreign_investment", "money", ("实际利用外资", "实际使用外资")),
-    Indicator("signed_investment", "money", ("合计总投资", "累计总投资", "涉及总投资", "总投资额", "总投资",
-                                              "投资总额")),
+    Indicator(
+        "signed_investment",
+        "money",
+        ("合计总投资", "累计总投资", "涉及总投资", "总投资额", "总投资", "投资总额"),
+    ),
     Indicator("population", "population", ("常住人口", "总人口", "实际管理人口", "人口")),
     Indicator("registered_population", "population", ("户籍人口",)),
     Indicator("area", "area", ("行政区划面积", "陆域面积", "土地面积", "区域面积", "总面积", "面积")),
@@ -62,14 +70,31 @@ _LABEL_KEY = {re.sub(r"\s", "", lab): i.key for i in LABELLED for lab in i.label
 
 #: Units per kind: (unit text, factor to the normalised unit, normalised unit).
 UNITS = {
-    "money": [("万亿元", 10_000, "亿元"), ("亿元", 1, "亿元"), ("千万元", 0.1, "亿元"), ("万元", 1e-4, "亿元"),
-              ("万亿", 10_000, "亿元"), ("亿美元", 1, "亿美元"), ("万美元", 1e-4, "亿美元"),
-              ("美元", 1e-8, "亿美元"), ("元", 1e-8, "亿元"), ("亿", 1, "亿元")],
+    "money": [
+        ("万亿元", 10_000, "亿元"),
+        ("亿元", 1, "亿元"),
+        ("千万元", 0.1, "亿元"),
+        ("万元", 1e-4, "亿元"),
+        ("万亿", 10_000, "亿元"),
+        ("亿美元", 1, "亿美元"),
+        ("万美元", 1e-4, "亿美元"),
+        ("美元", 1e-8, "亿美元"),
+        ("元", 1e-8, "亿元"),
+        ("亿", 1, "亿元"),
+    ],
     "population": [("万人", 10_000, "人"), ("人", 1, "人"), ("万", 10_000, "人"), ("", 1, "人")],
-    "area": [("平方公里", 1, "平方公里"), ("平方千米", 1, "平方公里"), ("km²", 1, "平方公里"),
-             ("km2", 1, "平方公里"), ("万平方米", 0.01, "平方公里"), ("平方米", 1e-6, "平方公里"),
-             ("平米", 1e-6, "平方公里"), ("公顷", 0.01, "平方公里"), ("万亩", 10_000 / 1500, "平方公里"),
-             ("亩", 1 / 1500, "平方公里")],
+    "area": [
+        ("平方公里", 1, "平方公里"),
+        ("平方千米", 1, "平方公里"),
+        ("km²", 1, "平方公里"),
+        ("km2", 1, "平方公里"),
+        ("万平方米", 0.01, "平方公里"),
+        ("平方米", 1e-6, "平方公里"),
+        ("平米", 1e-6, "平方公里"),
+        ("公顷", 0.01, "平方公里"),
+        ("万亩", 10_000 / 1500, "平方公里"),
+        ("亩", 1 / 1500, "平方公里"),
+    ],
     "count": [("个", 1, "个"), ("项", 1, "个"), ("宗", 1, "个")],
     "percent": [("%", 1, "%"), ("％", 1, "%")],
 }
@@ -78,16 +103,31 @@ _UNIT_INFO = {(kind, re.sub(r"\s", "", u)): (f, n) for kind, rows in UNITS.items
 
 def _unit_alt(kind: str) -> str:
     alts = [loose(u) for u, _, _ in UNITS[kind] if u]
-    if kind == "money":                        # bare 亿 must not be "1 亿杯咖啡"
+    if kind == "money":  # bare 亿 must not be "1 亿杯咖啡"
         alts = [a for a in alts if a != loose("亿")] + [r"亿(?![杯人件次份个台辆头只吨])"]
     return "|".join(alts)
 
 
 QUAL_PRE = r"(?P<qpre>超过|超出|超|逾|突破|高达|近|接近|将近|约|大约|不低于|不少于)"
-_QUAL_NORM = {"超过": "over", "超出": "over", "超": "over", "逾": "over", "突破": "over", "以上": "over",
-              "余": "over", "多": "over", "不低于": "over", "不少于": "over", "之多": "over",
-              "近": "nearly", "接近": "nearly", "将近": "nearly", "约": "about", "大约": "about",
-              "左右": "about"}
+_QUAL_NORM = {
+    "超过": "over",
+    "超出": "over",
+    "超": "over",
+    "逾": "over",
+    "突破": "over",
+    "以上": "over",
+    "余": "over",
+    "多": "over",
+    "不低于": "over",
+    "不少于": "over",
+    "之多": "over",
+    "近": "nearly",
+    "接近": "nearly",
+    "将近": "nearly",
+    "约": "about",
+    "大约": "about",
+    "左右": "about",
+}
 _RANGE = rf"(?:{S}(?:—|–|-|~|～|至|到){S}(?P<num2>{_NUM}))?"
 #: Between a label and its value: no digits, no clause punctuation; optionally "由 X 增长至".
 _FROM_TO = r"(?:[^。！？；;，,、\d%％]{0,8}?(?:由|从)[^。！？；;，,、]{0,16}?(?:到|至))"
@@ -96,45 +136,73 @@ _GAP = rf"(?P<gap>{_FROM_TO}|[^。！？；;，,、\d%％]{{0,12}}?)"
 
 def _value_pattern(kind: str, unit_required: bool) -> str:
     unit = rf"(?P<unit>{_unit_alt(kind)})" + ("" if unit_required else "?")
-    return (rf"(?P<value>(?P<num>{_NUM}|{_CN}){_RANGE}{S}(?P<qpost>余|多)?{S}{unit})"
-            rf"(?P<qafter>{S}(?:以上|左右|之多))?")
+    return (
+        rf"(?P<value>(?P<num>{_NUM}|{_CN}){_RANGE}{S}(?P<qpost>余|多)?{S}{unit})"
+        rf"(?P<qafter>{S}(?:以上|左右|之多))?"
+    )
 
 
 # One regex per kind keeps group names simple and lets the caller know the kind from the regex.
-LABELLED_RE = {kind: re.compile(rf"(?P<label>{_alt([lab for i in LABELLED if i.kind == kind for lab in i.labels])})"
-                                rf"{_GAP}{QUAL_PRE}?{S}" + _value_pattern(kind, kind != "population"))
-               for kind in ("money", "population", "area")}
+LABELLED_RE = {
+    kind: re.compile(
+        rf"(?P<label>{_alt([lab for i in LABELLED if i.kind == kind for lab in i.labels])})"
+        rf"{_GAP}{QUAL_PRE}?{S}" + _value_pattern(kind, kind != "population")
+    )
+    for kind in ("money", "population", "area")
+}
 
 #: "分别为 1413 平方公里和 1228 平方公里": further values after the first one.
-MORE_VALUES_RE = re.compile(rf"{S}(?:和|、|及|与|,|，){S}(?:{QUAL_PRE}{S})?(?P<num>{_NUM})"
-                            rf"{S}(?P<qpost>余|多)?{S}(?P<unit>[^\s\d，。；、和及与]{{0,4}}?)"
-                            r"(?=\s*(?:和|、|及|与|，|,|。|；|;|$))")
+MORE_VALUES_RE = re.compile(
+    rf"{S}(?:和|、|及|与|,|，){S}(?:{QUAL_PRE}{S})?(?P<num>{_NUM})"
+    rf"{S}(?P<qpost>余|多)?{S}(?P<unit>[^\s\d，。；、和及与]{{0,4}}?)"
+    r"(?=\s*(?:和|、|及|与|，|,|。|；|;|$))"
+)
 
 _PROJ_MOD = r"(?P<mod>[^。！？；;，,、\d]{0,10}?)"
 _COUNT = rf"(?P<value>(?P<num>\d+){S}(?P<qpost>余|多)?{S}(?P<unit>个|项|宗))"
 #: Count indicators: (metric, regex). Tried in order; later matches overlapping earlier ones drop.
 COUNT_RES = (
     ("signed_projects", re.compile(rf"(?P<label>签{S}约){_PROJ_MOD}项{S}目{S}(?:数{S})?(?:达{S})?{_COUNT}")),
-    ("signed_projects", re.compile(rf"{_COUNT}{_PROJ_MOD}(?P<label>项{S}目){S}(?:成功|正式|集中)?{S}签{S}约")),
-    ("projects_introduced", re.compile(
-        rf"(?P<label>(?:新{S})?(?:招{S}引|引{S}进)(?:{S}落{S}地)?)(?:{S}了)?{_PROJ_MOD}项{S}目{S}{_COUNT}")),
-    ("projects_introduced", re.compile(
-        rf"(?P<label>(?:新{S})?(?:招{S}引|引{S}进)(?:{S}落{S}地)?)(?:{S}了)?{S}{_COUNT}{_PROJ_MOD}项{S}目")),
-    ("key_projects", re.compile(rf"(?P<label>(?:重{S}大|重{S}点)[^。！？；;，,、\d]{{0,4}}?项{S}目){S}{_COUNT}")),
-    ("key_projects", re.compile(rf"{_COUNT}(?P<label>(?:重{S}大|重{S}点)[^。！？；;，,、\d]{{0,4}}?项{S}目)")),
+    (
+        "signed_projects",
+        re.compile(rf"{_COUNT}{_PROJ_MOD}(?P<label>项{S}目){S}(?:成功|正式|集中)?{S}签{S}约"),
+    ),
+    (
+        "projects_introduced",
+        re.compile(
+            rf"(?P<label>(?:新{S})?(?:招{S}引|引{S}进)(?:{S}落{S}地)?)(?:{S}了)?{_PROJ_MOD}项{S}目{S}{_COUNT}"
+        ),
+    ),
+    (
+        "projects_introduced",
+        re.compile(
+            rf"(?P<label>(?:新{S})?(?:招{S}引|引{S}进)(?:{S}落{S}地)?)(?:{S}了)?{S}{_COUNT}{_PROJ_MOD}项{S}目"
+        ),
+    ),
+    (
+        "key_projects",
+        re.compile(rf"(?P<label>(?:重{S}大|重{S}点)[^。！？；;，,、\d]{{0,4}}?项{S}目){S}{_COUNT}"),
+    ),
+    (
+        "key_projects",
+        re.compile(rf"{_COUNT}(?P<label>(?:重{S}大|重{S}点)[^。！？；;，,、\d]{{0,4}}?项{S}目)"),
+    ),
 )
 #: Project counts that are not investment projects (talent programmes, sub-counts).
 COUNT_MOD_REJECT = re.compile(r"人才|其中|以上项目")
 
 #: An area given straight after a place: "原上城区仅 18 平方公里".
-AREA_AFTER_PLACE_RE = re.compile(rf"{S}(?P<label>仅|约|为|达|共|有)?{S}(?P<value>(?P<num>{_NUM}){S}"
-                                 rf"(?P<unit>平{S}方{S}公{S}里|平{S}方{S}千{S}米))(?!{S}[/／])")
+AREA_AFTER_PLACE_RE = re.compile(
+    rf"{S}(?P<label>仅|约|为|达|共|有)?{S}(?P<value>(?P<num>{_NUM}){S}"
+    rf"(?P<unit>平{S}方{S}公{S}里|平{S}方{S}千{S}米))(?!{S}[/／])"
+)
 
 #: R&D intensity: "R&D 投入强度达 4.5%", "研发经费占全区生产总值比重为 9.87%".
 RD_INTENSITY_RE = re.compile(
     rf"(?P<label>(?:R{S}&{S}D|研{S}发)(?:{S}经{S}费)?(?:{S}投{S}入)?{S}"
     rf"(?:强{S}度|占[^。！？；;，,\d]{{0,10}}?(?:生{S}产{S}总{S}值|G{S}D{S}P)(?:{S}的)?{S}比{S}[重例]))"
-    rf"{S}(?:为|达到?|是)?{S}{QUAL_PRE}?{S}(?P<value>(?P<num>{_NUM}){S}(?P<unit>%|％))")
+    rf"{S}(?:为|达到?|是)?{S}{QUAL_PRE}?{S}(?P<value>(?P<num>{_NUM}){S}(?P<unit>%|％))"
+)
 
 #: Year-on-year change after a value. ``resp`` = "分别" (respectively), ``more`` = further percentages.
 YOY_RE = re.compile(
@@ -143,35 +211,50 @@ YOY_RE = re.compile(
     rf"较{S}去{S}年(?:{S}同{S}期)?)?{S}"
     rf"(?:(?P<verb>增{S}长|增{S}加|上{S}升|提{S}高|提{S}升|下{S}降|减{S}少|回{S}落|下{S}滑|降{S}低)(?:{S}了)?|"
     rf"(?P<noun>增{S}速|增{S}幅|增{S}长{S}率|涨{S}幅|降{S}幅)(?:{S}(?:为|达到|达|是))?)"
-    rf"{S}(?P<pct>{_NUM}){S}[%％](?P<more>(?:{S}(?:和|、|及|与){S}{_NUM}{S}[%％])*)")
+    rf"{S}(?P<pct>{_NUM}){S}[%％](?P<more>(?:{S}(?:和|、|及|与){S}{_NUM}{S}[%％])*)"
+)
 YOY_MORE_RE = re.compile(rf"({_NUM}){S}[%％]")
 _NEGATIVE = re.compile(r"下\s*降|减\s*少|回\s*落|下\s*滑|降\s*低|降\s*幅")
 
 #: A share right after a value: "，占全区规上工业总产值的64.48%".
-SHARE_RE = re.compile(rf"^[^。！？；;\d%％]{{0,14}}?(?P<label>占{S}[^。！？；;，,\d%％]{{0,16}}?)"
-                      rf"{S}(?:的{S})?(?:比{S}[重例]{S})?(?:为|达到?)?{S}{QUAL_PRE}?{S}"
-                      rf"(?P<value>(?P<num>{_NUM}){S}(?P<unit>%|％))")
+SHARE_RE = re.compile(
+    rf"^[^。！？；;\d%％]{{0,14}}?(?P<label>占{S}[^。！？；;，,\d%％]{{0,16}}?)"
+    rf"{S}(?:的{S})?(?:比{S}[重例]{S})?(?:为|达到?)?{S}{QUAL_PRE}?{S}"
+    rf"(?P<value>(?P<num>{_NUM}){S}(?P<unit>%|％))"
+)
 
 #: Words that make a labelled match something else (per-capita, building floor area, growth amount).
-LABEL_PREFIX_REJECT = re.compile(r"(?:人均|亩均|户均|年均|平均|单位|建筑|占地|厂房|用地|使用|绿地|绿化|营业|"
-                                 r"经营|水域|耕地|林地|种植|展览|办公|商业|住宅|楼宇|密度|产业|员工)$")
-GAP_REJECT = re.compile(r"增长(?!至|到)|增加(?!至|到)|增速|增幅|下降|减少|密度|比重|比例|占比|强度|人均|亩均|"
-                        r"平均|贡献|倍")
+LABEL_PREFIX_REJECT = re.compile(
+    r"(?:人均|亩均|户均|年均|平均|单位|建筑|占地|厂房|用地|使用|绿地|绿化|营业|"
+    r"经营|水域|耕地|林地|种植|展览|办公|商业|住宅|楼宇|密度|产业|员工)$"
+)
+GAP_REJECT = re.compile(
+    r"增长(?!至|到)|增加(?!至|到)|增速|增幅|下降|减少|密度|比重|比例|占比|强度|人均|亩均|"
+    r"平均|贡献|倍"
+)
 #: An organisation as the subject: its figures are not the place's ("联德股份 … 研发投入"). A
 #: company name holds for the rest of its sentence; a generic word ("企业") only for its clause.
 ORG_CUE_RE = re.compile(r"有限(?:责任)?公司|公司|集团|股份|招股书")
-ORG_CUE_CLAUSE_RE = re.compile(r"(?<!工业)(?<!规上)(?<!以上)企业(?!数|总数)|银行|医院|大学|学院|研究院|实验室")
+ORG_CUE_CLAUSE_RE = re.compile(
+    r"(?<!工业)(?<!规上)(?<!以上)企业(?!数|总数)|银行|医院|大学|学院|研究院|实验室"
+)
 #: Plans and targets.
-TARGET_RE = re.compile(rf"到{S}\d{{4}}{S}年|力争|预计|预期|目标|计划|争取|规划(?!{S}(?:面积|用地))|有望|确保|可实现|要实现|"
-                       rf"将{S}(?:达|实现|突破|超过|完成)")
+TARGET_RE = re.compile(
+    rf"到{S}\d{{4}}{S}年|力争|预计|预期|目标|计划|争取|规划(?!{S}(?:面积|用地))|有望|确保|可实现|要实现|"
+    rf"将{S}(?:达|实现|突破|超过|完成)"
+)
 #: Place-words that refer back to a place named earlier ("全区", "该街道", "街道全年…").
-ANAPHOR_RE = re.compile(r"(?:^|(?<=[，。；：,;:！？!?”\s]))(?:(?:该|全|本|此)(?P<suf>街道|开发区|高新区|科技城|园区|新区|"
-                        r"区域|片区|市区|镇|乡|县|市|区)|(?P<bare>街道|开发区|高新区|科技城|新区|市区))")
+ANAPHOR_RE = re.compile(
+    r"(?:^|(?<=[，。；：,;:！？!?”\s]))(?:(?:该|全|本|此)(?P<suf>街道|开发区|高新区|科技城|园区|新区|"
+    r"区域|片区|市区|镇|乡|县|市|区)|(?P<bare>街道|开发区|高新区|科技城|新区|市区))"
+)
 #: A place right before these is a location or a partner, not the subject.
-REL_BEFORE_RE = re.compile(r"(?:与|同|跟|对接|赴|来自|迁入|落户|背靠|毗邻|紧邻|[东南西北][接邻靠至临]|连接|相比|比|较|"
-                           r"位于|坐落于|坐落在|地处|前往|走进|下辖|辖|包括|涵盖)\s*$")
+REL_BEFORE_RE = re.compile(
+    r"(?:与|同|跟|对接|赴|来自|迁入|落户|背靠|毗邻|紧邻|[东南西北][接邻靠至临]|连接|相比|比|较|"
+    r"位于|坐落于|坐落在|地处|前往|走进|下辖|辖|包括|涵盖)\s*$"
+)
 REL_AFTER_RE = re.compile(r"^\s*(?:沿线|周边|以[东南西北]|[东南西北]侧|附近|之外|以外|方向|一带|相比)")
-LIST_JOIN_RE = re.compile(r"^\s*[区县市镇乡]?\s*[、和与及]\s*原?\s*$")   # "萧山\\n区、余杭区"
+LIST_JOIN_RE = re.compile(r"^\s*[区县市镇乡]?\s*[、和与及]\s*原?\s*$")  # "萧山\\n区、余杭区"
 CHAIN_JOIN_RE = re.compile(r"^[\s()（）]*$")
 
 

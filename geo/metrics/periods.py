@@ -5,6 +5,7 @@ Periods are written as ``2024`` (year), ``2024-Q1``, ``2024-H1``, ``2022-01/08``
 ``2021-04`` (month); without a knowable year the year part is dropped (``H1``, ``Q1``) and
 ``year`` is None.
 """
+
 from __future__ import annotations
 
 import re
@@ -16,10 +17,11 @@ S = r"\s*"
 @dataclass(frozen=True)
 class YearEvidence:
     """The year a document (or article) speaks from, and the text that says so."""
+
     year: int
-    source: str            # e.g. "“2023年底以来” → 2024", "issue date “2021 \\04 NO.9”"
-    kind: str              # issue_date | dated_heading | since_year_end | outlook | new_year
-    start: int | None = None   # offsets of the evidence in the text given to document_year
+    source: str  # e.g. "“2023年底以来” → 2024", "issue date “2021 \\04 NO.9”"
+    kind: str  # issue_date | dated_heading | since_year_end | outlook | new_year
+    start: int | None = None  # offsets of the evidence in the text given to document_year
     end: int | None = None
 
 
@@ -28,21 +30,31 @@ class Period:
     period: str | None
     year: int | None
     year_source: str | None
-    text: str               # the words as written ("今年一季度")
-    is_target_year: bool    # "到2030年"
-    bare: bool = False      # "全年"/"一季度" with no year of its own in the span
+    text: str  # the words as written ("今年一季度")
+    is_target_year: bool  # "到2030年"
+    bare: bool = False  # "全年"/"一季度" with no year of its own in the span
 
 
 # --- document year -------------------------------------------------------------------------
-_ISSUE_RE = re.compile(rf"(?P<y>(?:19|20)\d{{2}}){S}(?:[\\/／]|年){S}(?P<m>\d{{1,2}}){S}(?:月)?{S}"
-                       rf"(?:NO\.?{S}\d*|No\.?{S}\d*|第|总第|期)")
-_DATED_LINE_RE = re.compile(rf"(?m)^[^\S\n]*#*[^\S\n]*.{{0,12}}?(?P<y>(?:19|20)\d{{2}}){S}[年\-/.]{S}"
-                            rf"(?P<m>\d{{1,2}}){S}[月\-/.]{S}(?P<d>\d{{1,2}}){S}日?.{{0,12}}$")
+_ISSUE_RE = re.compile(
+    rf"(?P<y>(?:19|20)\d{{2}}){S}(?:[\\/／]|年){S}(?P<m>\d{{1,2}}){S}(?:月)?{S}"
+    rf"(?:NO\.?{S}\d*|No\.?{S}\d*|第|总第|期)"
+)
+_DATED_LINE_RE = re.compile(
+    rf"(?m)^[^\S\n]*#*[^\S\n]*.{{0,12}}?(?P<y>(?:19|20)\d{{2}}){S}[年\-/.]{S}"
+    rf"(?P<m>\d{{1,2}}){S}[月\-/.]{S}(?P<d>\d{{1,2}}){S}日?.{{0,12}}$"
+)
 _IN_TEXT = (
     ("since_year_end", re.compile(rf"(?P<y>(?:19|20)\d{{2}}){S}年{S}(?:底|末){S}以{S}来"), 1),
     ("outlook", re.compile(rf"展{S}望{S}(?P<y>(?:19|20)\d{{2}}){S}年"), 0),
-    ("new_year", re.compile(rf"迎{S}来{S}(?P<y>(?:19|20)\d{{2}}){S}年|(?P<y2>(?:19|20)\d{{2}}){S}年{S}"
-                            rf"(?:伊始|开年|开局|开春)"), 0),
+    (
+        "new_year",
+        re.compile(
+            rf"迎{S}来{S}(?P<y>(?:19|20)\d{{2}}){S}年|(?P<y2>(?:19|20)\d{{2}}){S}年{S}"
+            rf"(?:伊始|开年|开局|开春)"
+        ),
+        0,
+    ),
     ("this_year_stated", re.compile(rf"今{S}年{S}[（(]{S}(?P<y>(?:19|20)\d{{2}}){S}年?{S}[)）]"), 0),
 )
 
@@ -61,17 +73,19 @@ def document_year(text: str) -> YearEvidence | None:
     """
     m = _ISSUE_RE.search(text, 0, 400)
     if m:
-        return YearEvidence(int(m["y"]), f"issue date “{_flat(m.group(0))}”", "issue_date",
-                            m.start(), m.end())
+        return YearEvidence(
+            int(m["y"]), f"issue date “{_flat(m.group(0))}”", "issue_date", m.start(), m.end()
+        )
     m = _DATED_LINE_RE.search(text, 0, 2000)
     if m and 1 <= int(m["m"]) <= 12:
-        return YearEvidence(int(m["y"]), f"dated heading “{_flat(m.group(0))}”", "dated_heading",
-                            m.start(), m.end())
+        return YearEvidence(
+            int(m["y"]), f"dated heading “{_flat(m.group(0))}”", "dated_heading", m.start(), m.end()
+        )
     for kind, rx, add in _IN_TEXT:
         found = [(int(m["y"] or m.groupdict().get("y2")), m) for m in rx.finditer(text)]
         if found:
             years = [y for y, _ in found]
-            y = max(set(years), key=years.count)          # majority, then first
+            y = max(set(years), key=years.count)  # majority, then first
             m = next(mm for yy, mm in found if yy == y)
             return YearEvidence(y + add, f"“{_flat(m.group(0))}” → {y + add}", kind, m.start(), m.end())
     return None
@@ -80,14 +94,18 @@ def document_year(text: str) -> YearEvidence | None:
 # --- periods -------------------------------------------------------------------------------
 _YEAR = rf"(?P<year>(?:19|20)\d{{2}}){S}年(?!{S}代)(?:{S}度)?"
 _REL = r"(?P<rel>今\s*年|本\s*年|去\s*年|上\s*年(?!\s*同)|前\s*年|明\s*年|年\s*内)"
-_SUB = (rf"(?:(?P<q>[一二三四1-4]){S}季{S}度|(?P<q3>前{S}三{S}季{S}度)|(?P<h>[上下]){S}半{S}年|"
-        rf"(?P<m1>1[0-2]|0?[1-9]){S}月?{S}(?:—|–|-|~|～|至|到){S}(?P<m2>1[0-2]|0?[1-9]){S}月(?:{S}份)?|"
-        rf"(?P<m>1[0-2]|0?[1-9]){S}月(?:{S}份)?(?!{S}\d{{1,2}}{S}[日号])(?!{S}(?:—|–|-|~|～|至|到))|"
-        rf"(?P<full>全{S}年)|(?P<end>[底末]))")
+_SUB = (
+    rf"(?:(?P<q>[一二三四1-4]){S}季{S}度|(?P<q3>前{S}三{S}季{S}度)|(?P<h>[上下]){S}半{S}年|"
+    rf"(?P<m1>1[0-2]|0?[1-9]){S}月?{S}(?:—|–|-|~|～|至|到){S}(?P<m2>1[0-2]|0?[1-9]){S}月(?:{S}份)?|"
+    rf"(?P<m>1[0-2]|0?[1-9]){S}月(?:{S}份)?(?!{S}\d{{1,2}}{S}[日号])(?!{S}(?:—|–|-|~|～|至|到))|"
+    rf"(?P<full>全{S}年)|(?P<end>[底末]))"
+)
 PERIOD_RE = re.compile(rf"(?P<to>到{S})?(?:(?:{_YEAR}|{_REL}){S})?(?:{_SUB})?")
 #: A year here is an event date or a starting point, not a reporting period.
 _YEAR_NOT_PERIOD_BEFORE = re.compile(r"(?:成立于|始建于|诞生于|创建于|建于|始于|自|从|于|截至目前)\s*$")
-_YEAR_NOT_PERIOD_AFTER = re.compile(rf"{S}(?:[^\d，。；,;]{{0,4}}?以{S}来|起|开{S}始|成{S}立|设{S}立|至{S}今|前|后)")
+_YEAR_NOT_PERIOD_AFTER = re.compile(
+    rf"{S}(?:[^\d，。；,;]{{0,4}}?以{S}来|起|开{S}始|成{S}立|设{S}立|至{S}今|前|后)"
+)
 _SUB_GROUPS = ("q", "q3", "h", "m1", "m", "full", "end")
 _REL_OFFSET = {"今年": 0, "本年": 0, "年内": 0, "去年": -1, "上年": -1, "前年": -2, "明年": 1}
 _Q = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
@@ -95,8 +113,11 @@ _Q = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
 def with_year(p: Period, year: int | None, source: str | None, words: str) -> Period:
     """A bare sub-period ("全年") given the year an earlier sentence named."""
-    sub = p.period.split("-", 1)[1] if p.period and "-" in p.period else (
-        None if p.period is None or p.period.isdigit() else p.period)
+    sub = (
+        p.period.split("-", 1)[1]
+        if p.period and "-" in p.period
+        else (None if p.period is None or p.period.isdigit() else p.period)
+    )
     return Period(_join(year, sub), year, source, f"{words}…{p.text}", p.is_target_year, False)
 
 
@@ -111,7 +132,7 @@ def _sub_code(m: re.Match) -> str | None:
         return f"{int(m['m1']):02d}/{int(m['m2']):02d}"
     if m["m"]:
         return f"{int(m['m']):02d}"
-    return None       # 全年 / 底 / 末: the whole year
+    return None  # 全年 / 底 / 末: the whole year
 
 
 def _join(year: int | None, sub: str | None) -> str | None:
@@ -127,7 +148,7 @@ def find_period(text: str, upto: int, doc_year: YearEvidence | None, start: int 
     last: Period | None = None
     ctx_year: tuple[int | None, str | None, str] | None = None  # (year, source, words) named earlier
     for m in PERIOD_RE.finditer(text, start, upto):
-        if not (m["year"] or m["rel"] or m.lastindex and any(m[g] for g in _SUB_GROUPS)):
+        if not (m["year"] or m["rel"] or (m.lastindex and any(m[g] for g in _SUB_GROUPS))):
             continue
         words = re.sub(r"\s", "", m.group(0))
         if m["year"]:
@@ -144,7 +165,7 @@ def find_period(text: str, upto: int, doc_year: YearEvidence | None, start: int 
                 year, src = doc_year.year + _REL_OFFSET[rel], f"{rel}: {doc_year.source}"
         else:
             if m["end"]:
-                continue                       # a lone 底/末 is not a period
+                continue  # a lone 底/末 is not a period
             if ctx_year is not None:
                 year, src, before = ctx_year
                 words = f"{before}…{words}"
@@ -159,6 +180,7 @@ def find_period(text: str, upto: int, doc_year: YearEvidence | None, start: int 
             last = Period(None, None, None, words, False)
             continue
         bare = not (m["year"] or m["rel"]) and ctx_year is None
-        last = Period(_join(year, sub) if (year is not None or sub) else None, year, src, words,
-                      bool(m["to"]), bare)
+        last = Period(
+            _join(year, sub) if (year is not None or sub) else None, year, src, words, bool(m["to"]), bare
+        )
     return last

@@ -7,6 +7,7 @@ earlier sentence of the same paragraph; the article's main place (the one its he
 An organisation between the place and the indicator ("联德股份…研发投入") makes the figure the
 company's, and it is left out.
 """
+
 from __future__ import annotations
 
 import re
@@ -23,7 +24,7 @@ from geo.schema import MENTION_COLUMNS, Article, Mention
 class LocalMention:
     """A mention as the metrics stage sees it: article-relative offsets, overlaps dropped."""
 
-    start: int             # article-relative offsets
+    start: int  # article-relative offsets
     end: int
     place_id: str
     name: str | None
@@ -49,9 +50,14 @@ def plain_mentions(mentions: pd.DataFrame | list[Mention] | None, article: Artic
         if "place_id" not in mentions.columns:
             return []
         mentions = _records(mentions, article)
-    rows = sorted((m.start, i) for i, m in enumerate(mentions)
-                  if m.start >= article.start and m.end <= article.end and m.file == article.file
-                  and m.place_id is not None)
+    rows = sorted(
+        (m.start, i)
+        for i, m in enumerate(mentions)
+        if m.start >= article.start
+        and m.end <= article.end
+        and m.file == article.file
+        and m.place_id is not None
+    )
     out: list[LocalMention] = []
     last_end = -1
     for start, i in rows:
@@ -59,8 +65,17 @@ def plain_mentions(mentions: pd.DataFrame | list[Mention] | None, article: Artic
             continue
         m = mentions[i]
         org = m.in_org
-        out.append(LocalMention(start - article.start, int(m.end) - article.start, str(m.place_id),
-                                m.name, m.level, bool(org) if org == org else False, str(m.text or "")))
+        out.append(
+            LocalMention(
+                start - article.start,
+                int(m.end) - article.start,
+                str(m.place_id),
+                m.name,
+                m.level,
+                bool(org) if org == org else False,
+                str(m.text or ""),
+            )
+        )
         last_end = int(m.end)
     return out
 
@@ -107,36 +122,45 @@ _CLAUSE_PUNCT = re.compile(r"[，,；;：:]")
 
 
 class PlaceFinder:
-    def __init__(self, text: str, mentions: list[LocalMention], main_place: str | None, title_end: int,
-                 fallback: LocalMention | None = None):
+    def __init__(
+        self,
+        text: str,
+        mentions: list[LocalMention],
+        main_place: str | None,
+        title_end: int,
+        fallback: LocalMention | None = None,
+    ):
         self.text = text
         self.plain = [m for m in mentions if not m.in_org]
         self.org = [m for m in mentions if m.in_org]
         self.main = self._main(main_place, title_end)
         #: The headline names the main place (strong); else it is only the most mentioned one.
         self.main_in_title = self.main is not None and any(
-            m.place_id == self.main.place_id and m.end <= title_end for m in self.plain)
+            m.place_id == self.main.place_id and m.end <= title_end for m in self.plain
+        )
         self.fallback = fallback
 
     # -- building blocks --------------------------------------------------------------------
     def _chain_start(self, i: int) -> int:
         """Index of the first mention of the name chain ending at i (嘉兴市南湖区湘家荡区域(七星街道))."""
         p, t = self.plain, self.text
-        while i > 0 and p[i - 1].end <= p[i].start and lx.CHAIN_JOIN_RE.match(t[p[i - 1].end:p[i].start]):
+        while i > 0 and p[i - 1].end <= p[i].start and lx.CHAIN_JOIN_RE.match(t[p[i - 1].end : p[i].start]):
             i -= 1
         return i
 
     def _chain_end(self, k: int, limit: float = float("inf")) -> int:
         """Index of the last mention of the name chain starting at k, ending by ``limit``."""
         p, t = self.plain, self.text
-        while k + 1 < len(p) and p[k + 1].end <= limit and lx.CHAIN_JOIN_RE.match(t[p[k].end:p[k + 1].start]):
+        while (
+            k + 1 < len(p) and p[k + 1].end <= limit and lx.CHAIN_JOIN_RE.match(t[p[k].end : p[k + 1].start])
+        ):
             k += 1
         return k
 
     def _head(self, a: int, b: int) -> LocalMention:
         """The chain's subject: its last name that is not a bracketed alias."""
-        for m in reversed(self.plain[a:b + 1]):
-            if not re.search(r"[(（]\s*$", self.text[max(0, m.start - 3):m.start]):
+        for m in reversed(self.plain[a : b + 1]):
+            if not re.search(r"[(（]\s*$", self.text[max(0, m.start - 3) : m.start]):
                 return m
         return self.plain[a]
 
@@ -147,13 +171,14 @@ class PlaceFinder:
         while i is not None:
             a = self._chain_start(i)
             chains = [(a, i)]
-            while a > 0 and p[a - 1].start >= floor and lx.LIST_JOIN_RE.match(t[p[a - 1].end:p[a].start]):
+            while a > 0 and p[a - 1].start >= floor and lx.LIST_JOIN_RE.match(t[p[a - 1].end : p[a].start]):
                 j = self._chain_start(a - 1)
                 chains.insert(0, (j, a - 1))
                 a = j
             first, last = p[chains[0][0]], p[chains[-1][1]]
-            if (lx.REL_BEFORE_RE.search(t[max(0, first.start - 6):first.start])
-                    or lx.REL_AFTER_RE.match(t[last.end:last.end + 6])):
+            if lx.REL_BEFORE_RE.search(t[max(0, first.start - 6) : first.start]) or lx.REL_AFTER_RE.match(
+                t[last.end : last.end + 6]
+            ):
                 i = a - 1 if a - 1 >= 0 and p[a - 1].start >= floor else None
                 continue
             return [self._head(x, y) for x, y in chains], last.end
@@ -165,8 +190,10 @@ class PlaceFinder:
         k = next((k for k, m in enumerate(p) if m.start >= start and m.end <= end), None)
         while k is not None and k < len(p) and p[k].end <= end:
             j = self._chain_end(k, end)
-            if not (lx.REL_BEFORE_RE.search(t[max(0, p[k].start - 6):p[k].start])
-                    or lx.REL_AFTER_RE.match(t[p[j].end:p[j].end + 6])):
+            if not (
+                lx.REL_BEFORE_RE.search(t[max(0, p[k].start - 6) : p[k].start])
+                or lx.REL_AFTER_RE.match(t[p[j].end : p[j].end + 6])
+            ):
                 return self._head(k, j)
             k = j + 1
         return None
@@ -200,8 +227,15 @@ class PlaceFinder:
         return next(m for m in self.plain if m.place_id == top)
 
     # -- the decision -----------------------------------------------------------------------
-    def subject(self, label_start: int, value_start: int, value_end: int, sent_start: int,
-                same_paragraph: list, earlier: list) -> Subject:
+    def subject(
+        self,
+        label_start: int,
+        value_start: int,
+        value_end: int,
+        sent_start: int,
+        same_paragraph: list,
+        earlier: list,
+    ) -> Subject:
         """``same_paragraph``/``earlier``: preceding sentences (nearest first) of the paragraph /
         of the article."""
         t = self.text
@@ -216,14 +250,16 @@ class PlaceFinder:
         found = self._subject_before(label_start, sent_start)
         after = found[1] if found else sent_start
         region = max(after, clause_start)
-        cue = lx.ORG_CUE_RE.search(t, after, label_start) or lx.ORG_CUE_CLAUSE_RE.search(t, region, label_start)
+        cue = lx.ORG_CUE_RE.search(t, after, label_start) or lx.ORG_CUE_CLAUSE_RE.search(
+            t, region, label_start
+        )
         org = next((m for m in self.org if after <= m.start < label_start), None)
         if cue or org:
             return Subject([], cue.group(0) if cue else org.text, company=True)
         ana = self._anaphor(after, label_start)
         if ana:
             return Subject([ana[0]], f"anaphor {ana[1]}")
-        if found:     # "萧山区与滨江区签约…": a list without 分别 is headed by its first place
+        if found:  # "萧山区与滨江区签约…": a list without 分别 is headed by its first place
             return Subject(found[0], "sentence subject")
         for prev in same_paragraph:
             got = self._first_subject(prev.start, prev.end)

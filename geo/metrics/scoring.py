@@ -5,6 +5,7 @@ span and the indicator is the same; it is *right* when the place (gold lists acc
 and the normalised value also agree. Period, growth, target flag and qualifier are scored on the
 found figures only, so that one wrong period does not hide as a missed figure.
 """
+
 from __future__ import annotations
 
 import json
@@ -38,8 +39,18 @@ def score_metrics(pred: pd.DataFrame, gold: list[dict], files: set[str] | None =
     for g in gold:
         if g["file"] not in files:
             continue
-        hit = next((k for k, r in enumerate(rows) if k not in used and r.file == g["file"]
-                    and r.start < g["end"] and g["start"] < r.end and r.metric == g["metric"]), None)
+        hit = next(
+            (
+                k
+                for k, r in enumerate(rows)
+                if k not in used
+                and r.file == g["file"]
+                and r.start < g["end"]
+                and g["start"] < r.end
+                and r.metric == g["metric"]
+            ),
+            None,
+        )
         if hit is None:
             misses.append(g)
             continue
@@ -54,11 +65,18 @@ def score_metrics(pred: pd.DataFrame, gold: list[dict], files: set[str] | None =
             attr[a] += _same(getattr(r, a), g[a])
     n_gold = sum(1 for g in gold if g["file"] in files)
     extra = [r for k, r in enumerate(rows) if k not in used]
-    p = lambda x, n: round(x / n, 3) if n else None  # noqa: E731
+    p = lambda x, n: round(x / n, 3) if n else None
     return {
-        "gold": n_gold, "predicted": len(rows), "found": found, "right": right,
-        "precision_found": p(found, len(rows)), "recall_found": p(found, n_gold),
-        "precision": p(right, len(rows)), "recall": p(right, n_gold),
+        "gold": n_gold,
+        "predicted": len(rows),
+        "found": found,
+        "right": right,
+        "precision_found": p(found, len(rows)),
+        "recall_found": p(found, n_gold),
+        "precision": p(right, len(rows)),
+        "recall": p(right, n_gold),
         "attribute_accuracy": {a: p(v, found) for a, v in attr.items()},
-        "missed": misses, "wrong": wrong, "extra": extra,
+        "missed": misses,
+        "wrong": wrong,
+        "extra": extra,
     }

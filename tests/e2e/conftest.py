@@ -1,6 +1,7 @@
 """Browser fixtures: one `streamlit run app.py` per session on a free local port; the shared
 headless Chromium (``browser``) lives in tests/conftest.py (one Playwright session per process).
 """
+
 from __future__ import annotations
 
 import sys
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import harness  # noqa: E402
+import harness
 
 ARTIFACTS = harness.PROJECT_DIR / "test-artifacts"
 

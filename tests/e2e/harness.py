@@ -3,6 +3,7 @@
 Every request to a host other than the app's is aborted and recorded, so a passing run proves the
 page works with no internet.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -18,8 +19,14 @@ from urllib.parse import urlparse
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("ATLAS_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 
 
@@ -34,13 +41,29 @@ def running_app(env: dict | None = None, timeout_s: float = 120.0):
     """``streamlit run app.py`` on a free local port; yields the base URL, stops it afterwards."""
     port = free_port()
     python = PROJECT_DIR / ".venv" / "bin" / "python"
-    cmd = [str(python if python.exists() else sys.executable), "-m", "streamlit", "run", "app.py",
-           "--server.headless", "true", "--server.address", "127.0.0.1",
-           "--server.port", str(port), "--browser.gatherUsageStats", "false"]
-    log = open(PROJECT_DIR / "test-artifacts" / f"streamlit-{port}.log", "w") \
-        if (PROJECT_DIR / "test-artifacts").is_dir() else subprocess.DEVNULL
-    proc = subprocess.Popen(cmd, cwd=PROJECT_DIR, env={**os.environ, **(env or {})},
-                            stdout=log, stderr=subprocess.STDOUT)
+    cmd = [
+        str(python if python.exists() else sys.executable),
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.headless",
+        "true",
+        "--server.address",
+        "127.0.0.1",
+        "--server.port",
+        str(port),
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    log = (
+        open(PROJECT_DIR / "test-artifacts" / f"streamlit-{port}.log", "w")
+        if (PROJECT_DIR / "test-artifacts").is_dir()
+        else subprocess.DEVNULL
+    )
+    proc = subprocess.Popen(
+        cmd, cwd=PROJECT_DIR, env={**os.environ, **(env or {})}, stdout=log, stderr=subprocess.STDOUT
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout_s
@@ -74,6 +97,7 @@ def launch_chromium(playwright):
 @dataclass
 class PageWatch:
     """What a page did that a test cares about: console errors and blocked external requests."""
+
     console_errors: list[str] = field(default_factory=list)
     blocked: list[str] = field(default_factory=list)
 
@@ -93,8 +117,12 @@ def offline_page(browser, **context_args):
 
     context.route("**/*", route)
     page = context.new_page()
-    page.on("console", lambda m: m.type == "error" and watch.console_errors.append(
-        f"{m.text} @ {m.location.get('url', '')}"))
+    page.on(
+        "console",
+        lambda m: (
+            m.type == "error" and watch.console_errors.append(f"{m.text} @ {m.location.get('url', '')}")
+        ),
+    )
     page.on("pageerror", lambda e: watch.console_errors.append(f"pageerror: {e}"))
     return page, watch
 
@@ -166,8 +194,11 @@ def folium_frame(page, timeout_ms: float = 60000):
 def wait_for_county_shapes(page, minimum: int = 1, timeout_ms: float = 60000):
     """Wait until the map has drawn at least ``minimum`` county polygons; returns the frame."""
     frame = folium_frame(page, timeout_ms)
-    frame.wait_for_function(f"(() => {{ const s = ({_SHAPES})(); return s.polygons >= {minimum}; }})",
-                            timeout=timeout_ms, polling=20)
+    frame.wait_for_function(
+        f"(() => {{ const s = ({_SHAPES})(); return s.polygons >= {minimum}; }})",
+        timeout=timeout_ms,
+        polling=20,
+    )
     return frame
 
 
@@ -178,7 +209,7 @@ def map_shapes(frame) -> dict:
 
 def click_feature(page, frame, name: str, geom: str = "polygon") -> str:
     """Zoom onto a feature and click a point of it that nothing else covers; its place_id."""
-    page.mouse.move(1, 1)                     # away from the map: no tooltip covering features
+    page.mouse.move(1, 1)  # away from the map: no tooltip covering features
     frame.evaluate("window.map.closeTooltip && window.map.eachLayer(l => l.closeTooltip && l.closeTooltip())")
     hit = frame.evaluate(_FIND_FEATURE, [name, geom])
     assert hit, f"no visible {geom} named {name} on the map"
@@ -189,5 +220,6 @@ def click_feature(page, frame, name: str, geom: str = "polygon") -> str:
 
 def wait_idle(page, timeout_ms: float = 60000) -> None:
     """Wait until the app's script run has finished (buttons of the last run are current)."""
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]',
-                           state="attached", timeout=timeout_ms)
+    page.wait_for_selector(
+        '[data-testid="stApp"][data-test-script-state="notRunning"]', state="attached", timeout=timeout_ms
+    )

@@ -3,22 +3,22 @@
 Every request to a non-local host is aborted (and recorded), so these tests prove the page,
 the map and the downloads work with no internet.
 """
+
 from __future__ import annotations
 
 import json
 import subprocess
 import sys
 
-import pytest
-
 import harness
+import pytest
 
 ARTIFACTS = harness.PROJECT_DIR / "test-artifacts"
 
 pytestmark = pytest.mark.browser
 
 XIAOSHAN_ARTICLE = "萧山:整合资源 推进产业社区治理新模式"
-FIRST_BUILD_MS = 300_000   # a fresh cache builds the gazetteer and extracts the seeds first
+FIRST_BUILD_MS = 300_000  # a fresh cache builds the gazetteer and extracts the seeds first
 
 
 @pytest.fixture(scope="module")
@@ -35,8 +35,8 @@ def loaded(browser, app_url):
 def test_map_shows_all_zhejiang_county_shapes_offline(loaded):
     page, frame, watch = loaded
     shapes = harness.map_shapes(frame)
-    assert shapes["home"] == 90, shapes                      # every county-level unit of Zhejiang
-    assert shapes["points"] > 0                              # towns, zones, parks as markers
+    assert shapes["home"] == 90, shapes  # every county-level unit of Zhejiang
+    assert shapes["points"] > 0  # towns, zones, parks as markers
     assert shapes["paths"] == shapes["polygons"] + shapes["points"]
     assert page.get_by_text("Corpus Atlas · 语料地图").is_visible()
     assert watch.blocked == [], f"the page tried to reach the internet: {watch.blocked}"
@@ -57,12 +57,12 @@ def test_click_county_lists_its_article_and_opens_highlighted_text(loaded):
     reader.locator("mark", has_text="河上镇").first.wait_for(timeout=20000)
     assert reader.inner_text().lstrip().startswith(XIAOSHAN_ARTICLE)
     heshang = reader.locator("mark.atlas-focus", has_text="河上镇")
-    assert heshang.count() >= 2                              # both mentions, as part of 萧山区
+    assert heshang.count() >= 2  # both mentions, as part of 萧山区
     assert heshang.first.get_attribute("data-place-id").startswith("330109")
     link = heshang.first.locator("a").get_attribute("href")
     assert link.startswith("?place=330109") and "article=" in link
-    assert "place=330109" in page.url                        # the selection is in the URL
-    page.set_viewport_size({"width": 1400, "height": 1700})   # the whole panel in the picture
+    assert "place=330109" in page.url  # the selection is in the URL
+    page.set_viewport_size({"width": 1400, "height": 1700})  # the whole panel in the picture
     page.wait_for_timeout(500)
     page.screenshot(path=str(ARTIFACTS / "app-xiaoshan.png"))
     page.set_viewport_size({"width": 1400, "height": 1000})
@@ -77,7 +77,7 @@ def test_mention_link_goes_back_to_the_map_on_that_place(loaded):
     page.get_by_role("heading", name="河上镇", exact=True).wait_for(timeout=30000)
     harness.wait_for_county_shapes(page, minimum=90)
     assert page.get_by_role("button", name=XIAOSHAN_ARTICLE).count() == 1
-    assert page.locator(".atlas-article").count() == 1      # the article stays open
+    assert page.locator(".atlas-article").count() == 1  # the article stays open
     assert watch.blocked == [] and watch.console_errors == []
 
 
@@ -91,18 +91,18 @@ def test_pan_and_zoom_do_not_rerun_and_a_click_keeps_the_view(loaded):
     cdp.on("Network.webSocketFrameSent", lambda e: sent.append(1))
     frame.evaluate("window.map.setView([30.0, 120.2], 9, {animate: false})")
     frame.evaluate("window.map.panBy([120, 40], {animate: false})")
-    page.wait_for_timeout(1200)                # > streamlit-folium's 250 ms debounce
+    page.wait_for_timeout(1200)  # > streamlit-folium's 250 ms debounce
     assert sent == [], "panning or zooming the map reran the app"
     view = frame.evaluate("[window.map.getZoom(), window.map.getCenter().lat, window.map.getCenter().lng]")
     harness.click_feature(page, frame, "南湖区", "polygon")
     page.get_by_role("heading", name="南湖区", exact=True).wait_for(timeout=20000)
     assert sent, "a click did not reach the app"
-    assert not frame.is_detached()             # same iframe: the map was not rebuilt
+    assert not frame.is_detached()  # same iframe: the map was not rebuilt
     after = frame.evaluate("[window.map.getZoom(), window.map.getCenter().lat, window.map.getCenter().lng]")
     zoomed = frame.evaluate("""() => { let n = 0; window.map.eachLayer(l => {
         if (l.feature && /Polygon/.test(l.feature.geometry.type) && l._path) n++; }); return n; }""")
     assert zoomed >= 90
-    assert after[0] >= view[0]                  # click_feature zooms in, never resets the view
+    assert after[0] >= view[0]  # click_feature zooms in, never resets the view
     assert watch.blocked == [] and watch.console_errors == []
 
 
@@ -137,20 +137,29 @@ def test_geojson_download_holds_the_features_on_the_map(loaded):
     xiaoshan = by_name[("county", "萧山区")]
     assert xiaoshan["id"] == "330109" and xiaoshan["properties"]["mentions"] > 0
     lon, lat = by_name[("points", "河上镇")]["geometry"]["coordinates"]
-    assert 119.9 < lon < 120.7 and 29.8 < lat < 30.4          # WGS-84 lon/lat order, in 萧山
+    assert 119.9 < lon < 120.7 and 29.8 < lat < 30.4  # WGS-84 lon/lat order, in 萧山
     assert watch.blocked == [] and watch.console_errors == []
 
 
 def _cli_export(layer: str, fmt: str) -> bytes:
-    run = subprocess.run([sys.executable, "-m", "geo", "export", "seeds", "--layer", layer,
-                          "--format", fmt, "--out", "-"], cwd=harness.PROJECT_DIR,
-                         capture_output=True, timeout=300, check=True)
+    run = subprocess.run(
+        [sys.executable, "-m", "geo", "export", "seeds", "--layer", layer, "--format", fmt, "--out", "-"],
+        cwd=harness.PROJECT_DIR,
+        capture_output=True,
+        timeout=300,
+        check=True,
+    )
     return run.stdout
 
 
-@pytest.mark.parametrize("label,layer,fmt", [("下载 GeoJSON", "both", "geojson"),
-                                             ("下载指标 CSV", "metrics", "csv"),
-                                             ("下载提及 CSV", "mentions", "csv")])
+@pytest.mark.parametrize(
+    "label,layer,fmt",
+    [
+        ("下载 GeoJSON", "both", "geojson"),
+        ("下载指标 CSV", "metrics", "csv"),
+        ("下载提及 CSV", "mentions", "csv"),
+    ],
+)
 def test_downloads_are_the_cli_bytes(loaded, label, layer, fmt):
     """With no filter set, each download is byte for byte what `python -m geo export` writes."""
     page, _, watch = loaded
@@ -170,11 +179,13 @@ def test_filter_by_source_document_changes_the_map_and_the_download(loaded):
     page.get_by_role("option", name="000_42380dce9056bd41.txt").click()
     page.keyboard.press("Escape")
     frame = harness.folium_frame(page)
-    frame.wait_for_function("""() => { let n = 0; window.map.eachLayer(l => {
+    frame.wait_for_function(
+        """() => { let n = 0; window.map.eachLayer(l => {
         if (l.feature && l.feature.geometry.type === 'Point' && l._path) n++; }); return n > 0 && n < 40; }""",
-                            timeout=30000)
+        timeout=30000,
+    )
     shapes = harness.map_shapes(frame)
-    assert shapes["home"] == 90                               # the choropleth stays complete
+    assert shapes["home"] == 90  # the choropleth stays complete
     harness.wait_idle(page)
     with page.expect_download(timeout=60000) as info:
         page.get_by_role("button", name="下载 GeoJSON").click()
@@ -182,7 +193,7 @@ def test_filter_by_source_document_changes_the_map_and_the_download(loaded):
     points = [f for f in data["features"] if f["properties"]["layer"] == "points"]
     assert len(points) == shapes["points"]
     assert "青山湖科技城" in {f["properties"]["name"] for f in points}
-    assert "河上镇" not in {f["properties"]["name"] for f in points}   # 河上镇 is only in 002
+    assert "河上镇" not in {f["properties"]["name"] for f in points}  # 河上镇 is only in 002
     assert watch.blocked == [] and watch.console_errors == []
 
 
