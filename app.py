@@ -16,7 +16,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import appkit
-from geo import ui as app_data
+from geo import ui
 from geo.errors import AtlasError
 from geo.settings import load_settings
 
@@ -72,7 +72,7 @@ def sidebar_corpus(settings) -> tuple[str, ...]:
         help="包含 .txt / .md 文件的文件夹（默认 seeds/，或环境变量 ATLAS_CORPUS）",
     )
     uploads = st.sidebar.file_uploader("或上传 .txt 文件", type=["txt", "md"], accept_multiple_files=True)
-    upload_dir = app_data.save_uploads(uploads, settings)
+    upload_dir = ui.save_uploads(uploads, settings)
     if upload_dir is not None:
         return (str(upload_dir),)
     return (str(Path(folder).expanduser()),)
@@ -80,7 +80,7 @@ def sidebar_corpus(settings) -> tuple[str, ...]:
 
 def sidebar_filters(built) -> tuple[appkit.Filters, appkit.Measure]:
     st.sidebar.header("地图")
-    opts = app_data.options(built.key, built)
+    opts = ui.options(built.key, built)
     measure = st.sidebar.selectbox("颜色表示", opts["measures"], format_func=lambda m: m.label)
     levels = opts["levels"]
     chosen_levels = st.sidebar.multiselect(
@@ -119,7 +119,7 @@ def sidebar_search(index: pd.DataFrame) -> None:
 def draw_map(built, counties, points, measure, settings) -> None:
     from geo import mapview
 
-    base = mapview.base_map(settings, bounds=app_data.base_bounds(built.key, built, settings))
+    base = mapview.base_map(settings, bounds=ui.base_bounds(built.key, built, settings))
     groups = [mapview.county_group(counties, measure.key, label=measure.label, decimals=4)]
     if len(points):
         groups.append(mapview.point_group(points, cluster_threshold=settings.cluster_threshold))
@@ -160,7 +160,7 @@ def take_click(returned, counties, points) -> bool:
 
 def downloads(built, filters, settings) -> None:
     def data(layer: str, fmt: str):
-        return lambda: app_data.export_bytes(built.key, filters, layer, fmt, built, settings)
+        return lambda: ui.export_bytes(built.key, filters, layer, fmt, built, settings)
 
     cols = st.columns(3)
     from geo.export import MIME_TYPES, export_filename
@@ -286,7 +286,7 @@ def article_reader(article_id: str, pid: str | None, x, texts) -> None:
 
 def side_panel(built, sub, counties, points, settings) -> None:
     pid = st.session_state.get("place")
-    gaz = app_data.gazetteer(settings)
+    gaz = ui.gazetteer(settings)
     x = built.extraction
     if st.session_state.get("article"):
         article_reader(st.session_state.article, pid, sub, built.texts)
@@ -315,7 +315,7 @@ def main() -> None:
     paths = sidebar_corpus(settings)
     status = st.empty()
     try:
-        built = app_data.build(paths, settings, status)
+        built = ui.build(paths, settings, status)
     except (AtlasError, OSError) as e:
         st.error(f"无法读取语料：{e}")
         st.stop()
@@ -339,8 +339,8 @@ def main() -> None:
                 width="stretch",
             )
     filters, measure = sidebar_filters(built)
-    counties, points, sub = app_data.layers(built.key, filters, measure.key, built, settings)
-    sidebar_search(app_data.search_index(built.key, filters, counties, points))
+    counties, points, sub = ui.layers(built.key, filters, measure.key, built, settings)
+    sidebar_search(ui.search_index(built.key, filters, counties, points))
     atlas_view(built, filters, measure, counties, points, sub, settings)
 
 

@@ -116,15 +116,16 @@ class Writer:
     def __init__(self, pl: Places, rng: random.Random, queue: list[int], pools: dict, tpl: dict):
         self.pl, self.rng, self.rnd, self.queue, self.pools, self.t = pl, rng, rng.random, queue, pools, tpl
         self.used: set[int] = set()
-        self.n_all, self.n_other, self.last_phr = 0, 0, ""
+        self.n_all, self.n_other, self.n_articles, self.last_phr = 0, 0, 0, ""
         o = pl.other
         self.other = [o["township"]] * 10 + [o["county"]] * 6 + [o["city"]] * 3 + [o["province"]]
         fns = {k[2:]: getattr(self, k) for k in dir(self) if k.startswith("s_")}
-        fns.update({k: (lambda seq=v: self.pick(seq)) for k, v in pools.items()})
+        fns.update({k: (lambda s=v, r=self.rnd: s[int(r() * len(s))]) for k, v in pools.items()})
         fns.update(Y=lambda: str(self.year), YP=lambda: str(self.year - 1), Y5=lambda: str(self.year + 5),
                    IND=lambda: self.pick(tpl["industries"]), ENG=lambda: self.pick(tpl["english"]),
                    AGR=lambda: self.pick(tpl["produce"]), LH=lambda: self.s_L(head=True),
-                   FC=lambda: self.s_C(1.0))
+                   FC=lambda: self.s_C(1.0), PROV=lambda: self.say(pl.home),
+                   X=lambda: self.say(self.pick(self.pick(self.other))))
         groups, leads = {g: [] for g in "irg"}, {g: [] for g in "irg"}
         for t in tpl["sentences"]:
             tag, t = t.split("|", 1)
@@ -189,17 +190,9 @@ class Writer:
         c, t = self.pl.county_of[self.focus], self.pl.city_of[self.focus]
         return self.say(t, 0) + self.say(c, 0) if c >= 0 and t >= 0 else self.s_CITY()
 
-    def s_PROV(self) -> str:
-        return self.say(self.pl.home)
-
-    def s_X(self) -> str:
-        return self.say(self.pick(self.pick(self.other)))
-
     def s_PHR(self) -> str:
         p = self.pick(self.t["phrases"])
-        if p == self.last_phr:
-            p = self.pick(self.t["phrases"])
-        self.last_phr = p
+        self.last_phr = p = p if p != self.last_phr else self.pick(self.t["phrases"])
         return p
 
     def s_N(self) -> str:
@@ -235,19 +228,19 @@ class Writer:
     def article(self, target: int, layout: str) -> str:
         """One article of about ``target`` characters about one focus place, in its page's layout."""
         pl, rnd = self.pl, self.rnd
-        if rnd() < 0.12:
-            self.focus = self.pick(pl.counties)
-        else:
-            self.focus = self.queue.pop() if self.queue else self.pick(pl.local)
+        self.focus = (self.pick(pl.counties) if rnd() < 0.12 else
+                      self.queue.pop() if self.queue else self.pick(pl.local))
         kind = pl.kind[self.focus]
         self.f_seen, self.f_short = False, pl.short[self.focus]
         self.sib = pl.by_county.get(self.focus if kind == "county" else pl.county_of[self.focus], ())
         self.year = 2019 + int(rnd() * 7)
-        title = self.fill(self.pick(self.titles))
-        head = ("# " + title) if layout == "md" else title
-        parts = [head, "", self.byline()] if layout != "mag" or rnd() < 0.3 else [head]
-        if layout == "news" and rnd() < 0.15:
-            parts.insert(0, "国网" + self.s_CC() + "供电公司:")
+        self.n_articles += 1
+        unit = layout == "news" and rnd() < 0.1   # "国网…供电公司:" above a slogan title, as in the seeds
+        title = self.fill(self.phr2 if unit else self.pick(self.titles))
+        parts = [f"国网{self.s_CC()}供电公司:", ""] if unit else []
+        parts.append(("# " if layout == "md" else "") + title)
+        if layout != "mag" or rnd() < 0.3:
+            parts += ["", self.byline()]
         size, para, n_para, body = len(title), [], 0, []
         if kind in ("village", "community"):
             target = min(target, 3000)
@@ -315,12 +308,11 @@ def _number_pools(rng: random.Random) -> dict:
 
 def _write_file(job: tuple) -> tuple:
     """Write file i (size, coverage queue) into the temporary folder; return its counts."""
-    i, n_bytes, queue = job
-    c = _CTX
+    (i, n_bytes, queue), c = job, _CTX
     w = Writer(c["places"], random.Random(f"{c['seed']}:{i}"), list(queue), c["pools"], c["tpl"])
     data = w.document(n_bytes)
     (c["tmp"] / f"{i:05d}_news.txt").write_bytes(data)
-    return len(data), w.used, w.n_all, w.n_other
+    return len(data), w.used, w.n_all, w.n_other, w.n_articles
 
 
 def parse_size(s: str) -> int:
@@ -358,29 +350,31 @@ def generate(out: Path, total: int, seed: int = 1, workers: int = 1, places: Pla
     for i, s, q in plan(total, len(deck), rng):
         jobs.append((i, s, deck[k:k + q]))
         k += q
+    _CTX.update(places=pl, pools=_number_pools(rng), tpl=read_templates(), seed=seed)
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    _CTX.update(places=pl, pools=_number_pools(rng), tpl=read_templates(), seed=seed, tmp=tmp)
+    tmp = _CTX["tmp"] = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     t1 = time.perf_counter()
+    old = out.with_name(tmp.name + ".old")
     try:
         if workers > 1:
             with mp.get_context("fork").Pool(workers) as pool:
                 results = list(pool.imap_unordered(_write_file, jobs, chunksize=4))
         else:
             results = [_write_file(j) for j in jobs]
-        old = out.with_name(tmp.name + ".old")
+        secs = time.perf_counter() - t1
         if out.exists():
             out.rename(old)
         tmp.rename(out)
         shutil.rmtree(old, ignore_errors=True)
     except BaseException:
+        if old.exists() and not out.exists():
+            old.rename(out)   # put the previous corpus back
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    secs = time.perf_counter() - t1
     used: set[int] = set().union(*(r[1] for r in results))
-    n_all, n_other, nbytes = (sum(r[k] for r in results) for k in (2, 3, 0))
-    return {"out": str(out), "files": len(results), "bytes": nbytes, "seconds": secs, "load_s": t_load,
-            "mb_per_s": nbytes / 1e6 / secs, "distinct_places": len(used),
+    n_all, n_other, nbytes, n_art = (sum(r[k] for r in results) for k in (2, 3, 0, 4))
+    return {"out": str(out), "files": len(results), "articles": n_art, "bytes": nbytes, "seconds": secs,
+            "load_s": t_load, "mb_per_s": nbytes / 1e6 / secs, "distinct_places": len(used),
             "home_local_covered": len(used.intersection(pl.local)), "home_local_total": len(pl.local),
             "other_share": n_other / max(1, n_all)}
 
@@ -393,8 +387,8 @@ def main(argv=None) -> int:
     ap.add_argument("--workers", type=int, default=1, help="processes; the output does not depend on it")
     a = ap.parse_args(argv)
     s = generate(a.out, a.size, a.seed, a.workers)
-    print(f"{s['out']}: {s['files']} files, {s['bytes'] / 1e6:.1f} MB in {s['seconds']:.1f} s "
-          f"({s['mb_per_s']:.1f} MB/s; gazetteer load {s['load_s']:.1f} s)\n"
+    print(f"{s['out']}: {s['files']} files, {s['articles']:,} articles, {s['bytes'] / 1e6:.1f} MB in "
+          f"{s['seconds']:.1f} s ({s['mb_per_s']:.1f} MB/s; gazetteer load {s['load_s']:.1f} s)\n"
           f"distinct places used: {s['distinct_places']:,}; home townships/villages/zones covered: "
           f"{s['home_local_covered']:,}/{s['home_local_total']:,}; "
           f"other provinces' share of mentions: {s['other_share']:.1%}")

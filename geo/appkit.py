@@ -183,6 +183,7 @@ def click_signature(returned: Mapping | None) -> tuple | None:
     latlng = _click_latlng(returned)
     if latlng is None:
         return None
+    assert returned is not None  # a click was read from it
     return (returned.get("last_object_clicked_count"), round(latlng[0], 7), round(latlng[1], 7))
 
 

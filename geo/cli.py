@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 
 from geo.errors import AtlasError
-from geo.settings import load_settings
+from geo.schema import ARTICLE_COLUMNS
+from geo.settings import Settings, describe_settings, load_settings
 
 
 def _paths(values: list[str]) -> list[Path]:
@@ -23,19 +24,7 @@ def cmd_articles(args: argparse.Namespace) -> int:
         print(f"skipped {s.file}: {s.reason}", file=sys.stderr)
     if args.format == "jsonl":
         for a in corpus.articles:
-            print(
-                json.dumps(
-                    {
-                        "article_id": a.article_id,
-                        "file": a.file,
-                        "start": a.start,
-                        "end": a.end,
-                        "title": a.title,
-                        "byline": list(a.byline),
-                    },
-                    ensure_ascii=False,
-                )
-            )
+            print(json.dumps(dict(zip(ARTICLE_COLUMNS, a.row())), ensure_ascii=False))
     else:
         for a in corpus.articles:
             byline = " ".join(a.byline)
@@ -51,19 +40,19 @@ def cmd_articles(args: argparse.Namespace) -> int:
 def cmd_gazetteer(args: argparse.Namespace) -> int:
     from geo.gazetteer import store as gz
 
-    settings = load_settings()
+    settings: Settings = args.settings
     if args.action == "build":
         g = gz.build_gazetteer(settings, force=True)
-        print(json.dumps(gz.gazetteer_stats(g), ensure_ascii=False, indent=2))
+        print(json.dumps(gz.gazetteer_stats(g, settings.home_province), ensure_ascii=False, indent=2))
     elif args.action == "stats":
         g = gz.load_gazetteer(settings)
-        print(json.dumps(gz.gazetteer_stats(g), ensure_ascii=False, indent=2))
+        print(json.dumps(gz.gazetteer_stats(g, settings.home_province), ensure_ascii=False, indent=2))
     else:
         if not args.name:
             print("lookup needs a NAME", file=sys.stderr)
             return 2
         g = gz.load_gazetteer(settings)
-        table = gz.lookup(g, args.name)
+        table = gz.lookup(g, args.name, settings.home_province)
         if table.empty:
             print(f"no place named {args.name}")
             return 1
@@ -75,7 +64,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     from geo.jsonl import write_extraction
     from geo.pipeline import extract_corpus
 
-    settings = load_settings()
+    settings: Settings = args.settings
     if args.workers:
         settings = settings.with_(workers=args.workers)
     x = extract_corpus(
@@ -96,7 +85,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from geo.evaluate import DEV_SET, evaluate, report
 
-    s = evaluate(Path(args.dev) if args.dev else DEV_SET, settings=load_settings())
+    s = evaluate(Path(args.dev) if args.dev else DEV_SET, settings=args.settings)
     print(report(s, limit=args.limit))
     return 0
 
@@ -166,14 +155,17 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--force", action="store_true", help="reinstall even if up to date")
     s.set_defaults(func=cmd_assets)
 
+    st = sub.add_parser("settings", help="every ATLAS_* setting: its value here and what it does")
+    st.set_defaults(func=cmd_settings)
+
     return p
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from geo.pipeline import export_corpus
+    from geo.export import export_corpus
 
     data, x = export_corpus(
-        _paths(args.paths), args.layer, args.format, load_settings(), measure=args.measure
+        _paths(args.paths), args.layer, args.format, args.settings, measure=args.measure
     )
     for s in x.skipped:
         print(f"skipped {s.file}: {s.reason}", file=sys.stderr)
@@ -202,17 +194,27 @@ def cmd_geocode(args: argparse.Namespace) -> int:
         print("geocode needs --missing (fill places that only have their county's point)", file=sys.stderr)
         return 2
     report = gc.geocode_missing(
-        load_settings(), provider=args.provider, limit=args.limit, progress=gc.TextProgress(sys.stderr)
+        args.settings, provider=args.provider, limit=args.limit, progress=gc.TextProgress(sys.stderr)
     )
     print("\n".join(gc.format_report(report)))
     return 0 if report.ok else 1
+
+
+def cmd_settings(args: argparse.Namespace) -> int:
+    for env, value, help_text in describe_settings(args.settings):
+        print(f"{env:26} {value or '-':40} {help_text}")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        args.settings = load_settings()  # once, from the environment; every command uses this
         return args.func(args)
+    except ValueError as e:  # a malformed ATLAS_* variable
+        print(f"error: {e}", file=sys.stderr)
+        return 2
     except AtlasError as e:
         print(f"error: {e}", file=sys.stderr)
         return 1

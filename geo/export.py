@@ -28,9 +28,12 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.errors import ExportError
+from geo.gazetteer import load_gazetteer
 from geo.geojson import COORD_DECIMALS, feature_collection, plain_value
 from geo.layers import WGS84, county_layer, point_layer
 from geo.mapview import build_map, map_html
+from geo.pipeline import Extraction, extract_corpus
+from geo.settings import Settings, load_settings
 
 LAYERS = ("county", "points", "both", "mentions", "metrics")
 FORMATS = ("geojson", "csv", "parquet", "html")
@@ -100,8 +103,8 @@ def export_layers(
     gaz,
     layer: str = "both",
     fmt: str = "geojson",
-    home_province: str = "浙江省",
-    settings=None,
+    home_province: str | None = None,
+    settings: Settings | None = None,
     measure: str = "mentions",
 ) -> bytes:
     """The bytes of one export of an extraction (anything with .mentions/.articles/.metrics,
@@ -146,3 +149,18 @@ MIME_TYPES = {
     "parquet": "application/vnd.apache.parquet",
     "html": "text/html; charset=utf-8",
 }
+
+
+def export_corpus(
+    paths, layer: str, fmt: str, settings: Settings | None = None, measure: str = "mentions", progress=None
+) -> tuple[bytes, Extraction]:
+    """What ``python -m geo export PATH…`` does: extract the corpus, export it. Returns (bytes,
+    extraction) so the caller can report skipped files. The request is checked before any work."""
+    check_request(layer, fmt)
+    settings = settings or load_settings()
+    gaz = load_gazetteer(settings)
+    x = extract_corpus(list(paths), settings, progress=progress, gazetteer=gaz)
+    data = export_layers(
+        x, gaz, layer, fmt, home_province=settings.home_province, settings=settings, measure=measure
+    )
+    return data, x

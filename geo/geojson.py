@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from datetime import date, datetime
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -68,7 +69,7 @@ def feature_collection(
             props = {k: v for k, v in props.items() if v is not None or not k.startswith(METRIC_PREFIX)}
             if name is not None:
                 props["layer"] = name
-            feature = {"type": "Feature"}
+            feature: dict[str, Any] = {"type": "Feature"}
             if "place_id" in props and props["place_id"] is not None:
                 feature["id"] = str(props["place_id"])
             feature["geometry"] = None if geom is None else shapely.geometry.mapping(geom)

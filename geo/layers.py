@@ -148,9 +148,10 @@ def county_layer(
     mentions: pd.DataFrame | None,
     articles: pd.DataFrame | None = None,
     metrics: pd.DataFrame | None = None,
-    home_province: str = "浙江省",
+    home_province: str | None = None,
 ) -> gpd.GeoDataFrame:
-    """One polygon per county: home-province counties always, other counties when mentioned.
+    """One polygon per county: the home province's counties always (``Settings.home_province``,
+    e.g. 江苏省), other counties when mentioned.
 
     Columns: place_id, name, level ("county"), province, city, chain, mentions, articles, in_org_mentions,
     article_share (share of the corpus's articles that mention the county, 0–1, when

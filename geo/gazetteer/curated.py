@@ -3,6 +3,7 @@
 Curated rows are reviewable by people, so they are validated strictly: any malformed row fails
 the build with CuratedRowError(path, line, problem) instead of silently placing something wrong.
 """
+
 from __future__ import annotations
 
 import csv
@@ -16,8 +17,20 @@ from shapely.geometry import Point
 from geo.errors import CuratedRowError
 
 #: Columns of gazetteer/zones.csv and gazetteer/towns.csv (same schema).
-POINT_COLUMNS = ("place_id", "name", "aliases", "kind", "level", "county_code", "county",
-                 "lon", "lat", "precision", "source", "note")
+POINT_COLUMNS = (
+    "place_id",
+    "name",
+    "aliases",
+    "kind",
+    "level",
+    "county_code",
+    "county",
+    "lon",
+    "lat",
+    "precision",
+    "source",
+    "note",
+)
 #: Columns that may be empty in a curated point row.
 OPTIONAL_POINT_COLUMNS = {"aliases", "kind", "note"}
 HISTORICAL_COLUMNS = ("name", "place_id", "note", "source")
@@ -26,15 +39,82 @@ PRECISIONS = ("exact", "township", "county")
 CHINA_BBOX = (73.4, 3.3, 135.1, 53.6)
 
 #: Ethnic-group names stripped from autonomous units' short forms (海西蒙古族藏族自治州 -> 海西).
-_ETHNIC = ("蒙古", "回", "藏", "维吾尔", "苗", "彝", "壮", "布依", "朝鲜", "满", "侗", "瑶", "白",
-           "土家", "哈尼", "哈萨克", "傣", "黎", "傈僳", "佤", "畲", "高山", "拉祜", "水", "东乡",
-           "纳西", "景颇", "柯尔克孜", "土", "达斡尔", "仫佬", "羌", "布朗", "撒拉", "毛南", "仡佬",
-           "锡伯", "阿昌", "普米", "塔吉克", "怒", "乌孜别克", "俄罗斯", "鄂温克", "德昂", "保安",
-           "裕固", "京", "塔塔尔", "独龙", "鄂伦春", "赫哲", "门巴", "珞巴", "基诺", "各")
+_ETHNIC = (
+    "蒙古",
+    "回",
+    "藏",
+    "维吾尔",
+    "苗",
+    "彝",
+    "壮",
+    "布依",
+    "朝鲜",
+    "满",
+    "侗",
+    "瑶",
+    "白",
+    "土家",
+    "哈尼",
+    "哈萨克",
+    "傣",
+    "黎",
+    "傈僳",
+    "佤",
+    "畲",
+    "高山",
+    "拉祜",
+    "水",
+    "东乡",
+    "纳西",
+    "景颇",
+    "柯尔克孜",
+    "土",
+    "达斡尔",
+    "仫佬",
+    "羌",
+    "布朗",
+    "撒拉",
+    "毛南",
+    "仡佬",
+    "锡伯",
+    "阿昌",
+    "普米",
+    "塔吉克",
+    "怒",
+    "乌孜别克",
+    "俄罗斯",
+    "鄂温克",
+    "德昂",
+    "保安",
+    "裕固",
+    "京",
+    "塔塔尔",
+    "独龙",
+    "鄂伦春",
+    "赫哲",
+    "门巴",
+    "珞巴",
+    "基诺",
+    "各",
+)
 _ETHNIC_RE = re.compile("(?:" + "|".join(sorted(_ETHNIC, key=len, reverse=True)) + ")族$")
 #: Suffixes stripped to derive short forms, longest first.
-_ADMIN_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "地区", "林区", "新区",
-                   "省", "市", "区", "县", "盟", "旗")
+_ADMIN_SUFFIXES = (
+    "特别行政区",
+    "自治区",
+    "自治州",
+    "自治县",
+    "自治旗",
+    "地区",
+    "林区",
+    "新区",
+    "省",
+    "市",
+    "区",
+    "县",
+    "盟",
+    "旗",
+)
 
 
 def short_form(name: str) -> str | None:
@@ -94,9 +174,13 @@ def _rows(path: Path, columns: tuple[str, ...], display: str):
             yield line, {k: (row[k] or "").strip() for k in columns}
 
 
-def read_curated_points(path: Path, display: str, counties: gpd.GeoDataFrame,
-                        levels: tuple[str, ...], known_ids: set[str] | None = None
-                        ) -> list[CuratedPoint]:
+def read_curated_points(
+    path: Path,
+    display: str,
+    counties: gpd.GeoDataFrame,
+    levels: tuple[str, ...],
+    known_ids: set[str] | None = None,
+) -> list[CuratedPoint]:
     """Validate and read a zones/towns CSV.
 
     counties: county polygons indexed by place_id (with a ``name`` column). levels: the levels
@@ -121,12 +205,15 @@ def read_curated_points(path: Path, display: str, counties: gpd.GeoDataFrame,
             raise CuratedRowError(display, line, f"duplicate place_id {pid!r}")
         seen.add(pid)
         if row["precision"] not in PRECISIONS:
-            raise CuratedRowError(display, line, f"precision {row['precision']!r} is not one of "
-                                  f"{', '.join(PRECISIONS)}")
+            raise CuratedRowError(
+                display, line, f"precision {row['precision']!r} is not one of {', '.join(PRECISIONS)}"
+            )
         try:
             lon, lat = float(row["lon"]), float(row["lat"])
         except ValueError:
-            raise CuratedRowError(display, line, f"lon/lat not numbers: {row['lon']!r}, {row['lat']!r}")
+            raise CuratedRowError(
+                display, line, f"lon/lat not numbers: {row['lon']!r}, {row['lat']!r}"
+            ) from None
         x0, y0, x1, y1 = CHINA_BBOX
         if not (x0 <= lon <= x1 and y0 <= lat <= y1):
             raise CuratedRowError(display, line, f"coordinate ({lon}, {lat}) is outside China")
@@ -135,15 +222,30 @@ def read_curated_points(path: Path, display: str, counties: gpd.GeoDataFrame,
             raise CuratedRowError(display, line, f"unknown county_code {code!r}")
         county_name = counties.at[code, "name"]
         if row["county"] != county_name:
-            raise CuratedRowError(display, line, f"county {row['county']!r} does not match "
-                                  f"county_code {code} ({county_name})")
+            raise CuratedRowError(
+                display, line, f"county {row['county']!r} does not match county_code {code} ({county_name})"
+            )
         if not counties.at[code, "geometry"].covers(Point(lon, lat)):
-            raise CuratedRowError(display, line, f"point ({lon}, {lat}) is outside its county "
-                                  f"{county_name} ({code})")
+            raise CuratedRowError(
+                display, line, f"point ({lon}, {lat}) is outside its county {county_name} ({code})"
+            )
         aliases = tuple(a.strip() for a in row["aliases"].split("|") if a.strip())
-        out.append(CuratedPoint(pid, row["name"], aliases, row["kind"] or None, level, code,
-                                lon, lat, row["precision"], row["source"], row["note"] or None,
-                                f"{display}:{line}"))
+        out.append(
+            CuratedPoint(
+                pid,
+                row["name"],
+                aliases,
+                row["kind"] or None,
+                level,
+                code,
+                lon,
+                lat,
+                row["precision"],
+                row["source"],
+                row["note"] or None,
+                f"{display}:{line}",
+            )
+        )
     return out
 
 
@@ -165,6 +267,7 @@ def read_historical(path: Path, display: str, known_ids: set[str]) -> list[Histo
                 raise CuratedRowError(display, line, f"missing value for {col}")
         if row["place_id"] not in known_ids:
             raise CuratedRowError(display, line, f"unknown place_id {row['place_id']!r}")
-        out.append(HistoricalName(row["name"], row["place_id"], row["note"], row["source"],
-                                  f"{display}:{line}"))
+        out.append(
+            HistoricalName(row["name"], row["place_id"], row["note"], row["source"], f"{display}:{line}")
+        )
     return out

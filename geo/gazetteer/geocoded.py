@@ -5,11 +5,12 @@ Settings.data_dir; :func:`apply_geocoded` upgrades county-precision places that 
 point to precision ``exact`` with source ``geocoder:<provider>``. The gazetteer loader calls it at
 load time, so deleting the cache returns the atlas to its offline state.
 """
+
 from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -46,7 +47,7 @@ class GeocodeCache:
             self._conn.execute(self._SCHEMA)
 
     @classmethod
-    def for_settings(cls, settings: Settings) -> "GeocodeCache":
+    def for_settings(cls, settings: Settings) -> GeocodeCache:
         return cls(cache_file(settings))
 
     def close(self) -> None:
@@ -62,33 +63,54 @@ class GeocodeCache:
         return self._conn.execute("SELECT COUNT(*) FROM answers").fetchone()[0]
 
     def get(self, provider: str, query: str) -> dict | None:
-        cur = self._conn.execute("SELECT * FROM answers WHERE provider=? AND query=?",
-                                 (provider, query))
+        cur = self._conn.execute("SELECT * FROM answers WHERE provider=? AND query=?", (provider, query))
         row = cur.fetchone()
         return dict(zip([c[0] for c in cur.description], row)) if row else None
 
-    def put(self, *, provider: str, query: str, place_id: str, county_id: str | None,
-            status: str, candidate=None, note: str | None = None) -> None:
+    def put(
+        self,
+        *,
+        provider: str,
+        query: str,
+        place_id: str,
+        county_id: str | None,
+        status: str,
+        candidate=None,
+        note: str | None = None,
+    ) -> None:
         c = candidate
-        values = (provider, query, place_id, county_id, status,
-                  c.lon if c else None, c.lat if c else None, c.raw_lon if c else None,
-                  c.raw_lat if c else None, c.crs if c else None, c.label if c else None,
-                  json.dumps(c.detail, ensure_ascii=False, default=str) if c else None, note,
-                  datetime.now(timezone.utc).isoformat(timespec="seconds"))
-        with self._conn:                        # commit or roll back: never half a row
-            self._conn.execute("INSERT OR REPLACE INTO answers VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                               values)
+        values = (
+            provider,
+            query,
+            place_id,
+            county_id,
+            status,
+            c.lon if c else None,
+            c.lat if c else None,
+            c.raw_lon if c else None,
+            c.raw_lat if c else None,
+            c.crs if c else None,
+            c.label if c else None,
+            json.dumps(c.detail, ensure_ascii=False, default=str) if c else None,
+            note,
+            datetime.now(UTC).isoformat(timespec="seconds"),
+        )
+        with self._conn:  # commit or roll back: never half a row
+            self._conn.execute("INSERT OR REPLACE INTO answers VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", values)
 
     def table(self) -> pd.DataFrame:
-        return pd.read_sql_query("SELECT * FROM answers ORDER BY requested_at, provider, query",
-                                 self._conn)
+        return pd.read_sql_query("SELECT * FROM answers ORDER BY requested_at, provider, query", self._conn)
 
 
 # ---------------------------------------------------------------------------------------------
 # Using cached answers (pure, offline): the gazetteer loader's entry point
 # ---------------------------------------------------------------------------------------------
-def apply_geocoded(places: pd.DataFrame, cache: "GeocodeCache | Path | str | None",
-                   counties=None, prefer: tuple[str, ...] = ()) -> pd.DataFrame:
+def apply_geocoded(
+    places: pd.DataFrame,
+    cache: GeocodeCache | Path | str | None,
+    counties=None,
+    prefer: tuple[str, ...] = (),
+) -> pd.DataFrame:
     """Upgrade county-precision rows that have an accepted cached point to precision ``exact``.
 
     Returns a copy; rows without an accepted answer are untouched. ``cache`` may be a path: a

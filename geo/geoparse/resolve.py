@@ -233,7 +233,7 @@ def _resolve_one(
         lev = index.level.get(pid)
         anc = index.ancestors.get(pid, ())
         explicit = False
-        score = _LEVEL_PRIOR.get(lev, 0.0)
+        score = _LEVEL_PRIOR.get(lev, 0.0) if lev is not None else 0.0
         if parent_before is not None:
             if parent_before in anc:
                 explicit = True

@@ -199,6 +199,7 @@ def _article_year(text: str, base: int, doc_year: YearEvidence | None) -> YearEv
         return doc_year
     own = document_year(text)
     if own is not None and own.kind not in ("issue_date", "dated_heading"):
+        assert own.start is not None and own.end is not None  # document_year always sets them
         return YearEvidence(own.year, own.source, own.kind, base + own.start, base + own.end)
     return doc_year
 
@@ -273,11 +274,18 @@ def _find_figures(text: str, sentences, starts, mentions) -> tuple[list[_Figure]
             )
         )
     for pm in mentions:
-        m = None if pm.in_org else lx.AREA_AFTER_PLACE_RE.match(text, pm.end)
-        if m:
+        am = None if pm.in_org else lx.AREA_AFTER_PLACE_RE.match(text, pm.end)
+        if am:
             add(
                 _Figure(
-                    "area", "area", "面积", m.start(), *m.span("value"), _number(m["num"]), "平方公里", None
+                    "area",
+                    "area",
+                    "面积",
+                    am.start(),
+                    *am.span("value"),
+                    _number(am["num"]),
+                    "平方公里",
+                    None,
                 )
             )
     found.sort(key=lambda f: f.value_start)
@@ -285,13 +293,16 @@ def _find_figures(text: str, sentences, starts, mentions) -> tuple[list[_Figure]
 
 
 def _number(s: str) -> float:
-    return round(lx.parse_number(s), 6)
+    value = lx.parse_number(s)
+    assert value is not None  # s is a digit run (or Chinese magnitude) the pattern matched
+    return round(value, 6)
 
 
 def _labelled(text, m, kind, sentences, starts):
     """A "LABEL … VALUE UNIT" match → _Figure, a reason to skip (str), or None (not a figure)."""
     label_text = m.group("label")
     metric = lx.label_key(label_text)
+    assert metric is not None  # LABELLED_RE's labels are exactly LABELLED's, loosely spaced
     ls = m.start()
     before = re.sub(r"\s", "", text[max(0, ls - 6) : ls])
     if lx.LABEL_PREFIX_REJECT.search(before):
@@ -330,7 +341,7 @@ def _labelled(text, m, kind, sentences, starts):
 
 
 def _more_values(text, pos, kind, factor):
-    out = []
+    out: list[tuple[float, int, int, str | None]] = []
     while True:
         m = lx.MORE_VALUES_RE.match(text, pos)
         if not m:
@@ -338,9 +349,11 @@ def _more_values(text, pos, kind, factor):
         info = lx.unit_info(kind, m["unit"]) if m["unit"] else (factor, None)
         if info is None:
             return out
+        num = lx.parse_number(m["num"])
+        assert num is not None  # MORE_VALUES_RE's num is a plain digit run
         out.append(
             (
-                round(lx.parse_number(m["num"]) * info[0], 6),
+                round(num * info[0], 6),
                 m.start("num"),
                 m.end(),
                 lx.qualifier(m["qpre"], m["qpost"]),

@@ -69,7 +69,7 @@ LABELLED = (
 _LABEL_KEY = {re.sub(r"\s", "", lab): i.key for i in LABELLED for lab in i.labels}
 
 #: Units per kind: (unit text, factor to the normalised unit, normalised unit).
-UNITS = {
+UNITS: dict[str, list[tuple[str, float, str]]] = {
     "money": [
         ("万亿元", 10_000, "亿元"),
         ("亿元", 1, "亿元"),

@@ -63,6 +63,13 @@ def _flat(s: str) -> str:
     return re.sub(r"\s+", " ", s).strip()
 
 
+def _in_text_year(m: re.Match[str]) -> int:
+    """The year an _IN_TEXT match captured: in group ``y``, or ``y2`` for the other alternative."""
+    y = m["y"] or m.groupdict().get("y2")
+    assert y is not None  # every alternative of an _IN_TEXT pattern captures y or y2
+    return int(y)
+
+
 def document_year(text: str) -> YearEvidence | None:
     """The year a text is written in, from its own evidence, strongest first; None if it has none.
 
@@ -82,7 +89,7 @@ def document_year(text: str) -> YearEvidence | None:
             int(m["y"]), f"dated heading “{_flat(m.group(0))}”", "dated_heading", m.start(), m.end()
         )
     for kind, rx, add in _IN_TEXT:
-        found = [(int(m["y"] or m.groupdict().get("y2")), m) for m in rx.finditer(text)]
+        found = [(_in_text_year(m), m) for m in rx.finditer(text)]
         if found:
             years = [y for y, _ in found]
             y = max(set(years), key=years.count)  # majority, then first

@@ -198,7 +198,7 @@ class PlaceFinder:
             k = j + 1
         return None
 
-    def _anaphor(self, start: int, end: int):
+    def _anaphor(self, start: int, end: int) -> tuple[LocalMention, str] | None:
         hit = None
         for m in lx.ANAPHOR_RE.finditer(self.text, start, end):
             hit = m
@@ -206,9 +206,9 @@ class PlaceFinder:
             return None
         word = hit["suf"] or hit["bare"]
         for test in _ANAPHOR_TARGETS.get(word, []):
-            for m in reversed(self.plain):
-                if m.end <= hit.start() and test(m):
-                    return m, hit.group(0)
+            for pm in reversed(self.plain):
+                if pm.end <= hit.start() and test(pm):
+                    return pm, hit.group(0)
         return (self.main, hit.group(0)) if self.main else None
 
     def _main(self, main_place: str | None, title_end: int) -> LocalMention | None:
@@ -254,8 +254,10 @@ class PlaceFinder:
             t, region, label_start
         )
         org = next((m for m in self.org if after <= m.start < label_start), None)
-        if cue or org:
-            return Subject([], cue.group(0) if cue else org.text, company=True)
+        if cue:
+            return Subject([], cue.group(0), company=True)
+        if org:
+            return Subject([], org.text, company=True)
         ana = self._anaphor(after, label_start)
         if ana:
             return Subject([ana[0]], f"anaphor {ana[1]}")
