@@ -15,8 +15,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import appkit
-from geo import ui
+from geo import appkit, ui
 from geo.errors import AtlasError
 from geo.settings import load_settings
 

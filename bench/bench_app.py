@@ -12,6 +12,7 @@ Measures
 Targets (issue 7): first county shape < 2 s, click → article list < 300 ms.
 Usage: .venv/bin/python bench/bench_app.py [--runs 5]; writes bench/results/app.json too.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -22,7 +23,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "e2e"))
-import harness  # noqa: E402
+import harness
 
 CLICKS = (("萧山区", "330109"), ("临安区", "330112"), ("南湖区", "330402"), ("黄岩区", "331003"))
 LIST_SHOWN = """([name, pid]) => [...document.querySelectorAll('h3')].some(h => h.textContent.trim() === name)
@@ -38,14 +39,16 @@ def navigate(browser, url: str, timeout_ms: float) -> dict:
     def on_ws(ws):
         ws.on("framereceived", lambda payload: ws_bytes.__setitem__("n", ws_bytes["n"] + len(payload)))
         ws.on("framesent", lambda payload: sent.append(time.perf_counter()))
+
     page.on("websocket", on_ws)
 
     def on_response(r):
         if "/app/static/" in r.url:
             try:
                 static["n"] += len(r.body())
-            except Exception:   # noqa: BLE001 - a response without a body counts as 0
+            except Exception:
                 pass
+
     page.on("response", on_response)
     t0 = time.perf_counter()
     page.goto(url)
@@ -54,10 +57,20 @@ def navigate(browser, url: str, timeout_ms: float) -> dict:
     harness.wait_for_county_shapes(page, minimum=90, timeout_ms=timeout_ms)
     full = time.perf_counter() - t0
     page.wait_for_load_state("networkidle")
-    layers_js = frame.evaluate("(window.__GLOBAL_DATA__ && window.__GLOBAL_DATA__.last_feature_group"
-                               " || '').length")
-    return {"page": page, "watch": watch, "frame": frame, "first_s": first, "all_s": full, "sent": sent,
-            "ws_bytes": ws_bytes["n"], "static_bytes": static["n"], "layers_js_chars": layers_js}
+    layers_js = frame.evaluate(
+        "(window.__GLOBAL_DATA__ && window.__GLOBAL_DATA__.last_feature_group || '').length"
+    )
+    return {
+        "page": page,
+        "watch": watch,
+        "frame": frame,
+        "first_s": first,
+        "all_s": full,
+        "sent": sent,
+        "ws_bytes": ws_bytes["n"],
+        "static_bytes": static["n"],
+        "layers_js_chars": layers_js,
+    }
 
 
 def click_to_list(page, frame, name: str, pid: str, sent: list[float]) -> tuple[float, float | None]:
@@ -100,7 +113,7 @@ def main(argv=None) -> int:
         for i in range(args.runs * 2 + 1):
             name, pid = CLICKS[i % len(CLICKS)]
             total, request = click_to_list(page, frame, name, pid, last["sent"])
-            if i:                          # the first click also warms the panel's code paths
+            if i:  # the first click also warms the panel's code paths
                 clicks.append(total)
                 if request is not None:
                     requests.append(request)

@@ -11,6 +11,7 @@ parent's own peak RSS (getrusage), which catches spikes between samples.
 Prints a markdown table and writes bench/results/extract.md and extract.json.
 ``bench/run.py`` drives the same functions and writes the full report.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -69,7 +70,7 @@ def _children_of() -> dict[int, list[int]]:
                 stat = f.read()
         except OSError:
             continue
-        ppid = int(stat[stat.rindex(b")") + 2:].split()[1])
+        ppid = int(stat[stat.rindex(b")") + 2 :].split()[1])
         kids.setdefault(ppid, []).append(int(entry))
     return kids
 
@@ -137,9 +138,14 @@ def _layers_and_export(x, gaz, settings) -> dict:
     t2 = time.perf_counter()
     data = to_geojson({"county": county, "points": points})
     t3 = time.perf_counter()
-    return {"county_layer_s": t1 - t0, "point_layer_s": t2 - t1, "geojson_s": t3 - t2,
-            "geojson_mb": len(data) / 1e6, "county_features": len(county),
-            "point_features": len(points)}
+    return {
+        "county_layer_s": t1 - t0,
+        "point_layer_s": t2 - t1,
+        "geojson_s": t3 - t2,
+        "geojson_mb": len(data) / 1e6,
+        "county_features": len(county),
+        "point_features": len(points),
+    }
 
 
 def _child(mode: str, corpus: str, workers: int, layers: bool = False) -> dict:
@@ -159,13 +165,17 @@ def _child(mode: str, corpus: str, workers: int, layers: bool = False) -> dict:
             from geo.geoparse import geoparser
             from geo.pipeline import extract_corpus
 
-            geoparser(gaz, settings.home_province)                       # automaton build is not throughput
+            geoparser(gaz, settings.home_province)  # automaton build is not throughput
             t0, cpu0 = time.perf_counter(), os.times()
             x = extract_corpus([Path(corpus)], settings, gazetteer=gaz)
             dt, cpu1 = time.perf_counter() - t0, os.times()
             chars = sum(d.chars for d in x.documents)
-            extra = {"mentions": len(x.mentions), "articles": len(x.articles), "metrics": len(x.metrics),
-                     "documents": len(x.documents)}
+            extra = {
+                "mentions": len(x.mentions),
+                "articles": len(x.articles),
+                "metrics": len(x.metrics),
+                "documents": len(x.documents),
+            }
             if layers:
                 extra.update(_layers_and_export(x, gaz, settings))
         elif mode == "scan":
@@ -188,7 +198,7 @@ def _child(mode: str, corpus: str, workers: int, layers: bool = False) -> dict:
             if mode == "jionlp":
                 import jionlp
 
-                jionlp.recognize_location("杭州市萧山区")   # loads its dictionaries, not timed
+                jionlp.recognize_location("杭州市萧山区")  # loads its dictionaries, not timed
                 t0, cpu0 = time.perf_counter(), os.times()
                 for t in texts:
                     jionlp.recognize_location(t)
@@ -206,16 +216,28 @@ def _child(mode: str, corpus: str, workers: int, layers: bool = False) -> dict:
     # machine cpu_s / seconds says how many cores the run actually got.
     cpu = sum(b - a for a, b in zip(cpu0[:4], cpu1[:4]))
     own_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"mode": mode, "seconds": dt, "chars": chars, "chars_per_s": chars / dt if dt else 0,
-            "cpu_s": cpu, "peak_pss_mb": max(mem.pss, own_peak),
-            "peak_rss_mb": max(mem.rss, own_peak), "parent_peak_rss_mb": own_peak,
-            "gazetteer_load_s": t_gaz, "workers": workers, **extra}
+    return {
+        "mode": mode,
+        "seconds": dt,
+        "chars": chars,
+        "chars_per_s": chars / dt if dt else 0,
+        "cpu_s": cpu,
+        "peak_pss_mb": max(mem.pss, own_peak),
+        "peak_rss_mb": max(mem.rss, own_peak),
+        "parent_peak_rss_mb": own_peak,
+        "gazetteer_load_s": t_gaz,
+        "workers": workers,
+        **extra,
+    }
 
 
-def measure(mode: str, corpus: Path, workers: int = 1, layers: bool = False,
-            timeout: float | None = None) -> dict | None:
+def measure(
+    mode: str, corpus: Path, workers: int = 1, layers: bool = False, timeout: float | None = None
+) -> dict | None:
     """One measurement in a fresh child process; None (with the reason on stderr) if it failed."""
-    cmd = [sys.executable, __file__, "--child", mode, str(corpus), str(workers)] + (["--layers"] if layers else [])
+    cmd = [sys.executable, __file__, "--child", mode, str(corpus), str(workers)] + (
+        ["--layers"] if layers else []
+    )
     try:
         r = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -264,31 +286,50 @@ def main() -> None:
         ex_small = raw["extract_sample"] = measure("extract", peer_dir)
         jio = raw["jionlp"] = measure("jionlp", peer_dir)
         cp = raw["cpca"] = measure("cpca", peer_dir)
-        lines = ["# Extraction benchmark\n", f"Machine: {machine()}  ", f"Date: {time.strftime('%Y-%m-%d %H:%M')}\n",
-                 f"Main corpus: {size / 1e6:.1f} MB in {files} files (seeds replicated).\n",
-                 "| run | corpus | seconds | M chars/s | peak MB (PSS) | note |", "|---|---|---|---|---|---|"]
+        lines = [
+            "# Extraction benchmark\n",
+            f"Machine: {machine()}  ",
+            f"Date: {time.strftime('%Y-%m-%d %H:%M')}\n",
+            f"Main corpus: {size / 1e6:.1f} MB in {files} files (seeds replicated).\n",
+            "| run | corpus | seconds | M chars/s | peak MB (PSS) | note |",
+            "|---|---|---|---|---|---|",
+        ]
         if ex:
-            lines.append(f"| extract (1 core) | {args.mb:g} MB | {ex['seconds']:.1f} | {ex['chars_per_s'] / 1e6:.2f} | "
-                         f"{ex['peak_pss_mb']:.0f} | {ex['mentions']} mentions, {ex['metrics']} metrics |")
+            lines.append(
+                f"| extract (1 core) | {args.mb:g} MB | {ex['seconds']:.1f} | {ex['chars_per_s'] / 1e6:.2f} | "
+                f"{ex['peak_pss_mb']:.0f} | {ex['mentions']} mentions, {ex['metrics']} metrics |"
+            )
         if sc:
-            lines.append(f"| bare Aho-Corasick scan (floor) | {args.mb:g} MB | {sc['seconds']:.1f} | "
-                         f"{sc['chars_per_s'] / 1e6:.2f} | {sc['peak_pss_mb']:.0f} | {sc['hits']} raw hits |")
+            lines.append(
+                f"| bare Aho-Corasick scan (floor) | {args.mb:g} MB | {sc['seconds']:.1f} | "
+                f"{sc['chars_per_s'] / 1e6:.2f} | {sc['peak_pss_mb']:.0f} | {sc['hits']} raw hits |"
+            )
         if ex_small:
-            lines.append(f"| extract (1 core) | {args.peer_kb:g} KB sample | {ex_small['seconds']:.2f} | "
-                         f"{ex_small['chars_per_s'] / 1e6:.2f} | {ex_small['peak_pss_mb']:.0f} | |")
+            lines.append(
+                f"| extract (1 core) | {args.peer_kb:g} KB sample | {ex_small['seconds']:.2f} | "
+                f"{ex_small['chars_per_s'] / 1e6:.2f} | {ex_small['peak_pss_mb']:.0f} | |"
+            )
         for name, r in (("JioNLP recognize_location", jio), ("cpca transform", cp)):
             if r:
-                lines.append(f"| {name} | {args.peer_kb:g} KB sample | {r['seconds']:.2f} | "
-                             f"{r['chars_per_s'] / 1e6:.3f} | {r['peak_pss_mb']:.0f} | per line |")
+                lines.append(
+                    f"| {name} | {args.peer_kb:g} KB sample | {r['seconds']:.2f} | "
+                    f"{r['chars_per_s'] / 1e6:.3f} | {r['peak_pss_mb']:.0f} | per line |"
+                )
             else:
-                lines.append(f"| {name} | — | — | — | — | not installed (pip install -r bench/requirements.txt) |")
+                lines.append(
+                    f"| {name} | — | — | — | — | not installed (pip install -r bench/requirements.txt) |"
+                )
         if ex and sc:
             lines.append(f"\nextract / bare scan = {ex['chars_per_s'] / sc['chars_per_s']:.1%}")
         if ex_small and jio:
             lines.append(f"extract / JioNLP = {ex_small['chars_per_s'] / jio['chars_per_s']:.0f}×")
         if ex_small and cp:
             lines.append(f"extract / cpca = {ex_small['chars_per_s'] / cp['chars_per_s']:.1f}×")
-        lines += ["\n## Scaling\n", "| corpus | workers | seconds | M chars/s | peak MB (PSS) |", "|---|---|---|---|---|"]
+        lines += [
+            "\n## Scaling\n",
+            "| corpus | workers | seconds | M chars/s | peak MB (PSS) |",
+            "|---|---|---|---|---|",
+        ]
         for mb in [float(s) for s in args.sizes.split(",") if s]:
             d = tmp / f"scale{mb:g}"
             make_corpus(d, mb)
@@ -296,7 +337,9 @@ def main() -> None:
                 r = measure("extract", d, w)
                 if r:
                     raw["scaling"].append({"mb": mb, **r})
-                    lines.append(f"| {mb:g} MB | {w} | {r['seconds']:.1f} | {r['chars_per_s'] / 1e6:.2f} | {r['peak_pss_mb']:.0f} |")
+                    lines.append(
+                        f"| {mb:g} MB | {w} | {r['seconds']:.1f} | {r['chars_per_s'] / 1e6:.2f} | {r['peak_pss_mb']:.0f} |"
+                    )
             shutil.rmtree(d, ignore_errors=True)
         if args.gb:
             d = tmp / "gb"
@@ -304,7 +347,9 @@ def main() -> None:
             r = measure("extract", d, args.workers)
             if r:
                 raw["scaling"].append({"mb": args.gb * 1000, **r})
-                lines.append(f"| {args.gb:g} GB | {args.workers} | {r['seconds']:.0f} | {r['chars_per_s'] / 1e6:.2f} | {r['peak_pss_mb']:.0f} |")
+                lines.append(
+                    f"| {args.gb:g} GB | {args.workers} | {r['seconds']:.0f} | {r['chars_per_s'] / 1e6:.2f} | {r['peak_pss_mb']:.0f} |"
+                )
         if ex:
             lines.append(f"\nGazetteer warm load in the child: {ex['gazetteer_load_s']:.2f} s")
         report = "\n".join(lines) + "\n"

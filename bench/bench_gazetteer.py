@@ -3,6 +3,7 @@
 Each measurement runs in its own Python process so imports and peak RSS are counted honestly.
 Usage: .venv/bin/python bench/bench_gazetteer.py [--runs N]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,8 +34,9 @@ print(json.dumps({"import_s": round(t1 - t0, 2), "load_s": round(t2 - t1, 2),
 
 
 def run(cache: str, mode: str) -> dict:
-    out = subprocess.run([sys.executable, "-c", CHILD, cache, mode], cwd=PROJECT,
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD, cache, mode], cwd=PROJECT, capture_output=True, text=True, check=True
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 

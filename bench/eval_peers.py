@@ -7,6 +7,7 @@ that no gold mention names).
 
     .venv/bin/python bench/eval_peers.py        (needs: pip install -r bench/requirements.txt)
 """
+
 from __future__ import annotations
 
 import sys
@@ -46,7 +47,9 @@ def main() -> None:
     articles = [a for d in docs for a in split_articles(d)]
     by_art = {}
     for a in articles:
-        inside = gold_rows[(gold_rows["file"] == a.file) & (gold_rows["start"] >= a.start) & (gold_rows["end"] <= a.end)]
+        inside = gold_rows[
+            (gold_rows["file"] == a.file) & (gold_rows["start"] >= a.start) & (gold_rows["end"] <= a.end)
+        ]
         by_art[a.article_id] = _units(inside.to_dict("records"))
 
     t0 = time.perf_counter()
@@ -62,7 +65,7 @@ def main() -> None:
         for a in articles:
             got = set()
             res = jionlp.recognize_location(a.text)
-            for loc, _ in (res.get("domestic") or []):
+            for loc, _ in res.get("domestic") or []:
                 for lev, key in (("province", "province"), ("city", "city"), ("county", "county")):
                     if loc.get(key):
                         got.add((lev, loc[key]))
@@ -89,8 +92,10 @@ def main() -> None:
         print("cpca not installed (pip install -r bench/requirements.txt)", file=sys.stderr)
 
     gold_names = {n for s in by_art.values() for _, n in s}
-    print(f"Dev set: {len(files)} files, {len(articles)} articles, "
-          f"{sum(len(s) for s in by_art.values())} (article, unit) pairs at province/city/county level in the gold\n")
+    print(
+        f"Dev set: {len(files)} files, {len(articles)} articles, "
+        f"{sum(len(s) for s in by_art.values())} (article, unit) pairs at province/city/county level in the gold\n"
+    )
     print("| tool | precision | recall | F1 | seconds | namesakes outside 浙江 not in gold |")
     print("|---|---|---|---|---|---|")
     for name, pred, secs in results:

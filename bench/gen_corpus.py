@@ -7,6 +7,7 @@ gazetteer. Every home-province township, village and zone appears once the corpu
 other provinces take ~20 % of mentions. Same arguments and gazetteer give the same bytes (one
 seeded RNG per file, so ``--workers`` changes nothing). Written to a temporary folder, then renamed.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -39,9 +40,14 @@ def read_templates(path: Path = TEMPLATES) -> dict:
         elif line.strip() and not line.startswith("#"):
             cur.append(line)
     words = {k: " ".join(sec[k]).split() for k in ("phrases", "industries", "produce", "brands", "company")}
-    return {**sec, **words, "english": "|".join(sec["english"]).split("|"),
-            "surnames": "".join(sec["surnames"]), "given": "".join(sec["given"]),
-            "heads": {h.split()[0]: tuple(h.split()[1:]) for h in sec["heads"]}}
+    return {
+        **sec,
+        **words,
+        "english": "|".join(sec["english"]).split("|"),
+        "surnames": "".join(sec["surnames"]),
+        "given": "".join(sec["given"]),
+        "heads": {h.split()[0]: tuple(h.split()[1:]) for h in sec["heads"]},
+    }
 
 
 def _j(*parts) -> str:
@@ -54,6 +60,7 @@ class Places:
     def __init__(self, settings=None):
         from geo.gazetteer import load_gazetteer
         from geo.settings import load_settings
+
         settings = settings or load_settings()
         gaz = load_gazetteer(settings)
         home = settings.home_province
@@ -63,15 +70,26 @@ class Places:
         # forms: written forms of a place (repeats weight the draw); short: its repeated form
         self.forms: list[tuple[str, ...]] = []
         self.short, self.kind, self.city_of, self.county_of, self.is_home = [], [], [], [], []
-        self.local, self.counties, self.cities = [], [], []   # home-province draw pools
+        self.local, self.counties, self.cities = [], [], []  # home-province draw pools
         self.other: dict[str, list[int]] = {"province": [], "city": [], "county": [], "township": []}
         self.by_county: dict[int, list[int]] = {}
         idx: dict[str, int] = {}
-        cols = ["place_id", "name", "level", "province", "city", "county", "township", "province_id",
-                "city_id", "county_id"]
+        cols = [
+            "place_id",
+            "name",
+            "level",
+            "province",
+            "city",
+            "county",
+            "township",
+            "province_id",
+            "city_id",
+            "county_id",
+        ]
         # sorted by id, parents ("33", "3301", "330102") come before their children
-        for pid, n, lv, pv, ct, co, tw, pv_id, ct_id, co_id in (
-                gaz.places.sort_values("place_id", kind="stable")[cols].itertuples(index=False)):
+        for pid, n, lv, pv, ct, co, tw, pv_id, ct_id, co_id in gaz.places.sort_values(
+            "place_id", kind="stable"
+        )[cols].itertuples(index=False):
             is_home = pv == home
             ps, cts, cos = short.get(pv_id, pv), short.get(ct_id, ct), short.get(co_id, co)
             s = short.get(pid, n)
@@ -83,11 +101,22 @@ class Places:
             elif lv == "county":
                 f = (n, n, n, s, _j(ct, n), s) if is_home else (_j(pv, ct, n), _j(ct, n), n, n, s, _j(ps, n))
             elif lv == "township":
-                f = ((_j(co, n), _j(co, n), n, n, n, _j(ct, co, n), _j(cos, n)) if is_home else
-                     (_j(pv, ct, co, n), _j(ct, co, n), _j(co, n), _j(co, n), _j(ps, co, n)))
+                f = (
+                    (_j(co, n), _j(co, n), n, n, n, _j(ct, co, n), _j(cos, n))
+                    if is_home
+                    else (_j(pv, ct, co, n), _j(ct, co, n), _j(co, n), _j(co, n), _j(ps, co, n))
+                )
             elif lv == "village":
-                f = (_j(co, tw, n), _j(co, tw, n), _j(tw, n), _j(tw, n), _j(tw, n), n, _j(ct, co, tw, n),
-                     _j(cos, tw, n))
+                f = (
+                    _j(co, tw, n),
+                    _j(co, tw, n),
+                    _j(tw, n),
+                    _j(tw, n),
+                    _j(tw, n),
+                    n,
+                    _j(ct, co, tw, n),
+                    _j(cos, tw, n),
+                )
             else:
                 f = (n, n, n, alias.get(pid, n), _j(cts, n))
             if lv in ("zone", "landmark") and not is_home:
@@ -121,16 +150,23 @@ class Writer:
         self.other = [o["township"]] * 10 + [o["county"]] * 6 + [o["city"]] * 3 + [o["province"]]
         fns = {k[2:]: getattr(self, k) for k in dir(self) if k.startswith("s_")}
         fns.update({k: (lambda s=v, r=self.rnd: s[int(r() * len(s))]) for k, v in pools.items()})
-        fns.update(Y=lambda: str(self.year), YP=lambda: str(self.year - 1), Y5=lambda: str(self.year + 5),
-                   IND=lambda: self.pick(tpl["industries"]), ENG=lambda: self.pick(tpl["english"]),
-                   AGR=lambda: self.pick(tpl["produce"]), LH=lambda: self.s_L(head=True),
-                   FC=lambda: self.s_C(1.0), PROV=lambda: self.say(pl.home),
-                   X=lambda: self.say(self.pick(self.pick(self.other))))
+        fns.update(
+            Y=lambda: str(self.year),
+            YP=lambda: str(self.year - 1),
+            Y5=lambda: str(self.year + 5),
+            IND=lambda: self.pick(tpl["industries"]),
+            ENG=lambda: self.pick(tpl["english"]),
+            AGR=lambda: self.pick(tpl["produce"]),
+            LH=lambda: self.s_L(head=True),
+            FC=lambda: self.s_C(1.0),
+            PROV=lambda: self.say(pl.home),
+            X=lambda: self.say(self.pick(self.pick(self.other))),
+        )
         groups, leads = {g: [] for g in "irg"}, {g: [] for g in "irg"}
         for t in tpl["sentences"]:
             tag, t = t.split("|", 1)
             groups[tag].append(self._compile(t, fns))
-            if t.startswith(("{F}", "{CO}", "{L}", "在{")):   # reads well after a dateline
+            if t.startswith(("{F}", "{CO}", "{L}", "在{")):  # reads well after a dateline
                 leads[tag].append(groups[tag][-1])
         self.body = {k: [c for g in v for c in groups[g]] for k, v in MIX.items()}
         self.leads = {k: [c for g in v for c in leads[g]] for k, v in MIX.items()}
@@ -140,7 +176,7 @@ class Writer:
 
     @staticmethod
     def _compile(template: str, fns: dict):
-        p = _SLOT.split(template)   # literal, slot, literal, slot, ..., literal
+        p = _SLOT.split(template)  # literal, slot, literal, slot, ..., literal
         return p[0], [(fns[p[k]], p[k + 1]) for k in range(1, len(p), 2)]
 
     @staticmethod
@@ -228,14 +264,19 @@ class Writer:
     def article(self, target: int, layout: str) -> str:
         """One article of about ``target`` characters about one focus place, in its page's layout."""
         pl, rnd = self.pl, self.rnd
-        self.focus = (self.pick(pl.counties) if rnd() < 0.12 else
-                      self.queue.pop() if self.queue else self.pick(pl.local))
+        self.focus = (
+            self.pick(pl.counties)
+            if rnd() < 0.12
+            else self.queue.pop()
+            if self.queue
+            else self.pick(pl.local)
+        )
         kind = pl.kind[self.focus]
         self.f_seen, self.f_short = False, pl.short[self.focus]
         self.sib = pl.by_county.get(self.focus if kind == "county" else pl.county_of[self.focus], ())
         self.year = 2019 + int(rnd() * 7)
         self.n_articles += 1
-        unit = layout == "news" and rnd() < 0.1   # "国网…供电公司:" above a slogan title, as in the seeds
+        unit = layout == "news" and rnd() < 0.1  # "国网…供电公司:" above a slogan title, as in the seeds
         title = self.fill(self.phr2 if unit else self.pick(self.titles))
         parts = [f"国网{self.s_CC()}供电公司:", ""] if unit else []
         parts.append(("# " if layout == "md" else "") + title)
@@ -248,7 +289,7 @@ class Writer:
             lead = (f"本报讯（记者 {self.s_N()}）" if rnd() < 0.4 else "") + self.s_MD() + "，"
             para.append(lead + self.fill(self.pick(self.leads[kind])))
         while size < target:
-            if not body:   # each template once before any repeats
+            if not body:  # each template once before any repeats
                 body = self.body[kind][:]
                 self.rng.shuffle(body)
             s = self.fill(body.pop())
@@ -256,7 +297,7 @@ class Writer:
             size += len(s)
             if rnd() < 0.35 or size >= target:
                 text = "".join(para)
-                if rnd() < 0.05 and len(text) > 40:   # a photo breaks the paragraph, as on a page
+                if rnd() < 0.05 and len(text) > 40:  # a photo breaks the paragraph, as on a page
                     k = 10 + int(rnd() * (len(text) - 20))
                     cap = self.fill(self.pick(self.captions))
                     text = f"{text[:k]}\n\n\n\n{cap}\n\n{self.s_N()} 摄\n\n{text[k:]}"
@@ -274,7 +315,7 @@ class Writer:
         for p in parts:
             if p:
                 p = _CJK_NUM.sub(" ", p)
-                out += [p[k:k + 36] for k in range(0, len(p), 36)]
+                out += [p[k : k + 36] for k in range(0, len(p), 36)]
         return "\n\n".join(out)
 
     def document(self, n_bytes: int) -> bytes:
@@ -283,8 +324,10 @@ class Writer:
         layout = "mag" if r < 0.1 else "md" if r < 0.4 else "news"
         chunks = [b"\n\n"]
         if layout == "mag":
-            chunks.append(f"{1 + int(rnd() * 80):02d}\n\n{2019 + int(rnd() * 7)} \\{1 + int(rnd() * 12):02d} "
-                          f"NO.{1 + int(rnd() * 24)}\n\n".encode())
+            chunks.append(
+                f"{1 + int(rnd() * 80):02d}\n\n{2019 + int(rnd() * 7)} \\{1 + int(rnd() * 12):02d} "
+                f"NO.{1 + int(rnd() * 24)}\n\n".encode()
+            )
         size = 0
         while size < n_bytes:
             room = max(300, (n_bytes - size) // 3)
@@ -295,15 +338,19 @@ class Writer:
         return b"".join(chunks)
 
 
-_CTX: dict = {}   # shared with forked workers
+_CTX: dict = {}  # shared with forked workers
 
 
 def _number_pools(rng: random.Random) -> dict:
     amt = [f"{rng.lognormvariate(2.5, 1.3):.2f}".rstrip("0").rstrip(".") or "0.5" for _ in range(4096)]
-    return {"AMT": amt, "PCT": [f"{rng.uniform(0.3, 48):.1f}" for _ in range(1024)],
-            "HI": [f"{rng.uniform(55, 99):.1f}" for _ in range(512)], "SM": [str(k) for k in range(2, 10)],
-            "INT": [str(rng.randint(2, 98)) for _ in range(512)],
-            "BIG": [str(int(rng.lognormvariate(6.5, 1.0)) + 100) for _ in range(2048)]}
+    return {
+        "AMT": amt,
+        "PCT": [f"{rng.uniform(0.3, 48):.1f}" for _ in range(1024)],
+        "HI": [f"{rng.uniform(55, 99):.1f}" for _ in range(512)],
+        "SM": [str(k) for k in range(2, 10)],
+        "INT": [str(rng.randint(2, 98)) for _ in range(512)],
+        "BIG": [str(int(rng.lognormvariate(6.5, 1.0)) + 100) for _ in range(2048)],
+    }
 
 
 def _write_file(job: tuple) -> tuple:
@@ -345,10 +392,10 @@ def generate(out: Path, total: int, seed: int = 1, workers: int = 1, places: Pla
     t_load = time.perf_counter() - t0
     rng = random.Random(seed)
     deck = pl.local[:]
-    rng.shuffle(deck)   # every township, village and zone once, in a seeded order
+    rng.shuffle(deck)  # every township, village and zone once, in a seeded order
     jobs, k = [], 0
     for i, s, q in plan(total, len(deck), rng):
-        jobs.append((i, s, deck[k:k + q]))
+        jobs.append((i, s, deck[k : k + q]))
         k += q
     _CTX.update(places=pl, pools=_number_pools(rng), tpl=read_templates(), seed=seed)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -368,15 +415,24 @@ def generate(out: Path, total: int, seed: int = 1, workers: int = 1, places: Pla
         shutil.rmtree(old, ignore_errors=True)
     except BaseException:
         if old.exists() and not out.exists():
-            old.rename(out)   # put the previous corpus back
+            old.rename(out)  # put the previous corpus back
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     used: set[int] = set().union(*(r[1] for r in results))
     n_all, n_other, nbytes, n_art = (sum(r[k] for r in results) for k in (2, 3, 0, 4))
-    return {"out": str(out), "files": len(results), "articles": n_art, "bytes": nbytes, "seconds": secs,
-            "load_s": t_load, "mb_per_s": nbytes / 1e6 / secs, "distinct_places": len(used),
-            "home_local_covered": len(used.intersection(pl.local)), "home_local_total": len(pl.local),
-            "other_share": n_other / max(1, n_all)}
+    return {
+        "out": str(out),
+        "files": len(results),
+        "articles": n_art,
+        "bytes": nbytes,
+        "seconds": secs,
+        "load_s": t_load,
+        "mb_per_s": nbytes / 1e6 / secs,
+        "distinct_places": len(used),
+        "home_local_covered": len(used.intersection(pl.local)),
+        "home_local_total": len(pl.local),
+        "other_share": n_other / max(1, n_all),
+    }
 
 
 def main(argv=None) -> int:
@@ -387,11 +443,13 @@ def main(argv=None) -> int:
     ap.add_argument("--workers", type=int, default=1, help="processes; the output does not depend on it")
     a = ap.parse_args(argv)
     s = generate(a.out, a.size, a.seed, a.workers)
-    print(f"{s['out']}: {s['files']} files, {s['articles']:,} articles, {s['bytes'] / 1e6:.1f} MB in "
-          f"{s['seconds']:.1f} s ({s['mb_per_s']:.1f} MB/s; gazetteer load {s['load_s']:.1f} s)\n"
-          f"distinct places used: {s['distinct_places']:,}; home townships/villages/zones covered: "
-          f"{s['home_local_covered']:,}/{s['home_local_total']:,}; "
-          f"other provinces' share of mentions: {s['other_share']:.1%}")
+    print(
+        f"{s['out']}: {s['files']} files, {s['articles']:,} articles, {s['bytes'] / 1e6:.1f} MB in "
+        f"{s['seconds']:.1f} s ({s['mb_per_s']:.1f} MB/s; gazetteer load {s['load_s']:.1f} s)\n"
+        f"distinct places used: {s['distinct_places']:,}; home townships/villages/zones covered: "
+        f"{s['home_local_covered']:,}/{s['home_local_total']:,}; "
+        f"other provinces' share of mentions: {s['other_share']:.1%}"
+    )
     return 0
 
 

@@ -6,6 +6,7 @@ and one under pyinstrument when installed (a call tree, bench/results/profile.tx
 Prints the stage table as JSON on its last line (bench/run.py --profile MB reads it).
 The gazetteer load and the automaton build happen before profiling: they are not throughput.
 """
+
 from __future__ import annotations
 
 import cProfile
@@ -41,7 +42,7 @@ def stage_times(prof: cProfile.Profile) -> dict:
     for label, path, func, caller in STAGES:
         t = 0.0
         for k in _find(stats, path, func):
-            cc, nc, tt, ct, callers = stats[k]
+            _cc, _nc, _tt, ct, callers = stats[k]
             if caller is None:
                 t += ct
             else:
@@ -49,17 +50,20 @@ def stage_times(prof: cProfile.Profile) -> dict:
         out[label] = t
     out["collect results + final DataFrames (rest)"] = max(0.0, total - sum(out.values()))
     top = sorted(stats.items(), key=lambda kv: -kv[1][2])[:15]
-    return {"total_s": total, "stages": out,
-            "top_self": [(f"{Path(k[0]).name}:{k[1]}({k[2]})", v[2]) for k, v in top]}
+    return {
+        "total_s": total,
+        "stages": out,
+        "top_self": [(f"{Path(k[0]).name}:{k[1]}({k[2]})", v[2]) for k, v in top],
+    }
 
 
 def main() -> None:
     corpus = Path(sys.argv[1])
     out_dir = Path(sys.argv[2]) if len(sys.argv) > 2 else ROOT / "bench" / "results"
     out_dir.mkdir(parents=True, exist_ok=True)
+    from geo.gazetteer.store import load_gazetteer
     from geo.geoparse import geoparser
     from geo.pipeline import extract_corpus
-    from geo.gazetteer.store import load_gazetteer
     from geo.settings import load_settings
 
     settings = load_settings().with_(workers=1)
@@ -86,8 +90,9 @@ def main() -> None:
         p.start()
         extract_corpus([corpus], settings, gazetteer=gaz)
         p.stop()
-        (out_dir / "profile.txt").write_text(p.output_text(unicode=True, color=False, show_all=False),
-                                             encoding="utf-8")
+        (out_dir / "profile.txt").write_text(
+            p.output_text(unicode=True, color=False, show_all=False), encoding="utf-8"
+        )
         result["pyinstrument"] = str(out_dir / "profile.txt")
     print(json.dumps(result))
 

@@ -12,6 +12,7 @@ over corpus sizes at 1 and all workers, gazetteer cold build / warm load (bench_
 layers + GeoJSON export on the largest corpus, the app in headless Chromium (bench_app.py: on the
 seeds and on a synthetic corpus of 10,000 distinct places; skipped when Chromium is missing).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -42,8 +43,18 @@ def _versions() -> dict:
     from importlib.metadata import PackageNotFoundError, version
 
     out = {}
-    for pkg in ("pyahocorasick", "pandas", "numpy", "pyarrow", "geopandas", "jionlp", "cpca",
-                "streamlit", "playwright", "pyinstrument"):
+    for pkg in (
+        "pyahocorasick",
+        "pandas",
+        "numpy",
+        "pyarrow",
+        "geopandas",
+        "jionlp",
+        "cpca",
+        "streamlit",
+        "playwright",
+        "pyinstrument",
+    ):
         try:
             out[pkg] = version(pkg)
         except PackageNotFoundError:
@@ -64,18 +75,28 @@ def _chromium() -> str | None:
 
 def _git() -> str:
     try:
-        head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
-                              capture_output=True, text=True).stdout.strip()
-        dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"],
-                               capture_output=True, text=True).stdout.strip()
+        head = subprocess.run(
+            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
         return head + (" (uncommitted changes in the tree)" if dirty else "")
     except OSError:
         return "?"
 
 
 def machine() -> dict:
-    return {"description": bx.machine(), "loadavg_start": os.getloadavg(), "git": _git(),
-            "versions": _versions(), "chromium": _chromium(), "date": time.strftime("%Y-%m-%d %H:%M %Z")}
+    return {
+        "description": bx.machine(),
+        "loadavg_start": os.getloadavg(),
+        "git": _git(),
+        "versions": _versions(),
+        "chromium": _chromium(),
+        "date": time.strftime("%Y-%m-%d %H:%M %Z"),
+    }
 
 
 # ------------------------------------------------------------------ steps
@@ -121,7 +142,9 @@ def run_gb(raw: dict, tmp: Path, args) -> None:
         log("no scaling figure to extrapolate from: 1 GB run skipped")
         return
     if est["seconds"] > args.gb_limit_s and not args.force_gb:
-        log(f"{args.gb:g} GB would take ~{est['seconds'] / 60:.0f} min (> {args.gb_limit_s / 60:.0f}): skipped")
+        log(
+            f"{args.gb:g} GB would take ~{est['seconds'] / 60:.0f} min (> {args.gb_limit_s / 60:.0f}): skipped"
+        )
         return
     d = tmp / "gb"
     log(f"building the {args.gb:g} GB corpus")
@@ -135,10 +158,14 @@ def run_gb(raw: dict, tmp: Path, args) -> None:
 
 def run_gazetteer(raw: dict, args) -> None:
     log(f"gazetteer: cold build and warm load, best of {args.gaz_runs}")
-    r = subprocess.run([sys.executable, str(BENCH / "bench_gazetteer.py"), "--runs", str(args.gaz_runs)],
-                       capture_output=True, text=True, timeout=args.timeout)
+    r = subprocess.run(
+        [sys.executable, str(BENCH / "bench_gazetteer.py"), "--runs", str(args.gaz_runs)],
+        capture_output=True,
+        text=True,
+        timeout=args.timeout,
+    )
     out = {}
-    for line in r.stdout.splitlines():     # "cold: best of 3: {json}"
+    for line in r.stdout.splitlines():  # "cold: best of 3: {json}"
         mode, _, rest = line.partition(": best of ")
         if rest:
             out[mode] = json.loads(rest.split(": ", 1)[1])
@@ -158,8 +185,13 @@ def synthetic_places_corpus(dest: Path, target: int = 10_000) -> int:
     towns = {}
     for key, g in villages.groupby(["city", "county", "township"], sort=True):
         towns.setdefault(key[:2], []).append((key, list(g["name"])))
-    rounds = [t for i in range(max(map(len, towns.values()))) for ts in towns.values() if i < len(ts)
-              for t in [ts[i]]]
+    rounds = [
+        t
+        for i in range(max(map(len, towns.values())))
+        for ts in towns.values()
+        if i < len(ts)
+        for t in [ts[i]]
+    ]
     dest.mkdir(parents=True, exist_ok=True)
     n, articles = 0, []
     for (city, county, town), names in rounds:
@@ -170,7 +202,9 @@ def synthetic_places_corpus(dest: Path, target: int = 10_000) -> int:
         articles.append("\n".join(lines))
         n += 1 + len(names)
     for i in range(0, len(articles), 50):
-        (dest / f"synthetic_{i // 50:03d}.md").write_text("\n\n".join(articles[i:i + 50]) + "\n", encoding="utf-8")
+        (dest / f"synthetic_{i // 50:03d}.md").write_text(
+            "\n\n".join(articles[i : i + 50]) + "\n", encoding="utf-8"
+        )
     return n
 
 
@@ -192,8 +226,14 @@ def run_app(raw: dict, tmp: Path, args) -> None:
         log(f"app in headless Chromium on {label}")
         env = {**os.environ, **({"ATLAS_CORPUS": str(corpus)} if corpus else {})}
         try:
-            r = subprocess.run([sys.executable, str(script), "--runs", str(args.app_runs)], env=env,
-                               capture_output=True, text=True, timeout=args.timeout, cwd=ROOT)
+            r = subprocess.run(
+                [sys.executable, str(script), "--runs", str(args.app_runs)],
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=args.timeout,
+                cwd=ROOT,
+            )
         except subprocess.TimeoutExpired:
             raw["app"][label] = {"error": f"timed out after {args.timeout:.0f} s"}
             continue
@@ -204,8 +244,10 @@ def run_app(raw: dict, tmp: Path, args) -> None:
         else:
             out = [ln.strip() for ln in (r.stderr.strip() or r.stdout.strip()).splitlines() if ln.strip()]
             errors = [ln for ln in out if "Error" in ln] or out[-1:]
-            raw["app"][label] = {"error": errors[-1] if errors else f"exit {r.returncode}",
-                                 **_navigation_only(env, args)}
+            raw["app"][label] = {
+                "error": errors[-1] if errors else f"exit {r.returncode}",
+                **_navigation_only(env, args),
+            }
     if corpora.get("10,000 places"):
         raw["synthetic_places_found"] = _distinct_places(corpora["10,000 places"])
 
@@ -232,17 +274,25 @@ def _navigation_only(env: dict, args) -> dict:
     own functions, so the first-paint target gets a figure."""
     log("  bench_app failed; measuring navigation only")
     try:
-        r = subprocess.run([sys.executable, "-c", NAVIGATION_ONLY, str(BENCH), str(args.app_runs)], env=env,
-                           capture_output=True, text=True, timeout=args.timeout, cwd=ROOT)
+        r = subprocess.run(
+            [sys.executable, "-c", NAVIGATION_ONLY, str(BENCH), str(args.app_runs)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=args.timeout,
+            cwd=ROOT,
+        )
         return {"navigation_only": True, **json.loads(r.stdout.strip().splitlines()[-1])}
     except (subprocess.SubprocessError, ValueError, IndexError):
         return {}
 
 
 def _distinct_places(corpus: Path) -> int | None:
-    code = ("import sys; sys.path.insert(0, sys.argv[2]); from pathlib import Path;"
-            "from geo.pipeline import extract_corpus; x = extract_corpus([Path(sys.argv[1])]);"
-            "print(x.mentions['place_id'].nunique())")
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[2]); from pathlib import Path;"
+        "from geo.pipeline import extract_corpus; x = extract_corpus([Path(sys.argv[1])]);"
+        "print(x.mentions['place_id'].nunique())"
+    )
     r = subprocess.run([sys.executable, "-c", code, str(corpus), str(ROOT)], capture_output=True, text=True)
     try:
         return int(r.stdout.strip().splitlines()[-1])
@@ -254,8 +304,12 @@ def run_profile(raw: dict, tmp: Path, args) -> None:
     d = tmp / "profile"
     bx.make_corpus(d, args.profile)
     log(f"profiling extract on {args.profile:g} MB (cProfile stages, pyinstrument tree)")
-    r = subprocess.run([sys.executable, str(BENCH / "profile_extract.py"), str(d), str(RESULTS)],
-                       capture_output=True, text=True, timeout=args.timeout)
+    r = subprocess.run(
+        [sys.executable, str(BENCH / "profile_extract.py"), str(d), str(RESULTS)],
+        capture_output=True,
+        text=True,
+        timeout=args.timeout,
+    )
     try:
         raw["profile"] = json.loads(r.stdout.strip().splitlines()[-1])
     except (ValueError, IndexError):
@@ -271,14 +325,21 @@ def main(argv=None) -> int:
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--peer-kb", type=float, help="sample for the peers in KB (default 200; quick 50)")
     ap.add_argument("--gb", type=float, default=0, help="also run a corpus of this many GB (opt-in)")
-    ap.add_argument("--gb-limit-s", type=float, default=600,
-                    help="run the GB corpus only if the largest scaling run extrapolates below this")
+    ap.add_argument(
+        "--gb-limit-s",
+        type=float,
+        default=600,
+        help="run the GB corpus only if the largest scaling run extrapolates below this",
+    )
     ap.add_argument("--force-gb", action="store_true", help="run the GB corpus whatever the estimate")
     ap.add_argument("--profile", type=float, default=0, help="also profile extract on this many MB")
     ap.add_argument("--skip", default="", help="comma-separated steps to skip: extract,scaling,gazetteer,app")
     ap.add_argument("--timeout", type=float, default=1800, help="per measurement, seconds")
-    ap.add_argument("--merge", action="store_true",
-                    help="keep the figures of bench/results/run.json for the steps skipped now")
+    ap.add_argument(
+        "--merge",
+        action="store_true",
+        help="keep the figures of bench/results/run.json for the steps skipped now",
+    )
     ap.add_argument("--out", type=Path, default=BENCH / "REPORT.md")
     args = ap.parse_args(argv)
     args.mb = args.mb or (5 if args.quick else 50)
@@ -293,8 +354,9 @@ def main(argv=None) -> int:
     previous = RESULTS / "run.json"
     if args.merge and previous.exists():
         raw = json.loads(previous.read_text(encoding="utf-8"))
-        raw.setdefault("reruns", []).append({"date": time.strftime("%Y-%m-%d %H:%M"), "skip": sorted(skip),
-                                             "loadavg_start": os.getloadavg()})
+        raw.setdefault("reruns", []).append(
+            {"date": time.strftime("%Y-%m-%d %H:%M"), "skip": sorted(skip), "loadavg_start": os.getloadavg()}
+        )
     else:
         raw = {"machine": machine(), "args": args_now}
     t0 = time.perf_counter()

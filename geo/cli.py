@@ -164,9 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
 def cmd_export(args: argparse.Namespace) -> int:
     from geo.export import export_corpus
 
-    data, x = export_corpus(
-        _paths(args.paths), args.layer, args.format, args.settings, measure=args.measure
-    )
+    data, x = export_corpus(_paths(args.paths), args.layer, args.format, args.settings, measure=args.measure)
     for s in x.skipped:
         print(f"skipped {s.file}: {s.reason}", file=sys.stderr)
     if args.out == "-":

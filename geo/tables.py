@@ -8,6 +8,8 @@ frames are joined once at the end.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 from pandas.api.types import union_categoricals
 
@@ -26,7 +28,7 @@ class RowTable:
     def __len__(self) -> int:
         return len(self._rows) + sum(len(f) for f in self._frames)
 
-    def extend(self, rows: list[tuple]) -> None:
+    def extend(self, rows: Sequence[tuple]) -> None:
         self._rows.extend(rows)
         if len(self._rows) >= self.batch_rows:
             self._flush()

@@ -22,7 +22,7 @@ from geo.corpus.reader import TEXT_SUFFIXES, Document, corpus_files, iter_docume
 from geo.export import export_layers
 from geo.gazetteer import load_gazetteer
 from geo.layers import county_layer, layer_bounds, point_layer, simplify_counties
-from geo.pipeline import extract_corpus
+from geo.pipeline import Extraction, extract_corpus
 from geo.settings import Settings
 
 _MAX_CORPORA = 4
@@ -33,7 +33,7 @@ class Built:
     """One corpus, extracted: the Extraction plus each document's text (for snippets)."""
 
     key: str
-    extraction: object
+    extraction: Extraction
     texts: dict[str, str]
 
 

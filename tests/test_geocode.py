@@ -22,9 +22,9 @@ import pandas as pd
 import pytest
 
 from geo import cli
+from geo.geocode import NominatimProvider, gcj02_to_wgs84, wgs84_to_gcj02
 from geo.geocode import online as geocode
 from geo.geocode.online import GeocodeCache, apply_geocoded, geocode_missing, haversine_m, query_chain
-from geo.geocode.providers import NominatimProvider, gcj02_to_wgs84, wgs84_to_gcj02
 from geo.settings import Settings, load_settings
 
 KEYS = {"tianditu": "TDT-secret-0123456789", "amap": "AMAP-secret-9876543210"}

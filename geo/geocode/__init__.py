@@ -6,6 +6,7 @@ place, keeps an answer only if it falls inside the place's county polygon, and c
 answer; the gazetteer applies cached answers offline (:mod:`geo.gazetteer.geocoded`).
 """
 
+from geo.geocode.gcj02 import gcj02_to_wgs84, wgs84_to_gcj02
 from geo.geocode.online import (
     GeocodeReport,
     TextProgress,
@@ -15,19 +16,25 @@ from geo.geocode.online import (
     missing_places,
     query_chain,
 )
-from geo.geocode.providers import Candidate, GeocodeQuery, Provider, ProviderFailure, make_provider
+from geo.geocode.providers import Candidate, GeocodeQuery, Provider, ProviderFailure
+from geo.geocode.services import AmapProvider, NominatimProvider, TiandituProvider, make_provider
 
 __all__ = [
+    "AmapProvider",
     "Candidate",
     "GeocodeQuery",
     "GeocodeReport",
+    "NominatimProvider",
     "Provider",
     "ProviderFailure",
     "TextProgress",
+    "TiandituProvider",
     "format_report",
+    "gcj02_to_wgs84",
     "geocode_missing",
     "geocode_places",
     "make_provider",
     "missing_places",
     "query_chain",
+    "wgs84_to_gcj02",
 ]

@@ -20,7 +20,8 @@ from shapely.geometry import Point
 from geo.errors import GeocoderError
 from geo.gazetteer.geocoded import CACHE_FILE, GeocodeCache, apply_geocoded, cache_file, county_shapes  # noqa: F401 (re-exported)
 from geo.gazetteer.store import load_gazetteer
-from geo.geocode.providers import GeocodeQuery, Provider, ProviderFailure, make_provider
+from geo.geocode.providers import GeocodeQuery, Provider, ProviderFailure
+from geo.geocode.services import make_provider
 from geo.settings import Settings, load_settings
 
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import base64
 import re
-from typing import ClassVar
 
 import folium
 import folium.plugins
-from branca.element import Element, MacroElement
+from branca.element import Element, Figure, MacroElement
 from folium.elements import JSCSSMixin
 from folium.template import Template
 
@@ -74,8 +73,11 @@ class _VendorAssets(JSCSSMixin, MacroElement):
     on the base map, not those of layers passed later through ``feature_group_to_add``."""
 
     _template = Template("")
-    default_js: ClassVar[list] = list(folium.plugins.MarkerCluster.default_js)
-    default_css: ClassVar[list] = list(folium.plugins.MarkerCluster.default_css)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.default_js = list(folium.plugins.MarkerCluster.default_js)
+        self.default_css = list(folium.plugins.MarkerCluster.default_css)
 
 
 _CSS = """<style>
@@ -103,7 +105,9 @@ def base_map(settings: Settings | None = None, bounds=None, asset_base: str = AP
     if bounds:
         m.fit_bounds(bounds)
     m.add_child(_VendorAssets(), name="atlas_vendor")
-    m.get_root().header.add_child(Element(_CSS), name="atlas_css")
+    root = m.get_root()
+    assert isinstance(root, Figure)
+    root.header.add_child(Element(_CSS), name="atlas_css")
     return localize(m, asset_base)
 
 

@@ -138,7 +138,7 @@ def point_group(
     }
     data = feature_collection(frame.drop(columns=["level", "precision"]), decimals=5)
     group = folium.FeatureGroup(name=name)
-    parent = group
+    parent: folium.FeatureGroup | folium.plugins.MarkerCluster = group
     if len(frame) > cluster_threshold:
         parent = folium.plugins.MarkerCluster(name=name, options={"maxClusterRadius": 40})
         group.add_child(parent)

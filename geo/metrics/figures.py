@@ -18,8 +18,15 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from geo.metrics import lexicon as lx
-from geo.metrics.periods import Period, YearEvidence, document_year, find_period, with_year
+from geo.metrics.periods import YearEvidence, document_year
 from geo.metrics.place import LocalMention, PlaceFinder, plain_mentions
+from geo.metrics.sentences import (
+    article_year,
+    evidence_of,
+    period_of,
+    previous_in_paragraph,
+    split_sentences,
+)
 from geo.schema import METRIC_COLUMNS, Metric
 
 __all__ = [
@@ -50,13 +57,6 @@ class _Figure:
     share_of: str | None = None  # metric this share belongs to
 
 
-@dataclass(frozen=True)
-class _Sentence:
-    start: int
-    end: int
-    para_end: bool  # a paragraph ends after this sentence
-
-
 def record_dict(r: Metric) -> dict:
     return r._asdict()
 
@@ -85,8 +85,8 @@ def explain_metrics(article, doc_text, mentions, doc_year=None, main_place=None,
     """Like :func:`extract_metrics`, plus the figures left out and why: [(figure text, reason)]."""
     base = article.start
     text = doc_text[article.start : article.end]
-    year_ev = _article_year(text, base, doc_year)
-    sentences = _sentences(text, article.body_start - base)
+    year_ev = article_year(text, base, doc_year)
+    sentences = split_sentences(text, article.body_start - base)
     starts = [s.start for s in sentences]
     ms = plain_mentions(mentions, article)
     fallback = (
@@ -106,7 +106,7 @@ def explain_metrics(article, doc_text, mentions, doc_year=None, main_place=None,
             f.value_start,
             f.value_end,
             sent.start,
-            _previous_in_paragraph(sentences, si),
+            previous_in_paragraph(sentences, si),
             sentences[si - 1 :: -1] if si else [],
         )
         if subject.company:
@@ -115,11 +115,11 @@ def explain_metrics(article, doc_text, mentions, doc_year=None, main_place=None,
         if not subject.places:
             skipped.append((text[f.value_start : f.value_end], "no place"))
             continue
-        period = _period(text, f.label_start, sentences, si, year_ev)
+        period = period_of(text, f.label_start, sentences, si, year_ev)
         is_target = bool(period and period.is_target_year) or bool(
             lx.TARGET_RE.search(text, sent.start, f.value_start)
         )
-        evidence = _evidence(text, sent)
+        evidence = evidence_of(text, sent)
         values = [(f.value, f.value_start, f.value_end, f.qualifier)] + f.more
         places = subject.places
         if len(values) > 1 and len(places) == len(values):
@@ -152,73 +152,6 @@ def explain_metrics(article, doc_text, mentions, doc_year=None, main_place=None,
                 )
             )
     return out, skipped
-
-
-# --- sentences ------------------------------------------------------------------------------
-_SENT_END = re.compile(r"[。！？!?]+[”’」』\"）)]*")
-_HEADING = re.compile(r"(?m)^[^\S\n]*#.*$")
-
-
-def _sentences(text: str, body_start: int = 0) -> list[_Sentence]:
-    """Sentences end at 。！？, around '#' heading lines and where the body begins — not at line
-    breaks, which in PDF-extracted text fall mid-sentence."""
-    cuts = {0, len(text)}
-    para = set()
-    if 0 < body_start < len(text):
-        cuts.add(body_start)
-        para.add(body_start)
-    for m in _SENT_END.finditer(text):
-        cuts.add(m.end())
-        if re.match(r"[^\S\n]*(?:\n|$)", text[m.end() : m.end() + 4]):
-            para.add(m.end())
-    for m in _HEADING.finditer(text):
-        cuts.update((m.start(), m.end()))
-        para.update((m.start(), m.end()))
-    edges = sorted(cuts)
-    return [_Sentence(a, b, b in para or b == len(text)) for a, b in zip(edges, edges[1:]) if b > a]
-
-
-def _previous_in_paragraph(sentences: list[_Sentence], si: int) -> list[_Sentence]:
-    """Earlier sentences of the same paragraph, nearest first."""
-    out = []
-    j = si - 1
-    while j >= 0 and not sentences[j].para_end:
-        out.append(sentences[j])
-        j -= 1
-    return out
-
-
-def _evidence(text: str, sent: _Sentence) -> str:
-    return re.sub(r"\s*\n\s*", "", text[sent.start : sent.end]).strip()
-
-
-# --- years and periods ----------------------------------------------------------------------
-def _article_year(text: str, base: int, doc_year: YearEvidence | None) -> YearEvidence | None:
-    """An issue date or dated heading of the document wins; else the article's own evidence."""
-    if doc_year is not None and doc_year.kind in ("issue_date", "dated_heading"):
-        return doc_year
-    own = document_year(text)
-    if own is not None and own.kind not in ("issue_date", "dated_heading"):
-        assert own.start is not None and own.end is not None  # document_year always sets them
-        return YearEvidence(own.year, own.source, own.kind, base + own.start, base + own.end)
-    return doc_year
-
-
-def _period(text, upto, sentences, si, year_ev) -> Period | None:
-    """The period in the sentence before the figure, else carried from the same paragraph."""
-    p = find_period(text, upto, year_ev, sentences[si].start)
-    if p is not None and not p.bare:
-        return p
-    for prev in _previous_in_paragraph(sentences, si):
-        q = find_period(text, prev.end, year_ev, prev.start)
-        if q is None:
-            continue
-        if p is None:
-            return q
-        if q.year is not None and not q.bare:  # "2020 年，…。街道全年…" → 2020
-            return with_year(p, q.year, q.year_source, q.text)
-        break
-    return p
 
 
 # --- figures --------------------------------------------------------------------------------

@@ -70,7 +70,7 @@ def test_click_county_lists_its_article_and_opens_highlighted_text(loaded):
 
 
 def test_mention_link_goes_back_to_the_map_on_that_place(loaded):
-    page, frame, watch = loaded
+    page, _frame, watch = loaded
     reader = page.locator(".atlas-article")
     reader.locator("mark", has_text="河上镇").first.locator("a").click()
     page.wait_for_url("**place=330109*", timeout=20000)

@@ -1,0 +1,150 @@
+"""Filters and measures: the subset of the extraction the map and the table show."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from geo.layers import POINT_LEVELS, period_key
+
+#: Levels a user can filter by, in the order the sidebar shows them, with their Chinese labels.
+LEVEL_LABELS: dict[str, str] = {
+    "county": "区县",
+    "township": "乡镇街道",
+    "village": "村社区",
+    "zone": "园区/功能区",
+    "landmark": "地标",
+    "city": "地级市",
+    "province": "省",
+    "country": "国家",
+    "foreign": "境外",
+}
+
+PRECISION_LABELS = {"exact": "精确点位", "township": "乡镇级近似", "county": "区县级近似"}
+COUNT_MEASURES = {"mentions": "提及次数", "articles": "文章数"}
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the sidebar asks for. levels None: every level (an empty tuple shows none);
+    files and periods: an empty tuple means "no restriction"."""
+
+    levels: tuple[str, ...] | None = None
+    files: tuple[str, ...] = ()
+    periods: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Measure:
+    """What the choropleth colours by: a count, or one metric in one period."""
+
+    key: str  # "mentions", "articles" or "metric:<metric>@<period>"
+    label: str
+    metric: str | None = None
+    period: str | None = None
+    unit: str | None = None
+
+
+@dataclass(frozen=True)
+class ArticleHit:
+    article_id: str
+    title: str
+    file: str
+    mentions: int
+    snippet_html: str
+
+
+# ---------------------------------------------------------------- filters and measures
+
+
+def _isin(series: pd.Series, values: tuple[str, ...]) -> pd.Series:
+    return series.astype(str).isin(values) if values else pd.Series(True, index=series.index)
+
+
+def filter_frames(
+    mentions: pd.DataFrame, metrics: pd.DataFrame, articles: pd.DataFrame, filters: Filters
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Apply the sidebar filters; the result feeds the layer builders and the downloads.
+
+    Level restricts mentions (a county-level filter keeps only mentions *of* counties). Source
+    document restricts all three frames. Period only exists on metrics, so it restricts metrics.
+    """
+    by_level = (
+        pd.Series(True, index=mentions.index)
+        if filters.levels is None
+        else mentions["level"].astype(str).isin(filters.levels)
+    )
+    m = mentions[by_level & _isin(mentions["file"], filters.files)]
+    x = metrics[_isin(metrics["file"], filters.files)]
+    if filters.periods and "period" in x:
+        x = x[_isin(x["period"].fillna(""), filters.periods)]
+    a = articles[_isin(articles["file"], filters.files)]
+    return m.reset_index(drop=True), x.reset_index(drop=True), a.reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class Subset:
+    """The filtered extraction: what the map shows and the downloads export (duck-types the
+    ``.mentions/.articles/.metrics`` of geo.pipeline.Extraction for geo.export)."""
+
+    mentions: pd.DataFrame
+    metrics: pd.DataFrame
+    articles: pd.DataFrame
+
+
+def subset(mentions: pd.DataFrame, metrics: pd.DataFrame, articles: pd.DataFrame, filters: Filters) -> Subset:
+    return Subset(*filter_frames(mentions, metrics, articles, filters))
+
+
+#: Levels drawn on the map, hence the ones worth filtering by.
+MAP_LEVELS = POINT_LEVELS
+
+
+def levels_present(mentions: pd.DataFrame) -> list[str]:
+    """Map levels that occur in the corpus, in LEVEL_LABELS order."""
+    found = set(mentions["level"].dropna().astype(str)) if len(mentions) else set()
+    return [lv for lv in MAP_LEVELS if lv in found]
+
+
+def periods_present(metrics: pd.DataFrame) -> list[str]:
+    """Metric periods, newest first (numbers in the period compared in order)."""
+    if metrics is None or metrics.empty or "period" not in metrics:
+        return []
+    periods = {str(p) for p in metrics["period"].dropna() if str(p)}
+    return sorted(periods, key=period_key, reverse=True)
+
+
+def measure_options(metrics: pd.DataFrame) -> list[Measure]:
+    """Mentions, articles, then every (metric, period) the corpus reports, most reported first."""
+    out = [Measure(k, v) for k, v in COUNT_MEASURES.items()]
+    if metrics is None or metrics.empty:
+        return out
+    frame = metrics.assign(
+        period=metrics["period"].fillna("").astype(str),
+        label=metrics.get("label", metrics["metric"]).fillna(metrics["metric"]),
+        unit=metrics.get("unit", pd.Series("", index=metrics.index)).fillna(""),
+    )
+    grouped = (
+        frame.groupby(["metric", "period"], sort=False)
+        .agg(label=("label", "first"), unit=("unit", "first"), n=("metric", "size"))
+        .reset_index()
+        .sort_values(["n", "metric", "period"], ascending=[False, True, False])
+    )
+    for r in grouped.itertuples(index=False):
+        period = r.period or None
+        text = f"{r.label}（{r.period}）" if period else str(r.label)
+        if r.unit:
+            text += f" [{r.unit}]"
+        out.append(Measure(f"metric:{r.metric}@{r.period}", text, r.metric, period, r.unit or None))
+    return out
+
+
+def metrics_for_measure(metrics: pd.DataFrame, measure: Measure) -> pd.DataFrame:
+    """The metric rows a metric measure colours by (only that metric, only that period)."""
+    if measure.metric is None:
+        return metrics
+    keep = (metrics["metric"] == measure.metric) & (
+        metrics["period"].fillna("").astype(str) == (measure.period or "")
+    )
+    return metrics[keep].reset_index(drop=True)
