@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import math
 import re
 
 import folium
@@ -91,13 +92,25 @@ _CSS = """<style>
 </style>"""
 
 
+def initial_view(bounds, width_px: int = 800) -> tuple[float, float, int]:
+    """(lat, lon, zoom) that already shows ``bounds`` on a map about ``width_px`` wide, so the
+    fit that follows is a small correction, not an animated zoom from all of China."""
+    if not bounds:
+        return CHINA_VIEW
+    (south, west), (north, east) = bounds
+    span = max(east - west, (north - south) * 1.3, 1e-3)
+    zoom = int(max(3, min(12, math.floor(math.log2(width_px * 360 / (256 * span))))))
+    return (round((south + north) / 2, 4), round((west + east) / 2, 4), zoom)
+
+
 def base_map(settings: Settings | None = None, bounds=None, asset_base: str = APP_ASSET_BASE) -> folium.Map:
     """An empty map fitted to ``bounds`` [[s, w], [n, e]] (the app passes the home province's
     extent; without bounds, all of China), offline assets, no tiles unless ``settings.tiles``.
     Build it once; pass layers separately (streamlit-folium's ``feature_group_to_add``) so that
     pan and zoom do not rebuild it."""
     settings = settings or load_settings()
-    m = folium.Map(location=CHINA_VIEW[:2], zoom_start=CHINA_VIEW[2], tiles=None, control_scale=True)
+    lat, lon, zoom = initial_view(bounds)
+    m = folium.Map(location=(lat, lon), zoom_start=zoom, tiles=None, control_scale=True)
     if settings.tiles:
         folium.TileLayer(
             tiles=settings.tiles, attr=settings.tiles_attribution or "tiles", name="底图", control=False
