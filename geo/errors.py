@@ -29,3 +29,11 @@ class GeocoderError(AtlasError):
 
 class ExportError(AtlasError):
     """An export was asked for in a form we cannot produce."""
+
+
+class StoreError(AtlasError):
+    """An atlas store cannot be opened, read or written (missing, corrupt, other schema, moved corpus)."""
+
+
+class StoreBusyError(StoreError):
+    """Another build is writing this store right now."""

@@ -33,8 +33,9 @@ from geo.schema import (
 from geo.settings import Settings, load_settings
 from geo.tables import RowTable
 
-#: Mention columns whose values repeat (kept as shared strings for large corpora).
-_REPEATED_MENTION_COLUMNS = {
+#: Mention columns whose values repeat (kept as categories: shared strings for large corpora).
+REPEATED_ARTICLE_COLUMNS = {"file"}
+REPEATED_MENTION_COLUMNS = {
     "article_id",
     "file",
     "text",
@@ -120,8 +121,8 @@ def extract_corpus(
     settings = settings or load_settings()
     gaz = gazetteer or load_gazetteer(settings)
     gp = geoparser(gaz, settings.home_province)
-    articles = RowTable(list(ARTICLE_COLUMNS), {"file"})
-    mentions = RowTable(list(MENTION_COLUMNS), _REPEATED_MENTION_COLUMNS)
+    articles = RowTable(list(ARTICLE_COLUMNS), REPEATED_ARTICLE_COLUMNS)
+    mentions = RowTable(list(MENTION_COLUMNS), REPEATED_MENTION_COLUMNS)
     metrics = RowTable(list(METRIC_COLUMNS), set())  # few rows: plain columns
     docs: list[DocumentInfo] = []
     skipped: list[Skipped] = []
@@ -135,15 +136,8 @@ def extract_corpus(
             progress(len(docs), info.file)
 
     items = iter_documents([Path(p) for p in paths])
-    if settings.workers > 1:
-        ctx = mp.get_context("fork")
-        with ctx.Pool(settings.workers, initializer=_init_worker, initargs=(gp,)) as pool:
-            for info, res in pool.imap(_work, _documents_only(items, skipped), chunksize=4):
-                collect(info, res)
-    else:
-        for doc in _documents_only(items, skipped):
-            res = parse_document(doc, gp)
-            collect(_doc_info(doc, res), res)
+    for info, res in parse_documents(_documents_only(items, skipped), gp, settings.workers):
+        collect(info, res)
     return Extraction(
         articles=articles.frame(),
         mentions=mentions.frame(),
@@ -151,6 +145,21 @@ def extract_corpus(
         skipped=skipped,
         documents=docs,
     )
+
+
+def parse_documents(
+    docs: Iterable[Document], gp: Geoparser, workers: int = 1
+) -> Iterator[tuple[DocumentInfo, DocumentResult]]:
+    """Every document through every stage, in order; ``workers > 1`` forks worker processes that
+    share the geoparser (call it from a plain process, never from a threaded server)."""
+    if workers > 1:
+        ctx = mp.get_context("fork")
+        with ctx.Pool(workers, initializer=_init_worker, initargs=(gp,)) as pool:
+            yield from pool.imap(_work, docs, chunksize=4)
+    else:
+        for doc in docs:
+            res = parse_document(doc, gp)
+            yield _doc_info(doc, res), res
 
 
 def _documents_only(items: Iterable[Document | Skipped], skipped: list[Skipped]) -> Iterator[Document]:

@@ -1,0 +1,337 @@
+"""Build an atlas store from a corpus: extract once, incrementally, never half-written.
+
+A build works on a copy of the store (``<store>.building-<pid>``) and renames it over the store
+when it is complete, so a reader (the app) sees the old state or the new one, never a half-built
+one; a build killed with SIGKILL leaves the old store intact, and the next build removes the
+stale copy and says so. A lock file (``<store>.lock``, flock) keeps a second build of the same
+store out with a clear message. DuckDB allows one writer or many readers per file, never both:
+the copy is the only file ever opened for writing.
+
+Incremental: a file whose size and mtime are unchanged is not read; a changed one is hashed
+(sha256) and re-extracted only if its content changed; removed files are dropped. When the
+gazetteer changes (curated CSVs, source package versions, geocoded points, home province) or the
+package version does, every document is re-resolved, and the build says why.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import NamedTuple
+
+import duckdb
+import pandas as pd
+
+from geo._version import __version__
+from geo.corpus import corpus_files, corpus_root, load_document
+from geo.errors import StoreBusyError, StoreError
+from geo.gazetteer import Gazetteer, cache_file, load_gazetteer
+from geo.geoparse import geoparser
+from geo.pipeline import DocumentResult, parse_documents
+from geo.schema import Document, DocumentInfo, Skipped
+from geo.settings import Settings, load_settings
+from geo.store.read import check_store
+from geo.store.tables import DOCUMENT_COLUMNS, SCHEMA_VERSION, ddl, q, rows_frame
+
+#: Rows gathered before they are written (keeps memory flat whatever the corpus size).
+BATCH_ROWS = 200_000
+
+Progress = Callable[[int, int, str], None]  # (documents done, documents to extract, file)
+
+
+class _Todo(NamedTuple):
+    """A corpus file to (re-)extract."""
+
+    order: int
+    file: str
+    path: Path
+    size: int
+    mtime_ns: int
+    sha256: str | None
+    error: str | None = None  # why it cannot be read (stat failed)
+
+    def document_row(self, encoding: str | None, chars: int, articles: int, skipped: str | None) -> tuple:
+        """Its row of the documents table (DOCUMENT_COLUMNS order)."""
+        path = str(self.path)
+        return (
+            self.file,
+            path,
+            self.sha256,
+            self.size,
+            self.mtime_ns,
+            encoding,
+            chars,
+            articles,
+            skipped,
+            self.order,
+        )
+
+
+@dataclass
+class BuildReport:
+    """What a build did, for the CLI's summary."""
+
+    store: Path
+    files: int = 0
+    extracted: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # re-resolution, recovery …
+    seconds: float = 0.0
+    chars: int = 0
+
+
+def fingerprint(settings: Settings, gaz: Gazetteer) -> str:
+    """What the extraction depends on besides the files: gazetteer build, geocoded points, home
+    province, package version. A change means every document is re-resolved."""
+    geocoded = cache_file(settings)
+    stamp = str(geocoded.stat().st_mtime_ns) if geocoded.is_file() else "-"
+    parts = [str(gaz.meta.get("fingerprint")), stamp, settings.home_province, __version__]
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:16]
+
+
+@contextlib.contextmanager
+def build_lock(store: Path) -> Iterator[None]:
+    """Hold ``<store>.lock`` for the build; a second build refuses at once with who holds it."""
+    lock_path = store.with_name(store.name + ".lock")
+    try:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as e:
+        raise StoreError(f"cannot create {lock_path}: {e.strerror} (is the folder writable?)") from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 200, 0).decode(errors="replace").strip() or "another process"
+            raise StoreBusyError(
+                f"another build is writing {store} ({holder}); wait for it to finish and run again"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"pid {os.getpid()} since {datetime.now().isoformat(timespec='seconds')}".encode(), 0)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _stale_copies(store: Path) -> list[Path]:
+    return sorted(store.parent.glob(store.name + ".building-*"))
+
+
+def _corpus_listing(paths: list[Path]) -> list[tuple[str, Path]]:
+    """(file, absolute path) of every corpus file, in the order an extraction reads them."""
+    root = corpus_root(paths)
+    seen: set[Path] = set()
+    out = []
+    for p in paths:
+        for f in corpus_files(p.resolve()):
+            if f not in seen:
+                seen.add(f)
+                out.append((f.relative_to(root).as_posix(), f))
+    return out
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _open_copy(store: Path, rebuild: bool, report: BuildReport) -> tuple[Path, duckdb.DuckDBPyConnection]:
+    """A writable copy of the store (or a new empty one) beside it."""
+    work = store.with_name(f"{store.name}.building-{os.getpid()}")
+    fresh = rebuild or not store.exists()
+    try:
+        if not fresh:
+            check_store(store)
+            shutil.copyfile(store, work)
+        con = duckdb.connect(str(work))
+    except PermissionError as e:
+        raise StoreError(
+            f"cannot write beside {store} ({e.strerror}): choose a writable --store path"
+        ) from None
+    except duckdb.Error as e:
+        work.unlink(missing_ok=True)
+        raise StoreError(f"cannot open a copy of {store}: {e}") from None
+    if fresh:
+        for stmt in ddl():
+            con.execute(stmt)
+        con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+        if rebuild and store.exists():
+            report.notes.append("rebuilt from scratch (--rebuild)")
+    return work, con
+
+
+class _Writer:
+    """Batches the rows of extracted documents into the store's tables."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self.con = con
+        self.rows: dict[str, list[tuple]] = {"articles": [], "mentions": [], "metrics": []}
+        self.seqs: dict[str, list[int]] = {"articles": [], "mentions": [], "metrics": []}
+
+    def add(self, res: DocumentResult) -> None:
+        for table, rows in (("articles", res.articles), ("mentions", res.mentions), ("metrics", res.metrics)):
+            self.rows[table].extend(rows)
+            self.seqs[table].extend(range(len(rows)))
+        if sum(len(r) for r in self.rows.values()) >= BATCH_ROWS:
+            self.flush()
+
+    def flush(self) -> None:
+        for table, rows in self.rows.items():
+            if rows:
+                frame = rows_frame(table, rows, self.seqs[table])  # noqa: F841 (read by DuckDB)
+                self.con.execute(f"INSERT INTO {table} SELECT * FROM frame")
+            self.rows[table], self.seqs[table] = [], []
+
+
+def build_store(
+    paths: Sequence[Path | str],
+    store: Path | str,
+    settings: Settings | None = None,
+    *,
+    rebuild: bool = False,
+    progress: Progress | None = None,
+    gazetteer: Gazetteer | None = None,
+) -> BuildReport:
+    """Extract ``paths`` into ``store`` (created if missing); returns what was done."""
+    t0 = time.perf_counter()
+    settings = settings or load_settings()
+    store = Path(store).expanduser().resolve()
+    report = BuildReport(store)
+    if store.is_dir():
+        raise StoreError(f"--store {store} is a folder: give a file name such as {store / 'atlas.duckdb'}")
+    if not store.parent.is_dir():
+        raise StoreError(f"the folder of --store {store} does not exist")
+    listing = _corpus_listing([Path(p) for p in paths])
+    with build_lock(store):
+        for stale in _stale_copies(store):
+            stale.unlink(missing_ok=True)
+            report.notes.append(f"removed {stale.name}, left by an interrupted build; the store was intact")
+        work, con = _open_copy(store, rebuild, report)
+        try:
+            _update(con, listing, settings, gazetteer, report, progress)
+            con.execute("CHECKPOINT")
+            con.close()
+            os.replace(work, store)
+        except BaseException:
+            with contextlib.suppress(Exception):
+                con.close()
+            work.unlink(missing_ok=True)
+            raise
+    report.seconds = time.perf_counter() - t0
+    return report
+
+
+def _update(
+    con: duckdb.DuckDBPyConnection,
+    listing: list[tuple[str, Path]],
+    settings: Settings,
+    gazetteer: Gazetteer | None,
+    report: BuildReport,
+    progress: Progress | None,
+) -> None:
+    gaz = gazetteer or load_gazetteer(settings)
+    fp = fingerprint(settings, gaz)
+    meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
+    known = {
+        r[0]: r[1:]
+        for r in con.execute("SELECT file, size, mtime_ns, sha256, skipped_reason FROM documents").fetchall()
+    }
+    everything = bool(known) and meta.get("fingerprint") != fp
+    if everything:
+        report.notes.append(
+            f"the gazetteer or settings changed since the last build ({meta.get('fingerprint')} → {fp}): "
+            f"re-resolving all {len(known)} documents"
+        )
+    current = {file for file, _ in listing}
+    removed = sorted(set(known) - current)
+    todo: list[_Todo] = []
+    for order, (file, path) in enumerate(listing):
+        try:
+            st = path.stat()
+        except OSError as e:
+            todo.append(_Todo(order, file, path, 0, 0, None, f"cannot read {file}: {e.strerror}"))
+            continue
+        old = known.get(file)
+        if old and not everything and old[0] == st.st_size and old[1] == st.st_mtime_ns:
+            report.unchanged += 1
+            continue
+        digest = _sha256(path)
+        if old and not everything and digest == old[2]:
+            con.execute("UPDATE documents SET mtime_ns = ? WHERE file = ?", [st.st_mtime_ns, file])
+            report.unchanged += 1
+            continue
+        todo.append(_Todo(order, file, path, st.st_size, st.st_mtime_ns, digest))
+    drop = removed + [t.file for t in todo if t.file in known]
+    _delete(con, drop)
+    report.removed = len(removed)
+    report.files = len(listing)
+    _extract(con, todo, settings, gaz, report, progress)
+    orders = pd.DataFrame({"file": [f for f, _ in listing], "doc_order": range(len(listing))})  # noqa: F841
+    con.execute("UPDATE documents SET doc_order = o.doc_order FROM orders o WHERE documents.file = o.file")
+    for key, value in (
+        ("fingerprint", fp),
+        ("home_province", settings.home_province),
+        ("built_at", datetime.now(UTC).isoformat(timespec="seconds")),
+        ("package_version", __version__),
+    ):
+        con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
+
+
+def _delete(con: duckdb.DuckDBPyConnection, files: list[str]) -> None:
+    if not files:
+        return
+    gone = pd.DataFrame({"file": files})  # noqa: F841 (read by DuckDB)
+    for table in ("articles", "mentions", "metrics", "documents"):
+        con.execute(f"DELETE FROM {table} WHERE file IN (SELECT file FROM gone)")
+
+
+def _extract(
+    con: duckdb.DuckDBPyConnection,
+    todo: list[_Todo],
+    settings: Settings,
+    gaz: Gazetteer,
+    report: BuildReport,
+    progress: Progress | None,
+) -> None:
+    """Read, extract and write the documents in ``todo``; skipped files get their reason."""
+    facts = {t.file: t for t in todo}
+    doc_rows: list[tuple] = []
+
+    def documents() -> Iterator[Document]:
+        for t in todo:
+            item = Skipped(t.file, t.error) if t.error else load_document(t.path, t.file)
+            if isinstance(item, Skipped):
+                report.skipped.append(item)
+                doc_rows.append(t.document_row(None, 0, 0, item.reason))
+                continue
+            yield item
+
+    writer = _Writer(con)
+    gp = geoparser(gaz, settings.home_province)
+    done = 0
+    info: DocumentInfo
+    for info, res in parse_documents(documents(), gp, settings.workers):
+        t = facts[info.file]
+        doc_rows.append(t.document_row(info.encoding, info.chars, info.articles, None))
+        writer.add(res)
+        done += 1
+        report.chars += info.chars
+        if progress:
+            progress(done, len(todo), info.file)
+    writer.flush()
+    report.extracted = done
+    if doc_rows:
+        docs = pd.DataFrame(doc_rows, columns=[c for c, _ in DOCUMENT_COLUMNS])  # noqa: F841
+        con.execute(f"INSERT INTO documents SELECT {', '.join(q(c) for c, _ in DOCUMENT_COLUMNS)} FROM docs")

@@ -1,0 +1,154 @@
+"""Reading an atlas store: read-only, one short-lived connection per query (DuckDB allows many
+readers or one writer per file; a connection is not shared between threads), so the app can run
+queries from several sessions while a build prepares the next version beside it.
+
+The app never holds the corpus texts: an article's text is read from its file by offsets and
+checked against the file's sha256 recorded at build time (a moved or edited corpus is reported,
+with the fix, instead of showing the wrong text).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from geo.corpus import decode_bytes
+from geo.errors import CorpusError, StoreError
+from geo.pipeline import REPEATED_ARTICLE_COLUMNS, REPEATED_MENTION_COLUMNS, Extraction
+from geo.schema import ARTICLE_COLUMNS, MENTION_COLUMNS, METRIC_COLUMNS, DocumentInfo, Skipped
+from geo.store.tables import SCHEMA_VERSION, q
+
+
+def check_store(path: Path) -> dict[str, str]:
+    """The store's meta table, or a StoreError that says what is wrong and how to fix it."""
+    if not path.is_file():
+        raise StoreError(f"no atlas store at {path}: build it with  python -m geo build PATH… --store {path}")
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as e:
+        raise StoreError(
+            f"{path} is not a readable atlas store ({str(e).splitlines()[0]}): "
+            f"rebuild it with  python -m geo build PATH… --store {path} --rebuild"
+        ) from None
+    try:
+        meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
+    except duckdb.Error:
+        raise StoreError(
+            f"{path} is a DuckDB file but not an atlas store: choose another --store path"
+        ) from None
+    finally:
+        con.close()
+    version = meta.get("schema_version")
+    if version != str(SCHEMA_VERSION):
+        raise StoreError(
+            f"{path} was built by another version of Corpus Atlas (store schema {version}, this version "
+            f"reads {SCHEMA_VERSION}): rebuild it with  python -m geo build PATH… --store {path} --rebuild"
+        )
+    return meta
+
+
+class AtlasStore:
+    """A built corpus, read from its DuckDB file."""
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path).expanduser().resolve()
+        self.meta = check_store(self.path)
+
+    @contextlib.contextmanager
+    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-only connection for one query (or a few), closed afterwards."""
+        try:
+            con = duckdb.connect(str(self.path), read_only=True)
+        except duckdb.Error as e:
+            raise StoreError(f"cannot read {self.path}: {str(e).splitlines()[0]}") from None
+        try:
+            yield con
+        finally:
+            con.close()
+
+    def query(self, sql: str, params: list[Any] | None = None) -> pd.DataFrame:
+        with self.connect() as con:
+            return con.execute(sql, params or []).df()
+
+    def version(self) -> str:
+        """Changes whenever a build replaces the file (the app's caches key on it)."""
+        st = self.path.stat()
+        return f"{st.st_ino}:{st.st_mtime_ns}:{st.st_size}"
+
+    # ------------------------------------------------------------------ whole tables
+    def _table(self, table: str, columns: tuple[str, ...]) -> pd.DataFrame:
+        cols = ", ".join(f"t.{q(c)}" for c in columns)
+        return self.query(
+            f"SELECT {cols} FROM {table} t JOIN documents d ON d.file = t.file ORDER BY d.doc_order, t.seq"
+        )
+
+    def extraction(self) -> Extraction:
+        """The whole store as an in-memory extraction (what ``geo extract`` returns), rows in
+        corpus order: exports from it are byte-identical to exports of the folder."""
+        articles = self._table("articles", ARTICLE_COLUMNS)
+        articles["byline"] = [list(b) if b is not None else [] for b in articles["byline"]]
+        articles = _like_extraction(articles, REPEATED_ARTICLE_COLUMNS)
+        mentions = _like_extraction(self._table("mentions", MENTION_COLUMNS), REPEATED_MENTION_COLUMNS)
+        metrics = _like_extraction(self._table("metrics", METRIC_COLUMNS), set())
+        docs = self.query("SELECT * FROM documents ORDER BY doc_order")
+        read = docs[docs["skipped_reason"].isna()]
+        skipped = docs[docs["skipped_reason"].notna()]
+        return Extraction(
+            articles=articles,
+            mentions=mentions,
+            metrics=metrics,
+            skipped=[Skipped(f, r) for f, r in zip(skipped["file"], skipped["skipped_reason"])],
+            documents=[
+                DocumentInfo(f, e, int(c), int(a))
+                for f, e, c, a in zip(read["file"], read["encoding"], read["chars"], read["articles"])
+            ],
+        )
+
+    # ------------------------------------------------------------------ texts
+    def article_text(self, article_id: str) -> tuple[str, int, int, str]:
+        """(document text, start, end, file) of an article, read from its corpus file now."""
+        with self.connect() as con:
+            row = con.execute(
+                "SELECT a.file, a.start, a.\"end\", d.path, d.sha256 FROM articles a "
+                "JOIN documents d ON d.file = a.file WHERE a.article_id = ? LIMIT 1",
+                [article_id],
+            ).fetchone()
+        if row is None:
+            raise StoreError(f"no article {article_id} in {self.path}")
+        file, start, end, path, digest = row
+        return read_document(Path(path), digest, file, self.path), int(start), int(end), file
+
+
+def read_document(path: Path, digest: str, file: str, store: Path) -> str:
+    """A corpus file's text, if it is still the file the store was built from."""
+    fix = f"rebuild the store:  python -m geo build <corpus> --store {store}"
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise StoreError(f"{file} is no longer at {path} ({e.strerror}): the corpus moved; {fix}") from None
+    if hashlib.sha256(data).hexdigest() != digest:
+        raise StoreError(f"{file} changed since the store was built (its text no longer matches); {fix}")
+    try:
+        return decode_bytes(data)[0]
+    except CorpusError as e:
+        raise StoreError(f"{file}: {e}") from None
+
+
+def _like_extraction(frame: pd.DataFrame, repeated: set[str]) -> pd.DataFrame:
+    """Columns with the dtypes an in-memory extraction has: DuckDB returns an integer column with
+    NULLs as nullable Int64, pandas builds the same rows as float64 with NaN (year: 2024.0)."""
+    for c in frame.columns:
+        dtype = str(frame[c].dtype)
+        if dtype in ("Int64", "Int32") and frame[c].isna().any():
+            frame[c] = frame[c].astype("float64")
+        elif dtype == "boolean":
+            frame[c] = frame[c].astype(object).where(frame[c].notna(), None)
+        if c in repeated:  # as geo.tables.RowTable keeps them
+            frame[c] = frame[c].astype("str").astype("category")
+    return frame

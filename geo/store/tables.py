@@ -1,0 +1,101 @@
+"""The store's tables: DDL derived from the data contract, so a column added to a record in
+:mod:`geo.schema` is a column of its table.
+
+Besides the contract's columns each table has ``seq`` (the row's position within its document),
+so the store hands rows back in the order an in-memory extraction has them, whatever order the
+builds inserted them in. ``documents`` holds one row per corpus file, read or skipped.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pandas as pd
+
+from geo.schema import ARTICLE_COLUMNS, Article, Mention, Metric
+
+#: Bumped whenever a table's columns change: an older or newer store is refused with the fix.
+SCHEMA_VERSION = 1
+
+_SQL_TYPES = {"str": "VARCHAR", "int": "BIGINT", "float": "DOUBLE", "bool": "BOOLEAN"}
+
+
+def sql_type(annotation: str) -> str:
+    """DuckDB type of a record field from its annotation ("str | None" → VARCHAR)."""
+    base = annotation.replace(" | None", "").strip()
+    if base.startswith("tuple[str"):
+        return "VARCHAR[]"
+    return _SQL_TYPES.get(base, "VARCHAR")  # anything richer is stored as JSON text
+
+
+def _annotation(record: Any, field: str) -> str:
+    """The field's annotation as text (records use postponed annotations: ForwardRef('str'))."""
+    a = record.__annotations__[field]
+    return str(getattr(a, "__forward_arg__", a))
+
+
+def _is_json(annotation: str) -> bool:
+    base = annotation.replace(" | None", "").strip()
+    return base not in _SQL_TYPES and not base.startswith("tuple[str")
+
+
+def _columns(record: Any, names: tuple[str, ...]) -> list[tuple[str, str]]:
+    return [(n, sql_type(_annotation(record, n))) for n in names]
+
+
+#: (table, [(column, type)]) for the contract tables, in the contract's column order.
+CONTRACT_TABLES: dict[str, list[tuple[str, str]]] = {
+    "articles": _columns(Article, ARTICLE_COLUMNS),
+    "mentions": _columns(Mention, Mention._fields),
+    "metrics": _columns(Metric, Metric._fields),
+}
+JSON_COLUMNS: dict[str, list[str]] = {
+    table: [c for c in names if _is_json(_annotation(rec, c))]
+    for table, rec, names in (
+        ("articles", Article, ARTICLE_COLUMNS),
+        ("mentions", Mention, Mention._fields),
+        ("metrics", Metric, Metric._fields),
+    )
+}
+
+DOCUMENT_COLUMNS = [
+    ("file", "VARCHAR PRIMARY KEY"),  # relative to the corpus root, as in every contract table
+    ("path", "VARCHAR"),  # absolute path at build time
+    ("sha256", "VARCHAR"),
+    ("size", "BIGINT"),
+    ("mtime_ns", "BIGINT"),
+    ("encoding", "VARCHAR"),
+    ("chars", "BIGINT"),
+    ("articles", "BIGINT"),
+    ("skipped_reason", "VARCHAR"),  # NULL when the file was read
+    ("doc_order", "BIGINT"),  # position in the corpus walk (the order of an extraction)
+]
+
+
+def q(name: str) -> str:
+    """A quoted identifier (``end`` is an SQL keyword)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def ddl() -> list[str]:
+    """CREATE statements for an empty store."""
+    out = ["CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR)"]
+    out.append("CREATE TABLE documents (" + ", ".join(f"{q(c)} {t}" for c, t in DOCUMENT_COLUMNS) + ")")
+    for table, cols in CONTRACT_TABLES.items():
+        body = ", ".join(f"{q(c)} {t}" for c, t in cols)
+        out.append(f"CREATE TABLE {table} ({body}, seq BIGINT)")
+    out.append("CREATE INDEX mentions_place ON mentions (place_id)")
+    out.append("CREATE INDEX mentions_file ON mentions (file)")
+    out.append("CREATE INDEX articles_id ON articles (article_id)")
+    return out
+
+
+def rows_frame(table: str, rows: list[tuple], seqs: list[int]) -> pd.DataFrame:
+    """A batch of record tuples as a frame with the table's columns (JSON for rich fields)."""
+    cols = [c for c, _ in CONTRACT_TABLES[table]]
+    frame = pd.DataFrame(rows, columns=cols)
+    for c in JSON_COLUMNS[table]:
+        frame[c] = [None if v is None else json.dumps(v, ensure_ascii=False) for v in frame[c]]
+    frame["seq"] = seqs
+    return frame

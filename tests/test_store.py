@@ -1,0 +1,228 @@
+"""The atlas store: built once, incrementally, atomically; read by exports and the app."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from geo.errors import StoreBusyError, StoreError
+from geo.export import export_corpus, export_layers
+from geo.jsonl import frame_to_jsonl
+from geo.settings import SEEDS_DIR
+from geo.store import AtlasStore, build_store
+from geo.store.build import build_lock
+
+NEWS = """湖州南浔：古镇旅游人气旺
+
+记者 王晓东
+
+本报讯 南浔区南浔镇今年接待游客人数同比增长12.5%。练市镇、善琏镇的企业代表参加了座谈。
+"""
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    folder = tmp_path / "corpus"
+    shutil.copytree(SEEDS_DIR, folder)
+    return folder
+
+
+@pytest.fixture
+def built(corpus, tmp_path, settings, gazetteer):
+    store = tmp_path / "atlas.duckdb"
+    build_store([corpus], store, settings, gazetteer=gazetteer)
+    return corpus, store
+
+
+def _counts(store: Path) -> tuple[int, int, int]:
+    x = AtlasStore(store).extraction()
+    return len(x.articles), len(x.mentions), len(x.documents)
+
+
+def test_exports_from_the_store_equal_exports_from_the_folder(built, settings, gazetteer):
+    corpus, store = built
+    x = AtlasStore(store).extraction()
+    for layer, fmt in [("both", "geojson"), ("points", "csv"), ("mentions", "parquet"), ("metrics", "csv")]:
+        direct, extraction = export_corpus([corpus], layer, fmt, settings)
+        stored = export_layers(
+            x, gazetteer, layer, fmt, home_province=settings.home_province, settings=settings
+        )
+        assert stored == direct, (layer, fmt)
+    for table in ("articles", "mentions", "metrics"):
+        assert frame_to_jsonl(getattr(x, table)) == frame_to_jsonl(getattr(extraction, table))
+
+
+def test_incremental_build_adds_changes_and_removes_files(built, settings, gazetteer):
+    corpus, store = built
+    articles, mentions, docs = _counts(store)
+    again = build_store([corpus], store, settings, gazetteer=gazetteer)
+    assert (again.extracted, again.unchanged) == (0, 5)
+
+    (corpus / "new.txt").write_text(NEWS, encoding="utf-8")
+    added = build_store([corpus], store, settings, gazetteer=gazetteer)
+    assert (added.extracted, added.unchanged) == (1, 5)
+    x = AtlasStore(store).extraction()
+    assert len(x.documents) == docs + 1
+    assert {"南浔镇", "练市镇", "善琏镇"} <= set(x.mentions.loc[x.mentions["file"] == "new.txt", "name"])
+
+    (corpus / "new.txt").write_text(NEWS.replace("练市镇、", ""), encoding="utf-8")
+    changed = build_store([corpus], store, settings, gazetteer=gazetteer)
+    assert changed.extracted == 1
+    names = set(AtlasStore(store).extraction().mentions.query("file == 'new.txt'")["name"])
+    assert "练市镇" not in names and "善琏镇" in names
+
+    os.utime(corpus / "new.txt")  # touched, same content: hashed, not re-extracted
+    assert build_store([corpus], store, settings, gazetteer=gazetteer).extracted == 0
+
+    (corpus / "new.txt").unlink()
+    removed = build_store([corpus], store, settings, gazetteer=gazetteer)
+    assert removed.removed == 1
+    assert _counts(store) == (articles, mentions, docs)
+
+
+def test_a_changed_gazetteer_reresolves_everything_and_says_so(built, settings, gazetteer):
+    corpus, store = built
+    report = build_store([corpus], store, settings.with_(home_province="江苏省"), gazetteer=gazetteer)
+    assert report.extracted == 5
+    assert any("re-resolving all 5 documents" in n for n in report.notes)
+
+
+def test_schema_mismatch_corrupt_and_foreign_files_are_clear_errors(built, tmp_path):
+    _, store = built
+    con = duckdb.connect(str(store))
+    con.execute("UPDATE meta SET value = '999' WHERE key = 'schema_version'")
+    con.close()
+    with pytest.raises(StoreError, match="--rebuild"):
+        AtlasStore(store)
+    garbage = tmp_path / "garbage.duckdb"
+    garbage.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(StoreError, match="not a readable atlas store"):
+        AtlasStore(garbage)
+    with pytest.raises(StoreError, match="no atlas store"):
+        AtlasStore(tmp_path / "missing.duckdb")
+
+
+def test_rebuild_recovers_from_a_store_of_another_schema(built, settings, gazetteer):
+    corpus, store = built
+    con = duckdb.connect(str(store))
+    con.execute("UPDATE meta SET value = '0' WHERE key = 'schema_version'")
+    con.close()
+    with pytest.raises(StoreError):
+        build_store([corpus], store, settings, gazetteer=gazetteer)
+    report = build_store([corpus], store, settings, gazetteer=gazetteer, rebuild=True)
+    assert report.extracted == 5 and AtlasStore(store).meta["schema_version"] == "1"
+
+
+def test_article_text_is_read_from_the_file_and_checked(built):
+    corpus, store = built
+    s = AtlasStore(store)
+    article_id, file = s.query("SELECT article_id, file FROM articles LIMIT 1").iloc[0]
+    text, start, end, got_file = s.article_text(article_id)
+    assert got_file == file and text[start:end]
+    (corpus / file).write_text("改过了", encoding="utf-8")
+    with pytest.raises(StoreError, match="changed since the store was built"):
+        s.article_text(article_id)
+    (corpus / file).unlink()
+    with pytest.raises(StoreError, match="corpus moved"):
+        s.article_text(article_id)
+
+
+def test_a_second_build_refuses_while_one_runs(built, settings):
+    corpus, store = built
+    with build_lock(store), pytest.raises(StoreBusyError, match="another build is writing"):
+        build_store([corpus], store, settings)
+
+
+def test_a_read_only_location_is_a_clear_error(corpus, tmp_path, settings, gazetteer):
+    if os.geteuid() == 0:
+        pytest.skip("root can write anywhere")
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o555)
+    try:
+        with pytest.raises(StoreError, match="writable"):
+            build_store([corpus], folder / "atlas.duckdb", settings, gazetteer=gazetteer)
+    finally:
+        folder.chmod(0o755)
+
+
+def test_a_folder_as_store_is_a_clear_error(corpus, tmp_path, settings):
+    with pytest.raises(StoreError, match="is a folder"):
+        build_store([corpus], tmp_path, settings)
+
+
+def test_readers_see_the_old_or_the_new_store_during_a_build(built, settings, gazetteer):
+    corpus, store = built
+    (corpus / "new.txt").write_text(NEWS, encoding="utf-8")
+    seen: list[int] = []
+    errors: list[Exception] = []
+    stop = threading.Event()
+
+    def read() -> None:
+        while not stop.is_set():
+            try:
+                seen.append(len(AtlasStore(store).query("SELECT file FROM documents")))
+            except Exception as e:
+                errors.append(e)
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    try:
+        build_store([corpus], store, settings, gazetteer=gazetteer)
+        time.sleep(0.2)
+    finally:
+        stop.set()
+        reader.join()
+    assert errors == [] and set(seen) <= {5, 6} and seen[-1] == 6
+
+
+@pytest.mark.slow
+def test_sigkill_during_a_build_leaves_the_old_store_and_the_next_build_recovers(built, tmp_path):
+    corpus, store = built
+    big = corpus / "more"
+    big.mkdir()
+    for i in range(60):
+        (big / f"n{i:03d}.txt").write_text(NEWS * 40 + f"\n第{i}篇\n", encoding="utf-8")
+    before = _counts(store)
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    cmd = [sys.executable, "-m", "geo", "build", str(corpus), "--store", str(store), "--quiet"]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while not list(store.parent.glob(store.name + ".building-*")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.5)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert _counts(store) == before  # the old store, whole
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "interrupted build" in done.stderr
+    assert _counts(store)[2] == before[2] + 60
+    assert not list(store.parent.glob(store.name + ".building-*"))
+
+
+def test_cli_build_then_export_from_the_store(tmp_path, settings):
+    store = tmp_path / "seeds.duckdb"
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    run = subprocess.run(
+        [sys.executable, "-m", "geo", "build", str(SEEDS_DIR), "--store", str(store), "--quiet"],
+        env=env, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert "5 extracted" in run.stdout
+    out = tmp_path / "c.geojson"
+    subprocess.run(
+        [sys.executable, "-m", "geo", "export", "--store", str(store), "--layer", "county",
+         "--format", "geojson", "--out", str(out)],
+        env=env, check=True, capture_output=True,
+    )  # fmt: skip
+    direct, _ = export_corpus([SEEDS_DIR], "county", "geojson", settings)
+    assert out.read_bytes() == direct
