@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 
 import geopandas as gpd
 import numpy as np
@@ -143,23 +144,46 @@ def _mentions(mentions: pd.DataFrame | None) -> pd.DataFrame:
     return _empty_mentions() if mentions is None or mentions.empty else mentions
 
 
+def county_counts(mentions: pd.DataFrame | None) -> pd.DataFrame:
+    """Counts per county, mentions of every place inside it included (index place_id)."""
+    m = _mentions(mentions)
+    rolled = m[m["level"].isin(ROLLUP_LEVELS)] if "level" in m else m
+    return _counts(rolled, "county_id")
+
+
+def point_counts(mentions: pd.DataFrame | None) -> pd.DataFrame:
+    """Counts per mentioned place of a POINT_LEVELS level (index place_id)."""
+    m = _point_mentions(mentions)
+    return _counts(m, "place_id")
+
+
+def _point_mentions(mentions: pd.DataFrame | None) -> pd.DataFrame:
+    m = _mentions(mentions)
+    return m[m["level"].isin(POINT_LEVELS) & m["place_id"].notna()] if "level" in m else m.iloc[0:0]
+
+
 def county_layer(
     gaz,
     mentions: pd.DataFrame | None,
     articles: pd.DataFrame | None = None,
     metrics: pd.DataFrame | None = None,
     home_province: str | None = None,
+    *,
+    counts: pd.DataFrame | None = None,
+    n_articles: int | None = None,
 ) -> gpd.GeoDataFrame:
     """One polygon per county: the home province's counties always (``Settings.home_province``,
     e.g. 江苏省), other counties when mentioned.
 
     Columns: place_id, name, level ("county"), province, city, chain, mentions, articles, in_org_mentions,
     article_share (share of the corpus's articles that mention the county, 0–1, when
-    ``articles`` is given), the metric columns, geometry.
+    ``articles`` is given), the metric columns, geometry. A store passes ``counts`` (from SQL, as
+    :func:`county_counts` computes them) and ``n_articles`` instead of the mentions.
     """
-    m = _mentions(mentions)
-    rolled = m[m["level"].isin(ROLLUP_LEVELS)] if "level" in m else m
-    counts = _counts(rolled, "county_id")
+    if counts is None:
+        counts = county_counts(mentions)
+    if n_articles is None and articles is not None and len(articles):
+        n_articles = int(articles["article_id"].nunique())
     counties = gaz.counties.copy()
     counties["place_id"] = counties["place_id"].astype(str)
     keep = (counties["province"] == home_province) | counties["place_id"].isin(counts.index)
@@ -167,8 +191,8 @@ def county_layer(
     frame.insert(2, "level", "county")
     frame["chain"] = frame.apply(_chain, axis=1)
     frame = _join_counts_metrics(frame, counts, metrics)
-    if articles is not None and len(articles):
-        frame["article_share"] = (frame["articles"] / articles["article_id"].nunique()).round(4)
+    if n_articles:
+        frame["article_share"] = (frame["articles"] / n_articles).round(4)
     geometry = counties.loc[keep].geometry
     gdf = gpd.GeoDataFrame(frame, geometry=geometry.values, crs=counties.crs)
     gdf = _to_wgs84(gdf).sort_values("place_id").reset_index(drop=True)
@@ -176,18 +200,31 @@ def county_layer(
     return gdf
 
 
-def point_layer(gaz, mentions: pd.DataFrame | None, metrics: pd.DataFrame | None = None) -> gpd.GeoDataFrame:
+def point_layer(
+    gaz,
+    mentions: pd.DataFrame | None,
+    metrics: pd.DataFrame | None = None,
+    *,
+    counts: pd.DataFrame | None = None,
+    first_mentions: Callable[[list[str]], pd.DataFrame] | None = None,
+) -> gpd.GeoDataFrame:
     """One point per mentioned place of a POINT_LEVELS level, at the gazetteer's coordinate.
 
     Columns: place_id, name, level, kind, province, city, county, township, chain, county_id,
     lon, lat, precision, source, mentions, articles, in_org_mentions, metric columns, geometry.
     A place the gazetteer does not know (e.g. found by an online geocoder) keeps the mention's
     own coordinate and precision; a place with no coordinate at all is left out and listed in
-    ``gdf.attrs["skipped"]``.
+    ``gdf.attrs["skipped"]``. A store passes ``counts`` (as :func:`point_counts`) and
+    ``first_mentions`` (place ids → their first mention rows) instead of the mentions.
     """
-    m = _mentions(mentions)
-    m = m[m["level"].isin(POINT_LEVELS) & m["place_id"].notna()] if "level" in m else m.iloc[0:0]
-    counts = _counts(m, "place_id")
+    if counts is None:
+        m = _point_mentions(mentions)
+        counts = _counts(m, "place_id")
+
+        def first_mentions(ids: list[str]) -> pd.DataFrame:
+            first = m.assign(place_id=m["place_id"].astype(str)).drop_duplicates("place_id")
+            return first[first["place_id"].isin(ids)]
+
     places = gaz.places.assign(place_id=gaz.places["place_id"].astype(str))
     places = places[places["place_id"].isin(counts.index)].drop_duplicates("place_id")
     cols = [
@@ -207,9 +244,8 @@ def point_layer(gaz, mentions: pd.DataFrame | None, metrics: pd.DataFrame | None
     ]
     known = places.reindex(columns=cols)
     unknown_ids = sorted(set(counts.index) - set(known["place_id"]))
-    if unknown_ids:
-        first = m.assign(place_id=m["place_id"].astype(str)).drop_duplicates("place_id")
-        extra = first[first["place_id"].isin(unknown_ids)].reindex(columns=cols)
+    if unknown_ids and first_mentions is not None:
+        extra = first_mentions(unknown_ids).reindex(columns=cols)
         extra["source"] = extra["source"].astype(object).fillna("mention coordinate (not in gazetteer)")
         known = pd.concat([known, extra], ignore_index=True)
     has_xy = known["lon"].notna() & known["lat"].notna()

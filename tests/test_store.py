@@ -226,3 +226,34 @@ def test_cli_build_then_export_from_the_store(tmp_path, settings):
     )  # fmt: skip
     direct, _ = export_corpus([SEEDS_DIR], "county", "geojson", settings)
     assert out.read_bytes() == direct
+
+
+def test_layers_from_store_queries_equal_layers_from_memory(built, settings, gazetteer):
+    """The app's map comes from SQL counts; it must show what the in-memory layers show."""
+    from geo.appkit import Filters, subset
+    from geo.layers import county_layer, point_layer
+    from geo.store import query
+
+    _, store = built
+    s = AtlasStore(store)
+    x = s.extraction()
+    for scope in (
+        query.Scope(),
+        query.Scope(levels=("township", "zone")),
+        query.Scope(files=(x.articles["file"][0],)),
+    ):
+        sub = subset(x.mentions, x.metrics, x.articles, Filters(scope.levels, scope.files, scope.periods))
+        metrics = query.scoped_metrics(s, scope)
+        from_sql = county_layer(
+            gazetteer, None, None, metrics, home_province=settings.home_province,
+            counts=query.place_counts(s, scope, "county_id"), n_articles=query.article_count(s, scope),
+        )  # fmt: skip
+        in_memory = county_layer(gazetteer, sub.mentions, sub.articles, sub.metrics, settings.home_province)
+        assert from_sql.drop(columns="geometry").equals(in_memory.drop(columns="geometry"))
+        points_sql = point_layer(
+            gazetteer, None, metrics, counts=query.place_counts(s, scope, "place_id"),
+            first_mentions=lambda ids: query.first_mentions(s, ids),
+        )  # fmt: skip
+        points_mem = point_layer(gazetteer, sub.mentions, sub.metrics)
+        assert points_sql.drop(columns="geometry").equals(points_mem.drop(columns="geometry"))
+        assert query.totals(s, scope)["mentions"] == len(sub.mentions)

@@ -93,9 +93,9 @@ class AtlasStore:
         corpus order: exports from it are byte-identical to exports of the folder."""
         articles = self._table("articles", ARTICLE_COLUMNS)
         articles["byline"] = [list(b) if b is not None else [] for b in articles["byline"]]
-        articles = _like_extraction(articles, REPEATED_ARTICLE_COLUMNS)
-        mentions = _like_extraction(self._table("mentions", MENTION_COLUMNS), REPEATED_MENTION_COLUMNS)
-        metrics = _like_extraction(self._table("metrics", METRIC_COLUMNS), set())
+        articles = like_extraction(articles, REPEATED_ARTICLE_COLUMNS)
+        mentions = like_extraction(self._table("mentions", MENTION_COLUMNS), REPEATED_MENTION_COLUMNS)
+        metrics = like_extraction(self._table("metrics", METRIC_COLUMNS), set())
         docs = self.query("SELECT * FROM documents ORDER BY doc_order")
         read = docs[docs["skipped_reason"].isna()]
         skipped = docs[docs["skipped_reason"].notna()]
@@ -140,7 +140,7 @@ def read_document(path: Path, digest: str, file: str, store: Path) -> str:
         raise StoreError(f"{file}: {e}") from None
 
 
-def _like_extraction(frame: pd.DataFrame, repeated: set[str]) -> pd.DataFrame:
+def like_extraction(frame: pd.DataFrame, repeated: set[str]) -> pd.DataFrame:
     """Columns with the dtypes an in-memory extraction has: DuckDB returns an integer column with
     NULLs as nullable Int64, pandas builds the same rows as float64 with NaN (year: 2024.0)."""
     for c in frame.columns:

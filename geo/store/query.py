@@ -1,0 +1,192 @@
+"""The app's questions as SQL over the store: counts per place for the map, the sidebar's
+options, one place's articles, one article's mentions, a filtered extraction for downloads.
+
+Filters mean what they mean in memory (:func:`geo.appkit.filter_frames`): ``levels`` restricts
+mentions (None: every level), ``files`` restricts every table (empty: all), ``periods`` restricts
+metrics (empty: all). Aggregation happens in DuckDB, so the app holds counts, not mentions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from geo.layers import COUNT_COLUMNS, POINT_LEVELS, ROLLUP_LEVELS
+from geo.pipeline import Extraction
+from geo.schema import ARTICLE_COLUMNS, MENTION_COLUMNS, METRIC_COLUMNS
+from geo.store.read import REPEATED_ARTICLE_COLUMNS, REPEATED_MENTION_COLUMNS, AtlasStore, like_extraction
+from geo.store.tables import q
+
+
+@dataclass(frozen=True)
+class Scope:
+    """A filter state (hashable: the app caches per scope)."""
+
+    levels: tuple[str, ...] | None = None
+    files: tuple[str, ...] = ()
+    periods: tuple[str, ...] = ()
+
+
+def _in(column: str, values: tuple[str, ...] | None, params: list[Any]) -> str:
+    if values is None:
+        return "TRUE"
+    if not values:
+        return "FALSE"
+    params.extend(values)
+    return f"{column} IN ({', '.join('?' * len(values))})"
+
+
+def _mention_where(scope: Scope, params: list[Any], alias: str = "m") -> str:
+    files = _in(f"{alias}.file", scope.files, params) if scope.files else "TRUE"
+    return f"{_in(f'{alias}.level', scope.levels, params)} AND {files}"
+
+
+def place_counts(store: AtlasStore, scope: Scope, key: str) -> pd.DataFrame:
+    """mentions / articles / in_org_mentions per county (key "county_id", mentions of places
+    inside it included) or per point place (key "place_id"), like :func:`geo.layers.county_counts`."""
+    levels = ROLLUP_LEVELS if key == "county_id" else POINT_LEVELS
+    params: list[Any] = list(levels)
+    level_sql = f"m.level IN ({', '.join('?' * len(levels))})"
+    where = _mention_where(scope, params)
+    frame = store.query(
+        f"SELECT CAST(m.{key} AS VARCHAR) AS place_id, count(*) AS mentions, "
+        f"count(DISTINCT m.article_id) AS articles, count(*) FILTER (WHERE m.in_org) AS in_org_mentions "
+        f"FROM mentions m WHERE {level_sql} AND m.{key} IS NOT NULL AND {where} GROUP BY 1",
+        params,
+    )
+    return frame.set_index("place_id")[list(COUNT_COLUMNS)].astype("int64")
+
+
+def first_mentions(store: AtlasStore, place_ids: list[str]) -> pd.DataFrame:
+    """The first mention (corpus order) of each place: the coordinate of places the gazetteer
+    does not know (found by a geocoder)."""
+    if not place_ids:
+        return pd.DataFrame(columns=list(MENTION_COLUMNS))
+    params = list(place_ids)
+    cols = ", ".join(f"m.{q(c)}" for c in MENTION_COLUMNS)
+    return store.query(
+        f"SELECT {cols} FROM mentions m JOIN documents d ON d.file = m.file "
+        f"WHERE m.place_id IN ({', '.join('?' * len(params))}) "
+        f"QUALIFY row_number() OVER (PARTITION BY m.place_id ORDER BY d.doc_order, m.seq) = 1",
+        params,
+    )
+
+
+def scoped_metrics(store: AtlasStore, scope: Scope) -> pd.DataFrame:
+    """The metrics rows in scope, corpus order."""
+    params: list[Any] = []
+    files = _in("t.file", scope.files, params) if scope.files else "TRUE"
+    periods = _in("coalesce(t.period, '')", scope.periods, params) if scope.periods else "TRUE"
+    cols = ", ".join(f"t.{q(c)}" for c in METRIC_COLUMNS)
+    frame = store.query(
+        f"SELECT {cols} FROM metrics t JOIN documents d ON d.file = t.file WHERE {files} AND {periods} "
+        "ORDER BY d.doc_order, t.seq",
+        params,
+    )
+    return like_extraction(frame, set())
+
+
+def article_count(store: AtlasStore, scope: Scope) -> int:
+    params: list[Any] = []
+    files = _in("file", scope.files, params) if scope.files else "TRUE"
+    return int(
+        store.query(f"SELECT count(DISTINCT article_id) AS n FROM articles WHERE {files}", params)["n"][0]
+    )
+
+
+def totals(store: AtlasStore, scope: Scope) -> dict[str, int]:
+    """What the caption counts, in scope: documents, articles, mentions, metrics."""
+    m_params: list[Any] = []
+    m_where = _mention_where(scope, m_params)
+    f_params: list[Any] = []
+    files = _in("file", scope.files, f_params) if scope.files else "TRUE"
+    with store.connect() as con:
+        docs = con.execute(
+            f"SELECT count(*) FROM documents WHERE skipped_reason IS NULL AND {files}", f_params
+        )
+        n_docs = docs.fetchone()
+        n_mentions = con.execute(f"SELECT count(*) FROM mentions m WHERE {m_where}", m_params).fetchone()
+    metrics = len(scoped_metrics(store, scope))
+    return {
+        "documents": int(n_docs[0]) if n_docs else 0,
+        "articles": article_count(store, scope),
+        "mentions": int(n_mentions[0]) if n_mentions else 0,
+        "metrics": metrics,
+    }
+
+
+def options(store: AtlasStore) -> dict[str, Any]:
+    """What the sidebar offers: levels present, documents (file, first title), periods."""
+    levels = store.query("SELECT DISTINCT level FROM mentions WHERE level IS NOT NULL")["level"].tolist()
+    files = store.query(
+        "SELECT d.file, (SELECT a.title FROM articles a WHERE a.file = d.file AND a.title <> '' "
+        "ORDER BY a.seq LIMIT 1) AS title FROM documents d WHERE d.skipped_reason IS NULL "
+        "ORDER BY d.doc_order"
+    )
+    periods = store.query("SELECT DISTINCT period FROM metrics WHERE period IS NOT NULL")["period"].tolist()
+    skipped = store.query("SELECT file, skipped_reason FROM documents WHERE skipped_reason IS NOT NULL")
+    return {"levels": levels, "files": files, "periods": periods, "skipped": skipped}
+
+
+def mentions_of(store: AtlasStore, place_ids: list[str], scope: Scope, by: str = "place_id") -> pd.DataFrame:
+    """Every mention of the places (``by`` "county_id": of everything inside the counties)."""
+    params: list[Any] = list(place_ids)
+    where = _mention_where(scope, params)
+    cols = ", ".join(f"m.{q(c)}" for c in MENTION_COLUMNS)
+    return store.query(
+        f"SELECT {cols} FROM mentions m JOIN documents d ON d.file = m.file "
+        f"WHERE m.{by} IN ({', '.join('?' * len(place_ids))}) AND {where} ORDER BY d.doc_order, m.seq",
+        params,
+    )
+
+
+def article_mentions(store: AtlasStore, article_id: str) -> pd.DataFrame:
+    cols = ", ".join(q(c) for c in MENTION_COLUMNS)
+    return store.query(f"SELECT {cols} FROM mentions WHERE article_id = ? ORDER BY seq", [article_id])
+
+
+def articles_by_id(store: AtlasStore, article_ids: list[str]) -> pd.DataFrame:
+    if not article_ids:
+        return pd.DataFrame(columns=list(ARTICLE_COLUMNS))
+    cols = ", ".join(q(c) for c in ARTICLE_COLUMNS)
+    return store.query(
+        f"SELECT {cols} FROM articles WHERE article_id IN ({', '.join('?' * len(article_ids))})",
+        list(article_ids),
+    )
+
+
+def document_files(store: AtlasStore, files: list[str]) -> pd.DataFrame:
+    """path and sha256 of documents (to read their text, checked)."""
+    if not files:
+        return pd.DataFrame(columns=["file", "path", "sha256"])
+    return store.query(
+        f"SELECT file, path, sha256 FROM documents WHERE file IN ({', '.join('?' * len(files))})", list(files)
+    )
+
+
+def scoped_extraction(store: AtlasStore, scope: Scope) -> Extraction:
+    """The extraction in scope (what a download exports): same rows as filtering in memory."""
+    params: list[Any] = []
+    where = _mention_where(scope, params, alias="t")
+    m_cols = ", ".join(f"t.{q(c)}" for c in MENTION_COLUMNS)
+    mentions = store.query(
+        f"SELECT {m_cols} FROM mentions t JOIN documents d ON d.file = t.file WHERE {where} "
+        "ORDER BY d.doc_order, t.seq",
+        params,
+    )
+    a_params: list[Any] = []
+    files = _in("t.file", scope.files, a_params) if scope.files else "TRUE"
+    a_cols = ", ".join(f"t.{q(c)}" for c in ARTICLE_COLUMNS)
+    articles = store.query(
+        f"SELECT {a_cols} FROM articles t JOIN documents d ON d.file = t.file WHERE {files} "
+        "ORDER BY d.doc_order, t.seq",
+        a_params,
+    )
+    articles["byline"] = [list(b) if b is not None else [] for b in articles["byline"]]
+    return Extraction(
+        articles=like_extraction(articles, REPEATED_ARTICLE_COLUMNS),
+        mentions=like_extraction(mentions, REPEATED_MENTION_COLUMNS),
+        metrics=scoped_metrics(store, scope),
+    )
