@@ -1,7 +1,9 @@
 """Corpus Atlas in the browser: `streamlit run app.py` (README command 1: scripts/app.sh).
 
-A thin view: data comes from geo.ui (cached), decisions from geo.appkit (tested), the map
-from geo.mapview, downloads from geo.export (the CLI's bytes). Selection (place, article) lives
+A thin view over the atlas store: data comes from geo.ui (SQL on the store, cached per filter
+state), decisions from geo.appkit (tested), the map from geo.mapview, downloads from geo.export
+(the CLI's bytes). The server never extracts: a folder without a store is built by a separate
+``python -m geo build`` process while the page waits. Selection (place, article) lives
 in session state and is mirrored in the URL (?place=…&article=…), which is also how a highlighted
 mention in an article links back to its place on the map.
 """
@@ -15,13 +17,18 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import appkit, ui
+from geo import appkit, mapview, ui
+from geo.assets import assets_ready
 from geo.errors import AtlasError
+from geo.export import MIME_TYPES, export_filename
+from geo.layers import precision_text
 from geo.settings import load_settings
+from geo.store import query
 
 st.set_page_config(page_title="Corpus Atlas · 语料地图", page_icon="🗺️", layout="wide")
 
 MAP_HEIGHT = 640
+MAX_ARTICLES = 30  # a place's articles listed with snippets (most mentions first)
 RETURNED = ["last_object_clicked", "last_active_drawing", "last_object_clicked_count"]
 CSS = """<style>
 .atlas-mention{background:#fff1a8;padding:0 1px;border-radius:2px}
@@ -63,7 +70,7 @@ def sync_url() -> None:
 # ---------------------------------------------------------------- sidebar
 
 
-def sidebar_corpus(settings) -> tuple[str, ...]:
+def sidebar_corpus(settings) -> Path:
     st.sidebar.header("语料")
     folder = st.sidebar.text_input(
         "语料文件夹",
@@ -73,26 +80,32 @@ def sidebar_corpus(settings) -> tuple[str, ...]:
     uploads = st.sidebar.file_uploader("或上传 .txt 文件", type=["txt", "md"], accept_multiple_files=True)
     upload_dir = ui.save_uploads(uploads, settings)
     if upload_dir is not None:
-        return (str(upload_dir),)
-    return (str(Path(folder).expanduser()),)
+        return upload_dir
+    return Path(folder).expanduser()
 
 
-def sidebar_filters(built) -> tuple[appkit.Filters, appkit.Measure]:
+def sidebar_filters(ref) -> tuple[query.Scope, appkit.Measure]:
     st.sidebar.header("地图")
-    opts = ui.options(built.key, built)
+    opts = ui.options(ref)
     measure = st.sidebar.selectbox("颜色表示", opts["measures"], format_func=lambda m: m.label)
     levels = opts["levels"]
     chosen_levels = st.sidebar.multiselect(
         "地点类型", levels, default=levels, format_func=lambda lv: appkit.LEVEL_LABELS.get(lv, lv)
     )
-    chosen_files = st.sidebar.multiselect("来源文档", opts["files"], placeholder="全部文档")
+    titles = dict(zip(opts["files"]["file"], opts["files"]["title"]))
+    chosen_files = st.sidebar.multiselect(
+        "来源文档",
+        list(titles),
+        placeholder="全部文档",
+        format_func=lambda f: f"{titles[f]}（{f}）" if titles.get(f) else f,
+    )
     chosen_periods = st.sidebar.multiselect("时期（指标）", opts["periods"], placeholder="全部时期")
-    filters = appkit.Filters(
+    scope = query.Scope(
         tuple(chosen_levels) if set(chosen_levels) != set(levels) else None,
         tuple(chosen_files),
         tuple(chosen_periods),
     )
-    return filters, measure
+    return scope, measure
 
 
 def sidebar_search(index: pd.DataFrame) -> None:
@@ -115,10 +128,8 @@ def sidebar_search(index: pd.DataFrame) -> None:
 # ---------------------------------------------------------------- map and downloads
 
 
-def draw_map(built, counties, points, measure, settings) -> None:
-    from geo import mapview
-
-    base = mapview.base_map(settings, bounds=ui.base_bounds(built.key, built, settings))
+def draw_map(counties, points, measure, settings) -> None:
+    base = mapview.base_map(settings, bounds=ui.base_bounds(settings))
     groups = [mapview.county_group(counties, measure.key, label=measure.label, decimals=4)]
     if len(points):
         groups.append(mapview.point_group(points, cluster_threshold=settings.cluster_threshold))
@@ -157,12 +168,11 @@ def take_click(returned, counties, points) -> bool:
     return False
 
 
-def downloads(built, filters, settings) -> None:
+def downloads(ref, scope, settings) -> None:
     def data(layer: str, fmt: str):
-        return lambda: ui.export_bytes(built.key, filters, layer, fmt, built, settings)
+        return lambda: ui.export_bytes(ref, scope, layer, fmt, settings)
 
     cols = st.columns(3)
-    from geo.export import MIME_TYPES, export_filename
 
     for col, (label, layer, fmt, tip) in zip(
         cols,
@@ -187,14 +197,11 @@ def downloads(built, filters, settings) -> None:
 # ---------------------------------------------------------------- side panel
 
 
-def place_facts(row: dict, pid: str, x) -> None:
-    from geo.layers import precision_text
-
+def place_facts(row: dict, pid: str, mine: pd.DataFrame) -> None:
     level = row.get("level") or ""
     kind = row.get("kind")
     precision = row.get("precision") or "county"
     lat, lon = row.get("lat"), row.get("lon")
-    mine = x.mentions[appkit.place_ids_under(pid, x.mentions)]
     facts = [
         ("行政区划", " › ".join(appkit.admin_chain(row))),
         ("类型", appkit.LEVEL_LABELS.get(level, level) + (f"（{kind}）" if kind else "")),
@@ -248,8 +255,15 @@ def place_metrics(pid: str, metrics: pd.DataFrame) -> None:
     st.bar_chart(chart.rename(f"{label}（{unit}）" if unit else label), height=180)
 
 
-def place_articles(pid: str, x, texts) -> None:
-    hits = appkit.articles_for_place(pid, x.mentions, x.articles, texts)
+def place_articles(pid: str, ref, mine: pd.DataFrame) -> None:
+    top = mine["article_id"].astype(str).value_counts().index[:MAX_ARTICLES].tolist()
+    arts = ui.articles(ref, tuple(top))
+    try:
+        texts = ui.texts(ref, sorted(set(arts["file"].astype(str))))
+    except AtlasError as e:
+        st.error(str(e))
+        return
+    hits = appkit.articles_for_place(pid, mine[mine["article_id"].astype(str).isin(top)], arts, texts)
     st.markdown(f"**相关文章（{len(hits)}）**")
     if not hits:
         st.caption("当前筛选条件下没有文章提到这个地点。")
@@ -268,39 +282,44 @@ def place_articles(pid: str, x, texts) -> None:
         )
 
 
-def article_reader(article_id: str, pid: str | None, x, texts) -> None:
-    row = x.articles[x.articles["article_id"].astype(str) == article_id]
+def article_reader(article_id: str, pid: str | None, ref) -> None:
+    row = ui.articles(ref, (article_id,))
     if row.empty:
         st.warning("这篇文章不在当前语料中。")
         return
     a = row.iloc[0]
+    mentions = ui.article_mentions(ref, article_id)
+    try:
+        texts = ui.texts(ref, [str(a["file"])])
+    except AtlasError as e:
+        st.error(str(e))
+        return
     head, close = st.columns([6, 1], vertical_alignment="center")
     head.subheader(str(a["title"]))
     close.button("✕", help="关闭文章", key="close-article", on_click=open_article, args=(None,))
-    n = int((x.mentions["article_id"].astype(str) == article_id).sum())
-    st.caption(f"{a['file']} · {n} 处地名（点击高亮的地名可在地图上查看）")
+    st.caption(f"{a['file']} · {len(mentions)} 处地名（点击高亮的地名可在地图上查看）")
     with st.container(height=520):
-        st.html(appkit.article_html(article_id, x.mentions, x.articles, texts, focus_place_id=pid))
+        st.html(appkit.article_html(article_id, mentions, row, texts, focus_place_id=pid))
 
 
-def side_panel(built, sub, counties, points, settings) -> None:
+def side_panel(ref, scope, metrics, points, settings) -> None:
     pid = st.session_state.get("place")
     gaz = ui.gazetteer(settings)
-    x = built.extraction
     if st.session_state.get("article"):
-        article_reader(st.session_state.article, pid, sub, built.texts)
+        article_reader(st.session_state.article, pid, ref)
         st.divider()
     if not pid:
         st.info("点击地图上的区县或圆点，或在左侧搜索地点，查看它的信息与相关文章。")
         return
-    row = appkit.place_row(pid, points, gaz.places, x.mentions)
+    row = appkit.place_row(pid, points, gaz.places, ui.first_mention(ref, pid))
     if row is None:
         st.warning(f"未知地点 {pid}")
         return
     st.subheader(row.get("name") or pid)
-    place_facts(row, pid, sub)
-    place_metrics(pid, sub.metrics)
-    place_articles(pid, sub, built.texts)
+    mine = ui.place_mentions(ref, pid, scope)
+    place_facts(row, pid, mine)
+    place_metrics(pid, metrics)
+    place_articles(pid, ref, mine)
 
 
 # ---------------------------------------------------------------- page
@@ -311,40 +330,38 @@ def main() -> None:
     init_state()
     st.html(CSS)
     st.title("Corpus Atlas · 语料地图")
-    paths = sidebar_corpus(settings)
+    folder = sidebar_corpus(settings)
     status = st.empty()
     try:
-        built = ui.build(paths, settings, status)
+        ref = ui.open_or_build(folder, settings, status)
     except (AtlasError, OSError) as e:
         st.error(f"无法读取语料：{e}")
         st.stop()
-    x = built.extraction
-    from geo.assets import assets_ready
-
+    if ref is None:  # a build is running in its own process: look again in a second
+        ui.wait_and_rerun()
+        return
     if not assets_ready():
         st.warning(
             "地图所需的 Leaflet 文件不在 static/vendor/ 中，地图无法显示：请先运行 "
             "`python -m geo assets`（scripts/app.sh 会自动完成）。"
         )
+    scope, measure = sidebar_filters(ref)
+    n = ui.totals(ref, scope)
     st.caption(
-        f"{len(x.documents)} 个文档 · {len(x.articles)} 篇文章 · {len(x.mentions)} 次地名提及 · "
-        f"{len(x.metrics)} 条指标 · 语料：{', '.join(paths)}"
+        f"{n['documents']} 个文档 · {n['articles']} 篇文章 · {n['mentions']} 次地名提及 · "
+        f"{n['metrics']} 条指标（按当前筛选） · 语料：{folder}"
     )
-    if x.skipped:
-        with st.expander(f"跳过了 {len(x.skipped)} 个文件", expanded=not len(x.documents)):
-            st.dataframe(
-                pd.DataFrame([{"文件": s.file, "原因": s.reason} for s in x.skipped]),
-                hide_index=True,
-                width="stretch",
-            )
-    filters, measure = sidebar_filters(built)
-    counties, points, sub = ui.layers(built.key, filters, measure.key, built, settings)
-    sidebar_search(ui.search_index(built.key, filters, counties, points))
-    atlas_view(built, filters, measure, counties, points, sub, settings)
+    skipped = ui.options(ref)["skipped"]
+    if len(skipped):
+        with st.expander(f"跳过了 {len(skipped)} 个文件", expanded=not n["documents"]):
+            st.dataframe(skipped.rename(columns={"file": "文件", "skipped_reason": "原因"}), hide_index=True)
+    counties, points, metrics = ui.layers(ref, scope, measure.key, settings)
+    sidebar_search(ui.search_index(ref, scope, counties, points))
+    atlas_view(ref, scope, measure, counties, points, metrics, settings)
 
 
 @st.fragment
-def atlas_view(built, filters, measure, counties, points, sub, settings) -> None:
+def atlas_view(ref, scope, measure, counties, points, metrics, settings) -> None:
     """Map and side panel: a click on the map or an article reruns only this part, not the
     sidebar (filters and search rerun the whole page)."""
     left, right = st.columns([3, 2], gap="medium")
@@ -352,10 +369,10 @@ def atlas_view(built, filters, measure, counties, points, sub, settings) -> None
     # the panel reaches the browser before the map's (unchanged, large) layers are re-sent.
     take_click(st.session_state.get("atlas_map"), counties, points)
     with right:
-        side_panel(built, sub, counties, points, settings)
+        side_panel(ref, scope, metrics, points, settings)
     with left:
-        draw_map(built, counties, points, measure, settings)
-        downloads(built, filters, settings)
+        draw_map(counties, points, measure, settings)
+        downloads(ref, scope, settings)
     sync_url()
 
 

@@ -132,7 +132,9 @@ def build_parser() -> argparse.ArgumentParser:
         "replaced atomically: a reader sees the old or the new one, never half.",
     )
     b.add_argument("paths", nargs="+", help="files or folders")
-    b.add_argument("--store", required=True, help="the store file, e.g. atlas.duckdb")
+    b.add_argument(
+        "--store", help="the store file, e.g. atlas.duckdb (default: the one the app opens for PATH)"
+    )
     b.add_argument("--workers", type=int, default=0, help="worker processes (default: ATLAS_WORKERS)")
     b.add_argument("--rebuild", action="store_true", help="start from an empty store (e.g. after an upgrade)")
     b.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -212,9 +214,10 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from geo.store import build_store
+    from geo.store import build_store, default_store_path
 
     settings = args.settings.with_(workers=args.workers) if args.workers else args.settings
+    store = args.store or default_store_path(args.paths[0], settings)
     bar = tqdm(total=0, unit="doc", desc="extracting", file=sys.stderr, disable=args.quiet)
 
     def progress(done: int, total: int, file: str) -> None:
@@ -223,9 +226,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         bar.set_postfix_str(file[-40:], refresh=False)
 
     try:
-        report = build_store(
-            _paths(args.paths), args.store, settings, rebuild=args.rebuild, progress=progress
-        )
+        report = build_store(_paths(args.paths), store, settings, rebuild=args.rebuild, progress=progress)
     finally:
         bar.close()
     for note in report.notes:

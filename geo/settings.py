@@ -54,6 +54,11 @@ class Settings:
                                default_factory=_default_cache_dir)  # fmt: skip
     data_dir: Path = _setting("ATLAS_DATA_DIR", "user data that survives cache clean-ups (geocoder answers)",
                               default_factory=_default_data_dir)  # fmt: skip
+    store_path: Path | None = _setting(
+        "ATLAS_STORE",
+        "the atlas store the app opens (built by python -m geo build); default: one per corpus folder "
+        "under the cache folder",
+    )
     home_province: str = _setting(
         "ATLAS_HOME_PROVINCE",
         "the province a corpus is about: breaks ties between same-named places, chooses the villages "

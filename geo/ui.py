@@ -1,14 +1,19 @@
-"""The app's data, built once and cached (imports streamlit; the logic lives in geo.appkit).
+"""The app's data from the atlas store, cached per filter state (the one module that imports
+streamlit; the decisions live in geo.appkit, the SQL in geo.store.query).
 
-A corpus is identified by a fingerprint of its files (path, size, mtime), so editing a file or
-pointing the app at another folder rebuilds, while reruns and other browser sessions reuse the
-built extraction. The build shows a progress bar; layers and exports are cached per
-(corpus, filters, measure) so clicks and filter changes do not recompute them.
+The server never extracts a corpus itself and never holds corpus texts: a folder without a store
+is built by a separate ``python -m geo build`` process (never a fork of the threaded server), the
+map's layers come from SQL counts, and an article's text is read from its file when it is shown
+(checked against the sha256 recorded at build time). Caches key on the store's version, so a
+rebuild shows at once.
 """
 
 from __future__ import annotations
 
 import hashlib
+import subprocess
+import sys
+import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,78 +23,216 @@ import pandas as pd
 import streamlit as st
 
 from geo import appkit
-from geo.corpus.reader import TEXT_SUFFIXES, Document, corpus_files, iter_documents
+from geo.errors import StoreError
 from geo.export import export_layers
-from geo.gazetteer import load_gazetteer
+from geo.gazetteer import Gazetteer, load_gazetteer
 from geo.layers import county_layer, layer_bounds, point_layer, simplify_counties
-from geo.pipeline import Extraction, extract_corpus
 from geo.settings import Settings
-
-_MAX_CORPORA = 4
-
-
-@dataclass
-class Built:
-    """One corpus, extracted: the Extraction plus each document's text (for snippets)."""
-
-    key: str
-    extraction: Extraction
-    texts: dict[str, str]
+from geo.store import AtlasStore, default_store_path, query
+from geo.store.read import read_document
 
 
-def _files(paths: tuple[str, ...]) -> list[Path]:
-    """Every file the corpus reader would read (same walk, same hidden-file rule)."""
-    return [f for p in paths for f in corpus_files(Path(p))]
+@dataclass(frozen=True)
+class StoreRef:
+    """A store and its version: what every cache below keys on (hashable, cheap)."""
 
-
-def corpus_key(paths: tuple[str, ...]) -> str:
-    """Fingerprint of every file under the paths: changes when any file does."""
-    h = hashlib.sha1()
-    for f in _files(paths):
-        st_ = f.stat()
-        h.update(f"{f.resolve()}\0{st_.st_size}\0{st_.st_mtime_ns}\n".encode())
-    return h.hexdigest()[:16]
+    path: str
+    version: str
 
 
 @st.cache_resource(show_spinner=False)
-def gazetteer(settings: Settings):
+def gazetteer(settings: Settings) -> Gazetteer:
     return load_gazetteer(settings)
 
 
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _open(ref: StoreRef) -> AtlasStore:
+    return AtlasStore(ref.path)
+
+
+def store(ref: StoreRef) -> AtlasStore:
+    return _open(ref)
+
+
+# ---------------------------------------------------------------- building in a separate process
+
+
 @st.cache_resource
-def _store() -> tuple[OrderedDict, Lock]:
-    return OrderedDict(), Lock()
+def _builds() -> tuple[dict[str, tuple[subprocess.Popen, Path]], Lock]:
+    return {}, Lock()
 
 
-def build(paths: tuple[str, ...], settings: Settings, status) -> Built:
-    """The extraction of a corpus: from the cache, or built now with a progress bar drawn in
-    ``status`` (an st.empty() the page always has, so the page layout — and with it the map
-    component — stays the same between the first and later runs)."""
-    key = corpus_key(paths)
-    store, lock = _store()
+def open_or_build(folder: Path, settings: Settings, status) -> StoreRef | None:
+    """The store of ``folder``; None while a build runs (``status`` shows its progress; the caller
+    reruns the page). A failed build raises StoreError with the build's own message."""
+    if not folder.exists():
+        raise StoreError(f"找不到语料文件夹 {folder}")
+    path = default_store_path(folder, settings)
+    builds, lock = _builds()
     with lock:
-        if key in store:
-            store.move_to_end(key)
-            return store[key]
-        status.info("正在加载地名库（首次使用需构建，约需一分钟）…")
-        gaz = gazetteer(settings)
-        total = max(1, sum(f.suffix.lower() in TEXT_SUFFIXES for f in _files(paths)))
-        bar = status.progress(0.0, text=f"正在分析语料（共 {total} 个文件）…")
+        running = builds.get(str(path))
+        if running is not None:
+            proc, log = running
+            if proc.poll() is None:
+                status.info(f"正在构建语料库 {folder} …  {_last_line(log)}")
+                return None
+            del builds[str(path)]
+            if proc.returncode != 0:
+                raise StoreError(f"构建失败：{_last_line(log) or proc.returncode}")
+        if path.is_file():
+            AtlasStore(path)  # raises a clear StoreError for a corrupt or old store
+            st_ = path.stat()
+            return StoreRef(str(path), f"{st_.st_ino}:{st_.st_mtime_ns}:{st_.st_size}")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        log = path.with_name(path.name + ".log")
+        with log.open("wb") as out:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "geo", "build", str(folder), "--store", str(path)],
+                stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
+            )  # fmt: skip
+        builds[str(path)] = (proc, log)
+        status.info(f"正在构建语料库 {folder} …")
+        return None
 
-        def progress(done: int, file: str) -> None:
-            bar.progress(min(done / total, 1.0), text=f"已分析 {done}/{total}：{file}")
 
-        x = extract_corpus([Path(p) for p in paths], settings, progress=progress, gazetteer=gaz)
-        texts = {d.file: d.text for d in iter_documents([Path(p) for p in paths]) if isinstance(d, Document)}
-        status.empty()
-        built = store[key] = Built(key, x, texts)
-        while len(store) > _MAX_CORPORA:
-            store.popitem(last=False)
-        return built
+def _last_line(log: Path) -> str:
+    """The build's latest progress line (tqdm redraws with carriage returns)."""
+    try:
+        tail = log.read_bytes()[-600:].decode("utf-8", "replace")
+    except OSError:
+        return ""
+    parts = [p.strip() for p in tail.replace("\r", "\n").split("\n") if p.strip()]
+    return parts[-1] if parts else ""
+
+
+def wait_and_rerun(seconds: float = 1.0) -> None:
+    time.sleep(seconds)
+    st.rerun()
+
+
+# ---------------------------------------------------------------- map data per filter state
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def layers(ref: StoreRef, scope: query.Scope, measure_key: str, settings: Settings):
+    """(simplified county layer coloured for the measure, point layer, metrics in scope)."""
+    s = store(ref)
+    metrics = query.scoped_metrics(s, scope)
+    measure = next(
+        (m for m in appkit.measure_options(metrics) if m.key == measure_key),
+        appkit.Measure(measure_key, measure_key),
+    )
+    gaz = gazetteer(settings)
+    counties = county_layer(
+        gaz,
+        None,
+        None,
+        appkit.metrics_for_measure(metrics, measure),
+        home_province=settings.home_province,
+        counts=query.place_counts(s, scope, "county_id"),
+        n_articles=query.article_count(s, scope),
+    )
+    points = point_layer(
+        gaz,
+        None,
+        metrics,
+        counts=query.place_counts(s, scope, "place_id"),
+        first_mentions=lambda ids: query.first_mentions(s, ids),
+    )
+    return simplify_counties(counties), points, metrics
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def base_bounds(settings: Settings):
+    """Map bounds: the home province (stable across filters, so the map never jumps)."""
+    return layer_bounds(county_layer(gazetteer(settings), None, home_province=settings.home_province))
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def search_index(ref: StoreRef, scope: query.Scope, _counties, _points) -> pd.DataFrame:
+    frames = [f[["place_id", "name", "level"]] for f in (_counties, _points) if len(f)]
+    return (
+        appkit.search_index(pd.concat(frames, ignore_index=True))
+        if frames
+        else appkit.search_index(pd.DataFrame(columns=["place_id", "name", "level"]))
+    )
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def options(ref: StoreRef) -> dict:
+    opts = query.options(store(ref))
+    metrics = query.scoped_metrics(store(ref), query.Scope())
+    opts["measures"] = appkit.measure_options(metrics)
+    opts["periods"] = appkit.periods_present(metrics)
+    return opts
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def totals(ref: StoreRef, scope: query.Scope) -> dict[str, int]:
+    return query.totals(store(ref), scope)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def export_bytes(ref: StoreRef, scope: query.Scope, layer: str, fmt: str, settings: Settings) -> bytes:
+    """The same bytes as ``python -m geo export`` for this store (and filters)."""
+    sub = query.scoped_extraction(store(ref), scope)
+    return export_layers(
+        sub, gazetteer(settings), layer, fmt, home_province=settings.home_province, settings=settings
+    )
+
+
+# ---------------------------------------------------------------- one place, one article
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def place_mentions(ref: StoreRef, place_id: str, scope: query.Scope) -> pd.DataFrame:
+    return query.mentions_under(store(ref), place_id, scope)
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def first_mention(ref: StoreRef, place_id: str) -> pd.DataFrame:
+    return query.first_mentions(store(ref), [place_id])
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def article_mentions(ref: StoreRef, article_id: str) -> pd.DataFrame:
+    return query.article_mentions(store(ref), article_id)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def articles(ref: StoreRef, article_ids: tuple[str, ...]) -> pd.DataFrame:
+    return query.articles_by_id(store(ref), list(article_ids))
+
+
+_TEXTS: OrderedDict[tuple[str, str], str] = OrderedDict()
+_TEXTS_LOCK = Lock()
+_MAX_TEXTS = 32
+
+
+def texts(ref: StoreRef, files: list[str]) -> dict[str, str]:
+    """The texts of a few documents, read from their files now (checked against the build's
+    sha256); the last few are kept, never the corpus."""
+    rows = query.document_files(store(ref), files)
+    out: dict[str, str] = {}
+    for file, path, digest in rows.itertuples(index=False, name=None):
+        key = (str(path), str(digest))
+        with _TEXTS_LOCK:
+            text = _TEXTS.get(key)
+            if text is not None:
+                _TEXTS.move_to_end(key)
+        if text is None:
+            text = read_document(Path(path), digest, file, Path(ref.path))
+            with _TEXTS_LOCK:
+                _TEXTS[key] = text
+                while len(_TEXTS) > _MAX_TEXTS:
+                    _TEXTS.popitem(last=False)
+        out[file] = text
+    return out
 
 
 def save_uploads(files, settings: Settings) -> Path | None:
-    """Uploaded .txt files into a folder of their own (named by their content) in the cache."""
+    """Uploaded .txt files into a folder of their own (named by their content) in the cache; the
+    folder then gets its own store like any other corpus folder."""
     if not files:
         return None
     h = hashlib.sha1()
@@ -100,58 +243,3 @@ def save_uploads(files, settings: Settings) -> Path | None:
     for f in files:
         (folder / Path(f.name).name).write_bytes(f.getvalue())
     return folder
-
-
-@st.cache_resource(max_entries=64)
-def layers(key: str, filters: appkit.Filters, measure_key: str, _built: Built, settings: Settings):
-    """(simplified county layer coloured for the measure, point layer, filtered subset)."""
-    x = _built.extraction
-    sub = appkit.subset(x.mentions, x.metrics, x.articles, filters)
-    measure = next(
-        (m for m in appkit.measure_options(sub.metrics) if m.key == measure_key),
-        appkit.Measure(measure_key, measure_key),
-    )
-    gaz = gazetteer(settings)
-    colour_metrics = appkit.metrics_for_measure(sub.metrics, measure)
-    counties = county_layer(
-        gaz, sub.mentions, sub.articles, colour_metrics, home_province=settings.home_province
-    )
-    points = point_layer(gaz, sub.mentions, sub.metrics)
-    return simplify_counties(counties), points, sub
-
-
-@st.cache_resource(max_entries=8)
-def base_bounds(key: str, _built: Built, settings: Settings):
-    """Map bounds: the home province (stable across filters, so the map never jumps; places
-    elsewhere are a zoom-out away)."""
-    return layer_bounds(county_layer(gazetteer(settings), None, home_province=settings.home_province))
-
-
-@st.cache_resource(max_entries=8)
-def search_index(key: str, filters: appkit.Filters, _counties, _points) -> pd.DataFrame:
-    frames = [f[["place_id", "name", "level"]] for f in (_counties, _points) if len(f)]
-    return appkit.search_index(pd.concat(frames, ignore_index=True))
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def export_bytes(
-    key: str, filters: appkit.Filters, layer: str, fmt: str, _built: Built, settings: Settings
-) -> bytes:
-    """The same bytes as ``python -m geo export`` for this corpus (and filters)."""
-    x = _built.extraction
-    sub = appkit.subset(x.mentions, x.metrics, x.articles, filters)
-    return export_layers(
-        sub, gazetteer(settings), layer, fmt, home_province=settings.home_province, settings=settings
-    )
-
-
-@st.cache_resource(max_entries=8)
-def options(key: str, _built: Built) -> dict:
-    """What the sidebar offers for a corpus: measures, levels, files, periods."""
-    x = _built.extraction
-    return {
-        "measures": appkit.measure_options(x.metrics),
-        "levels": appkit.levels_present(x.mentions),
-        "files": sorted(x.articles["file"].astype(str).unique()),
-        "periods": appkit.periods_present(x.metrics),
-    }

@@ -98,7 +98,8 @@ def test_uploaded_txt_files_become_the_corpus():
     assert "1 个文档" in at.caption[0].value
     assert [b.label for b in at.button if b.label == XIAOSHAN_ARTICLE] == [XIAOSHAN_ARTICLE]
     files = at.sidebar.multiselect[1].options
-    assert files == ["萧山新闻.txt"]
+    assert len(files) == 1 and files[0].endswith("（萧山新闻.txt）")  # listed by its first title
+    assert files[0].startswith("嘉兴市南湖区湘家荡区域")
 
 
 def test_empty_folder_shows_an_empty_map_not_a_crash(tmp_path):

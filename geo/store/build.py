@@ -90,6 +90,16 @@ class BuildReport:
     chars: int = 0
 
 
+def default_store_path(corpus: Path | str, settings: Settings) -> Path:
+    """The store of a corpus folder: ``ATLAS_STORE`` for the configured corpus, else one file per
+    folder under the cache folder (``stores/seeds-1a2b3c4d.duckdb``)."""
+    folder = Path(corpus).expanduser().resolve()
+    if settings.store_path and folder == Path(settings.corpus_dir).expanduser().resolve():
+        return Path(settings.store_path).expanduser()
+    digest = hashlib.sha1(str(folder).encode("utf-8", "surrogateescape")).hexdigest()[:8]
+    return Path(settings.cache_dir) / "stores" / f"{folder.name or 'corpus'}-{digest}.duckdb"
+
+
 def fingerprint(settings: Settings, gaz: Gazetteer) -> str:
     """What the extraction depends on besides the files: gazetteer build, geocoded points, home
     province, package version. A change means every document is re-resolved."""
@@ -211,8 +221,10 @@ def build_store(
     report = BuildReport(store)
     if store.is_dir():
         raise StoreError(f"--store {store} is a folder: give a file name such as {store / 'atlas.duckdb'}")
-    if not store.parent.is_dir():
-        raise StoreError(f"the folder of --store {store} does not exist")
+    try:
+        store.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise StoreError(f"cannot create the folder of --store {store}: {e.strerror}") from None
     listing = _corpus_listing([Path(p) for p in paths])
     with build_lock(store):
         for stale in _stale_copies(store):

@@ -130,14 +130,15 @@ def options(store: AtlasStore) -> dict[str, Any]:
     return {"levels": levels, "files": files, "periods": periods, "skipped": skipped}
 
 
-def mentions_of(store: AtlasStore, place_ids: list[str], scope: Scope, by: str = "place_id") -> pd.DataFrame:
-    """Every mention of the places (``by`` "county_id": of everything inside the counties)."""
-    params: list[Any] = list(place_ids)
+def mentions_under(store: AtlasStore, place_id: str, scope: Scope) -> pd.DataFrame:
+    """Every mention that belongs to a place: the place itself, or (for a county) anything inside
+    it — the roll-up the county layer counts (:func:`geo.appkit.place_ids_under`)."""
+    params: list[Any] = [place_id, place_id]
     where = _mention_where(scope, params)
     cols = ", ".join(f"m.{q(c)}" for c in MENTION_COLUMNS)
     return store.query(
         f"SELECT {cols} FROM mentions m JOIN documents d ON d.file = m.file "
-        f"WHERE m.{by} IN ({', '.join('?' * len(place_ids))}) AND {where} ORDER BY d.doc_order, m.seq",
+        f"WHERE (m.place_id = ? OR m.county_id = ?) AND {where} ORDER BY d.doc_order, m.seq",
         params,
     )
 
