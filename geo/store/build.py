@@ -34,6 +34,7 @@ from geo._version import __version__
 from geo.corpus import corpus_files, corpus_root, load_document
 from geo.errors import StoreBusyError, StoreError
 from geo.gazetteer import Gazetteer, cache_file, load_gazetteer
+from geo.gazetteer.build import fingerprint as gazetteer_fingerprint
 from geo.geoparse import geoparser
 from geo.pipeline import DocumentResult, parse_documents
 from geo.schema import Document, DocumentInfo, Skipped
@@ -100,12 +101,13 @@ def default_store_path(corpus: Path | str, settings: Settings) -> Path:
     return Path(settings.cache_dir) / "stores" / f"{folder.name or 'corpus'}-{digest}.duckdb"
 
 
-def fingerprint(settings: Settings, gaz: Gazetteer) -> str:
-    """What the extraction depends on besides the files: gazetteer build, geocoded points, home
-    province, package version. A change means every document is re-resolved."""
+def fingerprint(settings: Settings) -> str:
+    """What the extraction depends on besides the files: the gazetteer's build fingerprint
+    (curated CSVs, source package versions, home province), geocoded points, package version. A
+    change means every document is re-resolved. Cheap: the gazetteer is not loaded for it."""
     geocoded = cache_file(settings)
     stamp = str(geocoded.stat().st_mtime_ns) if geocoded.is_file() else "-"
-    parts = [str(gaz.meta.get("fingerprint")), stamp, settings.home_province, __version__]
+    parts = [gazetteer_fingerprint(settings), stamp, settings.home_province, __version__]
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:16]
 
 
@@ -253,8 +255,7 @@ def _update(
     report: BuildReport,
     progress: Progress | None,
 ) -> None:
-    gaz = gazetteer or load_gazetteer(settings)
-    fp = fingerprint(settings, gaz)
+    fp = fingerprint(settings)
     meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
     known = {
         r[0]: r[1:]
@@ -289,7 +290,8 @@ def _update(
     _delete(con, drop)
     report.removed = len(removed)
     report.files = len(listing)
-    _extract(con, todo, settings, gaz, report, progress)
+    if todo:  # a build with nothing to extract does not load the gazetteer
+        _extract(con, todo, settings, gazetteer or load_gazetteer(settings), report, progress)
     orders = pd.DataFrame({"file": [f for f, _ in listing], "doc_order": range(len(listing))})  # noqa: F841
     con.execute("UPDATE documents SET doc_order = o.doc_order FROM orders o WHERE documents.file = o.file")
     for key, value in (
