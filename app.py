@@ -36,6 +36,11 @@ CSS = """<style>
 .atlas-focus{background:#ffb347;font-weight:600}
 .atlas-snippet{color:#444;font-size:.92em;line-height:1.6;margin:.1em 0 .6em}
 .atlas-facts td{padding:1px 8px 1px 0;vertical-align:top}.atlas-facts td:first-child{color:#777;white-space:nowrap}
+@media (max-width: 1000px) {  /* narrow windows: map above the panel, both full width */
+  div[data-testid="stHorizontalBlock"]:has(iframe[title="streamlit_folium.st_folium"]) {flex-wrap: wrap}
+  div[data-testid="stHorizontalBlock"]:has(iframe[title="streamlit_folium.st_folium"]) > div {
+    min-width: 100% !important; flex: 1 1 100% !important}
+}
 </style>"""
 
 
@@ -137,7 +142,8 @@ def draw_map(counties, points, measure, settings) -> None:
     target = st.session_state.get("center_on")
     if target:
         anchors = counties.geometry.representative_point()
-        row = appkit.place_row(target, points, counties.assign(lon=anchors.x, lat=anchors.y))
+        places = ui.gazetteer(settings).places  # cities and provinces found by search
+        row = appkit.place_row(target, points, counties.assign(lon=anchors.x, lat=anchors.y), places)
         if row and row.get("lat") is not None:
             center, zoom = (row["lat"], row["lon"]), 10
     returned = st_folium(
@@ -212,14 +218,20 @@ def place_facts(row: dict, pid: str, mine: pd.DataFrame) -> None:
         ("位置精度", precision_text(level, precision) + f"（{precision}）"),
         ("坐标来源", row.get("source") or "未知"),
         ("代码", row.get("code") or pid),
-        (
-            "提及",
-            f"{len(mine)} 次，{mine['article_id'].nunique()} 篇文章"
-            + ("（含辖区内地点）" if level == "county" else ""),
-        ),
+        ("提及", _mention_count_text(pid, level, mine)),
     ]
     body = "".join(f"<tr><td>{html.escape(k)}</td><td>{html.escape(str(v))}</td></tr>" for k, v in facts)
     st.html(f'<table class="atlas-facts">{body}</table>')
+
+
+def _mention_count_text(pid: str, level: str, mine: pd.DataFrame) -> str:
+    """The count the map shows for this place, saying what it covers: a county polygon counts
+    the places inside it, a marker its own mentions (临安区: 76 含辖区内, 8 本身)."""
+    own = mine[mine["place_id"].astype(str) == pid]
+    own_text = f"本身 {len(own)} 次（{own['article_id'].nunique()} 篇文章）"
+    if level != "county":
+        return own_text
+    return f"含辖区内地点 {len(mine)} 次（{mine['article_id'].nunique()} 篇文章）；{own_text}"
 
 
 def place_metrics(pid: str, metrics: pd.DataFrame) -> None:
@@ -297,9 +309,26 @@ def article_reader(article_id: str, pid: str | None, ref) -> None:
     head, close = st.columns([6, 1], vertical_alignment="center")
     head.subheader(str(a["title"]))
     close.button("✕", help="关闭文章", key="close-article", on_click=open_article, args=(None,))
-    st.caption(f"{a['file']} · {len(mentions)} 处地名（点击高亮的地名可在地图上查看）")
-    with st.container(height=520):
-        st.html(appkit.article_html(article_id, mentions, row, texts, focus_place_id=pid))
+    st.caption(f"{a['file']} · {len(mentions)} 处地名（下方按钮可在地图上查看）")
+    with st.container(height=480):
+        st.html(appkit.article_html(article_id, mentions, row, texts, focus_place_id=pid, links=False))
+    places = mentions.drop_duplicates("place_id")
+    names = dict(zip(places["place_id"].astype(str), places["name"].astype(str)))
+    st.pills(
+        "文中地点（点击在地图上查看，不重新加载页面）",
+        list(names),
+        format_func=lambda p: names.get(p, p),
+        selection_mode="single",
+        key=f"in-article-{article_id}",
+        on_change=_pick_from_article,
+        args=(f"in-article-{article_id}", article_id),
+    )
+
+
+def _pick_from_article(key: str, article_id: str) -> None:
+    chosen = st.session_state.get(key)
+    if chosen:
+        select(chosen, article_id, center=True)
 
 
 def side_panel(ref, scope, metrics, points, settings) -> None:
@@ -356,7 +385,7 @@ def main() -> None:
         with st.expander(f"跳过了 {len(skipped)} 个文件", expanded=not n["documents"]):
             st.dataframe(skipped.rename(columns={"file": "文件", "skipped_reason": "原因"}), hide_index=True)
     counties, points, metrics = ui.layers(ref, scope, measure.key, settings)
-    sidebar_search(ui.search_index(ref, scope, counties, points))
+    sidebar_search(ui.search_index(ref, scope, counties, points, settings))
     atlas_view(ref, scope, measure, counties, points, metrics, settings)
 
 
@@ -373,7 +402,38 @@ def atlas_view(ref, scope, measure, counties, points, metrics, settings) -> None
     with left:
         draw_map(counties, points, measure, settings)
         downloads(ref, scope, settings)
+    places_view(counties, points, measure)
     sync_url()
+
+
+def places_view(counties, points, measure) -> None:
+    """The places on the map as a table, in sync with the map both ways: selecting a row selects
+    the place (and centres the map on it); a place selected on the map is marked in the table."""
+    table = appkit.places_table(counties, points, measure)
+    st.markdown(f"**地点一览（{len(table)}）** · 区县的计数含辖区内地点，其他地点为本身的提及")
+    needle = st.text_input(
+        "筛选表格", placeholder="输入地名筛选", label_visibility="collapsed", key="table-filter"
+    )
+    if needle:
+        table = table[table["地点"].str.contains(needle.strip(), regex=False)]
+    selected = st.session_state.get("place")
+    view = table.assign(**{"": ["▶" if p == selected else "" for p in table["place_id"]]})
+    view = view[["", *[c for c in table.columns if c != "place_id"]]]
+    event = st.dataframe(
+        view,
+        hide_index=True,
+        width="stretch",
+        height=min(38 + 35 * len(view), 360),
+        on_select="rerun",
+        selection_mode="single-row",
+        key=f"places-{selected}-{needle}",  # a new table when the selection comes from the map
+    )
+    rows = event.selection.rows if event is not None else []
+    if rows:
+        pid = str(table.iloc[rows[0]]["place_id"])
+        if pid != selected:
+            select(pid, center=True)
+            st.rerun(scope="fragment")
 
 
 main()

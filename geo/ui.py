@@ -149,18 +149,19 @@ def base_bounds(settings: Settings):
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
-def search_index(ref: StoreRef, scope: query.Scope, _counties, _points) -> pd.DataFrame:
-    frames = [f[["place_id", "name", "level"]] for f in (_counties, _points) if len(f)]
-    return (
-        appkit.search_index(pd.concat(frames, ignore_index=True))
-        if frames
-        else appkit.search_index(pd.DataFrame(columns=["place_id", "name", "level"]))
-    )
+def search_index(ref: StoreRef, scope: query.Scope, _counties, _points, settings: Settings) -> pd.DataFrame:
+    """The places on the map plus every city and province of the gazetteer (searchable by name
+    or pinyin even when the corpus does not name them: "Hangzhou" → 杭州市)."""
+    places = gazetteer(settings).places
+    big = places[places["level"].isin(["city", "province"])]
+    frames = [f[["place_id", "name", "level"]] for f in (_counties, _points, big) if len(f)]
+    return appkit.search_index(pd.concat(frames, ignore_index=True))
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def options(ref: StoreRef) -> dict:
     opts = query.options(store(ref))
+    opts["levels"] = [lv for lv in appkit.MAP_LEVELS if lv in set(opts["levels"])]  # map order
     metrics = query.scoped_metrics(store(ref), query.Scope())
     opts["measures"] = appkit.measure_options(metrics)
     opts["periods"] = appkit.periods_present(metrics)

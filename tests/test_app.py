@@ -54,10 +54,18 @@ def test_place_from_url_lists_its_articles_and_opens_one():
     assert not at.exception, at.exception
     assert XIAOSHAN_ARTICLE in _texts(at.subheader)
     page = "".join(h.proto.body for h in at.get("html"))
-    assert 'data-place-id="330109101"' in page or "河上镇</a></mark>" in page
-    assert "atlas-focus" in page and ">河上镇</a></mark>" in page
+    assert 'data-place-id="330109101"' in page or "河上镇</mark>" in page
+    assert "atlas-focus" in page and ">河上镇</mark>" in page
+    assert "<a href" not in page  # places are selected with buttons: no link reloads the page
     assert at.query_params["place"] == "330109"  # shareable URL of the view
     assert at.query_params["article"] == buttons[0].key.removeprefix("open-")
+    in_article = at.get("button_group")[0]
+    heshang = next(v for v in in_article.options if "河上镇" in str(v))
+    in_article.select(heshang).run()
+    assert not at.exception, at.exception
+    assert "河上镇" in _texts(at.subheader)  # the place panel switched, in the same session
+    assert XIAOSHAN_ARTICLE in _texts(at.subheader)  # and the article stays open
+    assert at.query_params["place"] == "330109101"
 
 
 def test_search_by_pinyin_selects_the_place(home):

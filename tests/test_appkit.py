@@ -230,8 +230,15 @@ def test_measure_options_list_counts_then_each_metric_period(frames):
     _, metrics, _ = frames
     options = appkit.measure_options(metrics)
     assert [o.key for o in options[:2]] == ["mentions", "articles"]
-    keys = {o.key for o in options[2:]}
-    assert keys == {"metric:industrial_output@2024Q1", "metric:industrial_output@2023", "metric:gdp@2023"}
+    keys = [o.key for o in options[2:]]
+    latest = [k for k in keys if k.endswith("@latest")]
+    assert latest == keys[: len(latest)]  # each metric at its latest period comes first
+    assert set(latest) == {"metric:industrial_output@latest", "metric:gdp@latest"}
+    assert set(keys) - set(latest) == {
+        "metric:industrial_output@2024Q1", "metric:industrial_output@2023", "metric:gdp@2023"
+    }  # fmt: skip
+    newest = next(o for o in options if o.key == "metric:industrial_output@latest")
+    assert "最新" in newest.label and len(appkit.metrics_for_measure(metrics, newest)) == 2
     q1 = next(o for o in options if o.key.endswith("@2024Q1"))
     assert "规上工业总产值" in q1.label and "2024Q1" in q1.label and q1.unit == "亿元"
     assert list(appkit.metrics_for_measure(metrics, q1)["value"]) == [245.23]
@@ -435,3 +442,32 @@ def test_search_ranks_exact_before_substring(index):
     assert set(found["name"]) == {"西湖区", "青山湖科技城"}
     assert appkit.search_places("", index).empty
     assert appkit.search_places("不存在", index).empty
+
+
+def test_search_finds_cities_by_pinyin_and_does_not_match_initial_substrings():
+    places = pd.DataFrame(
+        {
+            "place_id": ["3301", "33", "331127", "zone:hz-road"],
+            "name": ["杭州市", "浙江省", "景宁畲族自治县", "杭州路产业园"],
+            "level": ["city", "province", "county", "zone"],
+        }
+    )
+    index = appkit.search_index(places)
+    assert appkit.search_places("Hangzhou", index).iloc[0]["name"] == "杭州市"  # the city before the zone
+    assert appkit.search_places("zhejiang", index).iloc[0]["name"] == "浙江省"
+    assert appkit.search_places("zzz", index).empty  # jnszzzx contains zzz: not a match
+    assert appkit.search_places("jn", index).iloc[0]["name"] == "景宁畲族自治县"
+
+
+def test_places_table_states_what_each_count_covers(atlas_synthetic, gazetteer):
+    from geo.layers import county_layer, point_layer
+
+    x = atlas_synthetic
+    counties = county_layer(gazetteer, x.mentions, x.articles, x.metrics, home_province="浙江省")
+    points = point_layer(gazetteer, x.mentions, x.metrics)
+    table = appkit.places_table(counties, points)
+    assert list(table.columns[:7]) == ["place_id", "地点", "类型", "所属区县", "提及", "文章", "计数范围"]
+    county_rows = table[table["类型"] == "区县"]
+    assert len(county_rows) and set(county_rows["计数范围"]) == {"含辖区内"}
+    assert set(table.loc[table["类型"] != "区县", "计数范围"]) <= {"本身"}
+    assert list(table["提及"]) == sorted(table["提及"], reverse=True)

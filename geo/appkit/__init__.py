@@ -18,6 +18,7 @@ from geo.appkit.articles import (
 from geo.appkit.clicks import MARKER_TOLERANCE_DEG, click_signature, place_id_from_click
 from geo.appkit.filters import (
     COUNT_MEASURES,
+    LATEST,
     LEVEL_LABELS,
     MAP_LEVELS,
     PRECISION_LABELS,
@@ -30,6 +31,7 @@ from geo.appkit.filters import (
     measure_options,
     metrics_for_measure,
     periods_present,
+    places_table,
     subset,
 )
 from geo.appkit.search import search_index, search_places
@@ -37,6 +39,7 @@ from geo.layers import POINT_LEVELS, admin_chain, period_key
 
 __all__ = [
     "COUNT_MEASURES",
+    "LATEST",
     "LEVEL_LABELS",
     "MAP_LEVELS",
     "MARKER_TOLERANCE_DEG",
@@ -61,6 +64,7 @@ __all__ = [
     "place_ids_under",
     "place_metrics",
     "place_row",
+    "places_table",
     "search_index",
     "search_places",
     "subset",

@@ -128,9 +128,11 @@ def article_html(
     articles: pd.DataFrame,
     texts: Mapping[str, str],
     focus_place_id: str | None = None,
+    links: bool = True,
 ) -> str:
-    """Full text of one article, escaped, every place mention a <mark> linking to its place on
-    the map; mentions of the focused place (or inside the focused county) get a second class."""
+    """Full text of one article, escaped, every place mention a <mark> (linking to its place on
+    the map unless ``links`` is off: the app selects places with buttons, which do not reload the
+    page); mentions of the focused place (or inside the focused county) get a second class."""
     row = articles[articles["article_id"].astype(str) == str(article_id)]
     if row.empty:
         raise KeyError(f"no article {article_id!r}")
@@ -147,7 +149,8 @@ def article_html(
     def render(s: int, e: int, pid: str) -> str:
         cls = "atlas-mention atlas-focus" if s in focus else "atlas-mention"
         tip = f"{names.get(s, '')} · {LEVEL_LABELS.get(levels.get(s, ''), levels.get(s, ''))}"
-        return _mark(text[s:e], pid, cls, href=map_link(pid, str(article_id)), title=tip)
+        href = map_link(pid, str(article_id)) if links else None
+        return _mark(text[s:e], pid, cls, href=href, title=tip)
 
     spans = [
         (int(s), int(e), str(p))

@@ -22,6 +22,8 @@ LEVEL_LABELS: dict[str, str] = {
 }
 
 PRECISION_LABELS = {"exact": "精确点位", "township": "乡镇级近似", "county": "区县级近似"}
+#: The period of a measure that colours each place by its latest figure.
+LATEST = "latest"
 COUNT_MEASURES = {"mentions": "提及次数", "articles": "文章数"}
 
 
@@ -116,7 +118,9 @@ def periods_present(metrics: pd.DataFrame) -> list[str]:
 
 
 def measure_options(metrics: pd.DataFrame) -> list[Measure]:
-    """Mentions, articles, then every (metric, period) the corpus reports, most reported first."""
+    """Mentions, articles, each metric at its latest period per place (the default way to colour
+    by a metric: every place shows its newest figure, stated in the label), then every (metric,
+    period) the corpus reports, most reported first."""
     out = [Measure(k, v) for k, v in COUNT_MEASURES.items()]
     if metrics is None or metrics.empty:
         return out
@@ -131,6 +135,11 @@ def measure_options(metrics: pd.DataFrame) -> list[Measure]:
         .reset_index()
         .sort_values(["n", "metric", "period"], ascending=[False, True, False])
     )
+    latest = frame.groupby("metric", sort=False).agg(label=("label", "first"), unit=("unit", "first"))
+    for metric in grouped["metric"].drop_duplicates():
+        lab, unit = latest.loc[metric, "label"], latest.loc[metric, "unit"]
+        text = f"{lab}（各地最新一期）" + (f" [{unit}]" if unit else "")
+        out.append(Measure(f"metric:{metric}@{LATEST}", text, str(metric), LATEST, unit or None))
     for r in grouped.itertuples(index=False):
         period = r.period or None
         text = f"{r.label}（{r.period}）" if period else str(r.label)
@@ -144,7 +153,50 @@ def metrics_for_measure(metrics: pd.DataFrame, measure: Measure) -> pd.DataFrame
     """The metric rows a metric measure colours by (only that metric, only that period)."""
     if measure.metric is None:
         return metrics
+    if measure.period == LATEST:  # every period: the layers keep each place's latest
+        return metrics[metrics["metric"] == measure.metric].reset_index(drop=True)
     keep = (metrics["metric"] == measure.metric) & (
         metrics["period"].fillna("").astype(str) == (measure.period or "")
     )
     return metrics[keep].reset_index(drop=True)
+
+
+def places_table(
+    counties: pd.DataFrame, points: pd.DataFrame, measure: Measure | None = None
+) -> pd.DataFrame:
+    """The places on the map as one table: 地点, 类型, 所属区县, 提及, 文章 (+ the coloured metric).
+
+    A county's counts include the places inside it (as its polygon's), a point's are its own
+    (as its marker's): the column names say which, so the table and the map never disagree.
+    """
+    cols = ["place_id", "name", "level", "county", "mentions", "articles"]
+    parts = []
+    if len(counties):
+        c = counties[counties["mentions"] > 0].assign(county=counties["name"], scope="含辖区内")
+        parts.append(c)
+    if len(points):
+        parts.append(points[points["level"] != "county"].assign(scope="本身"))
+    if not parts:
+        return pd.DataFrame(columns=["place_id", "地点", "类型", "所属区县", "提及", "文章", "计数范围"])
+    frame = pd.concat([p.reindex(columns=[*cols, "scope", *_metric_cols(p, measure)]) for p in parts])
+    out = pd.DataFrame(
+        {
+            "place_id": frame["place_id"].astype(str),
+            "地点": frame["name"].astype(str),
+            "类型": frame["level"].map(lambda lv: LEVEL_LABELS.get(lv, lv)),
+            "所属区县": frame["county"].fillna(""),
+            "提及": frame["mentions"].fillna(0).astype(int),
+            "文章": frame["articles"].fillna(0).astype(int),
+            "计数范围": frame["scope"],
+        }
+    )
+    for col in _metric_cols(frame, measure):
+        out[measure.label if measure else col] = frame[col].to_numpy()
+    return out.sort_values(["提及", "地点"], ascending=[False, True]).reset_index(drop=True)
+
+
+def _metric_cols(frame: pd.DataFrame, measure: Measure | None) -> list[str]:
+    if measure is None or measure.metric is None:
+        return []
+    col = f"metric_{measure.metric}"
+    return [col] if col in frame.columns else []
