@@ -203,7 +203,7 @@ def downloads(ref, scope, settings) -> None:
 # ---------------------------------------------------------------- side panel
 
 
-def place_facts(row: dict, pid: str, mine: pd.DataFrame) -> None:
+def place_facts(row: dict, pid: str, counts: dict[str, int]) -> None:
     level = row.get("level") or ""
     kind = row.get("kind")
     precision = row.get("precision") or "county"
@@ -218,20 +218,19 @@ def place_facts(row: dict, pid: str, mine: pd.DataFrame) -> None:
         ("位置精度", precision_text(level, precision) + f"（{precision}）"),
         ("坐标来源", row.get("source") or "未知"),
         ("代码", row.get("code") or pid),
-        ("提及", _mention_count_text(pid, level, mine)),
+        ("提及", _mention_count_text(level, counts)),
     ]
     body = "".join(f"<tr><td>{html.escape(k)}</td><td>{html.escape(str(v))}</td></tr>" for k, v in facts)
     st.html(f'<table class="atlas-facts">{body}</table>')
 
 
-def _mention_count_text(pid: str, level: str, mine: pd.DataFrame) -> str:
+def _mention_count_text(level: str, c: dict[str, int]) -> str:
     """The count the map shows for this place, saying what it covers: a county polygon counts
     the places inside it, a marker its own mentions (临安区: 76 含辖区内, 8 本身)."""
-    own = mine[mine["place_id"].astype(str) == pid]
-    own_text = f"本身 {len(own)} 次（{own['article_id'].nunique()} 篇文章）"
+    own_text = f"本身 {c['own']} 次（{c['own_articles']} 篇文章）"
     if level != "county":
         return own_text
-    return f"含辖区内地点 {len(mine)} 次（{mine['article_id'].nunique()} 篇文章）；{own_text}"
+    return f"含辖区内地点 {c['total']} 次（{c['total_articles']} 篇文章）；{own_text}"
 
 
 def place_metrics(pid: str, metrics: pd.DataFrame) -> None:
@@ -267,16 +266,18 @@ def place_metrics(pid: str, metrics: pd.DataFrame) -> None:
     st.bar_chart(chart.rename(f"{label}（{unit}）" if unit else label), height=180)
 
 
-def place_articles(pid: str, ref, mine: pd.DataFrame) -> None:
-    top = mine["article_id"].astype(str).value_counts().index[:MAX_ARTICLES].tolist()
+def place_articles(pid: str, ref, scope, total: int) -> None:
+    mine = ui.top_mentions(ref, pid, scope, MAX_ARTICLES)
+    top = sorted(set(mine["article_id"].astype(str)))
     arts = ui.articles(ref, tuple(top))
     try:
         texts = ui.texts(ref, sorted(set(arts["file"].astype(str))))
     except AtlasError as e:
         st.error(str(e))
         return
-    hits = appkit.articles_for_place(pid, mine[mine["article_id"].astype(str).isin(top)], arts, texts)
-    st.markdown(f"**相关文章（{len(hits)}）**")
+    hits = appkit.articles_for_place(pid, mine, arts, texts)
+    shown = f"，下列提及最多的 {len(hits)} 篇" if total > len(hits) else ""
+    st.markdown(f"**相关文章（{total}{shown}）**")
     if not hits:
         st.caption("当前筛选条件下没有文章提到这个地点。")
     for h in hits:
@@ -345,10 +346,10 @@ def side_panel(ref, scope, metrics, points, settings) -> None:
         st.warning(f"未知地点 {pid}")
         return
     st.subheader(row.get("name") or pid)
-    mine = ui.place_mentions(ref, pid, scope)
-    place_facts(row, pid, mine)
+    counts = ui.place_summary(ref, pid, scope)
+    place_facts(row, pid, counts)
     place_metrics(pid, metrics)
-    place_articles(pid, ref, mine)
+    place_articles(pid, ref, scope, counts["total_articles"])
 
 
 # ---------------------------------------------------------------- page

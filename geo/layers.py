@@ -136,8 +136,19 @@ def admin_chain(row) -> list[str]:
     return parts
 
 
-def _chain(row: pd.Series) -> str:
-    return " > ".join(admin_chain(row))
+def chain_column(frame: pd.DataFrame) -> list[str]:
+    """admin_chain of every row joined with " > " (浙江省 > 杭州市 > 萧山区), without a per-row
+    pandas apply (a point layer of a large corpus has tens of thousands of rows)."""
+    keys = [k for k in (*_CHAIN_KEYS, "name") if k in frame.columns]
+    columns = [frame[k].tolist() for k in keys]
+    out = []
+    for values in zip(*columns):
+        parts: list[str] = []
+        for v in values:
+            if isinstance(v, str) and v and v not in parts:
+                parts.append(v)
+        out.append(" > ".join(parts))
+    return out
 
 
 def _mentions(mentions: pd.DataFrame | None) -> pd.DataFrame:
@@ -189,7 +200,7 @@ def county_layer(
     keep = (counties["province"] == home_province) | counties["place_id"].isin(counts.index)
     frame = pd.DataFrame(counties.loc[keep, ["place_id", "name", "province", "city"]])
     frame.insert(2, "level", "county")
-    frame["chain"] = frame.apply(_chain, axis=1)
+    frame["chain"] = chain_column(frame)
     frame = _join_counts_metrics(frame, counts, metrics)
     if n_articles:
         frame["article_share"] = (frame["articles"] / n_articles).round(4)
@@ -250,7 +261,7 @@ def point_layer(
         known = pd.concat([known, extra], ignore_index=True)
     has_xy = known["lon"].notna() & known["lat"].notna()
     frame = known[has_xy].copy()
-    frame["chain"] = frame.apply(_chain, axis=1)
+    frame["chain"] = chain_column(frame)
     frame = _join_counts_metrics(frame, counts, metrics)
     frame["lon"] = frame["lon"].astype("float64")
     frame["lat"] = frame["lat"].astype("float64")

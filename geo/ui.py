@@ -186,8 +186,14 @@ def export_bytes(ref: StoreRef, scope: query.Scope, layer: str, fmt: str, settin
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
-def place_mentions(ref: StoreRef, place_id: str, scope: query.Scope) -> pd.DataFrame:
-    return query.mentions_under(store(ref), place_id, scope)
+def place_summary(ref: StoreRef, place_id: str, scope: query.Scope) -> dict[str, int]:
+    return query.place_summary(store(ref), place_id, scope)
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def top_mentions(ref: StoreRef, place_id: str, scope: query.Scope, limit: int) -> pd.DataFrame:
+    """The place's mentions in its ``limit`` articles with the most of them."""
+    return query.top_articles(store(ref), place_id, scope, limit)
 
 
 @st.cache_data(max_entries=128, show_spinner=False)

@@ -191,3 +191,34 @@ def scoped_extraction(store: AtlasStore, scope: Scope) -> Extraction:
         mentions=like_extraction(mentions, REPEATED_MENTION_COLUMNS),
         metrics=scoped_metrics(store, scope),
     )
+
+
+def place_summary(store: AtlasStore, place_id: str, scope: Scope) -> dict[str, int]:
+    """A place's counts, saying what they cover: with the places inside it (a county's polygon)
+    and its own (its marker)."""
+    params: list[Any] = [place_id] * 4  # two FILTERs, then place or county
+    where = _mention_where(scope, params)
+    row = store.query(
+        "SELECT count(*) AS total, count(DISTINCT article_id) AS total_articles, "
+        "count(*) FILTER (WHERE place_id = ?) AS own, "
+        "count(DISTINCT article_id) FILTER (WHERE place_id = ?) AS own_articles "
+        f"FROM mentions m WHERE (m.place_id = ? OR m.county_id = ?) AND {where}",
+        params,
+    ).iloc[0]
+    return {k: int(row[k]) for k in ("total", "total_articles", "own", "own_articles")}
+
+
+def top_articles(store: AtlasStore, place_id: str, scope: Scope, limit: int) -> pd.DataFrame:
+    """The place's mentions in its ``limit`` articles with the most of them (ties: corpus order),
+    the rows the side panel's snippets need — not every mention of a big county."""
+    params: list[Any] = [place_id, place_id]
+    where = _mention_where(scope, params)
+    cols = ", ".join(f"m.{q(c)}" for c in MENTION_COLUMNS)
+    return store.query(
+        f"WITH mine AS (SELECT m.*, d.doc_order FROM mentions m JOIN documents d ON d.file = m.file "
+        f"  WHERE (m.place_id = ? OR m.county_id = ?) AND {where}), "
+        "top AS (SELECT article_id, count(*) AS n, min(doc_order * 1000000 + seq) AS first FROM mine "
+        f"  GROUP BY article_id ORDER BY n DESC, first LIMIT {int(limit)}) "
+        f"SELECT {cols} FROM mine m JOIN top t ON t.article_id = m.article_id ORDER BY m.doc_order, m.seq",
+        params,
+    )
