@@ -33,7 +33,7 @@ POINT_COLUMNS = (
 )
 #: Columns that may be empty in a curated point row.
 OPTIONAL_POINT_COLUMNS = {"aliases", "kind", "note"}
-HISTORICAL_COLUMNS = ("name", "place_id", "note", "source")
+HISTORICAL_COLUMNS = ("name", "place_id", "until", "note", "source")
 PRECISIONS = ("exact", "township", "county")
 #: Bounding box of China (incl. islands) — a coarse first check before the county polygon test.
 CHINA_BBOX = (73.4, 3.3, 135.1, 53.6)
@@ -251,23 +251,37 @@ def read_curated_points(
 
 @dataclass(frozen=True)
 class HistoricalName:
+    """A former name and the unit that succeeded it (萧山市 → 萧山区, until 2001)."""
+
     name: str
     place_id: str
     note: str
     source: str
     source_ref: str
+    until: int | None = None  # the last year the name was current, where known
 
 
 def read_historical(path: Path, display: str, known_ids: set[str]) -> list[HistoricalName]:
-    """Validate gazetteer/historical.csv: every name maps to a current place id."""
+    """Validate gazetteer/historical.csv: every name maps to a current place id; ``until`` is
+    empty or a year."""
     out = []
     for line, row in _rows(path, HISTORICAL_COLUMNS, display):
         for col in HISTORICAL_COLUMNS:
-            if not row[col]:
+            if col != "until" and not row[col]:
                 raise CuratedRowError(display, line, f"missing value for {col}")
         if row["place_id"] not in known_ids:
             raise CuratedRowError(display, line, f"unknown place_id {row['place_id']!r}")
+        until = row["until"]
+        if until and not (until.isdigit() and 1900 <= int(until) <= 2100):
+            raise CuratedRowError(display, line, f"until {until!r} is not a year")
         out.append(
-            HistoricalName(row["name"], row["place_id"], row["note"], row["source"], f"{display}:{line}")
+            HistoricalName(
+                row["name"],
+                row["place_id"],
+                row["note"],
+                row["source"],
+                f"{display}:{line}",
+                int(until) if until else None,
+            )
         )
     return out

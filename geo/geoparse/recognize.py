@@ -19,51 +19,14 @@ Whether a match is accepted, and which place it means, is decided in :mod:`geo.g
 from __future__ import annotations
 
 import re
-import zipfile
 from bisect import bisect_right
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
-from importlib.util import find_spec
-from pathlib import Path
 
 import ahocorasick
 import pandas as pd
 
-#: Characters that end the run of text after a name in which we look for an organisation suffix.
-_STOP = set("，。；：、,.;:!?！？“”\"'‘’（）()【】《》[]<>\n\r\t 　的在和与及是为了将等从对向由于把被")
-#: A place inside one of these is part of an organisation's name, not a plain mention.
-_ORG_SUFFIXES = (
-    "有限公司",
-    "有限责任公司",
-    "股份公司",
-    "公司",
-    "集团",
-    "医院",
-    "大学",
-    "学院",
-    "学校",
-    "中学",
-    "小学",
-    "幼儿园",
-    "实验室",
-    "研究院",
-    "研究所",
-    "银行",
-    "分行",
-    "支行",
-    "协会",
-    "商会",
-    "报社",
-    "电视台",
-    "出版社",
-    "酒店",
-    "宾馆",
-    "事务所",
-    "合作社",
-    "俱乐部",
-    "基金会",
-    "中心医院",
-)
+from geo.geoparse.words import common_words, ends_with_foreign, in_org, longer_words
+
 _ORG_LOOKAHEAD = 18
 #: Right after a division name these make it a government body or an explicit division.
 _ADMIN_AFTER = re.compile(
@@ -153,14 +116,14 @@ class Matcher:
     def _match(self, text: str, start: int, end: int, e: NameEntry, base: int) -> RawMatch:
         tail = text[end : end + _ORG_LOOKAHEAD]
         head = text[max(0, start - 6) : start]
-        foreign = _ends_with_foreign(head)
+        foreign = ends_with_foreign(head)
         longer = longer_words()
         cont = e.wordlike and any(text[start : start + k] in longer for k in (3, 4))
         return RawMatch(
             base + start,
             base + end,
             e,
-            _in_org(tail),
+            in_org(tail),
             _ADMIN_AFTER.match(tail[:_ADMIN_AFTER_LEN]) is not None,
             foreign,
             word_continues=cont,
@@ -231,49 +194,6 @@ def _remap(m: RawMatch, where: _Where, base: int) -> RawMatch:
     return replace(m, start=base + where[m.start], end=base + where[m.end - 1] + 1, alt=alt)
 
 
-_RUN_TO_STOP = re.compile("[^" + "".join(re.escape(c) for c in sorted(_STOP)) + "]*")
-_ORG_SUFFIX_RE = re.compile("|".join(re.escape(s) for s in _ORG_SUFFIXES))
-
-
-def _in_org(tail: str) -> bool:
-    """True when the words right after a name (up to a stop character) contain an organisation
-    suffix (…有限公司)."""
-    run = _RUN_TO_STOP.match(tail)
-    assert run is not None  # "[^…]*" matches (possibly empty) at the start of any string
-    return _ORG_SUFFIX_RE.search(run.group()) is not None
-
-
-_PLACE_DEFINITION = re.compile(r"[省市县]|地名|城名")
-
-
-def jionlp_dictionary() -> Path:
-    """jionlp's data folder, found without importing jionlp (its import prints a banner)."""
-    spec = find_spec("jionlp")
-    if spec is None or not spec.submodule_search_locations:
-        raise ImportError("jionlp is not installed (pip install -r requirements.txt)")
-    return Path(next(iter(spec.submodule_search_locations))) / "dictionary"
-
-
-def _ordinary_words(files: tuple[str, ...], min_len: int, max_len: int) -> frozenset[str]:
-    """Entries of jionlp's dictionaries, except those defined as places (浙江, 钱塘, 丽水 …)."""
-    out: set[str] = set()
-    for fname in files:
-        with zipfile.ZipFile(jionlp_dictionary() / fname) as zf:
-            for name in zf.namelist():
-                for line in zf.read(name).decode("utf-8").splitlines():
-                    w, _, definition = line.partition("\t")
-                    w = w.strip()
-                    if min_len <= len(w) <= max_len and not _PLACE_DEFINITION.search(definition):
-                        out.add(w)
-    return frozenset(out)
-
-
-@lru_cache(maxsize=1)
-def common_words() -> frozenset[str]:
-    """Ordinary 2–3 character words: names spelled like them need strong evidence."""
-    return _ordinary_words(("chinese_word_dictionary.zip",), 2, 3)
-
-
 def _kind(types: set[str]) -> str:
     if "full" in types or "alias" in types:
         return "full"
@@ -288,42 +208,6 @@ def _wordlike(surface: str, kinds: set[str], levels: set[str], words: frozenset[
     if ("short" in kinds or len(surface) <= 2) and surface in words:
         return True
     return len(surface) <= 2 and bool(levels & {"county", "township", "village"}) and "short" not in kinds
-
-
-@lru_cache(maxsize=1)
-def longer_words() -> frozenset[str]:
-    """3–4 character words and idioms: a short form starting one (江山如画) is a word."""
-    return _ordinary_words(("chinese_word_dictionary.zip", "chinese_idiom.zip"), 3, 4)
-
-
-@lru_cache(maxsize=1)
-def foreign_countries() -> tuple[str, ...]:
-    """Chinese names of other countries (jionlp's world_location.txt), to spot 美国德州."""
-    path = jionlp_dictionary() / "world_location.txt"
-    names = set()
-    for line in path.read_text(encoding="utf-8").splitlines():
-        parts = line.split("\t")
-        if len(parts) >= 2 and parts[0] not in ("中国",):
-            names.add(parts[0].strip())
-    return tuple(sorted(n for n in names if n))
-
-
-@lru_cache(maxsize=1)
-def _foreign_set() -> tuple[frozenset[str], tuple[int, ...]]:
-    names = frozenset(foreign_countries())
-    return names, tuple(sorted({len(n) for n in names}))
-
-
-def _ends_with_foreign(head: str) -> bool:
-    """True when ``head`` ends with a country name: one set lookup per name length instead of
-    an endswith() per country (this runs for every match)."""
-    names, lengths = _foreign_set()
-    for k in lengths:
-        if k > len(head):
-            return False
-        if head[-k:] in names:
-            return True
-    return False
 
 
 _TOWNSHIP_SUFFIX = re.compile(r"(?:街道办事处|街道|镇|乡)$")
