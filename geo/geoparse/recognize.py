@@ -26,6 +26,7 @@ import ahocorasick
 import pandas as pd
 
 from geo.geoparse.words import common_words, ends_with_foreign, in_org, longer_words
+from geo.geoparse.zones import find_zones
 
 _ORG_LOOKAHEAD = 18
 #: Right after a division name these make it a government body or an explicit division.
@@ -71,12 +72,15 @@ class RawMatch:
     after_foreign: bool = False  # right after a foreign country's name (美国德州)
     word_continues: bool = False  # a longer ordinary word/idiom starts here (江山如画)
     alt: RawMatch | None = None  # an overlapping reading starting inside this one (创新余杭)
+    anchor: RawMatch | None = None  # a pattern zone: the place name it is anchored at (德清)
+    zone: str | None = None  # a pattern zone: its full name as written (德清地理信息小镇)
 
 
 @dataclass
 class Matcher:
     automaton: ahocorasick.Automaton
     entries: list[NameEntry] = field(default_factory=list)
+    levels: dict[str, str] = field(default_factory=dict)  # place_id -> level (zone anchors)
 
     def scan(self, text: str, base: int = 0) -> list[RawMatch]:
         """Leftmost-longest matches of every gazetteer name in ``text``.
@@ -111,7 +115,7 @@ class Matcher:
             out.append(m)
         if "、" in text:
             out = self._shared_suffix(text, base, out)
-        return out
+        return find_zones(text, base, out, self.levels)
 
     def _match(self, text: str, start: int, end: int, e: NameEntry, base: int) -> RawMatch:
         tail = text[end : end + _ORG_LOOKAHEAD]
@@ -191,7 +195,8 @@ def _join_lines(text: str) -> tuple[str, _Where]:
 
 def _remap(m: RawMatch, where: _Where, base: int) -> RawMatch:
     alt = _remap(m.alt, where, base) if m.alt is not None else None
-    return replace(m, start=base + where[m.start], end=base + where[m.end - 1] + 1, alt=alt)
+    anchor = _remap(m.anchor, where, base) if m.anchor is not None else None
+    return replace(m, start=base + where[m.start], end=base + where[m.end - 1] + 1, alt=alt, anchor=anchor)
 
 
 def _kind(types: set[str]) -> str:
@@ -250,4 +255,4 @@ def build_matcher(places: pd.DataFrame, names: pd.DataFrame, home_province_id: s
         automaton.add_word(surface, len(entries))
         entries.append(NameEntry(surface, cands, kinds, _wordlike(surface, set(kinds), levels, words)))
     automaton.make_automaton()
-    return Matcher(automaton, entries)
+    return Matcher(automaton, entries, level_of)

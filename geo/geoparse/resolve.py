@@ -126,6 +126,7 @@ class Resolved:
     confidence: float
     runner_up: str | None
     historical: bool
+    zone: str | None = None  # a pattern zone's full name; place_id is then its anchor
 
 
 class Context:
@@ -193,6 +194,13 @@ def resolve_matches(
     for m in matches:
         if m.start < taken_to:
             continue  # overlapped by an alternative reading already chosen
+        if m.zone is not None and m.anchor is not None and m.start == m.anchor.end:
+            # 上虞区e游小镇: the zone lies in the division just read (dropped if that was not a place)
+            if prev is not None and prev.match.start == m.anchor.start:
+                rz = Resolved(m, prev.place_id, prev.confidence, None, False, m.zone)
+                out.append(rz)
+                prev, taken_to = rz, m.end
+            continue
         r = _resolve_one(m, text, base, index, home_province, art_ctx, doc_ctx, prev)
         if m.alt is not None and (r is None or r.confidence < 0.7):
             ra = _resolve_one(m.alt, text, base, index, home_province, art_ctx, doc_ctx, prev)
@@ -295,4 +303,5 @@ def _resolve_one(
     if not top[4]:
         conf *= 0.8
     runner = scored[1][1] if len(scored) > 1 else None
-    return Resolved(m, top[1], round(min(conf, 0.99), 3), runner, top[2] == "historical")
+    hist = top[2] == "historical" and m.zone is None
+    return Resolved(m, top[1], round(min(conf, 0.99), 3), runner, hist, m.zone)
