@@ -11,15 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from geo.gazetteer import Gazetteer
+from geo.geoparse.index import PlaceIndex, build_index
 from geo.geoparse.recognize import Matcher, build_matcher
-from geo.geoparse.resolve import (
-    Context,
-    PlaceIndex,
-    Resolved,
-    build_index,
-    confident_context,
-    resolve_matches,
-)
+from geo.geoparse.resolve import Context, Resolved, confident_context, resolve_matches
 from geo.schema import Article, Mention
 
 
@@ -105,6 +99,7 @@ def geoparse_articles(articles: list[Article], gp: Geoparser) -> list[list[Menti
     for c in art_ctxs:
         for pid, n in c.places.items():
             doc_ctx.add(pid, gp.index, n)
+        doc_ctx.named_townships |= c.named_townships
     out: list[list[Mention]] = []
     row, county_of = gp.index.row, gp.index.county_of
     for a, matches, art_ctx in zip(articles, per_article, art_ctxs):

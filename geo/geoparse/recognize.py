@@ -58,6 +58,7 @@ class NameEntry:
     candidates: tuple[str, ...]  # place_ids
     kinds: tuple[str, ...]  # per candidate: full | short | historical
     wordlike: bool  # an ordinary word too: needs strong evidence
+    until: tuple[int | None, ...] = ()  # per candidate: last year a historical name was current
 
 
 @dataclass(frozen=True)
@@ -240,10 +241,14 @@ def build_matcher(places: pd.DataFrame, names: pd.DataFrame, home_province_id: s
     words = common_words()
     level_of = dict(zip(places["place_id"], places["level"]))
     grouped: dict[str, dict[str, set[str]]] = {}
-    for name, pid, ntype in zip(names["name"], names["place_id"], names["name_type"]):
+    until: dict[tuple[str, str], int] = {}
+    years = names["until"] if "until" in names else [None] * len(names)
+    for name, pid, ntype, year in zip(names["name"], names["place_id"], names["name_type"], years):
         if not isinstance(name, str) or len(name) < 2 or pid not in level_of:
             continue
         grouped.setdefault(name, {}).setdefault(pid, set()).add(ntype)
+        if ntype == "historical" and isinstance(year, (int, float)) and year == year:
+            until[(name, pid)] = int(year)
     for name, pid in township_short_forms(places, home_province_id):
         grouped.setdefault(name, {}).setdefault(pid, set()).add("short")
     automaton = ahocorasick.Automaton()
@@ -253,6 +258,15 @@ def build_matcher(places: pd.DataFrame, names: pd.DataFrame, home_province_id: s
         kinds = tuple(_kind(per_place[c]) for c in cands)
         levels = {level_of[c] for c in cands}
         automaton.add_word(surface, len(entries))
-        entries.append(NameEntry(surface, cands, kinds, _wordlike(surface, set(kinds), levels, words)))
+        years = tuple(until.get((surface, c)) for c in cands)
+        entries.append(
+            NameEntry(
+                surface,
+                cands,
+                kinds,
+                _wordlike(surface, set(kinds), levels, words),
+                years if any(y is not None for y in years) else (),
+            )
+        )
     automaton.make_automaton()
     return Matcher(automaton, entries, level_of)
