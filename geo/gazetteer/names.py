@@ -23,7 +23,7 @@ def autonomous_forms(name: str) -> str | None:
     → 海西州, 鄂伦春自治旗 → 鄂伦春旗; None for other names or when the core is one character."""
     for suffix, plain in _AUTONOMOUS:
         if name.endswith(suffix):
-            core = strip_ethnic(name[: -len(suffix)])
+            core = strip_ethnic(name[: -len(suffix)], 2, bare=True)
             return core + plain if len(core) >= 2 else None
     return None
 

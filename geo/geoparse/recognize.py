@@ -123,7 +123,7 @@ class Matcher:
         head = text[max(0, start - 6) : start]
         foreign = ends_with_foreign(head)
         longer = longer_words()
-        cont = e.wordlike and any(text[start : start + k] in longer for k in (3, 4))
+        cont = (e.wordlike or "short" in e.kinds) and any(text[start : start + k] in longer for k in (3, 4))
         return RawMatch(
             base + start,
             base + end,
@@ -208,9 +208,12 @@ def _kind(types: set[str]) -> str:
 
 def _wordlike(surface: str, kinds: set[str], levels: set[str], words: frozenset[str]) -> bool:
     """A name that is also an ordinary word: in the word dictionary, made only of generic place
-    words (高新区, 新城), or a very short official name (城区, 新村)."""
+    words (高新区, 新城), or a very short official name (城区, 新村). A province's name is never a
+    word (重庆, 青海 are in the dictionary, but only as the places)."""
     if _GENERIC.match(surface):
         return True
+    if levels == {"province"}:
+        return False
     if ("short" in kinds or len(surface) <= 2) and surface in words:
         return True
     return len(surface) <= 2 and bool(levels & {"county", "township", "village"}) and "short" not in kinds

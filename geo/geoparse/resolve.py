@@ -84,6 +84,13 @@ def _era_bonus(until: int, text: str) -> float:
     return -2.0 if year > until else 0.0
 
 
+def _nested(scored: list, index: PlaceIndex) -> bool:
+    """The candidates are one place and units inside it (湘潭: 湘潭市 and its 湘潭县): the region is
+    not in doubt, the larger unit is read (it scores first by level)."""
+    top = scored[0][1]
+    return all(top in index.ancestors.get(t[1], ()) for t in scored[1:])
+
+
 def _district_named(pid: str, index: PlaceIndex, ctx: Context) -> bool:
     """The township's own county is named in full in this context (白杨 → 白杨街道 where the
     article names 钱塘区): the only evidence a township's short form gets without a parent."""
@@ -303,7 +310,8 @@ def _resolve_one(
         elif kind == "short" and lev == "city" and not in_home:
             # 深圳、济南 / 东莞 beside 深圳市光明区: yes; 大同小异, 长治久效, 中山大学: no
             ok = not m.in_org and (
-                m.admin_after
+                explicit
+                or m.admin_after
                 or support > 0
                 or listed
                 or _in_list(m, text, base)
@@ -320,7 +328,7 @@ def _resolve_one(
     if not scored:
         return None
     scored.sort(key=lambda t: -t[0])
-    if len(scored) >= 2 and not any(t[4] for t in scored):
+    if len(scored) >= 2 and not any(t[4] for t in scored) and not _nested(scored, index):
         return None  # several far-away namesakes and nothing in the text points at one
     top = scored[0]
     z = sum(math.exp(min(t[0] - top[0], 0)) for t in scored)
