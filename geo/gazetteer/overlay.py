@@ -12,7 +12,7 @@ import pandas as pd
 
 from geo.errors import CuratedRowError, GazetteerError
 from geo.gazetteer import sources as src
-from geo.gazetteer.curated import read_curated_points
+from geo.gazetteer.curated import _rows, read_curated_points
 from geo.schema import PLACE_COLUMNS as _PLACE_COLUMNS
 
 PLACE_COLUMNS = list(_PLACE_COLUMNS)
@@ -102,4 +102,71 @@ def apply_curated(
             }
         )
         aliases += [(a, z.place_id, z.source_ref) for a in z.aliases]
-    return pd.concat([places, pd.DataFrame(rows)], ignore_index=True), aliases
+    out = pd.concat([places, pd.DataFrame(rows)], ignore_index=True)
+    lists_path = curated_dir / "zone_lists.csv"
+    if lists_path.is_file():
+        taken = {r["name"] for r in rows} | {a for a, _, _ in aliases}
+        listed, list_aliases = listed_zones(places, counties, lists_path, taken)
+        out = pd.concat([out, listed], ignore_index=True)
+        aliases += list_aliases
+    return out, aliases
+
+
+LIST_COLUMNS = ("name", "aliases", "kind", "county_code", "county", "list", "source", "note")
+
+
+def listed_zones(
+    places: pd.DataFrame, counties: gpd.GeoDataFrame, path: Path, taken: set[str]
+) -> tuple[pd.DataFrame, list[tuple[str, str, str]]]:
+    """Zones from official lists (gazetteer/zone_lists.csv): the list names the zone and its county,
+    nothing finer, so each is placed at its county's representative point with ``county``
+    precision. ``taken``: names already in zones.csv (a curated row with a better point wins,
+    so a list row repeating one is an error to fix in the file)."""
+    display = "gazetteer/zone_lists.csv"
+    cidx = counties.set_index("place_id")
+    county_rows = places[places.level == "county"].set_index("place_id")
+    rep = cidx.geometry.representative_point()
+    rows, aliases = [], []
+    for line, row in _rows(path, LIST_COLUMNS, display):
+        for col in ("name", "kind", "county_code", "county", "list", "source"):
+            if not row[col]:
+                raise CuratedRowError(display, line, f"missing value for {col}")
+        code = row["county_code"]
+        if code not in county_rows.index or code not in rep.index:
+            raise CuratedRowError(display, line, f"unknown county_code {code!r}")
+        if county_rows.at[code, "name"] != row["county"]:
+            raise CuratedRowError(
+                display, line, f"county {row['county']!r} does not match county_code {code}"
+            )
+        names = [row["name"], *(a.strip() for a in row["aliases"].split("|") if a.strip())]
+        dup = [n for n in names if n in taken]
+        if dup:
+            raise CuratedRowError(display, line, f"{', '.join(dup)} already in zones.csv (curated rows win)")
+        taken.update(names)
+        pid = f"zone:list:{code}:{row['name']}"
+        c = county_rows.loc[code]
+        rows.append(
+            {
+                "place_id": pid,
+                "name": row["name"],
+                "level": "zone",
+                "province": c["province"],
+                "city": c["city"],
+                "county": row["county"],
+                "township": None,
+                "province_id": c["province_id"],
+                "city_id": c["city_id"],
+                "county_id": code,
+                "parent_id": code,
+                "code": None,
+                "lon": rep[code].x,
+                "lat": rep[code].y,
+                "precision": "county",
+                "source": f"{display}:{line} ({row['list']}: {row['source']}); "
+                "point: county representative point",
+                "kind": row["kind"],
+                "note": row["note"] or None,
+            }
+        )
+        aliases += [(a, pid, f"{display}:{line}") for a in names[1:]]
+    return pd.DataFrame(rows, columns=PLACE_COLUMNS), aliases
