@@ -217,3 +217,21 @@ def test_zone_from_an_official_list_has_its_county_and_source(parse, gazetteer):
     assert (m["level"], m["county"], m["precision"]) == ("zone", "文成县", "county")
     row = gazetteer.by_id.loc[m["place_id"]]
     assert "zone_lists.csv" in row["source"] and "http" in row["source"]
+
+
+# ---- customary short names, with evidence; 内蒙古 is not Mongolia ------------------------------------
+
+
+def test_customary_short_name_with_its_province_in_front(parse):
+    got = parse("内蒙古呼市新城区")
+    assert list(got["name"]) == ["内蒙古自治区", "呼和浩特市", "新城区"]
+    assert set(got["province"]) == {"内蒙古自治区"}
+
+
+def test_customary_short_name_alone_needs_evidence(parse):
+    assert parse("他上周去了呼市").empty
+
+
+def test_autonomous_region_short_form_without_zu(parse):
+    got = parse("新疆巴音郭楞")
+    assert list(got["name"])[:1] == ["新疆维吾尔自治区"]

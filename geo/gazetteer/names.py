@@ -28,8 +28,14 @@ def autonomous_forms(name: str) -> str | None:
     return None
 
 
-def build_names(places: pd.DataFrame, aliases: list[tuple[str, str, str]], historical: list) -> pd.DataFrame:
-    """Full names of all places, short forms of province/city/county, curated aliases, history."""
+def build_names(
+    places: pd.DataFrame,
+    aliases: list[tuple[str, str, str]],
+    historical: list,
+    customary: list[tuple[str, str, str]] = (),  # type: ignore[assignment]
+) -> pd.DataFrame:
+    """Full names of all places, short forms of province/city/county (derived, and customary ones
+    with a source: 呼市), curated aliases, history."""
     rows: list[tuple[str, str, str, str | None, int | None]] = [
         (n, p, "full", None, None) for n, p in zip(places.name, places.place_id)
     ]
@@ -42,6 +48,7 @@ def build_names(places: pd.DataFrame, aliases: list[tuple[str, str, str]], histo
         plain = autonomous_forms(name)
         if plain and plain not in full_admin:  # never shadow another unit's own full name
             rows.append((plain, pid, "alias", f"{name} with its plain suffix (generated)", None))
+    rows += [(n, pid, "short", note, None) for n, pid, note in customary]
     rows += [(a, pid, "alias", f"curated alias ({ref})", None) for a, pid, ref in aliases]
     rows += [
         (h.name, h.place_id, "historical", f"{h.note} [{h.source}; {h.source_ref}]", h.until)

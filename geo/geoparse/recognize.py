@@ -123,7 +123,9 @@ class Matcher:
         head = text[max(0, start - 6) : start]
         foreign = ends_with_foreign(head)
         longer = longer_words()
-        cont = (e.wordlike or "short" in e.kinds) and any(text[start : start + k] in longer for k in (3, 4))
+        cont = (e.wordlike or "short" in e.kinds) and any(
+            text[start : start + k] in longer for k in (3, 4) if k > end - start
+        )
         return RawMatch(
             base + start,
             base + end,

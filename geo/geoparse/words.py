@@ -153,6 +153,10 @@ def _foreign_set() -> tuple[frozenset[str], tuple[int, ...]]:
     return names, tuple(sorted({len(n) for n in names}))
 
 
+#: Chinese places whose name ends with a country's: 内蒙古呼市 is not in Mongolia.
+_DOMESTIC_ENDINGS = ("内蒙古",)
+
+
 def ends_with_foreign(head: str) -> bool:
     """True when ``head`` ends with a country name: one set lookup per name length instead of
     an endswith() per country (this runs for every match)."""
@@ -161,5 +165,5 @@ def ends_with_foreign(head: str) -> bool:
         if k > len(head):
             return False
         if head[-k:] in names:
-            return True
+            return not head.endswith(_DOMESTIC_ENDINGS)
     return False
