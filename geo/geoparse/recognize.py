@@ -26,7 +26,7 @@ import ahocorasick
 import pandas as pd
 
 from geo.geoparse.words import common_words, ends_with_foreign, in_org, longer_words
-from geo.geoparse.zones import find_zones
+from geo.geoparse.zones import find_zones, zone_anchor
 
 _ORG_LOOKAHEAD = 18
 #: Right after a division name these make it a government body or an explicit division.
@@ -59,6 +59,8 @@ class NameEntry:
     kinds: tuple[str, ...]  # per candidate: full | short | historical
     wordlike: bool  # an ordinary word too: needs strong evidence
     until: tuple[int | None, ...] = ()  # per candidate: last year a historical name was current
+    zone_anchor: bool = False  # may name the place a pattern zone lies in (德清 in 德清…小镇)
+    full_townships: tuple[str, ...] = ()  # candidates that are townships named in full here
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,6 @@ class RawMatch:
 class Matcher:
     automaton: ahocorasick.Automaton
     entries: list[NameEntry] = field(default_factory=list)
-    levels: dict[str, str] = field(default_factory=dict)  # place_id -> level (zone anchors)
 
     def scan(self, text: str, base: int = 0) -> list[RawMatch]:
         """Leftmost-longest matches of every gazetteer name in ``text``.
@@ -116,7 +117,7 @@ class Matcher:
             out.append(m)
         if "、" in text:
             out = self._shared_suffix(text, base, out)
-        return find_zones(text, base, out, self.levels)
+        return find_zones(text, base, out)
 
     def _match(self, text: str, start: int, end: int, e: NameEntry, base: int) -> RawMatch:
         tail = text[end : end + _ORG_LOOKAHEAD]
@@ -264,14 +265,19 @@ def build_matcher(places: pd.DataFrame, names: pd.DataFrame, home_province_id: s
         levels = {level_of[c] for c in cands}
         automaton.add_word(surface, len(entries))
         years = tuple(until.get((surface, c)) for c in cands)
+        wordlike = _wordlike(surface, set(kinds), levels, words)
         entries.append(
             NameEntry(
                 surface,
                 cands,
                 kinds,
-                _wordlike(surface, set(kinds), levels, words),
+                wordlike,
                 years if any(y is not None for y in years) else (),
+                zone_anchor(surface, levels, wordlike),
+                tuple(c for c, k in zip(cands, kinds) if k == "full" and level_of[c] == "township")
+                if not wordlike
+                else (),
             )
         )
     automaton.make_automaton()
-    return Matcher(automaton, entries, level_of)
+    return Matcher(automaton, entries)

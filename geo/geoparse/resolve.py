@@ -169,10 +169,8 @@ def confident_context(matches: list[RawMatch], index: PlaceIndex, home: str | No
     ctx = Context()
     for m in matches:
         e = m.entry
-        if "full" in e.kinds and not e.wordlike:
-            for pid, kind in zip(e.candidates, e.kinds):
-                if kind == "full" and index.level.get(pid) == "township":
-                    ctx.named_townships.add(pid)
+        if e.full_townships:
+            ctx.named_townships.update(e.full_townships)
         if len(e.candidates) != 1 or e.kinds[0] == "short" or e.wordlike or m.in_org or m.after_foreign:
             continue
         pid = e.candidates[0]

@@ -14,6 +14,7 @@ win: when another name starts inside the descriptor, that name is the anchor (or
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -71,6 +72,7 @@ TITLE_SUFFIXES = frozenset(
 )
 _DESCRIPTOR = r"[0-9A-Za-z\u4e00-\u9fff]{0,8}?"
 _TAIL = re.compile(f"({_DESCRIPTOR})(" + "|".join(ZONE_SUFFIXES) + ")")
+_SUFFIX = re.compile("|".join(ZONE_SUFFIXES))
 #: A descriptor holding one of these is part of a sentence, not of a name.
 _PHRASE = re.compile(
     "[的和与及在将等把被对向从了是为个各这那其该也都并又还年月日号第亿万元]|"
@@ -88,15 +90,33 @@ _DIVISION_SUFFIX = re.compile(r"(?:省|市|区|县|旗|盟|州|镇|乡|街道)$"
 _GENERIC_ANCHOR = re.compile(r"^(?:高新|开发|经济|技术|工业|产业|科技|新|老|城|郊|矿)+(?:区|园|城|园区)?$")
 
 
-def find_zones(text: str, base: int, matches: list[RawMatch], levels: dict[str, str]) -> list[RawMatch]:
+def zone_anchor(surface: str, levels: set[str], wordlike: bool) -> bool:
+    """Whether a name may anchor a zone, decided once per name: a place above village level, not a
+    generic word (高新区), and if it is also a word, a county or larger (江山经济开发区; not 建设 in
+    建设高容积率园区)."""
+    if _GENERIC_ANCHOR.match(surface) or not levels & _LEVELS:
+        return False
+    return not wordlike or bool(levels & _WORD_ANCHOR_LEVELS)
+
+
+def find_zones(text: str, base: int, matches: list[RawMatch]) -> list[RawMatch]:
     """``matches`` with pattern zones added: a zone that starts with its anchor replaces it
     (德清|地理信息小镇 → 德清地理信息小镇); one after a full division name follows it (上虞区|e游小镇).
 
-    ``levels``: place_id → level, to keep anchors that are places (not villages)."""
+    Suffixes are found in one pass over the text; only a name ending at most 8 characters before
+    one is looked at (most names are followed by no zone at all)."""
+    starts = [s.start() for s in _SUFFIX.finditer(text)]
+    if not starts:
+        return matches
     out: list[RawMatch] = []
     for i, m in enumerate(matches):
+        pos = m.end - base
+        k = bisect_left(starts, pos)
+        if k == len(starts) or starts[k] - pos > 8 or not m.entry.zone_anchor:
+            out.append(m)
+            continue
         nxt = matches[i + 1].start if i + 1 < len(matches) else None
-        z = _zone_after(text, base, m, nxt, levels)
+        z = _zone_after(text, base, m, nxt)
         if z is None:
             out.append(m)
         elif z.start == m.start:
@@ -106,17 +126,10 @@ def find_zones(text: str, base: int, matches: list[RawMatch], levels: dict[str, 
     return out
 
 
-def _zone_after(
-    text: str, base: int, m: RawMatch, next_start: int | None, levels: dict[str, str]
-) -> RawMatch | None:
+def _zone_after(text: str, base: int, m: RawMatch, next_start: int | None) -> RawMatch | None:
     e = m.entry
-    if m.zone is not None or m.in_org or _GENERIC_ANCHOR.match(e.surface):
+    if m.zone is not None or m.in_org:
         return None
-    anchor_levels = {levels.get(c) for c in e.candidates}
-    if not anchor_levels & _LEVELS:
-        return None
-    if e.wordlike and not anchor_levels & _WORD_ANCHOR_LEVELS:
-        return None  # 建设 (a 街道 and a verb) anchors no zone: 建设高容积率园区 is a phrase
     pos = m.end - base
     t = _TAIL.match(text, pos)
     if t is None:
