@@ -61,6 +61,7 @@ class NameEntry:
     until: tuple[int | None, ...] = ()  # per candidate: last year a historical name was current
     zone_anchor: bool = False  # may name the place a pattern zone lies in (德清 in 德清…小镇)
     full_townships: tuple[str, ...] = ()  # candidates that are townships named in full here
+    starts_word: bool = False  # a short form or word that begins a longer dictionary word (江山如画)
 
 
 @dataclass(frozen=True)
@@ -124,9 +125,7 @@ class Matcher:
         head = text[max(0, start - 6) : start]
         foreign = ends_with_foreign(head)
         longer = longer_words()
-        cont = (e.wordlike or "short" in e.kinds) and any(
-            text[start : start + k] in longer for k in (3, 4) if k > end - start
-        )
+        cont = e.starts_word and any(text[start : start + k] in longer for k in (3, 4) if k > end - start)
         return RawMatch(
             base + start,
             base + end,
@@ -245,6 +244,7 @@ def township_short_forms(places: pd.DataFrame, province_id: str | None) -> list[
 def build_matcher(places: pd.DataFrame, names: pd.DataFrame, home_province_id: str | None = None) -> Matcher:
     """One automaton over every name and alias, each mapped to its candidate place ids."""
     words = common_words()
+    word_starts = {w[:k] for w in longer_words() for k in (2, 3) if k < len(w)}
     level_of = dict(zip(places["place_id"], places["level"]))
     grouped: dict[str, dict[str, set[str]]] = {}
     until: dict[tuple[str, str], int] = {}
@@ -266,6 +266,7 @@ def build_matcher(places: pd.DataFrame, names: pd.DataFrame, home_province_id: s
         automaton.add_word(surface, len(entries))
         years = tuple(until.get((surface, c)) for c in cands)
         wordlike = _wordlike(surface, set(kinds), levels, words)
+        starts_word = (wordlike or "short" in kinds) and surface in word_starts
         entries.append(
             NameEntry(
                 surface,
@@ -277,6 +278,7 @@ def build_matcher(places: pd.DataFrame, names: pd.DataFrame, home_province_id: s
                 tuple(c for c, k in zip(cands, kinds) if k == "full" and level_of[c] == "township")
                 if not wordlike
                 else (),
+                starts_word,
             )
         )
     automaton.make_automaton()

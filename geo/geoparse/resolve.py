@@ -58,7 +58,7 @@ def coordinated(matches: list[RawMatch], text: str, base: int, index: PlaceIndex
     out: set[int] = set()
     for i in range(len(matches) - 1):
         a, b = matches[i], matches[i + 1]
-        if text[a.end - base : b.start - base] not in _COORDINATOR:
+        if b.start - a.end != 1 or text[a.end - base] not in _COORDINATOR:
             continue
         if all(any(index.level.get(c) in _UNIT_LEVELS for c in x.entry.candidates) for x in (a, b)):
             out.update((a.start, b.start))
