@@ -20,6 +20,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from geo.gazetteer import load_gazetteer
@@ -81,6 +82,11 @@ def _same_place(pred: dict, gold: dict) -> bool:
     return True
 
 
+def _flag(v) -> bool:
+    """A boolean field of a row (a missing one, NaN in a frame, is False)."""
+    return bool(v) if isinstance(v, (bool, np.bool_)) else False
+
+
 def _same_area(pred: dict, gold: dict) -> bool:
     """A zone/landmark in the gold one's county (or province): 苏州高新区 written, 苏州高新技术产业开发区
     annotated. The span is already scored by recognition; this checks where it is put."""
@@ -117,8 +123,8 @@ def score(
         strict = _same_place(pred, g)
         right = strict
         if historical_of is not None and not strict:
-            if g.get("historical"):
-                right = bool(pred.get("historical")) and (g["name"], pred["place_id"]) in historical_of
+            if _flag(g.get("historical")):
+                right = _flag(pred.get("historical")) and (g["name"], pred["place_id"]) in historical_of
             else:
                 right = _same_area(pred, g)
         s.strict_right += strict
