@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from geo.gazetteer.names import autonomous_forms
-from geo.gazetteer.store import lookup
+from geo.gazetteer.store import gazetteer_stats, lookup
 from geo.pipeline import mentions_in_text
 
 
@@ -235,3 +235,20 @@ def test_customary_short_name_alone_needs_evidence(parse):
 def test_autonomous_region_short_form_without_zu(parse):
     got = parse("新疆巴音郭楞")
     assert list(got["name"])[:1] == ["新疆维吾尔自治区"]
+
+
+@pytest.mark.parametrize(
+    "text,county,province",
+    [
+        ("上海市浦东新区张江镇", "浦东新区", "上海市"),
+        ("天津市河北区", "河北区", "天津市"),
+        ("重庆市渝中区", "渝中区", "重庆市"),
+    ],
+)
+def test_municipal_districts_hang_under_their_municipality(parse, text, county, province):
+    m = _by_text(parse(text), county)
+    assert (m["level"], m["province"], m["city"]) == ("county", province, None)
+
+
+def test_build_reports_completeness_in_stats(gazetteer):
+    assert gazetteer_stats(gazetteer, "浙江省")["completeness"]["unexplained"] == []
