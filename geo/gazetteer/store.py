@@ -217,4 +217,5 @@ def gazetteer_stats(g: Gazetteer, home_province: str) -> dict:
         "build_seconds": g.meta.get("build_seconds"),
         "fingerprint": g.meta.get("fingerprint"),
         "warnings": g.meta.get("warnings", []),
+        "completeness": g.meta.get("completeness"),
     }

@@ -8,8 +8,8 @@ article and document, the home province). :mod:`geo.geoparse.geoparser` runs bot
 """
 
 from geo.geoparse.geoparser import Geoparser, geoparse_articles, geoparser, province_id
+from geo.geoparse.index import PlaceIndex, build_index
 from geo.geoparse.recognize import Matcher, RawMatch, build_matcher
-from geo.geoparse.resolve import PlaceIndex, build_index
 
 __all__ = [
     "Geoparser",

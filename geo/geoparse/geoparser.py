@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from geo.gazetteer import Gazetteer
+from geo.geoparse.index import PlaceIndex, build_index
 from geo.geoparse.recognize import Matcher, build_matcher
-from geo.geoparse.resolve import Context, PlaceIndex, build_index, confident_context, resolve_matches
+from geo.geoparse.resolve import Context, Resolved, confident_context, resolve_matches
 from geo.schema import Article, Mention
 
 
@@ -39,6 +40,52 @@ def geoparser(gaz: Gazetteer, home_province: str) -> Geoparser:
     return hit[1]
 
 
+#: A pattern zone's precision from its anchor's level: never finer than what the anchor tells.
+_ZONE_PRECISION = {"township": "township", "zone": "township", "landmark": "township", "county": "county"}
+_PRECISION_RANK = {"exact": 0, "township": 1, "county": 2}
+
+
+def zone_mention(a: Article, r: Resolved, index: PlaceIndex) -> Mention:
+    """A pattern zone (德清地理信息小镇) as a zone mention at its anchor (德清县): the anchor's chain
+    and point, precision no finer than the anchor's level allows. A zone anchored at a city or
+    province alone (合肥高新区) has no county and no point: we do not know where in the city it is."""
+    m = r.match
+    name, lev, prov, city, county, town, _code, lon, lat, prec = index.row[r.place_id]
+    cap = _ZONE_PRECISION.get(lev)
+    if cap is None:  # city or province anchor
+        county = town = lon = lat = prec = None
+        county_id = None
+    else:
+        if prec is not None and _PRECISION_RANK.get(prec, 2) < _PRECISION_RANK[cap]:
+            prec = cap
+        if lev == "township":
+            town = name
+        county_id = index.county_of.get(r.place_id)
+    return Mention(
+        a.article_id,
+        a.file,
+        m.start,
+        m.end,
+        a.text[m.start - a.start : m.end - a.start],
+        f"zone~{r.place_id}~{r.zone}",
+        r.zone or "",
+        "zone",
+        prov,
+        city,
+        county,
+        town,
+        None,
+        lon,
+        lat,
+        prec,
+        r.confidence,
+        m.in_org,
+        False,
+        county_id,
+        None,
+    )
+
+
 def province_id(gaz: Gazetteer, name: str) -> str | None:
     """The place_id of a province by its full name (浙江省 → "33"); None if there is none."""
     return gaz.province_id(name)
@@ -52,12 +99,16 @@ def geoparse_articles(articles: list[Article], gp: Geoparser) -> list[list[Menti
     for c in art_ctxs:
         for pid, n in c.places.items():
             doc_ctx.add(pid, gp.index, n)
+        doc_ctx.named_townships |= c.named_townships
     out: list[list[Mention]] = []
     row, county_of = gp.index.row, gp.index.county_of
     for a, matches, art_ctx in zip(articles, per_article, art_ctxs):
         resolved = resolve_matches(matches, a.text, a.start, gp.index, gp.home_province, doc_ctx, art_ctx)
         mentions = []
         for r in resolved:
+            if r.zone is not None:
+                mentions.append(zone_mention(a, r, gp.index))
+                continue
             name, lev, prov, city, county, town, code, lon, lat, prec = row[r.place_id]
             m = r.match
             mentions.append(

@@ -19,51 +19,15 @@ Whether a match is accepted, and which place it means, is decided in :mod:`geo.g
 from __future__ import annotations
 
 import re
-import zipfile
 from bisect import bisect_right
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
-from importlib.util import find_spec
-from pathlib import Path
 
 import ahocorasick
 import pandas as pd
 
-#: Characters that end the run of text after a name in which we look for an organisation suffix.
-_STOP = set("，。；：、,.;:!?！？“”\"'‘’（）()【】《》[]<>\n\r\t 　的在和与及是为了将等从对向由于把被")
-#: A place inside one of these is part of an organisation's name, not a plain mention.
-_ORG_SUFFIXES = (
-    "有限公司",
-    "有限责任公司",
-    "股份公司",
-    "公司",
-    "集团",
-    "医院",
-    "大学",
-    "学院",
-    "学校",
-    "中学",
-    "小学",
-    "幼儿园",
-    "实验室",
-    "研究院",
-    "研究所",
-    "银行",
-    "分行",
-    "支行",
-    "协会",
-    "商会",
-    "报社",
-    "电视台",
-    "出版社",
-    "酒店",
-    "宾馆",
-    "事务所",
-    "合作社",
-    "俱乐部",
-    "基金会",
-    "中心医院",
-)
+from geo.geoparse.words import common_words, ends_with_foreign, in_org, longer_words
+from geo.geoparse.zones import find_zones, zone_anchor
+
 _ORG_LOOKAHEAD = 18
 #: Right after a division name these make it a government body or an explicit division.
 _ADMIN_AFTER = re.compile(
@@ -94,6 +58,10 @@ class NameEntry:
     candidates: tuple[str, ...]  # place_ids
     kinds: tuple[str, ...]  # per candidate: full | short | historical
     wordlike: bool  # an ordinary word too: needs strong evidence
+    until: tuple[int | None, ...] = ()  # per candidate: last year a historical name was current
+    zone_anchor: bool = False  # may name the place a pattern zone lies in (德清 in 德清…小镇)
+    full_townships: tuple[str, ...] = ()  # candidates that are townships named in full here
+    starts_word: bool = False  # a short form or word that begins a longer dictionary word (江山如画)
 
 
 @dataclass(frozen=True)
@@ -108,6 +76,8 @@ class RawMatch:
     after_foreign: bool = False  # right after a foreign country's name (美国德州)
     word_continues: bool = False  # a longer ordinary word/idiom starts here (江山如画)
     alt: RawMatch | None = None  # an overlapping reading starting inside this one (创新余杭)
+    anchor: RawMatch | None = None  # a pattern zone: the place name it is anchored at (德清)
+    zone: str | None = None  # a pattern zone: its full name as written (德清地理信息小镇)
 
 
 @dataclass
@@ -148,19 +118,19 @@ class Matcher:
             out.append(m)
         if "、" in text:
             out = self._shared_suffix(text, base, out)
-        return out
+        return find_zones(text, base, out)
 
     def _match(self, text: str, start: int, end: int, e: NameEntry, base: int) -> RawMatch:
         tail = text[end : end + _ORG_LOOKAHEAD]
         head = text[max(0, start - 6) : start]
-        foreign = _ends_with_foreign(head)
+        foreign = ends_with_foreign(head)
         longer = longer_words()
-        cont = e.wordlike and any(text[start : start + k] in longer for k in (3, 4))
+        cont = e.starts_word and any(text[start : start + k] in longer for k in (3, 4) if k > end - start)
         return RawMatch(
             base + start,
             base + end,
             e,
-            _in_org(tail),
+            in_org(tail),
             _ADMIN_AFTER.match(tail[:_ADMIN_AFTER_LEN]) is not None,
             foreign,
             word_continues=cont,
@@ -228,50 +198,8 @@ def _join_lines(text: str) -> tuple[str, _Where]:
 
 def _remap(m: RawMatch, where: _Where, base: int) -> RawMatch:
     alt = _remap(m.alt, where, base) if m.alt is not None else None
-    return replace(m, start=base + where[m.start], end=base + where[m.end - 1] + 1, alt=alt)
-
-
-_RUN_TO_STOP = re.compile("[^" + "".join(re.escape(c) for c in sorted(_STOP)) + "]*")
-_ORG_SUFFIX_RE = re.compile("|".join(re.escape(s) for s in _ORG_SUFFIXES))
-
-
-def _in_org(tail: str) -> bool:
-    """True when the words right after a name (up to a stop character) contain an organisation
-    suffix (…有限公司)."""
-    run = _RUN_TO_STOP.match(tail)
-    assert run is not None  # "[^…]*" matches (possibly empty) at the start of any string
-    return _ORG_SUFFIX_RE.search(run.group()) is not None
-
-
-_PLACE_DEFINITION = re.compile(r"[省市县]|地名|城名")
-
-
-def jionlp_dictionary() -> Path:
-    """jionlp's data folder, found without importing jionlp (its import prints a banner)."""
-    spec = find_spec("jionlp")
-    if spec is None or not spec.submodule_search_locations:
-        raise ImportError("jionlp is not installed (pip install -r requirements.txt)")
-    return Path(next(iter(spec.submodule_search_locations))) / "dictionary"
-
-
-def _ordinary_words(files: tuple[str, ...], min_len: int, max_len: int) -> frozenset[str]:
-    """Entries of jionlp's dictionaries, except those defined as places (浙江, 钱塘, 丽水 …)."""
-    out: set[str] = set()
-    for fname in files:
-        with zipfile.ZipFile(jionlp_dictionary() / fname) as zf:
-            for name in zf.namelist():
-                for line in zf.read(name).decode("utf-8").splitlines():
-                    w, _, definition = line.partition("\t")
-                    w = w.strip()
-                    if min_len <= len(w) <= max_len and not _PLACE_DEFINITION.search(definition):
-                        out.add(w)
-    return frozenset(out)
-
-
-@lru_cache(maxsize=1)
-def common_words() -> frozenset[str]:
-    """Ordinary 2–3 character words: names spelled like them need strong evidence."""
-    return _ordinary_words(("chinese_word_dictionary.zip",), 2, 3)
+    anchor = _remap(m.anchor, where, base) if m.anchor is not None else None
+    return replace(m, start=base + where[m.start], end=base + where[m.end - 1] + 1, alt=alt, anchor=anchor)
 
 
 def _kind(types: set[str]) -> str:
@@ -282,48 +210,15 @@ def _kind(types: set[str]) -> str:
 
 def _wordlike(surface: str, kinds: set[str], levels: set[str], words: frozenset[str]) -> bool:
     """A name that is also an ordinary word: in the word dictionary, made only of generic place
-    words (高新区, 新城), or a very short official name (城区, 新村)."""
+    words (高新区, 新城), or a very short official name (城区, 新村). A province's name is never a
+    word (重庆, 青海 are in the dictionary, but only as the places)."""
     if _GENERIC.match(surface):
         return True
+    if levels == {"province"}:
+        return False
     if ("short" in kinds or len(surface) <= 2) and surface in words:
         return True
     return len(surface) <= 2 and bool(levels & {"county", "township", "village"}) and "short" not in kinds
-
-
-@lru_cache(maxsize=1)
-def longer_words() -> frozenset[str]:
-    """3–4 character words and idioms: a short form starting one (江山如画) is a word."""
-    return _ordinary_words(("chinese_word_dictionary.zip", "chinese_idiom.zip"), 3, 4)
-
-
-@lru_cache(maxsize=1)
-def foreign_countries() -> tuple[str, ...]:
-    """Chinese names of other countries (jionlp's world_location.txt), to spot 美国德州."""
-    path = jionlp_dictionary() / "world_location.txt"
-    names = set()
-    for line in path.read_text(encoding="utf-8").splitlines():
-        parts = line.split("\t")
-        if len(parts) >= 2 and parts[0] not in ("中国",):
-            names.add(parts[0].strip())
-    return tuple(sorted(n for n in names if n))
-
-
-@lru_cache(maxsize=1)
-def _foreign_set() -> tuple[frozenset[str], tuple[int, ...]]:
-    names = frozenset(foreign_countries())
-    return names, tuple(sorted({len(n) for n in names}))
-
-
-def _ends_with_foreign(head: str) -> bool:
-    """True when ``head`` ends with a country name: one set lookup per name length instead of
-    an endswith() per country (this runs for every match)."""
-    names, lengths = _foreign_set()
-    for k in lengths:
-        if k > len(head):
-            return False
-        if head[-k:] in names:
-            return True
-    return False
 
 
 _TOWNSHIP_SUFFIX = re.compile(r"(?:街道办事处|街道|镇|乡)$")
@@ -349,12 +244,17 @@ def township_short_forms(places: pd.DataFrame, province_id: str | None) -> list[
 def build_matcher(places: pd.DataFrame, names: pd.DataFrame, home_province_id: str | None = None) -> Matcher:
     """One automaton over every name and alias, each mapped to its candidate place ids."""
     words = common_words()
+    word_starts = {w[:k] for w in longer_words() for k in (2, 3) if k < len(w)}
     level_of = dict(zip(places["place_id"], places["level"]))
     grouped: dict[str, dict[str, set[str]]] = {}
-    for name, pid, ntype in zip(names["name"], names["place_id"], names["name_type"]):
+    until: dict[tuple[str, str], int] = {}
+    years = names["until"] if "until" in names else [None] * len(names)
+    for name, pid, ntype, year in zip(names["name"], names["place_id"], names["name_type"], years):
         if not isinstance(name, str) or len(name) < 2 or pid not in level_of:
             continue
         grouped.setdefault(name, {}).setdefault(pid, set()).add(ntype)
+        if ntype == "historical" and isinstance(year, (int, float)) and year == year:
+            until[(name, pid)] = int(year)
     for name, pid in township_short_forms(places, home_province_id):
         grouped.setdefault(name, {}).setdefault(pid, set()).add("short")
     automaton = ahocorasick.Automaton()
@@ -364,6 +264,22 @@ def build_matcher(places: pd.DataFrame, names: pd.DataFrame, home_province_id: s
         kinds = tuple(_kind(per_place[c]) for c in cands)
         levels = {level_of[c] for c in cands}
         automaton.add_word(surface, len(entries))
-        entries.append(NameEntry(surface, cands, kinds, _wordlike(surface, set(kinds), levels, words)))
+        years = tuple(until.get((surface, c)) for c in cands)
+        wordlike = _wordlike(surface, set(kinds), levels, words)
+        starts_word = (wordlike or "short" in kinds) and surface in word_starts
+        entries.append(
+            NameEntry(
+                surface,
+                cands,
+                kinds,
+                wordlike,
+                years if any(y is not None for y in years) else (),
+                zone_anchor(surface, levels, wordlike),
+                tuple(c for c, k in zip(cands, kinds) if k == "full" and level_of[c] == "township")
+                if not wordlike
+                else (),
+                starts_word,
+            )
+        )
     automaton.make_automaton()
     return Matcher(automaton, entries)

@@ -23,10 +23,11 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
-import pandas as pd
-
+from geo.geoparse.index import PlaceIndex
 from geo.geoparse.recognize import RawMatch
+from geo.geoparse.words import word_bounds
 
 _ADJACENT_GAP = re.compile(r"^[\s(（]{0,2}$")
 _LEVEL_PRIOR = {
@@ -41,82 +42,87 @@ _LEVEL_PRIOR = {
 _CONTEXT_LEVELS = {"city", "county", "township", "zone"}
 
 
-@dataclass(frozen=True)
-class PlaceIndex:
-    """Per-place facts resolution needs, as plain dicts for the hot loop."""
-
-    level: dict
-    ancestors: dict  # place_id -> tuple of ancestor ids (province … township)
-    county_of: dict
-    province_of: dict
-    row: dict  # place_id -> output fields
-
-
-def build_index(places: pd.DataFrame) -> PlaceIndex:
-    level, ancestors, county_of, province_of, row = {}, {}, {}, {}, {}
-    cols = [
-        "place_id",
-        "name",
-        "level",
-        "province",
-        "city",
-        "county",
-        "township",
-        "code",
-        "lon",
-        "lat",
-        "precision",
-        "province_id",
-        "city_id",
-        "county_id",
-        "parent_id",
-    ]
-    for (
-        pid,
-        name,
-        lev,
-        prov,
-        city,
-        county,
-        town,
-        code,
-        lon,
-        lat,
-        prec,
-        prov_id,
-        city_id,
-        county_id,
-        parent_id,
-    ) in places[cols].itertuples(index=False, name=None):
-        level[pid] = lev
-        anc = tuple(
-            dict.fromkeys(
-                a for a in (prov_id, city_id, county_id, parent_id) if isinstance(a, str) and a and a != pid
-            )
-        )
-        ancestors[pid] = anc
-        county_of[pid] = county_id if isinstance(county_id, str) else None
-        province_of[pid] = prov_id if isinstance(prov_id, str) else None
-        row[pid] = (name, lev, _s(prov), _s(city), _s(county), _s(town), _s(code), _f(lon), _f(lat), _s(prec))
-    return PlaceIndex(level, ancestors, county_of, province_of, row)
-
-
-def _s(v):
-    return v if isinstance(v, str) and v else None
-
-
-def _f(v):
-    try:
-        x = float(v)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(x) else round(x, 6)
-
-
 def _in_list(m: RawMatch, text: str, base: int) -> bool:
     """An element of an enumeration: 北京、上海、广州、深圳."""
     before = text[m.start - base - 1 : m.start - base] if m.start > base else ""
     return before == "、" or text[m.end - base : m.end - base + 1] == "、"
+
+
+_COORDINATOR = frozenset(("、", "和", "与", "及", "同", "跟", "，", ","))
+_UNIT_LEVELS = frozenset(("province", "city", "county"))
+
+
+def coordinated(matches: list[RawMatch], text: str, base: int, index: PlaceIndex) -> set[int]:
+    """Positions of matches joined to a neighbouring unit name by 和/与/及/、 (合肥和深圳, 北京、天津):
+    in such a list a bare city name means the city, not the word."""
+    out: set[int] = set()
+    for i in range(len(matches) - 1):
+        a, b = matches[i], matches[i + 1]
+        if b.start - a.end != 1 or text[a.end - base] not in _COORDINATOR:
+            continue
+        if all(any(index.level.get(c) in _UNIT_LEVELS for c in x.entry.candidates) for x in (a, b)):
+            out.update((a.start, b.start))
+    return out
+
+
+_YEAR = re.compile(r"(19[4-9][0-9]|20[0-4][0-9])\s*年")
+
+
+@lru_cache(maxsize=8)
+def text_year(text: str) -> int | None:
+    """The first year an article writes (2015年…): the time the text is read in."""
+    y = _YEAR.search(text)
+    return int(y.group(1)) if y else None
+
+
+def _era_bonus(until: int, text: str) -> float:
+    """A former name read in its text's time: in a 2026 text 江北区 is rather 宁波's current district
+    than 重庆's abolished one (gone in 2025); up to that year both readings stand on evidence."""
+    year = text_year(text)
+    if year is None:
+        return 0.0
+    return -2.0 if year > until else 0.0
+
+
+def _nested(scored: list, index: PlaceIndex) -> bool:
+    """The candidates are one place and units inside it (湘潭: 湘潭市 and its 湘潭县): the region is
+    not in doubt, the larger unit is read (it scores first by level)."""
+    top = scored[0][1]
+    return all(top in index.ancestors.get(t[1], ()) for t in scored[1:])
+
+
+def _district_named(pid: str, index: PlaceIndex, ctx: Context) -> bool:
+    """The township's own county is named in full in this context (白杨 → 白杨街道 where the
+    article names 钱塘区): the only evidence a township's short form gets without a parent."""
+    county = index.county_of.get(pid)
+    return county is not None and county != pid and ctx.places[county] > 0
+
+
+_OPEN_QUOTE = frozenset("“「《‘\"")
+_CLOSE_QUOTE = frozenset("”」》’\"")
+_STOP_RUN = re.compile(r"[^\s，。；：、,.;:!?！？“”\"（）()的和与及等是在为将]{0,10}")
+#: A run ending in one of these names a facility or a group, not the township (石林水上运动中心).
+_FACILITY_TAIL = re.compile(r"(?:中心|公园|码头|广场|基地|景区|馆|分会|社|队|群|号|园|苑|小区|初中)$")
+
+
+def _township_in_district(
+    m: RawMatch, pid: str, text: str, base: int, index: PlaceIndex, art: Context, doc: Context | None
+) -> bool:
+    """A township's short form read in its own district's context: the article names the district
+    in full, the document writes the township in full somewhere (白杨 in a 钱塘区 article that also
+    says 白杨街道), and the short form does not start a brand in quotes (“七星服务”) or a facility's
+    name (石林水上运动中心)."""
+    if m.word_continues or doc is None or pid not in doc.named_townships:
+        return False
+    if not _district_named(pid, index, art):
+        return False
+    s, e = m.start - base, m.end - base
+    if s > 0 and text[s - 1] in _OPEN_QUOTE and text[e : e + 1] not in _CLOSE_QUOTE:
+        return False
+    if (e - s) not in word_bounds(text[s : s + 8]):
+        return False  # 七星级: the short form is the start of a longer word
+    run = _STOP_RUN.match(text, e)
+    return run is None or not (run.group() and _FACILITY_TAIL.search(run.group()))
 
 
 @dataclass(frozen=True)
@@ -126,6 +132,7 @@ class Resolved:
     confidence: float
     runner_up: str | None
     historical: bool
+    zone: str | None = None  # a pattern zone's full name; place_id is then its anchor
 
 
 class Context:
@@ -135,6 +142,7 @@ class Context:
         self.places: Counter = Counter()  # mentioned places
         self.below: Counter = Counter()  # places with a mentioned descendant
         self.provinces: Counter = Counter()  # provinces of the mentioned places
+        self.named_townships: set[str] = set()  # townships written in full, even if ambiguous
 
     def add(self, pid: str, index: PlaceIndex, weight: int = 1):
         self.places[pid] += weight
@@ -161,6 +169,8 @@ def confident_context(matches: list[RawMatch], index: PlaceIndex, home: str | No
     ctx = Context()
     for m in matches:
         e = m.entry
+        if e.full_townships:
+            ctx.named_townships.update(e.full_townships)
         if len(e.candidates) != 1 or e.kinds[0] == "short" or e.wordlike or m.in_org or m.after_foreign:
             continue
         pid = e.candidates[0]
@@ -190,10 +200,18 @@ def resolve_matches(
     out: list[Resolved] = []
     prev: Resolved | None = None
     taken_to = -1
+    listed = coordinated(matches, text, base, index)
     for m in matches:
         if m.start < taken_to:
             continue  # overlapped by an alternative reading already chosen
-        r = _resolve_one(m, text, base, index, home_province, art_ctx, doc_ctx, prev)
+        if m.zone is not None and m.anchor is not None and m.start == m.anchor.end:
+            # 上虞区e游小镇: the zone lies in the division just read (dropped if that was not a place)
+            if prev is not None and prev.match.start == m.anchor.start:
+                rz = Resolved(m, prev.place_id, prev.confidence, None, False, m.zone)
+                out.append(rz)
+                prev, taken_to = rz, m.end
+            continue
+        r = _resolve_one(m, text, base, index, home_province, art_ctx, doc_ctx, prev, m.start in listed)
         if m.alt is not None and (r is None or r.confidence < 0.7):
             ra = _resolve_one(m.alt, text, base, index, home_province, art_ctx, doc_ctx, prev)
             if ra is not None and (r is None or ra.confidence > r.confidence):
@@ -215,6 +233,7 @@ def _resolve_one(
     art: Context,
     doc: Context | None,
     prev: Resolved | None,
+    listed: bool = False,
 ) -> Resolved | None:
     e = m.entry
     if m.after_foreign:
@@ -229,11 +248,14 @@ def _resolve_one(
         parent_before = prev.place_id
     single_full = len(e.candidates) == 1 and e.kinds[0] != "short" and not e.wordlike
     scored = []
-    for pid, kind in zip(e.candidates, e.kinds):
+    for i, (pid, kind) in enumerate(zip(e.candidates, e.kinds)):
         lev = index.level.get(pid)
         anc = index.ancestors.get(pid, ())
         explicit = False
         score = _LEVEL_PRIOR.get(lev, 0.0) if lev is not None else 0.0
+        until = e.until[i] if e.until else None
+        if until is not None and len(e.candidates) > 1:
+            score += _era_bonus(until, text)
         if parent_before is not None:
             if parent_before in anc:
                 explicit = True
@@ -260,17 +282,36 @@ def _resolve_one(
             ok = True
         elif generic:
             # a word like 城区/高新区/新村 counts only with a parent in front, a division suffix
-            # after, or the same place named in full elsewhere in the article
-            ok = explicit or m.admin_after or art.places[pid] > 0
+            # after, or the same place named in full elsewhere in the article; a city in a list of
+            # cities (北京、天津) is a name too, and so is a township of the district the article
+            # names when the document writes the township in full (白杨 in a 钱塘区 article, 白杨街道)
+            ok = (
+                explicit
+                or m.admin_after
+                or art.places[pid] > 0
+                or (listed and kind == "short" and lev in ("province", "city") and not m.word_continues)
+                or (
+                    kind == "short"
+                    and lev == "township"
+                    and _township_in_district(m, pid, text, base, index, art, doc)
+                )
+            )
         elif lev == "village":
             ok = explicit or support > 0
         elif kind == "short" and lev == "township":
-            ok = explicit or m.admin_after or art.places[pid] > 0
+            ok = (
+                explicit
+                or m.admin_after
+                or art.places[pid] > 0
+                or _township_in_district(m, pid, text, base, index, art, doc)
+            )
         elif kind == "short" and lev == "city" and not in_home:
             # 深圳、济南 / 东莞 beside 深圳市光明区: yes; 大同小异, 长治久效, 中山大学: no
             ok = not m.in_org and (
-                m.admin_after
+                explicit
+                or m.admin_after
                 or support > 0
+                or listed
                 or _in_list(m, text, base)
                 or art.provinces[index.province_of.get(pid)] > 0
             )
@@ -285,7 +326,7 @@ def _resolve_one(
     if not scored:
         return None
     scored.sort(key=lambda t: -t[0])
-    if len(scored) >= 2 and not any(t[4] for t in scored):
+    if len(scored) >= 2 and not any(t[4] for t in scored) and not _nested(scored, index):
         return None  # several far-away namesakes and nothing in the text points at one
     top = scored[0]
     z = sum(math.exp(min(t[0] - top[0], 0)) for t in scored)
@@ -295,4 +336,5 @@ def _resolve_one(
     if not top[4]:
         conf *= 0.8
     runner = scored[1][1] if len(scored) > 1 else None
-    return Resolved(m, top[1], round(min(conf, 0.99), 3), runner, top[2] == "historical")
+    hist = top[2] == "historical" and m.zone is None
+    return Resolved(m, top[1], round(min(conf, 0.99), 3), runner, hist, m.zone)

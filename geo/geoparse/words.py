@@ -1,0 +1,171 @@
+"""Words, not places: the dictionaries and the segmenter recognition consults.
+
+- ordinary words and idioms (jionlp's dictionaries) that a short place name may also spell
+  (江山, 合作; 江山如画);
+- other countries' names, to skip 德州 in 美国德州;
+- organisation suffixes read as words (jieba): 杭州银行 is a bank, 杭州市部分行政区划 is not (部分|行政区划).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import zipfile
+from functools import lru_cache
+from importlib.util import find_spec
+from pathlib import Path
+
+import jieba
+
+#: Characters that end the run of text after a name in which we look for an organisation suffix.
+_STOP = set("，。；：、,.;:!?！？“”\"'‘’（）()【】《》[]<>\n\r\t 　的在和与及是为了将等从对向由于把被")
+#: A place inside one of these is part of an organisation's name, not a plain mention.
+_ORG_SUFFIXES = (
+    "有限公司",
+    "有限责任公司",
+    "股份公司",
+    "公司",
+    "集团",
+    "医院",
+    "大学",
+    "学院",
+    "学校",
+    "中学",
+    "小学",
+    "幼儿园",
+    "实验室",
+    "研究院",
+    "研究所",
+    "银行",
+    "分行",
+    "支行",
+    "协会",
+    "商会",
+    "报社",
+    "电视台",
+    "出版社",
+    "酒店",
+    "宾馆",
+    "事务所",
+    "合作社",
+    "俱乐部",
+    "基金会",
+    "中心医院",
+)
+_RUN_TO_STOP = re.compile("[^" + "".join(re.escape(c) for c in sorted(_STOP)) + "]*")
+_ORG_SUFFIX_RE = re.compile("|".join(re.escape(s) for s in _ORG_SUFFIXES))
+
+
+def in_org(tail: str) -> bool:
+    """True when the words right after a name (up to a stop character) end in an organisation
+    suffix (…有限公司), read as words: 杭州市部分行政区划 holds 分行 only as characters (部分|行政区划)."""
+    run = _RUN_TO_STOP.match(tail)
+    assert run is not None  # "[^…]*" matches (possibly empty) at the start of any string
+    text = run.group()
+    if _ORG_SUFFIX_RE.search(text) is None:
+        return False  # the common case: no suffix at all, no segmentation
+    return any(_is_word_end(text, suffix) for suffix in _ORG_SUFFIXES if suffix in text)
+
+
+def _is_word_end(text: str, suffix: str) -> bool:
+    """``suffix`` ends a word of ``text`` and starts one, or is the tail of one word
+    (农商银行|杭州|分行, 建设银行: yes; 部分|行政: no; 中学生, 学院路: no). Only a few characters
+    around the suffix are segmented (the words there decide it), so the cache is shared widely."""
+    i = text.find(suffix)
+    while i >= 0:
+        j = i + len(suffix)
+        lo = max(0, i - 4)
+        bounds = word_bounds(text[lo : j + 2])
+        if (j - lo) in bounds and ((i - lo) in bounds or not any(i - lo < b < j - lo for b in bounds)):
+            return True
+        i = text.find(suffix, i + 1)
+    return False
+
+
+@lru_cache(maxsize=65536)
+def word_bounds(text: str) -> frozenset[int]:
+    """Word boundaries (offsets) of a short text, from jieba's dictionary segmentation."""
+    bounds, pos = {0}, 0
+    for w in _segmenter().lcut(text, HMM=False):
+        pos += len(w)
+        bounds.add(pos)
+    return frozenset(bounds)
+
+
+@lru_cache(maxsize=1)
+def _segmenter() -> jieba.Tokenizer:
+    jieba.setLogLevel(logging.WARNING)  # its dictionary load logs at DEBUG on the root handler
+    tok = jieba.Tokenizer()
+    tok.initialize()
+    return tok
+
+
+_PLACE_DEFINITION = re.compile(r"[省市县]|地名|城名")
+
+
+def jionlp_dictionary() -> Path:
+    """jionlp's data folder, found without importing jionlp (its import prints a banner)."""
+    spec = find_spec("jionlp")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("jionlp is not installed (pip install -r requirements.txt)")
+    return Path(next(iter(spec.submodule_search_locations))) / "dictionary"
+
+
+def _ordinary_words(files: tuple[str, ...], min_len: int, max_len: int) -> frozenset[str]:
+    """Entries of jionlp's dictionaries, except those defined as places (浙江, 钱塘, 丽水 …)."""
+    out: set[str] = set()
+    for fname in files:
+        with zipfile.ZipFile(jionlp_dictionary() / fname) as zf:
+            for name in zf.namelist():
+                for line in zf.read(name).decode("utf-8").splitlines():
+                    w, _, definition = line.partition("\t")
+                    w = w.strip()
+                    if min_len <= len(w) <= max_len and not _PLACE_DEFINITION.search(definition):
+                        out.add(w)
+    return frozenset(out)
+
+
+@lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    """Ordinary 2–3 character words: names spelled like them need strong evidence."""
+    return _ordinary_words(("chinese_word_dictionary.zip",), 2, 3)
+
+
+@lru_cache(maxsize=1)
+def longer_words() -> frozenset[str]:
+    """3–4 character words and idioms: a short form starting one (江山如画) is a word."""
+    return _ordinary_words(("chinese_word_dictionary.zip", "chinese_idiom.zip"), 3, 4)
+
+
+@lru_cache(maxsize=1)
+def foreign_countries() -> tuple[str, ...]:
+    """Chinese names of other countries (jionlp's world_location.txt), to spot 美国德州."""
+    path = jionlp_dictionary() / "world_location.txt"
+    names = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if len(parts) >= 2 and parts[0] not in ("中国",):
+            names.add(parts[0].strip())
+    return tuple(sorted(n for n in names if n))
+
+
+@lru_cache(maxsize=1)
+def _foreign_set() -> tuple[frozenset[str], tuple[int, ...]]:
+    names = frozenset(foreign_countries())
+    return names, tuple(sorted({len(n) for n in names}))
+
+
+#: Chinese places whose name ends with a country's: 内蒙古呼市 is not in Mongolia.
+_DOMESTIC_ENDINGS = ("内蒙古",)
+
+
+def ends_with_foreign(head: str) -> bool:
+    """True when ``head`` ends with a country name: one set lookup per name length instead of
+    an endswith() per country (this runs for every match)."""
+    names, lengths = _foreign_set()
+    for k in lengths:
+        if k > len(head):
+            return False
+        if head[-k:] in names:
+            return not head.endswith(_DOMESTIC_ENDINGS)
+    return False

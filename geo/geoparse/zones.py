@@ -1,0 +1,166 @@
+"""Zones by pattern: a place name + a descriptor + a zone suffix is one zone mention at that place.
+
+No list names every 特色小镇, 产业园 or 开发区 a corpus may meet, but their names follow one shape:
+德清 + 地理信息 + 小镇, 萧山 + 经济技术开发区, 上虞区 + e游 + 小镇. The place in front (the *anchor*)
+says where the zone is, no more: the mention keeps the zone's full name, takes the anchor's chain
+and point, and its precision is never finer than the anchor's (a county anchor → county).
+
+Guards against phrases that only end like a zone: the descriptor is at most 8 characters with no
+function word or verb of a sentence (萧山加快推进产业园区建设 is not a zone), a bare suffix needs a
+title-like suffix (永康经济开发区, not 杭州小镇), and 新城区 / 港口 are words, not zones. Curated rows
+win: when another name starts inside the descriptor, that name is the anchor (or the curated zone).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from geo.geoparse.words import in_org
+
+if TYPE_CHECKING:
+    from geo.geoparse.recognize import RawMatch
+
+#: Zone suffixes, longest first (the regex alternation takes the first that fits).
+ZONE_SUFFIXES = (
+    "高新技术产业开发区",
+    "高新技术产业园区",
+    "经济技术开发区",
+    "综合保税区",
+    "经济开发区",
+    "工业园区",
+    "产业园区",
+    "产业区块",
+    "产业社区",
+    "旅游度假区",
+    "产业园",
+    "科创园",
+    "科技园",
+    "工业园",
+    "高新区",
+    "经开区",
+    "开发区",
+    "科技城",
+    "科学城",
+    "智造谷",
+    "新区",
+    "新城",
+    "小镇",
+    "园区",
+    "港",
+)
+#: Suffixes that name a zone with the place alone (永康经济开发区, 盐城经开区, 舟山港).
+TITLE_SUFFIXES = frozenset(
+    (
+        "高新技术产业开发区",
+        "高新技术产业园区",
+        "经济技术开发区",
+        "综合保税区",
+        "经济开发区",
+        "工业园区",
+        "高新区",
+        "经开区",
+        "开发区",
+        "科技城",
+        "科学城",
+        "新区",
+        "新城",
+        "港",
+    )
+)
+_DESCRIPTOR = r"[0-9A-Za-z\u4e00-\u9fff]{0,8}?"
+_TAIL = re.compile(f"({_DESCRIPTOR})(" + "|".join(ZONE_SUFFIXES) + ")")
+_SUFFIX = re.compile("|".join(ZONE_SUFFIXES))
+#: A descriptor holding one of these is part of a sentence, not of a name.
+_PHRASE = re.compile(
+    "[的和与及在将等把被对向从了是为个各这那其该也都并又还年月日号第亿万元]|"
+    "加快|推进|推动|建设|打造|发展|建成|落户|入驻|引进|签约|开工|规划|形成|成为|围绕|依托|聚焦|全力|"
+    "积极|重点|着力|实施|开展|完成|启动|新建|扩建|提升|培育|做强|拓展|布局|谋划|共建|联合|携手|服务|"
+    "支持|带动|申报|创建|争创|获批|认定|命名|入选|列入|进入|成功|正式|首批|一批|多个|全市|全区|全省|"
+    "全县|各类|相关|重大|以上|以下|周边|附近|境内|辖区|城区|市区|中心|地区|一流|高水平|高质量|"
+    "坐拥|拥有|位于|地处|作为|坐落|成立|设立|获评|评为|授予"
+)
+#: Characters after a suffix that make it part of a longer word (新城区, 港口, 新区块).
+_NOT_AFTER = {"新城": "区市", "新区": "块", "港": "口湾澳台股币元城区务", "小镇": "上里", "园区": "内外"}
+_LEVELS = frozenset(("province", "city", "county", "township", "zone", "landmark"))
+_WORD_ANCHOR_LEVELS = frozenset(("province", "city", "county"))  # 江山经济开发区: a word, and a city
+_DIVISION_SUFFIX = re.compile(r"(?:省|市|区|县|旗|盟|州|镇|乡|街道)$")
+_GENERIC_ANCHOR = re.compile(r"^(?:高新|开发|经济|技术|工业|产业|科技|新|老|城|郊|矿)+(?:区|园|城|园区)?$")
+
+
+def zone_anchor(surface: str, levels: set[str], wordlike: bool) -> bool:
+    """Whether a name may anchor a zone, decided once per name: a place above village level, not a
+    generic word (高新区), and if it is also a word, a county or larger (江山经济开发区; not 建设 in
+    建设高容积率园区)."""
+    if _GENERIC_ANCHOR.match(surface) or not levels & _LEVELS:
+        return False
+    return not wordlike or bool(levels & _WORD_ANCHOR_LEVELS)
+
+
+def find_zones(text: str, base: int, matches: list[RawMatch]) -> list[RawMatch]:
+    """``matches`` with pattern zones added: a zone that starts with its anchor replaces it
+    (德清|地理信息小镇 → 德清地理信息小镇); one after a full division name follows it (上虞区|e游小镇).
+
+    Suffixes are found in one pass over the text; only a name ending at most 8 characters before
+    one is looked at (most names are followed by no zone at all)."""
+    starts = [s.start() for s in _SUFFIX.finditer(text)]
+    if not starts:
+        return matches
+    out: list[RawMatch] = []
+    for i, m in enumerate(matches):
+        pos = m.end - base
+        k = bisect_left(starts, pos)
+        if k == len(starts) or starts[k] - pos > 8 or not m.entry.zone_anchor:
+            out.append(m)
+            continue
+        nxt = matches[i + 1].start if i + 1 < len(matches) else None
+        z = _zone_after(text, base, m, nxt)
+        if z is None:
+            out.append(m)
+        elif z.start == m.start:
+            out.append(z)
+        else:
+            out.extend((m, z))
+    return out
+
+
+def _zone_after(text: str, base: int, m: RawMatch, next_start: int | None) -> RawMatch | None:
+    e = m.entry
+    if m.zone is not None or m.in_org:
+        return None
+    pos = m.end - base
+    t = _TAIL.match(text, pos)
+    if t is None:
+        return None
+    descriptor, suffix = t.group(1), t.group(2)
+    end = t.end()
+    if next_start is not None and next_start - base < end:
+        return None  # another name inside: it is the anchor, or a curated zone that wins
+    if text[end : end + 1] and text[end] in _NOT_AFTER.get(suffix, ""):
+        return None
+    if descriptor and _PHRASE.search(descriptor):
+        return None
+    full_division = "short" not in e.kinds and _DIVISION_SUFFIX.search(e.surface) is not None
+    if full_division:
+        # 上虞区e游小镇: the division stays a mention; the zone is what follows, named in full
+        if len(descriptor) < 2:
+            return None
+        start = pos
+    else:
+        if not descriptor and suffix not in TITLE_SUFFIXES:
+            return None  # 杭州小镇, 萧山园区: a place and a common noun
+        start = m.start - base
+    name = "".join(text[start:end].split())
+    return replace(
+        m,
+        start=base + start,
+        end=base + end,
+        in_org=in_org(text[end : end + 18]),
+        admin_after=True,
+        word_continues=False,
+        alt=None,
+        anchor=m,
+        zone=name,
+    )
