@@ -29,3 +29,15 @@ class GeocoderError(AtlasError):
 
 class ExportError(AtlasError):
     """An export was asked for in a form we cannot produce."""
+
+
+class OutputError(AtlasError):
+    """An output path cannot take the result (a file where a folder must be, a folder of other files)."""
+
+
+class OutputBusyError(OutputError):
+    """Another run holds the output folder's lock."""
+
+
+class ExtractionError(AtlasError, ValueError):
+    """An extraction folder is incomplete or does not match its manifest (changed, or half written)."""
