@@ -11,6 +11,15 @@ class CorpusError(AtlasError):
     """A corpus path cannot be read at all (missing, not a file or folder)."""
 
 
+class DecodeError(CorpusError, ValueError):
+    """A file's bytes are binary, undecodable, or decode only to nonsense; ``encoding`` is the
+    decode that was tried and rejected (None: none succeeded)."""
+
+    def __init__(self, message: str, encoding: str | None = None):
+        self.encoding = encoding
+        super().__init__(message)
+
+
 class GazetteerError(AtlasError):
     """The gazetteer cannot be built or loaded (bad curated row, missing source package)."""
 

@@ -1,11 +1,12 @@
 """Stage 1 — corpus files to articles.
 
-Reads files and folders (UTF-8, BOM, GB18030, UTF-16; bad files skipped with a reason) and splits
+Reads files and folders (UTF-8, BOM, GB18030, Big5, UTF-16; bad files skipped with a reason) and splits
 each document into articles with exact offsets: ``document.text[a.start:a.end] == a.text``.
 Layouts: news pages and markdown (:mod:`geo.corpus.news`), magazines extracted from PDF
 (:mod:`geo.corpus.magazine`), chosen per document by :mod:`geo.corpus.split`.
 """
 
+from geo.corpus.decoding import decode_bytes
 from geo.corpus.lines import ArticleSpan, Line, scan_lines, squash
 from geo.corpus.reader import (
     TEXT_SUFFIXES,
@@ -16,7 +17,7 @@ from geo.corpus.reader import (
     article_id,
     corpus_files,
     corpus_root,
-    decode_bytes,
+    display_name,
     iter_documents,
     load_document,
     read_corpus,
@@ -37,6 +38,7 @@ __all__ = [
     "corpus_files",
     "corpus_root",
     "decode_bytes",
+    "display_name",
     "iter_documents",
     "load_document",
     "read_corpus",
