@@ -32,6 +32,10 @@ class CuratedRowError(GazetteerError):
         super().__init__(f"{path}:{line}: {problem}")
 
 
+class CacheCorruptError(AtlasError):
+    """A cache file cannot be read (garbage, truncated, another schema): readers carry on without it."""
+
+
 class GeocoderError(AtlasError):
     """An online geocoder failed (network, quota, malformed answer, refused key)."""
 
