@@ -11,6 +11,14 @@ class CorpusError(AtlasError):
     """A corpus path cannot be read at all (missing, not a file or folder)."""
 
 
+class OutsideCorpusRootsError(CorpusError, PermissionError):
+    """A corpus path resolves outside every folder the server allows (ATLAS_CORPUS_ROOTS)."""
+
+
+class CorpusTooLargeError(CorpusError):
+    """An upload or folder holds more files or bytes than the app reads at once."""
+
+
 class DecodeError(CorpusError, ValueError):
     """A file's bytes are binary, undecodable, or decode only to nonsense; ``encoding`` is the
     decode that was tried and rejected (None: none succeeded)."""
