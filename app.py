@@ -19,6 +19,7 @@ from streamlit_folium import st_folium
 
 from geo import appkit, mapview, ui
 from geo.assets import assets_ready
+from geo.corpus import TEXT_SUFFIXES, check_corpus_limits, resolve_corpus_path
 from geo.errors import AtlasError
 from geo.export import MIME_TYPES, export_filename
 from geo.layers import precision_text
@@ -36,6 +37,11 @@ CSS = """<style>
 .atlas-focus{background:#ffb347;font-weight:600}
 .atlas-snippet{color:#444;font-size:.92em;line-height:1.6;margin:.1em 0 .6em}
 .atlas-facts td{padding:1px 8px 1px 0;vertical-align:top}.atlas-facts td:first-child{color:#777;white-space:nowrap}
+/* the upload widget in Chinese (Streamlit writes its own English) */
+[data-testid="stFileUploaderDropzoneInstructions"] span {display:none}
+[data-testid="stFileUploaderDropzoneInstructions"] > div::before {content:"拖放 .txt / .md 文件到此处";font-size:.9em}
+[data-testid="stFileUploaderDropzone"] button {font-size:0}
+[data-testid="stFileUploaderDropzone"] button::after {content:"选择文件";font-size:.875rem}
 @media (max-width: 1000px) {  /* narrow windows: map above the panel, both full width */
   div[data-testid="stHorizontalBlock"]:has(iframe[title="streamlit_folium.st_folium"]) {flex-wrap: wrap}
   div[data-testid="stHorizontalBlock"]:has(iframe[title="streamlit_folium.st_folium"]) > div {
@@ -76,17 +82,27 @@ def sync_url() -> None:
 
 
 def sidebar_corpus(settings) -> Path:
+    """The corpus folder: the configured one; another folder only where the server allows typed
+    paths (ATLAS_ALLOW_PATH_INPUT) and only inside its allowed roots (ATLAS_CORPUS_ROOTS), symbolic
+    links resolved first; or uploaded files, within the upload limits."""
     st.sidebar.header("语料")
-    folder = st.sidebar.text_input(
-        "语料文件夹",
-        value=str(settings.corpus_dir),
-        help="包含 .txt / .md 文件的文件夹（默认 seeds/，或环境变量 ATLAS_CORPUS）",
+    folder = Path(settings.corpus_dir)
+    if settings.allow_path_input:
+        typed = st.sidebar.text_input(
+            "语料文件夹",
+            value=str(settings.corpus_dir),
+            help="包含 .txt / .md 文件的文件夹，须位于服务器允许的目录内（ATLAS_CORPUS_ROOTS）",
+        )
+        folder = resolve_corpus_path(typed, settings.allowed_corpus_roots())
+    else:
+        st.sidebar.caption(f"语料文件夹：{appkit.md_text(folder.name or folder)}")
+    uploads = st.sidebar.file_uploader(
+        "或上传 .txt / .md 文件", type=["txt", "md"], accept_multiple_files=True
     )
-    uploads = st.sidebar.file_uploader("或上传 .txt 文件", type=["txt", "md"], accept_multiple_files=True)
+    if uploads:
+        check_corpus_limits(len(uploads), sum(f.size for f in uploads), settings)
     upload_dir = ui.save_uploads(uploads, settings)
-    if upload_dir is not None:
-        return upload_dir
-    return Path(folder).expanduser()
+    return upload_dir if upload_dir is not None else folder
 
 
 def sidebar_filters(ref) -> tuple[query.Scope, appkit.Measure]:
@@ -124,7 +140,7 @@ def sidebar_search(index: pd.DataFrame) -> None:
     if found.empty:
         st.sidebar.caption("没有找到匹配的地点。")
     for r in found.itertuples():
-        label = f"{r.name} · {appkit.LEVEL_LABELS.get(r.level, r.level)}"
+        label = f"{appkit.md_text(r.name)} · {appkit.LEVEL_LABELS.get(r.level, r.level)}"
         st.sidebar.button(
             label, key=f"search-{r.place_id}", on_click=select, args=(r.place_id, None, True), width="stretch"
         )
@@ -273,7 +289,7 @@ def place_articles(pid: str, ref, scope, total: int) -> None:
     try:
         texts = ui.texts(ref, sorted(set(arts["file"].astype(str))))
     except AtlasError as e:
-        st.error(str(e))
+        st.error(appkit.md_text(e))
         return
     hits = appkit.articles_for_place(pid, mine, arts, texts)
     shown = f"，下列提及最多的 {len(hits)} 篇" if total > len(hits) else ""
@@ -282,7 +298,7 @@ def place_articles(pid: str, ref, scope, total: int) -> None:
         st.caption("当前筛选条件下没有文章提到这个地点。")
     for h in hits:
         st.button(
-            h.title or "（无标题）",
+            appkit.md_text(h.title) or "（无标题）",
             key=f"open-{h.article_id}",
             on_click=open_article,
             args=(h.article_id,),
@@ -305,12 +321,12 @@ def article_reader(article_id: str, pid: str | None, ref) -> None:
     try:
         texts = ui.texts(ref, [str(a["file"])])
     except AtlasError as e:
-        st.error(str(e))
+        st.error(appkit.md_text(e))
         return
     head, close = st.columns([6, 1], vertical_alignment="center")
-    head.subheader(str(a["title"]))
+    head.subheader(appkit.md_text(a["title"]) or "（无标题）")
     close.button("✕", help="关闭文章", key="close-article", on_click=open_article, args=(None,))
-    st.caption(f"{a['file']} · {len(mentions)} 处地名（下方按钮可在地图上查看）")
+    st.caption(f"{appkit.md_text(a['file'])} · {len(mentions)} 处地名（下方按钮可在地图上查看）")
     with st.container(height=480):
         st.html(appkit.article_html(article_id, mentions, row, texts, focus_place_id=pid, links=False))
     places = mentions.drop_duplicates("place_id")
@@ -343,9 +359,9 @@ def side_panel(ref, scope, metrics, points, settings) -> None:
         return
     row = appkit.place_row(pid, points, gaz.places, ui.first_mention(ref, pid))
     if row is None:
-        st.warning(f"未知地点 {pid}")
+        st.warning(f"未知地点 {appkit.md_text(pid)}")
         return
-    st.subheader(row.get("name") or pid)
+    st.subheader(appkit.md_text(row.get("name") or pid))
     counts = ui.place_summary(ref, pid, scope)
     place_facts(row, pid, counts)
     place_metrics(pid, metrics)
@@ -360,12 +376,12 @@ def main() -> None:
     init_state()
     st.html(CSS)
     st.title("Corpus Atlas · 语料地图")
-    folder = sidebar_corpus(settings)
     status = st.empty()
     try:
+        folder = sidebar_corpus(settings)
         ref = ui.open_or_build(folder, settings, status)
     except (AtlasError, OSError) as e:
-        st.error(f"无法读取语料：{e}")
+        st.error(f"无法读取语料：{appkit.md_text(e)}")
         st.stop()
     if ref is None:  # a build is running in its own process: look again in a second
         ui.wait_and_rerun()
@@ -379,15 +395,26 @@ def main() -> None:
     n = ui.totals(ref, scope)
     st.caption(
         f"{n['documents']} 个文档 · {n['articles']} 篇文章 · {n['mentions']} 次地名提及 · "
-        f"{n['metrics']} 条指标（按当前筛选） · 语料：{folder}"
+        f"{n['metrics']} 条指标（按当前筛选） · 语料：{appkit.md_text(folder.name or folder)}"
     )
-    skipped = ui.options(ref)["skipped"]
-    if len(skipped):
-        with st.expander(f"跳过了 {len(skipped)} 个文件", expanded=not n["documents"]):
-            st.dataframe(skipped.rename(columns={"file": "文件", "skipped_reason": "原因"}), hide_index=True)
+    skipped_files(ui.options(ref)["skipped"], n["documents"])
     counties, points, metrics = ui.layers(ref, scope, measure.key, settings)
     sidebar_search(ui.search_index(ref, scope, counties, points, settings))
     atlas_view(ref, scope, measure, counties, points, metrics, settings)
+
+
+def skipped_files(skipped: pd.DataFrame, documents: int) -> None:
+    """Text files that could not be read, by name and reason; other files only counted (a folder
+    must not become a listing of whatever else lies on the server)."""
+    if not len(skipped):
+        return
+    is_text = skipped["file"].map(lambda f: Path(str(f)).suffix.lower() in TEXT_SUFFIXES)
+    text, others = skipped[is_text], int((~is_text).sum())
+    with st.expander(f"跳过了 {len(skipped)} 个文件", expanded=not documents):
+        if len(text):
+            st.dataframe(text.rename(columns={"file": "文件", "skipped_reason": "原因"}), hide_index=True)
+        if others:
+            st.caption(f"另有 {others} 个非文本文件（只读取 .txt / .md）未列出名称。")
 
 
 @st.fragment

@@ -9,7 +9,7 @@ The package reads as the pipeline, one subpackage per stage::
     layers      mentions + metrics → county choropleth and point layers
     mapview     layers → a Folium map (the only folium importer)
     export      layers → GeoJSON / CSV / GeoParquet / standalone HTML
-    pipeline    the stages over a corpus; jsonl writes the contract
+    pipeline    the stages over a corpus; jsonl writes (atomically) and reads the contract
     cli, ui     thin shells (``python -m geo``, the Streamlit app's cache)
 
 ``geo.schema`` holds the records (the data contract); ``geo.settings`` the typed settings.

@@ -61,18 +61,21 @@ def cmd_gazetteer(args: argparse.Namespace) -> int:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from geo.jsonl import write_extraction
+    from geo.jsonl import EXTRACTION_NAMES, write_extraction
+    from geo.outputs import check_output_folder, output_lock
     from geo.pipeline import extract_corpus
 
     settings: Settings = args.settings
     if args.workers:
         settings = settings.with_(workers=args.workers)
-    x = extract_corpus(
-        _paths(args.paths),
-        settings,
-        progress=lambda n, f: print(f"[{n}] {f}", file=sys.stderr) if args.verbose else None,
-    )
-    files = write_extraction(x, Path(args.out))
+    out = check_output_folder(args.out, EXTRACTION_NAMES)  # before any work
+    with output_lock(out):  # held from the first document to the last rename
+        x = extract_corpus(
+            _paths(args.paths),
+            settings,
+            progress=lambda n, f: print(f"[{n}] {f}", file=sys.stderr) if args.verbose else None,
+        )
+        files = write_extraction(x, out)
     for s in x.skipped:
         print(f"skipped {s.file}: {s.reason}", file=sys.stderr)
     print(
@@ -111,7 +114,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     x = sub.add_parser("extract", help="articles, place mentions and metrics as JSON Lines")
     x.add_argument("paths", nargs="+", help="files or folders")
-    x.add_argument("--out", required=True, help="output folder")
+    x.add_argument(
+        "--out",
+        required=True,
+        help="output folder, replaced as a whole when the run completes (a second run into the "
+        "same folder while one is running is refused)",
+    )
     x.add_argument("--workers", type=int, default=0, help="processes (default: ATLAS_WORKERS or 1)")
     x.add_argument("-v", "--verbose", action="store_true", help="print each document as it is done")
     x.set_defaults(func=cmd_extract)
@@ -188,15 +196,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from geo.export import check_request, export_corpus, export_layers
+    from geo.outputs import check_output_file, write_file_atomic
 
     if bool(args.paths) == bool(args.store):
         print("export needs either PATH… (extract now) or --store FILE (a built store)", file=sys.stderr)
         return 2
+    check_request(args.layer, args.format)
+    out = None if args.out == "-" else check_output_file(args.out)  # before any work
     if args.store:
         from geo.gazetteer import load_gazetteer
         from geo.store import AtlasStore
 
-        check_request(args.layer, args.format)
         settings = args.settings
         x = AtlasStore(args.store).extraction()
         data = export_layers(
@@ -209,12 +219,10 @@ def cmd_export(args: argparse.Namespace) -> int:
         )
     for s in x.skipped:
         print(f"skipped {s.file}: {s.reason}", file=sys.stderr)
-    if args.out == "-":
+    if out is None:
         sys.stdout.buffer.write(data)
     else:
-        out = Path(args.out)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(data)
+        write_file_atomic(out, data)
         print(f"{args.layer} as {args.format}: {len(data):,} bytes → {out}", file=sys.stderr)
     return 0
 
@@ -291,3 +299,13 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except BrokenPipeError:
         return 0
+    except OSError as e:  # a disk, permission or path problem: one line, no traceback
+        print(f"error: {describe_os_error(e)}", file=sys.stderr)
+        return 1
+
+
+def describe_os_error(e: OSError) -> str:
+    """'Permission denied: /srv/out' — what failed and where, as one line."""
+    what = e.strerror or str(e) or type(e).__name__
+    where = [str(f) for f in (e.filename, e.filename2) if f is not None]
+    return ": ".join([what, " → ".join(where)] if where else [what])

@@ -11,6 +11,23 @@ class CorpusError(AtlasError):
     """A corpus path cannot be read at all (missing, not a file or folder)."""
 
 
+class OutsideCorpusRootsError(CorpusError, PermissionError):
+    """A corpus path resolves outside every folder the server allows (ATLAS_CORPUS_ROOTS)."""
+
+
+class CorpusTooLargeError(CorpusError):
+    """An upload or folder holds more files or bytes than the app reads at once."""
+
+
+class DecodeError(CorpusError, ValueError):
+    """A file's bytes are binary, undecodable, or decode only to nonsense; ``encoding`` is the
+    decode that was tried and rejected (None: none succeeded)."""
+
+    def __init__(self, message: str, encoding: str | None = None):
+        self.encoding = encoding
+        super().__init__(message)
+
+
 class GazetteerError(AtlasError):
     """The gazetteer cannot be built or loaded (bad curated row, missing source package)."""
 
@@ -21,6 +38,10 @@ class CuratedRowError(GazetteerError):
     def __init__(self, path: str, line: int, problem: str):
         self.path, self.line, self.problem = path, line, problem
         super().__init__(f"{path}:{line}: {problem}")
+
+
+class CacheCorruptError(AtlasError):
+    """A cache file cannot be read (garbage, truncated, another schema): readers carry on without it."""
 
 
 class GeocoderError(AtlasError):
@@ -37,3 +58,15 @@ class StoreError(AtlasError):
 
 class StoreBusyError(StoreError):
     """Another build is writing this store right now."""
+
+
+class OutputError(AtlasError):
+    """An output path cannot take the result (a file where a folder must be, a folder of other files)."""
+
+
+class OutputBusyError(OutputError):
+    """Another run holds the output folder's lock."""
+
+
+class ExtractionError(AtlasError, ValueError):
+    """An extraction folder is incomplete or does not match its manifest (changed, or half written)."""

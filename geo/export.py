@@ -13,7 +13,9 @@ Formats:
 - CSV: UTF-8 *with* a byte-order mark and CRLF line ends, because Excel (the tool most readers
   of a Chinese news corpus open CSV in) otherwise shows the Chinese as mojibake; every other
   CSV reader skips the BOM. Layers are written without geometry, with lon/lat columns
-  (a county's representative point).
+  (a county's representative point). Text cells that a spreadsheet would run as a formula
+  (starting with ``=``, ``+``, ``-``, ``@``, tab or CR: a file named ``=1+1.txt``, a sentence
+  ``=HYPERLINK(…``) get a leading ``'`` (OWASP CSV injection); number columns stay numbers.
 - Parquet: layers as GeoParquet (geometry as WKB with the "geo" metadata); mentions and metrics
   as plain Parquet tables.
 - HTML: the standalone map (:func:`geo.mapview.build_map`) with Leaflet inlined, offline.
@@ -60,10 +62,43 @@ def _table(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(frame)
 
 
+#: First characters that make Excel/LibreOffice treat a cell as a formula (OWASP CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(value: object) -> object:
+    """A text cell a spreadsheet would evaluate, prefixed with ``'``; anything else unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _is_formula(value: object) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
+def _neutralised(table: pd.DataFrame) -> pd.DataFrame:
+    """Corpus text (file names, titles, sentences) must never run as a formula in Excel; only
+    text cells change, so a negative number in a number column stays a number."""
+    out = table.rename(columns=lambda c: neutralise_formula(c))
+    for i in range(out.shape[1]):
+        col = out.iloc[:, i]
+        if isinstance(col.dtype, pd.CategoricalDtype):  # shared strings (file, name …)
+            values = pd.Series(col.cat.categories)
+        elif col.dtype == object or isinstance(col.dtype, pd.StringDtype):
+            values = col
+        else:  # numbers, booleans, dates: never text
+            continue
+        if values.map(_is_formula).any():
+            out.isetitem(i, col.astype(object).map(neutralise_formula))
+    return out
+
+
 def to_csv(frame: pd.DataFrame) -> bytes:
-    """CSV bytes: UTF-8 with BOM, CRLF, header row; a GeoDataFrame loses geometry for lon/lat."""
+    """CSV bytes: UTF-8 with BOM, CRLF, header row; a GeoDataFrame loses geometry for lon/lat;
+    formula-like text cells neutralised (see the module docstring)."""
     buf = io.StringIO()
-    _table(frame).to_csv(buf, index=False, lineterminator="\r\n")
+    _neutralised(_table(frame)).to_csv(buf, index=False, lineterminator="\r\n")
     return buf.getvalue().encode("utf-8-sig")
 
 

@@ -128,10 +128,11 @@ METRIC_COLUMNS: tuple[str, ...] = Metric._fields
 
 
 class Skipped(NamedTuple):
-    """A corpus file that was not read, and why (``skipped.jsonl``)."""
+    """A corpus file (or folder) that was not read, and why (``skipped.jsonl``)."""
 
     file: str
     reason: str
+    encoding: str | None = None  # the decode tried and rejected (binary, nonsense); None if none
 
 
 SKIPPED_COLUMNS: tuple[str, ...] = Skipped._fields

@@ -77,17 +77,45 @@ class Settings:
     amap_key: str | None = _setting("ATLAS_AMAP_KEY", "高德 web-service key", secret=True)
     cluster_threshold: int = _setting("ATLAS_CLUSTER_THRESHOLD", "cluster markers above this many", 200)
     workers: int = _setting("ATLAS_WORKERS", "worker processes for extraction (1 = in-process)", 1)
+    corpus_roots: tuple[Path, ...] = _setting(
+        "ATLAS_CORPUS_ROOTS",
+        f"folders the app may read corpora from, separated by '{os.pathsep}' (default: ATLAS_CORPUS "
+        "only); paths outside them are refused",
+        (),
+    )
+    allow_path_input: bool = _setting(
+        "ATLAS_ALLOW_PATH_INPUT", "let app users type a folder path (still inside the corpus roots)", False
+    )
+    max_upload_files: int = _setting(
+        "ATLAS_MAX_UPLOAD_FILES", "most text files the app reads from one upload or folder", 1000
+    )
+    max_upload_mb: float = _setting(
+        "ATLAS_MAX_UPLOAD_MB", "most megabytes of text the app reads from one upload or folder", 200.0
+    )
 
     def with_(self, **changes: Any) -> Settings:
         return replace(self, **changes)
+
+    def allowed_corpus_roots(self) -> tuple[Path, ...]:
+        """The folders a corpus may come from: ATLAS_CORPUS_ROOTS, else the configured corpus."""
+        return self.corpus_roots or (Path(self.corpus_dir),)
 
     def geocoder_key(self, provider: str) -> str | None:
         """The key configured for an online provider (None where it needs none or has none)."""
         return {"tianditu": self.tianditu_key, "amap": self.amap_key}.get(provider)
 
 
+_TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
+
+
 def _convert(kind: Any, value: str) -> Any:
     kind = str(kind)
+    if kind.startswith("tuple[Path"):  # a list of folders, like PATH
+        return tuple(Path(v).expanduser() for v in value.split(os.pathsep) if v)
+    if kind == "bool":
+        if value.strip().lower() not in _TRUE | _FALSE:
+            raise ValueError(value)
+        return value.strip().lower() in _TRUE
     if "Path" in kind:
         return Path(value).expanduser()
     if kind.startswith("int"):
@@ -119,6 +147,8 @@ def describe_settings(settings: Settings) -> list[tuple[str, str, str]]:
     rows = []
     for f in fields(Settings):
         value = getattr(settings, f.name)
+        if isinstance(value, tuple):
+            value = os.pathsep.join(map(str, value))
         shown = ("***" if value else "") if not f.repr else ("" if value is None else str(value))
         rows.append((f.metadata["env"], shown, f.metadata["help"]))
     return rows

@@ -28,7 +28,7 @@ from geo.export import export_layers
 from geo.gazetteer import Gazetteer, load_gazetteer
 from geo.layers import county_layer, layer_bounds, point_layer, simplify_counties
 from geo.settings import Settings
-from geo.store import AtlasStore, default_store_path, query
+from geo.store import AtlasStore, default_store_path, fingerprint, query
 from geo.store.read import read_document
 
 
@@ -63,8 +63,10 @@ def _builds() -> tuple[dict[str, tuple[subprocess.Popen, Path]], Lock]:
 
 
 def open_or_build(folder: Path, settings: Settings, status) -> StoreRef | None:
-    """The store of ``folder``; None while a build runs (``status`` shows its progress; the caller
-    reruns the page). A failed build raises StoreError with the build's own message."""
+    """The store of ``folder``; None while its first build runs (``status`` shows the progress;
+    the caller reruns the page). A store built before the gazetteer or the program changed is
+    shown while a rebuild runs beside it (the store file is swapped when the rebuild is done).
+    A failed build raises StoreError with the build's own message."""
     if not folder.exists():
         raise StoreError(f"找不到语料文件夹 {folder}")
     path = default_store_path(folder, settings)
@@ -74,25 +76,40 @@ def open_or_build(folder: Path, settings: Settings, status) -> StoreRef | None:
         if running is not None:
             proc, log = running
             if proc.poll() is None:
+                if path.is_file():
+                    status.info("地名库或程序已更新：正在后台重建语料库，完成后刷新页面即可看到新的结果。")
+                    return _ref(path)
                 status.info(f"正在构建语料库 {folder} …  {_last_line(log)}")
                 return None
             del builds[str(path)]
             if proc.returncode != 0:
                 raise StoreError(f"构建失败：{_last_line(log) or proc.returncode}")
         if path.is_file():
-            AtlasStore(path)  # raises a clear StoreError for a corrupt or old store
-            st_ = path.stat()
-            return StoreRef(str(path), f"{st_.st_ino}:{st_.st_mtime_ns}:{st_.st_size}")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        log = path.with_name(path.name + ".log")
-        with log.open("wb") as out:
-            proc = subprocess.Popen(
-                [sys.executable, "-m", "geo", "build", str(folder), "--store", str(path)],
-                stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
-            )  # fmt: skip
-        builds[str(path)] = (proc, log)
+            meta = AtlasStore(path).meta  # raises a clear StoreError for a corrupt or old store
+            if meta.get("fingerprint") != fingerprint(settings):
+                builds[str(path)] = _start_build(folder, path)
+                status.info("地名库或程序已更新：正在后台重建语料库，完成后刷新页面即可看到新的结果。")
+            return _ref(path)
+        builds[str(path)] = _start_build(folder, path)
         status.info(f"正在构建语料库 {folder} …")
         return None
+
+
+def _ref(path: Path) -> StoreRef:
+    st_ = path.stat()
+    return StoreRef(str(path), f"{st_.st_ino}:{st_.st_mtime_ns}:{st_.st_size}")
+
+
+def _start_build(folder: Path, path: Path) -> tuple[subprocess.Popen, Path]:
+    """``python -m geo build`` in its own process (never a fork of this threaded server)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    log = path.with_name(path.name + ".log")
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "geo", "build", str(folder), "--store", str(path)],
+            stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
+        )  # fmt: skip
+    return proc, log
 
 
 def _last_line(log: Path) -> str:

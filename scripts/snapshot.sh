@@ -7,6 +7,8 @@ out=${1:?usage: scripts/snapshot.sh DIR}
 PY=${PY:-.venv/bin/python}
 mkdir -p "$out"
 "$PY" -m geo extract seeds --out "$out/extract" > /dev/null
+# the manifest names its run (id and time): compare a copy with those masked
+sed -E 's/"(run_id|created_at)": "[^"]*"/"\1": "-"/' "$out/extract/manifest.json" > "$out/extract-manifest.masked.json"
 for layer in county points both; do
   "$PY" -m geo export seeds --layer $layer --format geojson --out "$out/$layer.geojson" > /dev/null
 done
@@ -15,5 +17,5 @@ done
 "$PY" -m geo export seeds --layer both --format html --out "$out/map.html" > /dev/null
 # the standalone map names its elements with random ids: compare it with those ids masked
 sed -E "s/_[0-9a-f]{32}/_ID/g" "$out/map.html" > "$out/map.masked.html" && rm "$out/map.html"
-(cd "$out" && find . -type f ! -name SHA256SUMS | sort | xargs sha256sum > SHA256SUMS)
+(cd "$out" && find . -type f ! -name SHA256SUMS ! -path ./extract/manifest.json ! -name '.*.lock' | sort | xargs sha256sum > SHA256SUMS)
 echo "snapshot in $out"

@@ -4,14 +4,18 @@ corpus folder is reported, not crashed on."""
 
 from __future__ import annotations
 
+import os
 import shutil
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from geo.appkit import md_text
 from geo.settings import PROJECT_DIR, SEEDS_DIR
 
 XIAOSHAN_ARTICLE = "萧山:整合资源 推进产业社区治理新模式"
+#: As the app writes it into Markdown-rendering widgets (headings, buttons): escaped.
+XIAOSHAN_LABEL = md_text(XIAOSHAN_ARTICLE)
 pytestmark = pytest.mark.slow
 
 
@@ -48,11 +52,11 @@ def test_place_from_url_lists_its_articles_and_opens_one():
     at = _app(place="330109")
     assert not at.exception, at.exception
     assert "萧山区" in _texts(at.subheader)
-    buttons = [b for b in at.button if b.label == XIAOSHAN_ARTICLE]
+    buttons = [b for b in at.button if b.label == XIAOSHAN_LABEL]
     assert len(buttons) == 1
     buttons[0].click().run()
     assert not at.exception, at.exception
-    assert XIAOSHAN_ARTICLE in _texts(at.subheader)
+    assert XIAOSHAN_LABEL in _texts(at.subheader)
     page = "".join(h.proto.body for h in at.get("html"))
     assert 'data-place-id="330109101"' in page or "河上镇</mark>" in page
     assert "atlas-focus" in page and ">河上镇</mark>" in page
@@ -64,12 +68,12 @@ def test_place_from_url_lists_its_articles_and_opens_one():
     in_article.select(heshang).run()
     assert not at.exception, at.exception
     assert "河上镇" in _texts(at.subheader)  # the place panel switched, in the same session
-    assert XIAOSHAN_ARTICLE in _texts(at.subheader)  # and the article stays open
+    assert XIAOSHAN_LABEL in _texts(at.subheader)  # and the article stays open
     assert at.query_params["place"] == "330109101"
 
 
 def test_search_by_pinyin_selects_the_place(home):
-    home.sidebar.text_input[1].set_value("xiaoshan").run()
+    home.sidebar.text_input[-1].set_value("xiaoshan").run()
     hits = [b for b in home.sidebar.button if b.label.startswith("萧山区")]
     assert hits, [b.label for b in home.sidebar.button]
     hits[0].click().run()
@@ -77,14 +81,48 @@ def test_search_by_pinyin_selects_the_place(home):
     assert "萧山区" in _texts(home.subheader)
 
 
-def test_missing_corpus_folder_is_an_error_not_a_crash(tmp_path):
+@pytest.fixture
+def typed_paths(tmp_path, monkeypatch):
+    """A server that lets users type corpus folders inside tmp_path (off by default)."""
+    monkeypatch.setenv("ATLAS_ALLOW_PATH_INPUT", "1")
+    monkeypatch.setenv("ATLAS_CORPUS_ROOTS", f"{SEEDS_DIR}{os.pathsep}{tmp_path}")
+    return tmp_path
+
+
+def test_the_path_box_is_off_unless_the_server_allows_it():
+    at = _app()
+    assert not at.exception, at.exception
+    assert len(at.sidebar.text_input) == 1  # only the place search: no folder box
+
+
+def test_a_folder_outside_the_allowed_roots_is_refused(typed_paths, tmp_path_factory):
+    outside = tmp_path_factory.mktemp("elsewhere")
+    (outside / "secret.md").write_text("密码：hunter2", encoding="utf-8")
+    at = _app()
+    at.sidebar.text_input[0].set_value(str(outside)).run()
+    assert not at.exception, at.exception
+    assert any("outside the corpus folders" in t for t in _texts(at.error))
+    page = " ".join(_texts(at.caption) + _texts(at.markdown) + _texts(at.error))
+    assert "hunter2" not in page and "secret.md" not in page
+
+
+def test_markdown_in_a_url_parameter_is_shown_as_text():
+    at = _app(place="[点此](http://evil.example)")
+    assert not at.exception, at.exception
+    warning = _texts(at.warning)[0]
+    assert "\\[点此\\]" in warning and "](http" not in warning  # escaped: no link
+
+
+def test_missing_corpus_folder_is_an_error_not_a_crash(typed_paths):
+    tmp_path = typed_paths
     at = _app()
     at.sidebar.text_input[0].set_value(str(tmp_path / "nope")).run()
     assert not at.exception, at.exception
     assert any("无法读取语料" in t for t in _texts(at.error))
 
 
-def test_unreadable_files_are_reported_and_the_rest_is_mapped(tmp_path):
+def test_unreadable_files_are_reported_and_the_rest_is_mapped(typed_paths):
+    tmp_path = typed_paths
     good = sorted(SEEDS_DIR.glob("002_*.txt"))[0]
     shutil.copy(good, tmp_path / good.name)
     (tmp_path / "scan.pdf").write_bytes(b"%PDF-1.4 \x00\x01\x02")
@@ -95,7 +133,8 @@ def test_unreadable_files_are_reported_and_the_rest_is_mapped(tmp_path):
     assert "1 个文档" in at.caption[0].value
     assert any(e.label == "跳过了 2 个文件" for e in at.expander)
     skipped = at.dataframe[0].value
-    assert set(skipped["文件"]) == {"scan.pdf", "broken.txt"}
+    assert set(skipped["文件"]) == {"broken.txt"}  # a text file that cannot be read: named
+    assert any("1 个非文本文件" in t for t in _texts(at.caption))  # scan.pdf: counted, not named
 
 
 def test_uploaded_txt_files_become_the_corpus():
@@ -104,13 +143,14 @@ def test_uploaded_txt_files_become_the_corpus():
     at.sidebar.get("file_uploader")[0].upload("萧山新闻.txt", seed.read_bytes(), "text/plain").run()
     assert not at.exception, at.exception
     assert "1 个文档" in at.caption[0].value
-    assert [b.label for b in at.button if b.label == XIAOSHAN_ARTICLE] == [XIAOSHAN_ARTICLE]
+    assert [b.label for b in at.button if b.label == XIAOSHAN_LABEL] == [XIAOSHAN_LABEL]
     files = at.sidebar.multiselect[1].options
     assert len(files) == 1 and files[0].endswith("（萧山新闻.txt）")  # listed by its first title
     assert files[0].startswith("嘉兴市南湖区湘家荡区域")
 
 
-def test_empty_folder_shows_an_empty_map_not_a_crash(tmp_path):
+def test_empty_folder_shows_an_empty_map_not_a_crash(typed_paths):
+    tmp_path = typed_paths
     at = _app()
     at.sidebar.text_input[0].set_value(str(tmp_path)).run()
     assert not at.exception, at.exception

@@ -471,3 +471,9 @@ def test_places_table_states_what_each_count_covers(atlas_synthetic, gazetteer):
     assert len(county_rows) and set(county_rows["计数范围"]) == {"含辖区内"}
     assert set(table.loc[table["类型"] != "区县", "计数范围"]) <= {"本身"}
     assert list(table["提及"]) == sorted(table["提及"], reverse=True)
+
+
+def test_md_text_keeps_corpus_text_and_url_parameters_out_of_markdown():
+    assert appkit.md_text("[点此](http://evil)") == r"\[点此\]\(http\:\/\/evil\)".replace(r"\/", "/")
+    assert appkit.md_text("# 标题 *强调*") == r"\# 标题 \*强调\*"
+    assert appkit.md_text("萧山区") == "萧山区"

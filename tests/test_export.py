@@ -152,3 +152,51 @@ def test_cli_bytes_equal_library_bytes(tmp_path, seeds_extraction, gazetteer, se
     assert out.read_bytes() == export_layers(
         seeds_extraction, gazetteer, layer, fmt, home_province=settings.home_province
     )
+
+
+# ---------------------------------------------------------------- CSV injection (OWASP)
+
+
+def _csv_rows(data: bytes) -> list[dict]:
+    import csv
+
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+
+
+def test_csv_text_cells_that_a_spreadsheet_would_run_are_neutralised():
+    frame = pd.DataFrame(
+        {
+            "title": ["=1+1", "+86 571", "-下降", "@SUM(A1)", "\tTAB", "\rCR", "普通标题", None],
+            "file": pd.Categorical(["=cmd|' /C calc'!A0"] * 4 + ["a.txt"] * 4),
+            "yoy_pct": [-3.5, 2.0, -0.25, None, 1.0, -7.0, 0.0, 5.0],
+            "start": [-1, 0, 1, 2, 3, 4, 5, 6],
+        }
+    )
+    rows = _csv_rows(to_csv(frame))
+    assert [r["title"] for r in rows] == [
+        "'=1+1", "'+86 571", "'-下降", "'@SUM(A1)", "'\tTAB", "'\rCR", "普通标题", "",
+    ]  # fmt: skip
+    assert {r["file"] for r in rows} == {"'=cmd|' /C calc'!A0", "a.txt"}
+    # numbers stay numbers: a spreadsheet must still be able to sum them
+    assert [r["yoy_pct"] for r in rows][:3] == ["-3.5", "2.0", "-0.25"] and rows[0]["start"] == "-1"
+    assert frame.loc[0, "title"] == "=1+1"  # the caller's table is untouched
+
+
+def test_cli_csv_of_a_file_named_like_a_formula(tmp_path):
+    from geo.cli import main
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "=1+1.txt").write_text(
+        '萧山区经济稳步增长\n\n=HYPERLINK("http://evil.example/x","萧山区")'
+        "萧山区2024年实现地区生产总值2150亿元，同比下降3.5%。\n",
+        encoding="utf-8",
+    )
+    for layer in ("mentions", "metrics"):
+        out = tmp_path / f"{layer}.csv"
+        assert main(["export", str(corpus), "--layer", layer, "--format", "csv", "--out", str(out)]) == 0
+        rows = _csv_rows(out.read_bytes())
+        assert rows and {r["file"] for r in rows} == {"'=1+1.txt"}, layer
+    metric = rows[0]
+    assert metric["evidence"].startswith("'=HYPERLINK(")
+    assert metric["yoy_pct"] == "-3.5" and metric["value"] == "2150.0"

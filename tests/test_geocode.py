@@ -10,6 +10,7 @@ import json
 import socket
 import threading
 import time
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import SimpleNamespace
@@ -22,7 +23,14 @@ import pandas as pd
 import pytest
 
 from geo import cli
-from geo.geocode import NominatimProvider, gcj02_to_wgs84, wgs84_to_gcj02
+from geo.geocode import (
+    GeocodeQuery,
+    NominatimProvider,
+    ProviderFailure,
+    gcj02_to_wgs84,
+    make_provider,
+    wgs84_to_gcj02,
+)
 from geo.geocode import online as geocode
 from geo.geocode.online import GeocodeCache, apply_geocoded, geocode_missing, haversine_m, query_chain
 from geo.settings import Settings, load_settings
@@ -115,6 +123,10 @@ def inner_points(gaz, county_id: str, n: int) -> list[tuple[float, float]]:
 def townships(gaz, county_id: str) -> pd.DataFrame:
     p = gaz.places
     return p[(p["county_id"] == county_id) & (p["level"] == "township")].sort_values("place_id")
+
+
+def geocode_query(row) -> GeocodeQuery:
+    return GeocodeQuery(text=query_chain(row), name=row["name"], county_code=row["county_id"])
 
 
 def n_exact(places: pd.DataFrame) -> int:
@@ -266,26 +278,48 @@ def _make_handler(fake: FakeProviders):
                     return self._send(200, {"status": "0", "info": "INVALID_USER_KEY", "infocode": "10001"})
                 return self._send(403, {"code": 403, "msg": "权限验证失败"})
             kind = b[0]
+            if kind == "trickle":  # ("trickle", seconds per byte, "headers" | "body")
+                return self._trickle(provider, query, b[1], b[2])
             if kind == "slow":
                 time.sleep(b[1])
                 b = b[2]
                 kind = b[0]
-            if kind == "point":
+            if kind in ("point", "echo"):
                 lon, lat = b[1], b[2]
                 body = {
                     "tianditu": lambda: _tianditu_body(query, lon, lat),
                     "amap": lambda: _amap_body(query, lon, lat, *b[3:]),
                     "nominatim": lambda: _nominatim_body(query, lon, lat, *b[3:]),
                 }[provider]()
+                if kind == "echo":  # a provider that echoes the request (and the key) back
+                    if provider == "tianditu":
+                        body["pois"][0].update(name=f"{query[-6:]} {KEYS[provider]}", address=self.path)
+                    else:
+                        body["geocodes"][0]["formatted_address"] = f"{query} {self.path} {KEYS[provider]}"
                 return self._send(200, body)
-            if kind == "status":
-                headers = [("Retry-After", "0")] if b[1] == 429 else []
+            if kind == "status":  # ("status", code[, Retry-After])
+                headers = [("Retry-After", b[2] if len(b) > 2 else "0")] if b[1] == 429 or len(b) > 2 else []
                 return self._send(b[1], b"<html><body>busy</body></html>", "text/html", headers)
             if kind == "garbage":
                 return self._send(200, b'{"status":"1","geocodes":[{"loca', "application/json")
             if kind == "amap_error":
                 return self._send(200, {"status": "0", "info": b[1], "infocode": b[2]})
             return self._send(200, _empty(provider, query))
+
+        def _trickle(self, provider, query, interval, phase):
+            body = json.dumps(_empty(provider, query)).encode("utf-8")
+            head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(
+                body
+            )
+            fast, slow = (b"", head + body) if phase == "headers" else (head, body)
+            try:
+                self.wfile.write(fast)
+                for i in range(len(slow)):
+                    self.wfile.write(slow[i : i + 1])
+                    time.sleep(interval)
+            except OSError:  # the client gave up: what we want
+                pass
+            self.close_connection = True
 
     return Handler
 
@@ -598,3 +632,79 @@ def test_real_gazetteer_places_get_exact_points(gazetteer, fake, keys, tmp_path)
     for _, r in after[after["place_id"].isin(todo["place_id"])].iterrows():
         assert r["precision"] == "exact"
         assert shapes[r["county_id"]].covers(gpd.points_from_xy([r["lon"]], [r["lat"]])[0])
+
+
+# ---------------------------------------------------------------------------------------------
+# Deadlines, Retry-After, keys in answers, transport
+# ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("phase", ["headers", "body"])
+def test_a_server_trickling_bytes_cannot_hold_a_request_past_the_timeout(phase, gaz, fake, keys, tmp_path):
+    row = townships(gaz, "330109").iloc[0]
+    fake.answer(query_chain(row), ("trickle", 0.2, phase))  # one byte every 0.2 s: each read is quick
+    tuning = dict(FAST, max_retries=0)
+    provider = make_provider("amap", base_url=fake.url, timeout=1.0, key=KEYS["amap"], **tuning)
+    t0 = time.monotonic()
+    with pytest.raises(ProviderFailure) as failure:
+        provider.geocode(geocode_query(row))
+    assert failure.value.kind == "timeout" and time.monotonic() - t0 < 1.0 + 0.4
+
+
+@pytest.mark.parametrize("retry_after", ["86400", "HTTP-date in 2 hours"])
+def test_a_long_retry_after_stops_the_provider_and_says_when(retry_after, gaz, fake, keys, tmp_path):
+    from email.utils import format_datetime
+
+    later = datetime.now(UTC) + timedelta(seconds=7200)
+    header = format_datetime(later, usegmt=True) if retry_after.startswith("HTTP") else retry_after
+    todo = townships(gaz, "330109").head(3)
+    for _, row in todo.iterrows():
+        fake.answer(query_chain(row), ("status", 429, header))
+    report = geocode_missing(
+        settings_for(tmp_path, fake.url), provider="tianditu", limit=3, gazetteer=gaz, **FAST
+    )
+    assert len(fake.hits) == 1  # asked once: not again after the back-off, not for the next place
+    assert report.skipped == 2 and report.stopped and "try again after" in report.stopped
+    when = datetime.now(UTC) + timedelta(seconds=86400 if retry_after == "86400" else 7200)
+    assert (
+        f"{when:%Y-%m-%d %H}" in report.stopped
+        or f"{when - timedelta(minutes=1):%Y-%m-%d %H}" in report.stopped
+    )
+    assert ("24 h" if retry_after == "86400" else "2 h") in report.stopped
+    assert any(line.startswith("stopped asking: http_429") for line in geocode.format_report(report))
+
+
+@pytest.mark.parametrize("provider", ["tianditu", "amap"])
+def test_a_key_echoed_back_by_the_provider_is_not_cached(provider, gaz, fake, keys, tmp_path):
+    row = townships(gaz, "330109").iloc[0]
+    fake.answer(query_chain(row), ("echo", *inner_points(gaz, "330109", 1)[0]))
+    report = geocode_missing(
+        settings_for(tmp_path, fake.url), provider=provider, limit=1, gazetteer=gaz, **FAST
+    )
+    assert report.accepted == 1
+    rows = cache_rows(tmp_path)
+    stored = rows.to_json(force_ascii=False)
+    assert KEYS[provider] in json.dumps(fake.hits[0]["params"])  # the echo really carried it …
+    assert KEYS[provider] not in stored and "***" in stored  # … and the cache does not
+
+
+def test_every_provider_defaults_to_https():
+    from geo.geocode.services import PROVIDERS
+
+    assert {name: cls.default_base_url.split(":")[0] for name, cls in PROVIDERS.items()} == {
+        "tianditu": "https", "amap": "https", "nominatim": "https",
+    }  # fmt: skip
+
+
+def test_cli_geocode_moves_a_damaged_cache_aside(gaz, fake, keys, tmp_path, monkeypatch, capsys):
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / geocode.CACHE_FILE).write_bytes(b"not a database" * 50)
+    row = townships(gaz, "330109").iloc[0]
+    fake.answer(query_chain(row), ("point", *inner_points(gaz, "330109", 1)[0]))
+    monkeypatch.setattr(geocode, "_load_gazetteer", lambda settings: gaz)
+    monkeypatch.setenv("ATLAS_DATA_DIR", str(data))
+    monkeypatch.setenv("ATLAS_GEOCODER_URL", fake.url)
+    assert cli.main(["geocode", "--missing", "--provider", "amap", "--limit", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "is unreadable" in out and "moved it aside to" in out and "accepted 1" in out
+    assert len(list(data.glob("geocode_cache.sqlite.corrupt-*"))) == 1
+    assert len(cache_rows(tmp_path)) == 1

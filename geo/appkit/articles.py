@@ -186,3 +186,13 @@ def place_metrics(place_id: str, metrics: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=cols)
     mine = metrics[metrics["place_id"].astype(str) == str(place_id)]
     return mine.sort_values(["metric", "period"], ascending=[True, False])[cols].reset_index(drop=True)
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$])")
+
+
+def md_text(text: object) -> str:
+    """Text for a Streamlit widget that renders Markdown (headings, buttons, warnings): every
+    Markdown character escaped, so a title or URL parameter like ``[点此](http://evil)`` shows as
+    written and never becomes a link, an image or a heading."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")

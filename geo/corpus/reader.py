@@ -9,13 +9,20 @@ Reading rules:
   ``Corpus.skipped`` ("unsupported format .pdf"). Hidden files and folders (``.git``) are not
   visited. A path that does not exist raises ``CorpusError``; everything after that point is
   skip-and-report: one bad file never stops the rest.
+- Only regular files are read (a named pipe would block the reader forever); a symbolic link
+  that dangles or loops, a link to a folder (not followed: it could leave the corpus or loop) and
+  a sub-folder that cannot be listed are skipped with their reason, like an unreadable file.
 - ``file`` names are POSIX paths relative to the corpus root: the folder given, or the file's
-  parent; with several paths, the deepest folder containing all of them.
+  parent; with several paths, the deepest folder containing all of them. A name that is not
+  valid UTF-8 is read all the same; in ``file`` (and so in ids and every output) each such byte
+  is written ``\\xNN``, so names always encode.
 - Decoding is exact: a UTF-8 BOM is not part of the text (encoding ``utf-8-sig``), CRLF line
-  ends are kept. UTF-8 is tried first, then GB18030 (which also covers GBK/GB2312), and UTF-16 with
-  a BOM. NUL bytes, many control characters or bytes no encoding accepts mean "binary or
-  undecodable" and the file is skipped with that reason. An empty file is a document with no
-  articles.
+  ends are kept. UTF-8 is tried first, then GB18030 (which also covers GBK/GB2312) and Big5, and
+  UTF-16 with a BOM; a GB18030 or Big5 decode must look like Chinese (``geo.corpus.decoding``).
+  NUL bytes, many control characters, bytes no encoding accepts or nonsense in every encoding
+  mean "binary or undecodable" and the file is skipped with that reason. The encoding used is
+  recorded per document (``Document.encoding``; for a skipped file, the one rejected). An empty
+  file is a document with no articles.
 - Article ids are the first 16 hex digits of SHA-1 over (file, start, title): the same input
   gives the same ids on every run and machine.
 
@@ -25,16 +32,18 @@ news pages) and ``geo.corpus.magazine`` (magazine text extracted from PDF).
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
-import re
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from geo.corpus.decoding import decode_bytes
 from geo.corpus.lines import squash
 from geo.corpus.split import split_text
-from geo.errors import CorpusError
+from geo.errors import CorpusError, DecodeError
 from geo.schema import Article, Document, Skipped
 
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
@@ -46,38 +55,6 @@ class Corpus:
     documents: list[Document] = field(default_factory=list)
     articles: list[Article] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
-
-
-# ---------------------------------------------------------------- decoding
-
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
-
-
-def decode_bytes(data: bytes) -> tuple[str, str]:
-    """(text, encoding used) of a file's bytes; CorpusError when they are binary or undecodable."""
-    if not data:
-        return "", "utf-8"
-    if data.startswith(b"\xef\xbb\xbf"):
-        candidates = ["utf-8-sig"]
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        candidates = ["utf-16"]
-    elif b"\x00" in data:
-        raise CorpusError("binary file (contains NUL bytes)")
-    else:
-        candidates = ["utf-8", "gb18030"]
-    first_error: UnicodeDecodeError | None = None
-    for enc in candidates:
-        try:
-            text = data.decode(enc)
-        except UnicodeDecodeError as e:
-            first_error = first_error or e
-            continue
-        controls = len(_CONTROL_RE.findall(text, 0, 1 << 20))
-        if controls > max(8, min(len(text), 1 << 20) // 1000):
-            raise CorpusError(f"binary file ({controls} control characters, decoded as {enc})")
-        return text, enc
-    where = f" (first bad byte at offset {first_error.start})" if first_error else ""
-    raise CorpusError(f"cannot decode as {' or '.join(candidates)}{where}")
 
 
 # ---------------------------------------------------------------- files
@@ -99,56 +76,133 @@ def corpus_root(paths: Iterable[Path]) -> Path:
     return Path(os.path.commonpath(roots))
 
 
-def corpus_files(path: Path) -> list[Path]:
-    """The file itself, or every non-hidden file under the folder in path order."""
+def corpus_files(path: Path, problems: list[tuple[Path, str]] | None = None) -> list[Path]:
+    """The file itself, or every non-hidden file under the folder in path order.
+
+    Sub-folders that cannot be listed and links to folders are appended to ``problems`` as
+    (path, reason) when it is given; they are never silently missing."""
     if path.is_file():
         return [path]
     found: list[Path] = []
-    for folder, dirs, files in os.walk(path):
+
+    def unreadable(e: OSError) -> None:
+        if problems is not None and e.filename is not None:
+            problems.append((Path(e.filename), f"cannot read folder: {e.strerror or e}"))
+
+    for folder, dirs, files in os.walk(path, onerror=unreadable):
+        for d in [d for d in dirs if not d.startswith(".")]:
+            if os.path.islink(os.path.join(folder, d)) and problems is not None:
+                problems.append((Path(folder) / d, "symbolic link to a folder: not followed"))
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         found.extend(Path(folder) / name for name in files if not name.startswith("."))
     return sorted(found, key=lambda p: p.relative_to(path).parts)
 
 
+def display_name(relative: Path) -> str:
+    """A relative path as a ``file`` name: POSIX separators, bytes that are not UTF-8 as \\xNN
+    (a name from disk may hold any bytes; outputs must encode)."""
+    return os.fsencode(relative.as_posix()).decode("utf-8", "backslashreplace")
+
+
+def _not_regular(mode: int) -> str:
+    for test, what in (
+        (stat.S_ISFIFO, "a named pipe"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a device"),
+        (stat.S_ISBLK, "a device"),
+        (stat.S_ISDIR, "a folder"),
+    ):
+        if test(mode):
+            return f"not a regular file ({what})"
+    return "not a regular file"
+
+
+def _stat_problem(path: Path, e: OSError) -> str:
+    if e.errno == errno.ELOOP:
+        return "symbolic link loop"
+    if e.errno in (errno.ENOENT, errno.ENOTDIR) and path.is_symlink():
+        return "broken symbolic link (its target does not exist)"
+    return f"cannot read: {e.strerror or e}"
+
+
 def load_document(path: Path, file: str) -> Document | Skipped:
-    """Read and decode one file; a Skipped (naming the file and why) instead of raising."""
+    """Read and decode one file; a Skipped (naming the file and why) instead of raising.
+
+    Only regular files are opened (a FIFO would block forever), and without blocking, in case
+    the file was swapped for one between the check and the open."""
     suffix = path.suffix.lower()
     if suffix not in TEXT_SUFFIXES:
         return Skipped(
             file, f"unsupported format {suffix}" if suffix else "unsupported format (no extension)"
         )
     try:
-        data = path.read_bytes()
+        mode = os.stat(path).st_mode
+    except OSError as e:
+        return Skipped(file, f"{file}: {_stat_problem(path, e)}")
+    if not stat.S_ISREG(mode):
+        return Skipped(file, f"{file}: {_not_regular(mode)}")
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+        with os.fdopen(fd, "rb") as f:
+            mode = os.fstat(f.fileno()).st_mode
+            if not stat.S_ISREG(mode):
+                return Skipped(file, f"{file}: {_not_regular(mode)}")
+            data = f.read()
     except OSError as e:
         return Skipped(file, f"cannot read {file}: {e.strerror or e}")
     try:
         text, encoding = decode_bytes(data)
-    except CorpusError as e:
-        return Skipped(file, f"{file}: {e}")
+    except DecodeError as e:
+        return Skipped(file, f"{file}: {e}", e.encoding)
     return Document(file, path, text, encoding)
 
 
-def iter_documents(paths: Iterable[Path]) -> Iterator[Document | Skipped]:
-    """Documents one at a time (only one file's text in memory), Skipped for files left out.
+def corpus_listing(paths: Iterable[Path]) -> Iterator[tuple[str, Path, str | None]]:
+    """(file, path, why it is left out or None) for every corpus entry, in path order: the one
+    walk that extraction and the store build share (names shown as text, duplicates dropped).
 
     Raises CorpusError (before yielding anything) if a given path does not exist.
     """
     paths = [Path(p) for p in paths]
     root = corpus_root(paths)
     seen: set[Path] = set()
+    names: set[str] = set()
     for p in paths:
-        for f in corpus_files(p.resolve()):
+        base = p.resolve()
+        problems: list[tuple[Path, str]] = []
+        files = corpus_files(base, problems)
+        reasons = dict(problems)
+        for f in sorted([*files, *reasons], key=lambda q: q.relative_to(base).parts):
             if f in seen:
                 continue
             seen.add(f)
-            yield load_document(f, f.relative_to(root).as_posix())
+            file = display_name(f.relative_to(root))
+            if f in reasons:
+                yield file, f, f"{file}: {reasons[f]}"
+            elif file in names:  # two names that differ only in bytes shown as \xNN
+                yield file, f, f"{file}: another file has the same name once shown as text"
+            else:
+                names.add(file)
+                yield file, f, None
+
+
+def iter_documents(paths: Iterable[Path]) -> Iterator[Document | Skipped]:
+    """Documents one at a time (only one file's text in memory), Skipped for files (and
+    folders) left out, in path order.
+
+    Raises CorpusError (before yielding anything) if a given path does not exist.
+    """
+    listing = corpus_listing(paths)
+    for file, path, problem in listing:
+        yield Skipped(file, problem) if problem else load_document(path, file)
 
 
 # ---------------------------------------------------------------- articles
 
 
 def article_id(file: str, start: int, title: str) -> str:
-    return hashlib.sha1(f"{file}\x00{start}\x00{title}".encode()).hexdigest()[:16]
+    text = f"{file}\x00{start}\x00{title}"
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]  # any str hashes
 
 
 def split_articles(doc: Document) -> list[Article]:

@@ -4,11 +4,17 @@
 Settings.data_dir; :func:`apply_geocoded` upgrades county-precision places that have an accepted
 point to precision ``exact`` with source ``geocoder:<provider>``. The gazetteer loader calls it at
 load time, so deleting the cache returns the atlas to its offline state.
+
+Reading never changes the file (SQLite opened read-only), and a cache that cannot be read
+(garbage, truncated, another schema) is a warning, not a crash: extract, export and the app carry
+on with the offline points. ``python -m geo geocode`` moves such a file aside and starts anew.
 """
 
 from __future__ import annotations
 
 import json
+import logging
+import os
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,7 +23,10 @@ import pandas as pd
 from shapely.geometry import Point
 from shapely.prepared import prep
 
+from geo.errors import CacheCorruptError
 from geo.settings import Settings
+
+log = logging.getLogger(__name__)
 
 CACHE_FILE = "geocode_cache.sqlite"
 
@@ -39,19 +48,75 @@ class GeocodeCache:
         label TEXT, detail TEXT, note TEXT, requested_at TEXT NOT NULL,
         PRIMARY KEY (provider, query))"""
 
-    def __init__(self, path: Path):
+    COLUMNS = (
+        "provider", "query", "place_id", "county_id", "status", "lon", "lat", "raw_lon", "raw_lat",
+        "crs", "label", "detail", "note", "requested_at",
+    )  # fmt: skip
+
+    def __init__(self, path: Path, readonly: bool = False):
+        """Open (read-write: create the table if needed; ``readonly``: never write, never
+        create). CacheCorruptError if the file is not a cache of this schema."""
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._conn = sqlite3.connect(self.path, timeout=30)
-        with self._conn:
-            self._conn.execute(self._SCHEMA)
+        self._conn: sqlite3.Connection | None = None
+        try:
+            if readonly:
+                uri = self.path.resolve().as_uri() + "?mode=ro"
+                self._conn = sqlite3.connect(uri, uri=True, timeout=30)
+            else:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self._conn = sqlite3.connect(self.path, timeout=30)
+                with self._conn:
+                    self._conn.execute(self._SCHEMA)
+            have = {row[1] for row in self._conn.execute("PRAGMA table_info(answers)")}
+        except sqlite3.DatabaseError as e:
+            self.close()
+            raise CacheCorruptError(f"geocode cache {self.path} is unreadable ({e})") from None
+        missing = [c for c in self.COLUMNS if c not in have]
+        if missing:
+            self.close()
+            raise CacheCorruptError(
+                f"geocode cache {self.path} has another schema (no {', '.join(missing[:3])} column)"
+            )
+
+    @classmethod
+    def open_or_reset(cls, path: Path) -> tuple[GeocodeCache, str | None]:
+        """The cache for writing; an unreadable one is moved aside first. Returns (cache, what
+        was done, for the user)."""
+        path = Path(path)
+        try:
+            cache = cls(path)
+            cache._check_rows()
+            return cache, None
+        except CacheCorruptError as e:
+            problem = str(e)
+        aside = path.with_name(f"{path.name}.corrupt-{datetime.now(UTC):%Y%m%dT%H%M%SZ}")
+        for suffix in ("", "-journal", "-wal", "-shm"):  # a stale journal must not replay
+            if os.path.lexists(f"{path}{suffix}"):
+                os.replace(f"{path}{suffix}", f"{aside}{suffix}")
+        return cls(path), f"{problem}: moved it aside to {aside} and started a new cache"
+
+    def _check_rows(self) -> None:
+        try:
+            ok = self._connection().execute("PRAGMA quick_check").fetchone()[0]
+        except sqlite3.DatabaseError as e:
+            ok = str(e)
+        if ok != "ok":
+            self.close()
+            raise CacheCorruptError(f"geocode cache {self.path} is damaged ({ok})")
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._conn is None:
+            raise CacheCorruptError(f"geocode cache {self.path} is closed")
+        return self._conn
 
     @classmethod
     def for_settings(cls, settings: Settings) -> GeocodeCache:
         return cls(cache_file(settings))
 
     def close(self) -> None:
-        self._conn.close()
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
 
     def __enter__(self):
         return self
@@ -60,10 +125,12 @@ class GeocodeCache:
         self.close()
 
     def __len__(self) -> int:
-        return self._conn.execute("SELECT COUNT(*) FROM answers").fetchone()[0]
+        return self._connection().execute("SELECT COUNT(*) FROM answers").fetchone()[0]
 
     def get(self, provider: str, query: str) -> dict | None:
-        cur = self._conn.execute("SELECT * FROM answers WHERE provider=? AND query=?", (provider, query))
+        cur = self._connection().execute(
+            "SELECT * FROM answers WHERE provider=? AND query=?", (provider, query)
+        )
         row = cur.fetchone()
         return dict(zip([c[0] for c in cur.description], row)) if row else None
 
@@ -95,11 +162,23 @@ class GeocodeCache:
             note,
             datetime.now(UTC).isoformat(timespec="seconds"),
         )
-        with self._conn:  # commit or roll back: never half a row
-            self._conn.execute("INSERT OR REPLACE INTO answers VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", values)
+        conn = self._connection()
+        with conn:  # commit or roll back: never half a row
+            conn.execute(f"INSERT OR REPLACE INTO answers ({', '.join(self.COLUMNS)}) "
+                         f"VALUES ({', '.join('?' * len(self.COLUMNS))})", values)  # fmt: skip
 
     def table(self) -> pd.DataFrame:
-        return pd.read_sql_query("SELECT * FROM answers ORDER BY requested_at, provider, query", self._conn)
+        """Every answer; CacheCorruptError if the rows cannot be read (a truncated file)."""
+        cols = ", ".join(self.COLUMNS)
+        try:
+            rows = (
+                self._connection()
+                .execute(f"SELECT {cols} FROM answers ORDER BY requested_at, provider, query")
+                .fetchall()
+            )
+        except sqlite3.DatabaseError as e:
+            raise CacheCorruptError(f"geocode cache {self.path} is unreadable ({e})") from None
+        return pd.DataFrame(rows, columns=list(self.COLUMNS))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -123,8 +202,12 @@ def apply_geocoded(
     if not isinstance(cache, GeocodeCache):
         if not Path(cache).is_file():
             return places
-        with GeocodeCache(Path(cache)) as c:
-            return apply_geocoded(places, c, counties, prefer)
+        try:
+            with GeocodeCache(Path(cache), readonly=True) as c:
+                return apply_geocoded(places, c, counties, prefer)
+        except CacheCorruptError as e:
+            log.warning("%s; carrying on without geocoded points (python -m geo geocode resets it)", e)
+            return places
     answers = cache.table()
     answers = answers[answers["status"] == "ok"]
     if answers.empty or places.empty:

@@ -104,7 +104,7 @@ def load_gazetteer(settings: Settings | None = None) -> Gazetteer:
 def _geocoded_stamp(settings: Settings) -> str:
     """Changes when `geo geocode` adds answers, so a long-running app sees them."""
     p = cache_file(settings)
-    return f":{p.stat().st_mtime_ns}" if p.is_file() else ""
+    return f":{p}:{p.stat().st_mtime_ns}" if p.is_file() else ""
 
 
 def _with_geocoded(g: Gazetteer, settings: Settings) -> Gazetteer:
@@ -126,6 +126,9 @@ def _read_cache(out: Path, fp: str) -> Gazetteer | None:
         return None
     try:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        if not isinstance(meta, dict):  # valid JSON, but not what we write: a stale cache
+            log.warning("gazetteer cache in %s has a meta.json that is not an object; rebuilding", out)
+            return None
         if meta.get("fingerprint") != fp:
             return None
         places = pd.read_parquet(out / "places.parquet")

@@ -92,6 +92,7 @@ class GeocodeReport:
     stopped: str | None = None
     exact_before: int = 0
     exact_after: int = 0
+    notes: list[str] = field(default_factory=list)  # what the run did besides asking (cache reset)
 
     @property
     def ok(self) -> bool:
@@ -248,8 +249,9 @@ def geocode_missing(
         **tuning,
     )
     g = gazetteer if gazetteer is not None else _load_gazetteer(settings)
-    with GeocodeCache.for_settings(settings) as cache:
-        return geocode_places(
+    cache, reset = GeocodeCache.open_or_reset(cache_file(settings))
+    with cache:
+        report = geocode_places(
             g.places,
             g.counties,
             p,
@@ -259,6 +261,9 @@ def geocode_missing(
             progress=progress,
             **run_kw,
         )
+    if reset:
+        report.notes.insert(0, reset)
+    return report
 
 
 class TextProgress:
@@ -288,7 +293,7 @@ class TextProgress:
 
 def format_report(r: GeocodeReport) -> list[str]:
     """Human lines for the CLI: totals, each error kind once, each rejection."""
-    lines = [
+    lines = [f"note: {n}" for n in r.notes] + [
         f"provider {r.provider}: {r.candidates} places at county precision, "
         f"{r.requests} requests, {r.cached} answered from cache",
         f"accepted {r.accepted}, rejected {len(r.rejected)}, not found {r.not_found}, "

@@ -3,14 +3,25 @@
 Network I/O lives here and nowhere else in geo.geocode.online: one HTTP call per attempt, bounded retries
 with back-off, a per-provider rate limit, and every failure turned into a ``ProviderFailure`` whose
 message never contains a key. Coordinates leave this module in WGS-84.
+
+Each request has an overall deadline (``timeout``): requests' own timeout bounds every socket
+read, so a server sending one byte every few seconds could hold a request for minutes. A
+``Retry-After`` longer than the back-off allows stops the provider for the run and says when to
+ask again. Answers are redacted before they leave (a provider echoing the key back must not put
+it into the cache).
 """
 
 from __future__ import annotations
 
+import json
 import math
 import re
+import socket
+import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 
 import requests
 
@@ -87,10 +98,24 @@ class RateLimiter:
 
 
 def parse_seconds(value) -> float | None:
+    """A ``Retry-After`` value in seconds: a number, or an HTTP date (RFC 9110 §10.2.3)."""
     try:
         return max(0.0, float(value))
     except (TypeError, ValueError):
+        pass
+    try:
+        when = parsedate_to_datetime(str(value))
+    except (TypeError, ValueError, IndexError):
         return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def _duration(seconds: float) -> str:
+    if seconds >= 5400:
+        return f"{seconds / 3600:.0f} h"
+    return f"{seconds / 60:.0f} min" if seconds >= 90 else f"{seconds:.0f} s"
 
 
 def parse_float(value, provider: str, what: str) -> float:
@@ -158,17 +183,49 @@ class Provider:
     def _fail(self, kind: str, message: str, **kw) -> ProviderFailure:
         return ProviderFailure(self.name, kind, redact(message, (self.key or "",)), **kw)
 
+    def _fetch(self, url: str, params: dict) -> tuple[int, dict, bytes]:
+        """(status, headers, body) of one GET, all within ``timeout`` seconds overall.
+
+        The request runs in a helper thread so the caller never waits past the deadline, even
+        while headers trickle in; a late answer's connection is shut down under it."""
+        done, cancelled = threading.Event(), threading.Event()
+        box: dict = {}
+
+        def work() -> None:
+            try:
+                r = self.session.get(
+                    url,
+                    params=params,
+                    timeout=self.timeout,
+                    stream=True,
+                    headers={"User-Agent": self.user_agent, "Accept": "application/json"},
+                )
+                box["response"] = r
+                chunks = []
+                while not cancelled.is_set() and (chunk := r.raw.read1(65536, decode_content=True)):
+                    chunks.append(chunk)
+                r.close()
+                box["answer"] = (r.status_code, dict(r.headers), b"".join(chunks))
+            except BaseException as e:  # handed to the caller
+                box["error"] = e
+            finally:
+                done.set()
+
+        threading.Thread(target=work, daemon=True, name=f"geocode-{self.name}").start()
+        if not done.wait(self.timeout):
+            cancelled.set()
+            _abort(box.get("response"))
+            raise requests.Timeout()
+        if "error" in box:
+            raise box["error"]
+        return box["answer"]
+
     def _call(self, q: GeocodeQuery):
         path, params = self._request(q)
         self.limiter.wait()
         self.requests_made += 1
         try:
-            r = self.session.get(
-                self.base_url + path,
-                params=params,
-                timeout=self.timeout,
-                headers={"User-Agent": self.user_agent, "Accept": "application/json"},
-            )
+            status, headers, body = self._fetch(self.base_url + path, params)
         except requests.Timeout:
             raise self._fail(
                 "timeout", f"no answer from {self.base_url} within {self.timeout:g} s", retryable=True
@@ -180,28 +237,45 @@ class Provider:
                 f"cannot reach {self.base_url}: {why.group(0) if why else type(e).__name__}",
                 retryable=True,
             ) from e
-        if r.status_code == 429 or r.status_code >= 500:
-            kind = "http_429" if r.status_code == 429 else "http_5xx"
+        text = body.decode("utf-8", "replace")
+        if status == 429 or status >= 500:
+            kind = "http_429" if status == 429 else "http_5xx"
+            wait = parse_seconds(headers.get("Retry-After"))
+            if wait is not None and wait > self.backoff_max:  # not worth waiting for in this run
+                when = datetime.now(UTC) + timedelta(seconds=wait)
+                raise self._fail(
+                    kind,
+                    f"HTTP {status} from {self.base_url}: the provider asks us to wait {_duration(wait)} "
+                    f"(Retry-After); stopped asking it for this run, try again after "
+                    f"{when:%Y-%m-%d %H:%M} UTC",
+                    fatal=True,
+                    retry_after=wait,
+                )
             raise self._fail(
-                kind,
-                f"HTTP {r.status_code} from {self.base_url}{path}",
-                retryable=True,
-                retry_after=parse_seconds(r.headers.get("Retry-After")),
+                kind, f"HTTP {status} from {self.base_url}{path}", retryable=True, retry_after=wait
             )
-        if r.status_code in (401, 403):
-            raise self._fail("key_refused", f"HTTP {r.status_code}: {r.text[:120]}", fatal=True)
-        if r.status_code >= 400:
-            raise self._fail("http_4xx", f"HTTP {r.status_code}: {r.text[:120]}")
+        if status in (401, 403):
+            raise self._fail("key_refused", f"HTTP {status}: {text[:120]}", fatal=True)
+        if status >= 400:
+            raise self._fail("http_4xx", f"HTTP {status}: {text[:120]}")
         try:
-            return r.json()
+            return json.loads(body)
         except ValueError:
-            raise self._fail("malformed", f"answer is not JSON: {r.text[:60]!r}") from None
+            raise self._fail("malformed", f"answer is not JSON: {text[:60]!r}") from None
+
+    def _redacted(self, c: Candidate | None) -> Candidate | None:
+        """The answer without our key (some providers echo the request back)."""
+        if c is None:
+            return None
+        secrets = (self.key or "",)
+        detail = json.loads(redact(json.dumps(c.detail, ensure_ascii=False, default=str), secrets))
+        return replace(c, label=redact(c.label, secrets), detail=detail)
 
     def geocode(self, q: GeocodeQuery) -> Candidate | None:
         """Best candidate, or None when the provider knows nothing; raises ProviderFailure."""
         for attempt in range(self.max_retries + 1):
             try:
-                return self._parse(self._call(q), q)
+                return self._redacted(self._parse(self._call(q), q))
             except ProviderFailure as f:
                 if not f.retryable or attempt == self.max_retries:
                     raise
@@ -210,3 +284,15 @@ class Provider:
                     delay = min(self.backoff_max, max(delay, f.retry_after))
                 time.sleep(delay)
         raise AssertionError("unreachable")
+
+
+def _abort(response: requests.Response | None) -> None:
+    """Shut a late answer's connection so its reader thread ends now, not at its next byte."""
+    if response is None:
+        return
+    try:
+        sock = response.raw.connection.sock  # type: ignore[union-attr]
+        sock.shutdown(socket.SHUT_RDWR)
+    except (AttributeError, OSError):
+        pass
+    response.close()

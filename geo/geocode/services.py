@@ -21,7 +21,7 @@ class TiandituProvider(Provider):
     CGCS2000 answers are used as WGS-84 (they differ by centimetres)."""
 
     name = "tianditu"
-    default_base_url = "http://api.tianditu.gov.cn"
+    default_base_url = "https://api.tianditu.gov.cn"  # the key travels in the URL
     key_env = "ATLAS_TIANDITU_KEY"
     attribution = "© 天地图 (National Platform for Common GeoSpatial Information Services)"
     default_min_interval = 0.2

@@ -31,7 +31,7 @@ import duckdb
 import pandas as pd
 
 from geo._version import __version__
-from geo.corpus import corpus_files, corpus_root, load_document
+from geo.corpus import corpus_listing, load_document
 from geo.errors import StoreBusyError, StoreError
 from geo.gazetteer import Gazetteer, cache_file, load_gazetteer
 from geo.gazetteer.build import fingerprint as gazetteer_fingerprint
@@ -138,19 +138,6 @@ def _stale_copies(store: Path) -> list[Path]:
     return sorted(store.parent.glob(store.name + ".building-*"))
 
 
-def _corpus_listing(paths: list[Path]) -> list[tuple[str, Path]]:
-    """(file, absolute path) of every corpus file, in the order an extraction reads them."""
-    root = corpus_root(paths)
-    seen: set[Path] = set()
-    out = []
-    for p in paths:
-        for f in corpus_files(p.resolve()):
-            if f not in seen:
-                seen.add(f)
-                out.append((f.relative_to(root).as_posix(), f))
-    return out
-
-
 def _sha256(path: Path) -> str:
     h = hashlib.sha256()
     with path.open("rb") as fh:
@@ -227,7 +214,7 @@ def build_store(
         store.parent.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise StoreError(f"cannot create the folder of --store {store}: {e.strerror}") from None
-    listing = _corpus_listing([Path(p) for p in paths])
+    listing = list(corpus_listing([Path(p) for p in paths]))
     with build_lock(store):
         for stale in _stale_copies(store):
             stale.unlink(missing_ok=True)
@@ -249,7 +236,7 @@ def build_store(
 
 def _update(
     con: duckdb.DuckDBPyConnection,
-    listing: list[tuple[str, Path]],
+    listing: list[tuple[str, Path, str | None]],
     settings: Settings,
     gazetteer: Gazetteer | None,
     report: BuildReport,
@@ -267,10 +254,13 @@ def _update(
             f"the gazetteer or settings changed since the last build ({meta.get('fingerprint')} → {fp}): "
             f"re-resolving all {len(known)} documents"
         )
-    current = {file for file, _ in listing}
+    current = {file for file, _, _ in listing}
     removed = sorted(set(known) - current)
     todo: list[_Todo] = []
-    for order, (file, path) in enumerate(listing):
+    for order, (file, path, problem) in enumerate(listing):
+        if problem:  # left out by the walk (unreadable folder, link, name clash): a skip
+            todo.append(_Todo(order, file, path, 0, 0, None, problem))
+            continue
         try:
             st = path.stat()
         except OSError as e:
@@ -280,7 +270,15 @@ def _update(
         if old and not everything and old[0] == st.st_size and old[1] == st.st_mtime_ns:
             report.unchanged += 1
             continue
-        digest = _sha256(path)
+        try:
+            digest = _sha256(path)
+        except OSError as e:
+            todo.append(
+                _Todo(
+                    order, file, path, st.st_size, st.st_mtime_ns, None, f"cannot read {file}: {e.strerror}"
+                )
+            )
+            continue
         if old and not everything and digest == old[2]:
             con.execute("UPDATE documents SET mtime_ns = ? WHERE file = ?", [st.st_mtime_ns, file])
             report.unchanged += 1
@@ -292,7 +290,7 @@ def _update(
     report.files = len(listing)
     if todo:  # a build with nothing to extract does not load the gazetteer
         _extract(con, todo, settings, gazetteer or load_gazetteer(settings), report, progress)
-    orders = pd.DataFrame({"file": [f for f, _ in listing], "doc_order": range(len(listing))})  # noqa: F841
+    orders = pd.DataFrame({"file": [f for f, _, _ in listing], "doc_order": range(len(listing))})  # noqa: F841
     con.execute("UPDATE documents SET doc_order = o.doc_order FROM orders o WHERE documents.file = o.file")
     for key, value in (
         ("fingerprint", fp),

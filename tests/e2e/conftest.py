@@ -4,6 +4,7 @@ headless Chromium (``browser``) lives in tests/conftest.py (one Playwright sessi
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 
@@ -17,7 +18,11 @@ ARTIFACTS = harness.PROJECT_DIR / "test-artifacts"
 
 @pytest.fixture(scope="session")
 def app_url():
+    """The app on the seeds, their store built first (as scripts/app.sh does)."""
     ARTIFACTS.mkdir(exist_ok=True)
+    subprocess.run(
+        [sys.executable, "-m", "geo", "build", str(harness.PROJECT_DIR / "seeds"), "--quiet"], check=True
+    )
     with harness.running_app() as url:
         yield url
 
