@@ -19,9 +19,11 @@ from geo.corpus.reader import (
     iter_documents,
     read_corpus,
     split_articles,
+    title_in_text,
     title_matches,
 )
 from geo.errors import CorpusError
+from geo.schema import DATE_SOURCES
 from geo.settings import PROJECT_DIR, SEEDS_DIR
 
 EXPECTED = json.loads((Path(__file__).parent / "data" / "expected_articles.json").read_text(encoding="utf-8"))
@@ -52,20 +54,61 @@ def test_news_seed_articles_match_expected_list(seeds, file):
         assert doc.text[a.body_start :].startswith(e["body_starts"]), a.title
         if "ends_with" in e:
             assert a.text.endswith(e["ends_with"]), a.title
+        assert [s.title for s in a.sections] == e["sections"], a.title
+        assert (a.date, a.date_source) == (e["date"], e["date_source"]), a.title
 
 
-def test_magazine_seed_is_split_credibly(seeds):
+def test_magazine_seed_articles_match_expected_list(seeds):
+    """004 as read: features whole with their sections, each brief an article, titles printed
+    after their text starting at the first paragraph (list in tests/data/expected_articles.json)."""
     got = [a for a in seeds.articles if a.file == MAG["file"]]
-    assert MAG["min_articles"] <= len(got) <= MAG["max_articles"]
-    titles = [a.title for a in got]
-    missing = [h for h in MAG["headlines"] if not any(h in t for t in titles)]
-    assert not missing, missing
-    assert got[0].title == "" and got[0].text.startswith(MAG["opening_starts"])
-    for headline, names in MAG["bylines"].items():
-        a = next(a for a in got if headline in a.title)
-        assert list(a.byline) == names, headline
-    # no fragments: every article has real text under its title
-    assert min(len(squash(a.text)) for a in got) >= 60
+    expected = MAG["articles"]
+    assert [a.title for a in got] == [e["title"] for e in expected]
+    for a, e in zip(got, expected):
+        assert squash(a.text).startswith(e["starts"]), a.title
+        assert list(a.byline) == e.get("byline", []), a.title
+        assert [s.title for s in a.sections] == e.get("sections", []), a.title
+        assert a.date == e["date"], a.title
+        assert len(squash(a.text)) >= 60  # no fragments: every article has real text
+
+
+def test_magazine_features_are_whole_with_their_sections(seeds):
+    got = {a.title: a for a in seeds.articles if a.file == MAG["file"]}
+    titles = " ".join(got)
+    for section in ("历史钩沉", "现实审视", "正式落地", "未来展望", "产业引领力显著增强", "16 家企业入列"):
+        assert section not in titles  # a section heading never starts an article
+    a = got["杭州区划调整落地 千年古都呈现新格局"]
+    assert [s.title.split()[0] for s in a.sections] == ["历史钩沉", "现实审视", "正式落地", "未来展望"]
+    assert all(a.start < s.start < a.end for s in a.sections)
+    assert [s.start for s in a.sections] == sorted(s.start for s in a.sections)
+    assert "积蓄已久的内在张力" in a.text and "呼之欲出的新型格局" in a.text
+    science = got["一核引领、两区联动、全域覆盖 这座位于杭州东部的科学城值得期待"]
+    assert len(science.sections) >= 10 and science.text.startswith("位于大创小镇")  # its standfirst
+
+
+def test_magazine_late_titles_start_at_their_first_paragraph(seeds):
+    doc = next(d for d in seeds.documents if d.file == MAG["file"])
+    got = {a.title: a for a in seeds.articles if a.file == MAG["file"]}
+    late = [e for e in MAG["articles"] if "late_title_first_paragraph" in e]
+    assert len(late) >= 5
+    for e in late:
+        a = got[e["title"]]
+        assert a.text.startswith(e["late_title_first_paragraph"]), a.title
+        assert not title_matches(a) and title_in_text(a), a.title  # the title comes later
+        assert a.body_start == a.start  # the body is what comes first
+        before = doc.text[: a.start].rstrip()
+        assert not before.endswith(e["late_title_first_paragraph"][:4])
+
+
+def test_every_seed_article_has_a_date(seeds):
+    for a in seeds.articles:
+        assert a.date_source in DATE_SOURCES
+        if a.date_source == "unknown":
+            assert a.date is None and a.file.startswith(("001", "002"))
+        else:
+            assert re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", a.date), a
+    mag = [a for a in seeds.articles if a.file == MAG["file"]]
+    assert {a.date[:4] for a in mag} == {"2021"}  # the issue's year, also for "4 月 16 日"
 
 
 def test_every_seed_article_starts_with_its_title_and_covers_the_text(seeds):
@@ -74,11 +117,12 @@ def test_every_seed_article_starts_with_its_title_and_covers_the_text(seeds):
         assert arts, doc.file
         for a in arts:
             assert a.text == doc.text[a.start : a.end]
-            assert title_matches(a), (a.file, a.title)
-            if a.title and "\n" not in doc.text[a.start : a.start + len(a.title)]:
+            assert title_in_text(a), (a.file, a.title)
+            if doc.file != MAG["file"] and a.title and "\n" not in doc.text[a.start : a.start + len(a.title)]:
                 assert a.text.startswith(a.title)
             assert a.start <= a.body_start <= a.end
             assert a.text == a.text.strip()
+            assert all(a.start <= s.start < a.end for s in a.sections)
         # articles are in order, do not overlap, and lose no text (only blank lines between)
         assert all(x.end <= y.start for x, y in zip(arts, arts[1:]))
         assert squash("".join(a.text for a in arts)) == squash(re.sub(r"(?m)^#[ \t]+", "", doc.text))

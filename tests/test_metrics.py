@@ -14,9 +14,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from geo.corpus import YearEvidence
 from geo.metrics import figures as mt
 from geo.metrics.lexicon import parse_number
-from geo.metrics.periods import YearEvidence, find_period
+from geo.metrics.periods import find_period
 from geo.metrics.scoring import load_gold, score_metrics
 from geo.schema import METRIC_COLUMNS, Article
 from geo.settings import SEEDS_DIR

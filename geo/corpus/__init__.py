@@ -3,9 +3,12 @@
 Reads files and folders (UTF-8, BOM, GB18030, UTF-16; bad files skipped with a reason) and splits
 each document into articles with exact offsets: ``document.text[a.start:a.end] == a.text``.
 Layouts: news pages and markdown (:mod:`geo.corpus.news`), magazines extracted from PDF
-(:mod:`geo.corpus.magazine`), chosen per document by :mod:`geo.corpus.split`.
+(:mod:`geo.corpus.magazine`, with :mod:`geo.corpus.headings` and :mod:`geo.corpus.affinity`),
+chosen per document by :mod:`geo.corpus.split`. Each article gets its sections and a date
+(:mod:`geo.corpus.dates`).
 """
 
+from geo.corpus.dates import DocumentDates, YearEvidence, article_date, document_year
 from geo.corpus.lines import ArticleSpan, Line, scan_lines, squash
 from geo.corpus.reader import (
     TEXT_SUFFIXES,
@@ -21,6 +24,7 @@ from geo.corpus.reader import (
     load_document,
     read_corpus,
     split_articles,
+    title_in_text,
     title_matches,
 )
 from geo.corpus.split import split_text
@@ -31,12 +35,16 @@ __all__ = [
     "ArticleSpan",
     "Corpus",
     "Document",
+    "DocumentDates",
     "Line",
     "Skipped",
+    "YearEvidence",
+    "article_date",
     "article_id",
     "corpus_files",
     "corpus_root",
     "decode_bytes",
+    "document_year",
     "iter_documents",
     "load_document",
     "read_corpus",
@@ -44,5 +52,6 @@ __all__ = [
     "split_articles",
     "split_text",
     "squash",
+    "title_in_text",
     "title_matches",
 ]

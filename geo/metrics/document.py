@@ -10,8 +10,8 @@ from __future__ import annotations
 import logging
 from collections import Counter
 
+from geo.corpus import document_year
 from geo.metrics.figures import extract_metrics
-from geo.metrics.periods import document_year
 from geo.schema import Article, Document, Mention, Metric
 
 log = logging.getLogger(__name__)

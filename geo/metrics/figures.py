@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from geo.corpus import YearEvidence, document_year
 from geo.metrics import lexicon as lx
-from geo.metrics.periods import YearEvidence, document_year
 from geo.metrics.place import LocalMention, PlaceFinder, plain_mentions
 from geo.metrics.sentences import (
     article_year,

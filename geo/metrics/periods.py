@@ -1,6 +1,9 @@
 """When a figure applies: reporting periods ("今年一季度", "2022年1月至8月", "去年…全年") and the
 year a document was written, which turns 今年/去年/上半年 into calendar years.
 
+The document year itself (:func:`document_year`, :class:`YearEvidence`) is found by the corpus
+stage (:mod:`geo.corpus.dates`), which also dates each article.
+
 Periods are written as ``2024`` (year), ``2024-Q1``, ``2024-H1``, ``2022-01/08`` (month range),
 ``2021-04`` (month); without a knowable year the year part is dropped (``H1``, ``Q1``) and
 ``year`` is None.
@@ -11,18 +14,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from geo.corpus import YearEvidence
+
 S = r"\s*"
-
-
-@dataclass(frozen=True)
-class YearEvidence:
-    """The year a document (or article) speaks from, and the text that says so."""
-
-    year: int
-    source: str  # e.g. "“2023年底以来” → 2024", "issue date “2021 \\04 NO.9”"
-    kind: str  # issue_date | dated_heading | since_year_end | outlook | new_year
-    start: int | None = None  # offsets of the evidence in the text given to document_year
-    end: int | None = None
 
 
 @dataclass(frozen=True)
@@ -33,69 +27,6 @@ class Period:
     text: str  # the words as written ("今年一季度")
     is_target_year: bool  # "到2030年"
     bare: bool = False  # "全年"/"一季度" with no year of its own in the span
-
-
-# --- document year -------------------------------------------------------------------------
-_ISSUE_RE = re.compile(
-    rf"(?P<y>(?:19|20)\d{{2}}){S}(?:[\\/／]|年){S}(?P<m>\d{{1,2}}){S}(?:月)?{S}"
-    rf"(?:NO\.?{S}\d*|No\.?{S}\d*|第|总第|期)"
-)
-_DATED_LINE_RE = re.compile(
-    rf"(?m)^[^\S\n]*#*[^\S\n]*.{{0,12}}?(?P<y>(?:19|20)\d{{2}}){S}[年\-/.]{S}"
-    rf"(?P<m>\d{{1,2}}){S}[月\-/.]{S}(?P<d>\d{{1,2}}){S}日?.{{0,12}}$"
-)
-_IN_TEXT = (
-    ("since_year_end", re.compile(rf"(?P<y>(?:19|20)\d{{2}}){S}年{S}(?:底|末){S}以{S}来"), 1),
-    ("outlook", re.compile(rf"展{S}望{S}(?P<y>(?:19|20)\d{{2}}){S}年"), 0),
-    (
-        "new_year",
-        re.compile(
-            rf"迎{S}来{S}(?P<y>(?:19|20)\d{{2}}){S}年|(?P<y2>(?:19|20)\d{{2}}){S}年{S}"
-            rf"(?:伊始|开年|开局|开春)"
-        ),
-        0,
-    ),
-    ("this_year_stated", re.compile(rf"今{S}年{S}[（(]{S}(?P<y>(?:19|20)\d{{2}}){S}年?{S}[)）]"), 0),
-)
-
-
-def _flat(s: str) -> str:
-    return re.sub(r"\s+", " ", s).strip()
-
-
-def _in_text_year(m: re.Match[str]) -> int:
-    """The year an _IN_TEXT match captured: in group ``y``, or ``y2`` for the other alternative."""
-    y = m["y"] or m.groupdict().get("y2")
-    assert y is not None  # every alternative of an _IN_TEXT pattern captures y or y2
-    return int(y)
-
-
-def document_year(text: str) -> YearEvidence | None:
-    """The year a text is written in, from its own evidence, strongest first; None if it has none.
-
-    Strongest: a magazine issue date at the top ("2021 \\04 NO.9"), then a dated heading line,
-    then phrases that only make sense in one year ("2023年底以来" → 2024, "展望2024年",
-    "迎来2024年"). The latest year merely *mentioned* is not evidence: "2023年度十大进展"
-    is reported in 2024.
-    """
-    m = _ISSUE_RE.search(text, 0, 400)
-    if m:
-        return YearEvidence(
-            int(m["y"]), f"issue date “{_flat(m.group(0))}”", "issue_date", m.start(), m.end()
-        )
-    m = _DATED_LINE_RE.search(text, 0, 2000)
-    if m and 1 <= int(m["m"]) <= 12:
-        return YearEvidence(
-            int(m["y"]), f"dated heading “{_flat(m.group(0))}”", "dated_heading", m.start(), m.end()
-        )
-    for kind, rx, add in _IN_TEXT:
-        found = [(_in_text_year(m), m) for m in rx.finditer(text)]
-        if found:
-            years = [y for y, _ in found]
-            y = max(set(years), key=years.count)  # majority, then first
-            m = next(mm for yy, mm in found if yy == y)
-            return YearEvidence(y + add, f"“{_flat(m.group(0))}” → {y + add}", kind, m.start(), m.end())
-    return None
 
 
 # --- periods -------------------------------------------------------------------------------

@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from geo.metrics.periods import Period, YearEvidence, document_year, find_period, with_year
+from geo.corpus import YearEvidence, document_year
+from geo.metrics.periods import Period, find_period, with_year
 
 
 @dataclass(frozen=True)
