@@ -226,6 +226,8 @@ def headings(f: Features) -> list[bool]:
             nxt is None or abs(w - nxt) >= COLUMN_MARGIN
         ):
             head[i] = True  # 2c: a lone heading
+            # … printed under its text, unless the next line goes on (… 零部件 / 的“隐形冠军”)
+            f.closing[i] = f.restated(i) < 0 and not (i + 1 < n and lines[i + 1].text[0] in "的之与和及、")
         elif r := f.restated(i):
             head[i], f.closing[i] = True, r < 0  # 2d: restated by its lead or its text
     _parallel(f, head)

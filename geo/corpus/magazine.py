@@ -231,6 +231,7 @@ def split_magazine(lines: list[Line]) -> list[ArticleSpan]:
                 and (
                     bool(byline)
                     or furniture_box
+                    or (late and kind != "feature")  # a brief or a box printed after its text
                     or t.rubric
                     or t.place
                     or kind == "briefs"
