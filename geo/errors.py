@@ -29,3 +29,7 @@ class GeocoderError(AtlasError):
 
 class ExportError(AtlasError):
     """An export was asked for in a form we cannot produce."""
+
+
+class IndicatorError(AtlasError):
+    """A row of the indicator catalogue (geo/metrics/indicators.csv) is malformed."""

@@ -140,9 +140,10 @@ class Metric(NamedTuple):
     name: str | None
     metric: str  # indicator key, e.g. industrial_output
     label: str  # the indicator as written, e.g. 规上工业总产值
-    value: float  # normalised: money in 亿元, people in 人, area in 平方公里, counts, %
-    unit: str
-    period: str | None  # 2024 | 2024-Q1 | 2024-H1 | 2022-01/08 | 2021-04 | H1 (year unknown)
+    value: float  # normalised: money in 亿元, people in 人, area in 平方公里, 人/平方公里, 家, 个, %
+    unit: str  # the normalised unit (geo/metrics/indicators.csv)
+    period: str | None  # 2024 | 2024-Q1 | 2024-H1 | 2021-04 | 2024-01..2024-08 | target 2021..2025;
+    # XXXX for a year the text and the document do not give (XXXX-H1)
     yoy_pct: float | None
     is_target: bool
     qualifier: str | None  # over | nearly | about | range
@@ -152,7 +153,8 @@ class Metric(NamedTuple):
     year_source: str | None
     year: int | None = None
     period_text: str | None = None
-    value_text: str = ""  # == file text[start:end]
+    value_text: str = ""  # == file text[start:end], the figure as written ("6000亩")
+    unit_text: str = ""  # the unit as written, whitespace removed ("亩"; value and unit are normalised)
     place_basis: str = ""  # sentence subject | attributive | anaphor 街道 | previous sentence | main place
 
 
