@@ -339,6 +339,84 @@ def test_seed_figures_from_the_issue(seed_metrics, file, name, metric, value, pe
     assert (None if pd.isna(r["yoy_pct"]) else r["yoy_pct"]) == yoy
 
 
+@pytest.mark.parametrize(
+    "file, name, metric, value, unit, unit_text, period, target",
+    [
+        ("002", "湘家荡工业园区", "land_area", 4.0, "平方公里", "亩", None, False),  # 规划用地6000亩
+        ("001", "青山湖科技城新智造产业园", "land_area", 1.2, "平方公里", "亩", None, False),
+        ("004", "上城区", "population_density", 20000.0, "人/平方公里", "万人/平方公里", None, False),
+        ("004", "余杭区", "population_density", 1500.0, "人/平方公里", "万人/平方公里", None, False),
+        ("004", "钱塘区", "high_tech_value_added", 476.5, "亿元", "亿元", "2020", False),
+        ("004", "贵阳国家高新技术产业开发区", "sector_revenue", 74.0, "亿元", "亿元", "2020", False),
+        ("004", "下沙街道", "building_tax", 5.36, "亿元", "亿元", "2020", False),
+        ("004", "下沙街道", "companies_signed", 8.0, "家", "家", None, False),  # 8 家企业签约落户
+        ("004", "河庄街道", "above_scale_industrial_firms", 47.0, "家", "家", None, False),
+        ("004", "钱塘区", "high_tech_enterprises", 618.0, "家", "家", None, False),
+        ("004", "钱塘区", "fixed_asset_investment", 300.0, "亿元", "亿元", "2021..2025", True),  # 五年累计
+    ],
+)
+def test_seed_figures_of_the_new_indicators(
+    seed_metrics, file, name, metric, value, unit, unit_text, period, target
+):
+    df = seed_metrics
+    hit = df[df["file"].str.startswith(file) & (df["metric"] == metric) & (df["value"] == value)]
+    hit = hit[hit["name"] == name]
+    assert len(hit) == 1, df[df["metric"] == metric]
+    r = hit.iloc[0]
+    assert (r["unit"], r["unit_text"], r["is_target"]) == (unit, unit_text, target)
+    assert (None if pd.isna(r["period"]) else r["period"]) == period
+    assert re.sub(r"\s", "", r["value_text"]).endswith(unit_text)  # the figure as printed, 亩 and all
+
+
+def test_periods_have_one_format(seed_metrics):
+    """2024, 2024-Q1, 2024-H1, 2021-04, 2024-01..2024-08, a target's 2021..2025; XXXX for a year
+    neither the text nor the document gives."""
+    fmt = re.compile(
+        r"(\d{4}|XXXX)(-(Q[1-4]|H[12]|\d{2}))?|(\d{4}|XXXX)-\d{2}\.\.(\d{4}|XXXX)-\d{2}|\d{4}\.\.\d{4}"
+    )
+    periods = seed_metrics["period"].dropna()
+    assert len(periods) > 40 and all(fmt.fullmatch(p) for p in periods), set(periods)
+    unknown = seed_metrics[seed_metrics["period"].str.startswith("XXXX", na=False)]
+    assert unknown["year"].isna().all() and set(unknown["file"].str[:3]) == {"002"}
+    known = seed_metrics[seed_metrics["period"].str.match(r"\d", na=False)]
+    assert known["year"].notna().all()
+
+
+def test_the_catalogue_is_a_csv_a_user_extends(tmp_path, monkeypatch):
+    """A row added to the CSV is an indicator at the next extraction, no code changed."""
+    import importlib
+
+    from geo.errors import IndicatorError
+    from geo.metrics import catalogue, lexicon
+
+    extended = tmp_path / "indicators.csv"
+    extended.write_text(
+        catalogue.CATALOGUE_CSV.read_text(encoding="utf-8")
+        + "digital_core_value_added,money,亿元,label value,any,数字经济核心产业增加值,\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(catalogue, "CATALOGUE_CSV", extended)
+    try:
+        importlib.reload(lexicon)
+        text = "\n2023年，德清县数字经济核心产业增加值达到120.6亿元，同比增长11.2%。"
+        a = Article("c", "c.txt", 0, len(text), "", (), 0, text)
+        ms = mentions_for(a, text, {"德清县": ("330521", "德清县", "county")})
+        r = one(mt.extract_metrics(a, text, ms, Y2024, None), metric="digital_core_value_added")
+        assert (r.value, r.unit, r.period, r.yoy_pct, r.name) == (120.6, "亿元", "2023", 11.2, "德清县")
+    finally:
+        monkeypatch.undo()
+        importlib.reload(lexicon)
+    for bad, why in [
+        ("x,money,万元,label value,any,某某收入,", "unit of a money figure is 亿元"),
+        ("y,weight,吨,label value,any,产量,", "kind 'weight'"),
+        ("z,money,亿元,label value,any,财政收入,", "also fiscal_revenue's"),
+    ]:
+        broken = tmp_path / "broken.csv"
+        broken.write_text(catalogue.CATALOGUE_CSV.read_text(encoding="utf-8") + bad + "\n", encoding="utf-8")
+        with pytest.raises(IndicatorError, match=re.escape(why)):
+            catalogue.load_catalogue(broken)
+
+
 def test_seed_company_figures_are_not_place_metrics(seed_metrics):
     """南都电源's 营收, 美迪凯's and 奥泰生物's 营业收入, 联德股份's 研发投入: companies, not places."""
     company = [12.21, 0.4071, 0.3633, 2.0, 3.3, 11.0, 9.09]
@@ -725,3 +803,22 @@ def test_a_5_mb_single_line_extracts_at_the_speed_of_text_in_paragraphs():
     r = bench_long_line.measure(5.0)
     assert r["ratio"] < 2.0, r
     assert r["s_per_mb_one_line"] < 20, r
+
+
+def test_figures_in_a_list_take_the_place_of_their_own_line():
+    """Not from the seeds: a sidebar list whose lines name their place after the figure; the
+    sentence before names another place, the headline a third."""
+    title = "杭州：招商引资捷报频传"
+    body = "各区签约成果喜人。滨江区日前举行了专场推介会。\n\n12 家企业签约落户萧山区\n\n9 家企业签约落户余杭区\n"
+    text = title + "\n\n" + body
+    a = Article("s", "s.txt", 0, len(text), title, (), len(title), text)
+    places = {
+        "杭州": ("3301", "杭州市", "city"),
+        "滨江区": ("330108", "滨江区", "county"),
+        "萧山区": ("330109", "萧山区", "county"),
+        "余杭区": ("330110", "余杭区", "county"),
+    }
+    got = [
+        (r.name, r.value, r.place_basis) for r in mt.extract_metrics(a, text, mentions_for(a, text, places))
+    ]
+    assert got == [("萧山区", 12.0, "own line"), ("余杭区", 9.0, "own line")]

@@ -56,8 +56,10 @@ class Indicator:
     place: str = "any"  # one of PLACES
 
 
-def load_catalogue(path: Path | str = CATALOGUE_CSV) -> tuple[Indicator, ...]:
-    """The indicators of a catalogue CSV; IndicatorError names the line of a malformed row."""
+def load_catalogue(path: Path | str | None = None) -> tuple[Indicator, ...]:
+    """The indicators of a catalogue CSV (default: :data:`CATALOGUE_CSV`); IndicatorError names
+    the line of a malformed row."""
+    path = CATALOGUE_CSV if path is None else path
     out: list[Indicator] = []
     seen: dict[str, str] = {}
     with open(path, encoding="utf-8", newline="") as fh:

@@ -33,7 +33,7 @@ from geo.metrics.sentences import (
 from geo.schema import METRIC_COLUMNS, Metric
 
 #: Bases of a place named in the figure's sentence or the one before (geo.metrics.place).
-_NAMED = ("attributive", "sentence subject", "previous sentence", "own line")
+_NAMED = ("attributive", "sentence subject", "anaphor", "previous sentence", "own line", "section heading")
 
 __all__ = [
     "METRIC_COLUMNS",
@@ -45,6 +45,28 @@ __all__ = [
     "metrics_frame",
     "record_dict",
 ]
+
+
+def _line_of(text: str, a: int, b: int) -> tuple[int, int]:
+    """The line (between line breaks) holding text[a:b], as article offsets."""
+    start = max(text.rfind("\n", 0, a), text.rfind("\r", 0, a)) + 1
+    ends = [e for e in (text.find("\n", b), text.find("\r", b)) if e >= 0]
+    return start, min(ends) if ends else len(text)
+
+
+def _heading_of(article, pos: int) -> tuple[int, int] | None:
+    """The heading of the section holding article offset ``pos``, when it is printed there."""
+    heading = None
+    for s in getattr(article, "sections", ()):
+        at = s.start - article.start
+        if at > pos:
+            break
+        heading = s
+    if heading is None:
+        return None
+    at = heading.start - article.start
+    end = at + len(heading.title) * 2  # the heading's lines (joined titles are spaced)
+    return at, min(end, pos)
 
 
 def record_dict(r: Metric) -> dict:
@@ -103,6 +125,8 @@ def explain_metrics(article, doc_text, mentions, doc_year=None, main_place=None,
             previous_in_paragraph(sentences, si),
             earlier(sentences, si),
             counts_firms=f.kind == "firms",
+            line=_line_of(text, f.value_start, f.value_end),
+            heading=_heading_of(article, f.value_start),
         )
         if subject.company:
             skipped.append((text[f.value_start : f.value_end], f"company: {subject.basis}"))
@@ -110,7 +134,7 @@ def explain_metrics(article, doc_text, mentions, doc_year=None, main_place=None,
         if not subject.places:
             skipped.append((text[f.value_start : f.value_end], "no place"))
             continue
-        if f.metric in lx.NAMED_PLACE and subject.basis not in _NAMED:
+        if f.metric in lx.NAMED_PLACE and not subject.basis.startswith(_NAMED):
             skipped.append((text[f.value_start : f.value_end], f"place not named near it ({subject.basis})"))
             continue
         period = period_of(text, f.label_start, sentences, si, year_ev)

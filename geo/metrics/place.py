@@ -4,6 +4,9 @@ In order: a place the figure qualifies ("常住人口 66 万的钱塘新区"); t
 clause before the indicator (skipping places that are locations or partners: "位于…", "与…",
 "背靠西湖"); a word that points back to one ("全区", "该街道", "街道全年…"); the subject of an
 earlier sentence of the same paragraph; the article's main place (the one its headline names).
+In a sidebar or list the place named in the figure's own line comes before earlier sentences
+(``8 家企业签约落户，62 家企业贡献突出 下沙街道经济指标再创新高`` → 下沙街道), and the place the
+heading of its section names before the article's main place.
 An organisation between the place and the indicator ("联德股份…研发投入") makes the figure the
 company's, and it is left out.
 """
@@ -118,6 +121,7 @@ _ANAPHOR_TARGETS = {
     "区域": [lambda m: m.level in ("zone", "township")],
     "片区": [lambda m: m.level in ("zone", "township")],
 }
+OWN_LINE = 80  # characters a line may have to be a list item or heading of its own
 ANAPHOR_REACH = 300  # mentions an anaphor ("该街道") looks back over for what it points to
 _ATTRIBUTIVE = re.compile(r"\s*(?:以上|左右)?\s*的\s*(?:原\s*)?")
 _CLAUSE_PUNCT = re.compile(r"[，,；;：:]")
@@ -207,6 +211,14 @@ class PlaceFinder:
             k = j + 1
         return None
 
+    def _first_place(self, start: int, end: int) -> LocalMention | None:
+        """The first name chain of a span, where it stands: in a list item or heading a place
+        after 落户 or in brackets (``12 家企业签约落户萧山区``, ``（余杭区）``) is the item's place."""
+        k = bisect_left(self._starts, start)
+        if k >= len(self.plain) or self.plain[k].end > end:
+            return None
+        return self._head(k, self._chain_end(k, end))
+
     def _anaphor(self, start: int, end: int) -> tuple[LocalMention, str] | None:
         hit = None
         for m in lx.ANAPHOR_RE.finditer(self.text, start, end):
@@ -246,10 +258,13 @@ class PlaceFinder:
         same_paragraph: list,
         earlier: list,
         counts_firms: bool = False,
+        line: tuple[int, int] | None = None,
+        heading: tuple[int, int] | None = None,
     ) -> Subject:
         """``same_paragraph``/``earlier``: preceding sentences (nearest first) of the paragraph /
         of the article; ``counts_firms``: the figure counts firms (企业 is its label, not a
-        company as the subject)."""
+        company as the subject); ``line``: the figure's own line, ``heading``: the heading of the
+        section it is in (article offsets)."""
         t = self.text
         att = _ATTRIBUTIVE.match(t, value_end)
         if att:
@@ -276,10 +291,18 @@ class PlaceFinder:
             return Subject([ana[0]], f"anaphor {ana[1]}")
         if found:  # "萧山区与滨江区签约…": a list without 分别 is headed by its first place
             return Subject(found[0], "sentence subject")
+        if line is not None and line[1] - line[0] <= OWN_LINE:  # a list item, a heading, a lead
+            got = self._first_place(*line)
+            if got:
+                return Subject([got], "own line")
         for prev in same_paragraph:
             got = self._first_subject(prev.start, prev.end)
             if got:
                 return Subject([got], "previous sentence")
+        if heading is not None:  # the section or sidebar the figure is in names a place
+            got = self._first_place(*heading)
+            if got:
+                return Subject([got], "section heading")
         if self.main and self.main_in_title:
             return Subject([self.main], "main place")
         for prev in earlier[:3]:
