@@ -11,8 +11,8 @@ An article's ``date`` is ISO and only as precise as the evidence (``2021-04-16``
 3. **issue** — a magazine issue at the top of the document (``2021 \\04 NO.9`` → ``2021-04``).
 4. **file name** — ``20240520_xxx.txt``, ``2024-05-20 晚报.md`` (a date with a plausible month
    and day).
-5. **document** — the year the text's own wording gives (``2023年底以来`` → 2024, ``展望2024年``),
-   the article's first, else the document's.
+5. **document** — the year the document's own wording gives (``2023年底以来`` → 2024,
+   ``展望2024年``).
 6. **unknown** — ``date`` is null.
 """
 
@@ -171,7 +171,7 @@ class DocumentDates:
     def of(cls, file: str, text: str) -> DocumentDates:
         return cls(issue_date(text), header_dates(text), file_name_date(file), document_year(text))
 
-    def fallback(self, start: int, article_text: str) -> tuple[str | None, str]:
+    def fallback(self, start: int) -> tuple[str | None, str]:
         """The date an article gets from its document (sources 2–6): (ISO date or None, source)."""
         above = [d for off, d in self.headers if off <= start]
         if above:
@@ -181,9 +181,6 @@ class DocumentDates:
         if self.file_date:
             y, m, d = self.file_date
             return f"{y:04d}-{m:02d}-{d:02d}", "file name"
-        own = document_year(article_text)
-        if own and own.kind not in ("issue_date", "dated_heading"):
-            return str(own.year), "document"
         if self.year:
             return str(self.year.year), "document"
         return None, "unknown"
@@ -193,7 +190,7 @@ def article_date(
     dates: DocumentDates, text: str, start: int, end: int, body_start: int, title: str
 ) -> tuple[str | None, str]:
     """(ISO date or None, date_source) of the article ``text[start:end]`` (see module docstring)."""
-    base, source = dates.fallback(start, text[start:end])
+    base, source = dates.fallback(start)
     found = dateline(title, 0) if DATED_TITLE_RE.match(title) else None
     if found is None:
         found = dateline(text, body_start) or dateline(text, start)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from geo.metrics import lexicon as lx
 
 _RESPECTIVELY_RE = re.compile(r"分\s*别")
+VALUE_REACH = 24  # characters before a value-first label its value may start at
 #: A single project's land (``和达药谷五期项目，用地 90 亩``) is a project fact, not a place's.
 _PROJECT_RE = re.compile(r"项\s*目|厂\s*房|基\s*地")
 
@@ -67,14 +68,22 @@ def find_figures(text: str, sentences, starts, mentions) -> tuple[list[Figure], 
 
     for f in _label_lists(text):
         add(f)
-    for table, value_first in ((lx.LABELLED_RE, False), (lx.VALUE_FIRST_RE, True)):
-        for kind, rx in table.items():
-            for m in rx.finditer(text):
-                f = _labelled(text, m, kind, sentences, starts, value_first)
-                if isinstance(f, str):
-                    skipped.append((m.group("value"), f))
-                elif f is not None:
-                    add(f)
+    for kind, rx in lx.LABELLED_RE.items():
+        for m in rx.finditer(text):
+            f = _labelled(text, m, kind, sentences, starts)
+            if isinstance(f, str):
+                skipped.append((m.group("value"), f))
+            elif f is not None:
+                add(f)
+    for kind, rx in lx.VALUE_FIRST_LABEL_RE.items():  # the label first, then the value before it
+        for lab in rx.finditer(text):
+            window = lx.VALUE_FIRST_RE[kind].finditer(text, max(0, lab.start() - VALUE_REACH), lab.end())
+            m = next((x for x in window if x.end() == lab.end()), None)
+            if m is None:
+                continue
+            f = _labelled(text, m, kind, sentences, starts, True)
+            if isinstance(f, Figure):
+                add(f)
     for metric, rx in lx.COUNT_RES:
         for m in rx.finditer(text):
             if lx.COUNT_MOD_REJECT.search(m.groupdict().get("mod") or ""):
@@ -174,6 +183,11 @@ def _labelled(text, m, kind, sentences, starts, value_first=False):
     vs = m.start("value") if m.group("qpre") is None or not value_first else m.start("qpre")
     ve = m.end("qafter") if m.group("qafter") else m.end("value")
     label = re.sub(r"\s", "", label_text)
+    if lx.is_sector_label(label_text):  # 软件和信息技术 + 服务业收入
+        sector = lx.sector_start(text, ls)
+        if sector is None:
+            return None
+        label, ls = re.sub(r"\s", "", text[sector:ls]) + label, sector
     fig = Figure(metric, kind, label, ls, vs, ve, round(value * factor, 6), norm_unit, qual, _unit_text(unit))
     if not value_first and re.search(r"分\s*别", text[ls:vs]):  # the gap lies inside text[ls:vs]
         fig.more = _more_values(text, ve, kind, factor, fig.unit_text)

@@ -25,14 +25,12 @@ def loose(word: str) -> str:
 
 
 def _alt(words) -> str:
-    """Alternation of labels, longest first; ``*X`` is a sector name (2–12 Han) before X."""
-    return "|".join(
-        (_SECTOR + loose(w[1:])) if w.startswith("*") else loose(w)
-        for w in sorted(words, key=len, reverse=True)
-    )
+    """Alternation of labels, longest first; a sector label ``*X`` is matched as X (the sector
+    name before it is taken by :func:`sector_start`, which keeps the scan a literal one)."""
+    return "|".join(loose(w.lstrip("*")) for w in sorted(words, key=len, reverse=True))
 
 
-_SECTOR = r"[\u4e00-\u9fff和与及]{2,12}?"
+_SECTOR_CHAR = re.compile(r"[\u4e00-\u9fff和与及]")
 
 
 #: The indicator catalogue (geo/metrics/indicators.csv, see geo.metrics.catalogue).
@@ -139,7 +137,12 @@ LABELLED_RE = {
     )
     for kind in sorted({i.kind for i in LABELLED})
 }
-#: "8 家企业签约落户": the value first, the label right after it.
+#: "8 家企业签约落户": the value first, the label right after it. ``VALUE_FIRST_LABEL_RE`` finds
+#: the labels (a literal scan); ``VALUE_FIRST_RE`` then matches value and label in a short window.
+VALUE_FIRST_LABEL_RE = {
+    kind: re.compile(_alt([lab for i in VALUE_FIRST if i.kind == kind for lab in i.labels]))
+    for kind in sorted({i.kind for i in VALUE_FIRST})
+}
 VALUE_FIRST_RE = {
     kind: re.compile(
         rf"{QUAL_PRE}?{S}" + _value_pattern(kind, True) + rf"{S}(?P<gap>)"
@@ -287,6 +290,21 @@ def label_key(label_text: str) -> str | None:
     if label in _LABEL_KEY:
         return _LABEL_KEY[label]
     return next((key for tail, key in _SECTOR_KEYS if label.endswith(tail)), None)
+
+
+def is_sector_label(label_text: str) -> bool:
+    """The label is the tail of a sector label (``服务业收入`` of ``*服务业收入``)."""
+    label = re.sub(r"\s", "", label_text)
+    return label not in _LABEL_KEY and any(label == tail for tail, _ in _SECTOR_KEYS)
+
+
+def sector_start(text: str, start: int, most: int = 12) -> int | None:
+    """Where the sector name before a sector label starts (``软件和信息技术`` before ``服务业收入``):
+    Han characters back to punctuation or a digit, 2–12 of them; None if fewer than 2."""
+    k = start
+    while k > 0 and start - k < most and _SECTOR_CHAR.match(text, k - 1):
+        k -= 1
+    return k if start - k >= 2 else None
 
 
 def unit_info(kind: str, unit_text: str | None) -> tuple[float, str] | None:
