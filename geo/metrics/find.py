@@ -78,10 +78,10 @@ def find_figures(text: str, sentences, starts, mentions) -> tuple[list[Figure], 
     for kind, rx in lx.VALUE_FIRST_LABEL_RE.items():  # the label first, then the value before it
         for lab in rx.finditer(text):
             window = lx.VALUE_FIRST_RE[kind].finditer(text, max(0, lab.start() - VALUE_REACH), lab.end())
-            m = next((x for x in window if x.end() == lab.end()), None)
-            if m is None:
+            hit = [x for x in window if x.end() == lab.end()]
+            if not hit:
                 continue
-            f = _labelled(text, m, kind, sentences, starts, True)
+            f = _labelled(text, hit[0], kind, sentences, starts, True)
             if isinstance(f, Figure):
                 add(f)
     for metric, rx in lx.COUNT_RES:
