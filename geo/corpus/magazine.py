@@ -8,20 +8,26 @@ Line shapes (headings, labels, credits, page furniture) are found by :mod:`geo.c
    set above headlines: ``[ 新闻链接 ]``, ``·项目掠影·``, ``◆ 4 月 16 日``, 2–6 Han characters
    (``历史钩沉``, ``洛阳高新区``), ``下沙街道：``. **Page furniture**: page numbers, running heads in
    capitals (``NFORMATION``), a caption set vertically one character a line (``义 蓬 夜 景``).
+   Photo captions (a photo credit ``王佳萱 摄`` within three lines, ``…效果图``), numbered list items
+   and name lines are never headings.
 2. A heading-shaped line **is a heading** when
    a. it is joined (single newline) to another heading-shaped line or label, or sits directly on
       top of a new text box or a credit line — a headline block; or
    b. it comes right under a label that is not a ``◎``/``◆`` bullet; or
-   c. it stands alone after a finished sentence, without punctuation, and its printed width
-      differs by four Han characters or more from the body column around it (a paragraph's
-      first line is only its indent shorter); or
+   c. it stands alone after a finished sentence, without punctuation (one colon allowed:
+      ``平阳鳌江镇新明村：集成电路产业链上谋新篇``), the next line does not finish its word
+      (``…最好方`` / ``法。``), and its printed width differs by four Han characters or more from
+      the body column around it (a paragraph's first line is only its indent shorter); or
    d. it stands alone after a finished sentence and the lines around it repeat it: a lead that
       restates its headline (``国务院公布修订后的《企业名称登记管理规定》`` / ``国务院日前公布修订
-      后的…``) or a title printed under its text (``年度十大科学发现，“中国天眼”有功劳``).
+      后的…``) or a title printed under its text (``年度十大科学发现，“中国天眼”有功劳``); or
+   e. it opens with the same four characters as a heading near it and stands alone — parallel
+      headings (``千方百计建设大项目`` … ``千方百计展钱塘作为``).
 3. **Title blocks**: consecutive headings with the labels above them (at most 4 lines; a run of
-   more than 6 heading-shaped lines is a list). A new text box or a second joined block starts
-   a new title. Credits right after a title (``文 / 汪株燚 通讯员 / 姜慧君 刘龙龙``, ``■ … 吴锋民``,
-   plain names), else directly above it, at the start of its text or in its first lines
+   more than 6 heading-shaped lines is a list). A new text box starts a new title, and a title
+   printed under its text ends one (``年度十大科学发现…`` / ``银保监会出台…``: two titles).
+   Credits right after a title (``文 / 汪株燚 通讯员 / 姜慧君 刘龙龙``, ``■ … 吴锋民``, plain names),
+   else directly above it, at the start of its text or in its first lines
    (title, lead, ``文 / 王心怡 通讯员 / 喻萍萍``), give the byline. A label opening a text box with
    no headline under it names a box of its own (``钱塘天际线`` over its ``◎`` items).
 
@@ -38,7 +44,10 @@ Then, here:
    own: a byline (``文 / 李如艳``); a rubric label under it (``杭州区划调整落地 / 千年古都呈现新格局 /
    权威解读``); a first line naming a place (``贵阳高新区``, ``下沙街道：``, ``北京怀柔科学城：`` — a
    profile or a box); a dated label (``◆ 4 月 16 日``); a text box opening after page furniture
-   (``义 蓬 夜 景`` / ``上市不仅是企业做大做强的途径…`` → ``三家企业相继上市``). Otherwise it is a
+   (``义 蓬 夜 景`` / ``上市不仅是企业做大做强的途径…`` → ``三家企业相继上市``); outside a feature,
+   a title printed after its text (a brief); after a box, a title opening a new text box
+   (``世界冠军助力 百人排舞表演`` after the ``[ 新闻链接 ] 下沙街道：`` box). An item of a ``◎``/``●``
+   list is never an article. Otherwise it is a
    **section** of the article it sits in when that article is a feature (it has a byline or a
    rubric: ``历史钩沉 豁然打开的发展局面`` in 杭州区划调整落地) or a profile whose sections do not
    open a new text box (``利用大数据新优势 带动实体经济发展`` in 贵阳高新区); under anything else
