@@ -505,3 +505,14 @@ def test_a_generated_corpus_splits_into_the_articles_it_was_written_with(tmp_pat
     written = int(re.search(r"([\d,]+) articles", run.stdout).group(1).replace(",", ""))
     found = len(read_corpus([out]).articles)
     assert abs(found - written) <= 0.05 * written, (found, written)
+
+
+def test_role_credits_closing_an_article_do_not_start_one():
+    """Web news ends with its credits (记者:… 编辑:… 审稿:…); they belong to the article above."""
+    text = (
+        "莱芜区杨庄镇举行和美乡村专场发布会\n\n记者 李明\n\n"
+        "近年来，杨庄镇坚持把和美乡村建设作为乡村振兴重要抓手，持续改善乡村面貌。\n\n"
+        "记者 李明 王芳\n\n编辑:赵亮\n\n审稿:孙丽\n\n监制:周强\n"
+    )
+    (a,) = split_articles(_doc(text))
+    assert a.title == "莱芜区杨庄镇举行和美乡村专场发布会" and a.text.endswith("监制:周强")

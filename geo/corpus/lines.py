@@ -113,7 +113,7 @@ def byline_names(s: str) -> tuple[tuple[str, ...], int] | None:
 #: Role words of a credit line: ``记者 张三 通讯员 李四 王五``, ``本报记者 张三``, ``文 / 汪株燚``.
 ROLE_WORDS = (
     "本报记者 本报通讯员 特约记者 见习记者 实习记者 首席记者 记者 通讯员 实习生 特约撰稿 撰稿 "
-    "文字 文 图 摄影 摄像 责任编辑 编辑 美编 校对 审核 整理 制图"
+    "文字 文 图 摄影 摄像 责任编辑 编辑 美编 校对 审核 审稿 监制 策划 统筹 整理 制图"
 ).split()
 _ROLE_RE = re.compile(r"(?:%s)(?:\s*[/／:：]\s*|\s+)" % "|".join(ROLE_WORDS))
 

@@ -46,7 +46,16 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from geo.corpus.lines import MD_H1, ArticleSpan, Line, balanced, credit_of, is_title_line, is_unit_line
+from geo.corpus.lines import (
+    MD_H1,
+    ArticleSpan,
+    Line,
+    balanced,
+    byline_names,
+    credit_of,
+    is_title_line,
+    is_unit_line,
+)
 
 # ---------------------------------------------------------------- news pages (layouts 1 and 2)
 
@@ -88,7 +97,11 @@ def split_news(lines: list[Line]) -> list[ArticleSpan]:
                 first, title = p - 1, f"{lines[p - 1].text} {title}"
             heads[first] = _Head(first, lines[first].start, title, i, names)
             byline_of.add(i)
-        elif known == len(names) >= 2 and (p < 0 or not lines[p].text.startswith("#")):
+        elif (
+            known == len(names) >= 2
+            and byline_names(ln.text)  # plain names: a role credit after the text (记者 … 编辑 …) ends it
+            and (p < 0 or not lines[p].text.startswith("#"))
+        ):
             heads[i] = _Head(i, ln.start, "", i, names)  # headline lost
             byline_of.add(i)
     if not heads:
