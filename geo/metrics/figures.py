@@ -21,7 +21,7 @@ from geo.corpus import YearEvidence, document_year
 from geo.metrics import lexicon as lx
 from geo.metrics.find import attach_growth_and_shares, find_figures
 from geo.metrics.periods import target_span
-from geo.metrics.place import LocalMention, PlaceFinder, plain_mentions
+from geo.metrics.place import OWN_LINE, LocalMention, PlaceFinder, plain_mentions
 from geo.metrics.sentences import (
     article_year,
     earlier,
@@ -47,11 +47,18 @@ __all__ = [
 ]
 
 
-def _line_of(text: str, a: int, b: int) -> tuple[int, int]:
-    """The line (between line breaks) holding text[a:b], as article offsets."""
-    start = max(text.rfind("\n", 0, a), text.rfind("\r", 0, a)) + 1
-    ends = [e for e in (text.find("\n", b), text.find("\r", b)) if e >= 0]
-    return start, min(ends) if ends else len(text)
+def _line_of(text: str, a: int, b: int, most: int = OWN_LINE) -> tuple[int, int] | None:
+    """The line (between line breaks) holding text[a:b] as article offsets, if it is at most
+    ``most`` characters long (only a short line is an item of its own; looking no further keeps
+    a text without line breaks linear)."""
+    lo = max(0, a - most - 1)
+    start = max(text.rfind("\n", lo, a), text.rfind("\r", lo, a)) + 1
+    if start == 0 and lo > 0:
+        return None
+    hi = min(len(text), b + most + 1)
+    ends = [e for e in (text.find("\n", b, hi), text.find("\r", b, hi)) if e >= 0]
+    end = min(ends) if ends else (len(text) if hi == len(text) else -1)
+    return (start, end) if end >= 0 and end - start <= most else None
 
 
 def _heading_of(article, pos: int) -> tuple[int, int] | None:

@@ -166,7 +166,8 @@ def _labelled(text, m, kind, sentences, starts, value_first=False):
         return None
     if metric in ("signed_investment", "land_area"):
         si = bisect_right(starts, ls) - 1
-        clause = max(sentences[si].start, text.rfind("；", 0, ls) + 1, text.rfind(";", 0, ls) + 1)
+        ss = sentences[si].start  # the clause: from the last ；before the label, within its sentence
+        clause = max(ss, text.rfind("；", ss, ls) + 1, text.rfind(";", ss, ls) + 1)
         if metric == "signed_investment" and not re.search(r"签\s*约", text[clause:ls]):
             return "investment not tied to signed projects"
         if metric == "land_area" and (
