@@ -822,3 +822,28 @@ def test_figures_in_a_list_take_the_place_of_their_own_line():
         (r.name, r.value, r.place_basis) for r in mt.extract_metrics(a, text, mentions_for(a, text, places))
     ]
     assert got == [("萧山区", 12.0, "own line"), ("余杭区", 9.0, "own line")]
+
+
+def test_a_figure_under_a_section_heading_takes_the_place_it_names():
+    """Not from the seeds: sections of a city round-up, each headed by its county; the figures'
+    sentences name no place."""
+    from geo.corpus.reader import split_articles
+    from geo.schema import Document
+
+    text = (
+        "湖州：三地齐发力 工业开门红\n\n张敏\n\n湖州各地工业经济实现良好开局。\n\n"
+        "德清县 数字经济领跑\n\n一季度规上工业增加值 120.5 亿元，同比增长 8.2%。\n\n"
+        "长兴县 新能源产业提速\n\n一季度规上工业增加值 98.3 亿元，同比增长 6.1%。\n"
+    )
+    (a,) = split_articles(Document("h.txt", Path("h.txt"), text, "utf-8"))
+    assert [s.title for s in a.sections] == ["德清县 数字经济领跑", "长兴县 新能源产业提速"]
+    places = {
+        "湖州": ("3305", "湖州市", "city"),
+        "德清县": ("330521", "德清县", "county"),
+        "长兴县": ("330522", "长兴县", "county"),
+    }
+    got = [
+        (r.name, r.value, r.place_basis)
+        for r in mt.extract_metrics(a, text, mentions_for(a, text, places), Y2024)
+    ]
+    assert got == [("德清县", 120.5, "section heading"), ("长兴县", 98.3, "section heading")]

@@ -61,6 +61,17 @@ def _line_of(text: str, a: int, b: int, most: int = OWN_LINE) -> tuple[int, int]
     return (start, end) if end >= 0 and end - start <= most else None
 
 
+def _heading_spans(article, text: str) -> tuple[tuple[int, int], ...]:
+    """Article offsets of the section headings printed where their sections start (one line)."""
+    out = []
+    for sec in getattr(article, "sections", ()):
+        at = sec.start - article.start
+        if 0 <= at < len(text) and text.startswith(sec.title[:2], at):
+            ends = [e for e in (text.find("\n", at), text.find("\r", at)) if e >= 0]
+            out.append((at, min(ends) if ends else len(text)))
+    return tuple(out)
+
+
 def _heading_of(article, pos: int) -> tuple[int, int] | None:
     """The heading of the section holding article offset ``pos``, when it is printed there."""
     heading = None
@@ -72,6 +83,8 @@ def _heading_of(article, pos: int) -> tuple[int, int] | None:
     if heading is None:
         return None
     at = heading.start - article.start
+    if not article.text.startswith(heading.title[:2], at):
+        return None  # the heading was printed after the section's text: not here
     end = at + len(heading.title) * 2  # the heading's lines (joined titles are spaced)
     return at, min(end, pos)
 
@@ -108,7 +121,7 @@ def explain_metrics(article, doc_text, mentions, doc_year=None, main_place=None,
     date = getattr(article, "date", None)
     if year_ev is None and date:  # the year of the article's date (its dateline, header, file name)
         year_ev = YearEvidence(int(date[:4]), f"article date {date}", "article_date")
-    sentences = split_sentences(text, article.body_start - base)
+    sentences = split_sentences(text, article.body_start - base, _heading_spans(article, text))
     starts = [s.start for s in sentences]
     ms = plain_mentions(mentions, article)
     fallback = (

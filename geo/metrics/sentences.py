@@ -30,14 +30,18 @@ _HEADING = re.compile(r"(?<![^\r\n])[^\S\r\n]*#[^\r\n]*")
 _PARA_END = re.compile(r"[^\S\r\n]*(?:[\r\n]|$)")
 
 
-def split_sentences(text: str, body_start: int = 0) -> list[Sentence]:
-    """Sentences end at 。！？, around '#' heading lines and where the body begins — not at line
-    breaks, which in PDF-extracted text fall mid-sentence."""
+def split_sentences(text: str, body_start: int = 0, headings: tuple = ()) -> list[Sentence]:
+    """Sentences end at 。！？, around '#' heading lines, around the article's section headings
+    (``headings``: (start, end) offsets) and where the body begins — not at line breaks, which in
+    PDF-extracted text fall mid-sentence."""
     cuts = {0, len(text)}
     para = set()
     if 0 < body_start < len(text):
         cuts.add(body_start)
         para.add(body_start)
+    for a, b in headings:
+        cuts.update((a, b))
+        para.update((a, b))
     for m in _SENT_END.finditer(text):
         cuts.add(m.end())
         if _PARA_END.match(text, m.end()):
