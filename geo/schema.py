@@ -1,6 +1,7 @@
 """The data contract: the records every stage reads and writes, by name, in one place.
 
-Data path: corpus files → :class:`Document` → :class:`Article` (title, byline, offsets) →
+Data path: corpus files → :class:`Document` → :class:`Article` (title, byline, offsets, sections,
+date) →
 :class:`Mention` (a place named in the text, resolved: admin chain, level, code, coordinates,
 precision) → :class:`Metric` (a figure about a place) → map layers and exports. Files that
 cannot be read become :class:`Skipped` rows with a reason, never silent loss.
