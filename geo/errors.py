@@ -70,3 +70,7 @@ class OutputBusyError(OutputError):
 
 class ExtractionError(AtlasError, ValueError):
     """An extraction folder is incomplete or does not match its manifest (changed, or half written)."""
+
+
+class IndicatorError(AtlasError):
+    """A row of the indicator catalogue (geo/metrics/indicators.csv) is malformed."""

@@ -1,6 +1,7 @@
 """The data contract: the records every stage reads and writes, by name, in one place.
 
-Data path: corpus files → :class:`Document` → :class:`Article` (title, byline, offsets) →
+Data path: corpus files → :class:`Document` → :class:`Article` (title, byline, offsets, sections,
+date) →
 :class:`Mention` (a place named in the text, resolved: admin chain, level, code, coordinates,
 precision) → :class:`Metric` (a figure about a place) → map layers and exports. Files that
 cannot be read become :class:`Skipped` rows with a reason, never silent loss.
@@ -43,11 +44,28 @@ class Document(NamedTuple):
     encoding: str  # "utf-8", "utf-8-sig", "gb18030" …
 
 
+class Section(NamedTuple):
+    """A section heading inside an article (``历史钩沉 豁然打开的发展局面``) and where it starts."""
+
+    title: str
+    start: int  # file offset where the section's text starts (its heading, or the first
+    # paragraph when the PDF printed the heading after it)
+
+
+#: Where an article's ``date`` comes from, most specific first: a date line at its head or the
+#: dated label over it (``◆ 4 月 16 日``), the page header above it (``2024年5月20日 星期一``), the
+#: magazine's issue (``2021 \\04 NO.9``), the file name (``20240520_…txt``), the document's own
+#: year evidence (``2023年底以来`` → 2024), or nothing.
+DATE_SOURCES = ("dateline", "header", "issue", "file name", "document", "unknown")
+
+
 class Article(NamedTuple):
     """One article inside a document; offsets index into the document's text.
 
-    The first six fields are the ``articles.jsonl`` row (:data:`ARTICLE_COLUMNS`); ``body_start``
-    and ``text`` are what the stages read and are not written out.
+    The ``articles.jsonl`` row is :data:`ARTICLE_COLUMNS` (``Article.row()``): article_id, file,
+    start, end, title, byline, sections, date, date_source. ``body_start`` and ``text`` are what
+    the stages read and are not written out; the three last fields have defaults so that a bare
+    article (tests, one text) is built from the first eight.
     """
 
     article_id: str  # stable: same file, offset and title → same id
@@ -58,14 +76,30 @@ class Article(NamedTuple):
     byline: tuple[str, ...]  # ("汪燕鸣", "王佳萱")
     body_start: int  # offset where the body (after title and byline) begins
     text: str  # == document.text[start:end]
+    sections: tuple[Section, ...] = ()  # headings inside the article, in text order
+    date: str | None = None  # ISO, as precise as known: 2021-04-16 | 2021-04 | 2021
+    date_source: str = "unknown"  # one of DATE_SOURCES
 
     def row(self) -> tuple:
-        """The contract row: the fields of :data:`ARTICLE_COLUMNS`, byline as a list."""
-        return (self.article_id, self.file, self.start, self.end, self.title, list(self.byline))
+        """The contract row: the fields of :data:`ARTICLE_COLUMNS`; byline a list, sections a
+        list of {"title", "start"} objects."""
+        return (
+            self.article_id,
+            self.file,
+            self.start,
+            self.end,
+            self.title,
+            list(self.byline),
+            [{"title": s.title, "start": s.start} for s in self.sections],
+            self.date,
+            self.date_source,
+        )
 
 
 #: Columns of the articles table and keys of ``articles.jsonl``, in order.
-ARTICLE_COLUMNS: tuple[str, ...] = Article._fields[:6]
+ARTICLE_COLUMNS: tuple[str, ...] = (
+    "article_id", "file", "start", "end", "title", "byline", "sections", "date", "date_source",
+)  # fmt: skip
 
 
 class Mention(NamedTuple):
@@ -107,9 +141,10 @@ class Metric(NamedTuple):
     name: str | None
     metric: str  # indicator key, e.g. industrial_output
     label: str  # the indicator as written, e.g. 规上工业总产值
-    value: float  # normalised: money in 亿元, people in 人, area in 平方公里, counts, %
-    unit: str
-    period: str | None  # 2024 | 2024-Q1 | 2024-H1 | 2022-01/08 | 2021-04 | H1 (year unknown)
+    value: float  # normalised: money in 亿元, people in 人, area in 平方公里, 人/平方公里, 家, 个, %
+    unit: str  # the normalised unit (geo/metrics/indicators.csv)
+    period: str | None  # 2024 | 2024-Q1 | 2024-H1 | 2021-04 | 2024-01..2024-08 | target 2021..2025;
+    # XXXX for a year the text and the document do not give (XXXX-H1)
     yoy_pct: float | None
     is_target: bool
     qualifier: str | None  # over | nearly | about | range
@@ -119,7 +154,8 @@ class Metric(NamedTuple):
     year_source: str | None
     year: int | None = None
     period_text: str | None = None
-    value_text: str = ""  # == file text[start:end]
+    value_text: str = ""  # == file text[start:end], the figure as written ("6000亩")
+    unit_text: str = ""  # the unit as written, whitespace removed ("亩"; value and unit are normalised)
     place_basis: str = ""  # sentence subject | attributive | anaphor 街道 | previous sentence | main place
 
 

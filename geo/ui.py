@@ -85,7 +85,12 @@ def open_or_build(folder: Path, settings: Settings, status) -> StoreRef | None:
             if proc.returncode != 0:
                 raise StoreError(f"构建失败：{_last_line(log) or proc.returncode}")
         if path.is_file():
-            meta = AtlasStore(path).meta  # raises a clear StoreError for a corrupt or old store
+            try:
+                meta = AtlasStore(path).meta
+            except StoreError:  # another schema version (an upgrade) or damage: build it anew
+                builds[str(path)] = _start_build(folder, path)
+                status.info("语料库来自另一版本的程序：正在重新构建…")
+                return None
             if meta.get("fingerprint") != fingerprint(settings):
                 builds[str(path)] = _start_build(folder, path)
                 status.info("地名库或程序已更新：正在后台重建语料库，完成后刷新页面即可看到新的结果。")

@@ -14,9 +14,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from geo.corpus import YearEvidence
 from geo.metrics import figures as mt
 from geo.metrics.lexicon import parse_number
-from geo.metrics.periods import YearEvidence, find_period
+from geo.metrics.periods import find_period
 from geo.metrics.scoring import load_gold, score_metrics
 from geo.schema import METRIC_COLUMNS, Article
 from geo.settings import SEEDS_DIR
@@ -117,14 +118,14 @@ Y2024 = YearEvidence(2024, "test", "outlook")
     [
         ("今年一季度，实现", "2024-Q1", "今年: test"),
         ("去年，路桥经济开发区全年完成", "2023", "去年: test"),
-        ("2022年1月至8月，青山湖科技城累计完成", "2022-01/08", "stated"),
-        ("2022年1—8月", "2022-01/08", "stated"),
+        ("2022年1月至8月，青山湖科技城累计完成", "2022-01..2022-08", "stated"),
+        ("2022年1—8月", "2022-01..2022-08", "stated"),
         ("今年上半年,湘家荡区域", "2024-H1", "今年: test"),
         ("2021 年一季度，生命健康产业", "2021-Q1", "stated"),
         ("2020\n\n年钱塘区实现", "2020", "stated"),
         ("截至 2020 年底，街属企业", "2020", "stated"),
         ("2001 年 3 月，萧山、余杭撤市设区", "2001-03", "stated"),
-        ("前三季度", "2024-01/09", "前三季度 (this year): test"),
+        ("前三季度", "2024-01..2024-09", "前三季度 (this year): test"),
     ],
 )
 def test_periods(text, period, year_source):
@@ -139,7 +140,7 @@ def test_event_dates_are_not_periods(text):
 
 def test_unknown_year_keeps_the_sub_period_and_says_nothing_about_the_year():
     p = find_period("今年上半年,湘家荡区域", 10, None)
-    assert (p.period, p.year, p.year_source) == ("H1", None, None)
+    assert (p.period, p.year, p.year_source) == ("XXXX-H1", None, None)
 
 
 def test_target_year():
@@ -187,7 +188,8 @@ def test_qingshanhu_first_quarter_2024(qsh_2024, metric, value, yoy):
 
 def test_targets_are_kept_and_marked(qsh_2024):
     r = one(qsh_2024[0], metric="industrial_output", value=1800.0)
-    assert (r.is_target, r.period, r.qualifier, r.name) == (True, "2030", "over", "青山湖科技城")
+    assert (r.is_target, r.period, r.qualifier, r.name) == (True, "2024..2030", "over", "青山湖科技城")
+    assert r.year == 2030  # the horizon
 
 
 def test_project_counts_and_previous_sentence_subject(qsh_2024):
@@ -204,7 +206,7 @@ def test_company_revenue_is_not_a_place_metric():
     recs = mt.extract_metrics(a, text, mentions_for(a, text, QSH), None, None)
     assert not [r for r in recs if r.value == 12.21 or "营收" in r.label]
     r = one(recs, metric="industrial_output")
-    assert (r.value, r.period, r.yoy_pct, r.name) == (454.4, "2022-01/08", 8.5, "青山湖科技城")
+    assert (r.value, r.period, r.yoy_pct, r.name) == (454.4, "2022-01..2022-08", 8.5, "青山湖科技城")
     assert one(recs, metric="industrial_value_added").yoy_pct == 35.3
 
 
@@ -269,7 +271,7 @@ def test_articles_without_places_or_mentions_do_not_fail():
         a, text, None, mt.document_year(text), None, context_place=("zone:kxc", "杭州钱塘科学城")
     )
     assert {(r.value, r.is_target, r.period, r.place_basis) for r in recs} >= {
-        (2100.0, True, "2025", "document context")
+        (2100.0, True, "2021..2025", "document context")
     }
 
 
@@ -321,11 +323,11 @@ def seed_metrics(seeds_extraction):
         ("003", "路桥经济开发区", "fixed_asset_investment", 36.46, "2023", None),
         ("003", "路桥经济开发区", "industrial_output", 606.77, "2023", None),
         ("003", "路桥经济开发区", "industrial_output_share", 64.48, "2023", None),
-        ("002", "湘家荡区域", "industrial_output", 38.09, "H1", 7.1),
-        ("002", "湘家荡区域", "fiscal_revenue", 3.35, "H1", 19.3),
+        ("002", "湘家荡区域", "industrial_output", 38.09, "XXXX-H1", 7.1),
+        ("002", "湘家荡区域", "fiscal_revenue", 3.35, "XXXX-H1", 19.3),
         ("004", "钱塘区", "industrial_value_added", 166.6, "2021-Q1", 36.9),
         ("003", "江山经济开发区", "industrial_output", 253.63, "2023", 2.08),
-        ("001", "青山湖科技城", "industrial_output", 454.4, "2022-01/08", 8.5),
+        ("001", "青山湖科技城", "industrial_output", 454.4, "2022-01..2022-08", 8.5),
     ],
 )
 def test_seed_figures_from_the_issue(seed_metrics, file, name, metric, value, period, yoy):
@@ -337,9 +339,91 @@ def test_seed_figures_from_the_issue(seed_metrics, file, name, metric, value, pe
     assert (None if pd.isna(r["yoy_pct"]) else r["yoy_pct"]) == yoy
 
 
+@pytest.mark.parametrize(
+    "file, name, metric, value, unit, unit_text, period, target",
+    [
+        ("002", "湘家荡工业园区", "land_area", 4.0, "平方公里", "亩", None, False),  # 规划用地6000亩
+        ("001", "青山湖科技城新智造产业园", "land_area", 1.2, "平方公里", "亩", None, False),
+        ("004", "上城区", "population_density", 20000.0, "人/平方公里", "万人/平方公里", None, False),
+        ("004", "余杭区", "population_density", 1500.0, "人/平方公里", "万人/平方公里", None, False),
+        ("004", "钱塘区", "high_tech_value_added", 476.5, "亿元", "亿元", "2020", False),
+        ("004", "贵阳国家高新技术产业开发区", "sector_revenue", 74.0, "亿元", "亿元", "2020", False),
+        ("004", "下沙街道", "building_tax", 5.36, "亿元", "亿元", "2020", False),
+        ("004", "下沙街道", "companies_signed", 8.0, "家", "家", None, False),  # 8 家企业签约落户
+        ("004", "河庄街道", "above_scale_industrial_firms", 47.0, "家", "家", None, False),
+        ("004", "钱塘区", "high_tech_enterprises", 618.0, "家", "家", None, False),
+        ("004", "钱塘区", "fixed_asset_investment", 300.0, "亿元", "亿元", "2021..2025", True),  # 五年累计
+    ],
+)
+def test_seed_figures_of_the_new_indicators(
+    seed_metrics, file, name, metric, value, unit, unit_text, period, target
+):
+    df = seed_metrics
+    hit = df[df["file"].str.startswith(file) & (df["metric"] == metric) & (df["value"] == value)]
+    hit = hit[hit["name"] == name]
+    assert len(hit) == 1, df[df["metric"] == metric]
+    r = hit.iloc[0]
+    assert (r["unit"], r["unit_text"], r["is_target"]) == (unit, unit_text, target)
+    assert (None if pd.isna(r["period"]) else r["period"]) == period
+    assert re.sub(r"\s", "", r["value_text"]).endswith(unit_text)  # the figure as printed, 亩 and all
+
+
+def test_periods_have_one_format(seed_metrics):
+    """2024, 2024-Q1, 2024-H1, 2021-04, 2024-01..2024-08, a target's 2021..2025; XXXX for a year
+    neither the text nor the document gives."""
+    fmt = re.compile(
+        r"(\d{4}|XXXX)(-(Q[1-4]|H[12]|\d{2}))?|(\d{4}|XXXX)-\d{2}\.\.(\d{4}|XXXX)-\d{2}|\d{4}\.\.\d{4}"
+    )
+    periods = seed_metrics["period"].dropna()
+    assert len(periods) > 40 and all(fmt.fullmatch(p) for p in periods), set(periods)
+    unknown = seed_metrics[seed_metrics["period"].str.startswith("XXXX", na=False)]
+    assert unknown["year"].isna().all() and set(unknown["file"].str[:3]) == {"002"}
+    known = seed_metrics[seed_metrics["period"].str.match(r"\d", na=False)]
+    assert known["year"].notna().all()
+
+
+def test_the_catalogue_is_a_csv_a_user_extends(tmp_path, monkeypatch):
+    """A row added to the CSV is an indicator at the next extraction, no code changed."""
+    import importlib
+
+    from geo.errors import IndicatorError
+    from geo.metrics import catalogue, lexicon
+
+    extended = tmp_path / "indicators.csv"
+    extended.write_text(
+        catalogue.CATALOGUE_CSV.read_text(encoding="utf-8")
+        + "digital_core_value_added,money,亿元,label value,any,数字经济核心产业增加值,\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(catalogue, "CATALOGUE_CSV", extended)
+    try:
+        importlib.reload(lexicon)
+        text = "\n2023年，德清县数字经济核心产业增加值达到120.6亿元，同比增长11.2%。"
+        a = Article("c", "c.txt", 0, len(text), "", (), 0, text)
+        ms = mentions_for(a, text, {"德清县": ("330521", "德清县", "county")})
+        r = one(mt.extract_metrics(a, text, ms, Y2024, None), metric="digital_core_value_added")
+        assert (r.value, r.unit, r.period, r.yoy_pct, r.name) == (120.6, "亿元", "2023", 11.2, "德清县")
+    finally:
+        monkeypatch.undo()
+        importlib.reload(lexicon)
+    for bad, why in [
+        ("x,money,万元,label value,any,某某收入,", "unit of a money figure is 亿元"),
+        ("y,weight,吨,label value,any,产量,", "kind 'weight'"),
+        ("z,money,亿元,label value,any,财政收入,", "also fiscal_revenue's"),
+    ]:
+        broken = tmp_path / "broken.csv"
+        broken.write_text(catalogue.CATALOGUE_CSV.read_text(encoding="utf-8") + bad + "\n", encoding="utf-8")
+        with pytest.raises(IndicatorError, match=re.escape(why)):
+            catalogue.load_catalogue(broken)
+
+
 def test_seed_company_figures_are_not_place_metrics(seed_metrics):
-    assert not ((seed_metrics["value"] == 12.21) | (seed_metrics["value"] == 0.4071)).any()
-    assert not seed_metrics["label"].str.contains("营收|营业收入|销售额|净利润").any()
+    """南都电源's 营收, 美迪凯's and 奥泰生物's 营业收入, 联德股份's 研发投入: companies, not places."""
+    company = [12.21, 0.4071, 0.3633, 2.0, 3.3, 11.0, 9.09]
+    revenue = seed_metrics[seed_metrics["metric"].isin(["operating_revenue", "sector_revenue"])]
+    assert not revenue["value"].isin(company).any()
+    assert not seed_metrics["label"].str.contains("销售额|净利润").any()
+    assert set(revenue["label"]) <= {"软件和信息技术服务业收入", "营利性服务业收入", "数字经济产业营收"}
 
 
 def test_seed_offsets_and_evidence_are_exact(seed_metrics, seed_texts):
@@ -421,7 +505,7 @@ HELD_OUT = [
     (
         "",
         "今年1—6月，柯桥区实现规上工业总产值1523.6亿元，同比增长9.8%。",
-        [("柯桥区", "industrial_output", 1523.6, "2024-01/06", 9.8, False, None)],
+        [("柯桥区", "industrial_output", 1523.6, "2024-01..2024-06", 9.8, False, None)],
     ),
     (
         "",
@@ -457,8 +541,8 @@ HELD_OUT = [
         "",
         "到2027年，南浔区力争规上工业总产值突破1500亿元，研发投入强度达到3.5%。",
         [
-            ("南浔区", "industrial_output", 1500, "2027", None, True, "over"),
-            ("南浔区", "rd_intensity", 3.5, "2027", None, True, None),
+            ("南浔区", "industrial_output", 1500, "2024..2027", None, True, "over"),
+            ("南浔区", "rd_intensity", 3.5, "2024..2027", None, True, None),
         ],
     ),
     (
@@ -488,7 +572,7 @@ HELD_OUT = [
     (
         "",
         "1月至9月，义乌市外贸进出口总额4235亿元，同比增长17.5%。",
-        [("义乌市", "foreign_trade", 4235, "2024-01/09", 17.5, False, None)],
+        [("义乌市", "foreign_trade", 4235, "2024-01..2024-09", 17.5, False, None)],
     ),
     (
         "",
@@ -503,7 +587,7 @@ HELD_OUT = [
     (
         "",
         "前三季度，瑞安市实现GDP 805.6亿元，同比增长6.4%，高于全省平均1.2个百分点。",
-        [("瑞安市", "gdp", 805.6, "2024-01/09", 6.4, False, None)],
+        [("瑞安市", "gdp", 805.6, "2024-01..2024-09", 6.4, False, None)],
     ),
     (
         "",
@@ -515,7 +599,11 @@ HELD_OUT = [
         "截至2023年底，余姚市常住人口达126.5万人。",
         [("余姚市", "population", 1265000, "2023", None, False, None)],
     ),
-    ("", "东阳市横店镇以影视文化产业为主导，2023年实现营业收入50亿元。", []),
+    (  # out of scope when written; a place's 营业收入 is an indicator since issue 17
+        "",
+        "东阳市横店镇以影视文化产业为主导，2023年实现营业收入50亿元。",
+        [("横店镇", "operating_revenue", 50, "2023", None, False, None)],
+    ),
     (
         "",
         "今年一季度，青田县完成工业投资12.3亿元，同比增长30.5%。",
@@ -544,8 +632,8 @@ HELD_OUT = [
         "",
         "今年1-8月，鹿城区实现财政总收入80.3亿元，同比增长5.2%，其中地方财政收入50.1亿元，同比增长4.8%。",
         [
-            ("鹿城区", "fiscal_revenue", 80.3, "2024-01/08", 5.2, False, None),
-            ("鹿城区", "local_fiscal_revenue", 50.1, "2024-01/08", 4.8, False, None),
+            ("鹿城区", "fiscal_revenue", 80.3, "2024-01..2024-08", 5.2, False, None),
+            ("鹿城区", "local_fiscal_revenue", 50.1, "2024-01..2024-08", 4.8, False, None),
         ],
     ),
 ]
@@ -560,3 +648,202 @@ def test_held_out_sentences(title, body, expected):
         for r in mt.extract_metrics(a, text, mentions_for(a, text, HELD_OUT_PLACES), Y2024, None)
     }
     assert got == {(n, k, float(v), p, y, t, q) for n, k, v, p, y, t, q in expected}
+
+
+# --- held-out sentences for the indicators of issue 17 ------------------------------------------
+# Written for this test before the extractor was run on them (not from the seeds). First run: 13 of
+# 14 expected records exact ("约为" lost its qualifier) and one extra ("新增规上工业企业56家", an
+# increase, not the number of firms); both fixed since.
+HELD_OUT_17_PLACES = {
+    **HELD_OUT_PLACES,
+    '柯桥经济技术开发区': ('zone:kq', '柯桥经济技术开发区', 'zone'),
+    '南湖区': ('330402', '南湖区', 'county'),
+    '慈溪市': ('330282', '慈溪市', 'county'),
+    '余杭区': ('330110', '余杭区', 'county'),
+    '嘉善县': ('330421', '嘉善县', 'county'),
+    '上城区': ('330102', '上城区', 'county'),
+    '萧山区': ('330109', '萧山区', 'county'),
+    '温州经开区': ('zone:wz', '温州经济技术开发区', 'zone'),
+    '绍兴市': ('3306', '绍兴市', 'city'),
+}
+HELD_OUT_17 = [
+    (
+        "",
+        "柯桥经济技术开发区规划用地3000亩，目前已入驻企业120余家。",
+        [("柯桥经济技术开发区", "land_area", 2.0, None, None, False, None, "亩")],
+    ),
+    (
+        "",
+        "2023年，海宁市高新技术产业增加值达到356.2亿元，同比增长9.1%。",
+        [("海宁市", "high_tech_value_added", 356.2, "2023", 9.1, False, None, "亿元")],
+    ),
+    (
+        "",
+        "一季度，南湖区战略性新兴产业增加值45.6亿元，同比增长12.3%。",
+        [("南湖区", "strategic_emerging_value_added", 45.6, "2024-Q1", 12.3, False, None, "亿元")],
+    ),
+    (
+        "",
+        "去年，慈溪市装备制造业增加值突破300亿元。",
+        [("慈溪市", "equipment_value_added", 300, "2023", None, False, "over", "亿元")],
+    ),
+    (
+        "",
+        "2023年，余杭区楼宇税收达到85亿元，其中亿元楼宇28幢。",
+        [("余杭区", "building_tax", 85, "2023", None, False, None, "亿元")],
+    ),
+    (
+        "",
+        "昨日，临平区举行招商大会，现场15家企业签约落户。",
+        [("临平区", "companies_signed", 15, None, None, False, None, "家")],
+    ),
+    (
+        "",
+        "截至2023年底，嘉善县拥有国家高新技术企业412家，规上工业企业1086家。",
+        [
+            ("嘉善县", "high_tech_enterprises", 412, "2023", None, False, None, "家"),
+            ("嘉善县", "above_scale_industrial_firms", 1086, "2023", None, False, None, "家"),
+        ],
+    ),
+    (
+        "",
+        "上城区人口密度约为1.2万人/平方公里。",
+        [("上城区", "population_density", 12000, None, None, False, "about", "万人/平方公里")],
+    ),
+    (
+        "",
+        "到2025年，萧山区数字经济核心产业营收力争达到3000亿元，五年累计完成固定资产投资5000亿元。",
+        [
+            ("萧山区", "sector_revenue", 3000, "2024..2025", None, True, None, "亿元"),
+            ("萧山区", "fixed_asset_investment", 5000, "2021..2025", None, True, None, "亿元"),
+        ],
+    ),
+    (
+        "",
+        "义乌市数字贸易产业营业收入突破2000亿元。",
+        [("义乌市", "sector_revenue", 2000, None, None, False, "over", "亿元")],
+    ),
+    ("", "华东医药今年上半年实现营业收入203亿元，同比增长10.4%。", []),
+    (
+        "",
+        "今年1-5月，温州经开区实现营业收入326亿元，同比增长6.2%。",
+        [("温州经济技术开发区", "operating_revenue", 326, "2024-01..2024-05", 6.2, False, None, "亿元")],
+    ),
+    (
+        "绍兴市：资本市场再添新军",
+        "全市累计A股上市企业达到42家，其中今年新增5家。",
+        [("绍兴市", "listed_companies", 42, None, None, False, None, "家")],
+    ),
+    (
+        "",
+        "2022年，南湖区新增规上工业企业56家，总数达到1203家。",
+        [],
+    ),
+]
+
+
+@pytest.mark.parametrize("title, body, expected", HELD_OUT_17, ids=[c[1][:12] for c in HELD_OUT_17])
+def test_held_out_sentences_for_the_new_indicators(title, body, expected):
+    text = (title + "\n\n" if title else "\n") + body
+    a = Article("h", "h.txt", 0, len(text), title, (), len(title), text)
+    got = {
+        (r.name, r.metric, r.value, r.period, r.yoy_pct, r.is_target, r.qualifier, r.unit_text)
+        for r in mt.extract_metrics(a, text, mentions_for(a, text, HELD_OUT_17_PLACES), Y2024, None)
+    }
+    assert got == {(n, k, float(v), p, y, t, q, u) for n, k, v, p, y, t, q, u in expected}
+
+
+# --- a text without line breaks (issue 19) -------------------------------------------------------
+def _long_text(n_paragraphs: int) -> str:
+    """Paragraphs of one figure without a period of its own and four sentences without dates: each
+    figure looks back for its period, the case that was quadratic on one long line."""
+    filler = (
+        "园区坚持创新驱动，不断优化营商环境。企业负责人表示，将继续加大投入力度。"
+        "这里的产业生态日益完善，吸引了大批人才。各方合作共赢，发展势头强劲。"
+    )
+    places = ("萧山区", "临安区", "余杭区", "建德市")
+    return "\n\n".join(
+        f"{places[i % 4]}实现规上工业总产值{100 + i / 10:.1f}亿元，同比增长{i % 30}.1%。{filler}"
+        for i in range(n_paragraphs)
+    )
+
+
+def _metrics_seconds(text: str) -> tuple[float, int]:
+    import time
+
+    a = Article("long", "long.txt", 0, len(text), "", (), 0, text)
+    places = {"萧山区": ("330109", "萧山区", "county"), "临安区": ("330112", "临安区", "county"),
+              "余杭区": ("330110", "余杭区", "county"), "建德市": ("330182", "建德市", "county")}  # fmt: skip
+    ms = mentions_for(a, text, places)
+    t = time.process_time()
+    n = len(mt.extract_metrics(a, text, ms, Y2024, None))
+    return time.process_time() - t, n
+
+
+def test_a_long_line_costs_what_the_same_text_in_paragraphs_costs():
+    """Metrics on 4,000 figures as one line: linear, with a generous bound (it was 25–55 times
+    slower than the same text in paragraphs, and growing with the length)."""
+    paragraphs = _long_text(4000)
+    line = paragraphs.replace("\n", "")
+    t_para, n_para = _metrics_seconds(paragraphs)
+    t_line, n_line = _metrics_seconds(line)
+    assert n_line == n_para == 4000  # every figure is found, with its growth
+    assert t_line < 3 * t_para + 1.0, (t_line, t_para)
+
+
+@pytest.mark.slow
+def test_a_5_mb_single_line_extracts_at_the_speed_of_text_in_paragraphs():
+    """bench/bench_long_line.py: 5 MB through every stage, one line against the same text in
+    paragraphs, CPU seconds (measured 0.8 s/MB as one line, 0.6 s/MB in paragraphs)."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    import bench_long_line
+
+    r = bench_long_line.measure(5.0)
+    assert r["ratio"] < 3.0, r  # before: 23 times at 100 KB, 56 at 200 KB, growing with the size
+    assert r["s_per_mb_one_line"] < 20, r
+
+
+def test_figures_in_a_list_take_the_place_of_their_own_line():
+    """Not from the seeds: a sidebar list whose lines name their place after the figure; the
+    sentence before names another place, the headline a third."""
+    title = "杭州：招商引资捷报频传"
+    body = "各区签约成果喜人。滨江区日前举行了专场推介会。\n\n12 家企业签约落户萧山区\n\n9 家企业签约落户余杭区\n"
+    text = title + "\n\n" + body
+    a = Article("s", "s.txt", 0, len(text), title, (), len(title), text)
+    places = {
+        "杭州": ("3301", "杭州市", "city"),
+        "滨江区": ("330108", "滨江区", "county"),
+        "萧山区": ("330109", "萧山区", "county"),
+        "余杭区": ("330110", "余杭区", "county"),
+    }
+    got = [
+        (r.name, r.value, r.place_basis) for r in mt.extract_metrics(a, text, mentions_for(a, text, places))
+    ]
+    assert got == [("萧山区", 12.0, "own line"), ("余杭区", 9.0, "own line")]
+
+
+def test_a_figure_under_a_section_heading_takes_the_place_it_names():
+    """Not from the seeds: sections of a city round-up, each headed by its county; the figures'
+    sentences name no place."""
+    from geo.corpus.reader import split_articles
+    from geo.schema import Document
+
+    text = (
+        "湖州：三地齐发力 工业开门红\n\n张敏\n\n湖州各地工业经济实现良好开局。\n\n"
+        "德清县 数字经济领跑\n\n一季度规上工业增加值 120.5 亿元，同比增长 8.2%。\n\n"
+        "长兴县 新能源产业提速\n\n一季度规上工业增加值 98.3 亿元，同比增长 6.1%。\n"
+    )
+    (a,) = split_articles(Document("h.txt", Path("h.txt"), text, "utf-8"))
+    assert [s.title for s in a.sections] == ["德清县 数字经济领跑", "长兴县 新能源产业提速"]
+    places = {
+        "湖州": ("3305", "湖州市", "city"),
+        "德清县": ("330521", "德清县", "county"),
+        "长兴县": ("330522", "长兴县", "county"),
+    }
+    got = [
+        (r.name, r.value, r.place_basis)
+        for r in mt.extract_metrics(a, text, mentions_for(a, text, places), Y2024)
+    ]
+    assert got == [("德清县", 120.5, "section heading"), ("长兴县", 98.3, "section heading")]

@@ -18,7 +18,7 @@ from geo.errors import StoreBusyError, StoreError
 from geo.export import export_corpus, export_layers
 from geo.jsonl import frame_to_jsonl
 from geo.settings import SEEDS_DIR
-from geo.store import AtlasStore, build_store
+from geo.store import SCHEMA_VERSION, AtlasStore, build_store
 from geo.store.build import build_lock
 
 NEWS = """湖州南浔：古镇旅游人气旺
@@ -111,15 +111,16 @@ def test_schema_mismatch_corrupt_and_foreign_files_are_clear_errors(built, tmp_p
         AtlasStore(tmp_path / "missing.duckdb")
 
 
-def test_rebuild_recovers_from_a_store_of_another_schema(built, settings, gazetteer):
+def test_a_build_rebuilds_a_store_of_another_schema_and_says_so(built, settings, gazetteer):
     corpus, store = built
     con = duckdb.connect(str(store))
     con.execute("UPDATE meta SET value = '0' WHERE key = 'schema_version'")
     con.close()
-    with pytest.raises(StoreError):
-        build_store([corpus], store, settings, gazetteer=gazetteer)
-    report = build_store([corpus], store, settings, gazetteer=gazetteer, rebuild=True)
-    assert report.extracted == 5 and AtlasStore(store).meta["schema_version"] == "1"
+    with pytest.raises(StoreError, match="--rebuild"):
+        AtlasStore(store)  # reading says what to do
+    report = build_store([corpus], store, settings, gazetteer=gazetteer)  # building does it
+    assert report.extracted == 5 and any("store schema 0" in n for n in report.notes)
+    assert AtlasStore(store).meta["schema_version"] == str(SCHEMA_VERSION)
 
 
 def test_article_text_is_read_from_the_file_and_checked(built):

@@ -3,11 +3,13 @@
 Reads files and folders (UTF-8, BOM, GB18030, Big5, UTF-16; bad files skipped with a reason) and splits
 each document into articles with exact offsets: ``document.text[a.start:a.end] == a.text``.
 Layouts: news pages and markdown (:mod:`geo.corpus.news`), magazines extracted from PDF
-(:mod:`geo.corpus.magazine`), chosen per document by :mod:`geo.corpus.split`. For a shared app,
-:mod:`geo.corpus.roots` keeps corpus paths inside the allowed folders and never names non-text
-files.
+(:mod:`geo.corpus.magazine`, with :mod:`geo.corpus.headings` and :mod:`geo.corpus.affinity`),
+chosen per document by :mod:`geo.corpus.split`. Each article gets its sections and a date
+(:mod:`geo.corpus.dates`). For a shared app, :mod:`geo.corpus.roots` keeps corpus paths inside
+the allowed folders and never names non-text files.
 """
 
+from geo.corpus.dates import DocumentDates, YearEvidence, article_date, document_year
 from geo.corpus.decoding import decode_bytes
 from geo.corpus.lines import ArticleSpan, Line, scan_lines, squash
 from geo.corpus.reader import (
@@ -25,6 +27,7 @@ from geo.corpus.reader import (
     load_document,
     read_corpus,
     split_articles,
+    title_in_text,
     title_matches,
 )
 from geo.corpus.roots import FolderListing, check_corpus_limits, list_corpus_folder, resolve_corpus_path
@@ -36,9 +39,12 @@ __all__ = [
     "ArticleSpan",
     "Corpus",
     "Document",
+    "DocumentDates",
     "FolderListing",
     "Line",
     "Skipped",
+    "YearEvidence",
+    "article_date",
     "article_id",
     "check_corpus_limits",
     "corpus_files",
@@ -46,6 +52,7 @@ __all__ = [
     "corpus_root",
     "decode_bytes",
     "display_name",
+    "document_year",
     "iter_documents",
     "list_corpus_folder",
     "load_document",
@@ -55,5 +62,6 @@ __all__ = [
     "split_articles",
     "split_text",
     "squash",
+    "title_in_text",
     "title_matches",
 ]

@@ -1,7 +1,7 @@
 """Line primitives shared by the news and magazine splitters.
 
-Lines with exact offsets, personal names in bylines (``汪燕鸣 王佳萱``, padded ``叶 蕾``),
-title-like and unit lines (``国网台州市黄岩区供电公司:``).
+Lines with exact offsets, personal names in bylines (``汪燕鸣 王佳萱``, padded ``叶 蕾``, with
+role words ``本报记者 石骁建 通讯员 郝芳玉``), title-like and unit lines (``国网台州市黄岩区供电公司:``).
 """
 
 from __future__ import annotations
@@ -26,20 +26,25 @@ class ArticleSpan(NamedTuple):
     title: str
     byline: tuple[str, ...]
     body_start: int
+    sections: tuple[tuple[str, int], ...] = ()  # (heading, offset where the section starts)
 
 
-_LINE_RE = re.compile(r"^([^\S\n]*)(\S(?:[^\n]*\S)?)[^\S\n]*$", re.M)
+#: A line ends at LF, CRLF or a lone CR (old Mac files): ``(?<![^\r\n])`` is "at a line start".
+_LINE_RE = re.compile(r"(?<![^\r\n])([^\S\r\n]*)(\S(?:[^\r\n]*\S)?)[^\S\r\n]*(?![^\r\n])")
 _WS_RE = re.compile(r"\s+")
 
 
 def scan_lines(text: str) -> list[Line]:
-    """Every non-blank line with exact offsets; CR of CRLF endings is treated as whitespace."""
+    """Every non-blank line with exact offsets; a line ends at LF, CRLF or a lone CR."""
     lines: list[Line] = []
     prev_end = -1
     count = text.count
     for m in _LINE_RE.finditer(text):
         s, e = m.span(2)
-        joined = prev_end >= 0 and count("\n", prev_end, s) == 1
+        joined = (
+            prev_end >= 0
+            and count("\n", prev_end, s) + count("\r", prev_end, s) - count("\r\n", prev_end, s) == 1
+        )
         lines.append(Line(s, e, m.group(2), bool(m.group(1)), joined))
         prev_end = e
     return lines
@@ -105,6 +110,40 @@ def byline_names(s: str) -> tuple[tuple[str, ...], int] | None:
     return tuple(names), sum(map(_is_surname, names))
 
 
+#: Role words of a credit line: ``记者 张三 通讯员 李四 王五``, ``本报记者 张三``, ``文 / 汪株燚``.
+ROLE_WORDS = (
+    "本报记者 本报通讯员 特约记者 见习记者 实习记者 首席记者 记者 通讯员 实习生 特约撰稿 撰稿 "
+    "文字 文 图 摄影 摄像 责任编辑 编辑 美编 校对 审核 审稿 监制 策划 统筹 整理 制图"
+).split()
+_ROLE_RE = re.compile(r"(?:%s)(?:\s*[/／:：]\s*|\s+)" % "|".join(ROLE_WORDS))
+
+
+def role_byline(s: str) -> tuple[str, ...] | None:
+    """Names of a credit line that opens with a role word: ``本报记者 石骁建 通讯员 郝芳玉 魏飞``
+    → (石骁建, 郝芳玉, 魏飞); ``文 / 汪株燚`` → (汪株燚,). None if the line is anything else (a
+    caption credit ``王佳萱 摄`` ends with its role; ``记者从柯桥区市场监管局获悉`` is a sentence)."""
+    if len(s) > 60 or not _ROLE_RE.match(s):
+        return None
+    names: list[str] = []
+    for part in _ROLE_RE.split(s):
+        found = byline_names(part) if part.strip() else None
+        if part.strip() and found is None:
+            return None
+        if found:
+            names.extend(found[0])
+    return tuple(names) or None
+
+
+def credit_of(s: str) -> tuple[tuple[str, ...], int] | None:
+    """(names, how many count as names) of a byline line, plain (``汪燕鸣 王佳萱``) or with role
+    words (``记者 周萍海 通讯员 姚琪悦``: every name counts, the role says they are people)."""
+    found = byline_names(s)
+    if found:
+        return found
+    names = role_byline(s)
+    return (names, len(names)) if names else None
+
+
 # ---------------------------------------------------------------- title-like lines
 
 _HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
@@ -126,8 +165,15 @@ def is_title_line(s: str) -> bool:
         and not s.endswith("摄")
     ):
         return False
+    if role_byline(s):
+        return False
     found = byline_names(s)
     return found is None or 2 * found[1] < len(found[0])
+
+
+def balanced(s: str) -> bool:
+    """Quotes and brackets close on the line: a line ending inside 《…》 or “…” is a wrap."""
+    return all(s.count(a) == s.count(b) for a, b in ("《》", "“”", "（）", "()", "「」"))
 
 
 def is_unit_line(s: str) -> bool:

@@ -40,11 +40,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from geo.corpus.dates import DocumentDates, article_date
 from geo.corpus.decoding import decode_bytes
 from geo.corpus.lines import squash
 from geo.corpus.split import split_text
 from geo.errors import CorpusError, DecodeError
-from geo.schema import Article, Document, Skipped
+from geo.schema import Article, Document, Section, Skipped
 
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
 
@@ -206,21 +207,29 @@ def article_id(file: str, start: int, title: str) -> str:
 
 
 def split_articles(doc: Document) -> list[Article]:
-    """The document's articles in text order (rules in geo.corpus.news / geo.corpus.magazine)."""
+    """The document's articles in text order (rules in geo.corpus.news / geo.corpus.magazine),
+    with their sections and dates (rules in geo.corpus.dates)."""
     text = doc.text
-    return [
-        Article(
-            article_id(doc.file, s.start, s.title),
-            doc.file,
-            s.start,
-            s.end,
-            s.title,
-            s.byline,
-            s.body_start,
-            text[s.start : s.end],
+    dates = DocumentDates.of(doc.file, text)
+    out = []
+    for s in split_text(text):
+        date, source = article_date(dates, text, s.start, s.end, s.body_start, s.title)
+        out.append(
+            Article(
+                article_id(doc.file, s.start, s.title),
+                doc.file,
+                s.start,
+                s.end,
+                s.title,
+                s.byline,
+                s.body_start,
+                text[s.start : s.end],
+                tuple(Section(t, at) for t, at in s.sections),
+                date,
+                source,
+            )
         )
-        for s in split_text(text)
-    ]
+    return out
 
 
 def title_matches(article: Article) -> bool:
@@ -228,6 +237,12 @@ def title_matches(article: Article) -> bool:
     return article.text.startswith(article.title) or squash(
         article.text[: len(article.title) * 3 + 16]
     ).startswith(squash(article.title))
+
+
+def title_in_text(article: Article) -> bool:
+    """The title is printed in the article: at its start, or after a credit, lead or the text
+    itself when the layout put it there (magazine text from PDF)."""
+    return title_matches(article) or squash(article.title) in squash(article.text)
 
 
 def read_corpus(paths: list[Path]) -> Corpus:

@@ -7,9 +7,9 @@ belongs to, :mod:`geo.metrics.figures` finds the figures of one article and
 output against the hand-annotated metrics dev set.
 """
 
+from geo.corpus import YearEvidence, document_year
 from geo.metrics.document import document_metrics, main_place
 from geo.metrics.figures import explain_metrics, extract_metrics, metrics_frame, record_dict
-from geo.metrics.periods import YearEvidence, document_year
 
 __all__ = [
     "YearEvidence",

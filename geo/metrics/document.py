@@ -10,8 +10,9 @@ from __future__ import annotations
 import logging
 from collections import Counter
 
+from geo.corpus import document_year
+from geo.metrics import lexicon as lx
 from geo.metrics.figures import extract_metrics
-from geo.metrics.periods import document_year
 from geo.schema import Article, Document, Mention, Metric
 
 log = logging.getLogger(__name__)
@@ -36,17 +37,35 @@ def document_metrics(
 
 
 def main_place(article: Article, mentions: list[Mention]) -> tuple[str, str | None] | None:
-    """(place_id, name) the headline names (the most specific one), else the most mentioned place
-    (a tie goes to the first mentioned); places inside organisation names do not count."""
+    """(place_id, name) the headline names (the most specific one, not a location: 这座位于杭州东部的
+    科学城), else the most mentioned place (a tie goes to the first mentioned); places inside
+    organisation names do not count."""
     plain = [m for m in mentions if not m.in_org]
     if not plain:
         return None
-    in_title = [m for m in plain if m.start < article.body_start]
+    head = title_start(article)
+    in_title = [
+        m
+        for m in plain
+        if head <= m.start < article.body_start
+        and not lx.REL_BEFORE_RE.search(
+            article.text, max(0, m.start - article.start - 6), m.start - article.start
+        )
+    ]
     if in_title:
         best = min(in_title, key=lambda m: (_LEVEL_RANK.get(m.level, 9), m.start))
         return str(best.place_id), best.name
     pid = Counter(m.place_id for m in plain).most_common(1)[0][0]
     return str(pid), next(m.name for m in plain if m.place_id == pid)
+
+
+def title_start(article: Article) -> int:
+    """Where the headline starts: the title printed right before the body, after a standfirst or
+    a credit the article may open with (``位于大创小镇的…`` / ``文 / 李如艳 …`` / the title)."""
+    if not article.title:
+        return article.start
+    k = article.text.rfind(article.title[:4], 0, article.body_start - article.start)
+    return article.start + k if k >= 0 else article.start
 
 
 def _article_metrics(

@@ -5,29 +5,35 @@ the sentence, else the article's main place), indicator, value in a normalised u
 (with the year resolved from the document's own date evidence), year-on-year change, whether it
 is a target, and the evidence sentence with the figure's exact file offsets.
 
-Finding figures (regexes, compiled once) lives in :mod:`geo.metrics.lexicon`, periods and the
-document year in :mod:`geo.metrics.periods`; choosing the place lives in :mod:`geo.metrics.place`.
+The indicators are a catalogue a user extends without code (:mod:`geo.metrics.catalogue`);
+their patterns are compiled once in :mod:`geo.metrics.lexicon`, found in the text by
+:mod:`geo.metrics.find`; periods live in :mod:`geo.metrics.periods`, choosing the place in
+:mod:`geo.metrics.place`.
 """
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
 
 import pandas as pd
 
+from geo.corpus import YearEvidence, document_year
 from geo.metrics import lexicon as lx
-from geo.metrics.periods import YearEvidence, document_year
-from geo.metrics.place import LocalMention, PlaceFinder, plain_mentions
+from geo.metrics.find import attach_growth_and_shares, find_figures
+from geo.metrics.periods import target_span
+from geo.metrics.place import OWN_LINE, LocalMention, PlaceFinder, plain_mentions
 from geo.metrics.sentences import (
     article_year,
+    earlier,
     evidence_of,
     period_of,
     previous_in_paragraph,
     split_sentences,
 )
 from geo.schema import METRIC_COLUMNS, Metric
+
+#: Bases of a place named in the figure's sentence or the one before (geo.metrics.place).
+_NAMED = ("attributive", "sentence subject", "anaphor", "previous sentence", "own line", "section heading")
 
 __all__ = [
     "METRIC_COLUMNS",
@@ -41,20 +47,46 @@ __all__ = [
 ]
 
 
-@dataclass
-class _Figure:
-    metric: str
-    kind: str
-    label: str
-    label_start: int  # article-relative offsets
-    value_start: int
-    value_end: int
-    value: float
-    unit: str
-    qualifier: str | None
-    more: list = field(default_factory=list)  # (value, start, end, qualifier) after 分别
-    yoy: float | None = None
-    share_of: str | None = None  # metric this share belongs to
+def _line_of(text: str, a: int, b: int, most: int = OWN_LINE) -> tuple[int, int] | None:
+    """The line (between line breaks) holding text[a:b] as article offsets, if it is at most
+    ``most`` characters long (only a short line is an item of its own; looking no further keeps
+    a text without line breaks linear)."""
+    lo = max(0, a - most - 1)
+    start = max(text.rfind("\n", lo, a), text.rfind("\r", lo, a)) + 1
+    if start == 0 and lo > 0:
+        return None
+    hi = min(len(text), b + most + 1)
+    ends = [e for e in (text.find("\n", b, hi), text.find("\r", b, hi)) if e >= 0]
+    end = min(ends) if ends else (len(text) if hi == len(text) else -1)
+    return (start, end) if end >= 0 and end - start <= most else None
+
+
+def _heading_spans(article, text: str) -> tuple[tuple[int, int], ...]:
+    """Article offsets of the section headings printed where their sections start (one line)."""
+    out = []
+    for sec in getattr(article, "sections", ()):
+        at = sec.start - article.start
+        if 0 <= at < len(text) and text.startswith(sec.title[:2], at):
+            ends = [e for e in (text.find("\n", at), text.find("\r", at)) if e >= 0]
+            out.append((at, min(ends) if ends else len(text)))
+    return tuple(out)
+
+
+def _heading_of(article, pos: int) -> tuple[int, int] | None:
+    """The heading of the section holding article offset ``pos``, when it is printed there."""
+    heading = None
+    for s in getattr(article, "sections", ()):
+        at = s.start - article.start
+        if at > pos:
+            break
+        heading = s
+    if heading is None:
+        return None
+    at = heading.start - article.start
+    if not article.text.startswith(heading.title[:2], at):
+        return None  # the heading was printed after the section's text: not here
+    end = at + len(heading.title) * 2  # the heading's lines (joined titles are spaced)
+    return at, min(end, pos)
 
 
 def record_dict(r: Metric) -> dict:
@@ -86,7 +118,10 @@ def explain_metrics(article, doc_text, mentions, doc_year=None, main_place=None,
     base = article.start
     text = doc_text[article.start : article.end]
     year_ev = article_year(text, base, doc_year)
-    sentences = split_sentences(text, article.body_start - base)
+    date = getattr(article, "date", None)
+    if year_ev is None and date:  # the year of the article's date (its dateline, header, file name)
+        year_ev = YearEvidence(int(date[:4]), f"article date {date}", "article_date")
+    sentences = split_sentences(text, article.body_start - base, _heading_spans(article, text))
     starts = [s.start for s in sentences]
     ms = plain_mentions(mentions, article)
     fallback = (
@@ -95,9 +130,10 @@ def explain_metrics(article, doc_text, mentions, doc_year=None, main_place=None,
         else None
     )
     finder = PlaceFinder(text, ms, main_place, article.body_start - base, fallback)
-    figures, skipped = _find_figures(text, sentences, starts, ms)
-    _attach_growth_and_shares(text, figures, sentences, starts)
+    figures, skipped = find_figures(text, sentences, starts, ms)
+    attach_growth_and_shares(text, figures, sentences, starts)
     out: list[Metric] = []
+    seen: set[tuple] = set()
     for f in figures:
         si = bisect_right(starts, f.label_start) - 1
         sent = sentences[si]
@@ -107,7 +143,10 @@ def explain_metrics(article, doc_text, mentions, doc_year=None, main_place=None,
             f.value_end,
             sent.start,
             previous_in_paragraph(sentences, si),
-            sentences[si - 1 :: -1] if si else [],
+            earlier(sentences, si),
+            counts_firms=f.kind == "firms",
+            line=_line_of(text, f.value_start, f.value_end),
+            heading=_heading_of(article, f.value_start),
         )
         if subject.company:
             skipped.append((text[f.value_start : f.value_end], f"company: {subject.basis}"))
@@ -115,18 +154,28 @@ def explain_metrics(article, doc_text, mentions, doc_year=None, main_place=None,
         if not subject.places:
             skipped.append((text[f.value_start : f.value_end], "no place"))
             continue
+        if f.metric in lx.NAMED_PLACE and not subject.basis.startswith(_NAMED):
+            skipped.append((text[f.value_start : f.value_end], f"place not named near it ({subject.basis})"))
+            continue
         period = period_of(text, f.label_start, sentences, si, year_ev)
         is_target = bool(period and period.is_target_year) or bool(
             lx.TARGET_RE.search(text, sent.start, f.value_start)
         )
+        if is_target and period is not None:
+            period = target_span(period, text, sent.start, f.value_start, year_ev.year if year_ev else None)
         evidence = evidence_of(text, sent)
-        values = [(f.value, f.value_start, f.value_end, f.qualifier)] + f.more
+        values = [(f.value, f.value_start, f.value_end, f.qualifier, f.unit_text)] + f.more
         places = subject.places
         if len(values) > 1 and len(places) == len(values):
             pairs = list(zip(places, values))
         else:
             pairs = [(places[0], values[0])]
-        for place, (value, vs, ve, qual) in pairs:
+        for place, (value, vs, ve, qual, unit_text) in pairs:
+            key = (place.place_id, f.metric, value, period.period if period else None)
+            if key in seen:  # a headline restating a figure of its text is one figure
+                skipped.append((text[vs:ve], "restated"))
+                continue
+            seen.add(key)
             out.append(
                 Metric(
                     article_id=article.article_id,
@@ -148,191 +197,8 @@ def explain_metrics(article, doc_text, mentions, doc_year=None, main_place=None,
                     year=period.year if period else None,
                     period_text=period.text if period else None,
                     value_text=text[vs:ve],
+                    unit_text=unit_text,
                     place_basis=subject.basis,
                 )
             )
     return out, skipped
-
-
-# --- figures --------------------------------------------------------------------------------
-def _find_figures(text: str, sentences, starts, mentions) -> tuple[list[_Figure], list]:
-    found: list[_Figure] = []
-    skipped: list = []
-    taken: list[tuple[int, int]] = []
-
-    def add(f: _Figure) -> None:
-        """Keep ``f`` unless its value overlaps one already found (earlier patterns win)."""
-        if all(f.value_end <= x or f.value_start >= y for x, y in taken):
-            found.append(f)
-            taken.append((f.value_start, f.value_end))
-
-    for kind, rx in lx.LABELLED_RE.items():
-        for m in rx.finditer(text):
-            f = _labelled(text, m, kind, sentences, starts)
-            if isinstance(f, str):
-                skipped.append((m.group("value"), f))
-            elif f is not None:
-                add(f)
-    for metric, rx in lx.COUNT_RES:
-        for m in rx.finditer(text):
-            if lx.COUNT_MOD_REJECT.search(m.groupdict().get("mod") or ""):
-                skipped.append((m.group("value"), "not an investment-project count"))
-                continue
-            vs, ve = m.span("value")
-            label = re.sub(r"\s", "", text[m.start() : vs] + text[ve : m.end()]).replace("了", "")
-            add(
-                _Figure(
-                    metric,
-                    "count",
-                    label,
-                    m.start(),
-                    vs,
-                    ve,
-                    _number(m["num"]),
-                    "个",
-                    lx.qualifier(m["qpost"]),
-                )
-            )
-    for m in lx.RD_INTENSITY_RE.finditer(text):
-        add(
-            _Figure(
-                "rd_intensity",
-                "percent",
-                re.sub(r"\s", "", m["label"]),
-                m.start(),
-                *m.span("value"),
-                _number(m["num"]),
-                "%",
-                lx.qualifier(m["qpre"]),
-            )
-        )
-    for pm in mentions:
-        am = None if pm.in_org else lx.AREA_AFTER_PLACE_RE.match(text, pm.end)
-        if am:
-            add(
-                _Figure(
-                    "area",
-                    "area",
-                    "面积",
-                    am.start(),
-                    *am.span("value"),
-                    _number(am["num"]),
-                    "平方公里",
-                    None,
-                )
-            )
-    found.sort(key=lambda f: f.value_start)
-    return found, skipped
-
-
-def _number(s: str) -> float:
-    value = lx.parse_number(s)
-    assert value is not None  # s is a digit run (or Chinese magnitude) the pattern matched
-    return round(value, 6)
-
-
-def _labelled(text, m, kind, sentences, starts):
-    """A "LABEL … VALUE UNIT" match → _Figure, a reason to skip (str), or None (not a figure)."""
-    label_text = m.group("label")
-    metric = lx.label_key(label_text)
-    assert metric is not None  # LABELLED_RE's labels are exactly LABELLED's, loosely spaced
-    ls = m.start()
-    before = re.sub(r"\s", "", text[max(0, ls - 6) : ls])
-    if lx.LABEL_PREFIX_REJECT.search(before):
-        return None
-    gap = m.group("gap") or ""
-    if not re.search(r"由|从", gap) and lx.GAP_REJECT.search(gap):
-        return None
-    unit = m.group("unit")
-    num_text = m.group("num")
-    if kind == "population" and not unit and (num_text[0].isdigit() or num_text[-1] not in "万亿"):
-        return None
-    info = lx.unit_info(kind, unit)
-    value = lx.parse_number(num_text)
-    if info is None or value is None:
-        return None
-    if metric == "signed_investment":
-        si = bisect_right(starts, ls) - 1
-        clause = max([sentences[si].start] + [c.end() for c in re.finditer(r"[；;]", text[:ls])])
-        if not re.search(r"签\s*约", text[clause:ls]):
-            return "investment not tied to signed projects"
-    factor, norm_unit = info
-    qual = lx.qualifier(m.group("qpre"), m.group("qpost"), m.group("qafter"))
-    if qual is None:
-        tail = re.search(lx.QUAL_PRE + r"\s*了?\s*$", gap)
-        qual = lx.qualifier(tail.group("qpre")) if tail else None
-    if m.group("num2"):
-        qual = "range"
-    vs = m.start("value")
-    ve = m.end("qafter") if m.group("qafter") else m.end("value")
-    fig = _Figure(
-        metric, kind, re.sub(r"\s", "", label_text), ls, vs, ve, round(value * factor, 6), norm_unit, qual
-    )
-    if re.search(r"分\s*别", text[ls:vs]):  # the gap lies inside text[ls:vs]
-        fig.more = _more_values(text, ve, kind, factor)
-    return fig
-
-
-def _more_values(text, pos, kind, factor):
-    out: list[tuple[float, int, int, str | None]] = []
-    while True:
-        m = lx.MORE_VALUES_RE.match(text, pos)
-        if not m:
-            return out
-        info = lx.unit_info(kind, m["unit"]) if m["unit"] else (factor, None)
-        if info is None:
-            return out
-        num = lx.parse_number(m["num"])
-        assert num is not None  # MORE_VALUES_RE's num is a plain digit run
-        out.append(
-            (
-                round(num * info[0], 6),
-                m.start("num"),
-                m.end(),
-                lx.qualifier(m["qpre"], m["qpost"]),
-            )
-        )
-        pos = m.end()
-
-
-def _attach_growth_and_shares(text, figures, sentences, starts):
-    """Year-on-year changes and "占全区…的x%" shares that follow a figure in its sentence."""
-    shares = []
-    for i, f in enumerate(figures):
-        si = bisect_right(starts, f.value_start) - 1
-        sent_end = sentences[si].end
-        nxt = next((g.label_start for g in figures[i + 1 :] if g.label_start >= f.value_end), sent_end)
-        stop = min(nxt, sent_end)
-        sh = lx.SHARE_RE.match(text[f.value_end : stop])
-        if sh and f.kind != "percent":
-            vs, ve = f.value_end + sh.start("value"), f.value_end + sh.end("value")
-            shares.append(
-                _Figure(
-                    f"{f.metric}_share",
-                    "percent",
-                    re.sub(r"\s", "", sh["label"]),
-                    f.value_end + sh.start("label"),
-                    vs,
-                    ve,
-                    _number(sh["num"]),
-                    "%",
-                    lx.qualifier(sh["qpre"]),
-                    share_of=f.metric,
-                )
-            )
-        y = lx.YOY_RE.search(text, f.value_end, stop)
-        if y is None or y["avg"] or not (y["cmp"] or y["verb"] or y["noun"]):
-            continue
-        pcts = [float(re.sub(r"\s", "", y["pct"]))] + [
-            float(re.sub(r"\s", "", p)) for p in lx.YOY_MORE_RE.findall(y["more"] or "")
-        ]
-        sign = -1.0 if lx.is_negative(y.group(0)) else 1.0
-        if len(pcts) == 1:
-            f.yoy = sign * pcts[0]
-            continue
-        # 分别同比增长 17.3% 和 11.3%: the figures of this sentence still without a change, in order.
-        open_ = [g for g in figures[: i + 1] if g.yoy is None and g.value_start >= sentences[si].start]
-        for g, p in zip(open_[-len(pcts) :], pcts):
-            g.yoy = sign * p
-    figures.extend(shares)
-    figures.sort(key=lambda f: f.value_start)

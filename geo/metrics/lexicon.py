@@ -8,7 +8,8 @@ characters — so offsets stay exact on the original text without normalising it
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from geo.metrics.catalogue import load_catalogue
 
 S = r"\s*"  # optional whitespace / PDF line break
 _NUM = r"\d+(?:,\d{3})*(?:\s*\.\s*\d+)?"  # 245.23, 1,095.7, "1.5"
@@ -24,49 +25,27 @@ def loose(word: str) -> str:
 
 
 def _alt(words) -> str:
-    return "|".join(loose(w) for w in sorted(words, key=len, reverse=True))
+    """Alternation of labels, longest first; a sector label ``*X`` is matched as X (the sector
+    name before it is taken by :func:`sector_start`, which keeps the scan a literal one)."""
+    return "|".join(loose(w.lstrip("*")) for w in sorted(words, key=len, reverse=True))
 
 
-@dataclass(frozen=True)
-class Indicator:
-    key: str
-    kind: str  # money | count | population | area | percent
-    labels: tuple[str, ...]
+_SECTOR_CHAR = re.compile(r"[\u4e00-\u9fff和与及]")
 
 
-#: Indicators matched as "LABEL … VALUE UNIT". Keys are the metrics.jsonl ``metric`` values.
-LABELLED = (
-    Indicator(
-        "industrial_output",
-        "money",
-        ("规上工业总产值", "规模以上工业总产值", "规上工业产值", "规模以上工业产值"),
-    ),
-    Indicator("industrial_output_all", "money", ("工业总产值",)),
-    Indicator("industrial_value_added", "money", ("规上工业增加值", "规模以上工业增加值")),
-    Indicator("industrial_value_added_all", "money", ("工业增加值",)),
-    Indicator("gdp", "money", ("地区生产总值", "生产总值", "GDP")),
-    Indicator("fixed_asset_investment", "money", ("固定资产投资",)),
-    Indicator("manufacturing_investment", "money", ("制造业投资",)),
-    Indicator("industrial_investment", "money", ("工业投资",)),
-    Indicator("fiscal_revenue", "money", ("财政总收入", "财政收入")),
-    Indicator("local_fiscal_revenue", "money", ("地方财政收入",)),
-    Indicator("general_budget_revenue", "money", ("一般公共预算收入",)),
-    Indicator(
-        "rd_spending", "money", ("研发投入", "研发经费投入", "研发经费支出", "研发经费", "R&D经费", "R&D投入")
-    ),
-    Indicator("retail_sales", "money", ("社会消费品零售总额",)),
-    Indicator("foreign_trade", "money", ("外贸进出口总额", "进出口总额", "外贸进出口")),
-    Indicator("actual_foreign_investment", "money", ("实际利用外资", "实际使用外资")),
-    Indicator(
-        "signed_investment",
-        "money",
-        ("合计总投资", "累计总投资", "涉及总投资", "总投资额", "总投资", "投资总额"),
-    ),
-    Indicator("population", "population", ("常住人口", "总人口", "实际管理人口", "人口")),
-    Indicator("registered_population", "population", ("户籍人口",)),
-    Indicator("area", "area", ("行政区划面积", "陆域面积", "土地面积", "区域面积", "总面积", "面积")),
+#: The indicator catalogue (geo/metrics/indicators.csv, see geo.metrics.catalogue).
+CATALOGUE = load_catalogue()
+#: Indicators matched as "LABEL … VALUE UNIT" and as "VALUE UNIT LABEL".
+LABELLED = tuple(i for i in CATALOGUE if i.order == "label value")
+VALUE_FIRST = tuple(i for i in CATALOGUE if i.order == "value label")
+_LABEL_KEY = {re.sub(r"\s", "", lab): i.key for i in CATALOGUE if i.order != "built in" for lab in i.labels}
+#: Sector labels (``*服务业收入``): their key by the words after the sector, longest first.
+_SECTOR_KEYS = sorted(
+    ((lab[1:], i.key) for i in CATALOGUE if i.order != "built in" for lab in i.labels if lab.startswith("*")),
+    key=lambda x: -len(x[0]),
 )
-_LABEL_KEY = {re.sub(r"\s", "", lab): i.key for i in LABELLED for lab in i.labels}
+#: Indicators whose place must be named in the figure's sentence or the one before.
+NAMED_PLACE = frozenset(i.key for i in CATALOGUE if i.place == "named")
 
 #: Units per kind: (unit text, factor to the normalised unit, normalised unit).
 UNITS: dict[str, list[tuple[str, float, str]]] = {
@@ -95,6 +74,13 @@ UNITS: dict[str, list[tuple[str, float, str]]] = {
         ("万亩", 10_000 / 1500, "平方公里"),
         ("亩", 1 / 1500, "平方公里"),
     ],
+    "density": [
+        ("万人/平方公里", 10_000, "人/平方公里"),
+        ("人/平方公里", 1, "人/平方公里"),
+        ("万人/平方千米", 10_000, "人/平方公里"),
+        ("人/平方千米", 1, "人/平方公里"),
+    ],
+    "firms": [("家", 1, "家")],
     "count": [("个", 1, "个"), ("项", 1, "个"), ("宗", 1, "个")],
     "percent": [("%", 1, "%"), ("％", 1, "%")],
 }
@@ -131,7 +117,8 @@ _QUAL_NORM = {
 _RANGE = rf"(?:{S}(?:—|–|-|~|～|至|到){S}(?P<num2>{_NUM}))?"
 #: Between a label and its value: no digits, no clause punctuation; optionally "由 X 增长至".
 _FROM_TO = r"(?:[^。！？；;，,、\d%％]{0,8}?(?:由|从)[^。！？；;，,、]{0,16}?(?:到|至))"
-_GAP = rf"(?P<gap>{_FROM_TO}|[^。！？；;，,、\d%％]{{0,12}}?)"
+_ASIDE = r"[（(][^）)。，,]{0,12}[)）]"  # "(500 万口径)"
+_GAP = rf"(?P<gap>{_FROM_TO}|(?:{_ASIDE}|[^。！？；;，,、\d%％（(]){{0,12}}?)"
 
 
 def _value_pattern(kind: str, unit_required: bool) -> str:
@@ -148,15 +135,48 @@ LABELLED_RE = {
         rf"(?P<label>{_alt([lab for i in LABELLED if i.kind == kind for lab in i.labels])})"
         rf"{_GAP}{QUAL_PRE}?{S}" + _value_pattern(kind, kind != "population")
     )
-    for kind in ("money", "population", "area")
+    for kind in sorted({i.kind for i in LABELLED})
+}
+#: "8 家企业签约落户": the value first, the label right after it. ``VALUE_FIRST_LABEL_RE`` finds
+#: the labels (a literal scan); ``VALUE_FIRST_RE`` then matches value and label in a short window.
+VALUE_FIRST_LABEL_RE = {
+    kind: re.compile(_alt([lab for i in VALUE_FIRST if i.kind == kind for lab in i.labels]))
+    for kind in sorted({i.kind for i in VALUE_FIRST})
+}
+VALUE_FIRST_RE = {
+    kind: re.compile(
+        rf"{QUAL_PRE}?{S}" + _value_pattern(kind, True) + rf"{S}(?P<gap>)"
+        rf"(?P<label>{_alt([lab for i in VALUE_FIRST if i.kind == kind for lab in i.labels])})"
+    )
+    for kind in sorted({i.kind for i in VALUE_FIRST})
 }
 
-#: "分别为 1413 平方公里和 1228 平方公里": further values after the first one.
-MORE_VALUES_RE = re.compile(
-    rf"{S}(?:和|、|及|与|,|，){S}(?:{QUAL_PRE}{S})?(?P<num>{_NUM})"
-    rf"{S}(?P<qpost>余|多)?{S}(?P<unit>[^\s\d，。；、和及与]{{0,4}}?)"
-    r"(?=\s*(?:和|、|及|与|，|,|。|；|;|$))"
+#: Any label of the catalogue (label-value order), and a list of them before 分别 (a value each).
+ANY_LABEL_RE = re.compile(_alt([lab for i in LABELLED for lab in i.labels]))
+LABEL_LIST_RE = re.compile(
+    rf"(?P<labels>(?:{ANY_LABEL_RE.pattern})(?:{S}[、和及与]{S}(?:{ANY_LABEL_RE.pattern}))+)"
+    rf"{S}分{S}别{S}(?:为|达到|达|是)?{S}"
 )
+FIRST_VALUE_RE = {
+    kind: re.compile(rf"{QUAL_PRE}?{S}(?P<value>(?P<num>{_NUM}){S}(?P<unit>{_unit_alt(kind)}))")
+    for kind in sorted({i.kind for i in LABELLED})
+}
+_KIND = {i.key: i.kind for i in CATALOGUE}
+
+
+def kind_of(key: str | None) -> str | None:
+    return _KIND.get(key or "")
+
+
+#: "分别为 1413 平方公里和 1228 平方公里": further values after the first one.
+MORE_VALUES_RE = {
+    kind: re.compile(
+        rf"{S}(?:和|、|及|与|,|，){S}(?:{QUAL_PRE}{S})?(?P<num>{_NUM})"
+        rf"{S}(?P<qpost>余|多)?{S}(?P<unit>{_unit_alt(kind)})?"
+        r"(?=\s*(?:和|、|及|与|，|,|。|；|;|$))"
+    )
+    for kind in UNITS
+}
 
 _PROJ_MOD = r"(?P<mod>[^。！？；;，,、\d]{0,10}?)"
 _COUNT = rf"(?P<value>(?P<num>\d+){S}(?P<qpost>余|多)?{S}(?P<unit>个|项|宗))"
@@ -223,10 +243,17 @@ SHARE_RE = re.compile(
     rf"(?P<value>(?P<num>{_NUM}){S}(?P<unit>%|％))"
 )
 
+#: Firms that are the object of an action, candidates or newcomers are not the count of a place's
+#: firms ("已投资区内上市企业 4 家", "拟上市企业 30 余家", "新增规上工业企业 56 家").
+FIRMS_PREFIX_REJECT = re.compile(
+    r"(?:(?:投资|惠及|帮助|服务|走访|对接|协调|培育出)[^，。；]{0,3}|拟|准|后备|新增|新认定|新引进)$"
+)
+#: A land figure of a single project: "用地约 15 亩，总投资约 2 亿元的和达综合能源低碳示范基地项目".
+PROJECT_AFTER_RE = re.compile(r"[^。；;]{0,30}?的[^。；;，,]{0,24}(?:项\s*目|基\s*地)")
 #: Words that make a labelled match something else (per-capita, building floor area, growth amount).
 LABEL_PREFIX_REJECT = re.compile(
     r"(?:人均|亩均|户均|年均|平均|单位|建筑|占地|厂房|用地|使用|绿地|绿化|营业|"
-    r"经营|水域|耕地|林地|种植|展览|办公|商业|住宅|楼宇|密度|产业|员工)$"
+    r"经营|水域|耕地|林地|种植|展览|办公|商业|住宅|楼宇|密度|产业|员工|产品|低效)$"
 )
 GAP_REJECT = re.compile(
     r"增长(?!至|到)|增加(?!至|到)|增速|增幅|下降|减少|密度|比重|比例|占比|强度|人均|亩均|"
@@ -240,7 +267,7 @@ ORG_CUE_CLAUSE_RE = re.compile(
 )
 #: Plans and targets.
 TARGET_RE = re.compile(
-    rf"到{S}\d{{4}}{S}年|力争|预计|预期|目标|计划|争取|规划(?!{S}(?:面积|用地))|有望|确保|可实现|要实现|"
+    rf"到{S}\d{{4}}{S}年|力争|预计|预期|目标|计划|争取|规划(?!{S}(?:面积|用地|中))|有望|确保|可实现|要实现|"
     rf"将{S}(?:达|实现|突破|超过|完成)"
 )
 #: Place-words that refer back to a place named earlier ("全区", "该街道", "街道全年…").
@@ -251,7 +278,7 @@ ANAPHOR_RE = re.compile(
 #: A place right before these is a location or a partner, not the subject.
 REL_BEFORE_RE = re.compile(
     r"(?:与|同|跟|对接|赴|来自|迁入|落户|背靠|毗邻|紧邻|[东南西北][接邻靠至临]|连接|相比|比|较|"
-    r"位于|坐落于|坐落在|地处|前往|走进|下辖|辖|包括|涵盖)\s*$"
+    r"位于|坐落于|坐落在|地处|前往|走进|下辖|辖|包括|涵盖|以及|[（(])\s*$"
 )
 REL_AFTER_RE = re.compile(r"^\s*(?:沿线|周边|以[东南西北]|[东南西北]侧|附近|之外|以外|方向|一带|相比)")
 LIST_JOIN_RE = re.compile(r"^\s*[区县市镇乡]?\s*[、和与及]\s*原?\s*$")  # "萧山\\n区、余杭区"
@@ -259,7 +286,25 @@ CHAIN_JOIN_RE = re.compile(r"^[\s()（）]*$")
 
 
 def label_key(label_text: str) -> str | None:
-    return _LABEL_KEY.get(re.sub(r"\s", "", label_text))
+    label = re.sub(r"\s", "", label_text)
+    if label in _LABEL_KEY:
+        return _LABEL_KEY[label]
+    return next((key for tail, key in _SECTOR_KEYS if label.endswith(tail)), None)
+
+
+def is_sector_label(label_text: str) -> bool:
+    """The label is the tail of a sector label (``服务业收入`` of ``*服务业收入``)."""
+    label = re.sub(r"\s", "", label_text)
+    return label not in _LABEL_KEY and any(label == tail for tail, _ in _SECTOR_KEYS)
+
+
+def sector_start(text: str, start: int, most: int = 12) -> int | None:
+    """Where the sector name before a sector label starts (``软件和信息技术`` before ``服务业收入``):
+    Han characters back to punctuation or a digit, 2–12 of them; None if fewer than 2."""
+    k = start
+    while k > 0 and start - k < most and _SECTOR_CHAR.match(text, k - 1):
+        k -= 1
+    return k if start - k >= 2 else None
 
 
 def unit_info(kind: str, unit_text: str | None) -> tuple[float, str] | None:

@@ -1,9 +1,13 @@
 """When a figure applies: reporting periods ("今年一季度", "2022年1月至8月", "去年…全年") and the
 year a document was written, which turns 今年/去年/上半年 into calendar years.
 
-Periods are written as ``2024`` (year), ``2024-Q1``, ``2024-H1``, ``2022-01/08`` (month range),
-``2021-04`` (month); without a knowable year the year part is dropped (``H1``, ``Q1``) and
-``year`` is None.
+The document year itself (:func:`document_year`, :class:`YearEvidence`) is found by the corpus
+stage (:mod:`geo.corpus.dates`), which also dates each article.
+
+Periods are written one way: ``2024`` (year), ``2024-Q1``, ``2024-H1``, ``2021-04`` (month),
+``2022-01..2022-08`` (months), and for targets the plan's span ``2021..2025`` (到 2025 年 in a 2021
+text, 五年累计, “十四五”). A period whose year neither the text nor the document gives keeps its
+part of the year with ``XXXX`` for the year (``XXXX-H1``, ISO 8601-2 style) and ``year`` None.
 """
 
 from __future__ import annotations
@@ -11,18 +15,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from geo.corpus import YearEvidence
+
 S = r"\s*"
-
-
-@dataclass(frozen=True)
-class YearEvidence:
-    """The year a document (or article) speaks from, and the text that says so."""
-
-    year: int
-    source: str  # e.g. "“2023年底以来” → 2024", "issue date “2021 \\04 NO.9”"
-    kind: str  # issue_date | dated_heading | since_year_end | outlook | new_year
-    start: int | None = None  # offsets of the evidence in the text given to document_year
-    end: int | None = None
 
 
 @dataclass(frozen=True)
@@ -33,69 +28,7 @@ class Period:
     text: str  # the words as written ("今年一季度")
     is_target_year: bool  # "到2030年"
     bare: bool = False  # "全年"/"一季度" with no year of its own in the span
-
-
-# --- document year -------------------------------------------------------------------------
-_ISSUE_RE = re.compile(
-    rf"(?P<y>(?:19|20)\d{{2}}){S}(?:[\\/／]|年){S}(?P<m>\d{{1,2}}){S}(?:月)?{S}"
-    rf"(?:NO\.?{S}\d*|No\.?{S}\d*|第|总第|期)"
-)
-_DATED_LINE_RE = re.compile(
-    rf"(?m)^[^\S\n]*#*[^\S\n]*.{{0,12}}?(?P<y>(?:19|20)\d{{2}}){S}[年\-/.]{S}"
-    rf"(?P<m>\d{{1,2}}){S}[月\-/.]{S}(?P<d>\d{{1,2}}){S}日?.{{0,12}}$"
-)
-_IN_TEXT = (
-    ("since_year_end", re.compile(rf"(?P<y>(?:19|20)\d{{2}}){S}年{S}(?:底|末){S}以{S}来"), 1),
-    ("outlook", re.compile(rf"展{S}望{S}(?P<y>(?:19|20)\d{{2}}){S}年"), 0),
-    (
-        "new_year",
-        re.compile(
-            rf"迎{S}来{S}(?P<y>(?:19|20)\d{{2}}){S}年|(?P<y2>(?:19|20)\d{{2}}){S}年{S}"
-            rf"(?:伊始|开年|开局|开春)"
-        ),
-        0,
-    ),
-    ("this_year_stated", re.compile(rf"今{S}年{S}[（(]{S}(?P<y>(?:19|20)\d{{2}}){S}年?{S}[)）]"), 0),
-)
-
-
-def _flat(s: str) -> str:
-    return re.sub(r"\s+", " ", s).strip()
-
-
-def _in_text_year(m: re.Match[str]) -> int:
-    """The year an _IN_TEXT match captured: in group ``y``, or ``y2`` for the other alternative."""
-    y = m["y"] or m.groupdict().get("y2")
-    assert y is not None  # every alternative of an _IN_TEXT pattern captures y or y2
-    return int(y)
-
-
-def document_year(text: str) -> YearEvidence | None:
-    """The year a text is written in, from its own evidence, strongest first; None if it has none.
-
-    Strongest: a magazine issue date at the top ("2021 \\04 NO.9"), then a dated heading line,
-    then phrases that only make sense in one year ("2023年底以来" → 2024, "展望2024年",
-    "迎来2024年"). The latest year merely *mentioned* is not evidence: "2023年度十大进展"
-    is reported in 2024.
-    """
-    m = _ISSUE_RE.search(text, 0, 400)
-    if m:
-        return YearEvidence(
-            int(m["y"]), f"issue date “{_flat(m.group(0))}”", "issue_date", m.start(), m.end()
-        )
-    m = _DATED_LINE_RE.search(text, 0, 2000)
-    if m and 1 <= int(m["m"]) <= 12:
-        return YearEvidence(
-            int(m["y"]), f"dated heading “{_flat(m.group(0))}”", "dated_heading", m.start(), m.end()
-        )
-    for kind, rx, add in _IN_TEXT:
-        found = [(_in_text_year(m), m) for m in rx.finditer(text)]
-        if found:
-            years = [y for y, _ in found]
-            y = max(set(years), key=years.count)  # majority, then first
-            m = next(mm for yy, mm in found if yy == y)
-            return YearEvidence(y + add, f"“{_flat(m.group(0))}” → {y + add}", kind, m.start(), m.end())
-    return None
+    sub: str | None = None  # the part of the year: Q1, H1, 04, 01/08 (months), None = the whole year
 
 
 # --- periods -------------------------------------------------------------------------------
@@ -120,12 +53,7 @@ _Q = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
 def with_year(p: Period, year: int | None, source: str | None, words: str) -> Period:
     """A bare sub-period ("全年") given the year an earlier sentence named."""
-    sub = (
-        p.period.split("-", 1)[1]
-        if p.period and "-" in p.period
-        else (None if p.period is None or p.period.isdigit() else p.period)
-    )
-    return Period(_join(year, sub), year, source, f"{words}…{p.text}", p.is_target_year, False)
+    return Period(_join(year, p.sub), year, source, f"{words}…{p.text}", p.is_target_year, False, p.sub)
 
 
 def _sub_code(m: re.Match) -> str | None:
@@ -143,9 +71,49 @@ def _sub_code(m: re.Match) -> str | None:
 
 
 def _join(year: int | None, sub: str | None) -> str | None:
-    if year is None:
-        return sub
-    return f"{year}-{sub}" if sub else str(year)
+    """The period string: 2024, 2024-Q1, 2024-04, 2024-01..2024-08; XXXX when the year is unknown."""
+    if sub is None:
+        return None if year is None else str(year)
+    y = "XXXX" if year is None else str(year)
+    if "/" in sub:
+        a, b = sub.split("/")
+        return f"{y}-{a}..{y}-{b}"
+    return f"{y}-{sub}"
+
+
+#: A plan's span: "2021—2025 年", "“十四五”期间", "五年累计" (counted back from the horizon).
+_SPAN_RE = re.compile(
+    rf"(?P<a>(?:19|20)\d{{2}}){S}年?{S}(?:—|–|-|~|～|至|到){S}(?P<b>(?:19|20)\d{{2}}){S}年"
+    rf"|(?P<fyp>十{S}[一二三四五六七八九]{S}五)"
+    rf"|(?P<n>[两二三四五六七八九十]|\d{{1,2}}){S}年(?:{S}内|{S}累{S}计|{S}来|{S}间)"
+)
+_FYP_START = {"十一五": 2006, "十二五": 2011, "十三五": 2016, "十四五": 2021, "十五五": 2026}
+_CN_N = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+
+def target_span(p: Period, text: str, start: int, end: int, since: int | None) -> Period:
+    """A target's period as its plan's span, 2021..2025: the span the sentence names
+    (``2021—2025 年``, ``“十四五”``, ``五年累计`` up to the horizon), else from the year the text
+    speaks from (``since``) to the horizon. The horizon stays the ``year``."""
+    horizon = p.year
+    if horizon is None:
+        return p
+    first: int | None = None
+    for m in _SPAN_RE.finditer(text, start, end):
+        if m["a"]:
+            first, horizon = int(m["a"]), int(m["b"])
+        elif m["fyp"]:
+            fyp = re.sub(r"\s", "", m["fyp"])
+            first, horizon = _FYP_START[fyp], _FYP_START[fyp] + 4
+        else:
+            n = m["n"]
+            years = int(n) if n.isdigit() else _CN_N[n]
+            first = horizon - years + 1
+    if first is None and since is not None and since < horizon:
+        first = since
+    if first is None or first >= horizon:
+        return Period(str(horizon), horizon, p.year_source, p.text, p.is_target_year, p.bare, None)
+    return Period(f"{first}..{horizon}", horizon, p.year_source, p.text, p.is_target_year, p.bare, None)
 
 
 def find_period(text: str, upto: int, doc_year: YearEvidence | None, start: int = 0) -> Period | None:
@@ -187,7 +155,5 @@ def find_period(text: str, upto: int, doc_year: YearEvidence | None, start: int 
             last = Period(None, None, None, words, False)
             continue
         bare = not (m["year"] or m["rel"]) and ctx_year is None
-        last = Period(
-            _join(year, sub) if (year is not None or sub) else None, year, src, words, bool(m["to"]), bare
-        )
+        last = Period(_join(year, sub), year, src, words, bool(m["to"]), bare, sub)
     return last

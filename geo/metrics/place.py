@@ -4,6 +4,9 @@ In order: a place the figure qualifies ("常住人口 66 万的钱塘新区"); t
 clause before the indicator (skipping places that are locations or partners: "位于…", "与…",
 "背靠西湖"); a word that points back to one ("全区", "该街道", "街道全年…"); the subject of an
 earlier sentence of the same paragraph; the article's main place (the one its headline names).
+In a sidebar or list the place named in the figure's own line comes before earlier sentences
+(``8 家企业签约落户，62 家企业贡献突出 下沙街道经济指标再创新高`` → 下沙街道), and the place the
+heading of its section names before the article's main place.
 An organisation between the place and the indicator ("联德股份…研发投入") makes the figure the
 company's, and it is left out.
 """
@@ -11,6 +14,7 @@ company's, and it is left out.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -117,6 +121,8 @@ _ANAPHOR_TARGETS = {
     "区域": [lambda m: m.level in ("zone", "township")],
     "片区": [lambda m: m.level in ("zone", "township")],
 }
+OWN_LINE = 80  # characters a line may have to be a list item or heading of its own
+ANAPHOR_REACH = 300  # mentions an anaphor ("该街道") looks back over for what it points to
 _ATTRIBUTIVE = re.compile(r"\s*(?:以上|左右)?\s*的\s*(?:原\s*)?")
 _CLAUSE_PUNCT = re.compile(r"[，,；;：:]")
 
@@ -133,6 +139,10 @@ class PlaceFinder:
         self.text = text
         self.plain = [m for m in mentions if not m.in_org]
         self.org = [m for m in mentions if m.in_org]
+        # mentions are sorted and do not overlap: starts and ends both ascend (bisect, not scans)
+        self._starts = [m.start for m in self.plain]
+        self._ends = [m.end for m in self.plain]
+        self._org_starts = [m.start for m in self.org]
         self.main = self._main(main_place, title_end)
         #: The headline names the main place (strong); else it is only the most mentioned one.
         self.main_in_title = self.main is not None and any(
@@ -167,7 +177,8 @@ class PlaceFinder:
     def _subject_before(self, pos: int, floor: int) -> tuple[list[LocalMention], int] | None:
         """The last non-locative name chain (or list of chains "萧山区、余杭区") in [floor, pos)."""
         p, t = self.plain, self.text
-        i = max((k for k, m in enumerate(p) if m.end <= pos and m.start >= floor), default=None)
+        k = bisect_right(self._ends, pos) - 1
+        i = k if k >= 0 and p[k].start >= floor else None
         while i is not None:
             a = self._chain_start(i)
             chains = [(a, i)]
@@ -187,7 +198,9 @@ class PlaceFinder:
     def _first_subject(self, start: int, end: int) -> LocalMention | None:
         """The first non-locative name chain of a span: the subject an earlier sentence opens with."""
         p, t = self.plain, self.text
-        k = next((k for k, m in enumerate(p) if m.start >= start and m.end <= end), None)
+        k: int | None = bisect_left(self._starts, start)
+        if k is not None and (k >= len(p) or p[k].end > end):
+            k = None
         while k is not None and k < len(p) and p[k].end <= end:
             j = self._chain_end(k, end)
             if not (
@@ -198,6 +211,14 @@ class PlaceFinder:
             k = j + 1
         return None
 
+    def _first_place(self, start: int, end: int) -> LocalMention | None:
+        """The first name chain of a span, where it stands: in a list item or heading a place
+        after 落户 or in brackets (``12 家企业签约落户萧山区``, ``（余杭区）``) is the item's place."""
+        k = bisect_left(self._starts, start)
+        if k >= len(self.plain) or self.plain[k].end > end:
+            return None
+        return self._head(k, self._chain_end(k, end))
+
     def _anaphor(self, start: int, end: int) -> tuple[LocalMention, str] | None:
         hit = None
         for m in lx.ANAPHOR_RE.finditer(self.text, start, end):
@@ -205,9 +226,10 @@ class PlaceFinder:
         if hit is None:
             return None
         word = hit["suf"] or hit["bare"]
+        last = bisect_right(self._ends, hit.start())
         for test in _ANAPHOR_TARGETS.get(word, []):
-            for pm in reversed(self.plain):
-                if pm.end <= hit.start() and test(pm):
+            for pm in reversed(self.plain[max(0, last - ANAPHOR_REACH) : last]):
+                if test(pm):
                     return pm, hit.group(0)
         return (self.main, hit.group(0)) if self.main else None
 
@@ -235,14 +257,19 @@ class PlaceFinder:
         sent_start: int,
         same_paragraph: list,
         earlier: list,
+        counts_firms: bool = False,
+        line: tuple[int, int] | None = None,
+        heading: tuple[int, int] | None = None,
     ) -> Subject:
         """``same_paragraph``/``earlier``: preceding sentences (nearest first) of the paragraph /
-        of the article."""
+        of the article; ``counts_firms``: the figure counts firms (企业 is its label, not a
+        company as the subject); ``line``: the figure's own line, ``heading``: the heading of the
+        section it is in (article offsets)."""
         t = self.text
         att = _ATTRIBUTIVE.match(t, value_end)
         if att:
-            k = next((k for k, m in enumerate(self.plain) if m.start == att.end()), None)
-            if k is not None:
+            k = bisect_left(self._starts, att.end())
+            if k < len(self.plain) and self.plain[k].start == att.end():
                 return Subject([self._head(k, self._chain_end(k))], "attributive")
         clause_start = sent_start
         for m in _CLAUSE_PUNCT.finditer(t, sent_start, label_start):
@@ -250,10 +277,11 @@ class PlaceFinder:
         found = self._subject_before(label_start, sent_start)
         after = found[1] if found else sent_start
         region = max(after, clause_start)
-        cue = lx.ORG_CUE_RE.search(t, after, label_start) or lx.ORG_CUE_CLAUSE_RE.search(
-            t, region, label_start
+        cue = lx.ORG_CUE_RE.search(t, after, label_start) or (
+            None if counts_firms else lx.ORG_CUE_CLAUSE_RE.search(t, region, label_start)
         )
-        org = next((m for m in self.org if after <= m.start < label_start), None)
+        j = bisect_left(self._org_starts, after)
+        org = self.org[j] if j < len(self.org) and self.org[j].start < label_start else None
         if cue:
             return Subject([], cue.group(0), company=True)
         if org:
@@ -263,10 +291,18 @@ class PlaceFinder:
             return Subject([ana[0]], f"anaphor {ana[1]}")
         if found:  # "萧山区与滨江区签约…": a list without 分别 is headed by its first place
             return Subject(found[0], "sentence subject")
+        if line is not None and line[1] - line[0] <= OWN_LINE:  # a list item, a heading, a lead
+            got = self._first_place(*line)
+            if got:
+                return Subject([got], "own line")
         for prev in same_paragraph:
             got = self._first_subject(prev.start, prev.end)
             if got:
                 return Subject([got], "previous sentence")
+        if heading is not None:  # the section or sidebar the figure is in names a place
+            got = self._first_place(*heading)
+            if got:
+                return Subject([got], "section heading")
         if self.main and self.main_in_title:
             return Subject([self.main], "main place")
         for prev in earlier[:3]:

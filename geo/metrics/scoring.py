@@ -3,7 +3,8 @@
 A predicted row *finds* a gold figure when it is in the same file, its span overlaps the gold
 span and the indicator is the same; it is *right* when the place (gold lists acceptable names)
 and the normalised value also agree. Period, growth, target flag and qualifier are scored on the
-found figures only, so that one wrong period does not hide as a missed figure.
+found figures only, so that one wrong period does not hide as a missed figure. ``by_metric``
+gives precision (right / predicted) and recall (right / gold) per indicator.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ def score_metrics(pred: pd.DataFrame, gold: list[dict], files: set[str] | None =
     rows = list(pred.itertuples(index=False))
     used: set[int] = set()
     found = right = 0
+    per: dict[str, dict[str, int]] = {}
     attr = {"period": 0, "yoy_pct": 0, "is_target": 0, "qualifier": 0}
     misses, wrong = [], []
     for g in gold:
@@ -51,6 +53,8 @@ def score_metrics(pred: pd.DataFrame, gold: list[dict], files: set[str] | None =
             ),
             None,
         )
+        tally = per.setdefault(g["metric"], {"gold": 0, "predicted": 0, "right": 0})
+        tally["gold"] += 1
         if hit is None:
             misses.append(g)
             continue
@@ -59,6 +63,7 @@ def score_metrics(pred: pd.DataFrame, gold: list[dict], files: set[str] | None =
         found += 1
         ok = r.name in g["places"] and _same(r.value, g["value"])
         right += ok
+        tally["right"] += ok
         if not ok:
             wrong.append((g, r.name, r.value))
         for a in attr:
@@ -66,6 +71,12 @@ def score_metrics(pred: pd.DataFrame, gold: list[dict], files: set[str] | None =
     n_gold = sum(1 for g in gold if g["file"] in files)
     extra = [r for k, r in enumerate(rows) if k not in used]
     p = lambda x, n: round(x / n, 3) if n else None
+    for r in rows:
+        per.setdefault(r.metric, {"gold": 0, "predicted": 0, "right": 0})["predicted"] += 1
+    by_metric = {
+        k: {**v, "precision": p(v["right"], v["predicted"]), "recall": p(v["right"], v["gold"])}
+        for k, v in sorted(per.items())
+    }
     return {
         "gold": n_gold,
         "predicted": len(rows),
@@ -76,6 +87,7 @@ def score_metrics(pred: pd.DataFrame, gold: list[dict], files: set[str] | None =
         "precision": p(right, len(rows)),
         "recall": p(right, n_gold),
         "attribute_accuracy": {a: p(v, found) for a, v in attr.items()},
+        "by_metric": by_metric,
         "missed": misses,
         "wrong": wrong,
         "extra": extra,

@@ -1,7 +1,9 @@
 """Sentences, paragraphs and the period a figure is about (the years an article speaks of).
 
 A figure's period is looked for in its own sentence first, then in the sentences before it in
-the same paragraph (``2024年1-8月，全区实现…。其中规上工业增加值…`` → 2024-01/08).
+the same paragraph (``2024年1-8月，全区实现…。其中规上工业增加值…`` → 2024-01..2024-08), at most
+``LOOKBACK`` of them: a period stated further back is not what the figure means, and an unbounded
+look-back makes a text without line breaks (one endless paragraph) quadratic.
 """
 
 from __future__ import annotations
@@ -9,7 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from geo.metrics.periods import Period, YearEvidence, document_year, find_period, with_year
+from geo.corpus import YearEvidence, document_year
+from geo.metrics.periods import Period, find_period, with_year
+
+LOOKBACK = 6  # sentences of the paragraph a figure looks back over for its period and subject
 
 
 @dataclass(frozen=True)
@@ -21,20 +26,25 @@ class Sentence:
 
 # --- sentences ------------------------------------------------------------------------------
 _SENT_END = re.compile(r"[。！？!?]+[”’」』\"）)]*")
-_HEADING = re.compile(r"(?m)^[^\S\n]*#.*$")
+_HEADING = re.compile(r"(?<![^\r\n])[^\S\r\n]*#[^\r\n]*")
+_PARA_END = re.compile(r"[^\S\r\n]*(?:[\r\n]|$)")
 
 
-def split_sentences(text: str, body_start: int = 0) -> list[Sentence]:
-    """Sentences end at 。！？, around '#' heading lines and where the body begins — not at line
-    breaks, which in PDF-extracted text fall mid-sentence."""
+def split_sentences(text: str, body_start: int = 0, headings: tuple = ()) -> list[Sentence]:
+    """Sentences end at 。！？, around '#' heading lines, around the article's section headings
+    (``headings``: (start, end) offsets) and where the body begins — not at line breaks, which in
+    PDF-extracted text fall mid-sentence."""
     cuts = {0, len(text)}
     para = set()
     if 0 < body_start < len(text):
         cuts.add(body_start)
         para.add(body_start)
+    for a, b in headings:
+        cuts.update((a, b))
+        para.update((a, b))
     for m in _SENT_END.finditer(text):
         cuts.add(m.end())
-        if re.match(r"[^\S\n]*(?:\n|$)", text[m.end() : m.end() + 4]):
+        if _PARA_END.match(text, m.end()):
             para.add(m.end())
     for m in _HEADING.finditer(text):
         cuts.update((m.start(), m.end()))
@@ -44,17 +54,22 @@ def split_sentences(text: str, body_start: int = 0) -> list[Sentence]:
 
 
 def previous_in_paragraph(sentences: list[Sentence], si: int) -> list[Sentence]:
-    """Earlier sentences of the same paragraph, nearest first."""
-    out = []
+    """Earlier sentences of the same paragraph, nearest first, at most ``LOOKBACK``."""
+    out: list[Sentence] = []
     j = si - 1
-    while j >= 0 and not sentences[j].para_end:
+    while j >= 0 and not sentences[j].para_end and len(out) < LOOKBACK:
         out.append(sentences[j])
         j -= 1
     return out
 
 
+def earlier(sentences: list[Sentence], si: int, n: int = 3) -> list[Sentence]:
+    """The n sentences before sentence si, nearest first (any paragraph)."""
+    return sentences[max(0, si - n) : si][::-1]
+
+
 def evidence_of(text: str, sent: Sentence) -> str:
-    return re.sub(r"\s*\n\s*", "", text[sent.start : sent.end]).strip()
+    return re.sub(r"\s*[\r\n]\s*", "", text[sent.start : sent.end]).strip()
 
 
 # --- years and periods ----------------------------------------------------------------------

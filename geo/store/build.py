@@ -150,6 +150,13 @@ def _open_copy(store: Path, rebuild: bool, report: BuildReport) -> tuple[Path, d
     """A writable copy of the store (or a new empty one) beside it."""
     work = store.with_name(f"{store.name}.building-{os.getpid()}")
     fresh = rebuild or not store.exists()
+    if not fresh and _schema_of(store) not in (None, str(SCHEMA_VERSION)):
+        # a store of an older (or newer) version of the program: derived data, rebuilt whole
+        report.notes.append(
+            f"{store.name} has store schema {_schema_of(store)}, this version writes {SCHEMA_VERSION}: "
+            "rebuilding it from scratch"
+        )
+        fresh = True
     try:
         if not fresh:
             check_store(store)
@@ -169,6 +176,21 @@ def _open_copy(store: Path, rebuild: bool, report: BuildReport) -> tuple[Path, d
         if rebuild and store.exists():
             report.notes.append("rebuilt from scratch (--rebuild)")
     return work, con
+
+
+def _schema_of(store: Path) -> str | None:
+    """The schema version a store file declares; None when it cannot tell (check_store reports)."""
+    try:
+        con = duckdb.connect(str(store), read_only=True)
+    except duckdb.Error:
+        return None
+    try:
+        row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        return str(row[0]) if row else None
+    except duckdb.Error:
+        return None
+    finally:
+        con.close()
 
 
 class _Writer:

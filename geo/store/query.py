@@ -16,7 +16,13 @@ import pandas as pd
 from geo.layers import COUNT_COLUMNS, POINT_LEVELS, ROLLUP_LEVELS
 from geo.pipeline import Extraction
 from geo.schema import ARTICLE_COLUMNS, MENTION_COLUMNS, METRIC_COLUMNS
-from geo.store.read import REPEATED_ARTICLE_COLUMNS, REPEATED_MENTION_COLUMNS, AtlasStore, like_extraction
+from geo.store.read import (
+    REPEATED_ARTICLE_COLUMNS,
+    REPEATED_MENTION_COLUMNS,
+    AtlasStore,
+    decode_articles,
+    like_extraction,
+)
 from geo.store.tables import q
 
 
@@ -185,9 +191,8 @@ def scoped_extraction(store: AtlasStore, scope: Scope) -> Extraction:
         "ORDER BY d.doc_order, t.seq",
         a_params,
     )
-    articles["byline"] = [list(b) if b is not None else [] for b in articles["byline"]]
     return Extraction(
-        articles=like_extraction(articles, REPEATED_ARTICLE_COLUMNS),
+        articles=like_extraction(decode_articles(articles), REPEATED_ARTICLE_COLUMNS),
         mentions=like_extraction(mentions, REPEATED_MENTION_COLUMNS),
         metrics=scoped_metrics(store, scope),
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from geo.corpus import decode_bytes
 from geo.errors import CorpusError, StoreError
 from geo.pipeline import REPEATED_ARTICLE_COLUMNS, REPEATED_MENTION_COLUMNS, Extraction
 from geo.schema import ARTICLE_COLUMNS, MENTION_COLUMNS, METRIC_COLUMNS, DocumentInfo, Skipped
-from geo.store.tables import SCHEMA_VERSION, q
+from geo.store.tables import JSON_COLUMNS, SCHEMA_VERSION, q
 
 
 def check_store(path: Path) -> dict[str, str]:
@@ -92,8 +93,7 @@ class AtlasStore:
         """The whole store as an in-memory extraction (what ``geo extract`` returns), rows in
         corpus order: exports from it are byte-identical to exports of the folder."""
         articles = self._table("articles", ARTICLE_COLUMNS)
-        articles["byline"] = [list(b) if b is not None else [] for b in articles["byline"]]
-        articles = like_extraction(articles, REPEATED_ARTICLE_COLUMNS)
+        articles = like_extraction(decode_articles(articles), REPEATED_ARTICLE_COLUMNS)
         mentions = like_extraction(self._table("mentions", MENTION_COLUMNS), REPEATED_MENTION_COLUMNS)
         metrics = like_extraction(self._table("metrics", METRIC_COLUMNS), set())
         docs = self.query("SELECT * FROM documents ORDER BY doc_order")
@@ -138,6 +138,15 @@ def read_document(path: Path, digest: str, file: str, store: Path) -> str:
         return decode_bytes(data)[0]
     except CorpusError as e:
         raise StoreError(f"{file}: {e}") from None
+
+
+def decode_articles(articles: pd.DataFrame) -> pd.DataFrame:
+    """Article columns as the in-memory extraction has them: byline a list, the JSON columns
+    (sections: [{"title", "start"}]) decoded."""
+    articles["byline"] = [list(b) if b is not None else [] for b in articles["byline"]]
+    for c in JSON_COLUMNS["articles"]:
+        articles[c] = [None if v is None else json.loads(v) for v in articles[c]]
+    return articles
 
 
 def like_extraction(frame: pd.DataFrame, repeated: set[str]) -> pd.DataFrame:

@@ -16,7 +16,7 @@ import pandas as pd
 from geo.schema import ARTICLE_COLUMNS, Article, Mention, Metric
 
 #: Bumped whenever a table's columns change: an older or newer store is refused with the fix.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: articles.sections, date, date_source; metrics.unit_text
 
 _SQL_TYPES = {"str": "VARCHAR", "int": "BIGINT", "float": "DOUBLE", "bool": "BOOLEAN"}
 

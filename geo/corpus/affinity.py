@@ -1,0 +1,132 @@
+"""Which title a run of text belongs to, by the words they share (magazine text from PDF).
+
+A PDF's reading order often prints a brief's title *after* its text, or a lead above its title:
+``据国家药品监督管理局官网 4 月 30 日消息，国产首\\n\\n例临时心脏起搏器获批上市，…\\n\\n国产首例临时
+心脏起搏器获批上市``. Between two titles A and C the text is cut once: lines before the cut
+belong to A, lines after it to C.
+
+- The cut goes where the lines after it share the most words with C rather than A: Han character
+  pairs weighted by how rare they are in the document (钱塘 in a 钱塘区 magazine counts little),
+  words of both titles not counted, A's words not counted when A's own text is above its title
+  (A's words under it then prove nothing).
+  It needs at least ``SHARE`` of C's weight and, when A's text is under A's title, more of C's
+  words than the text under C's title has (else C's text follows C: ``大数据`` all through the
+  贵阳高新区 profile does not move its intro under ``利用大数据新优势``); without such evidence
+  the text stays with A.
+- The cut goes to a line the layout marks (right after A's title, a new text box, a label, the
+  line after a credit or page furniture) scoring at least ``NEAR`` of the best, else to such a
+  paragraph start, else to the best line; the best score wins, then the earliest line.
+- A credit opening a text box (``杭州日报记者 / 赵芳洲`` above the text of ``市委市政府领导调研钱塘区``)
+  starts C's text when the text under it shares any clear word with C; a text box of at most
+  ``STANDFIRST`` lines right above C's title (and its credit) is C's standfirst (``市场上苹果概念股
+  很多，…`` above ``文 / 汪株燚`` and ``iPhone 人脸识别器件杭州造``).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import NamedTuple
+
+from geo.corpus.headings import han_pairs
+
+MIN_GAIN = 8.0  # weighted shared words a cut needs (about two rare word pairs)
+SHARE = 0.25  # … and at least this share of C's weight
+A_LINE = 3.0  # weight of A's words a line needs to count for A (one stray 国际 does not)
+NEAR = 0.75  # a cut the layout marks may keep a little less evidence than the best cut
+STANDFIRST = 15  # lines a text box right above a title may have to be its standfirst
+_TOKEN_RE = re.compile(r"[A-Za-z][A-Za-z0-9]+|\d+[A-Za-z]+")  # OpenKS, IBM, 2nm, 6G
+
+
+class Marks(NamedTuple):
+    """Line indices the layout marks, for choosing cuts."""
+
+    strong: set[int]  # a new text box, a label, after a credit or page furniture
+    para: set[int]  # a paragraph's first line
+    boxes: set[int]  # an indented line: a new text box
+    credit_boxes: set[int]  # an indented credit line opening a text box
+
+
+class Affinity:
+    """Title words and how strongly each line of a document shares them."""
+
+    def __init__(self, lines: list[str]):
+        # each line with the start of the next: PDF lines break inside words (智\n造新城)
+        self.lines = [t + nxt[:2] for t, nxt in zip(lines, [*lines[1:], ""])]
+        self._text = "\n".join(lines)
+        self._idf: dict[str, float] = {}
+
+    def weights(self, title: str) -> dict[str, float]:
+        """A title's words (Han pairs, Latin tokens) → weight: rare in the document weighs more."""
+        out = {}
+        for w in han_pairs(title) | set(_TOKEN_RE.findall(title)):
+            if w not in self._idf:
+                self._idf[w] = math.log((len(self.lines) + 1) / (self._text.count(w) + 1))
+            out[w] = self._idf[w]
+        return out
+
+    def scores(self, above: dict[str, float], below: dict[str, float], g0: int, g1: int) -> list[float]:
+        """score[k]: weight of C's words in lines [g0 + k, g1) minus A's words there (from lines
+        with at least ``A_LINE`` of them)."""
+        found_a: set[str] = set()
+        found_c: set[str] = set()
+        score = [0.0] * (g1 - g0)
+        wa = wc = 0.0
+        for i in range(g1 - 1, g0 - 1, -1):
+            t = self.lines[i]
+            for w, v in below.items():
+                if w not in found_c and w in t:
+                    found_c.add(w)
+                    wc += v
+            hits_a = [(w, v) for w, v in above.items() if w in t]
+            if sum(v for _, v in hits_a) >= A_LINE:  # A holds a line by more than a stray word
+                for w, v in hits_a:
+                    if w not in found_a:
+                        found_a.add(w)
+                        wa += v
+            score[i - g0] = wc - wa
+        return score
+
+    def cut(
+        self,
+        above: dict[str, float],
+        below: dict[str, float],
+        g0: int,
+        g1: int,
+        marks: Marks,
+        a_late: bool,
+        c_text: range,
+        floor: int,
+    ) -> int:
+        """The first line of [g0, g1) that belongs to title C (g1 when all of it stays with A).
+
+        ``a_late``: A's own text is above A's title; ``c_text``: the lines under C's title;
+        ``floor``: the earliest cut that leaves A enough text to stay a title.
+        """
+        if g1 <= g0 or not below:
+            return g1
+        shared = above.keys() & below.keys()
+        above = {} if a_late else {w: v for w, v in above.items() if w not in shared}
+        below = {w: v for w, v in below.items() if w not in shared}
+        score = self.scores(above, below, g0, g1)
+        top = max(score)
+        cut = g1
+        after = self.scores({}, below, c_text.start, c_text.stop)[0] if c_text else 0.0
+        if top >= max(MIN_GAIN, SHARE * sum(below.values())) and (a_late or top > after):
+            near = NEAR * top
+            for marked in ({g0} | marks.strong, marks.para, range(g0, g1)):
+                hits = [s for s in marked if max(g0, floor) <= s < g1 and score[s - g0] >= near]
+                if hits:
+                    cut = max(hits, key=lambda s: (score[s - g0], -s))
+                    break
+        else:
+            credits = [
+                x for x in marks.credit_boxes if max(g0, floor) <= x < g1 and score[x - g0] >= MIN_GAIN
+            ]
+            cut = max(credits, default=g1)
+        boxes = [x for x in marks.boxes if max(g0 + 1, floor) <= x < g1]
+        if boxes:  # a standfirst: the last text box above C, short, sharing some of C's words
+            x = max(boxes)
+            if g1 - x <= STANDFIRST and score[x - g0] >= MIN_GAIN and x < cut:
+                cut = x
+        return cut
