@@ -121,12 +121,31 @@ def sidebar_filters(ref) -> tuple[query.Scope, appkit.Measure]:
         format_func=lambda f: f"{titles[f]}（{f}）" if titles.get(f) else f,
     )
     chosen_periods = st.sidebar.multiselect("时期（指标）", opts["periods"], placeholder="全部时期")
+    dates, undated = sidebar_dates(opts["dates"])
     scope = query.Scope(
         tuple(chosen_levels) if set(chosen_levels) != set(levels) else None,
         tuple(chosen_files),
         tuple(chosen_periods),
+        dates,
+        undated,
     )
     return scope, measure
+
+
+def sidebar_dates(info: dict) -> tuple[tuple[str, str] | None, bool]:
+    """A month range over the articles' dates (from datelines, page headers, the issue, the file
+    name or the document); it drives the map, the table and every count."""
+    months = appkit.month_range(info.get("first"), info.get("last"))
+    if len(months) < 2:
+        return None, True
+    st.sidebar.header("时间")
+    first, last = st.sidebar.select_slider("文章日期", options=months, value=(months[0], months[-1]))
+    undated = st.sidebar.checkbox(
+        f"包括日期不明的文章（{int(info.get('undated') or 0)} 篇）", value=True, key="undated"
+    )
+    if (first, last) == (months[0], months[-1]) and undated:
+        return None, True
+    return appkit.month_bounds(first, last), undated
 
 
 def sidebar_search(index: pd.DataFrame) -> None:
@@ -249,6 +268,15 @@ def _mention_count_text(level: str, c: dict[str, int]) -> str:
     return f"含辖区内地点 {c['total']} 次（{c['total_articles']} 篇文章）；{own_text}"
 
 
+def place_timeline(ref, pid: str, scope) -> None:
+    """Mentions per month of the place's articles (dated ones): when the corpus talks about it."""
+    timeline = ui.place_timeline(ref, pid, scope)
+    if len(timeline) < 1:
+        return
+    st.markdown("**按月提及**（按文章日期；只有年份的文章计入该年）")
+    st.bar_chart(timeline.set_index("month")["mentions"].rename("提及次数"), height=160)
+
+
 def place_metrics(pid: str, metrics: pd.DataFrame) -> None:
     table = appkit.place_metrics(pid, metrics)
     if table.empty:
@@ -364,6 +392,7 @@ def side_panel(ref, scope, metrics, points, settings) -> None:
     st.subheader(appkit.md_text(row.get("name") or pid))
     counts = ui.place_summary(ref, pid, scope)
     place_facts(row, pid, counts)
+    place_timeline(ref, pid, scope)
     place_metrics(pid, metrics)
     place_articles(pid, ref, scope, counts["total_articles"])
 

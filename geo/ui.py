@@ -219,6 +219,11 @@ def top_mentions(ref: StoreRef, place_id: str, scope: query.Scope, limit: int) -
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
+def place_timeline(ref: StoreRef, place_id: str, scope: query.Scope) -> pd.DataFrame:
+    return query.place_timeline(store(ref), place_id, scope)
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
 def first_mention(ref: StoreRef, place_id: str) -> pd.DataFrame:
     return query.first_mentions(store(ref), [place_id])
 

@@ -168,3 +168,13 @@ def test_place_with_metrics_shows_table_and_chart():
     ].iloc[0].to_dict().items()
     assert len(at.get("vega_lite_chart")) == 1  # values over periods
     assert at.selectbox(key="chart-zone:qing-shan-hu-ke-ji-cheng").value == "规上工业总产值"
+
+
+def test_the_date_range_changes_the_caption():
+    at = _app()
+    before = at.caption[0].value
+    at.sidebar.select_slider[0].set_range("2021-04", "2021-04").run()
+    at.sidebar.checkbox(key="undated").uncheck().run()
+    assert not at.exception, at.exception
+    after = at.caption[0].value
+    assert after != before and "1 个文档" in after  # the April 2021 issue only

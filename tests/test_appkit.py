@@ -477,3 +477,9 @@ def test_md_text_keeps_corpus_text_and_url_parameters_out_of_markdown():
     assert appkit.md_text("[点此](http://evil)") == r"\[点此\]\(http\:\/\/evil\)".replace(r"\/", "/")
     assert appkit.md_text("# 标题 *强调*") == r"\# 标题 \*强调\*"
     assert appkit.md_text("萧山区") == "萧山区"
+
+
+def test_month_range_and_bounds():
+    assert appkit.month_range("2021-11", "2022-02") == ["2021-11", "2021-12", "2022-01", "2022-02"]
+    assert appkit.month_range(None, "2022-02") == [] and appkit.month_range("2023-01", "2022-01") == []
+    assert appkit.month_bounds("2021-03", "2021-04") == ("2021-03-01", "2021-04-31")

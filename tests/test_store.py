@@ -258,3 +258,25 @@ def test_layers_from_store_queries_equal_layers_from_memory(built, settings, gaz
         points_mem = point_layer(gazetteer, sub.mentions, sub.metrics)
         assert points_sql.drop(columns="geometry").equals(points_mem.drop(columns="geometry"))
         assert query.totals(s, scope)["mentions"] == len(sub.mentions)
+
+
+def test_a_date_range_drives_counts_layers_and_downloads(built, settings, gazetteer):
+    """Seed 004 is the April 2021 issue; the news pages are dated 2024 by their documents."""
+    from geo.store import query
+
+    _, store = built
+    s = AtlasStore(store)
+    every = query.totals(s, query.Scope())
+    april = query.Scope(dates=("2021-04-01", "2021-04-31"), undated=False)
+    only = query.totals(s, april)
+    assert 0 < only["articles"] < every["articles"] and 0 < only["mentions"] < every["mentions"]
+    assert only["documents"] == 1
+    sub = query.scoped_extraction(s, april)
+    assert len(sub.mentions) == only["mentions"] and len(sub.articles) == only["articles"]
+    assert set(sub.articles["date"].str[:7]) == {"2021-04"}
+    counts = query.place_counts(s, april, "county_id")
+    assert int(counts["mentions"].sum()) < int(
+        query.place_counts(s, query.Scope(), "county_id")["mentions"].sum()
+    )
+    timeline = query.place_timeline(s, "330114", query.Scope())  # 钱塘区
+    assert "2021-04" in set(timeline["month"])

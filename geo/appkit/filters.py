@@ -200,3 +200,21 @@ def _metric_cols(frame: pd.DataFrame, measure: Measure | None) -> list[str]:
         return []
     col = f"metric_{measure.metric}"
     return [col] if col in frame.columns else []
+
+
+def month_range(first: str | None, last: str | None) -> list[str]:
+    """Every month from ``first`` to ``last`` ("2021-03" … "2024-12"): the date slider's stops."""
+    if not first or not last or first > last:
+        return []
+    y, m = int(first[:4]), int(first[5:7])
+    out = []
+    while f"{y:04d}-{m:02d}" <= last:
+        out.append(f"{y:04d}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def month_bounds(first: str, last: str) -> tuple[str, str]:
+    """The days a month range covers: ("2021-03", "2021-04") → ("2021-03-01", "2021-04-31");
+    dates compare as text, so a month's last day need not exist."""
+    return f"{first}-01", f"{last}-31"

@@ -33,6 +33,25 @@ class Scope:
     levels: tuple[str, ...] | None = None
     files: tuple[str, ...] = ()
     periods: tuple[str, ...] = ()
+    dates: tuple[str, str] | None = None  # (first day, last day), ISO; None: any date
+    undated: bool = True  # with a date range: keep articles whose date is unknown
+
+
+#: An article's date as a day range: "2021" covers 2021-01-01..2021-12-31, "2021-04" the month.
+_DATE_FROM = "CASE length(a.date) WHEN 4 THEN a.date || '-01-01' WHEN 7 THEN a.date || '-01' ELSE a.date END"
+_DATE_TO = "CASE length(a.date) WHEN 4 THEN a.date || '-12-31' WHEN 7 THEN a.date || '-31' ELSE a.date END"
+
+
+def _date_where(scope: Scope, params: list[Any], alias: str) -> str:
+    """``alias.article_id`` is an article whose date range meets the scope's (or is unknown)."""
+    if scope.dates is None:
+        return "TRUE"
+    params.extend([scope.dates[1], scope.dates[0]])
+    unknown = " OR a.date IS NULL" if scope.undated else ""
+    return (
+        f"{alias}.article_id IN (SELECT a.article_id FROM articles a "
+        f"WHERE ({_DATE_FROM} <= ? AND {_DATE_TO} >= ?){unknown})"
+    )
 
 
 def _in(column: str, values: tuple[str, ...] | None, params: list[Any]) -> str:
@@ -45,8 +64,9 @@ def _in(column: str, values: tuple[str, ...] | None, params: list[Any]) -> str:
 
 
 def _mention_where(scope: Scope, params: list[Any], alias: str = "m") -> str:
+    levels = _in(f"{alias}.level", scope.levels, params)
     files = _in(f"{alias}.file", scope.files, params) if scope.files else "TRUE"
-    return f"{_in(f'{alias}.level', scope.levels, params)} AND {files}"
+    return f"{levels} AND {files} AND {_date_where(scope, params, alias)}"
 
 
 def place_counts(store: AtlasStore, scope: Scope, key: str) -> pd.DataFrame:
@@ -85,9 +105,11 @@ def scoped_metrics(store: AtlasStore, scope: Scope) -> pd.DataFrame:
     params: list[Any] = []
     files = _in("t.file", scope.files, params) if scope.files else "TRUE"
     periods = _in("coalesce(t.period, '')", scope.periods, params) if scope.periods else "TRUE"
+    dates = _date_where(scope, params, "t")
     cols = ", ".join(f"t.{q(c)}" for c in METRIC_COLUMNS)
     frame = store.query(
         f"SELECT {cols} FROM metrics t JOIN documents d ON d.file = t.file WHERE {files} AND {periods} "
+        f"AND {dates} "
         "ORDER BY d.doc_order, t.seq",
         params,
     )
@@ -96,9 +118,12 @@ def scoped_metrics(store: AtlasStore, scope: Scope) -> pd.DataFrame:
 
 def article_count(store: AtlasStore, scope: Scope) -> int:
     params: list[Any] = []
-    files = _in("file", scope.files, params) if scope.files else "TRUE"
+    files = _in("t.file", scope.files, params) if scope.files else "TRUE"
+    dates = _date_where(scope, params, "t")
     return int(
-        store.query(f"SELECT count(DISTINCT article_id) AS n FROM articles WHERE {files}", params)["n"][0]
+        store.query(
+            f"SELECT count(DISTINCT article_id) AS n FROM articles t WHERE {files} AND {dates}", params
+        )["n"][0]
     )
 
 
@@ -108,9 +133,11 @@ def totals(store: AtlasStore, scope: Scope) -> dict[str, int]:
     m_where = _mention_where(scope, m_params)
     f_params: list[Any] = []
     files = _in("file", scope.files, f_params) if scope.files else "TRUE"
+    in_dates = _date_where(scope, f_params, "t")
+    dated = "TRUE" if scope.dates is None else f"file IN (SELECT t.file FROM articles t WHERE {in_dates})"
     with store.connect() as con:
         docs = con.execute(
-            f"SELECT count(*) FROM documents WHERE skipped_reason IS NULL AND {files}", f_params
+            f"SELECT count(*) FROM documents WHERE skipped_reason IS NULL AND {files} AND {dated}", f_params
         )
         n_docs = docs.fetchone()
         n_mentions = con.execute(f"SELECT count(*) FROM mentions m WHERE {m_where}", m_params).fetchone()
@@ -133,7 +160,32 @@ def options(store: AtlasStore) -> dict[str, Any]:
     )
     periods = store.query("SELECT DISTINCT period FROM metrics WHERE period IS NOT NULL")["period"].tolist()
     skipped = store.query("SELECT file, skipped_reason FROM documents WHERE skipped_reason IS NOT NULL")
-    return {"levels": levels, "files": files, "periods": periods, "skipped": skipped}
+    dates = store.query(
+        "SELECT min(CASE length(date) WHEN 4 THEN date || '-01' ELSE substr(date, 1, 7) END) AS first, "
+        "max(CASE length(date) WHEN 4 THEN date || '-12' ELSE substr(date, 1, 7) END) AS last, "
+        "count(*) FILTER (WHERE date IS NULL) AS undated, count(*) AS articles FROM articles"
+    ).iloc[0]
+    return {
+        "levels": levels,
+        "files": files,
+        "periods": periods,
+        "skipped": skipped,
+        "dates": dates.to_dict(),
+    }
+
+
+def place_timeline(store: AtlasStore, place_id: str, scope: Scope) -> pd.DataFrame:
+    """A place's mentions per month of its articles' dates (month "YYYY-MM"; a year-only date
+    counts in its year's "YYYY"; unknown dates are left out)."""
+    params: list[Any] = [place_id, place_id]
+    where = _mention_where(scope, params)
+    return store.query(
+        "SELECT CASE WHEN length(a.date) >= 7 THEN substr(a.date, 1, 7) ELSE a.date END AS month, "
+        "count(*) AS mentions, count(DISTINCT m.article_id) AS articles "
+        "FROM mentions m JOIN articles a ON a.article_id = m.article_id "
+        f"WHERE (m.place_id = ? OR m.county_id = ?) AND {where} AND a.date IS NOT NULL GROUP BY 1 ORDER BY 1",
+        params,
+    )
 
 
 def mentions_under(store: AtlasStore, place_id: str, scope: Scope) -> pd.DataFrame:
@@ -185,9 +237,10 @@ def scoped_extraction(store: AtlasStore, scope: Scope) -> Extraction:
     )
     a_params: list[Any] = []
     files = _in("t.file", scope.files, a_params) if scope.files else "TRUE"
+    dates = _date_where(scope, a_params, "t")
     a_cols = ", ".join(f"t.{q(c)}" for c in ARTICLE_COLUMNS)
     articles = store.query(
-        f"SELECT {a_cols} FROM articles t JOIN documents d ON d.file = t.file WHERE {files} "
+        f"SELECT {a_cols} FROM articles t JOIN documents d ON d.file = t.file WHERE {files} AND {dates} "
         "ORDER BY d.doc_order, t.seq",
         a_params,
     )
