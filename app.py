@@ -130,9 +130,17 @@ def sidebar_search(index: pd.DataFrame) -> None:
 
 def draw_map(counties, points, measure, settings) -> None:
     base = mapview.base_map(settings, bounds=ui.base_bounds(settings))
-    groups = [mapview.county_group(counties, measure.key, label=measure.label, decimals=4)]
+    gaz = ui.gazetteer(settings)
+    # order = drawing order; borders and names are small and non-interactive (see geo.mapview.overlays)
+    groups = [
+        mapview.county_group(counties, measure.key, label=measure.label, decimals=4),
+        mapview.boundary_group(gaz, settings.home_province),
+        mapview.label_group(gaz, settings.home_province, counties),
+    ]
     if len(points):
-        groups.append(mapview.point_group(points, cluster_threshold=settings.cluster_threshold))
+        groups.append(mapview.point_group(points, measure.key, cluster_radius=settings.cluster_radius))
+    # the selection last: on top, and the only group a click changes
+    groups.append(mapview.selection_group(st.session_state.get("place"), counties, points))
     center = zoom = None
     target = st.session_state.get("center_on")
     if target:
