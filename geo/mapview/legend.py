@@ -119,6 +119,7 @@ class LegendControl(MacroElement):
             var state = window.atlasLegendOpen = window.atlasLegendOpen || {};
             legend.onAdd = function (map) {
                 var div = L.DomUtil.create("div", "atlas-legend-box");
+                div.setAttribute("data-legend", key);
                 div.innerHTML = {{ this.html|tojson }};
                 var box = div.querySelector("details");
                 if (box) {

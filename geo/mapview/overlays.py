@@ -54,6 +54,7 @@ class _Selection(MacroElement):
         {% macro script(this, kwargs) %}
         (function () {
             var fg = {{ this._parent.get_name() }}, spec = {{ this.spec_json }};
+            window.atlasSelected = spec.place_id;  // what the map marks (tests wait on it)
             var base = {pane: "atlas-selection", interactive: false, fill: false};
             var color = {{ this.color|tojson }};
             function line(extra) { return L.extend({}, base, extra); }

@@ -150,7 +150,7 @@ class ClusterBehaviour(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, max_names: int = 12):
+    def __init__(self, max_names: int = 30):
         super().__init__()
         self._name = "ClusterBehaviour"
         self.max_names = max_names

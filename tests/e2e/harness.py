@@ -189,7 +189,10 @@ _SHAPES = """() => {
   window.map.eachLayer(l => {
     const f = l.feature;
     if (!f || !l._path || !l._path.isConnected) return;
-    if (/Polygon/.test(f.geometry.type)) { out.polygons++; if (String(f.properties.place_id).startsWith('33')) out.home++; }
+    if (/Polygon/.test(f.geometry.type)) {  // places only: not the borders or the selection outline
+      if (!f.properties.place_id) return;
+      out.polygons++; if (String(f.properties.place_id).startsWith('33')) out.home++;
+    }
     else if (f.geometry.type === 'Point' && f.properties.place_id) {
       out.visible_points++;
       if (!l.__parent) out.points++;  // a marker outside any cluster group
