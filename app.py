@@ -139,8 +139,9 @@ def draw_map(counties, points, measure, settings) -> None:
     ]
     if len(points):
         groups.append(mapview.point_group(points, measure.key, cluster_radius=settings.cluster_radius))
-    # the selection last: on top, and the only group a click changes
-    groups.append(mapview.selection_group(st.session_state.get("place"), counties, points))
+    # the selection is marked in the browser from ?place=; this group only carries a city's outline
+    place = st.session_state.get("place")
+    groups.append(mapview.selection_group(place, counties, points, gaz, settings.home_province))
     center = zoom = None
     target = st.session_state.get("center_on")
     if target:

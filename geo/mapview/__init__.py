@@ -8,9 +8,9 @@ HTML file works anywhere without a network. folium's jQuery/Bootstrap/awesome-ma
 the map uses tooltips (no folium Popup, which needs jQuery) and circle markers (no icons).
 
 Every place is reachable: markers are always clustered (:mod:`geo.mapview.points`) and a pile
-of places on one point spreads out on click. Small non-interactive groups mark the selection and
-draw borders and names (:mod:`geo.mapview.overlays`); the app passes them next to the data
-layers, so a click re-sends only the small selection group's change.
+of places on one point spreads out on click. Borders and names are small non-interactive groups
+(:mod:`geo.mapview.overlays`); the selection is marked in the browser from the page's URL
+(:mod:`geo.mapview.selection`), so a click re-sends no layers.
 
 Tiles are off by default. ``Settings.tiles`` (a URL template) turns on one tile layer with
 ``Settings.tiles_attribution``. Coordinates are WGS-84: tiles in GCJ-02 (高德/AMap, 腾讯/Tencent,
@@ -38,8 +38,9 @@ from geo.mapview.base import (
 )
 from geo.mapview.groups import build_map, county_group
 from geo.mapview.legend import class_colors, legend_bins, legend_html, period_note
-from geo.mapview.overlays import boundary_group, label_group, label_rows, selection_group, selection_spec
+from geo.mapview.overlays import boundary_group, label_group, label_rows
 from geo.mapview.points import CLUSTER_RADIUS, metric_radius, point_group, point_style
+from geo.mapview.selection import SELECTION_COLOR, selection_group, selection_spec
 
 __all__ = [
     "APP_ASSET_BASE",
@@ -52,6 +53,7 @@ __all__ = [
     "NO_DATA",
     "PALETTE",
     "PANES",
+    "SELECTION_COLOR",
     "base_map",
     "bin_edges",
     "boundary_group",

@@ -13,6 +13,7 @@ from folium.elements import JSCSSMixin
 from folium.template import Template
 
 from geo.assets import FOLIUM_RESOURCES, AssetsError, read_bytes_asset, read_text_asset
+from geo.mapview.selection import SelectionMarker
 from geo.settings import Settings, load_settings
 
 APP_ASSET_BASE = "/app/static/vendor"
@@ -203,7 +204,7 @@ def initial_view(bounds, width_px: int = 800) -> tuple[float, float, int]:
 def base_map(settings: Settings | None = None, bounds=None, asset_base: str = APP_ASSET_BASE) -> folium.Map:
     """An empty map fitted to ``bounds`` [[s, w], [n, e]] (the app passes the home province's
     extent; without bounds, all of China), offline assets, no tiles unless ``settings.tiles``,
-    the panes every group draws into (:data:`PANES`), a scale.
+    the panes every group draws into (:data:`PANES`), a scale, and the selection marker.
     Build it once; pass layers separately (streamlit-folium's ``feature_group_to_add``) so that
     pan and zoom do not rebuild it."""
     settings = settings or load_settings()
@@ -217,6 +218,7 @@ def base_map(settings: Settings | None = None, bounds=None, asset_base: str = AP
         m.fit_bounds(bounds)
     m.add_child(_VendorAssets(), name="atlas_vendor")
     m.add_child(_MapSetup(), name="atlas_setup")
+    m.add_child(SelectionMarker(), name="atlas_selection")
     root = m.get_root()
     assert isinstance(root, Figure)
     root.header.add_child(Element(_CSS), name="atlas_css")

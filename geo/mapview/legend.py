@@ -146,7 +146,8 @@ class LegendControl(MacroElement):
 
 
 def tooltip_js(title_key: str, rows: list[tuple[str, str]]) -> JsCode:
-    """onEachFeature binding a tooltip built with textContent (never innerHTML) from properties."""
+    """onEachFeature binding a tooltip built with textContent (never innerHTML) from properties,
+    and marking the place as selected when it is clicked (:mod:`geo.mapview.selection`)."""
     spec = json.dumps({"title": title_key, "rows": rows}).replace("<", "\\u003c")
     return JsCode(
         """function (feature, layer) {
@@ -169,6 +170,10 @@ def tooltip_js(title_key: str, rows: list[tuple[str, str]]) -> JsCode:
             div.appendChild(table);
             return div;
         }, {sticky: true, className: "atlas-tooltip"});
+        layer.on("click", function () {  // mark the place at once; the app's URL confirms it
+            var pid = (feature.properties || {}).place_id;
+            if (pid != null && window.atlasSelect) { window.atlasSelect(pid); }
+        });
     }"""
         % spec
     )

@@ -238,7 +238,8 @@ def map_shapes(frame) -> dict:
 def click_feature(page, frame, name: str, geom: str = "polygon") -> str:
     """Zoom onto a feature and click a point of it that nothing else covers; its place_id."""
     page.mouse.move(1, 1)  # away from the map: no tooltip covering features
-    frame.evaluate("window.map.closeTooltip && window.map.eachLayer(l => l.closeTooltip && l.closeTooltip())")
+    # (void: returning the map would make Playwright serialize every layer, seconds per call)
+    frame.evaluate("void window.map.eachLayer(l => l.closeTooltip && l.closeTooltip())")
     hit = frame.evaluate(f"(() => {{ {_CLICKABLE}; return ({_FIND_FEATURE}); }})()", [name, geom])
     assert hit, f"no visible {geom} named {name} on the map"
     box = page.locator("iframe[title='streamlit_folium.st_folium']").bounding_box()
