@@ -201,6 +201,9 @@ def test_tiles_are_off_by_default_and_opt_in(layers):
     )
     layer = next(el for el in _walk(tiled) if isinstance(el, folium.TileLayer))
     assert layer.options["attribution"] == "© Example"
+    # with tiles the grey neighbouring provinces step aside (their borders and names stay)
+    assert 'addClass(box, "atlas-tiled")' in tiled.get_root().render()
+    assert 'addClass(box, "atlas-tiled")' not in mapview.base_map(Settings()).get_root().render()
 
 
 def test_bins_and_legend_for_counts():
@@ -227,10 +230,12 @@ def test_seeds_map_payload(seeds_extraction, gazetteer, settings):
 
 
 @pytest.mark.browser
-def test_standalone_map_works_offline_in_chromium(tmp_path, layers, browser):
+def test_standalone_map_works_offline_in_chromium(tmp_path, layers, browser, gazetteer):
     counties, points = layers
     html_file = tmp_path / "map.html"
-    html_file.write_text(mapview.map_html(mapview.build_map(counties, points)), encoding="utf-8")
+    html_file.write_text(
+        mapview.map_html(mapview.build_map(counties, points, gaz=gazetteer)), encoding="utf-8"
+    )
     context = browser.new_context()
     try:
         page = context.new_page()
@@ -248,15 +253,20 @@ def test_standalone_map_works_offline_in_chromium(tmp_path, layers, browser):
         page.route("**/*", offline)
         page.goto(html_file.as_uri())
         page.wait_for_selector("path.leaflet-interactive")
-        assert page.locator("path.leaflet-interactive").count() == len(counties) + len(points)
+        drawn = page.evaluate("""() => { const map = Object.values(window).find(v => v instanceof L.Map);
+            let polygons = 0; map.eachLayer(l => { if (l.feature && l._path && l.feature.properties.place_id &&
+                /Polygon/.test(l.feature.geometry.type)) polygons++; });
+            return [polygons, window.atlasPoints.group.getLayers().length]; }""")
+        assert drawn == [len(counties), len(points)]  # every place, shown or in a cluster
         assert page.locator(".atlas-legend").count() == 2
-        # hover the XSS-named marker: its name shows as text, nothing runs
+        # hover the XSS-named marker (brought out of its cluster): its name shows as text, nothing runs
         xy = page.evaluate(
-            """(name) => {
-            const map = Object.values(window).find(v => v instanceof L.Map);
-            let box = null;
-            map.eachLayer(l => { if (l.feature && l.feature.properties.name === name && l._path)
-                                     box = l._path.getBoundingClientRect(); });
+            """async (name) => {
+            const map = Object.values(window).find(v => v instanceof L.Map), g = window.atlasPoints.group;
+            const m = g.getLayers().find(l => l.feature.properties.name === name);
+            await new Promise(done => g.zoomToShowLayer(m, done));
+            await new Promise(done => setTimeout(done, 400));
+            const box = m._path.getBoundingClientRect();
             return [box.left + box.width / 2, box.top + box.height / 2];
         }""",
             XSS,

@@ -126,6 +126,7 @@ _CSS = """<style>
 .atlas-z-city .atlas-label-city,.atlas-z-county .atlas-label-county{display:block}
 .atlas-z-low .atlas-label-home{display:block}
 .atlas-z-county .atlas-label-province{display:none}
+.atlas-tiled .leaflet-atlas-context-pane path{fill-opacity:0}
 </style>"""
 
 
@@ -180,14 +181,18 @@ class _MapSetup(MacroElement):
             }
             map.on("zoomend", zoomClasses);
             zoomClasses();
+            {%- if this.tiled %}
+            L.DomUtil.addClass(box, "atlas-tiled");  // the tiles show the land: no grey provinces
+            {%- endif %}
         })();
         {% endmacro %}
     """)
 
-    def __init__(self) -> None:
+    def __init__(self, tiled: bool = False) -> None:
         super().__init__()
         self._name = "AtlasSetup"
         self.panes, self.city_zoom, self.county_zoom = PANES, CITY_LABEL_ZOOM, COUNTY_LABEL_ZOOM
+        self.tiled = tiled
 
 
 def initial_view(bounds, width_px: int = 800) -> tuple[float, float, int]:
@@ -217,7 +222,7 @@ def base_map(settings: Settings | None = None, bounds=None, asset_base: str = AP
     if bounds:
         m.fit_bounds(bounds)
     m.add_child(_VendorAssets(), name="atlas_vendor")
-    m.add_child(_MapSetup(), name="atlas_setup")
+    m.add_child(_MapSetup(tiled=bool(settings.tiles)), name="atlas_setup")
     m.add_child(SelectionMarker(), name="atlas_selection")
     root = m.get_root()
     assert isinstance(root, Figure)
