@@ -399,3 +399,10 @@ def test_standalone_map_with_borders_stays_small(layers, gazetteer):
     assert _external_urls(page) == []
     assert "atlas-label-city" in page and "atlas-context" in page
     assert len(page.encode()) < 1_500_000
+
+
+def test_the_legend_says_which_period_a_metric_shows():
+    assert mapview.period_note("metric:gdp@2024-Q1") == "时期：2024年一季度"
+    assert mapview.period_note("metric:fiscal_revenue@H1") == "时期：上半年（年份不明）"
+    assert mapview.period_note("metric:area@") == "时期：年份不明"
+    assert mapview.period_note("metric:gdp") == "时期：各地最新值（见提示）"  # each place its latest

@@ -18,6 +18,7 @@ _WGS84 = "EPSG:4326"
 #: How far (degrees) a county may be from the home province and still make its province a neighbour.
 _NEIGHBOUR_GAP = 0.02
 _CACHE: dict[tuple, tuple[object, dict[str, gpd.GeoDataFrame]]] = {}
+_LABELS: dict[bytes, shapely.Point] = {}
 
 
 def _frame(rows: list[dict], geoms: list) -> gpd.GeoDataFrame:
@@ -123,9 +124,13 @@ def label_points(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
         if geom is None or geom.is_empty:
             points.append(None)
             continue
-        parts = list(getattr(geom, "geoms", [geom]))
-        largest = max(parts, key=lambda g: g.area)
-        points.append(polylabel(largest, tolerance=0.005))
+        key = geom.wkb  # the same county on every rerun: placed once
+        if key not in _LABELS:
+            if len(_LABELS) > 20_000:
+                _LABELS.clear()
+            parts = list(getattr(geom, "geoms", [geom]))
+            _LABELS[key] = polylabel(max(parts, key=lambda g: g.area), tolerance=0.005)
+        points.append(_LABELS[key])
     return pd.DataFrame(
         {
             "place_id": gdf["place_id"].astype("string") if "place_id" in gdf else pd.NA,

@@ -110,7 +110,7 @@ _CSS = """<style>
 .atlas-legend .atlas-size b{display:block;border-radius:50%;border:1.5px solid #8c0020;
   background:rgba(189,0,38,.45)}
 .leaflet-interactive:focus,.leaflet-container path:focus{outline:none}
-.leaflet-tooltip.atlas-tooltip{white-space:normal;max-width:280px;min-width:120px}
+.leaflet-tooltip.atlas-tooltip{white-space:normal;width:max-content;max-width:300px}
 .atlas-quiet .leaflet-tooltip-pane{visibility:hidden}
 .atlas-tip table{border-collapse:collapse}.atlas-tip td{padding:0 4px;vertical-align:top}
 .atlas-tip td:first-child{color:#666;white-space:nowrap}
