@@ -117,6 +117,8 @@ _CSS = """<style>
 .atlas-cluster{display:flex;align-items:center;justify-content:center;border-radius:50%;
   background:rgba(255,255,255,.92);border:2px solid #333;font:bold 12px/1 sans-serif;color:#222;
   box-shadow:0 0 0 3px rgba(255,255,255,.6)}
+.atlas-cluster-metric{background:rgba(189,0,38,.45);border-color:#8c0020;color:#fff;
+  text-shadow:0 0 2px #000}
 .atlas-label span{position:absolute;transform:translate(-50%,-50%);white-space:nowrap;
   pointer-events:none;color:#333;text-shadow:0 0 2px #fff,0 0 2px #fff,0 0 3px #fff}
 .atlas-label-city span{font:600 13px/1 sans-serif;color:#222}

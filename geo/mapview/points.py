@@ -206,6 +206,7 @@ def point_group(
             None if math.isnan(v) else period_label(p)
             for v, p in zip(values, periods if periods is not None else [None] * len(frame))
         ]
+        frame["metric_value"] = [None if math.isnan(v) else float(v) for v in values]  # cluster discs
         rows += [("metric_text", label), ("period_text", "时期")]
     rows += [("mentions", POINT_MENTIONS_LABEL), ("articles", POINT_ARTICLES_LABEL)]
     by_id = dict(zip(frame["place_id"].astype(str), styles))
@@ -216,6 +217,9 @@ def point_group(
         name=name,
         options={
             "maxClusterRadius": cluster_radius,
+            # a metric: a cluster holding figures is a disc as big as its largest one
+            "atlasTop": top,
+            "atlasRadius": list(METRIC_RADIUS),
             "showCoverageOnHover": False,
             "spiderfyOnMaxZoom": True,
             "spiderfyDistanceMultiplier": 1.6,
@@ -236,15 +240,32 @@ def point_group(
         notes: tuple[str, ...] = ()
         if is_metric:
             n = int((~np.isnan(values)).sum())
-            notes = (f"圆圈面积：{label}", period_note(measure), f"有数据：{n} / {len(frame)} 个地点")
+            notes = (
+                f"圆圈面积：{label}",
+                "红色聚合圆：其中最大的数值",
+                period_note(measure),
+                f"有数据：{n} / {len(frame)} 个地点",
+            )
         html = points_legend_html(_size_steps(values) if is_metric else None, notes)
         group.add_child(LegendControl(html, position="bottomright", key="points", fold_below=900))
     return localize(group, asset_base)
 
 
-#: Cluster icons: a white disc with the number of places (never corpus text).
+#: Cluster icons: a white disc with the number of places (never corpus text); with a metric, a
+#: cluster holding figures is a red disc sized like its largest figure, so figures show at every zoom.
 _CLUSTER_ICON = """function (cluster) {
-    var n = cluster.getChildCount(), size = n < 10 ? 26 : (n < 50 ? 32 : 38);
-    return L.divIcon({html: "<span>" + n + "</span>", className: "atlas-cluster",
-                      iconSize: L.point(size, size)});
+    var n = cluster.getChildCount(), o = cluster._group.options, top = o.atlasTop, big = 0;
+    if (top) {
+        cluster.getAllChildMarkers().forEach(function (m) {
+            var v = m.feature && m.feature.properties.metric_value;
+            if (v !== null && v !== undefined) { big = Math.max(big, Math.abs(v)); }
+        });
+    }
+    var size = n < 10 ? 26 : (n < 50 ? 32 : 38), kind = "atlas-cluster";
+    if (big) {
+        var low = o.atlasRadius[0], high = o.atlasRadius[1];
+        size = Math.max(24, Math.round(2 * (low + (high - low) * Math.sqrt(Math.min(big / top, 1)))));
+        kind += " atlas-cluster-metric";
+    }
+    return L.divIcon({html: "<span>" + n + "</span>", className: kind, iconSize: L.point(size, size)});
 }"""

@@ -56,7 +56,10 @@ class SelectionMarker(MacroElement):
             }
             function draw(pid) {
                 marks.clearLayers();
-                if (cur.group) { cur.group.off("spiderfied unspiderfied", cur.follow); }
+                if (cur.group) {
+                    cur.group.off("spiderfied unspiderfied animationend", cur.follow);
+                    map.off("zoomend moveend", cur.follow);
+                }
                 cur = {pid: pid};
                 window.atlasSelected = pid;
                 if (!pid) { return; }
@@ -79,15 +82,24 @@ class SelectionMarker(MacroElement):
                 ring.atlasPlaceId = pid;
                 marks.addLayer(halo).addLayer(ring);
                 if (!marker) { return; }
-                cur.group = reg.group;
+                var group = reg.group;
+                // on the marker when it is shown (a spread pile included), else around the
+                // cluster that holds it: "your place is in here"
                 cur.follow = function () {
-                    var ll = marker.getLatLng();
-                    halo.setLatLng(ll);
-                    ring.setLatLng(ll);
+                    var ll = marker.getLatLng(), radius = marker.getRadius() + 5;
+                    if (group._map && !map.hasLayer(marker)) {
+                        var c = group.getVisibleParent(marker);
+                        if (c && c._icon) { ll = c.getLatLng(); radius = c._icon.offsetWidth / 2 + 5; }
+                    }
+                    halo.setLatLng(ll).setRadius(radius);
+                    ring.setLatLng(ll).setRadius(radius);
                 };
-                reg.group.on("spiderfied unspiderfied", cur.follow);
-                var c = reg.group._map && !map.hasLayer(marker) && reg.group.getVisibleParent(marker);
-                if (pile(reg.group, c) && !reg.group._inZoomAnimation) { c.spiderfy(); cur.follow(); }
+                cur.group = group;
+                group.on("spiderfied unspiderfied animationend", cur.follow);
+                map.on("zoomend moveend", cur.follow);
+                var c = group._map && !map.hasLayer(marker) && group.getVisibleParent(marker);
+                if (pile(group, c) && !group._inZoomAnimation) { c.spiderfy(); }
+                cur.follow();
             }
             function tick() {
                 var u = urlPlace();

@@ -241,7 +241,8 @@ def test_a_clicked_county_is_outlined_without_a_focus_box_and_its_tooltip_goes(a
         county._path.setAttribute('tabindex', '0'); county._path.focus();
         const focused = getComputedStyle(county._path);
         let ring = null; window.map.eachLayer(l => { if (l.atlasPlaceId === pid) ring = l; });
-        const own = window.atlasPoints.byId[pid];
+        const m = window.atlasPoints.byId[pid];  // its own point: shown, or inside a cluster
+        const own = m && (window.map.hasLayer(m) ? m : window.atlasPoints.group.getVisibleParent(m));
         return {outlines: marks.filter(same).length, rings: marks.length - marks.filter(same).length,
                 ringOnPoint: !!(ring && own && ring.getLatLng().distanceTo(own.getLatLng()) < 1),
                 pointer: getComputedStyle(document.querySelector('.leaflet-atlas-selection-pane')).pointerEvents,
@@ -356,8 +357,16 @@ def test_a_metric_shows_graduated_circles_and_how_many_counties_have_data(atlas)
     graduated = [s for s in styles if s[2]]
     assert graduated and all(color == "#bd0026" for color, _, _ in graduated)
     assert len({r for _, r, _ in graduated}) >= min(2, len(graduated))
-    frame.evaluate("void window.map.setView([30.25, 120.0], 9, {animate: false})")
-    page.wait_for_timeout(500)
+    # at the first view every figure shows: its own circle, or a red disc of the cluster holding it
+    frame.evaluate("(v) => void window.map.setView(v[0], v[1], {animate: false})", FIRST_VIEW)
+    page.wait_for_timeout(800)
+    hidden = frame.evaluate("""() => { const g = window.atlasPoints.group, out = [];
+        g.getLayers().filter(m => m.feature.properties.metric_value != null).forEach(m => {
+            if (window.map.hasLayer(m)) return;
+            const c = g.getVisibleParent(m);
+            if (!c || !c._icon || !c._icon.classList.contains('atlas-cluster-metric')) out.push(m.feature.properties.name);
+        }); return out; }""")
+    assert hidden == [], f"figures hidden in plain clusters: {hidden}"
     page.screenshot(path=str(ARTIFACTS / "map-metric.png"))
     assert watch.blocked == [] and watch.console_errors == []
 
@@ -380,6 +389,40 @@ def test_at_800_px_the_legends_fold_and_leave_the_map_free(browser, app_url):
         was = cover["open"][0]
         summary.click()
         assert frame.evaluate("document.querySelector('details.atlas-legend').open") != was  # a toggle
+        assert watch.blocked == [] and watch.console_errors == []
+    finally:
+        page.context.close()
+
+
+def test_a_link_marks_its_place_a_city_outlined_a_clustered_place_its_cluster_ringed(browser, app_url):
+    """?place= (a shared link, a search, a mention): the map marks the place the panel shows."""
+    page, watch = harness.offline_page(browser, viewport={"width": 1440, "height": 1000})
+    try:
+        page.goto(app_url + "/?place=3301")  # 杭州市: a city, not drawn as a place
+        frame = harness.wait_for_county_shapes(page, minimum=90, timeout_ms=FIRST_BUILD_MS)
+        page.get_by_role("heading", name="杭州市", exact=True).wait_for(timeout=30000)
+        frame.wait_for_function("() => window.atlasSelected === '3301'", timeout=30000)
+        outline = frame.evaluate("""() => {
+            const marks = [...document.querySelectorAll('.leaflet-atlas-selection-pane path')];
+            const widest = Math.max(...marks.map(p => p.getBoundingClientRect().width));
+            let county = 0; window.map.eachLayer(l => { if (l.feature && l.feature.properties.place_id === '330109' && l._path)
+                county = l._path.getBoundingClientRect().width; });
+            return {marks: marks.length, widest: widest, xiaoshan: county}; }""")
+        assert outline["marks"] == 2 and outline["widest"] > 2 * outline["xiaoshan"], (
+            outline
+        )  # the city, not a county
+        page.goto(app_url + "/?place=zone%3Axia-sha-pian-qu")  # 下沙片区: in a pile, in a cluster at zoom 10
+        frame = harness.wait_for_county_shapes(page, minimum=90)
+        page.get_by_role("heading", name="下沙片区", exact=True).wait_for(timeout=30000)
+        frame.wait_for_function("() => window.atlasSelected === 'zone:xia-sha-pian-qu'", timeout=30000)
+        page.wait_for_timeout(800)
+        ring = frame.evaluate("""() => { const g = window.atlasPoints.group, m = window.atlasPoints.byId['zone:xia-sha-pian-qu'];
+            let ring = null; window.map.eachLayer(l => { if (l.atlasPlaceId === 'zone:xia-sha-pian-qu') ring = l; });
+            const shown = window.map.hasLayer(m), holder = shown ? m : g.getVisibleParent(m);
+            return {shown: shown, on: ring.getLatLng().distanceTo(holder.getLatLng()) < 1,
+                    around: ring.getRadius() > (shown ? m.getRadius() : holder._icon.offsetWidth / 2)}; }""")
+        assert ring["on"] and ring["around"], ring  # on the place, or around the cluster holding it
+        page.screenshot(path=str(ARTIFACTS / "map-link-clustered.png"))
         assert watch.blocked == [] and watch.console_errors == []
     finally:
         page.context.close()
