@@ -131,7 +131,7 @@ def sidebar_search(index: pd.DataFrame) -> None:
 def draw_map(counties, points, measure, settings) -> None:
     base = mapview.base_map(settings, bounds=ui.base_bounds(settings))
     gaz = ui.gazetteer(settings)
-    # order = drawing order; borders and names are small and non-interactive (see geo.mapview.overlays)
+    # panes set what draws over what; borders and names are small, fixed and never take a click
     groups = [
         mapview.county_group(counties, measure.key, label=measure.label, decimals=4),
         mapview.boundary_group(gaz, settings.home_province),
