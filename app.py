@@ -170,9 +170,18 @@ def sidebar_search(index: pd.DataFrame) -> None:
 
 def draw_map(counties, points, measure, settings) -> None:
     base = mapview.base_map(settings, bounds=ui.base_bounds(settings))
-    groups = [mapview.county_group(counties, measure.key, label=measure.label, decimals=4)]
+    gaz = ui.gazetteer(settings)
+    # panes set what draws over what; borders and names are small, fixed and never take a click
+    groups = [
+        mapview.county_group(counties, measure.key, label=measure.label, decimals=4),
+        mapview.boundary_group(gaz, settings.home_province),
+        mapview.label_group(gaz, settings.home_province, counties),
+    ]
     if len(points):
-        groups.append(mapview.point_group(points, cluster_threshold=settings.cluster_threshold))
+        groups.append(mapview.point_group(points, measure.key, cluster_radius=settings.cluster_radius))
+    # the selection is marked in the browser from ?place=; this group only carries a city's outline
+    place = st.session_state.get("place")
+    groups.append(mapview.selection_group(place, counties, points, gaz, settings.home_province))
     center = zoom = None
     target = st.session_state.get("center_on")
     if target:

@@ -167,7 +167,7 @@ def export_layers(
         return to_geojson(layers if layer == "both" else layers[layer])
     if fmt == "html":
         empty = gpd.GeoDataFrame({"place_id": []}, geometry=[], crs=WGS84)
-        m = build_map(layers.get("county", empty), layers.get("points", empty), measure, settings)
+        m = build_map(layers.get("county", empty), layers.get("points", empty), measure, settings, gaz=gaz)
         return map_html(m).encode("utf-8")
     frame = _combined(layers["county"], layers["points"]) if layer == "both" else layers[layer]
     return to_csv(frame) if fmt == "csv" else to_geoparquet(frame)

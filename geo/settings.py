@@ -75,7 +75,9 @@ class Settings:
     )
     tianditu_key: str | None = _setting("ATLAS_TIANDITU_KEY", "天地图 API key", secret=True)
     amap_key: str | None = _setting("ATLAS_AMAP_KEY", "高德 web-service key", secret=True)
-    cluster_threshold: int = _setting("ATLAS_CLUSTER_THRESHOLD", "cluster markers above this many", 200)
+    cluster_radius: int = _setting(
+        "ATLAS_CLUSTER_RADIUS", "map markers closer than this many pixels share a cluster (always on)", 28
+    )
     workers: int = _setting("ATLAS_WORKERS", "worker processes for extraction (1 = in-process)", 1)
     corpus_roots: tuple[Path, ...] = _setting(
         "ATLAS_CORPUS_ROOTS",

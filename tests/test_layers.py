@@ -160,3 +160,51 @@ def test_per_polygon_simplification_would_break_the_coverage(gazetteer):
     assert not shapely.coverage_is_valid(naive, gap_width=0.0001)
     overlaps = [a.intersection(b).area > 1e-9 for a, b in zip(naive[:-1], naive[1:])]
     assert any(overlaps)
+
+
+# ---------------------------------------------------------------- orientation and wording
+
+
+def test_boundaries_dissolve_the_home_province(gazetteer, counties):
+    from geo.layers import boundary_layers, simplify_counties
+
+    b = boundary_layers(gazetteer, "浙江省")
+    assert b is boundary_layers(gazetteer, "浙江省")  # dissolved once, then kept
+    cities = b["city"]
+    assert len(cities) == 11 and set(cities["kind"]) == {"city"}
+    assert dict(zip(cities["name"], cities["place_id"]))["杭州市"] == "3301"
+    province = b["province"].geometry.iloc[0]
+    assert abs(shapely.area(cities.geometry.values).sum() - province.area) < 1e-6  # cities tile it
+    assert set(b["context"]["name"]) == {"江苏省", "安徽省", "江西省", "福建省", "上海市"}
+    lines = dict(zip(b["lines"]["kind"], b["lines"].geometry))
+    # a city border lies on the county borders the choropleth draws (same simplified coverage)
+    zj = simplify_counties(counties[counties["province"] == "浙江省"])
+    county_edges = shapely.union_all([g.boundary for g in zj.geometry])
+    assert lines["city"].length > 10 and lines["city"].difference(county_edges.buffer(1e-6)).length < 1e-3
+    # the province line is the land border: the coast is not repeated
+    assert lines["province"].length < province.boundary.length / 2
+    assert boundary_layers(gazetteer, "不存在省")["city"].empty
+
+
+def test_periods_always_carry_their_year_or_say_it_is_unknown():
+    from geo.layers import period_label
+
+    assert period_label("2024") == "2024年"
+    assert period_label("2024-Q1") == "2024年一季度"
+    assert period_label("2024-H1") == "2024年上半年"
+    assert period_label("2022-01/08") == "2022年1–8月"
+    assert period_label("2021-04") == "2021年4月"
+    assert period_label("H1") == "上半年（年份不明）"
+    assert period_label("01/09") == "1–9月（年份不明）"
+    for missing in (None, float("nan"), "", pd.NA):
+        assert period_label(missing) == "年份不明"
+
+
+def test_a_measure_without_a_period_takes_only_values_without_one():
+    from geo.layers import measure_values
+
+    gdf = pd.DataFrame({"metric_area": [10.0, 20.0], "metric_area_period": [None, "2017"]})
+    assert measure_values(gdf, "metric:area@").tolist()[0] == 10.0
+    assert pd.isna(measure_values(gdf, "metric:area@")[1])
+    assert measure_values(gdf, "metric:area").tolist() == [10.0, 20.0]  # latest of each place
+    assert measure_values(gdf, "metric:area@2017").tolist()[1] == 20.0

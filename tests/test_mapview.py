@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from urllib.parse import urlparse
 
@@ -115,8 +116,12 @@ def test_metric_measure_uses_its_period_and_unit(layers, atlas_synthetic):
     geojson = next(el for el in _walk(group) if isinstance(el, folium.GeoJson))
     props = next(f["properties"] for f in geojson.data["features"] if f["id"] == xs)
     assert props["value_text"] == "2,150 亿元"
+    assert props["period_text"] == "2024年"
     legend = next(el for el in _walk(group) if el._name == "AtlasLegend")
-    assert "地区生产总值（2024年）" in legend.html and "无数据" in legend.html
+    assert "<summary>地区生产总值</summary>" in legend.html and "无数据" in legend.html
+    assert "时期：2024年" in legend.html
+    drawn = len(counties)
+    assert f"有数据：1 / {drawn} 个区县" in legend.html  # only 萧山区 reports a 2024 GDP
 
 
 def test_fallback_points_look_different_from_exact_ones():
@@ -129,15 +134,64 @@ def test_fallback_points_look_different_from_exact_ones():
     assert mapview.point_style("township", "exact", 30)["radius"] > exact["radius"]
 
 
-def test_many_points_are_clustered(layers):
+def test_points_are_clustered_at_every_size(layers):
+    """Even two places get a cluster group: piles of places on one point must spread on click."""
     _, points = layers
-    assert not any(
-        isinstance(el, folium.plugins.MarkerCluster)
-        for el in _walk(mapview.point_group(points, cluster_threshold=100))
-    )
-    clustered = mapview.point_group(points, cluster_threshold=2, asset_base="/x")
-    cluster = next(el for el in _walk(clustered) if isinstance(el, folium.plugins.MarkerCluster))
-    assert all(u.startswith("/x/") for _, u in cluster.default_js + cluster.default_css)
+    for few in (points.head(2), points):
+        group = mapview.point_group(few, asset_base="/x")
+        cluster = next(el for el in _walk(group) if isinstance(el, folium.plugins.MarkerCluster))
+        assert all(u.startswith("/x/") for _, u in cluster.default_js + cluster.default_css)
+        assert cluster.options["spiderfyOnMaxZoom"] is True
+        assert cluster.options["spiderLegPolylineOptions"]["interactive"] is False
+        assert any(el._name == "ClusterBehaviour" for el in _walk(cluster))
+    page = mapview.map_html(mapview.build_map(*layers), inline=False)
+    assert "L.MarkerCluster.prototype.fire" in page  # cluster clicks never reach the app
+    assert "window.atlasPoints" in page
+
+
+def _point_styles(group) -> dict:
+    geojson = next(el for el in _walk(group) if isinstance(el, folium.GeoJson))
+    return {f["id"]: (geojson.style_function(f), f["properties"]) for f in geojson.data["features"]}
+
+
+def test_metric_measure_draws_graduated_circles_for_points(layers, atlas_synthetic):
+    _, points = layers
+    ids = atlas_synthetic.ids
+    group = mapview.point_group(points, "metric:gdp@2024年")
+    styles = _point_styles(group)
+    xs, heshang = styles[ids["xs"]], styles[ids["heshang"]]  # 2,150 and 80 (亿元, 2024年)
+    assert xs[0]["radius"] == mapview.metric_radius(2150, 2150) == 22.0
+    assert 5.0 < heshang[0]["radius"] < xs[0]["radius"]
+    assert heshang[1]["metric_text"] == "80 亿元" and heshang[1]["period_text"] == "2024年"
+    without = styles[ids["xjd"]]  # reports no GDP: small, grey, still there to click
+    assert without[0]["radius"] < heshang[0]["radius"] and "metric_text" not in without[1]
+    assert all(style["pane"] == "atlas-points" for style, _ in styles.values())
+    legend = next(el for el in _walk(group) if el._name == "AtlasLegend")
+    assert f"有数据：2 / {len(points)} 个地点" in legend.html and "时期：2024年" in legend.html
+    assert legend.html.count("<b style=") == 2  # reference circles: the largest, the smallest
+    # the data are drawn small over big, so no marker hides under a bigger one
+    radii = [
+        styles[f["id"]][0]["radius"]
+        for f in next(el for el in _walk(group) if isinstance(el, folium.GeoJson)).data["features"]
+    ]
+    assert radii == sorted(radii, reverse=True)
+
+
+def test_counts_say_what_they_count(layers):
+    counties, points = layers
+    county = mapview.county_group(counties, "mentions", label="提及次数")
+    legend = next(el for el in _walk(county) if el._name == "AtlasLegend")
+    assert "<summary>提及（含辖区内地点）</summary>" in legend.html
+    assert "提及（含辖区内地点）" in _tooltip_spec(county) and "提及（本身）" not in _tooltip_spec(county)
+    marker = mapview.point_group(points)
+    assert "提及（本身）" in _tooltip_spec(marker) and "含辖区内地点" not in _tooltip_spec(marker)
+
+
+def _tooltip_spec(group) -> str:
+    """The tooltip rows a group's features show (the JSON spec inside its onEachFeature)."""
+    geojson = next(el for el in _walk(group) if isinstance(el, folium.GeoJson))
+    spec = json.loads(re.search(r"var spec = (\{.*?\});", str(geojson.on_each_feature)).group(1))
+    return " | ".join(label for _, label in spec["rows"])
 
 
 def test_tiles_are_off_by_default_and_opt_in(layers):
@@ -147,6 +201,9 @@ def test_tiles_are_off_by_default_and_opt_in(layers):
     )
     layer = next(el for el in _walk(tiled) if isinstance(el, folium.TileLayer))
     assert layer.options["attribution"] == "© Example"
+    # with tiles the grey neighbouring provinces step aside (their borders and names stay)
+    assert 'addClass(box, "atlas-tiled")' in tiled.get_root().render()
+    assert 'addClass(box, "atlas-tiled")' not in mapview.base_map(Settings()).get_root().render()
 
 
 def test_bins_and_legend_for_counts():
@@ -173,10 +230,12 @@ def test_seeds_map_payload(seeds_extraction, gazetteer, settings):
 
 
 @pytest.mark.browser
-def test_standalone_map_works_offline_in_chromium(tmp_path, layers, browser):
+def test_standalone_map_works_offline_in_chromium(tmp_path, layers, browser, gazetteer):
     counties, points = layers
     html_file = tmp_path / "map.html"
-    html_file.write_text(mapview.map_html(mapview.build_map(counties, points)), encoding="utf-8")
+    html_file.write_text(
+        mapview.map_html(mapview.build_map(counties, points, gaz=gazetteer)), encoding="utf-8"
+    )
     context = browser.new_context()
     try:
         page = context.new_page()
@@ -194,15 +253,20 @@ def test_standalone_map_works_offline_in_chromium(tmp_path, layers, browser):
         page.route("**/*", offline)
         page.goto(html_file.as_uri())
         page.wait_for_selector("path.leaflet-interactive")
-        assert page.locator("path.leaflet-interactive").count() == len(counties) + len(points)
+        drawn = page.evaluate("""() => { const map = Object.values(window).find(v => v instanceof L.Map);
+            let polygons = 0; map.eachLayer(l => { if (l.feature && l._path && l.feature.properties.place_id &&
+                /Polygon/.test(l.feature.geometry.type)) polygons++; });
+            return [polygons, window.atlasPoints.group.getLayers().length]; }""")
+        assert drawn == [len(counties), len(points)]  # every place, shown or in a cluster
         assert page.locator(".atlas-legend").count() == 2
-        # hover the XSS-named marker: its name shows as text, nothing runs
+        # hover the XSS-named marker (brought out of its cluster): its name shows as text, nothing runs
         xy = page.evaluate(
-            """(name) => {
-            const map = Object.values(window).find(v => v instanceof L.Map);
-            let box = null;
-            map.eachLayer(l => { if (l.feature && l.feature.properties.name === name && l._path)
-                                     box = l._path.getBoundingClientRect(); });
+            """async (name) => {
+            const map = Object.values(window).find(v => v instanceof L.Map), g = window.atlasPoints.group;
+            const m = g.getLayers().find(l => l.feature.properties.name === name);
+            await new Promise(done => g.zoomToShowLayer(m, done));
+            await new Promise(done => setTimeout(done, 400));
+            const box = m._path.getBoundingClientRect();
             return [box.left + box.width / 2, box.top + box.height / 2];
         }""",
             XSS,
@@ -242,3 +306,103 @@ def test_map_html_refuses_to_inline_a_foreign_link():
     m.get_root().header.add_child(JavascriptLink("https://cdn.example.com/x.js"), name="x")
     with pytest.raises(AssetsError, match="not a local asset"):
         mapview.map_html(m)
+
+
+# ---------------------------------------------------------------- overlays: selection, borders, names
+
+
+def test_selection_outlines_a_county_and_rings_its_point(layers, atlas_synthetic):
+    counties, points = layers
+    ids = atlas_synthetic.ids
+    both = mapview.selection_spec(ids["xs"], counties, points)  # 萧山区: polygon and own point
+    assert both["outline"]["type"] in ("Polygon", "MultiPolygon") and both["point"]
+    town = mapview.selection_spec(ids["heshang"], counties, points)
+    assert town["outline"] is None
+    lat, lon = points.loc[points["place_id"] == ids["heshang"], ["lat", "lon"]].iloc[0]
+    assert town["point"] == [round(lat, 6), round(lon, 6)]
+    assert mapview.selection_spec(None, counties, points) == {
+        "place_id": None,
+        "outline": None,
+        "point": None,
+    }
+    assert mapview.selection_spec("no-such-place", counties, points)["point"] is None
+
+
+def test_a_click_changes_no_group_the_map_is_sent(layers, atlas_synthetic, gazetteer):
+    """The selection is marked in the browser (from ?place= and clicks): the group the app sends
+    is the same for every place the map draws, so streamlit-folium re-sends no layers."""
+    counties, points = layers
+    ids = atlas_synthetic.ids
+
+    from streamlit_folium import _get_feature_group_string  # what st_folium sends
+
+    def js(pid):
+        group = mapview.selection_group(pid, counties, points, gazetteer, "浙江省")
+        return _get_feature_group_string(group, mapview.base_map(Settings()), idx=4)
+
+    assert js(ids["xs"]) == js(ids["heshang"]) == js(ids["xjd"]) == js(None)
+    city = js("3301")  # 杭州市: not drawn as a place, so its outline comes along
+    assert city != js(None) and '"3301": {"outline": {"type"' in city
+    base = mapview.base_map(Settings()).get_root().render()
+    assert (
+        "window.atlasSelect = function" in base and "URLSearchParams(window.parent.location.search)" in base
+    )
+    assert 'pane: "atlas-selection", interactive: false' in base
+
+
+def test_selection_shapes_stay_data():
+    from geo.mapview.selection import _Shapes
+
+    hostile = "</script><script>alert(1)</script>"
+    m = mapview.base_map(Settings())
+    m.add_child(_Shapes({hostile: {"outline": None, "point": [30.0, 120.0]}}))
+    page = m.get_root().render()
+    assert "</script><script>alert(1)" not in page and "<\\/script>" in page
+
+
+def test_base_map_has_panes_a_metric_scale_and_no_focus_box():
+    page = mapview.base_map(Settings()).get_root().render()
+    for pane, z in mapview.PANES.items():
+        assert f'"{pane}": {z}' in page
+    assert "L.control.scale({imperial: false" in page and '"maxZoom": 18' in page
+    assert ".leaflet-interactive:focus" in page and "outline:none" in page
+    assert "atlas-quiet" in page  # tooltips hidden after a click until the mouse moves on
+    assert "_setPosition" in page  # tooltips kept inside the map
+
+
+def test_borders_and_names_come_from_the_gazetteer(gazetteer, layers):
+    counties, _ = layers
+    rows = mapview.label_rows(gazetteer, "浙江省", counties)
+    kinds = {}
+    for name, kind, lat, lon in rows:
+        kinds.setdefault(kind, set()).add(name)
+        assert 20 < lat < 40 and 110 < lon < 125
+    assert {"杭州市", "丽水市", "衢州市"} <= kinds["city"] and len(kinds["city"]) == 11
+    assert {"萧山区", "南湖区", "浦东新区"} <= kinds["county"]  # every county drawn gets its name
+    assert {"江苏省", "安徽省", "江西省", "福建省", "上海市"} == kinds["province"]
+    assert kinds["home"] == {"浙江省"}
+    group = mapview.boundary_group(gazetteer, "浙江省")
+    kinds_drawn = [
+        f["properties"]["kind"]
+        for el in _walk(group)
+        if isinstance(el, folium.GeoJson)
+        for f in el.data["features"]
+    ]
+    assert sorted(set(kinds_drawn)) == ["city", "province"]
+    geojsons = [el for el in _walk(group) if isinstance(el, folium.GeoJson)]
+    assert {g.options["pane"] for g in geojsons} == {"atlas-context", "atlas-boundaries"}
+    assert all(g.options["interactive"] is False for g in geojsons)
+
+
+def test_standalone_map_with_borders_stays_small(layers, gazetteer):
+    page = mapview.map_html(mapview.build_map(*layers, gaz=gazetteer))
+    assert _external_urls(page) == []
+    assert "atlas-label-city" in page and "atlas-context" in page
+    assert len(page.encode()) < 1_500_000
+
+
+def test_the_legend_says_which_period_a_metric_shows():
+    assert mapview.period_note("metric:gdp@2024-Q1") == "时期：2024年一季度"
+    assert mapview.period_note("metric:fiscal_revenue@H1") == "时期：上半年（年份不明）"
+    assert mapview.period_note("metric:area@") == "时期：年份不明"
+    assert mapview.period_note("metric:gdp") == "时期：各地最新值（见提示）"  # each place its latest

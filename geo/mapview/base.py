@@ -13,6 +13,7 @@ from folium.elements import JSCSSMixin
 from folium.template import Template
 
 from geo.assets import FOLIUM_RESOURCES, AssetsError, read_bytes_asset, read_text_asset
+from geo.mapview.selection import SelectionMarker
 from geo.settings import Settings, load_settings
 
 APP_ASSET_BASE = "/app/static/vendor"
@@ -81,15 +82,119 @@ class _VendorAssets(JSCSSMixin, MacroElement):
         self.default_css = list(folium.plugins.MarkerCluster.default_css)
 
 
+#: Panes, bottom to top (Leaflet's own: overlayPane 400, markerPane 600, tooltipPane 650):
+#: grey neighbouring provinces under the counties, borders and names over them, then the places,
+#: the cluster icons, and the selection on top. Only the counties and places take clicks.
+PANES = {
+    "atlas-context": 350,
+    "atlas-boundaries": 420,
+    "atlas-labels": 440,
+    "atlas-points": 460,
+    "atlas-selection": 640,
+}
+#: Zoom from which city names (and from which county names) are shown.
+CITY_LABEL_ZOOM, COUNTY_LABEL_ZOOM = 7, 9
+#: The map's deepest zoom (Leaflet.markercluster needs one when no tile layer sets it).
+MAX_ZOOM = 18
+
 _CSS = """<style>
-.atlas-legend{background:rgba(255,255,255,.92);padding:6px 8px;border-radius:4px;
-  box-shadow:0 0 4px rgba(0,0,0,.3);font:12px/1.5 sans-serif;color:#222;max-width:240px}
+.atlas-legend{background:rgba(255,255,255,.92);padding:5px 8px;border-radius:4px;
+  box-shadow:0 0 4px rgba(0,0,0,.3);font:12px/1.45 sans-serif;color:#222;max-width:210px}
+.atlas-legend summary{cursor:pointer;font-weight:600;outline:none}
 .atlas-legend i{display:inline-block;width:14px;height:12px;margin-right:6px;vertical-align:-1px;
   border:1px solid #999}
 .atlas-legend .swatch-point{border-radius:50%}
+.atlas-legend .atlas-note{color:#555}
+.atlas-legend .atlas-size{display:flex;align-items:flex-end;gap:8px;margin:2px 0}
+.atlas-legend .atlas-size span{display:flex;flex-direction:column;align-items:center;font-size:11px}
+.atlas-legend .atlas-size b{display:block;border-radius:50%;border:1.5px solid #8c0020;
+  background:rgba(189,0,38,.45)}
+.leaflet-interactive:focus,.leaflet-container path:focus{outline:none}
+.leaflet-tooltip.atlas-tooltip{white-space:normal;width:max-content;max-width:300px}
+.atlas-quiet .leaflet-tooltip-pane{visibility:hidden}
 .atlas-tip table{border-collapse:collapse}.atlas-tip td{padding:0 4px;vertical-align:top}
 .atlas-tip td:first-child{color:#666;white-space:nowrap}
+.atlas-cluster{display:flex;align-items:center;justify-content:center;border-radius:50%;
+  background:rgba(255,255,255,.92);border:2px solid #333;font:bold 12px/1 sans-serif;color:#222;
+  box-shadow:0 0 0 3px rgba(255,255,255,.6)}
+.atlas-cluster-metric{background:rgba(189,0,38,.45);border-color:#8c0020;color:#fff;
+  text-shadow:0 0 2px #000}
+.atlas-label span{position:absolute;transform:translate(-50%,-50%);white-space:nowrap;
+  pointer-events:none;color:#333;text-shadow:0 0 2px #fff,0 0 2px #fff,0 0 3px #fff}
+.atlas-label-city span{font:600 13px/1 sans-serif;color:#222}
+.atlas-label-county span{font:11px/1 sans-serif;color:#444}
+.atlas-label-province span{font:600 14px/1 sans-serif;color:#888;letter-spacing:2px}
+.atlas-label-city,.atlas-label-county,.atlas-label-home{display:none}
+.atlas-z-city .atlas-label-city,.atlas-z-county .atlas-label-county{display:block}
+.atlas-z-low .atlas-label-home{display:block}
+.atlas-z-county .atlas-label-province{display:none}
+.atlas-tiled .leaflet-atlas-context-pane path{fill-opacity:0}
 </style>"""
+
+
+class _MapSetup(MacroElement):
+    """Once per map: the panes, a metric scale, tooltips kept inside the map and hidden after a
+    click until the mouse moves on, and zoom classes that show names by zoom (pure CSS)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }};
+            var panes = {{ this.panes|tojson }};
+            Object.keys(panes).forEach(function (name) {
+                var pane = map.getPane(name) || map.createPane(name);
+                pane.style.zIndex = panes[name];
+                if (name !== "atlas-points") { pane.style.pointerEvents = "none"; }
+            });
+            L.control.scale({imperial: false, position: "bottomleft"}).addTo(map);
+            if (!L.Tooltip.prototype._atlasClamped) {
+                var place = L.Tooltip.prototype._setPosition;
+                L.Tooltip.prototype._setPosition = function (pos) {
+                    place.call(this, pos);
+                    var el = this._container, m = this._map;
+                    if (!el || !m) { return; }
+                    var box = m.getContainer().getBoundingClientRect(),
+                        r = el.getBoundingClientRect(), pad = 4, dx = 0, dy = 0;
+                    if (r.right > box.right - pad) { dx = box.right - pad - r.right; }
+                    if (r.left + dx < box.left + pad) { dx = box.left + pad - r.left; }
+                    if (r.bottom > box.bottom - pad) { dy = box.bottom - pad - r.bottom; }
+                    if (r.top + dy < box.top + pad) { dy = box.top + pad - r.top; }
+                    if (dx || dy) { L.DomUtil.setPosition(el, L.DomUtil.getPosition(el).add([dx, dy])); }
+                };
+                L.Tooltip.prototype._atlasClamped = true;
+            }
+            var box = map.getContainer(), quiet = null;
+            L.DomEvent.on(box, "click", function (e) {
+                quiet = [e.clientX, e.clientY];
+                L.DomUtil.addClass(box, "atlas-quiet");
+                map.eachLayer(function (l) { if (l.closeTooltip) { l.closeTooltip(); } });
+            });
+            L.DomEvent.on(box, "mousemove", function (e) {
+                if (quiet && Math.abs(e.clientX - quiet[0]) + Math.abs(e.clientY - quiet[1]) > 6) {
+                    quiet = null;
+                    L.DomUtil.removeClass(box, "atlas-quiet");
+                }
+            });
+            function zoomClasses() {
+                var z = map.getZoom();
+                L.DomUtil[z >= {{ this.city_zoom }} ? "addClass" : "removeClass"](box, "atlas-z-city");
+                L.DomUtil[z >= {{ this.county_zoom }} ? "addClass" : "removeClass"](box, "atlas-z-county");
+                L.DomUtil[z < {{ this.city_zoom }} ? "addClass" : "removeClass"](box, "atlas-z-low");
+            }
+            map.on("zoomend", zoomClasses);
+            zoomClasses();
+            {%- if this.tiled %}
+            L.DomUtil.addClass(box, "atlas-tiled");  // the tiles show the land: no grey provinces
+            {%- endif %}
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, tiled: bool = False) -> None:
+        super().__init__()
+        self._name = "AtlasSetup"
+        self.panes, self.city_zoom, self.county_zoom = PANES, CITY_LABEL_ZOOM, COUNTY_LABEL_ZOOM
+        self.tiled = tiled
 
 
 def initial_view(bounds, width_px: int = 800) -> tuple[float, float, int]:
@@ -105,12 +210,13 @@ def initial_view(bounds, width_px: int = 800) -> tuple[float, float, int]:
 
 def base_map(settings: Settings | None = None, bounds=None, asset_base: str = APP_ASSET_BASE) -> folium.Map:
     """An empty map fitted to ``bounds`` [[s, w], [n, e]] (the app passes the home province's
-    extent; without bounds, all of China), offline assets, no tiles unless ``settings.tiles``.
+    extent; without bounds, all of China), offline assets, no tiles unless ``settings.tiles``,
+    the panes every group draws into (:data:`PANES`), a scale, and the selection marker.
     Build it once; pass layers separately (streamlit-folium's ``feature_group_to_add``) so that
     pan and zoom do not rebuild it."""
     settings = settings or load_settings()
     lat, lon, zoom = initial_view(bounds)
-    m = folium.Map(location=(lat, lon), zoom_start=zoom, tiles=None, control_scale=True)
+    m = folium.Map(location=(lat, lon), zoom_start=zoom, tiles=None, maxZoom=MAX_ZOOM)
     if settings.tiles:
         folium.TileLayer(
             tiles=settings.tiles, attr=settings.tiles_attribution or "tiles", name="底图", control=False
@@ -118,6 +224,8 @@ def base_map(settings: Settings | None = None, bounds=None, asset_base: str = AP
     if bounds:
         m.fit_bounds(bounds)
     m.add_child(_VendorAssets(), name="atlas_vendor")
+    m.add_child(_MapSetup(tiled=bool(settings.tiles)), name="atlas_setup")
+    m.add_child(SelectionMarker(), name="atlas_selection")
     root = m.get_root()
     assert isinstance(root, Figure)
     root.header.add_child(Element(_CSS), name="atlas_css")

@@ -10,6 +10,7 @@ from branca.element import MacroElement
 from folium.template import Template
 from folium.utilities import JsCode
 
+from geo.layers import POINT_MENTIONS_LABEL, period_label
 from geo.mapview.base import LEVEL_COLORS, LEVEL_LABELS, NO_DATA, PALETTE
 
 # ---------------------------------------------------------------- measures and legend
@@ -28,9 +29,26 @@ def class_colors(n: int) -> list[str]:
     return [PALETTE[round(i * (len(PALETTE) - 1) / max(n - 1, 1))] for i in range(n)]
 
 
+def period_note(measure: str) -> str:
+    """The legend line saying which period a metric measure shows ("metric:x@2024-Q1"), or that
+    each place shows its latest value ("metric:x")."""
+    if "@" not in measure:
+        return "时期：各地最新值（见提示）"
+    return "时期：" + period_label(measure.rsplit("@", 1)[1] or None)
+
+
 def legend_bins(edges: list[float], low: float | None = None) -> list[tuple[float, float]]:
     lows = [low if low is not None else (edges[0] if edges else 0.0)] + edges[:-1]
     return list(zip(lows, edges))
+
+
+def _box(title: str, rows: list[str]) -> str:
+    """A legend that folds to its title (a click on the title): <details>, no script needed."""
+    return (
+        f'<details class="atlas-legend" open><summary>{html.escape(title)}</summary>'
+        + "".join(rows)
+        + "</details>"
+    )
 
 
 def legend_html(
@@ -39,10 +57,12 @@ def legend_html(
     colors: list[str],
     no_data: str | None = "无数据",
     counts: bool = False,
+    notes: tuple[str, ...] = (),
 ) -> str:
-    """The legend as escaped HTML: title, one swatch per class, a no-data swatch. Classes are
-    (previous edge, edge]; for counts they read as whole numbers ("3 – 5")."""
-    rows = [f"<b>{html.escape(measure)}</b>"]
+    """The legend as escaped HTML: title, one swatch per class, a no-data swatch, then notes
+    ("4 / 103 个区县有数据", the period). Classes are (previous edge, edge]; for counts they read
+    as whole numbers ("3 – 5")."""
+    rows = []
     integer = counts and all(float(x).is_integer() for pair in bins for x in pair)
     for i, ((lo, hi), color) in enumerate(zip(bins, colors)):
         if i and integer:
@@ -56,35 +76,58 @@ def legend_html(
         rows.append(f'<div><i style="background:{html.escape(color)}"></i>{text}</div>')
     if no_data:
         rows.append(f'<div><i style="background:{NO_DATA}"></i>{html.escape(no_data)}</div>')
-    return '<div class="atlas-legend">' + "".join(rows) + "</div>"
+    rows += [f'<div class="atlas-note">{html.escape(n)}</div>' for n in notes]
+    return _box(measure, rows)
 
 
-def points_legend_html() -> str:
-    rows = ["<b>地点</b>"]
+def points_legend_html(sizes: list[tuple[float, float]] | None = None, notes: tuple[str, ...] = ()) -> str:
+    """The places legend: colour by level, hollow when approximate; circle size by own mentions,
+    or, with ``sizes`` [(value, radius px)], graduated circles of a metric."""
+    rows = []
     for level, label in LEVEL_LABELS.items():
         rows.append(
             f'<div><i class="swatch-point" style="background:{LEVEL_COLORS[level]}"></i>{label}</div>'
         )
     rows.append(
         '<div><i class="swatch-point" style="background:#fff;border:2px dashed #555">'
-        "</i>近似位置（所在区县/乡镇）</div><div>圆点大小：提及次数</div>"
+        "</i>近似位置（所在区县/乡镇）</div>"
     )
-    return '<div class="atlas-legend">' + "".join(rows) + "</div>"
+    if sizes:
+        circles = "".join(
+            f'<span><b style="width:{2 * r:.0f}px;height:{2 * r:.0f}px"></b>{fmt_number(v)}</span>'
+            for v, r in sizes
+        )
+        rows.append(f'<div class="atlas-size">{circles}</div>')
+    else:
+        rows.append(f"<div>圆点大小：{html.escape(POINT_MENTIONS_LABEL)}</div>")
+    rows += [f'<div class="atlas-note">{html.escape(n)}</div>' for n in notes]
+    return _box("地点", rows)
 
 
 class LegendControl(MacroElement):
     """A Leaflet control shown while its feature group is on the map (so a legend comes and goes
-    with the layer streamlit-folium swaps in and out)."""
+    with the layer streamlit-folium swaps in and out). It folds to its title; a folded or opened
+    legend stays so when the layers are swapped after a click, and on a map narrower than
+    ``fold_below`` px it starts folded, so it never covers a small map."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
         (function () {
             var fg = {{ this._parent.get_name() }};
             var legend = L.control({position: {{ this.position|tojson }}});
-            legend.onAdd = function () {
+            var key = {{ this.key|tojson }};
+            var state = window.atlasLegendOpen = window.atlasLegendOpen || {};
+            legend.onAdd = function (map) {
                 var div = L.DomUtil.create("div", "atlas-legend-box");
+                div.setAttribute("data-legend", key);
                 div.innerHTML = {{ this.html|tojson }};
+                var box = div.querySelector("details");
+                if (box) {
+                    box.open = key in state ? state[key] : map.getSize().x >= {{ this.fold_below }};
+                    box.addEventListener("toggle", function () { state[key] = box.open; });
+                }
                 L.DomEvent.disableClickPropagation(div);
+                L.DomEvent.disableScrollPropagation(div);
                 return div;
             };
             fg.on("add", function () { legend.addTo(fg._map); });
@@ -94,14 +137,17 @@ class LegendControl(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, legend: str, position: str = "bottomright"):
+    def __init__(
+        self, legend: str, position: str = "bottomright", key: str = "legend", fold_below: int = 600
+    ):
         super().__init__()
         self._name = "AtlasLegend"
-        self.html, self.position = legend, position
+        self.html, self.position, self.key, self.fold_below = legend, position, key, fold_below
 
 
 def tooltip_js(title_key: str, rows: list[tuple[str, str]]) -> JsCode:
-    """onEachFeature binding a tooltip built with textContent (never innerHTML) from properties."""
+    """onEachFeature binding a tooltip built with textContent (never innerHTML) from properties,
+    and marking the place as selected when it is clicked (:mod:`geo.mapview.selection`)."""
     spec = json.dumps({"title": title_key, "rows": rows}).replace("<", "\\u003c")
     return JsCode(
         """function (feature, layer) {
@@ -123,7 +169,11 @@ def tooltip_js(title_key: str, rows: list[tuple[str, str]]) -> JsCode:
             });
             div.appendChild(table);
             return div;
-        }, {sticky: true});
+        }, {sticky: true, className: "atlas-tooltip"});
+        layer.on("click", function () {  // mark the place at once; the app's URL confirms it
+            var pid = (feature.properties || {}).place_id;
+            if (pid != null && window.atlasSelect) { window.atlasSelect(pid); }
+        });
     }"""
         % spec
     )

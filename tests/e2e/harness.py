@@ -130,23 +130,42 @@ def offline_page(browser, **context_args):
 # ---------------------------------------------------------------- the map inside the iframe
 
 #: A visible, clickable point of the feature named ``name`` (polygon or marker), after zooming
-#: the map onto it the way a user would; page-independent coordinates inside the iframe.
-_FIND_FEATURE = """([name, geom]) => {
+#: the map onto it the way a user would; page-independent coordinates inside the iframe. A
+#: marker inside a cluster is brought out first (markercluster's zoomToShowLayer: zoom in, or
+#: spread its pile).
+_FIND_FEATURE = """async ([name, geom]) => {
   const m = window.map; let target = null;
-  m.eachLayer(l => {
-    const f = l.feature;
-    if (f && f.properties && f.properties.name === name && l._path &&
-        (geom === 'point' ? f.geometry.type === 'Point' : /Polygon/.test(f.geometry.type))) target = l;
-  });
+  if (geom === 'point' && window.atlasPoints) {
+    target = window.atlasPoints.group.getLayers().find(l => l.feature.properties.name === name) || null;
+  } else {
+    m.eachLayer(l => {
+      const f = l.feature;
+      if (f && f.properties && f.properties.name === name && l._path &&
+          (geom === 'point' ? f.geometry.type === 'Point' : /Polygon/.test(f.geometry.type))) target = l;
+    });
+  }
   if (!target) return null;
-  if (geom === 'point') { m.setView(target.getLatLng(), 11, {animate: false}); }
+  if (geom === 'point') {
+    m.setView(target.getLatLng(), Math.max(m.getZoom(), 11), {animate: false});
+    if (window.atlasPoints && !m.hasLayer(target)) {
+      await new Promise(done => window.atlasPoints.group.zoomToShowLayer(target, done));
+      await new Promise(done => setTimeout(done, 400));  // the spider's legs unfold
+    }
+  }
   else { m.fitBounds(target.getBounds(), {animate: false}); }
+  return clickablePoint(target);
+}"""
+
+#: Where a real click hits ``layer`` (a path nothing else covers), in iframe coordinates, or null.
+_CLICKABLE = """function clickablePoint(target) {
+  const m = window.map, f_id = l => l.feature.properties.place_id;
   const r = m.getContainer().getBoundingClientRect();
-  const b = geom === 'point' ? null : target.getBounds();
+  const isPoint = target.feature.geometry.type === 'Point';
+  const b = isPoint ? null : target.getBounds();
   const n = 24;
   for (let i = 0; i <= n; i++) for (let j = 0; j <= n; j++) {
     let ll;
-    if (geom === 'point') {
+    if (isPoint) {
       const c = m.latLngToContainerPoint(target.getLatLng());
       const step = (target.options.radius || 10) / (n / 2);   // scan the whole circle
       const pt = L.point(c.x + (i - n / 2) * step, c.y + (j - n / 2) * step);
@@ -157,22 +176,30 @@ _FIND_FEATURE = """([name, geom]) => {
     }
     const pt = m.latLngToContainerPoint(ll);
     const x = r.left + pt.x, y = r.top + pt.y;
+    if (x < r.left + 2 || y < r.top + 2 || x > r.right - 2 || y > r.bottom - 2) continue;
     if (document.elementFromPoint(x, y) === target._path) return {x: x, y: y, place_id: f_id(target)};
   }
   return null;
-  function f_id(l) { return l.feature.properties.place_id; }
 }"""
 
 _SHAPES = """() => {
-  const out = {polygons: 0, home: 0, points: 0, paths: document.querySelectorAll(
-      '.leaflet-overlay-pane path.leaflet-interactive').length};
+  const out = {polygons: 0, home: 0, points: 0, visible_points: 0, paths: document.querySelectorAll(
+      '.leaflet-pane path.leaflet-interactive').length};
   if (!window.map) return out;
   window.map.eachLayer(l => {
     const f = l.feature;
     if (!f || !l._path || !l._path.isConnected) return;
-    if (/Polygon/.test(f.geometry.type)) { out.polygons++; if (String(f.properties.place_id).startsWith('33')) out.home++; }
-    else if (f.geometry.type === 'Point') out.points++;
+    if (/Polygon/.test(f.geometry.type)) {  // places only: not the borders or the selection outline
+      if (!f.properties.place_id) return;
+      out.polygons++; if (String(f.properties.place_id).startsWith('33')) out.home++;
+    }
+    else if (f.geometry.type === 'Point' && f.properties.place_id) {
+      out.visible_points++;
+      if (!l.__parent) out.points++;  // a marker outside any cluster group
+    }
   });
+  // every place of the cluster group, shown or inside a cluster
+  if (window.atlasPoints && window.atlasPoints.group._map) out.points += window.atlasPoints.group.getLayers().length;
   return out;
 }"""
 
@@ -203,15 +230,17 @@ def wait_for_county_shapes(page, minimum: int = 1, timeout_ms: float = 60000):
 
 
 def map_shapes(frame) -> dict:
-    """Counts of drawn features: polygons, home-province (33…) polygons, points, SVG paths."""
+    """Counts of drawn features: polygons, home-province (33…) polygons, point places (shown or
+    inside a cluster), visible point markers, interactive SVG paths."""
     return frame.evaluate(_SHAPES)
 
 
 def click_feature(page, frame, name: str, geom: str = "polygon") -> str:
     """Zoom onto a feature and click a point of it that nothing else covers; its place_id."""
     page.mouse.move(1, 1)  # away from the map: no tooltip covering features
-    frame.evaluate("window.map.closeTooltip && window.map.eachLayer(l => l.closeTooltip && l.closeTooltip())")
-    hit = frame.evaluate(_FIND_FEATURE, [name, geom])
+    # (void: returning the map would make Playwright serialize every layer, seconds per call)
+    frame.evaluate("void window.map.eachLayer(l => l.closeTooltip && l.closeTooltip())")
+    hit = frame.evaluate(f"(() => {{ {_CLICKABLE}; return ({_FIND_FEATURE}); }})()", [name, geom])
     assert hit, f"no visible {geom} named {name} on the map"
     box = page.locator("iframe[title='streamlit_folium.st_folium']").bounding_box()
     page.mouse.click(box["x"] + hit["x"], box["y"] + hit["y"])

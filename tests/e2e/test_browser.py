@@ -37,7 +37,7 @@ def test_map_shows_all_zhejiang_county_shapes_offline(loaded):
     shapes = harness.map_shapes(frame)
     assert shapes["home"] == 90, shapes  # every county-level unit of Zhejiang
     assert shapes["points"] > 0  # towns, zones, parks as markers
-    assert shapes["paths"] == shapes["polygons"] + shapes["points"]
+    assert shapes["paths"] == shapes["polygons"] + shapes["visible_points"]  # others: in clusters
     assert page.get_by_text("Corpus Atlas · 语料地图").is_visible()
     assert watch.blocked == [], f"the page tried to reach the internet: {watch.blocked}"
     assert watch.console_errors == []
@@ -87,8 +87,8 @@ def test_pan_and_zoom_do_not_rerun_and_a_click_keeps_the_view(loaded):
     cdp = page.context.new_cdp_session(page)
     cdp.send("Network.enable")
     cdp.on("Network.webSocketFrameSent", lambda e: sent.append(1))
-    frame.evaluate("window.map.setView([30.0, 120.2], 9, {animate: false})")
-    frame.evaluate("window.map.panBy([120, 40], {animate: false})")
+    frame.evaluate("void window.map.setView([30.0, 120.2], 9, {animate: false})")
+    frame.evaluate("void window.map.panBy([120, 40], {animate: false})")
     page.wait_for_timeout(1200)  # > streamlit-folium's 250 ms debounce
     assert sent == [], "panning or zooming the map reran the app"
     view = frame.evaluate("[window.map.getZoom(), window.map.getCenter().lat, window.map.getCenter().lng]")
@@ -178,8 +178,8 @@ def test_filter_by_source_document_changes_the_map_and_the_download(loaded):
     page.keyboard.press("Escape")
     frame = harness.folium_frame(page)
     frame.wait_for_function(
-        """() => { let n = 0; window.map.eachLayer(l => {
-        if (l.feature && l.feature.geometry.type === 'Point' && l._path) n++; }); return n > 0 && n < 40; }""",
+        """() => { const g = window.atlasPoints && window.atlasPoints.group;
+        const n = g && g._map ? g.getLayers().length : 0; return n > 0 && n < 40; }""",
         timeout=30000,
     )
     shapes = harness.map_shapes(frame)

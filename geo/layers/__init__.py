@@ -12,6 +12,9 @@ the brief's data contracts). Both layers are WGS-84 (EPSG:4326), sorted by their
 
 Metrics become flat columns ``metric_<key>`` (latest non-target value), ``metric_<key>_period``
 and ``metric_<key>_unit``; their Chinese labels are in ``gdf.attrs["metric_labels"]``.
+
+Orientation (city and province outlines, label points) is in :mod:`geo.layers.boundaries`; the
+wording of counts and periods shared by map, panel and exports in :mod:`geo.layers.wording`.
 """
 
 from __future__ import annotations
@@ -24,6 +27,15 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+
+from geo.layers.boundaries import boundary_layers as boundary_layers
+from geo.layers.boundaries import label_points as label_points
+from geo.layers.wording import COUNTY_ARTICLES_LABEL as COUNTY_ARTICLES_LABEL
+from geo.layers.wording import COUNTY_MENTIONS_LABEL as COUNTY_MENTIONS_LABEL
+from geo.layers.wording import POINT_ARTICLES_LABEL as POINT_ARTICLES_LABEL
+from geo.layers.wording import POINT_MENTIONS_LABEL as POINT_MENTIONS_LABEL
+from geo.layers.wording import UNKNOWN_YEAR as UNKNOWN_YEAR
+from geo.layers.wording import period_label as period_label
 
 WGS84 = "EPSG:4326"
 #: Mentions of these levels roll up into their county (county_id) on the county layer.
@@ -313,8 +325,11 @@ def measure_column(measure: str) -> tuple[str, str | None]:
 
 
 def measure_values(gdf, measure: str) -> np.ndarray:
-    """The numbers the choropleth colours by (NaN = no data; wrong period counts as no data)."""
+    """The numbers the choropleth colours by (NaN = no data; wrong period counts as no data).
+    "metric:x" takes each place's latest value; "metric:x@" only values without a period."""
     column, period = measure_column(measure)
+    if period is None and measure.startswith("metric:") and measure.endswith("@"):
+        period = ""
     if column not in gdf.columns:
         return np.full(len(gdf), np.nan)
     values = gdf[column].astype("float64").to_numpy(copy=True)
