@@ -157,7 +157,7 @@ def layers(ref: StoreRef, scope: query.Scope, measure_key: str, settings: Settin
     points = point_layer(
         gaz,
         None,
-        metrics,
+        appkit.metrics_for_measure(metrics, measure),  # the chosen metric and period, as the counties
         counts=query.place_counts(s, scope, "place_id"),
         first_mentions=lambda ids: query.first_mentions(s, ids),
     )

@@ -166,7 +166,7 @@ def test_place_with_metrics_shows_table_and_chart():
     assert {"指标": "规上工业总产值", "数值": "245.23", "时期": "2024-Q1", "同比": "+2.9%"}.items() <= table[
         table["数值"] == "245.23"
     ].iloc[0].to_dict().items()
-    assert len(at.get("vega_lite_chart")) == 1  # values over periods
+    assert len(at.get("vega_lite_chart")) == 2  # mentions per month, and values over periods
     assert at.selectbox(key="chart-zone:qing-shan-hu-ke-ji-cheng").value == "规上工业总产值"
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from geo.layers import POINT_LEVELS, period_key
+from geo.layers import POINT_LEVELS, period_key, period_label
 
 #: Levels a user can filter by, in the order the sidebar shows them, with their Chinese labels.
 LEVEL_LABELS: dict[str, str] = {
@@ -142,7 +142,7 @@ def measure_options(metrics: pd.DataFrame) -> list[Measure]:
         out.append(Measure(f"metric:{metric}@{LATEST}", text, str(metric), LATEST, unit or None))
     for r in grouped.itertuples(index=False):
         period = r.period or None
-        text = f"{r.label}（{r.period}）" if period else str(r.label)
+        text = f"{r.label}（{period_label(period)}）"
         if r.unit:
             text += f" [{r.unit}]"
         out.append(Measure(f"metric:{r.metric}@{r.period}", text, r.metric, period, r.unit or None))

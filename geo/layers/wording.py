@@ -39,6 +39,13 @@ def period_label(period) -> str:
     text = str(period).strip()
     if not text or text.lower() in ("nan", "<na>", "none"):
         return UNKNOWN_YEAR
+    if m := re.fullmatch(r"(\d{4})-(\d{2})\.\.(\d{4})-(\d{2})", text):  # 2024-01..2024-08
+        y1, m1, y2, m2 = m.groups()
+        return f"{y1}年{int(m1)}–{int(m2)}月" if y1 == y2 else f"{y1}年{int(m1)}月–{y2}年{int(m2)}月"
+    if m := re.fullmatch(r"(\d{4})\.\.(\d{4})", text):  # a target's horizon: 2021..2025
+        return f"{m[1]}–{m[2]}年"
+    if text.startswith("XXXX-"):  # the year neither the text nor the document gives
+        text = text[5:]
     m = _PERIOD_RE.fullmatch(text)
     sub = _sub_text(m["sub"]) if m else None
     if m is None or sub is None:  # a form this module does not know: shown as stored
