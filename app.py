@@ -22,7 +22,7 @@ from geo.assets import assets_ready
 from geo.corpus import TEXT_SUFFIXES, check_corpus_limits, resolve_corpus_path
 from geo.errors import AtlasError
 from geo.export import MIME_TYPES, export_filename
-from geo.layers import precision_text
+from geo.layers import period_label, precision_text
 from geo.settings import load_settings
 from geo.store import query
 
@@ -40,7 +40,8 @@ CSS = """<style>
 /* the upload widget in Chinese (Streamlit writes its own English) */
 [data-testid="stFileUploaderDropzoneInstructions"] span {display:none}
 [data-testid="stFileUploaderDropzoneInstructions"] > div::before {content:"拖放 .txt / .md 文件到此处";font-size:.9em}
-[data-testid="stFileUploaderDropzone"] button {font-size:0}
+[data-testid="stFileUploaderDropzone"] button, [data-testid="stFileUploaderDropzone"] button * {font-size:0 !important}
+[data-testid="stMainBlockContainer"], .block-container {padding-top: 1.5rem}
 [data-testid="stFileUploaderDropzone"] button::after {content:"选择文件";font-size:.875rem}
 @media (max-width: 1000px) {  /* narrow windows: map above the panel, both full width */
   div[data-testid="stHorizontalBlock"]:has(iframe[title="streamlit_folium.st_folium"]) {flex-wrap: wrap}
@@ -300,7 +301,7 @@ def place_metrics(pid: str, metrics: pd.DataFrame) -> None:
             "指标": table["label"].map(text),
             "数值": table["value"].map(lambda v: text(v, "{:,.10g}")),
             "单位": table["unit"].map(text),
-            "时期": table["period"].map(text),
+            "时期": table["period"].map(period_label),
             "同比": table["yoy_pct"].map(lambda v: text(v, "{:+.1f}%")),
             "性质": table["is_target"].map(lambda v: "目标" if v is True or v == 1 else "实际"),
             "原文": table["evidence"].map(text),

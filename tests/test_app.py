@@ -163,9 +163,12 @@ def test_place_with_metrics_shows_table_and_chart():
     assert not at.exception, at.exception
     assert "青山湖科技城" in _texts(at.subheader)
     table = at.dataframe[0].value
-    assert {"指标": "规上工业总产值", "数值": "245.23", "时期": "2024-Q1", "同比": "+2.9%"}.items() <= table[
-        table["数值"] == "245.23"
-    ].iloc[0].to_dict().items()
+    assert {
+        "指标": "规上工业总产值",
+        "数值": "245.23",
+        "时期": "2024年一季度",
+        "同比": "+2.9%",
+    }.items() <= table[table["数值"] == "245.23"].iloc[0].to_dict().items()
     assert len(at.get("vega_lite_chart")) == 2  # mentions per month, and values over periods
     assert at.selectbox(key="chart-zone:qing-shan-hu-ke-ji-cheng").value == "规上工业总产值"
 
