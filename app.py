@@ -190,7 +190,8 @@ def draw_map(counties, points, measure, settings) -> None:
         places = ui.gazetteer(settings).places  # cities and provinces found by search
         row = appkit.place_row(target, points, counties.assign(lon=anchors.x, lat=anchors.y), places)
         if row and row.get("lat") is not None:
-            center, zoom = (row["lat"], row["lon"]), 10
+            zoom = {"province": 6, "city": 8}.get(str(row.get("level")), 10)  # a city shows whole
+            center = (row["lat"], row["lon"])
     returned = st_folium(
         base,
         key="atlas_map",

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from geo.layers import POINT_LEVELS, period_key, period_label
+from geo.layers import LATEST_PERIOD, POINT_LEVELS, period_key, period_label
 
 #: Levels a user can filter by, in the order the sidebar shows them, with their Chinese labels.
 LEVEL_LABELS: dict[str, str] = {
@@ -23,7 +23,7 @@ LEVEL_LABELS: dict[str, str] = {
 
 PRECISION_LABELS = {"exact": "精确点位", "township": "乡镇级近似", "county": "区县级近似"}
 #: The period of a measure that colours each place by its latest figure.
-LATEST = "latest"
+LATEST = LATEST_PERIOD
 COUNT_MEASURES = {"mentions": "提及次数", "articles": "文章数"}
 
 

@@ -316,11 +316,15 @@ def layer_bounds(*layers: gpd.GeoDataFrame) -> list[list[float]] | None:
 # ---------------------------------------------------------------- measures (what the map colours by)
 
 
+#: The period of a measure that shows each place's latest figure ("metric:gdp@latest").
+LATEST_PERIOD = "latest"
+
+
 def measure_column(measure: str) -> tuple[str, str | None]:
     """("mentions"|…|"metric:gdp@2023"|"metric_gdp") → (column, period or None)."""
     if measure.startswith("metric:"):
         key, _, period = measure[len("metric:") :].partition("@")
-        return f"{METRIC_PREFIX}{key}", (period or None)
+        return f"{METRIC_PREFIX}{key}", (None if period in ("", LATEST_PERIOD) else period)
     return measure, None
 
 
