@@ -37,3 +37,11 @@ class StoreError(AtlasError):
 
 class StoreBusyError(StoreError):
     """Another build is writing this store right now."""
+
+
+class EngineError(AtlasError):
+    """The extraction engine (a Dask cluster) cannot be used: unreachable, missing, or it failed."""
+
+
+class EngineMissingError(EngineError, ImportError):
+    """The engine's packages are not installed (names them and the extra to install)."""

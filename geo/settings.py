@@ -77,6 +77,20 @@ class Settings:
     amap_key: str | None = _setting("ATLAS_AMAP_KEY", "高德 web-service key", secret=True)
     cluster_threshold: int = _setting("ATLAS_CLUSTER_THRESHOLD", "cluster markers above this many", 200)
     workers: int = _setting("ATLAS_WORKERS", "worker processes for extraction (1 = in-process)", 1)
+    engine: str = _setting(
+        "ATLAS_ENGINE", "what geo build extracts on: local (processes here) or dask (a Dask cluster)", "local"
+    )
+    dask_scheduler: str | None = _setting(
+        "ATLAS_DASK_SCHEDULER",
+        "Dask scheduler address (tcp://host:8786) or scheduler file; unset: a LocalCluster here",
+    )
+    dask_shared: str | None = _setting(
+        "ATLAS_DASK_SHARED",
+        "folder or fsspec URL (s3://…) the build and every Dask worker can read and write (Parquet "
+        "results, gazetteer snapshot); default: a folder beside the store",
+    )
+    dask_timeout_s: float = _setting("ATLAS_DASK_TIMEOUT", "seconds to reach the Dask scheduler", 10.0)
+    dask_part_mb: float = _setting("ATLAS_DASK_PART_MB", "corpus megabytes per Dask task", 4.0)
 
     def with_(self, **changes: Any) -> Settings:
         return replace(self, **changes)
