@@ -160,7 +160,10 @@ def build_store(
     listing = _corpus_listing([Path(p) for p in paths])
     with build_lock(store):
         for stale in _stale_copies(store):
-            stale.unlink(missing_ok=True)
+            if stale.is_dir():  # a Dask build's Parquet parts
+                shutil.rmtree(stale, ignore_errors=True)
+            else:
+                stale.unlink(missing_ok=True)
             report.notes.append(f"removed {stale.name}, left by an interrupted build; the store was intact")
         work, con = _open_copy(store, rebuild, report)
         try:
