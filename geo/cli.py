@@ -239,6 +239,9 @@ def cmd_build(args: argparse.Namespace) -> int:
     engine_name = args.engine or ("dask" if args.scheduler else settings.engine)
     if engine_name not in ("local", "dask"):
         raise ValueError(f"ATLAS_ENGINE={engine_name!r}: choose local or dask")
+    if engine_name == "local" and (args.scheduler or args.shared):
+        print("--scheduler and --shared need --engine dask", file=sys.stderr)
+        return 2
     with contextlib.ExitStack() as stack:
         engine = None
         if engine_name == "dask":

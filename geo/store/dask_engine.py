@@ -149,6 +149,7 @@ class DaskEngine:
         progress: Progress | None,
     ) -> None:
         build = uuid.uuid4().hex[:12]
+        self.stats = {}
         if self.shared:
             shared = pt.join(self.shared, f"corpus-atlas-{build}")
         else:  # beside the store's working copy: removed with it after a crash (build.py)
@@ -168,7 +169,9 @@ class DaskEngine:
                         report.skipped.append(Skipped(file, skipped))
                     else:
                         report.extracted += 1
+            t0 = time.perf_counter()
             self._load(con, results, doc_rows, shared)
+            self.stats["load_s"] = time.perf_counter() - t0
         finally:
             with contextlib.suppress(Exception):
                 self.client.unregister_worker_plugin(plugin)
@@ -217,7 +220,7 @@ class DaskEngine:
             raise
         except Exception as e:
             self.client.cancel(futures)
-            raise EngineError(f"a Dask task failed: {type(e).__name__}: {e}") from e
+            raise EngineError(f"the build failed on the Dask cluster: {type(e).__name__}: {e}") from e
         self.stats.update(
             tasks_s=time.perf_counter() - t1,
             worker_s=sum(r.seconds for r in results),
@@ -263,13 +266,13 @@ class DaskEngine:
 
     def _summary(self) -> str:
         s = self.stats
-        if not s:
-            return "dask: nothing to extract"
+        if "tasks" not in s:
+            return "dask: no readable file to extract"
         peak = f", peak worker memory {s['peak_worker_mb']:.0f} MB" if s.get("peak_worker_mb") else ""
         return (
             f"dask: {s['tasks']} tasks on {s.get('workers', 0)} workers in {s.get('tasks_s', 0):.1f} s "
             f"({s.get('worker_s', 0):.1f} s of work); gazetteer shipped and loaded in "
-            f"{s['gazetteer_s']:.1f} s{peak}"
+            f"{s['gazetteer_s']:.1f} s; Parquet loaded in {s.get('load_s', 0):.1f} s{peak}"
         )
 
 
