@@ -140,6 +140,13 @@ def test_an_unreachable_scheduler_is_a_clear_error_within_seconds(tmp_path, monk
     assert "dask scheduler" in err and not (tmp_path / "s.duckdb").exists()
 
 
+def test_a_corpus_the_worker_cannot_see_is_named(tmp_path):
+    part = pt.Part(0, (("a.txt", str(tmp_path / "not-mounted" / "a.txt")),), 10)
+    snap = pt.Snapshot(str(tmp_path / "gz"), "k", "浙江省")
+    with pytest.raises(EngineError, match=r"cannot see the corpus folder .*not-mounted: the corpus must be"):
+        pt.run_part(part, str(tmp_path), snap)
+
+
 def test_a_shared_path_the_workers_cannot_read_is_named(tmp_path, settings, gazetteer):
     snap = pt.write_snapshot(gazetteer, str(tmp_path / "gz"), settings.home_province)
     shutil.rmtree(tmp_path / "gz")

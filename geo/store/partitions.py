@@ -192,18 +192,18 @@ def part_url(shared: str, table: str, number: int) -> str:
 def run_part(part: Part, shared: str, snap: Snapshot) -> PartResult:
     """Extract one part on a worker; its rows go to Parquet on ``shared``, the rest comes back."""
     t0 = time.perf_counter()
+    for folder in sorted({os.path.dirname(path) for _, path in part.files}):
+        if not os.path.isdir(folder):  # a deleted file is skipped; a missing folder is a set-up error
+            raise EngineError(
+                f"worker {_where()} cannot see the corpus folder {folder}: the corpus must be on a path "
+                "every worker sees (a shared file system, mounted at the same place)"
+            )
     gp = worker_geoparser(snap)
     rows: dict[str, list[tuple]] = {t: [] for t in TABLES}
     seqs: dict[str, list[int]] = {t: [] for t in TABLES}
     documents: list[tuple[str, str | None, int, int, str | None]] = []
     chars = 0
     for file, path in part.files:
-        folder = os.path.dirname(path)
-        if not os.path.isdir(folder):
-            raise EngineError(
-                f"worker {_where()} cannot see the corpus folder {folder}: the corpus must be on a path "
-                "every worker sees (a shared file system, mounted at the same place)"
-            )
         item = load_document(Path(path), file)
         parsed = item if isinstance(item, Skipped) else extract_document(item, gp)
         if isinstance(parsed, Skipped):
