@@ -97,6 +97,22 @@ def test_seeds_on_an_in_process_cluster_equal_the_local_build(
     assert (again.extracted, again.unchanged) == (0, 5)  # incremental, as with the local engine
 
 
+@pytest.mark.slow
+def test_a_shared_fsspec_url_carries_the_parts(tmp_path, settings, local_seeds):
+    """--shared may be an fsspec URL (s3://… on a real cluster): here memory://, which the
+    in-process workers and the client share."""
+    import fsspec
+
+    cluster = LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None)
+    client = Client(cluster, set_as_default=False)
+    with DaskEngine(client, cluster, shared="memory://atlas-test", part_mb=0.05) as engine:
+        store = tmp_path / "dask.duckdb"
+        build_store([SEEDS_DIR], store, settings, engine=engine)
+    diff = _differences(local_seeds, store)
+    assert all(only_a == only_b == 0 for _, only_a, only_b in diff.values()), diff
+    assert fsspec.filesystem("memory").find("/atlas-test") == []  # the build's folder is removed
+
+
 def test_a_document_that_fails_on_a_worker_is_skipped_with_its_reason(
     tmp_path, threads_engine, settings, gazetteer, monkeypatch
 ):
