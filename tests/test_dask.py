@@ -4,11 +4,13 @@ with workers (one of them killed mid-build), and clear errors when the cluster i
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -156,6 +158,19 @@ def test_an_unreachable_scheduler_is_a_clear_error_within_seconds(tmp_path, monk
     assert "dask scheduler" in err and not (tmp_path / "s.duckdb").exists()
 
 
+def test_parts_the_build_machine_cannot_see_are_a_clear_error(
+    tmp_path, threads_engine, settings, monkeypatch
+):
+    """Workers writing to their own disk (a --shared path that is not shared): the build names the
+    problem, and leaves the store as it was (here: not created)."""
+    real = pt.write_bytes
+    monkeypatch.setattr(pt, "write_bytes", lambda url, data: None if "/parts/" in url else real(url, data))
+    store = tmp_path / "dask.duckdb"
+    with pytest.raises(EngineError, match="cannot read the Parquet parts the workers wrote"):
+        build_store([SEEDS_DIR], store, settings, engine=threads_engine)
+    assert not store.exists() and not list(tmp_path.glob("dask.duckdb.building-*"))
+
+
 def test_a_corpus_the_worker_cannot_see_is_named(tmp_path):
     part = pt.Part(0, (("a.txt", str(tmp_path / "not-mounted" / "a.txt")),), 10)
     snap = pt.Snapshot(str(tmp_path / "gz"), "k", "浙江省")
@@ -225,7 +240,7 @@ def test_a_real_scheduler_and_workers_survive_a_worker_killed_mid_build(tmp_path
             worker = [dask, "worker", address, "--nthreads", "1", "--no-dashboard", "--name", f"w{i}"]
             procs.append(_start(worker, tmp_path / f"worker{i}.log"))
         store, shared = tmp_path / "dask.duckdb", tmp_path / "shared"
-        cmd = [sys.executable, "-m", "geo", "build", str(corpus), "--store", str(store), "--quiet",
+        cmd = [sys.executable, "-m", "geo", "build", str(corpus), "--store", str(store),
                "--scheduler", address, "--shared", str(shared)]  # fmt: skip
         build = subprocess.Popen(
             cmd,
@@ -234,19 +249,28 @@ def test_a_real_scheduler_and_workers_survive_a_worker_killed_mid_build(tmp_path
             stderr=subprocess.PIPE,
             text=True,
         )
+        lines: list[str] = []  # stderr, progress bar included ("\r" reads as a line end)
+        reader = threading.Thread(target=lambda: lines.extend(build.stderr), daemon=True)
+        reader.start()
+
+        def tasks_done() -> tuple[int, int]:
+            found = [re.search(r"(\d+)/(\d+) tasks", ln) for ln in lines[-50:]]
+            done = [(int(m[1]), int(m[2])) for m in found if m]
+            return done[-1] if done else (0, 0)
+
         deadline = time.monotonic() + 240
-        while len(list(shared.glob("*/parts/mentions/*.parquet"))) < 4 and time.monotonic() < deadline:
-            assert build.poll() is None, build.communicate()
+        while tasks_done()[0] < 4 and time.monotonic() < deadline:
+            assert build.poll() is None, "".join(lines)
             time.sleep(0.05)
-        parts_at_kill = len(list(shared.glob("*/parts/mentions/*.parquet")))
+        done_at_kill, n_parts = tasks_done()
         victim = psutil.Process(procs[1].pid).children(recursive=True) or [psutil.Process(procs[1].pid)]
         for p in victim:  # the worker process under its nanny: the nanny starts a new one
             p.send_signal(signal.SIGKILL)
         assert build.poll() is None, "the build ended before a worker could be killed"
-        _, err = build.communicate(timeout=600)
-        assert build.returncode == 0, err
-        n_parts = int(err.split("dask: ")[-1].split(" tasks")[0])
-        assert parts_at_kill < n_parts
+        assert build.wait(timeout=600) == 0, "".join(lines)
+        reader.join(timeout=10)
+        assert 4 <= done_at_kill < n_parts - 2, (done_at_kill, n_parts)
+        assert f"dask: {n_parts} tasks" in "".join(lines)
         diff = _differences(local, store)
         assert all(only_a == only_b == 0 for _, only_a, only_b in diff.values()), diff
         assert diff["mentions"][0] > 50_000 and diff["documents"][0] > 100

@@ -22,6 +22,7 @@ import logging
 import os
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -159,19 +160,27 @@ class DaskEngine:
         report.skipped.extend(Skipped(t.file, t.error) for t in todo if t.error)
         parts = pt.plan_parts([t for t in todo if not t.error], self.part_bytes)
         plugin = f"corpus-atlas-gazetteer-{build}"
+        writer = Writer(con)
+        if not pt.is_local(shared):
+            con.register_filesystem(fsspec.filesystem(shared.split("://", 1)[0]))
+        con.execute("BEGIN TRANSACTION")  # every part and the documents' rows: one transaction
         try:
-            results = self._run(parts, shared, build, plugin, gaz, settings, len(todo), progress)
-            for r in results:
-                report.chars += r.chars
-                for file, encoding, chars, articles, skipped in r.documents:
-                    doc_rows.append(facts[file].document_row(encoding, chars, articles, skipped))
-                    if skipped:
-                        report.skipped.append(Skipped(file, skipped))
-                    else:
-                        report.extracted += 1
-            t0 = time.perf_counter()
-            self._load(con, results, doc_rows, shared)
-            self.stats["load_s"] = time.perf_counter() - t0
+            for batch in self._run(parts, shared, build, plugin, gaz, settings, len(todo), progress):
+                self._load(writer, batch)
+                for r in batch:
+                    report.chars += r.chars
+                    for file, encoding, chars, articles, skipped in r.documents:
+                        doc_rows.append(facts[file].document_row(encoding, chars, articles, skipped))
+                        if skipped:
+                            report.skipped.append(Skipped(file, skipped))
+                        else:
+                            report.extracted += 1
+            writer.documents(doc_rows)
+            con.execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(Exception):
+                con.execute("ROLLBACK")
+            raise
         finally:
             with contextlib.suppress(Exception):
                 self.client.unregister_worker_plugin(plugin)
@@ -189,45 +198,47 @@ class DaskEngine:
         settings: Settings,
         n_docs: int,
         progress: Progress | None,
-    ) -> list[pt.PartResult]:
+    ) -> Iterator[list[pt.PartResult]]:
+        """The parts' results in batches, as tasks finish (the client loads one batch while the
+        workers extract the next, so on a real cluster the load hides behind the extraction)."""
         if not parts:
-            return []
+            return
         self._wait_for_workers()
         t0 = time.perf_counter()
         snap = pt.write_snapshot(gaz, pt.join(shared, "gazetteer"), settings.home_province)
         self.client.register_plugin(GazetteerPlugin(snap), name=plugin)  # loads on every worker now
-        self.stats = {"tasks": len(parts), "gazetteer_s": time.perf_counter() - t0}
+        self.stats = {"tasks": len(parts), "gazetteer_s": time.perf_counter() - t0, "load_s": 0.0}
         keys = [f"corpus-atlas-part-{build}-{p.number:06d}" for p in parts]
         futures = self.client.map(pt.run_part, parts, shared=shared, snap=snap, key=keys, pure=False)
         total_mb = sum(p.nbytes for p in parts) / 1e6
-        results: list[pt.PartResult] = []
-        done_mb = 0.0
-        docs = 0
+        done, done_mb, docs, worker_s = 0, 0.0, 0, 0.0
+        workers: set[str] = set()
         t1 = time.perf_counter()
         try:
-            for fut in as_completed(futures, loop=self.client.loop):
-                r = fut.result()
-                fut.release()
-                results.append(r)
-                done_mb += parts[r.number].nbytes / 1e6
-                docs += len(r.documents)
+            for batch in as_completed(futures, loop=self.client.loop).batches():
+                results = [f.result() for f in batch]
+                for f in batch:
+                    f.release()
+                yield results
+                done += len(results)
+                done_mb += sum(parts[r.number].nbytes for r in results) / 1e6
+                docs += sum(len(r.documents) for r in results)
+                worker_s += sum(r.seconds for r in results)
+                workers.update(r.worker for r in results)
                 if progress:
-                    progress(
-                        docs, n_docs, f"{len(results)}/{len(parts)} tasks, {done_mb:.1f}/{total_mb:.1f} MB"
-                    )
-        except AtlasError:
-            self.client.cancel(futures)
+                    progress(docs, n_docs, f"{done}/{len(parts)} tasks, {done_mb:.1f}/{total_mb:.1f} MB")
+        except BaseException as e:  # a task's error, or the build stopped (Ctrl-C, a failed load)
+            with contextlib.suppress(Exception):
+                self.client.cancel(futures)
+            if isinstance(e, Exception) and not isinstance(e, AtlasError):
+                raise EngineError(f"the build failed on the Dask cluster: {type(e).__name__}: {e}") from e
             raise
-        except Exception as e:
-            self.client.cancel(futures)
-            raise EngineError(f"the build failed on the Dask cluster: {type(e).__name__}: {e}") from e
         self.stats.update(
             tasks_s=time.perf_counter() - t1,
-            worker_s=sum(r.seconds for r in results),
-            workers=len({r.worker for r in results}),
+            worker_s=worker_s,
+            workers=len(workers),
             peak_worker_mb=self._peak_worker_mb(),
         )
-        return sorted(results, key=lambda r: r.number)
 
     def _wait_for_workers(self) -> None:
         if self.client.scheduler_info().get("workers"):
@@ -240,22 +251,23 @@ class DaskEngine:
                 "`dask worker <scheduler address>`"
             ) from None
 
-    def _load(
-        self, con: duckdb.DuckDBPyConnection, results: list[pt.PartResult], doc_rows: list[tuple], shared: str
-    ) -> None:
-        """Every part's Parquet into the copy, and the documents' rows, in one transaction."""
-        if not pt.is_local(shared):
-            con.register_filesystem(fsspec.filesystem(shared.split("://", 1)[0]))
-        writer = Writer(con)
-        con.execute("BEGIN TRANSACTION")
-        try:
-            for table in pt.TABLES:
-                writer.load_parquet(table, [r.tables[table] for r in results if table in r.tables])
-            writer.documents(doc_rows)
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
+    def _load(self, writer: Writer, batch: list[pt.PartResult]) -> None:
+        """Insert finished parts into the copy (inside the build's transaction), then delete them."""
+        t0 = time.perf_counter()
+        for table in pt.TABLES:
+            files = [r.tables[table] for r in batch if table in r.tables]
+            try:
+                writer.load_parquet(table, files)
+            except duckdb.IOException as e:
+                raise EngineError(
+                    f"the build cannot read the Parquet parts the workers wrote ({str(e).splitlines()[0]}): "
+                    "--shared (ATLAS_DASK_SHARED) must be one path that this machine and every worker share"
+                ) from None
+        for r in batch:
+            for url in r.tables.values():
+                with contextlib.suppress(OSError):
+                    pt.remove(url)
+        self.stats["load_s"] += time.perf_counter() - t0
 
     def _peak_worker_mb(self) -> float | None:
         """The largest peak resident memory among the workers (Linux: ru_maxrss in KiB)."""
