@@ -366,6 +366,11 @@ def render(raw: dict) -> str:
         "",
     ]
     out += _profile(raw)
+    dask_results = BENCH / "results" / "dask.json"
+    if dask_results.exists():  # bench_dask.py's runs (issue 14)
+        from bench_dask_report import render_section
+
+        out += ["", render_section(json.loads(dask_results.read_text(encoding="utf-8")))]
     out += [
         "",
         "## How it is measured",

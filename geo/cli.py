@@ -151,7 +151,23 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument(
         "--store", help="the store file, e.g. atlas.duckdb (default: the one the app opens for PATH)"
     )
-    b.add_argument("--workers", type=int, default=0, help="worker processes (default: ATLAS_WORKERS)")
+    b.add_argument(
+        "--workers", type=int, default=0,
+        help="worker processes (default: ATLAS_WORKERS; with --engine dask and no scheduler: all cores)",
+    )  # fmt: skip
+    b.add_argument(
+        "--engine",
+        choices=["local", "dask"],
+        help="extract here (local) or on a Dask cluster (default: ATLAS_ENGINE)",
+    )
+    b.add_argument(
+        "--scheduler", help="Dask scheduler address or scheduler file (implies --engine dask; default "
+        "ATLAS_DASK_SCHEDULER; none: a local Dask cluster of --workers processes)",
+    )  # fmt: skip
+    b.add_argument(
+        "--shared", help="folder or fsspec URL that this machine and every Dask worker can read and write "
+        "(default ATLAS_DASK_SHARED, else beside the store)",
+    )  # fmt: skip
     b.add_argument("--rebuild", action="store_true", help="start from an empty store (e.g. after an upgrade)")
     b.add_argument("--quiet", action="store_true", help="no progress bar")
     b.set_defaults(func=cmd_build)
@@ -228,23 +244,41 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    import contextlib
+
     from tqdm import tqdm
 
     from geo.store import build_store, default_store_path
 
     settings = args.settings.with_(workers=args.workers) if args.workers else args.settings
     store = args.store or default_store_path(args.paths[0], settings)
-    bar = tqdm(total=0, unit="doc", desc="extracting", file=sys.stderr, disable=args.quiet)
+    engine_name = args.engine or ("dask" if args.scheduler else settings.engine)
+    if engine_name not in ("local", "dask"):
+        raise ValueError(f"ATLAS_ENGINE={engine_name!r}: choose local or dask")
+    if engine_name == "local" and (args.scheduler or args.shared):
+        print("--scheduler and --shared need --engine dask", file=sys.stderr)
+        return 2
+    with contextlib.ExitStack() as stack:
+        engine = None
+        if engine_name == "dask":
+            from geo.store.dask_engine import DaskEngine  # only this engine imports dask
 
-    def progress(done: int, total: int, file: str) -> None:
-        bar.total = total
-        bar.update(done - bar.n)
-        bar.set_postfix_str(file[-40:], refresh=False)
+            engine = stack.enter_context(
+                DaskEngine.connect(settings, args.scheduler, args.workers or None, args.shared)
+            )
+            print(engine.describe(), file=sys.stderr)
+        bar = stack.enter_context(
+            tqdm(total=0, unit="doc", desc="extracting", file=sys.stderr, disable=args.quiet)
+        )
 
-    try:
-        report = build_store(_paths(args.paths), store, settings, rebuild=args.rebuild, progress=progress)
-    finally:
-        bar.close()
+        def progress(done: int, total: int, what: str) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+            bar.set_postfix_str(what[-40:], refresh=False)
+
+        report = build_store(
+            _paths(args.paths), store, settings, rebuild=args.rebuild, progress=progress, engine=engine
+        )
     for note in report.notes:
         print(note, file=sys.stderr)
     for s in report.skipped:

@@ -74,3 +74,11 @@ class ExtractionError(AtlasError, ValueError):
 
 class IndicatorError(AtlasError):
     """A row of the indicator catalogue (geo/metrics/indicators.csv) is malformed."""
+
+
+class EngineError(AtlasError):
+    """The extraction engine (a Dask cluster) cannot be used: unreachable, missing, or it failed."""
+
+
+class EngineMissingError(EngineError, ImportError):
+    """The engine's packages are not installed (names them and the extra to install)."""

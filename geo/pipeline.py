@@ -92,6 +92,10 @@ class Extraction:
     documents: list[DocumentInfo] = field(default_factory=list)
 
 
+#: One document through the pipeline: what was read and its rows, or why it was skipped.
+Parsed = tuple[DocumentInfo, DocumentResult] | Skipped
+
+
 # Worker-process state for parallel extraction (set by _init_worker, fork-shared gazetteer).
 _WORKER: Geoparser | None = None
 
@@ -101,9 +105,18 @@ def _init_worker(gp: Geoparser) -> None:
     _WORKER = gp
 
 
-def _work(doc: Document) -> tuple[DocumentInfo, DocumentResult]:
+def _work(doc: Document) -> Parsed:
     assert _WORKER is not None, "worker not initialised"
-    res = parse_document(doc, _WORKER)
+    return extract_document(doc, _WORKER)
+
+
+def extract_document(doc: Document, gp: Geoparser) -> Parsed:
+    """:func:`parse_document` for one corpus file; a failure skips the file with its reason
+    instead of stopping the corpus (every engine calls this, so they skip the same files)."""
+    try:
+        res = parse_document(doc, gp)
+    except Exception as e:
+        return Skipped(doc.file, f"extraction failed: {type(e).__name__}: {e}")
     return _doc_info(doc, res), res
 
 
@@ -136,8 +149,11 @@ def extract_corpus(
             progress(len(docs), info.file)
 
     items = iter_documents([Path(p) for p in paths])
-    for info, res in parse_documents(_documents_only(items, skipped), gp, settings.workers):
-        collect(info, res)
+    for parsed in parse_documents(_documents_only(items, skipped), gp, settings.workers):
+        if isinstance(parsed, Skipped):
+            skipped.append(parsed)
+        else:
+            collect(*parsed)
     return Extraction(
         articles=articles.frame(),
         mentions=mentions.frame(),
@@ -147,9 +163,7 @@ def extract_corpus(
     )
 
 
-def parse_documents(
-    docs: Iterable[Document], gp: Geoparser, workers: int = 1
-) -> Iterator[tuple[DocumentInfo, DocumentResult]]:
+def parse_documents(docs: Iterable[Document], gp: Geoparser, workers: int = 1) -> Iterator[Parsed]:
     """Every document through every stage, in order; ``workers > 1`` forks worker processes that
     share the geoparser (call it from a plain process, never from a threaded server)."""
     if workers > 1:
@@ -158,8 +172,7 @@ def parse_documents(
             yield from pool.imap(_work, docs, chunksize=4)
     else:
         for doc in docs:
-            res = parse_document(doc, gp)
-            yield _doc_info(doc, res), res
+            yield extract_document(doc, gp)
 
 
 def _documents_only(items: Iterable[Document | Skipped], skipped: list[Skipped]) -> Iterator[Document]:

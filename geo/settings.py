@@ -94,6 +94,20 @@ class Settings:
     max_upload_mb: float = _setting(
         "ATLAS_MAX_UPLOAD_MB", "most megabytes of text the app reads from one upload or folder", 200.0
     )
+    engine: str = _setting(
+        "ATLAS_ENGINE", "what geo build extracts on: local (processes here) or dask (a Dask cluster)", "local"
+    )
+    dask_scheduler: str | None = _setting(
+        "ATLAS_DASK_SCHEDULER",
+        "Dask scheduler address (tcp://host:8786) or scheduler file; unset: a LocalCluster here",
+    )
+    dask_shared: str | None = _setting(
+        "ATLAS_DASK_SHARED",
+        "folder or fsspec URL (s3://…) the build and every Dask worker can read and write (Parquet "
+        "results, gazetteer snapshot); default: a folder beside the store",
+    )
+    dask_timeout_s: float = _setting("ATLAS_DASK_TIMEOUT", "seconds to reach the Dask scheduler", 5.0)
+    dask_part_mb: float = _setting("ATLAS_DASK_PART_MB", "corpus megabytes per Dask task", 4.0)
 
     def with_(self, **changes: Any) -> Settings:
         return replace(self, **changes)

@@ -19,14 +19,25 @@ def test_import_contracts_are_kept():
     assert "0 broken" in run.stdout
 
 
-def test_the_pipeline_loads_no_ui_map_or_engine_library():
-    """Workers import the pipeline: it must not drag in streamlit or folium."""
-    code = (
-        "import sys, geo.pipeline, geo.jsonl; "
-        "print(sorted(m for m in ('streamlit', 'folium', 'branca', 'requests') if m in sys.modules))"
-    )
+def _loaded(modules: str, watch: tuple[str, ...]) -> list[str]:
+    """Which of ``watch`` a fresh interpreter has loaded after importing ``modules``."""
+    code = f"import sys, {modules}; print(sorted(m for m in {watch!r} if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
+    return eval(out.stdout.strip())
+
+
+def test_the_pipeline_loads_no_ui_map_or_engine_library():
+    """Workers import the pipeline: it must not drag in streamlit, folium, dask or duckdb."""
+    watch = ("streamlit", "folium", "branca", "requests", "dask", "distributed", "duckdb")
+    assert _loaded("geo.pipeline, geo.jsonl", watch) == []
+
+
+def test_only_the_dask_engine_loads_dask():
+    """The store, its local builds, the work units the workers run and the CLI stay dask-free;
+    importing the engine is what loads it."""
+    watch = ("dask", "distributed")
+    assert _loaded("geo.store, geo.store.partitions, geo.cli, geo.export", watch) == []
+    assert _loaded("geo.store.dask_engine", watch) == ["dask", "distributed"]
 
 
 def test_no_module_is_over_400_lines():

@@ -29,13 +29,16 @@ class Geoparser:
 _GEOPARSERS: dict[tuple[int, str], tuple[Gazetteer, Geoparser]] = {}
 
 
-def geoparser(gaz: Gazetteer, home_province: str) -> Geoparser:
-    """The matcher and index for a gazetteer, built once per (gazetteer, home province name)."""
+def geoparser(gaz: Gazetteer, home_province: str, cache: bool = True) -> Geoparser:
+    """The matcher and index for a gazetteer, built once per (gazetteer, home province name);
+    ``cache=False`` keeps no reference (a long-lived worker that replaces its gazetteer)."""
     key = (id(gaz), home_province)
-    hit = _GEOPARSERS.get(key)
+    hit = _GEOPARSERS.get(key) if cache else None
     if hit is None or hit[0] is not gaz:
         home = province_id(gaz, home_province)
         gp = Geoparser(build_matcher(gaz.places, gaz.names, home), build_index(gaz.places), home)
+        if not cache:
+            return gp
         hit = _GEOPARSERS[key] = (gaz, gp)
     return hit[1]
 

@@ -21,74 +21,24 @@ import hashlib
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import NamedTuple
 
 import duckdb
 import pandas as pd
 
 from geo._version import __version__
-from geo.corpus import corpus_listing, load_document
+from geo.corpus import corpus_listing
 from geo.errors import StoreBusyError, StoreError
 from geo.gazetteer import Gazetteer, cache_file, load_gazetteer
 from geo.gazetteer.build import fingerprint as gazetteer_fingerprint
-from geo.geoparse import geoparser
-from geo.pipeline import DocumentResult, parse_documents
-from geo.schema import Document, DocumentInfo, Skipped
 from geo.settings import Settings, load_settings
+from geo.store.extract import BuildReport, Engine, LocalEngine, Progress, Todo
 from geo.store.read import check_store
-from geo.store.tables import DOCUMENT_COLUMNS, SCHEMA_VERSION, ddl, q, rows_frame
+from geo.store.tables import SCHEMA_VERSION, ddl
 
-#: Rows gathered before they are written (keeps memory flat whatever the corpus size).
-BATCH_ROWS = 200_000
-
-Progress = Callable[[int, int, str], None]  # (documents done, documents to extract, file)
-
-
-class _Todo(NamedTuple):
-    """A corpus file to (re-)extract."""
-
-    order: int
-    file: str
-    path: Path
-    size: int
-    mtime_ns: int
-    sha256: str | None
-    error: str | None = None  # why it cannot be read (stat failed)
-
-    def document_row(self, encoding: str | None, chars: int, articles: int, skipped: str | None) -> tuple:
-        """Its row of the documents table (DOCUMENT_COLUMNS order)."""
-        path = str(self.path)
-        return (
-            self.file,
-            path,
-            self.sha256,
-            self.size,
-            self.mtime_ns,
-            encoding,
-            chars,
-            articles,
-            skipped,
-            self.order,
-        )
-
-
-@dataclass
-class BuildReport:
-    """What a build did, for the CLI's summary."""
-
-    store: Path
-    files: int = 0
-    extracted: int = 0
-    unchanged: int = 0
-    removed: int = 0
-    skipped: list[Skipped] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)  # re-resolution, recovery …
-    seconds: float = 0.0
-    chars: int = 0
+__all__ = ["BuildReport", "Progress", "build_lock", "build_store", "default_store_path", "fingerprint"]
 
 
 def default_store_path(corpus: Path | str, settings: Settings) -> Path:
@@ -193,29 +143,6 @@ def _schema_of(store: Path) -> str | None:
         con.close()
 
 
-class _Writer:
-    """Batches the rows of extracted documents into the store's tables."""
-
-    def __init__(self, con: duckdb.DuckDBPyConnection):
-        self.con = con
-        self.rows: dict[str, list[tuple]] = {"articles": [], "mentions": [], "metrics": []}
-        self.seqs: dict[str, list[int]] = {"articles": [], "mentions": [], "metrics": []}
-
-    def add(self, res: DocumentResult) -> None:
-        for table, rows in (("articles", res.articles), ("mentions", res.mentions), ("metrics", res.metrics)):
-            self.rows[table].extend(rows)
-            self.seqs[table].extend(range(len(rows)))
-        if sum(len(r) for r in self.rows.values()) >= BATCH_ROWS:
-            self.flush()
-
-    def flush(self) -> None:
-        for table, rows in self.rows.items():
-            if rows:
-                frame = rows_frame(table, rows, self.seqs[table])  # noqa: F841 (read by DuckDB)
-                self.con.execute(f"INSERT INTO {table} SELECT * FROM frame")
-            self.rows[table], self.seqs[table] = [], []
-
-
 def build_store(
     paths: Sequence[Path | str],
     store: Path | str,
@@ -224,12 +151,15 @@ def build_store(
     rebuild: bool = False,
     progress: Progress | None = None,
     gazetteer: Gazetteer | None = None,
+    engine: Engine | None = None,
 ) -> BuildReport:
-    """Extract ``paths`` into ``store`` (created if missing); returns what was done."""
+    """Extract ``paths`` into ``store`` (created if missing) on ``engine`` (default: this
+    machine, ``settings.workers`` processes); returns what was done."""
     t0 = time.perf_counter()
     settings = settings or load_settings()
+    engine = engine or LocalEngine()
     store = Path(store).expanduser().resolve()
-    report = BuildReport(store)
+    report = BuildReport(store, engine=engine.name)
     if store.is_dir():
         raise StoreError(f"--store {store} is a folder: give a file name such as {store / 'atlas.duckdb'}")
     try:
@@ -239,11 +169,14 @@ def build_store(
     listing = list(corpus_listing([Path(p) for p in paths]))
     with build_lock(store):
         for stale in _stale_copies(store):
-            stale.unlink(missing_ok=True)
+            if stale.is_dir():  # a Dask build's Parquet parts
+                shutil.rmtree(stale, ignore_errors=True)
+            else:
+                stale.unlink(missing_ok=True)
             report.notes.append(f"removed {stale.name}, left by an interrupted build; the store was intact")
         work, con = _open_copy(store, rebuild, report)
         try:
-            _update(con, listing, settings, gazetteer, report, progress)
+            _update(con, listing, settings, gazetteer, engine, report, progress)
             con.execute("CHECKPOINT")
             con.close()
             os.replace(work, store)
@@ -261,6 +194,7 @@ def _update(
     listing: list[tuple[str, Path, str | None]],
     settings: Settings,
     gazetteer: Gazetteer | None,
+    engine: Engine,
     report: BuildReport,
     progress: Progress | None,
 ) -> None:
@@ -278,15 +212,15 @@ def _update(
         )
     current = {file for file, _, _ in listing}
     removed = sorted(set(known) - current)
-    todo: list[_Todo] = []
+    todo: list[Todo] = []
     for order, (file, path, problem) in enumerate(listing):
         if problem:  # left out by the walk (unreadable folder, link, name clash): a skip
-            todo.append(_Todo(order, file, path, 0, 0, None, problem))
+            todo.append(Todo(order, file, path, 0, 0, None, problem))
             continue
         try:
             st = path.stat()
         except OSError as e:
-            todo.append(_Todo(order, file, path, 0, 0, None, f"cannot read {file}: {e.strerror}"))
+            todo.append(Todo(order, file, path, 0, 0, None, f"cannot read {file}: {e.strerror}"))
             continue
         old = known.get(file)
         if old and not everything and old[0] == st.st_size and old[1] == st.st_mtime_ns:
@@ -296,22 +230,20 @@ def _update(
             digest = _sha256(path)
         except OSError as e:
             todo.append(
-                _Todo(
-                    order, file, path, st.st_size, st.st_mtime_ns, None, f"cannot read {file}: {e.strerror}"
-                )
+                Todo(order, file, path, st.st_size, st.st_mtime_ns, None, f"cannot read {file}: {e.strerror}")
             )
             continue
         if old and not everything and digest == old[2]:
             con.execute("UPDATE documents SET mtime_ns = ? WHERE file = ?", [st.st_mtime_ns, file])
             report.unchanged += 1
             continue
-        todo.append(_Todo(order, file, path, st.st_size, st.st_mtime_ns, digest))
+        todo.append(Todo(order, file, path, st.st_size, st.st_mtime_ns, digest))
     drop = removed + [t.file for t in todo if t.file in known]
     _delete(con, drop)
     report.removed = len(removed)
     report.files = len(listing)
     if todo:  # a build with nothing to extract does not load the gazetteer
-        _extract(con, todo, settings, gazetteer or load_gazetteer(settings), report, progress)
+        engine.extract(con, todo, settings, gazetteer or load_gazetteer(settings), report, progress)
     orders = pd.DataFrame({"file": [f for f, _, _ in listing], "doc_order": range(len(listing))})  # noqa: F841
     con.execute("UPDATE documents SET doc_order = o.doc_order FROM orders o WHERE documents.file = o.file")
     for key, value in (
@@ -329,43 +261,3 @@ def _delete(con: duckdb.DuckDBPyConnection, files: list[str]) -> None:
     gone = pd.DataFrame({"file": files})  # noqa: F841 (read by DuckDB)
     for table in ("articles", "mentions", "metrics", "documents"):
         con.execute(f"DELETE FROM {table} WHERE file IN (SELECT file FROM gone)")
-
-
-def _extract(
-    con: duckdb.DuckDBPyConnection,
-    todo: list[_Todo],
-    settings: Settings,
-    gaz: Gazetteer,
-    report: BuildReport,
-    progress: Progress | None,
-) -> None:
-    """Read, extract and write the documents in ``todo``; skipped files get their reason."""
-    facts = {t.file: t for t in todo}
-    doc_rows: list[tuple] = []
-
-    def documents() -> Iterator[Document]:
-        for t in todo:
-            item = Skipped(t.file, t.error) if t.error else load_document(t.path, t.file)
-            if isinstance(item, Skipped):
-                report.skipped.append(item)
-                doc_rows.append(t.document_row(None, 0, 0, item.reason))
-                continue
-            yield item
-
-    writer = _Writer(con)
-    gp = geoparser(gaz, settings.home_province)
-    done = 0
-    info: DocumentInfo
-    for info, res in parse_documents(documents(), gp, settings.workers):
-        t = facts[info.file]
-        doc_rows.append(t.document_row(info.encoding, info.chars, info.articles, None))
-        writer.add(res)
-        done += 1
-        report.chars += info.chars
-        if progress:
-            progress(done, len(todo), info.file)
-    writer.flush()
-    report.extracted = done
-    if doc_rows:
-        docs = pd.DataFrame(doc_rows, columns=[c for c, _ in DOCUMENT_COLUMNS])  # noqa: F841
-        con.execute(f"INSERT INTO documents SELECT {', '.join(q(c) for c, _ in DOCUMENT_COLUMNS)} FROM docs")

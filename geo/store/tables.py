@@ -9,9 +9,12 @@ builds inserted them in. ``documents`` holds one row per corpus file, read or sk
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 from geo.schema import ARTICLE_COLUMNS, Article, Mention, Metric
 
@@ -99,3 +102,27 @@ def rows_frame(table: str, rows: list[tuple], seqs: list[int]) -> pd.DataFrame:
         frame[c] = [None if v is None else json.dumps(v, ensure_ascii=False) for v in frame[c]]
     frame["seq"] = seqs
     return frame
+
+
+_ARROW_TYPES = {"VARCHAR": "string", "BIGINT": "int64", "DOUBLE": "float64", "BOOLEAN": "bool_"}
+
+
+def arrow_schema(table: str) -> pa.Schema:
+    """The table's columns (and ``seq``) as an Arrow schema: every Parquet part a worker writes
+    has these exact types, whatever its rows (an all-empty column would otherwise be typeless)."""
+    import pyarrow as pa
+
+    fields = []
+    for c, t in [*CONTRACT_TABLES[table], ("seq", "BIGINT")]:
+        kind = pa.list_(pa.string()) if t == "VARCHAR[]" else getattr(pa, _ARROW_TYPES[t])()
+        fields.append(pa.field(c, kind))
+    return pa.schema(fields)
+
+
+def rows_table(table: str, rows: list[tuple], seqs: list[int]) -> pa.Table:
+    """:func:`rows_frame` as Arrow with :func:`arrow_schema` (what the Dask engine's parts hold)."""
+    import pyarrow as pa
+
+    return pa.Table.from_pandas(
+        rows_frame(table, rows, seqs), schema=arrow_schema(table), preserve_index=False
+    )

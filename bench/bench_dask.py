@@ -1,0 +1,302 @@
+"""The Dask engine beside the local one (issue 14): build time, scaling from 1 to 2 workers, peak
+memory per worker, scheduler overhead per task, how the gazetteer reaches the workers, and county /
+point counts on a large store (DuckDB SQL beside dask.dataframe). Raw figures go to
+bench/results/dask.json (runs accumulate per corpus); ``--render`` writes the "Scale-out on Dask"
+section of bench/REPORT.md from them.
+
+    .venv/bin/python bench/bench_dask.py --corpus /tmp/bench-200m --repeat 3
+    .venv/bin/python bench/bench_dask.py --corpus /tmp/bench-1g --runs local2,dask2 --repeat 1
+    .venv/bin/python bench/bench_dask.py --overhead --gazetteer --layers /tmp/dbench/dask2.duckdb
+    .venv/bin/python bench/bench_dask.py --render
+
+Every build is `python -m geo build … --rebuild` in a fresh child process, timed from outside;
+memory is sampled from /proc over the child's process tree every 0.5 s (peak PSS of the tree and
+peak RSS of each process); CPU seconds come from the children's rusage, so "cores got" (CPU / wall)
+shows how much of the shared machine a run had.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH.parent))
+RESULTS = BENCH / "results" / "dask.json"
+PY = sys.executable
+ENV = {**os.environ, "PYTHONPATH": str(BENCH.parent)}
+SUMMARY = re.compile(
+    r"dask: (\d+) tasks on (\d+) workers in ([\d.]+) s \(([\d.]+) s of work\); gazetteer shipped and loaded "
+    r"in ([\d.]+) s; Parquet loaded in ([\d.]+) s(?:, peak worker memory (\d+) MB)?"
+)
+
+
+# ------------------------------------------------------------------ memory of a process tree
+class TreeSampler(threading.Thread):
+    """Peak PSS of a process tree and peak RSS of each of its processes, from /proc."""
+
+    def __init__(self, root: int, interval: float = 0.5):
+        super().__init__(daemon=True)
+        self.root, self.interval = root, interval
+        self.peak_pss = 0.0
+        self.rss: dict[int, tuple[float, str]] = {}  # pid → (peak MB, command line)
+        self.stop = threading.Event()
+
+    def _tree(self) -> list[int]:
+        kids: dict[int, list[int]] = {}
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    stat = Path(f"/proc/{entry}/stat").read_bytes()
+                except OSError:
+                    continue
+                kids.setdefault(int(stat[stat.rindex(b")") + 2 :].split()[1]), []).append(int(entry))
+        out, todo = [], [self.root]
+        while todo:
+            p = todo.pop()
+            out.append(p)
+            todo.extend(kids.get(p, ()))
+        return out
+
+    def sample(self) -> None:
+        pss = 0.0
+        for pid in self._tree():
+            try:
+                text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+                cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()[:120]
+            except OSError:
+                continue
+            fields = {ln.split(":")[0]: int(ln.split()[1]) / 1024 for ln in text.splitlines()[1:] if ":" in ln}
+            pss += fields.get("Pss", 0)
+            rss = fields.get("Rss", 0)
+            if rss > self.rss.get(pid, (0, ""))[0]:
+                self.rss[pid] = (rss, cmd)
+        self.peak_pss = max(self.peak_pss, pss)
+
+    def run(self) -> None:
+        while not self.stop.wait(self.interval):
+            self.sample()
+
+
+def build_once(corpus: Path, engine: str, workers: int, tmp: Path) -> dict:
+    store = tmp / f"{engine}{workers}.duckdb"
+    cmd = [PY, "-m", "geo", "build", str(corpus), "--store", str(store), "--rebuild", "--quiet"]
+    cmd += ["--workers", str(workers)] + (["--engine", "dask"] if engine == "dask" else [])
+    la0, r0 = os.getloadavg(), resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    sampler = TreeSampler(proc.pid)
+    sampler.start()
+    out, err = proc.communicate()
+    wall = time.perf_counter() - t0
+    sampler.stop.set()
+    sampler.join()
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode:
+        raise SystemExit(f"{cmd} failed:\n{err[-2000:]}")
+    cpu = (r1.ru_utime + r1.ru_stime) - (r0.ru_utime + r0.ru_stime)
+    others = [mb for pid, (mb, _) in sampler.rss.items() if pid != proc.pid]
+    row = {
+        "engine": engine, "workers": workers, "wall_s": wall, "cpu_s": cpu, "cores_got": cpu / wall,
+        "build_s": float(re.search(r"in ([\d.]+) s →", out).group(1)),
+        "chars": int(float(re.search(r"\(([\d.]+) M chars\)", out).group(1)) * 1e6),
+        "peak_tree_pss_mb": sampler.peak_pss, "peak_client_rss_mb": sampler.rss.get(proc.pid, (0,))[0],
+        "peak_worker_rss_mb": max(others) if others else None,
+        "load_before": la0, "load_after": os.getloadavg(), "store_mb": store.stat().st_size / 1e6,
+    }  # fmt: skip
+    m = SUMMARY.search(err)
+    if m:
+        keys = ("tasks", "n_workers", "tasks_s", "worker_s", "gazetteer_s", "load_s", "engine_peak_worker_mb")
+        row.update({k: float(v) for k, v in zip(keys, m.groups()) if v is not None})
+    store.unlink()
+    return row
+
+
+# ------------------------------------------------------------------ child measurements
+def child_overhead(n: int, workers: int) -> dict:
+    """No-op tasks through the engine's own pattern (map, as_completed, result, release)."""
+    from distributed import Client, LocalCluster, as_completed
+
+    with LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=None) as cluster:
+        client = Client(cluster, set_as_default=False)
+        client.gather(client.map(int, range(50), pure=False))  # warm
+        best = float("inf")
+        for _ in range(3):
+            t0 = time.perf_counter()
+            futs = client.map(int, range(n), pure=False)
+            for f in as_completed(futs, loop=client.loop):
+                f.result()
+                f.release()
+            best = min(best, time.perf_counter() - t0)
+        client.close()
+    return {"tasks": n, "workers": workers, "wall_s": best, "ms_per_task": best / n * 1e3}
+
+
+def child_gazetteer(mode: str, arg: str) -> dict:
+    """One way for a worker to get its geoparser, in a fresh process: build the gazetteer from the
+    installed packages (into an empty cache), or load the build's snapshot from the shared path."""
+    t0 = time.perf_counter()
+    from geo.geoparse import geoparser
+    from geo.settings import load_settings
+    from geo.store import partitions as pt
+
+    t_import = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    if mode == "build":
+        from geo.gazetteer.store import build_gazetteer
+
+        settings = load_settings().with_(cache_dir=Path(arg))
+        gaz = build_gazetteer(settings, force=True)
+        t2 = time.perf_counter()
+        geoparser(gaz, settings.home_province, cache=False)
+    else:
+        snap = pt.Snapshot(**json.loads(Path(arg, "snapshot.json").read_text()))
+        gaz = pt.read_snapshot(snap)
+        t2 = time.perf_counter()
+        geoparser(gaz, snap.home_province, cache=False)
+    t3 = time.perf_counter()
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"mode": mode, "import_s": t_import, "tables_s": t2 - t1, "geoparser_s": t3 - t2,
+            "total_s": t3 - t0, "peak_rss_mb": rss}  # fmt: skip
+
+
+def child_layers(store: str, workers: int) -> dict:
+    """County and point counts: the store's SQL (what the app runs) beside dask.dataframe over the
+    same mentions as Parquet on a LocalCluster (what a dask-geopandas path would start from)."""
+    import duckdb
+
+    from geo.layers import POINT_LEVELS, ROLLUP_LEVELS
+    from geo.store import AtlasStore, query
+
+    s = AtlasStore(store)
+    out: dict = {"mentions": int(s.query("SELECT count(*) AS n FROM mentions")["n"][0])}
+    for key in ("county_id", "place_id"):
+        best = float("inf")
+        for _ in range(3):
+            t0 = time.perf_counter()
+            query.place_counts(s, query.Scope(), key)
+            best = min(best, time.perf_counter() - t0)
+        out[f"duckdb_{key}_s"] = best
+    with tempfile.TemporaryDirectory() as tmp:
+        con = duckdb.connect(store, read_only=True)
+        cols = "county_id, place_id, level, article_id, in_org"
+        con.execute(f"COPY (SELECT {cols} FROM mentions) TO '{tmp}/m' (FORMAT parquet, PER_THREAD_OUTPUT)")
+        con.close()
+        import dask.dataframe as dd
+        from distributed import Client, LocalCluster
+
+        with LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=None) as cluster:
+            client = Client(cluster)
+            for key, levels in (("county_id", ROLLUP_LEVELS), ("place_id", POINT_LEVELS)):
+                best = float("inf")
+                for _ in range(3):
+                    t0 = time.perf_counter()
+                    m = dd.read_parquet(f"{tmp}/m")
+                    m = m[m["level"].isin(list(levels)) & m[key].notnull()]
+                    m.groupby(key).agg({"article_id": ["count", "nunique"]}).compute()
+                    best = min(best, time.perf_counter() - t0)
+                out[f"dask_{key}_s"] = best
+            client.close()
+    return out
+
+
+def _child(args: list[str]) -> dict:
+    out = subprocess.run([PY, __file__, "--child", *args], env=ENV, capture_output=True, text=True)
+    if out.returncode:
+        raise SystemExit(out.stderr[-2000:])
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+# ------------------------------------------------------------------ report
+def render(raw: dict) -> str:
+    from bench_dask_report import render_section
+
+    return render_section(raw)
+
+
+def splice_report(section: str) -> None:
+    report = BENCH / "REPORT.md"
+    text = report.read_text(encoding="utf-8") if report.exists() else ""
+    head = "## Scale-out on Dask"
+    if head in text:
+        start = text.index(head)
+        nxt = text.find("\n## ", start + len(head))
+        text = text[:start] + section.rstrip() + "\n" + (text[nxt:] if nxt >= 0 else "")
+    else:
+        text = text.rstrip() + "\n\n" + section
+    report.write_text(text, encoding="utf-8")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--corpus", type=Path, help="corpus folder to build (e.g. /tmp/bench-200m)")
+    ap.add_argument("--runs", default="local2,dask2,dask1", help="engine+workers, comma-separated")
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--overhead", action="store_true", help="scheduler overhead per no-op task")
+    ap.add_argument("--gazetteer", action="store_true", help="gazetteer on a worker: build vs snapshot")
+    ap.add_argument("--layers", help="a built store: county/point counts in DuckDB vs dask.dataframe")
+    ap.add_argument("--render", action="store_true", help="write the REPORT.md section from dask.json")
+    ap.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child:
+        kind, *rest = args.child
+        fn = {"overhead": lambda: child_overhead(int(rest[0]), int(rest[1])),
+              "gazetteer": lambda: child_gazetteer(rest[0], rest[1]),
+              "layers": lambda: child_layers(rest[0], int(rest[1]))}[kind]  # fmt: skip
+        print(json.dumps(fn()))
+        return
+    raw = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    raw.setdefault("cpu_count", os.cpu_count())
+    if args.corpus:
+        size = sum(p.stat().st_size for p in args.corpus.rglob("*") if p.is_file())
+        entry = raw.setdefault("builds", {}).setdefault(args.corpus.name, {"bytes": size, "runs": []})
+        with tempfile.TemporaryDirectory(dir=args.corpus.parent) as tmp:
+            for i in range(args.repeat):
+                for run in args.runs.split(","):
+                    engine, workers = run[:-1], int(run[-1])
+                    row = build_once(args.corpus, engine, workers, Path(tmp))
+                    row["repeat"] = i
+                    entry["runs"].append(row)
+                    print(json.dumps(row), flush=True)
+                    RESULTS.parent.mkdir(exist_ok=True)
+                    RESULTS.write_text(json.dumps(raw, indent=1))
+    if args.overhead:
+        raw["overhead"] = [_child(["overhead", str(n), "2"]) for n in (200, 1000)]
+        print(raw["overhead"])
+    if args.gazetteer:
+        from geo.gazetteer import load_gazetteer
+        from geo.settings import load_settings
+        from geo.store import partitions as pt
+
+        settings = load_settings()
+        with tempfile.TemporaryDirectory() as tmp:
+            t0 = time.perf_counter()
+            pt.write_snapshot(load_gazetteer(settings), f"{tmp}/snap", settings.home_province)
+            write_s = time.perf_counter() - t0
+            size = sum(p.stat().st_size for p in Path(tmp, "snap").iterdir()) / 1e6
+            rows = [_child(["gazetteer", "snapshot", f"{tmp}/snap"]) for _ in range(3)]
+            rows += [_child(["gazetteer", "build", f"{tmp}/cache{i}"]) for i in range(3)]
+        raw["gazetteer"] = {"snapshot_write_s": write_s, "snapshot_mb": size, "runs": rows}
+        print(raw["gazetteer"])
+    if args.layers:
+        raw["layers"] = _child(["layers", args.layers, "2"])
+        print(raw["layers"])
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text(json.dumps(raw, indent=1))
+    if args.render:
+        section = render(raw)
+        splice_report(section)
+        print(section)
+
+
+if __name__ == "__main__":
+    main()
