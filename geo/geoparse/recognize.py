@@ -22,7 +22,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 
-import ahocorasick
+import daachorse
 import pandas as pd
 
 from geo.geoparse.words import common_words, ends_with_foreign, in_org, longer_words
@@ -82,8 +82,9 @@ class RawMatch:
 
 @dataclass
 class Matcher:
-    automaton: ahocorasick.Automaton
+    automaton: daachorse.CharwiseDoubleArrayAhoCorasick  # leftmost-longest, pattern id = entry index
     entries: list[NameEntry] = field(default_factory=list)
+    ids: dict[str, int] = field(default_factory=dict)  # surface -> entry index
 
     def scan(self, text: str, base: int = 0) -> list[RawMatch]:
         """Leftmost-longest matches of every gazetteer name in ``text``.
@@ -102,12 +103,10 @@ class Matcher:
     def _scan(self, text: str, base: int = 0) -> list[RawMatch]:
         out = []
         entries = self.entries
-        for end_idx, idx in self.automaton.iter_long(text):
+        for start, end, idx in self.automaton.find(text):
             e = entries[idx]
-            end = end_idx + 1
-            start = end - len(e.surface)
             if e.surface[-1] == "市" and text[end : end + 1] in _MARKET_CITIZEN:
-                shorter = self.automaton.get(e.surface[:-1], None)  # 绍兴市民 → 绍兴 + 市民
+                shorter = self.ids.get(e.surface[:-1])  # 绍兴市民 → 绍兴 + 市民
                 if shorter is not None:
                     e, end = entries[shorter], end - 1
             m = self._match(text, start, end, e, base)
@@ -138,10 +137,10 @@ class Matcher:
 
     def _alternative(self, text: str, start: int, end: int, base: int) -> RawMatch | None:
         """The longest name starting inside [start, end) and running past it, if any."""
-        get = self.automaton.get
+        get = self.ids.get
         for s in range(start + 1, end):
             for e_ in range(min(len(text), s + 8), end, -1):
-                idx = get(text[s:e_], None)
+                idx = get(text[s:e_])
                 if idx is not None:
                     return self._match(text, s, e_, self.entries[idx], base)
         return None
@@ -155,7 +154,7 @@ class Matcher:
             for part in lm.group(1).split("、"):
                 for k in (3, 2):  # the regex may have taken a char too many
                     name = part[-k:]
-                    idx = self.automaton.get(name + suffix, None) if len(name) == k else None
+                    idx = self.ids.get(name + suffix) if len(name) == k else None
                     if idx is not None and not text.startswith(name + suffix, pos + len(part) - k):
                         s0 = pos + len(part) - k
                         extra.append(self._match(text, s0, s0 + k, self.entries[idx], base))
@@ -257,13 +256,11 @@ def build_matcher(places: pd.DataFrame, names: pd.DataFrame, home_province_id: s
             until[(name, pid)] = int(year)
     for name, pid in township_short_forms(places, home_province_id):
         grouped.setdefault(name, {}).setdefault(pid, set()).add("short")
-    automaton = ahocorasick.Automaton()
     entries: list[NameEntry] = []
     for surface, per_place in grouped.items():
         cands = tuple(per_place)
         kinds = tuple(_kind(per_place[c]) for c in cands)
         levels = {level_of[c] for c in cands}
-        automaton.add_word(surface, len(entries))
         years = tuple(until.get((surface, c)) for c in cands)
         wordlike = _wordlike(surface, set(kinds), levels, words)
         starts_word = (wordlike or "short" in kinds) and surface in word_starts
@@ -281,5 +278,8 @@ def build_matcher(places: pd.DataFrame, names: pd.DataFrame, home_province_id: s
                 starts_word,
             )
         )
-    automaton.make_automaton()
-    return Matcher(automaton, entries)
+    surfaces = [e.surface for e in entries]
+    automaton = daachorse.CharwiseDoubleArrayAhoCorasick(
+        surfaces, match_kind=daachorse.MATCH_KIND_LEFTMOST_LONGEST
+    )
+    return Matcher(automaton, entries, {s: i for i, s in enumerate(surfaces)})
