@@ -8,6 +8,8 @@ The tables' columns are the data contract's (:mod:`geo.schema`).
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import multiprocessing as mp
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -16,8 +18,8 @@ from pathlib import Path
 import pandas as pd
 
 from geo.corpus import iter_documents, split_articles
-from geo.gazetteer import Gazetteer, load_gazetteer
-from geo.geoparse import Geoparser, geoparse_articles, geoparser
+from geo.gazetteer import Gazetteer
+from geo.geoparse import Geoparser, ensure_geoparser_cache, geoparse_articles, geoparser, load_geoparser
 from geo.metrics import document_metrics
 from geo.schema import (
     ARTICLE_COLUMNS,
@@ -92,19 +94,42 @@ class Extraction:
     documents: list[DocumentInfo] = field(default_factory=list)
 
 
-# Worker-process state for parallel extraction (set by _init_worker, fork-shared gazetteer).
+# Worker-process state for parallel extraction (set by _init_worker).
 _WORKER: Geoparser | None = None
 
+#: What extraction needs to recognise and resolve: a geoparser built in this process, or the
+#: settings whose compact cached geoparser each process loads itself (:func:`load_geoparser`).
+GeoparserSource = Geoparser | Settings
 
-def _init_worker(gp: Geoparser) -> None:
+#: Garbage-collector thresholds while extracting: millions of short-lived tuples, almost no cycles.
+_GC_THRESHOLDS = (100_000, 20, 100)
+
+
+def _init_worker(source: GeoparserSource) -> None:
     global _WORKER
-    _WORKER = gp
+    _WORKER = source if isinstance(source, Geoparser) else load_geoparser(source)
+    gc.freeze()  # the geoparser's tables live as long as the worker: never traverse them
+    gc.set_threshold(*_GC_THRESHOLDS)
 
 
 def _work(doc: Document) -> tuple[DocumentInfo, DocumentResult]:
     assert _WORKER is not None, "worker not initialised"
     res = parse_document(doc, _WORKER)
     return _doc_info(doc, res), res
+
+
+@contextlib.contextmanager
+def _gc_tuned() -> Iterator[None]:
+    """Fewer garbage collections while this process extracts; the long-lived objects so far (the
+    geoparser) frozen out of them. Everything is restored afterwards."""
+    old = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(*_GC_THRESHOLDS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
+        gc.unfreeze()
 
 
 def _doc_info(doc: Document, res: DocumentResult) -> DocumentInfo:
@@ -119,8 +144,7 @@ def extract_corpus(
 ) -> Extraction:
     """Run the whole pipeline over files and folders; bad files are skipped and reported."""
     settings = settings or load_settings()
-    gaz = gazetteer or load_gazetteer(settings)
-    gp = geoparser(gaz, settings.home_province)
+    source = geoparser(gazetteer, settings.home_province) if gazetteer is not None else settings
     articles = RowTable(list(ARTICLE_COLUMNS), REPEATED_ARTICLE_COLUMNS)
     mentions = RowTable(list(MENTION_COLUMNS), REPEATED_MENTION_COLUMNS)
     metrics = RowTable(list(METRIC_COLUMNS), set())  # few rows: plain columns
@@ -136,7 +160,7 @@ def extract_corpus(
             progress(len(docs), info.file)
 
     items = iter_documents([Path(p) for p in paths])
-    for info, res in parse_documents(_documents_only(items, skipped), gp, settings.workers):
+    for info, res in parse_documents(_documents_only(items, skipped), source, settings.workers):
         collect(info, res)
     return Extraction(
         articles=articles.frame(),
@@ -148,15 +172,25 @@ def extract_corpus(
 
 
 def parse_documents(
-    docs: Iterable[Document], gp: Geoparser, workers: int = 1
+    docs: Iterable[Document], source: GeoparserSource, workers: int = 1
 ) -> Iterator[tuple[DocumentInfo, DocumentResult]]:
-    """Every document through every stage, in order; ``workers > 1`` forks worker processes that
-    share the geoparser (call it from a plain process, never from a threaded server)."""
+    """Every document through every stage, in order.
+
+    ``source`` is a :class:`Geoparser` or the :class:`Settings` to load the compact cached one
+    with (:func:`load_geoparser`). With ``workers > 1`` documents go to forked worker processes
+    (call this from a plain process, never from a threaded server): given settings, each worker
+    loads the geoparser itself and this process never holds it (its memory stays that of the
+    results); given a geoparser, the workers share this process's copy.
+    """
     if workers > 1:
+        if isinstance(source, Settings):
+            ensure_geoparser_cache(source)  # built once here, not by every worker at once
         ctx = mp.get_context("fork")
-        with ctx.Pool(workers, initializer=_init_worker, initargs=(gp,)) as pool:
+        with ctx.Pool(workers, initializer=_init_worker, initargs=(source,)) as pool:
             yield from pool.imap(_work, docs, chunksize=4)
-    else:
+        return
+    gp = source if isinstance(source, Geoparser) else load_geoparser(source)
+    with _gc_tuned():
         for doc in docs:
             res = parse_document(doc, gp)
             yield _doc_info(doc, res), res

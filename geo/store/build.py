@@ -33,7 +33,7 @@ import pandas as pd
 from geo._version import __version__
 from geo.corpus import corpus_files, corpus_root, load_document
 from geo.errors import StoreBusyError, StoreError
-from geo.gazetteer import Gazetteer, cache_file, load_gazetteer
+from geo.gazetteer import Gazetteer, cache_file
 from geo.gazetteer.build import fingerprint as gazetteer_fingerprint
 from geo.geoparse import geoparser
 from geo.pipeline import DocumentResult, parse_documents
@@ -291,7 +291,7 @@ def _update(
     report.removed = len(removed)
     report.files = len(listing)
     if todo:  # a build with nothing to extract does not load the gazetteer
-        _extract(con, todo, settings, gazetteer or load_gazetteer(settings), report, progress)
+        _extract(con, todo, settings, gazetteer, report, progress)
     orders = pd.DataFrame({"file": [f for f, _ in listing], "doc_order": range(len(listing))})  # noqa: F841
     con.execute("UPDATE documents SET doc_order = o.doc_order FROM orders o WHERE documents.file = o.file")
     for key, value in (
@@ -315,11 +315,14 @@ def _extract(
     con: duckdb.DuckDBPyConnection,
     todo: list[_Todo],
     settings: Settings,
-    gaz: Gazetteer,
+    gaz: Gazetteer | None,
     report: BuildReport,
     progress: Progress | None,
 ) -> None:
-    """Read, extract and write the documents in ``todo``; skipped files get their reason."""
+    """Read, extract and write the documents in ``todo``; skipped files get their reason.
+
+    Without an explicit gazetteer the workers (or this process, with one worker) load the
+    compact cached geoparser; this process then never holds the gazetteer."""
     facts = {t.file: t for t in todo}
     doc_rows: list[tuple] = []
 
@@ -333,10 +336,10 @@ def _extract(
             yield item
 
     writer = _Writer(con)
-    gp = geoparser(gaz, settings.home_province)
+    source = geoparser(gaz, settings.home_province) if gaz is not None else settings
     done = 0
     info: DocumentInfo
-    for info, res in parse_documents(documents(), gp, settings.workers):
+    for info, res in parse_documents(documents(), source, settings.workers):
         t = facts[info.file]
         doc_rows.append(t.document_row(info.encoding, info.chars, info.articles, None))
         writer.add(res)
