@@ -75,7 +75,9 @@ class TreeSampler(threading.Thread):
                 cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()[:120]
             except OSError:
                 continue
-            fields = {ln.split(":")[0]: int(ln.split()[1]) / 1024 for ln in text.splitlines()[1:] if ":" in ln}
+            fields = {
+                ln.split(":")[0]: int(ln.split()[1]) / 1024 for ln in text.splitlines()[1:] if ":" in ln
+            }
             pss += fields.get("Pss", 0)
             rss = fields.get("Rss", 0)
             if rss > self.rss.get(pid, (0, ""))[0]:

@@ -32,7 +32,9 @@ def texts(megabytes: float) -> tuple[str, str]:
     import random
 
     seeds = "".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt")))
-    plain = [s + "。" for s in re.split(r"[。\n]", seeds) if len(s) > 15 and not re.search(r"\d|年|季度|月", s)]
+    plain = [
+        s + "。" for s in re.split(r"[。\n]", seeds) if len(s) > 15 and not re.search(r"\d|年|季度|月", s)
+    ]
     rnd = random.Random(1)
     paras, size = [], 0
     while size < megabytes * 1e6:

@@ -8,7 +8,11 @@ The tables' columns are the data contract's (:mod:`geo.schema`).
 
 from __future__ import annotations
 
+import contextlib
+import gc
+import marshal
 import multiprocessing as mp
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,8 +20,8 @@ from pathlib import Path
 import pandas as pd
 
 from geo.corpus import iter_documents, split_articles
-from geo.gazetteer import Gazetteer, load_gazetteer
-from geo.geoparse import Geoparser, geoparse_articles, geoparser
+from geo.gazetteer import Gazetteer
+from geo.geoparse import Geoparser, ensure_geoparser_cache, geoparse_articles, geoparser, load_geoparser
 from geo.metrics import document_metrics
 from geo.schema import (
     ARTICLE_COLUMNS,
@@ -92,22 +96,35 @@ class Extraction:
     documents: list[DocumentInfo] = field(default_factory=list)
 
 
+# Worker-process state for parallel extraction (set by _init_worker).
+_WORKER: Geoparser | None = None
+
 #: One document through the pipeline: what was read and its rows, or why it was skipped.
 Parsed = tuple[DocumentInfo, DocumentResult] | Skipped
 
+#: What extraction needs to recognise and resolve: a geoparser built in this process, or the
+#: settings whose compact cached geoparser each process loads itself (:func:`load_geoparser`).
+GeoparserSource = Geoparser | Settings
 
-# Worker-process state for parallel extraction (set by _init_worker, fork-shared gazetteer).
-_WORKER: Geoparser | None = None
+#: Documents handed to each worker process ahead of the one being consumed.
+_IN_FLIGHT_PER_WORKER = 4
+#: Garbage-collector thresholds while extracting: millions of short-lived tuples, almost no cycles.
+_GC_THRESHOLDS = (100_000, 20, 100)
 
 
-def _init_worker(gp: Geoparser) -> None:
+def _init_worker(source: GeoparserSource) -> None:
     global _WORKER
-    _WORKER = gp
+    _WORKER = source if isinstance(source, Geoparser) else load_geoparser(source)
+    gc.freeze()  # the geoparser's tables live as long as the worker: never traverse them
+    gc.set_threshold(*_GC_THRESHOLDS)
 
 
-def _work(doc: Document) -> Parsed:
+def _work(doc: Document) -> Skipped | tuple[DocumentInfo, bytes | DocumentResult]:
     assert _WORKER is not None, "worker not initialised"
-    return extract_document(doc, _WORKER)
+    parsed = extract_document(doc, _WORKER)
+    if isinstance(parsed, Skipped):
+        return parsed
+    return parsed[0], _pack(parsed[1])
 
 
 def extract_document(doc: Document, gp: Geoparser) -> Parsed:
@@ -118,6 +135,40 @@ def extract_document(doc: Document, gp: Geoparser) -> Parsed:
     except Exception as e:
         return Skipped(doc.file, f"extraction failed: {type(e).__name__}: {e}")
     return _doc_info(doc, res), res
+
+
+def _pack(res: DocumentResult) -> bytes | DocumentResult:
+    """A result as one marshal blob of plain tuples: the parent reads it several times faster than
+    a pickle of records (which calls each record class per row). Anything marshal cannot write
+    (a numpy scalar) sends the result as it is."""
+    try:
+        return marshal.dumps(
+            (res.articles, [tuple(m) for m in res.mentions], [tuple(m) for m in res.metrics])
+        )
+    except ValueError:
+        return res
+
+
+def _unpack(packed: bytes | DocumentResult) -> DocumentResult:
+    if not isinstance(packed, bytes):
+        return packed
+    articles, mentions, metrics = marshal.loads(packed)
+    new = tuple.__new__
+    return DocumentResult(articles, [new(Mention, m) for m in mentions], [new(Metric, m) for m in metrics])
+
+
+@contextlib.contextmanager
+def _gc_tuned() -> Iterator[None]:
+    """Fewer garbage collections while this process extracts; the long-lived objects so far (the
+    geoparser) frozen out of them. Everything is restored afterwards."""
+    old = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(*_GC_THRESHOLDS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
+        gc.unfreeze()
 
 
 def _doc_info(doc: Document, res: DocumentResult) -> DocumentInfo:
@@ -132,8 +183,7 @@ def extract_corpus(
 ) -> Extraction:
     """Run the whole pipeline over files and folders; bad files are skipped and reported."""
     settings = settings or load_settings()
-    gaz = gazetteer or load_gazetteer(settings)
-    gp = geoparser(gaz, settings.home_province)
+    source = geoparser(gazetteer, settings.home_province) if gazetteer is not None else settings
     articles = RowTable(list(ARTICLE_COLUMNS), REPEATED_ARTICLE_COLUMNS)
     mentions = RowTable(list(MENTION_COLUMNS), REPEATED_MENTION_COLUMNS)
     metrics = RowTable(list(METRIC_COLUMNS), set())  # few rows: plain columns
@@ -149,7 +199,7 @@ def extract_corpus(
             progress(len(docs), info.file)
 
     items = iter_documents([Path(p) for p in paths])
-    for parsed in parse_documents(_documents_only(items, skipped), gp, settings.workers):
+    for parsed in parse_documents(_documents_only(items, skipped), source, settings.workers):
         if isinstance(parsed, Skipped):
             skipped.append(parsed)
         else:
@@ -163,14 +213,36 @@ def extract_corpus(
     )
 
 
-def parse_documents(docs: Iterable[Document], gp: Geoparser, workers: int = 1) -> Iterator[Parsed]:
-    """Every document through every stage, in order; ``workers > 1`` forks worker processes that
-    share the geoparser (call it from a plain process, never from a threaded server)."""
+def parse_documents(docs: Iterable[Document], source: GeoparserSource, workers: int = 1) -> Iterator[Parsed]:
+    """Every document through every stage, in order.
+
+    ``source`` is a :class:`Geoparser` or the :class:`Settings` to load the compact cached one
+    with (:func:`load_geoparser`). With ``workers > 1`` documents go to forked worker processes
+    (call this from a plain process, never from a threaded server): given settings, each worker
+    loads the geoparser itself and this process never holds it (its memory stays that of the
+    results); given a geoparser, the workers share this process's copy.
+    """
     if workers > 1:
+        if isinstance(source, Settings):
+            ensure_geoparser_cache(source)  # built once here, not by every worker at once
+        # At most a few documents per worker in flight: the pool reads ahead and queues results
+        # without limit, so a consumer slower than the workers (a database write) would otherwise
+        # hold ever more documents and results in memory.
+        in_flight = threading.BoundedSemaphore(_IN_FLIGHT_PER_WORKER * workers)
+
+        def feed() -> Iterator[Document]:
+            for doc in docs:
+                in_flight.acquire()
+                yield doc
+
         ctx = mp.get_context("fork")
-        with ctx.Pool(workers, initializer=_init_worker, initargs=(gp,)) as pool:
-            yield from pool.imap(_work, docs, chunksize=4)
-    else:
+        with ctx.Pool(workers, initializer=_init_worker, initargs=(source,)) as pool, _gc_tuned():
+            for item in pool.imap(_work, feed()):
+                in_flight.release()
+                yield item if isinstance(item, Skipped) else (item[0], _unpack(item[1]))
+        return
+    gp = source if isinstance(source, Geoparser) else load_geoparser(source)
+    with _gc_tuned():
         for doc in docs:
             yield extract_document(doc, gp)
 

@@ -101,6 +101,12 @@ def load_gazetteer(settings: Settings | None = None) -> Gazetteer:
         return g
 
 
+def gazetteer_key(settings: Settings) -> str:
+    """What the loaded gazetteer depends on: its build fingerprint and the geocoded points' stamp
+    (cheap: nothing is loaded). A cache derived from the gazetteer keys itself on this."""
+    return gb.fingerprint(settings) + _geocoded_stamp(settings)
+
+
 def _geocoded_stamp(settings: Settings) -> str:
     """Changes when `geo geocode` adds answers, so a long-running app sees them."""
     p = cache_file(settings)

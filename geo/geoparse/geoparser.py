@@ -11,9 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from geo.gazetteer import Gazetteer
+from geo.geoparse.entries import build_entries
 from geo.geoparse.index import PlaceIndex, build_index
 from geo.geoparse.recognize import Matcher, build_matcher
 from geo.geoparse.resolve import Context, Resolved, confident_context, resolve_matches
+from geo.geoparse.words import longer_words
 from geo.schema import Article, Mention
 
 
@@ -35,12 +37,19 @@ def geoparser(gaz: Gazetteer, home_province: str, cache: bool = True) -> Geopars
     key = (id(gaz), home_province)
     hit = _GEOPARSERS.get(key) if cache else None
     if hit is None or hit[0] is not gaz:
-        home = province_id(gaz, home_province)
-        gp = Geoparser(build_matcher(gaz.places, gaz.names, home), build_index(gaz.places), home)
+        gp = build_geoparser(gaz, home_province)
         if not cache:
             return gp
         hit = _GEOPARSERS[key] = (gaz, gp)
     return hit[1]
+
+
+def build_geoparser(gaz: Gazetteer, home_province: str) -> Geoparser:
+    """The candidate tables, the automaton and the place index of a gazetteer."""
+    home = province_id(gaz, home_province)
+    index = build_index(gaz.places)
+    entries = build_entries(gaz.places, gaz.names, index, home)
+    return Geoparser(build_matcher(entries, longer_words()), index, home)
 
 
 #: A pattern zone's precision from its anchor's level: never finer than what the anchor tells.
@@ -96,47 +105,33 @@ def province_id(gaz: Gazetteer, name: str) -> str | None:
 
 def geoparse_articles(articles: list[Article], gp: Geoparser) -> list[list[Mention]]:
     """The mentions of each article of one document (file offsets), in text order."""
-    per_article = [gp.matcher.scan(a.text, a.start) for a in articles]
-    art_ctxs = [confident_context(matches, gp.index, gp.home_province) for matches in per_article]
+    index = gp.index
+    scan = gp.matcher.scan
+    per_article = [scan(a.text, a.start) for a in articles]
+    art_ctxs = [confident_context(matches, index) for matches in per_article]
     doc_ctx = Context()
     for c in art_ctxs:
         for pid, n in c.places.items():
-            doc_ctx.add(pid, gp.index, n)
+            doc_ctx.add(pid, index, n)
         doc_ctx.named_townships |= c.named_townships
     out: list[list[Mention]] = []
-    row, county_of = gp.index.row, gp.index.county_of
+    row, county_of = index.row, index.county_of
+    new = tuple.__new__
     for a, matches, art_ctx in zip(articles, per_article, art_ctxs):
-        resolved = resolve_matches(matches, a.text, a.start, gp.index, gp.home_province, doc_ctx, art_ctx)
+        resolved = resolve_matches(matches, a.text, a.start, index, doc_ctx, art_ctx)
         mentions = []
+        aid, file, text, off = a.article_id, a.file, a.text, a.start
         for r in resolved:
             if r.zone is not None:
-                mentions.append(zone_mention(a, r, gp.index))
+                mentions.append(zone_mention(a, r, index))
                 continue
-            name, lev, prov, city, county, town, code, lon, lat, prec = row[r.place_id]
             m = r.match
+            pid = r.place_id
             mentions.append(
-                Mention(
-                    a.article_id,
-                    a.file,
-                    m.start,
-                    m.end,
-                    a.text[m.start - a.start : m.end - a.start],
-                    r.place_id,
-                    name,
-                    lev,
-                    prov,
-                    city,
-                    county,
-                    town,
-                    code,
-                    lon,
-                    lat,
-                    prec,
-                    r.confidence,
-                    m.in_org,
-                    r.historical,
-                    county_of.get(r.place_id),
-                    r.runner_up,
+                new(
+                    Mention,
+                    (aid, file, m.start, m.end, text[m.start - off : m.end - off], pid, *row[pid])
+                    + (r.confidence, m.in_org, r.historical, county_of.get(pid), r.runner_up),
                 )
             )
         out.append(mentions)

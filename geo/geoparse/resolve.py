@@ -21,25 +21,17 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
+from geo.geoparse.entries import Candidate
 from geo.geoparse.index import PlaceIndex
 from geo.geoparse.recognize import RawMatch
 from geo.geoparse.words import word_bounds
 
-_ADJACENT_GAP = re.compile(r"^[\s(（]{0,2}$")
-_LEVEL_PRIOR = {
-    "province": 0.5,
-    "city": 0.45,
-    "county": 0.4,
-    "zone": 0.6,
-    "landmark": 0.3,
-    "township": 0.2,
-    "village": 0.0,
-}
-_CONTEXT_LEVELS = {"city", "county", "township", "zone"}
+#: What may stand between a parent and the name it contains (used with match(text, pos, endpos)).
+_ADJACENT_GAP = re.compile(r"[\s(（]{0,2}$")
+_new = tuple.__new__
 
 
 def _in_list(m: RawMatch, text: str, base: int) -> bool:
@@ -49,10 +41,9 @@ def _in_list(m: RawMatch, text: str, base: int) -> bool:
 
 
 _COORDINATOR = frozenset(("、", "和", "与", "及", "同", "跟", "，", ","))
-_UNIT_LEVELS = frozenset(("province", "city", "county"))
 
 
-def coordinated(matches: list[RawMatch], text: str, base: int, index: PlaceIndex) -> set[int]:
+def coordinated(matches: list[RawMatch], text: str, base: int) -> set[int]:
     """Positions of matches joined to a neighbouring unit name by 和/与/及/、 (合肥和深圳, 北京、天津):
     in such a list a bare city name means the city, not the word."""
     out: set[int] = set()
@@ -60,7 +51,7 @@ def coordinated(matches: list[RawMatch], text: str, base: int, index: PlaceIndex
         a, b = matches[i], matches[i + 1]
         if b.start - a.end != 1 or text[a.end - base] not in _COORDINATOR:
             continue
-        if all(any(index.level.get(c) in _UNIT_LEVELS for c in x.entry.candidates) for x in (a, b)):
+        if a.entry.unit and b.entry.unit:
             out.update((a.start, b.start))
     return out
 
@@ -84,18 +75,18 @@ def _era_bonus(until: int, text: str) -> float:
     return -2.0 if year > until else 0.0
 
 
-def _nested(scored: list, index: PlaceIndex) -> bool:
+def _nested(scored: list) -> bool:
     """The candidates are one place and units inside it (湘潭: 湘潭市 and its 湘潭县): the region is
     not in doubt, the larger unit is read (it scores first by level)."""
-    top = scored[0][1]
-    return all(top in index.ancestors.get(t[1], ()) for t in scored[1:])
+    top = scored[0][1].pid
+    return all(top in t[1].ancestors for t in scored[1:])
 
 
-def _district_named(pid: str, index: PlaceIndex, ctx: Context) -> bool:
+def _district_named(c: Candidate, ctx: Context) -> bool:
     """The township's own county is named in full in this context (白杨 → 白杨街道 where the
     article names 钱塘区): the only evidence a township's short form gets without a parent."""
-    county = index.county_of.get(pid)
-    return county is not None and county != pid and ctx.places[county] > 0
+    county = c.county
+    return county is not None and county != c.pid and ctx.places.get(county, 0) > 0
 
 
 _OPEN_QUOTE = frozenset("“「《‘\"")
@@ -106,15 +97,15 @@ _FACILITY_TAIL = re.compile(r"(?:中心|公园|码头|广场|基地|景区|馆|�
 
 
 def _township_in_district(
-    m: RawMatch, pid: str, text: str, base: int, index: PlaceIndex, art: Context, doc: Context | None
+    m: RawMatch, c: Candidate, text: str, base: int, art: Context, doc: Context | None
 ) -> bool:
     """A township's short form read in its own district's context: the article names the district
     in full, the document writes the township in full somewhere (白杨 in a 钱塘区 article that also
     says 白杨街道), and the short form does not start a brand in quotes (“七星服务”) or a facility's
     name (石林水上运动中心)."""
-    if m.word_continues or doc is None or pid not in doc.named_townships:
+    if m.word_continues or doc is None or c.pid not in doc.named_townships:
         return False
-    if not _district_named(pid, index, art):
+    if not _district_named(c, art):
         return False
     s, e = m.start - base, m.end - base
     if s > 0 and text[s - 1] in _OPEN_QUOTE and text[e : e + 1] not in _CLOSE_QUOTE:
@@ -125,8 +116,7 @@ def _township_in_district(
     return run is None or not (run.group() and _FACILITY_TAIL.search(run.group()))
 
 
-@dataclass(frozen=True)
-class Resolved:
+class Resolved(NamedTuple):
     match: RawMatch
     place_id: str
     confidence: float
@@ -136,34 +126,27 @@ class Resolved:
 
 
 class Context:
-    """Places an article (or document) is known to talk about, from its confident mentions."""
+    """Places an article (or document) is known to talk about, from its confident mentions
+    (plain dicts of counts: a missing place counts 0)."""
+
+    __slots__ = ("below", "named_townships", "places", "provinces")
 
     def __init__(self):
-        self.places: Counter = Counter()  # mentioned places
-        self.below: Counter = Counter()  # places with a mentioned descendant
-        self.provinces: Counter = Counter()  # provinces of the mentioned places
+        self.places: dict[str, int] = {}  # mentioned places
+        self.below: dict[str, int] = {}  # places with a mentioned descendant
+        self.provinces: dict[str | None, int] = {}  # provinces of the mentioned places
         self.named_townships: set[str] = set()  # townships written in full, even if ambiguous
 
     def add(self, pid: str, index: PlaceIndex, weight: int = 1):
-        self.places[pid] += weight
-        self.provinces[index.province_of.get(pid)] += weight
+        places, below, provinces = self.places, self.below, self.provinces
+        places[pid] = places.get(pid, 0) + weight
+        prov = index.province_of.get(pid)
+        provinces[prov] = provinces.get(prov, 0) + weight
         for a in index.ancestors.get(pid, ()):
-            self.below[a] += weight
-
-    def support(self, pid: str, index: PlaceIndex, exclude_self: int = 0) -> float:
-        """How much the context points at pid: itself, an ancestor below province, a descendant."""
-        s = 0.0
-        if self.places[pid] - exclude_self > 0:
-            s += 2.0
-        for a in index.ancestors.get(pid, ()):
-            if self.places[a] and index.level.get(a) in _CONTEXT_LEVELS:
-                s += 1.5
-        if self.below[pid] - (exclude_self if pid in self.below else 0) > 0:
-            s += 1.5
-        return s
+            below[a] = below.get(a, 0) + weight
 
 
-def confident_context(matches: list[RawMatch], index: PlaceIndex, home: str | None = None) -> Context:
+def confident_context(matches: list[RawMatch], index: PlaceIndex) -> Context:
     """Context from matches that need no disambiguation: a single, full, non-word candidate
     (townships only in the home province, villages never: too many namesakes)."""
     ctx = Context()
@@ -171,11 +154,8 @@ def confident_context(matches: list[RawMatch], index: PlaceIndex, home: str | No
         e = m.entry
         if e.full_townships:
             ctx.named_townships.update(e.full_townships)
-        if len(e.candidates) != 1 or e.kinds[0] == "short" or e.wordlike or m.in_org or m.after_foreign:
-            continue
-        pid = e.candidates[0]
-        lev = index.level.get(pid)
-        if lev == "village" or (lev == "township" and index.province_of.get(pid) != home):
+        pid = e.confident
+        if pid is None or m.in_org or m.after_foreign:
             continue
         ctx.add(pid, index)
     return ctx
@@ -186,7 +166,6 @@ def resolve_matches(
     text: str,
     base: int,
     index: PlaceIndex,
-    home_province: str | None,
     doc_ctx: Context | None = None,
     art_ctx: Context | None = None,
 ) -> list[Resolved]:
@@ -196,24 +175,24 @@ def resolve_matches(
     is ``confident_context(matches, …)`` when the caller already has it.
     """
     if art_ctx is None:
-        art_ctx = confident_context(matches, index, home_province)
+        art_ctx = confident_context(matches, index)
     out: list[Resolved] = []
     prev: Resolved | None = None
     taken_to = -1
-    listed = coordinated(matches, text, base, index)
+    listed = coordinated(matches, text, base)
     for m in matches:
         if m.start < taken_to:
             continue  # overlapped by an alternative reading already chosen
         if m.zone is not None and m.anchor is not None and m.start == m.anchor.end:
             # 上虞区e游小镇: the zone lies in the division just read (dropped if that was not a place)
             if prev is not None and prev.match.start == m.anchor.start:
-                rz = Resolved(m, prev.place_id, prev.confidence, None, False, m.zone)
+                rz = _new(Resolved, (m, prev.place_id, prev.confidence, None, False, m.zone))
                 out.append(rz)
                 prev, taken_to = rz, m.end
             continue
-        r = _resolve_one(m, text, base, index, home_province, art_ctx, doc_ctx, prev, m.start in listed)
+        r = _resolve_one(m, text, base, index, art_ctx, doc_ctx, prev, m.start in listed)
         if m.alt is not None and (r is None or r.confidence < 0.7):
-            ra = _resolve_one(m.alt, text, base, index, home_province, art_ctx, doc_ctx, prev)
+            ra = _resolve_one(m.alt, text, base, index, art_ctx, doc_ctx, prev)
             if ra is not None and (r is None or ra.confidence > r.confidence):
                 r = ra
         if r is None:
@@ -224,58 +203,77 @@ def resolve_matches(
     return out
 
 
+def _first(t: tuple) -> float:
+    return -t[0]
+
+
 def _resolve_one(
     m: RawMatch,
     text: str,
     base: int,
     index: PlaceIndex,
-    home: str | None,
     art: Context,
     doc: Context | None,
     prev: Resolved | None,
     listed: bool = False,
 ) -> Resolved | None:
-    e = m.entry
     if m.after_foreign:
         return None  # 美国德州: a foreign place, not ours
+    e = m.entry
+    if e.fixed:  # one home-province place above village level, named in full: no evidence needed
+        c = e.candidates[0]
+        return _new(Resolved, (m, c.pid, 0.99, None, c.kind == "historical" and m.zone is None, m.zone))
     generic = e.wordlike
-    parent_before = None
-    if (
-        prev is not None
-        and prev.match.end <= m.start
-        and _ADJACENT_GAP.match(text[prev.match.end - base : m.start - base])
-    ):
-        parent_before = prev.place_id
-    single_full = len(e.candidates) == 1 and e.kinds[0] != "short" and not e.wordlike
+    admin = m.admin_after
+    parent_before = parent_county = None
+    if prev is not None:
+        pend = prev.match.end
+        if pend == m.start or (pend < m.start and _ADJACENT_GAP.match(text, pend - base, m.start - base)):
+            parent_before = prev.place_id
+            parent_county = index.county_of.get(parent_before)
+    exclude = 1 if e.single_full else 0
+    multi = len(e.candidates) > 1
+    ap, ab = art.places, art.below
+    dp, db = (doc.places, doc.below) if doc is not None else ({}, {})
     scored = []
-    for i, (pid, kind) in enumerate(zip(e.candidates, e.kinds)):
-        lev = index.level.get(pid)
-        anc = index.ancestors.get(pid, ())
+    for c in e.candidates:
+        pid, kind, lev = c.pid, c.kind, c.level
         explicit = False
-        score = _LEVEL_PRIOR.get(lev, 0.0) if lev is not None else 0.0
-        until = e.until[i] if e.until else None
-        if until is not None and len(e.candidates) > 1:
-            score += _era_bonus(until, text)
+        score = c.prior
+        if c.until is not None and multi:
+            score += _era_bonus(c.until, text)
         if parent_before is not None:
-            if parent_before in anc:
+            if parent_before in c.ancestors:
                 explicit = True
                 score += 10
-            elif (
-                kind != "short"
-                and index.county_of.get(parent_before)
-                and index.county_of.get(parent_before) == index.county_of.get(pid)
-                and pid != parent_before
-            ):
+            elif kind != "short" and parent_county and parent_county == c.county and pid != parent_before:
                 explicit = True
                 score += 6
-        support = art.support(pid, index, exclude_self=1 if single_full else 0)
+        # Context.support of the article (a name read once is not its own evidence) and document
+        support = doc_support = 0.0
+        if ap:
+            if ap.get(pid, 0) - exclude > 0:
+                support += 2.0
+            for a in c.context_ancestors:
+                if ap.get(a):
+                    support += 1.5
+            b = ab.get(pid, 0)
+            if b and b - exclude > 0:
+                support += 1.5
+        if dp:
+            if dp.get(pid, 0) > 0:
+                doc_support += 2.0
+            for a in c.context_ancestors:
+                if dp.get(a):
+                    doc_support += 1.5
+            if db.get(pid, 0) > 0:
+                doc_support += 1.5
         score += 2 * min(support, 4.0)
-        doc_support = doc.support(pid, index) if doc is not None else 0.0
         score += 0.5 * min(doc_support, 4.0)
-        in_home = home is not None and index.province_of.get(pid) == home
+        in_home = c.in_home
         if in_home:
             score += 1.5
-        strong = explicit or m.admin_after or support > 0
+        strong = explicit or admin or support > 0
         weak = strong or in_home or doc_support > 0
         if generic and kind == "short" and in_home and lev in ("city", "county") and not m.word_continues:
             # 建德航头, 绍兴市民: a home county that is also a dictionary word, used as a name
@@ -287,33 +285,28 @@ def _resolve_one(
             # names when the document writes the township in full (白杨 in a 钱塘区 article, 白杨街道)
             ok = (
                 explicit
-                or m.admin_after
-                or art.places[pid] > 0
+                or admin
+                or ap.get(pid, 0) > 0
                 or (listed and kind == "short" and lev in ("province", "city") and not m.word_continues)
                 or (
                     kind == "short"
                     and lev == "township"
-                    and _township_in_district(m, pid, text, base, index, art, doc)
+                    and _township_in_district(m, c, text, base, art, doc)
                 )
             )
         elif lev == "village":
             ok = explicit or support > 0
         elif kind == "short" and lev == "township":
-            ok = (
-                explicit
-                or m.admin_after
-                or art.places[pid] > 0
-                or _township_in_district(m, pid, text, base, index, art, doc)
-            )
+            ok = explicit or admin or ap.get(pid, 0) > 0 or _township_in_district(m, c, text, base, art, doc)
         elif kind == "short" and lev == "city" and not in_home:
             # 深圳、济南 / 东莞 beside 深圳市光明区: yes; 大同小异, 长治久效, 中山大学: no
             ok = not m.in_org and (
                 explicit
-                or m.admin_after
+                or admin
                 or support > 0
                 or listed
                 or _in_list(m, text, base)
-                or art.provinces[index.province_of.get(pid)] > 0
+                or art.provinces.get(c.province, 0) > 0
             )
         elif kind == "short":
             ok = lev in ("province", "city") or weak
@@ -322,19 +315,23 @@ def _resolve_one(
         else:
             ok = True
         if ok:
-            scored.append((score, pid, kind, strong, weak))
+            scored.append((score, c, strong, weak))
     if not scored:
         return None
-    scored.sort(key=lambda t: -t[0])
-    if len(scored) >= 2 and not any(t[4] for t in scored) and not _nested(scored, index):
-        return None  # several far-away namesakes and nothing in the text points at one
-    top = scored[0]
-    z = sum(math.exp(min(t[0] - top[0], 0)) for t in scored)
-    conf = 1.0 / z
-    if top[2] == "short" and not top[3]:
+    if len(scored) == 1:
+        top, conf = scored[0], 1.0
+    else:
+        scored.sort(key=_first)
+        if not any(t[3] for t in scored) and not _nested(scored):
+            return None  # several far-away namesakes and nothing in the text points at one
+        top = scored[0]
+        z = sum(math.exp(min(t[0] - top[0], 0)) for t in scored)
+        conf = 1.0 / z
+    best: Candidate = top[1]
+    if best.kind == "short" and not top[2]:
         conf *= 0.85
-    if not top[4]:
+    if not top[3]:
         conf *= 0.8
-    runner = scored[1][1] if len(scored) > 1 else None
-    hist = top[2] == "historical" and m.zone is None
-    return Resolved(m, top[1], round(min(conf, 0.99), 3), runner, hist, m.zone)
+    runner = scored[1][1].pid if len(scored) > 1 else None
+    hist = best.kind == "historical" and m.zone is None
+    return _new(Resolved, (m, best.pid, round(min(conf, 0.99), 3), runner, hist, m.zone))

@@ -52,8 +52,13 @@ _ORG_SUFFIXES = (
     "基金会",
     "中心医院",
 )
-_RUN_TO_STOP = re.compile("[^" + "".join(re.escape(c) for c in sorted(_STOP)) + "]*")
+_NOT_STOP = "[^" + "".join(re.escape(c) for c in sorted(_STOP)) + "]"
+_RUN_TO_STOP = re.compile(_NOT_STOP + "*")
 _ORG_SUFFIX_RE = re.compile("|".join(re.escape(s) for s in _ORG_SUFFIXES))
+#: A suffix inside the run up to the first stop character (no suffix holds a stop character).
+_SUFFIX_IN_RUN = re.compile(_NOT_STOP + "*?(?:" + _ORG_SUFFIX_RE.pattern + ")")
+#: How far after a name an organisation suffix is looked for.
+ORG_LOOKAHEAD = 18
 
 
 def in_org(tail: str) -> bool:
@@ -65,6 +70,14 @@ def in_org(tail: str) -> bool:
     if _ORG_SUFFIX_RE.search(text) is None:
         return False  # the common case: no suffix at all, no segmentation
     return any(_is_word_end(text, suffix) for suffix in _ORG_SUFFIXES if suffix in text)
+
+
+def in_org_at(text: str, end: int) -> bool:
+    """``in_org(text[end : end + ORG_LOOKAHEAD])`` without the slices in the common case (no
+    suffix before the next stop character)."""
+    if _SUFFIX_IN_RUN.match(text, end, end + ORG_LOOKAHEAD) is None:
+        return False
+    return in_org(text[end : end + ORG_LOOKAHEAD])
 
 
 def _is_word_end(text: str, suffix: str) -> bool:
@@ -150,19 +163,25 @@ def foreign_countries() -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1)
-def _foreign_set() -> tuple[frozenset[str], tuple[int, ...]]:
+def _foreign_set() -> tuple[frozenset[str], tuple[int, ...], frozenset[str]]:
     names = frozenset(foreign_countries())
-    return names, tuple(sorted({len(n) for n in names}))
+    return names, tuple(sorted({len(n) for n in names})), frozenset(n[-1] for n in names)
 
 
 #: Chinese places whose name ends with a country's: 内蒙古呼市 is not in Mongolia.
 _DOMESTIC_ENDINGS = ("内蒙古",)
+#: How far before a name a country's name is looked for.
+FOREIGN_LOOKBEHIND = 6
 
 
-def ends_with_foreign(head: str) -> bool:
-    """True when ``head`` ends with a country name: one set lookup per name length instead of
-    an endswith() per country (this runs for every match)."""
-    names, lengths = _foreign_set()
+def ends_with_foreign(text: str, start: int) -> bool:
+    """True when the text right before ``start`` (at most FOREIGN_LOOKBEHIND characters) ends with
+    a country name: rejected on its last character alone in the common case, then one set lookup
+    per name length instead of an endswith() per country (this runs for every match)."""
+    names, lengths, last = _foreign_set()
+    if start == 0 or text[start - 1] not in last:
+        return False
+    head = text[max(0, start - FOREIGN_LOOKBEHIND) : start]
     for k in lengths:
         if k > len(head):
             return False

@@ -15,10 +15,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from geo.geoparse.words import in_org
+from geo.geoparse.words import in_org_at
 
 if TYPE_CHECKING:
     from geo.geoparse.recognize import RawMatch
@@ -142,7 +141,7 @@ def _zone_after(text: str, base: int, m: RawMatch, next_start: int | None) -> Ra
         return None
     if descriptor and _PHRASE.search(descriptor):
         return None
-    full_division = "short" not in e.kinds and _DIVISION_SUFFIX.search(e.surface) is not None
+    full_division = not e.short and _DIVISION_SUFFIX.search(e.surface) is not None
     if full_division:
         # 上虞区e游小镇: the division stays a mention; the zone is what follows, named in full
         if len(descriptor) < 2:
@@ -153,14 +152,8 @@ def _zone_after(text: str, base: int, m: RawMatch, next_start: int | None) -> Ra
             return None  # 杭州小镇, 萧山园区: a place and a common noun
         start = m.start - base
     name = "".join(text[start:end].split())
-    return replace(
-        m,
-        start=base + start,
-        end=base + end,
-        in_org=in_org(text[end : end + 18]),
-        admin_after=True,
-        word_continues=False,
-        alt=None,
-        anchor=m,
-        zone=name,
+    # m with: its span, in_org after the zone, admin_after, no word continuation or alternative
+    return tuple.__new__(
+        type(m),
+        (base + start, base + end, e, in_org_at(text, end), True, m.after_foreign, False, None, m, name),
     )

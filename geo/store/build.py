@@ -31,7 +31,7 @@ import pandas as pd
 from geo._version import __version__
 from geo.corpus import corpus_listing
 from geo.errors import StoreBusyError, StoreError
-from geo.gazetteer import Gazetteer, cache_file, load_gazetteer
+from geo.gazetteer import Gazetteer, cache_file
 from geo.gazetteer.build import fingerprint as gazetteer_fingerprint
 from geo.settings import Settings, load_settings
 from geo.store.extract import BuildReport, Engine, LocalEngine, Progress, Todo
@@ -243,7 +243,7 @@ def _update(
     report.removed = len(removed)
     report.files = len(listing)
     if todo:  # a build with nothing to extract does not load the gazetteer
-        engine.extract(con, todo, settings, gazetteer or load_gazetteer(settings), report, progress)
+        engine.extract(con, todo, settings, gazetteer, report, progress)
     orders = pd.DataFrame({"file": [f for f, _, _ in listing], "doc_order": range(len(listing))})  # noqa: F841
     con.execute("UPDATE documents SET doc_order = o.doc_order FROM orders o WHERE documents.file = o.file")
     for key, value in (

@@ -39,7 +39,7 @@ except ImportError as e:  # pragma: no cover - exercised by installs without the
 import duckdb
 import fsspec
 
-from geo.gazetteer import Gazetteer
+from geo.gazetteer import Gazetteer, load_gazetteer
 from geo.schema import Skipped
 from geo.settings import Settings
 from geo.store import partitions as pt
@@ -145,10 +145,11 @@ class DaskEngine:
         con: duckdb.DuckDBPyConnection,
         todo: list[Todo],
         settings: Settings,
-        gaz: Gazetteer,
+        gaz: Gazetteer | None,
         report: BuildReport,
         progress: Progress | None,
     ) -> None:
+        gaz = gaz if gaz is not None else load_gazetteer(settings)  # its snapshot goes to the workers
         build = uuid.uuid4().hex[:12]
         self.stats = {}
         if self.shared:

@@ -122,7 +122,7 @@ class Engine(Protocol):
         con: duckdb.DuckDBPyConnection,
         todo: list[Todo],
         settings: Settings,
-        gaz: Gazetteer,
+        gaz: Gazetteer | None,
         report: BuildReport,
         progress: Progress | None,
     ) -> None: ...
@@ -138,10 +138,12 @@ class LocalEngine:
         con: duckdb.DuckDBPyConnection,
         todo: list[Todo],
         settings: Settings,
-        gaz: Gazetteer,
+        gaz: Gazetteer | None,
         report: BuildReport,
         progress: Progress | None,
     ) -> None:
+        """Without an explicit gazetteer the workers (or this process, with one worker) load the
+        compact cached geoparser; this process then never holds the gazetteer."""
         facts = {t.file: t for t in todo}
         doc_rows: list[tuple] = []
 
@@ -155,8 +157,8 @@ class LocalEngine:
                 yield item
 
         writer = Writer(con)
-        gp = geoparser(gaz, settings.home_province)
-        for done, parsed in enumerate(parse_documents(documents(), gp, settings.workers), 1):
+        source = geoparser(gaz, settings.home_province) if gaz is not None else settings
+        for done, parsed in enumerate(parse_documents(documents(), source, settings.workers), 1):
             if isinstance(parsed, Skipped):
                 file = parsed.file
                 report.skipped.append(parsed)

@@ -1,0 +1,187 @@
+"""The compact geoparser cache: candidate tables, place index and automaton in one file.
+
+Building the geoparser from the gazetteer takes seconds (57,000 names classified, the automaton
+built); a process that only extracts needs none of the gazetteer's tables. The build is written
+once to ``<cache>/geoparser/<home province>.bin``: a header (the key it was built for) and a
+``marshal`` body of plain tuples and dicts (strings shared, the automaton as daachorse's own
+serialisation). Loading it is one read and one ``marshal.loads``: no pandas, no rebuild.
+
+The key covers everything the tables derive from: the gazetteer (build fingerprint and geocoded
+points), the home province, the source of the modules that build the tables, the Python version
+(marshal's format) and daachorse's version. Any change means a rebuild, announced in the log.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import json
+import logging
+import marshal
+import os
+import sys
+import threading
+from importlib.metadata import version
+from pathlib import Path
+
+import daachorse
+
+from geo.gazetteer import gazetteer_key, load_gazetteer
+from geo.geoparse.entries import Candidate, NameEntry
+from geo.geoparse.geoparser import Geoparser, build_geoparser
+from geo.geoparse.index import PlaceIndex
+from geo.geoparse.recognize import Matcher
+from geo.settings import Settings
+
+log = logging.getLogger(__name__)
+
+MAGIC = b"ATLAS-GEOPARSER\n"
+#: Modules whose code shapes the cached tables (their source is part of the key).
+_TABLE_MODULES = ("entries.py", "index.py", "words.py", "zones.py", "cache.py")
+
+
+_lock = threading.Lock()
+_loaded: dict[Path, tuple[str, Geoparser]] = {}
+
+
+def load_geoparser(settings: Settings) -> Geoparser:
+    """The geoparser of these settings' gazetteer and home province: in-process copy, else the
+    compact cache, else built from the gazetteer (and cached for the next process)."""
+    path = cache_file(settings)
+    key = cache_key(gazetteer_key(settings), settings.home_province)
+    with _lock:
+        hit = _loaded.get(path)
+        if hit is not None and hit[0] == key:
+            return hit[1]
+        tables = load(path, key)
+        if tables is not None:
+            gp = Geoparser(*tables)
+        else:
+            gp = build_geoparser(load_gazetteer(settings), settings.home_province)
+            try:
+                dump(path, key, gp.matcher, gp.index, gp.home_province)
+            except OSError as e:  # a read-only cache must not stop the pipeline
+                log.warning("could not cache the geoparser in %s: %s", path, e)
+        _loaded[path] = (key, gp)
+        return gp
+
+
+def ensure_geoparser_cache(settings: Settings) -> None:
+    """Make sure the compact cache is current, without keeping the geoparser in this process
+    (a parent whose workers load it): a stale cache is rebuilt in a short-lived child."""
+    path = cache_file(settings)
+    if read_key(path) == cache_key(gazetteer_key(settings), settings.home_province):
+        return
+    import multiprocessing as mp
+
+    child = mp.get_context("fork").Process(target=load_geoparser, args=(settings,))
+    child.start()
+    child.join()
+    if child.exitcode != 0:
+        load_geoparser(settings)  # the child failed: build here, so the error (if any) surfaces
+
+
+def cache_file(settings: Settings) -> Path:
+    return Path(settings.cache_dir) / "geoparser" / f"{settings.home_province}.bin"
+
+
+def cache_key(gazetteer_key: str, home_province: str) -> str:
+    h = hashlib.sha256()
+    for part in (gazetteer_key, home_province, sys.version.split()[0], version("daachorse")):
+        h.update(part.encode() + b"\0")
+    here = Path(__file__).resolve().parent
+    for name in _TABLE_MODULES:
+        h.update((here / name).read_bytes())
+    return h.hexdigest()[:20]
+
+
+def read_key(path: Path) -> str | None:
+    """The key a cache file was built for (its header only), None if there is no readable one."""
+    try:
+        with path.open("rb") as f:
+            if f.read(len(MAGIC)) != MAGIC:
+                return None
+            return json.loads(f.readline()).get("key")
+    except (OSError, ValueError):
+        return None
+
+
+def dump(path: Path, key: str, matcher: Matcher, index: PlaceIndex, home: str | None) -> None:
+    """Write the tables atomically (a half-written cache never looks valid)."""
+    shared: dict = {}
+
+    def s(x):  # one string object per distinct value: marshal then writes each once
+        return shared.setdefault(x, x) if isinstance(x, str) else x
+
+    def st(xs):
+        return tuple(s(x) for x in xs)
+
+    entries = []
+    for e in matcher.entries:
+        cands = tuple(
+            tuple(
+                c._replace(
+                    pid=s(c.pid),
+                    kind=s(c.kind),
+                    level=s(c.level),
+                    ancestors=st(c.ancestors),
+                    context_ancestors=st(c.context_ancestors),
+                    county=s(c.county),
+                    province=s(c.province),
+                )
+            )
+            for c in e.candidates
+        )
+        row: list = list(e)
+        for name, value in (
+            ("surface", s(e.surface)),
+            ("candidates", cands),
+            ("full_townships", st(e.full_townships)),
+            ("confident", s(e.confident)),
+        ):
+            row[NameEntry._fields.index(name)] = value
+        entries.append(tuple(row))
+    body = {
+        "home": home,
+        "entries": entries,
+        "automaton": matcher.automaton.serialize(),
+        "longer": tuple(sorted(matcher.longer)),
+        "ancestors": {s(k): st(v) for k, v in index.ancestors.items()},
+        "county_of": {s(k): s(v) for k, v in index.county_of.items()},
+        "province_of": {s(k): s(v) for k, v in index.province_of.items()},
+        "row": {s(k): st(v) for k, v in index.row.items()},
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f"{path.name}.tmp{os.getpid()}")
+    with tmp.open("wb") as f:
+        f.write(MAGIC + json.dumps({"key": key, "entries": len(entries)}).encode() + b"\n")
+        marshal.dump(body, f)
+    os.replace(tmp, path)
+
+
+def load(path: Path, key: str) -> tuple[Matcher, PlaceIndex, str | None] | None:
+    """The tables of a cache file built for ``key``; None if it is missing, stale or unreadable."""
+    if not path.is_file():
+        return None
+    gc_was_on = gc.isenabled()
+    gc.disable()  # half a million tuples and strings, none of them garbage: no collections meanwhile
+    try:
+        with path.open("rb") as f:
+            if f.read(len(MAGIC)) != MAGIC or json.loads(f.readline()).get("key") != key:
+                return None
+            body = marshal.loads(f.read())
+        new = tuple.__new__
+        entries = [
+            new(NameEntry, (e[0], tuple(new(Candidate, c) for c in e[1]), *e[2:])) for e in body["entries"]
+        ]
+        automaton = daachorse.CharwiseDoubleArrayAhoCorasick.deserialize(body["automaton"])
+        row = body["row"]
+        level = {pid: r[1] for pid, r in row.items()}
+        index = PlaceIndex(level, body["ancestors"], body["county_of"], body["province_of"], row)
+        return Matcher(automaton, entries, frozenset(body["longer"])), index, body["home"]
+    except (OSError, ValueError, EOFError, TypeError, KeyError, IndexError) as e:
+        log.warning("geoparser cache %s unreadable (%s); rebuilding", path, e)
+        return None
+    finally:
+        if gc_was_on:
+            gc.enable()

@@ -1,0 +1,228 @@
+"""The candidate tables: what each surface string can mean, classified once per gazetteer.
+
+Every name and alias of the gazetteer becomes one :class:`NameEntry` (its index is the matcher's
+pattern id); each of its places one :class:`Candidate` carrying the facts resolution reads in its
+hot loop (level prior, ancestors, county, province, home flag, historical year). Recognition and
+resolution then do tuple reads, never per-mention lookups in the place tables.
+
+Classification of a surface string:
+
+- ``full``: an official name with its suffix (萧山区, 河上镇) or a curated zone/landmark name.
+- ``short``: a county/city/province name without its suffix (萧山, 杭州) — needs evidence.
+- ``wordlike``: a short form or a very short full name that is also an ordinary Chinese word
+  (江山, 合作, 城区, 郊区 …, from jionlp's word dictionary) — needs *strong* evidence.
+- ``historical``: a former name (江干区, 临安市) resolved to today's unit.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+import pandas as pd
+
+from geo.geoparse.index import PlaceIndex
+from geo.geoparse.words import common_words, longer_words
+from geo.geoparse.zones import zone_anchor
+
+#: Names made only of generic place words (高新区, 新城, 城区) are words, not places, by default.
+_GENERIC = re.compile(
+    r"^(?:高新|开发|经济|技术|工业|产业|科技|新|老|城|郊|矿|市|中|东|西|南|北)+(?:区|园|城|园区)?$"
+)
+LEVEL_PRIOR = {
+    "province": 0.5,
+    "city": 0.45,
+    "county": 0.4,
+    "zone": 0.6,
+    "landmark": 0.3,
+    "township": 0.2,
+    "village": 0.0,
+}
+CONTEXT_LEVELS = frozenset(("city", "county", "township", "zone"))
+UNIT_LEVELS = frozenset(("province", "city", "county"))
+#: An alternative reading (创新余杭 → 余杭) is a name of at most this many characters.
+ALT_MAX_LEN = 8
+
+
+class Candidate(NamedTuple):
+    """One place a surface string may mean, with what resolution reads about it."""
+
+    pid: str
+    kind: str  # full | short | historical
+    level: str
+    prior: float  # LEVEL_PRIOR of the level
+    ancestors: tuple[str, ...]  # province … township ids
+    context_ancestors: tuple[str, ...]  # those at city, county, township or zone level
+    county: str | None  # county_id (None for places above county level)
+    province: str | None  # province_id
+    in_home: bool  # in the geoparser's home province
+    until: int | None  # a historical name: the last year it was current
+
+
+class NameEntry(NamedTuple):
+    """What a surface string can mean, classified once at build time."""
+
+    surface: str
+    candidates: tuple[Candidate, ...]
+    wordlike: bool  # an ordinary word too: needs strong evidence
+    short: bool  # some candidate reads it as a short form
+    single_full: bool  # one candidate, not a short form, not a word
+    zone_anchor: bool  # may name the place a pattern zone lies in (德清 in 德清…小镇)
+    full_townships: tuple[str, ...]  # candidates that are townships named in full here
+    starts_word: bool  # a short form or word that begins a longer dictionary word (江山如画)
+    confident: str | None  # the place it names without any disambiguation (article context)
+    unit: bool  # some candidate is a province, city or county (lists: 合肥和深圳)
+    shorter: int | None  # ends in 市 and the name without it is an entry too (绍兴市民 → 绍兴)
+    alt: tuple[tuple[int, tuple[int, ...]], ...]  # (offset, lengths) where a longer name may start
+    until: bool  # some candidate has a historical year
+    fixed: bool  # resolved without evidence: one home-province place above village level, in full
+
+
+def _kind(types: set[str]) -> str:
+    if "full" in types or "alias" in types:
+        return "full"
+    return "historical" if "historical" in types else "short"
+
+
+def _wordlike(surface: str, kinds: set[str], levels: set[str], words: frozenset[str]) -> bool:
+    """A name that is also an ordinary word: in the word dictionary, made only of generic place
+    words (高新区, 新城), or a very short official name (城区, 新村). A province's name is never a
+    word (重庆, 青海 are in the dictionary, but only as the places)."""
+    if _GENERIC.match(surface):
+        return True
+    if levels == {"province"}:
+        return False
+    if ("short" in kinds or len(surface) <= 2) and surface in words:
+        return True
+    return len(surface) <= 2 and bool(levels & {"county", "township", "village"}) and "short" not in kinds
+
+
+_TOWNSHIP_SUFFIX = re.compile(r"(?:街道办事处|街道|镇|乡)$")
+
+
+def township_short_forms(places: pd.DataFrame, province_id: str | None) -> list[tuple[str, str]]:
+    """(short form, place_id) for the home province's townships: 航头镇 → 航头, 仁和街道 → 仁和.
+
+    News drops the suffix after a county (建德航头, 余杭仁和); resolution accepts these only with
+    such a parent in front, a body after (昌硕派出所) or the full name in the same article.
+    """
+    if not province_id:
+        return []
+    t = places[(places["level"] == "township") & (places["province_id"] == province_id)]
+    out = []
+    for name, pid in zip(t["name"], t["place_id"]):
+        core = _TOWNSHIP_SUFFIX.sub("", name)
+        if len(core) >= 2 and core != name:
+            out.append((core, pid))
+    return out
+
+
+def _grouped(
+    places: pd.DataFrame, names: pd.DataFrame, home: str | None, level_of: dict
+) -> tuple[dict[str, dict[str, set[str]]], dict[tuple[str, str], int]]:
+    """surface → {place_id → name types}, and the last year of each historical (surface, place)."""
+    grouped: dict[str, dict[str, set[str]]] = {}
+    until: dict[tuple[str, str], int] = {}
+    years = names["until"] if "until" in names else [None] * len(names)
+    for name, pid, ntype, year in zip(names["name"], names["place_id"], names["name_type"], years):
+        if not isinstance(name, str) or len(name) < 2 or pid not in level_of:
+            continue
+        grouped.setdefault(name, {}).setdefault(pid, set()).add(ntype)
+        if ntype == "historical" and isinstance(year, (int, float)) and year == year:
+            until[(name, pid)] = int(year)
+    for name, pid in township_short_forms(places, home):
+        grouped.setdefault(name, {}).setdefault(pid, set()).add("short")
+    return grouped, until
+
+
+def _alternatives(surfaces: list[str], needs: list[bool]) -> list[tuple]:
+    """Per surface that needs one (words, short forms): the offsets inside it where a longer name
+    may start and run past its end, each with those names' lengths, longest first."""
+    lengths: dict[str, set[int]] = {}
+    for s in surfaces:
+        if len(s) <= ALT_MAX_LEN:
+            for j in range(1, len(s)):
+                lengths.setdefault(s[:j], set()).add(len(s))
+    out: list[tuple] = []
+    for s, need in zip(surfaces, needs):
+        alt = []
+        if need:
+            for k in range(1, len(s)):
+                ls = [n for n in lengths.get(s[k:], ()) if n > len(s) - k]
+                if ls:
+                    alt.append((k, tuple(sorted(ls, reverse=True))))
+        out.append(tuple(alt))
+    return out
+
+
+def build_entries(
+    places: pd.DataFrame, names: pd.DataFrame, index: PlaceIndex, home: str | None
+) -> list[NameEntry]:
+    """One entry per surface string (in the names table's order), candidates in first-seen order."""
+    words = common_words()
+    word_starts = {w[:k] for w in longer_words() for k in (2, 3) if k < len(w)}
+    level_of = index.level
+    grouped, until = _grouped(places, names, home, level_of)
+    surfaces = list(grouped)
+    ids = {s: i for i, s in enumerate(surfaces)}
+    pre: list[tuple] = []
+    for surface, per_place in grouped.items():
+        cands = tuple(per_place)
+        kinds = tuple(_kind(per_place[c]) for c in cands)
+        levels = {level_of[c] for c in cands}
+        wordlike = _wordlike(surface, set(kinds), levels, words)
+        pre.append((surface, cands, kinds, levels, wordlike))
+    alts = _alternatives(surfaces, [w or "short" in k for _s, _c, k, _l, w in pre])
+    entries = []
+    for (surface, cands, kinds, levels, wordlike), alt in zip(pre, alts):
+        short = "short" in kinds
+        years = tuple(until.get((surface, c)) for c in cands)
+        candidates = tuple(_candidate(c, k, y, index, home) for c, k, y in zip(cands, kinds, years))
+        single_full = len(cands) == 1 and kinds[0] != "short" and not wordlike
+        entries.append(
+            NameEntry(
+                surface,
+                candidates,
+                wordlike,
+                short,
+                single_full,
+                zone_anchor(surface, levels, wordlike),
+                tuple(c for c, k in zip(cands, kinds) if k == "full" and level_of[c] == "township")
+                if not wordlike
+                else (),
+                (wordlike or short) and surface in word_starts,
+                _confident(candidates[0], home) if single_full else None,
+                bool(levels & UNIT_LEVELS),
+                ids.get(surface[:-1]) if surface.endswith("市") else None,
+                alt,
+                any(y is not None for y in years),
+                single_full and candidates[0].in_home and candidates[0].level != "village",
+            )
+        )
+    return entries
+
+
+def _candidate(pid: str, kind: str, until: int | None, index: PlaceIndex, home: str | None) -> Candidate:
+    lev = index.level[pid]
+    prov = index.province_of.get(pid)
+    anc = index.ancestors.get(pid, ())
+    return Candidate(
+        pid,
+        kind,
+        lev,
+        LEVEL_PRIOR.get(lev, 0.0),
+        anc,
+        tuple(a for a in anc if index.level.get(a) in CONTEXT_LEVELS),
+        index.county_of.get(pid),
+        prov,
+        home is not None and prov == home,
+        until,
+    )
+
+
+def _confident(c: Candidate, home: str | None) -> str | None:
+    """The place of a single full non-word name, as article context (townships only in the home
+    province, villages never: too many namesakes)."""
+    if c.level == "village" or (c.level == "township" and c.province != home):
+        return None
+    return c.pid
