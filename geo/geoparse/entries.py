@@ -21,9 +21,9 @@ from typing import NamedTuple
 
 import pandas as pd
 
+from geo.geoparse.anchors import zone_anchor
 from geo.geoparse.index import PlaceIndex
 from geo.geoparse.words import common_words, longer_words
-from geo.geoparse.zones import zone_anchor
 
 #: Names made only of generic place words (高新区, 新城, 城区) are words, not places, by default.
 _GENERIC = re.compile(

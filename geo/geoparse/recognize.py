@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from typing import NamedTuple
 
 import daachorse
 
 from geo.geoparse.entries import NameEntry
+from geo.geoparse.matches import RawMatch
 from geo.geoparse.words import ends_with_foreign, in_org_at
 from geo.geoparse.zones import find_zones
 
@@ -41,23 +41,6 @@ _SHARED_SUFFIX = re.compile(
 )
 
 _new = tuple.__new__
-
-
-class RawMatch(NamedTuple):
-    """A name found in the text; offsets are relative to the scanned string plus base.
-
-    Built with ``tuple.__new__`` in the hot loop (a tuple, not an object per match)."""
-
-    start: int
-    end: int
-    entry: NameEntry
-    in_org: bool
-    admin_after: bool  # followed by 区委/人民政府/: … (a division in its own right)
-    after_foreign: bool = False  # right after a foreign country's name (美国德州)
-    word_continues: bool = False  # a longer ordinary word/idiom starts here (江山如画)
-    alt: RawMatch | None = None  # an overlapping reading starting inside this one (创新余杭)
-    anchor: RawMatch | None = None  # a pattern zone: the place name it is anchored at (德清)
-    zone: str | None = None  # a pattern zone: its full name as written (德清地理信息小镇)
 
 
 class Matcher:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from geo.geoparse.words import in_org_at
 
 if TYPE_CHECKING:
-    from geo.geoparse.recognize import RawMatch
+    from geo.geoparse.matches import RawMatch
 
 #: Zone suffixes, longest first (the regex alternation takes the first that fits).
 ZONE_SUFFIXES = (
@@ -83,19 +83,7 @@ _PHRASE = re.compile(
 )
 #: Characters after a suffix that make it part of a longer word (新城区, 港口, 新区块).
 _NOT_AFTER = {"新城": "区市", "新区": "块", "港": "口湾澳台股币元城区务", "小镇": "上里", "园区": "内外"}
-_LEVELS = frozenset(("province", "city", "county", "township", "zone", "landmark"))
-_WORD_ANCHOR_LEVELS = frozenset(("province", "city", "county"))  # 江山经济开发区: a word, and a city
 _DIVISION_SUFFIX = re.compile(r"(?:省|市|区|县|旗|盟|州|镇|乡|街道)$")
-_GENERIC_ANCHOR = re.compile(r"^(?:高新|开发|经济|技术|工业|产业|科技|新|老|城|郊|矿)+(?:区|园|城|园区)?$")
-
-
-def zone_anchor(surface: str, levels: set[str], wordlike: bool) -> bool:
-    """Whether a name may anchor a zone, decided once per name: a place above village level, not a
-    generic word (高新区), and if it is also a word, a county or larger (江山经济开发区; not 建设 in
-    建设高容积率园区)."""
-    if _GENERIC_ANCHOR.match(surface) or not levels & _LEVELS:
-        return False
-    return not wordlike or bool(levels & _WORD_ANCHOR_LEVELS)
 
 
 def find_zones(text: str, base: int, matches: list[RawMatch]) -> list[RawMatch]:
