@@ -35,7 +35,8 @@ RESULTS = BENCH / "results" / "dask.json"
 PY = sys.executable
 ENV = {**os.environ, "PYTHONPATH": str(BENCH.parent)}
 SUMMARY = re.compile(
-    r"dask: (\d+) tasks on (\d+) workers in ([\d.]+) s \(([\d.]+) s of work\); gazetteer shipped and loaded "
+    r"dask: (\d+) tasks on (\d+) workers in ([\d.]+) s \(([\d.]+) s of work(?:, ([\d.]+) CPU-s)?\); "
+    r"gazetteer shipped and loaded "
     r"in ([\d.]+) s; Parquet loaded in ([\d.]+) s(?:, peak worker memory (\d+) MB)?"
 )
 
@@ -75,7 +76,9 @@ class TreeSampler(threading.Thread):
                 cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()[:120]
             except OSError:
                 continue
-            fields = {ln.split(":")[0]: int(ln.split()[1]) / 1024 for ln in text.splitlines()[1:] if ":" in ln}
+            fields = {
+                ln.split(":")[0]: int(ln.split()[1]) / 1024 for ln in text.splitlines()[1:] if ":" in ln
+            }
             pss += fields.get("Pss", 0)
             rss = fields.get("Rss", 0)
             if rss > self.rss.get(pid, (0, ""))[0]:
@@ -115,7 +118,8 @@ def build_once(corpus: Path, engine: str, workers: int, tmp: Path) -> dict:
     }  # fmt: skip
     m = SUMMARY.search(err)
     if m:
-        keys = ("tasks", "n_workers", "tasks_s", "worker_s", "gazetteer_s", "load_s", "engine_peak_worker_mb")
+        keys = ("tasks", "n_workers", "tasks_s", "worker_s", "worker_cpu_s", "gazetteer_s", "load_s")
+        keys += ("engine_peak_worker_mb",)
         row.update({k: float(v) for k, v in zip(keys, m.groups()) if v is not None})
     store.unlink()
     return row

@@ -54,7 +54,9 @@ def _targets(raw: dict) -> list[str]:
                 f"| {_label(name, entry)}: dask 1 → 2 workers ≥ 1.8× | {d1['wall_s']:.0f} s → {d2['wall_s']:.0f} s: "
                 f"{s:.2f}× (cores got {d1['cores_got']:.2f} → {d2['cores_got']:.2f}) | {_status(s >= TARGET_SCALING)} |"
             )
-    peaks = [r.get("engine_peak_worker_mb") for e in builds.values() for r in e["runs"] if r["engine"] == "dask"]
+    peaks = [
+        r.get("engine_peak_worker_mb") for e in builds.values() for r in e["runs"] if r["engine"] == "dask"
+    ]
     peaks = [p for p in peaks if p]
     if peaks:
         out.append(
@@ -118,7 +120,9 @@ def _paper(raw: dict, noop_ms: float | None, idle_s: float | None) -> list[str]:
         for r in entry["runs"]:
             if r["engine"] == "dask" and r.get("worker_s"):
                 rate = entry["bytes"] / 1e6 / r["worker_s"]  # MB per second of task time on one worker
-                client = (r["build_s"] - r["tasks_s"] - r["gazetteer_s"] - r["load_s"]) / (entry["bytes"] / 1e6)
+                client = (r["build_s"] - r["tasks_s"] - r["gazetteer_s"] - r["load_s"]) / (
+                    entry["bytes"] / 1e6
+                )
                 load = r["load_s"] / (entry["bytes"] / 1e6)
                 cand = (rate, client, load, r["gazetteer_s"], name)
                 best = cand if best is None or rate > best[0] else best

@@ -211,7 +211,7 @@ class DaskEngine:
         keys = [f"corpus-atlas-part-{build}-{p.number:06d}" for p in parts]
         futures = self.client.map(pt.run_part, parts, shared=shared, snap=snap, key=keys, pure=False)
         total_mb = sum(p.nbytes for p in parts) / 1e6
-        done, done_mb, docs, worker_s = 0, 0.0, 0, 0.0
+        done, done_mb, docs, worker_s, worker_cpu_s = 0, 0.0, 0, 0.0, 0.0
         workers: set[str] = set()
         t1 = time.perf_counter()
         try:
@@ -224,6 +224,7 @@ class DaskEngine:
                 done_mb += sum(parts[r.number].nbytes for r in results) / 1e6
                 docs += sum(len(r.documents) for r in results)
                 worker_s += sum(r.seconds for r in results)
+                worker_cpu_s += sum(r.cpu_seconds for r in results)
                 workers.update(r.worker for r in results)
                 if progress:
                     progress(docs, n_docs, f"{done}/{len(parts)} tasks, {done_mb:.1f}/{total_mb:.1f} MB")
@@ -236,6 +237,7 @@ class DaskEngine:
         self.stats.update(
             tasks_s=time.perf_counter() - t1,
             worker_s=worker_s,
+            worker_cpu_s=worker_cpu_s,
             workers=len(workers),
             peak_worker_mb=self._peak_worker_mb(),
         )
@@ -283,8 +285,9 @@ class DaskEngine:
         peak = f", peak worker memory {s['peak_worker_mb']:.0f} MB" if s.get("peak_worker_mb") else ""
         return (
             f"dask: {s['tasks']} tasks on {s.get('workers', 0)} workers in {s.get('tasks_s', 0):.1f} s "
-            f"({s.get('worker_s', 0):.1f} s of work); gazetteer shipped and loaded in "
-            f"{s['gazetteer_s']:.1f} s; Parquet loaded in {s.get('load_s', 0):.1f} s{peak}"
+            f"({s.get('worker_s', 0):.1f} s of work, {s.get('worker_cpu_s', 0):.1f} CPU-s); "
+            f"gazetteer shipped and loaded in {s['gazetteer_s']:.1f} s; "
+            f"Parquet loaded in {s.get('load_s', 0):.1f} s{peak}"
         )
 
 
