@@ -278,6 +278,7 @@ def main() -> None:
                     print(json.dumps(row), flush=True)
                     RESULTS.parent.mkdir(exist_ok=True)
                     RESULTS.write_text(json.dumps(raw, indent=1))
+
     def save() -> None:
         RESULTS.parent.mkdir(exist_ok=True)
         RESULTS.write_text(json.dumps(raw, indent=1))
