@@ -4,8 +4,9 @@ The client (``geo build --engine dask``) keeps what must be single: the file lis
 content hashes, the lock and the store's working copy. The cluster gets file lists in parts of
 a few MB (:mod:`geo.store.partitions`); each worker loads the build's gazetteer once (a
 :class:`GazetteerPlugin`, also run on workers that join later) and writes each part's rows as
-Parquet to a path the client and workers share; the client loads those files into the copy in
-one transaction, and the build renames the copy over the store as with the local engine.
+Parquet to a path the client and workers share; the client loads those files into the copy as
+batches of tasks finish (hidden behind the extraction), all in one transaction, and the build
+renames the copy over the store as with the local engine.
 
 Failures: a worker that dies loses its running task, which the scheduler gives to another
 worker (up to ``distributed.scheduler.allowed-failures`` deaths per task); the retried task
