@@ -35,7 +35,8 @@ RESULTS = BENCH / "results" / "dask.json"
 PY = sys.executable
 ENV = {**os.environ, "PYTHONPATH": str(BENCH.parent)}
 SUMMARY = re.compile(
-    r"dask: (\d+) tasks on (\d+) workers in ([\d.]+) s \(([\d.]+) s of work\); gazetteer shipped and loaded "
+    r"dask: (\d+) tasks on (\d+) workers in ([\d.]+) s \(([\d.]+) s of work(?:, ([\d.]+) CPU-s)?\); "
+    r"gazetteer shipped and loaded "
     r"in ([\d.]+) s; Parquet loaded in ([\d.]+) s(?:, peak worker memory (\d+) MB)?"
 )
 
@@ -89,7 +90,7 @@ class TreeSampler(threading.Thread):
             self.sample()
 
 
-def build_once(corpus: Path, engine: str, workers: int, tmp: Path) -> dict:
+def build_once(corpus: Path, engine: str, workers: int, tmp: Path, keep: Path | None = None) -> dict:
     store = tmp / f"{engine}{workers}.duckdb"
     cmd = [PY, "-m", "geo", "build", str(corpus), "--store", str(store), "--rebuild", "--quiet"]
     cmd += ["--workers", str(workers)] + (["--engine", "dask"] if engine == "dask" else [])
@@ -117,9 +118,13 @@ def build_once(corpus: Path, engine: str, workers: int, tmp: Path) -> dict:
     }  # fmt: skip
     m = SUMMARY.search(err)
     if m:
-        keys = ("tasks", "n_workers", "tasks_s", "worker_s", "gazetteer_s", "load_s", "engine_peak_worker_mb")
+        keys = ("tasks", "n_workers", "tasks_s", "worker_s", "worker_cpu_s", "gazetteer_s", "load_s")
+        keys += ("engine_peak_worker_mb",)
         row.update({k: float(v) for k, v in zip(keys, m.groups()) if v is not None})
-    store.unlink()
+    if keep:  # e.g. for --layers on a large store
+        store.replace(keep / f"{corpus.name}-{engine}{workers}.duckdb")
+    else:
+        store.unlink()
     return row
 
 
@@ -193,6 +198,7 @@ def child_layers(store: str, workers: int) -> dict:
         cols = "county_id, place_id, level, article_id, in_org"
         con.execute(f"COPY (SELECT {cols} FROM mentions) TO '{tmp}/m' (FORMAT parquet, PER_THREAD_OUTPUT)")
         con.close()
+        import dask
         import dask.dataframe as dd
         from distributed import Client, LocalCluster
 
@@ -203,8 +209,8 @@ def child_layers(store: str, workers: int) -> dict:
                 for _ in range(3):
                     t0 = time.perf_counter()
                     m = dd.read_parquet(f"{tmp}/m")
-                    m = m[m["level"].isin(list(levels)) & m[key].notnull()]
-                    m.groupby(key).agg({"article_id": ["count", "nunique"]}).compute()
+                    g = m[m["level"].isin(list(levels)) & m[key].notnull()].groupby(key)
+                    dask.compute(g.size(), g["article_id"].nunique(), g["in_org"].sum())
                     best = min(best, time.perf_counter() - t0)
                 out[f"dask_{key}_s"] = best
             client.close()
@@ -243,6 +249,7 @@ def main() -> None:
     ap.add_argument("--corpus", type=Path, help="corpus folder to build (e.g. /tmp/bench-200m)")
     ap.add_argument("--runs", default="local2,dask2,dask1", help="engine+workers, comma-separated")
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--keep", type=Path, help="keep the stores built, in this folder")
     ap.add_argument("--overhead", action="store_true", help="scheduler overhead per no-op task")
     ap.add_argument("--gazetteer", action="store_true", help="gazetteer on a worker: build vs snapshot")
     ap.add_argument("--layers", help="a built store: county/point counts in DuckDB vs dask.dataframe")
@@ -265,15 +272,21 @@ def main() -> None:
             for i in range(args.repeat):
                 for run in args.runs.split(","):
                     engine, workers = run[:-1], int(run[-1])
-                    row = build_once(args.corpus, engine, workers, Path(tmp))
+                    row = build_once(args.corpus, engine, workers, Path(tmp), args.keep)
                     row["repeat"] = i
                     entry["runs"].append(row)
                     print(json.dumps(row), flush=True)
                     RESULTS.parent.mkdir(exist_ok=True)
                     RESULTS.write_text(json.dumps(raw, indent=1))
+
+    def save() -> None:
+        RESULTS.parent.mkdir(exist_ok=True)
+        RESULTS.write_text(json.dumps(raw, indent=1))
+
     if args.overhead:
         raw["overhead"] = [_child(["overhead", str(n), "2"]) for n in (200, 1000)]
         print(raw["overhead"])
+        save()
     if args.gazetteer:
         from geo.gazetteer import load_gazetteer
         from geo.settings import load_settings
@@ -289,11 +302,11 @@ def main() -> None:
             rows += [_child(["gazetteer", "build", f"{tmp}/cache{i}"]) for i in range(3)]
         raw["gazetteer"] = {"snapshot_write_s": write_s, "snapshot_mb": size, "runs": rows}
         print(raw["gazetteer"])
+        save()
     if args.layers:
         raw["layers"] = _child(["layers", args.layers, "2"])
         print(raw["layers"])
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps(raw, indent=1))
+    save()
     if args.render:
         section = render(raw)
         splice_report(section)

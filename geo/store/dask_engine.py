@@ -4,8 +4,9 @@ The client (``geo build --engine dask``) keeps what must be single: the file lis
 content hashes, the lock and the store's working copy. The cluster gets file lists in parts of
 a few MB (:mod:`geo.store.partitions`); each worker loads the build's gazetteer once (a
 :class:`GazetteerPlugin`, also run on workers that join later) and writes each part's rows as
-Parquet to a path the client and workers share; the client loads those files into the copy in
-one transaction, and the build renames the copy over the store as with the local engine.
+Parquet to a path the client and workers share; the client loads those files into the copy as
+batches of tasks finish (hidden behind the extraction), all in one transaction, and the build
+renames the copy over the store as with the local engine.
 
 Failures: a worker that dies loses its running task, which the scheduler gives to another
 worker (up to ``distributed.scheduler.allowed-failures`` deaths per task); the retried task
@@ -212,7 +213,7 @@ class DaskEngine:
         keys = [f"corpus-atlas-part-{build}-{p.number:06d}" for p in parts]
         futures = self.client.map(pt.run_part, parts, shared=shared, snap=snap, key=keys, pure=False)
         total_mb = sum(p.nbytes for p in parts) / 1e6
-        done, done_mb, docs, worker_s = 0, 0.0, 0, 0.0
+        done, done_mb, docs, worker_s, worker_cpu_s = 0, 0.0, 0, 0.0, 0.0
         workers: set[str] = set()
         t1 = time.perf_counter()
         try:
@@ -225,6 +226,7 @@ class DaskEngine:
                 done_mb += sum(parts[r.number].nbytes for r in results) / 1e6
                 docs += sum(len(r.documents) for r in results)
                 worker_s += sum(r.seconds for r in results)
+                worker_cpu_s += sum(r.cpu_seconds for r in results)
                 workers.update(r.worker for r in results)
                 if progress:
                     progress(docs, n_docs, f"{done}/{len(parts)} tasks, {done_mb:.1f}/{total_mb:.1f} MB")
@@ -237,6 +239,7 @@ class DaskEngine:
         self.stats.update(
             tasks_s=time.perf_counter() - t1,
             worker_s=worker_s,
+            worker_cpu_s=worker_cpu_s,
             workers=len(workers),
             peak_worker_mb=self._peak_worker_mb(),
         )
@@ -284,8 +287,9 @@ class DaskEngine:
         peak = f", peak worker memory {s['peak_worker_mb']:.0f} MB" if s.get("peak_worker_mb") else ""
         return (
             f"dask: {s['tasks']} tasks on {s.get('workers', 0)} workers in {s.get('tasks_s', 0):.1f} s "
-            f"({s.get('worker_s', 0):.1f} s of work); gazetteer shipped and loaded in "
-            f"{s['gazetteer_s']:.1f} s; Parquet loaded in {s.get('load_s', 0):.1f} s{peak}"
+            f"({s.get('worker_s', 0):.1f} s of work, {s.get('worker_cpu_s', 0):.1f} CPU-s); "
+            f"gazetteer shipped and loaded in {s['gazetteer_s']:.1f} s; "
+            f"Parquet loaded in {s.get('load_s', 0):.1f} s{peak}"
         )
 
 
