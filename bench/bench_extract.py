@@ -1,15 +1,18 @@
-"""Extraction throughput and memory, side by side with the floor (a bare Aho-Corasick scan with
-the same automaton) and the peers (JioNLP, cpca when installed), in one run.
+"""Measurements of extraction, each in a fresh child process: throughput beside the floor (a bare
+scan with the pipeline's own automaton) and the peers (JioNLP, cpca), and the store build.
 
-    .venv/bin/python bench/bench_extract.py --mb 50 --sizes 1,10,100 [--gb 1] [--workers 2]
+    .venv/bin/python bench/bench_extract.py extract /tmp/bench-20m          # one measurement
+    .venv/bin/python bench/bench_extract.py build /tmp/bench-100m --workers 2
 
-Each measurement runs in a fresh child process so that its memory is its own. Memory is the
-peak over the child's whole process tree (the pool workers included), sampled from /proc every
-0.2 s: ``peak_pss_mb`` counts pages shared by forked workers once (the honest "memory used"),
-``peak_rss_mb`` counts them in every process (an upper bound). Both are at least the
-parent's own peak RSS (getrusage), which catches spikes between samples.
-Prints a markdown table and writes bench/results/extract.md and extract.json.
-``bench/run.py`` drives the same functions and writes the full report.
+Every corpus is generated (bench/gen_corpus.py: regional-news shapes, gazetteer places), never the
+seeds copied. ``--code DIR`` runs the measurement on another checkout of the project (an older
+commit, for before/after comparisons): the child imports ``geo`` from there.
+
+Each child reports wall seconds and CPU seconds (its own and its reaped children's: on a shared
+machine CPU time is the throughput per core, wall time what a user waits). Memory is the peak
+over the child's process tree, sampled from /proc every 0.2 s: ``peak_pss_mb`` counts pages shared
+by forked workers once (memory used), ``peak_rss_mb`` counts them per process. ``bench/run.py``
+drives these functions and writes bench/REPORT.md.
 """
 
 from __future__ import annotations
@@ -19,7 +22,6 @@ import json
 import os
 import platform
 import resource
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -28,35 +30,20 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-RESULTS = ROOT / "bench" / "results"
+BENCH = ROOT / "bench"
+RESULTS = BENCH / "results"
 
 
-def seed_ratio() -> float:
-    """Characters per UTF-8 byte of the seeds (to turn corpus megabytes into characters)."""
-    seeds = sorted((ROOT / "seeds").glob("*.txt"))
-    data = b"".join(p.read_bytes() for p in seeds)
-    return len(data.decode("utf-8")) / len(data)
-
-
-def make_corpus(dest: Path, megabytes: float) -> tuple[int, int]:
-    """Copies of the seeds (one file per copy) until the corpus holds ``megabytes`` of UTF-8."""
-    seeds = sorted((ROOT / "seeds").glob("*.txt"))
-    blobs = [(p.name, p.read_bytes()) for p in seeds]
-    dest.mkdir(parents=True, exist_ok=True)
-    total = 0
-    n = 0
-    target = megabytes * 1e6
-    while total < target:
-        for name, data in blobs:
-            sub = dest / f"copy{n // 500:04d}"
-            sub.mkdir(exist_ok=True)
-            (sub / f"{n:06d}_{name}").write_bytes(data)
-            total += len(data)
-            n += 1
-            if total >= target:
-                break
-    return total, n
+def make_corpus(dest: Path, megabytes: float, seed: int = 1) -> dict:
+    """A generated corpus of ``megabytes`` (decimal) in ``dest``; returns gen_corpus's summary."""
+    out = subprocess.run(
+        [sys.executable, str(BENCH / "gen_corpus.py"), "--out", str(dest)]
+        + ["--size", f"{int(megabytes * 1e6)}B", "--seed", str(seed), "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 # ------------------------------------------------------------------ memory of a process tree
@@ -95,11 +82,14 @@ def _tree_memory(pid: int) -> tuple[float, float]:
 
 
 class PeakMemory:
-    """Samples the memory of this process and its descendants in a background thread."""
+    """Samples the memory of this process and its descendants in a background thread; keeps the
+    peaks and a coarse time series of the tree's PSS (to see whether memory grows with time)."""
 
     def __init__(self, interval: float = 0.2):
         self.interval = interval
         self.rss = self.pss = 0.0
+        self.series: list[tuple[float, float]] = []
+        self._t0 = time.perf_counter()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -109,6 +99,9 @@ class PeakMemory:
         except (OSError, ValueError):
             return
         self.rss, self.pss = max(self.rss, rss), max(self.pss, pss)
+        t = time.perf_counter() - self._t0
+        if not self.series or t - self.series[-1][0] >= 2.0:
+            self.series.append((round(t, 1), round(pss)))
 
     def _run(self):
         while not self._stop.wait(self.interval):
@@ -125,128 +118,154 @@ class PeakMemory:
         self._sample()
 
 
+def cpu_seconds() -> float:
+    """CPU seconds (user + system) of this process and its reaped children."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
 # ------------------------------------------------------------------ one measurement (child)
-def _layers_and_export(x, gaz, settings) -> dict:
-    """Time the map layers and the GeoJSON export of an extraction (what the app/CLI do)."""
-    from geo.export import to_geojson
-    from geo.layers import county_layer, point_layer
+def _geoparser(settings):
+    """The pipeline's geoparser, loaded before timing (a one-off cost, reported under Gazetteer);
+    works on older checkouts too (they build it from the gazetteer)."""
+    try:
+        from geo.geoparse import load_geoparser
+    except ImportError:
+        from geo.gazetteer import load_gazetteer
+        from geo.geoparse import geoparser
 
-    t0 = time.perf_counter()
-    county = county_layer(gaz, x.mentions, x.articles, x.metrics, home_province=settings.home_province)
-    t1 = time.perf_counter()
-    points = point_layer(gaz, x.mentions, x.metrics)
-    t2 = time.perf_counter()
-    data = to_geojson({"county": county, "points": points})
-    t3 = time.perf_counter()
-    return {
-        "county_layer_s": t1 - t0,
-        "point_layer_s": t2 - t1,
-        "geojson_s": t3 - t2,
-        "geojson_mb": len(data) / 1e6,
-        "county_features": len(county),
-        "point_features": len(points),
-    }
+        gaz = load_gazetteer(settings)
+        return geoparser(gaz, settings.home_province), {"gazetteer": gaz}
+    return load_geoparser(settings), {}
 
 
-def _child(mode: str, corpus: str, workers: int, layers: bool = False) -> dict:
-    """Runs in a child: one measurement, returns figures as a dict (printed as JSON)."""
+def _texts(corpus: str) -> list[str]:
     from geo.corpus.reader import iter_documents
-    from geo.gazetteer.store import load_gazetteer
+
+    return [d.text for d in iter_documents([Path(corpus)]) if hasattr(d, "text")]
+
+
+def _warm_up(gp) -> None:
+    """One small text through the pipeline (loads jieba and the word lists, as the peers' own
+    dictionaries are loaded before they are timed)."""
+    from geo.pipeline import parse_document
+    from geo.schema import Document
+
+    text = "杭州银行萧山支行在浙江省杭州市萧山区河上镇，2024年产值增长5%。"
+    parse_document(Document("warm-up.txt", Path("warm-up.txt"), text, "utf-8"), gp)
+
+
+def _child(mode: str, corpus: str, workers: int) -> dict:
+    """Runs in a child: one measurement, returns figures as a dict (printed as JSON)."""
     from geo.settings import load_settings
 
     settings = load_settings().with_(workers=workers)
-    t0 = time.perf_counter()
-    gaz = load_gazetteer(settings)
-    t_gaz = time.perf_counter() - t0
-    chars = 0
     extra: dict = {}
+    out: dict = {"mode": mode, "workers": workers}
+    if mode in ("extract", "scan"):
+        t0 = time.perf_counter()
+        gp, extra = _geoparser(settings)
+        out["geoparser_load_s"] = time.perf_counter() - t0
+    if mode == "extract":
+        _warm_up(gp)
+    texts = _texts(corpus) if mode in ("scan", "jionlp", "cpca") else []
+    if mode in ("jionlp", "cpca"):
+        texts = [line for t in texts for line in t.splitlines() if line.strip()]
     with PeakMemory() as mem:
+        t0, cpu0 = time.perf_counter(), cpu_seconds()
         if mode == "extract":
-            from geo.geoparse import geoparser
             from geo.pipeline import extract_corpus
 
-            geoparser(gaz, settings.home_province)  # automaton build is not throughput
-            t0, cpu0 = time.perf_counter(), os.times()
-            x = extract_corpus([Path(corpus)], settings, gazetteer=gaz)
-            dt, cpu1 = time.perf_counter() - t0, os.times()
-            chars = sum(d.chars for d in x.documents)
-            extra = {
-                "mentions": len(x.mentions),
-                "articles": len(x.articles),
-                "metrics": len(x.metrics),
-                "documents": len(x.documents),
-            }
-            if layers:
-                extra.update(_layers_and_export(x, gaz, settings))
+            x = extract_corpus([Path(corpus)], settings, gazetteer=extra.get("gazetteer"))
+            out.update(
+                chars=sum(d.chars for d in x.documents),
+                mentions=len(x.mentions),
+                articles=len(x.articles),
+                metrics=len(x.metrics),
+                documents=len(x.documents),
+            )
         elif mode == "scan":
-            from geo.geoparse import geoparser
-
-            gp = geoparser(gaz, settings.home_province)
-            docs = list(iter_documents([Path(corpus)]))
-            t0, cpu0 = time.perf_counter(), os.times()
-            hits = 0
-            for d in docs:
-                if hasattr(d, "text"):
-                    chars += len(d.text)
-                    for _ in gp.matcher.automaton.iter_long(d.text):
-                        hits += 1
-            dt, cpu1 = time.perf_counter() - t0, os.times()
-            extra = {"hits": hits}
-        elif mode in ("jionlp", "cpca"):
-            docs = [d for d in iter_documents([Path(corpus)]) if hasattr(d, "text")]
-            texts = [line for d in docs for line in d.text.splitlines() if line.strip()]
-            if mode == "jionlp":
-                import jionlp
-
-                jionlp.recognize_location("杭州市萧山区")  # loads its dictionaries, not timed
-                t0, cpu0 = time.perf_counter(), os.times()
+            automaton, hits = gp.matcher.automaton, 0
+            if hasattr(automaton, "find"):  # daachorse
                 for t in texts:
-                    jionlp.recognize_location(t)
-            else:
-                import cpca
+                    hits += len(automaton.find(t))
+            else:  # pyahocorasick (older checkouts)
+                for t in texts:
+                    for _ in automaton.iter_long(t):
+                        hits += 1
+            out.update(chars=sum(map(len, texts)), hits=hits, matcher=type(automaton).__module__)
+        elif mode == "build":
+            store = Path(tempfile.mkdtemp(prefix="atlas-bench-store-")) / "atlas.duckdb"
+            cmd = [sys.executable, "-m", "geo", "build", corpus, "--store", str(store), "--quiet"]
+            r = subprocess.run(cmd + ["--workers", str(workers)], capture_output=True, text=True)
+            if r.returncode != 0:
+                raise SystemExit(r.stderr.strip().splitlines()[-1:])
+            out.update(summary=r.stdout.strip().splitlines()[-1], store_mb=store.stat().st_size / 1e6)
+            out["chars"] = _store_chars(store)
+            for f in store.parent.iterdir():
+                f.unlink()
+            store.parent.rmdir()
+        elif mode == "jionlp":
+            import jionlp
 
-                cpca.transform(["杭州市萧山区"])
-                t0, cpu0 = time.perf_counter(), os.times()
-                cpca.transform(texts)
-            dt, cpu1 = time.perf_counter() - t0, os.times()
-            chars = sum(len(t) for t in texts)
+            jionlp.recognize_location("杭州市萧山区")  # loads its dictionaries, not timed
+            t0, cpu0 = time.perf_counter(), cpu_seconds()
+            for t in texts:
+                jionlp.recognize_location(t)
+            out["chars"] = sum(map(len, texts))
+        elif mode == "cpca":
+            import cpca
+
+            cpca.transform(["杭州市萧山区"])
+            t0, cpu0 = time.perf_counter(), cpu_seconds()
+            cpca.transform(texts)
+            out["chars"] = sum(map(len, texts))
         else:
             raise SystemExit(f"unknown mode {mode}")
-    # CPU seconds of this process and its reaped children (the pool workers): on a shared
-    # machine cpu_s / seconds says how many cores the run actually got.
-    cpu = sum(b - a for a, b in zip(cpu0[:4], cpu1[:4]))
+        dt, cpu = time.perf_counter() - t0, cpu_seconds() - cpu0
     own_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {
-        "mode": mode,
-        "seconds": dt,
-        "chars": chars,
-        "chars_per_s": chars / dt if dt else 0,
-        "cpu_s": cpu,
-        "peak_pss_mb": max(mem.pss, own_peak),
-        "peak_rss_mb": max(mem.rss, own_peak),
-        "parent_peak_rss_mb": own_peak,
-        "gazetteer_load_s": t_gaz,
-        "workers": workers,
-        **extra,
-    }
+    out.update(
+        seconds=dt,
+        cpu_s=cpu,
+        chars_per_s=out["chars"] / dt if dt else 0,
+        chars_per_cpu_s=out["chars"] / cpu if cpu else 0,
+        peak_pss_mb=max(mem.pss, own_peak),
+        peak_rss_mb=max(mem.rss, own_peak),
+        pss_series=mem.series,
+        loadavg=os.getloadavg(),
+    )
+    return out
+
+
+def _store_chars(store: Path) -> int:
+    import duckdb
+
+    con = duckdb.connect(str(store), read_only=True)
+    try:
+        return int(con.execute("SELECT coalesce(sum(chars), 0) FROM documents").fetchone()[0])
+    finally:
+        con.close()
 
 
 def measure(
-    mode: str, corpus: Path, workers: int = 1, layers: bool = False, timeout: float | None = None
+    mode: str, corpus: Path, workers: int = 1, code: Path | None = None, timeout: float | None = None
 ) -> dict | None:
-    """One measurement in a fresh child process; None (with the reason on stderr) if it failed."""
-    cmd = [sys.executable, __file__, "--child", mode, str(corpus), str(workers)] + (
-        ["--layers"] if layers else []
-    )
+    """One measurement in a fresh child process (``code``: the checkout whose ``geo`` it runs);
+    None (with the reason on stderr) if it failed."""
+    code = (code or ROOT).resolve()
+    env = {**os.environ, "PYTHONPATH": str(code)}
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", mode, str(corpus), str(workers)]
     try:
-        r = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+        r = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env, cwd=code)
     except subprocess.TimeoutExpired:
         print(f"{mode} on {corpus.name}: timed out after {timeout:.0f} s", file=sys.stderr)
         return None
     if r.returncode != 0:
-        print(f"{mode} failed: {r.stderr.strip().splitlines()[-1:]}", file=sys.stderr)
+        print(f"{mode} failed: {r.stderr.strip().splitlines()[-3:]}", file=sys.stderr)
         return None
-    return json.loads(r.stdout.strip().splitlines()[-1])
+    res = json.loads(r.stdout.strip().splitlines()[-1])
+    res["code"] = "current" if code == ROOT else str(code)
+    return res
 
 
 def machine() -> str:
@@ -264,101 +283,16 @@ def machine() -> str:
 
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
-        print(json.dumps(_child(sys.argv[2], sys.argv[3], int(sys.argv[4]), "--layers" in sys.argv[5:])))
+        sys.path.insert(0, os.environ.get("PYTHONPATH") or str(ROOT))
+        print(json.dumps(_child(sys.argv[2], sys.argv[3], int(sys.argv[4]))))
         return
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--mb", type=float, default=50, help="size of the main throughput corpus")
-    ap.add_argument("--sizes", default="1,10,100", help="scaling sizes in MB (comma-separated)")
-    ap.add_argument("--gb", type=float, default=0, help="also run a corpus of this many GB on all cores")
-    ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
-    ap.add_argument("--peer-kb", type=float, default=200, help="sample size for the peers (KB)")
+    ap.add_argument("mode", choices=["extract", "scan", "build", "jionlp", "cpca"])
+    ap.add_argument("corpus", type=Path)
+    ap.add_argument("--workers", type=int, default=1)
+    ap.add_argument("--code", type=Path, help="another checkout of the project to measure")
     args = ap.parse_args()
-
-    tmp = Path(tempfile.mkdtemp(prefix="atlas-bench-"))
-    raw: dict = {"machine": machine(), "scaling": []}
-    try:
-        main_dir = tmp / f"main{args.mb:g}"
-        size, files = make_corpus(main_dir, args.mb)
-        ex = raw["extract"] = measure("extract", main_dir)
-        sc = raw["scan"] = measure("scan", main_dir)
-        peer_dir = tmp / "peer"
-        make_corpus(peer_dir, args.peer_kb / 1000)
-        ex_small = raw["extract_sample"] = measure("extract", peer_dir)
-        jio = raw["jionlp"] = measure("jionlp", peer_dir)
-        cp = raw["cpca"] = measure("cpca", peer_dir)
-        lines = [
-            "# Extraction benchmark\n",
-            f"Machine: {machine()}  ",
-            f"Date: {time.strftime('%Y-%m-%d %H:%M')}\n",
-            f"Main corpus: {size / 1e6:.1f} MB in {files} files (seeds replicated).\n",
-            "| run | corpus | seconds | M chars/s | peak MB (PSS) | note |",
-            "|---|---|---|---|---|---|",
-        ]
-        if ex:
-            lines.append(
-                f"| extract (1 core) | {args.mb:g} MB | {ex['seconds']:.1f} | {ex['chars_per_s'] / 1e6:.2f} | "
-                f"{ex['peak_pss_mb']:.0f} | {ex['mentions']} mentions, {ex['metrics']} metrics |"
-            )
-        if sc:
-            lines.append(
-                f"| bare Aho-Corasick scan (floor) | {args.mb:g} MB | {sc['seconds']:.1f} | "
-                f"{sc['chars_per_s'] / 1e6:.2f} | {sc['peak_pss_mb']:.0f} | {sc['hits']} raw hits |"
-            )
-        if ex_small:
-            lines.append(
-                f"| extract (1 core) | {args.peer_kb:g} KB sample | {ex_small['seconds']:.2f} | "
-                f"{ex_small['chars_per_s'] / 1e6:.2f} | {ex_small['peak_pss_mb']:.0f} | |"
-            )
-        for name, r in (("JioNLP recognize_location", jio), ("cpca transform", cp)):
-            if r:
-                lines.append(
-                    f"| {name} | {args.peer_kb:g} KB sample | {r['seconds']:.2f} | "
-                    f"{r['chars_per_s'] / 1e6:.3f} | {r['peak_pss_mb']:.0f} | per line |"
-                )
-            else:
-                lines.append(
-                    f"| {name} | — | — | — | — | not installed (pip install -r bench/requirements.txt) |"
-                )
-        if ex and sc:
-            lines.append(f"\nextract / bare scan = {ex['chars_per_s'] / sc['chars_per_s']:.1%}")
-        if ex_small and jio:
-            lines.append(f"extract / JioNLP = {ex_small['chars_per_s'] / jio['chars_per_s']:.0f}×")
-        if ex_small and cp:
-            lines.append(f"extract / cpca = {ex_small['chars_per_s'] / cp['chars_per_s']:.1f}×")
-        lines += [
-            "\n## Scaling\n",
-            "| corpus | workers | seconds | M chars/s | peak MB (PSS) |",
-            "|---|---|---|---|---|",
-        ]
-        for mb in [float(s) for s in args.sizes.split(",") if s]:
-            d = tmp / f"scale{mb:g}"
-            make_corpus(d, mb)
-            for w in sorted({1, args.workers}):
-                r = measure("extract", d, w)
-                if r:
-                    raw["scaling"].append({"mb": mb, **r})
-                    lines.append(
-                        f"| {mb:g} MB | {w} | {r['seconds']:.1f} | {r['chars_per_s'] / 1e6:.2f} | {r['peak_pss_mb']:.0f} |"
-                    )
-            shutil.rmtree(d, ignore_errors=True)
-        if args.gb:
-            d = tmp / "gb"
-            make_corpus(d, args.gb * 1000)
-            r = measure("extract", d, args.workers)
-            if r:
-                raw["scaling"].append({"mb": args.gb * 1000, **r})
-                lines.append(
-                    f"| {args.gb:g} GB | {args.workers} | {r['seconds']:.0f} | {r['chars_per_s'] / 1e6:.2f} | {r['peak_pss_mb']:.0f} |"
-                )
-        if ex:
-            lines.append(f"\nGazetteer warm load in the child: {ex['gazetteer_load_s']:.2f} s")
-        report = "\n".join(lines) + "\n"
-        print(report)
-        RESULTS.mkdir(parents=True, exist_ok=True)
-        (RESULTS / "extract.md").write_text(report, encoding="utf-8")
-        (RESULTS / "extract.json").write_text(json.dumps(raw, indent=1), encoding="utf-8")
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    print(json.dumps(measure(args.mode, args.corpus, args.workers, args.code), indent=1))
 
 
 if __name__ == "__main__":

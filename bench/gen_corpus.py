@@ -11,6 +11,7 @@ seeded RNG per file, so ``--workers`` changes nothing). Written to a temporary f
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import multiprocessing as mp
 import random
@@ -354,8 +355,12 @@ def main(argv=None) -> int:
     ap.add_argument("--size", type=parse_size, default=parse_size("100MB"), help="10MB, 1GB (default 100MB)")
     ap.add_argument("--seed", type=int, default=1, help="same seed and size, same bytes (default 1)")
     ap.add_argument("--workers", type=int, default=1, help="processes; the output does not depend on it")
+    ap.add_argument("--json", action="store_true", help="print the summary as one JSON line")
     a = ap.parse_args(argv)
     s = generate(a.out, a.size, a.seed, a.workers)
+    if a.json:
+        print(json.dumps(s))
+        return 0
     print(
         f"{s['out']}: {s['files']} files, {s['articles']:,} articles, {s['bytes'] / 1e6:.1f} MB in "
         f"{s['seconds']:.1f} s ({s['mb_per_s']:.1f} MB/s; gazetteer load {s['load_s']:.1f} s)\n"

@@ -485,14 +485,14 @@ def test_rate_limit_is_respected_at_the_server(gaz, fake, tmp_path):
     t = [h["t"] for h in fake.hits]
     # request starts are spaced by the limiter; arrival at the server can jitter under load,
     # so check the overall rate (3 intervals) and that no two arrive nearly together
-    assert len(t) == 4 and t[-1] - t[0] >= 3 * 0.29
-    assert min(b - a for a, b in zip(t, t[1:])) >= 0.05  # arrival jitter under a loaded machine
+    assert len(t) == 4 and t[-1] - t[0] >= 3 * 0.25  # without the limiter: a few ms
+    assert min(b - a for a, b in zip(t, t[1:])) >= 0.02  # arrival jitter under a loaded machine
     # the provider's own default is one request per second, measured the same way
     fake.hits.clear()
     tuning = {k: v for k, v in FAST.items() if k != "min_interval"}
     geocode_missing(s, provider="nominatim", limit=6, gazetteer=gaz, **tuning)
     t = [h["t"] for h in fake.hits]
-    assert len(t) == 2 and t[1] - t[0] >= 0.9  # 4 answers were cached (not_found)
+    assert len(t) == 2 and t[1] - t[0] >= 0.8  # 4 answers were cached (not_found)
     # and the public server can never be asked faster than that
     assert NominatimProvider(min_interval=0.1).limiter.min_interval == 1.0
 

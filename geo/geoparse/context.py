@@ -1,0 +1,57 @@
+"""What an article (or a document) is known to talk about, and what resolution decides per match.
+
+:class:`Context` counts the places named confidently (a single full non-word candidate), their
+provinces and their ancestors; :class:`Resolved` is one accepted match with its place.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from geo.geoparse.index import PlaceIndex
+from geo.geoparse.recognize import RawMatch
+
+
+class Resolved(NamedTuple):
+    match: RawMatch
+    place_id: str
+    confidence: float
+    runner_up: str | None
+    historical: bool
+    zone: str | None = None  # a pattern zone's full name; place_id is then its anchor
+
+
+class Context:
+    """Places an article (or document) is known to talk about, from its confident mentions
+    (plain dicts of counts: a missing place counts 0)."""
+
+    __slots__ = ("below", "named_townships", "places", "provinces")
+
+    def __init__(self):
+        self.places: dict[str, int] = {}  # mentioned places
+        self.below: dict[str, int] = {}  # places with a mentioned descendant
+        self.provinces: dict[str | None, int] = {}  # provinces of the mentioned places
+        self.named_townships: set[str] = set()  # townships written in full, even if ambiguous
+
+    def add(self, pid: str, index: PlaceIndex, weight: int = 1):
+        places, below, provinces = self.places, self.below, self.provinces
+        places[pid] = places.get(pid, 0) + weight
+        prov = index.province_of.get(pid)
+        provinces[prov] = provinces.get(prov, 0) + weight
+        for a in index.ancestors.get(pid, ()):
+            below[a] = below.get(a, 0) + weight
+
+
+def confident_context(matches: list[RawMatch], index: PlaceIndex) -> Context:
+    """Context from matches that need no disambiguation: a single, full, non-word candidate
+    (townships only in the home province, villages never: too many namesakes)."""
+    ctx = Context()
+    for m in matches:
+        e = m.entry
+        if e.full_townships:
+            ctx.named_townships.update(e.full_townships)
+        pid = e.confident
+        if pid is None or m.in_org or m.after_foreign:
+            continue
+        ctx.add(pid, index)
+    return ctx

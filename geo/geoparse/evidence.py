@@ -1,0 +1,305 @@
+"""Resolution of one match: each candidate place scored on the article's evidence, the best kept.
+
+:func:`resolve_one` is the general case (several same-named places, scored and ranked);
+:func:`resolve_single` the common one (one candidate: only whether it is accepted, and how
+surely, matters — no score). Both read the per-candidate facts of :mod:`geo.geoparse.entries`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from functools import lru_cache
+
+from geo.geoparse.context import Context, Resolved
+from geo.geoparse.entries import Candidate
+from geo.geoparse.index import PlaceIndex
+from geo.geoparse.recognize import RawMatch
+from geo.geoparse.words import word_bounds
+
+_ADJACENT_GAP = re.compile(r"[\s(（]{0,2}$")
+_new = tuple.__new__
+
+
+def _in_list(m: RawMatch, text: str, base: int) -> bool:
+    """An element of an enumeration: 北京、上海、广州、深圳."""
+    before = text[m.start - base - 1 : m.start - base] if m.start > base else ""
+    return before == "、" or text[m.end - base : m.end - base + 1] == "、"
+
+
+_YEAR = re.compile(r"(19[4-9][0-9]|20[0-4][0-9])\s*年")
+
+
+@lru_cache(maxsize=8)
+def text_year(text: str) -> int | None:
+    """The first year an article writes (2015年…): the time the text is read in."""
+    y = _YEAR.search(text)
+    return int(y.group(1)) if y else None
+
+
+def _era_bonus(until: int, text: str) -> float:
+    """A former name read in its text's time: in a 2026 text 江北区 is rather 宁波's current district
+    than 重庆's abolished one (gone in 2025); up to that year both readings stand on evidence."""
+    year = text_year(text)
+    if year is None:
+        return 0.0
+    return -2.0 if year > until else 0.0
+
+
+def _nested(scored: list) -> bool:
+    """The candidates are one place and units inside it (湘潭: 湘潭市 and its 湘潭县): the region is
+    not in doubt, the larger unit is read (it scores first by level)."""
+    top = scored[0][1].pid
+    return all(top in t[1].ancestors for t in scored[1:])
+
+
+def _district_named(c: Candidate, ctx: Context) -> bool:
+    """The township's own county is named in full in this context (白杨 → 白杨街道 where the
+    article names 钱塘区): the only evidence a township's short form gets without a parent."""
+    county = c.county
+    return county is not None and county != c.pid and ctx.places.get(county, 0) > 0
+
+
+_OPEN_QUOTE = frozenset("“「《‘\"")
+_CLOSE_QUOTE = frozenset("”」》’\"")
+_STOP_RUN = re.compile(r"[^\s，。；：、,.;:!?！？“”\"（）()的和与及等是在为将]{0,10}")
+#: A run ending in one of these names a facility or a group, not the township (石林水上运动中心).
+_FACILITY_TAIL = re.compile(r"(?:中心|公园|码头|广场|基地|景区|馆|分会|社|队|群|号|园|苑|小区|初中)$")
+
+
+def _township_in_district(
+    m: RawMatch, c: Candidate, text: str, base: int, art: Context, doc: Context | None
+) -> bool:
+    """A township's short form read in its own district's context: the article names the district
+    in full, the document writes the township in full somewhere (白杨 in a 钱塘区 article that also
+    says 白杨街道), and the short form does not start a brand in quotes (“七星服务”) or a facility's
+    name (石林水上运动中心)."""
+    if m.word_continues or doc is None or c.pid not in doc.named_townships:
+        return False
+    if not _district_named(c, art):
+        return False
+    s, e = m.start - base, m.end - base
+    if s > 0 and text[s - 1] in _OPEN_QUOTE and text[e : e + 1] not in _CLOSE_QUOTE:
+        return False
+    if (e - s) not in word_bounds(text[s : s + 8]):
+        return False  # 七星级: the short form is the start of a longer word
+    run = _STOP_RUN.match(text, e)
+    return run is None or not (run.group() and _FACILITY_TAIL.search(run.group()))
+
+
+def _first(t: tuple) -> float:
+    return -t[0]
+
+
+def resolve_one(
+    m: RawMatch,
+    text: str,
+    base: int,
+    index: PlaceIndex,
+    art: Context,
+    doc: Context | None,
+    prev: Resolved | None,
+    listed: bool = False,
+) -> Resolved | None:
+    if m.after_foreign:
+        return None  # 美国德州: a foreign place, not ours
+    e = m.entry
+    if e.fixed:  # one home-province place above village level, named in full: no evidence needed
+        c = e.candidates[0]
+        return _new(Resolved, (m, c.pid, 0.99, None, c.kind == "historical" and m.zone is None, m.zone))
+    generic = e.wordlike
+    admin = m.admin_after
+    parent_before = parent_county = None
+    if prev is not None:
+        pend = prev.match.end
+        if pend == m.start or (pend < m.start and _ADJACENT_GAP.match(text, pend - base, m.start - base)):
+            parent_before = prev.place_id
+            parent_county = index.county_of.get(parent_before)
+    if len(e.candidates) == 1:
+        return resolve_single(m, e.candidates[0], text, base, art, doc, parent_before, parent_county, listed)
+    exclude = 0  # several candidates: never a single full name
+    multi = True
+    ap, ab = art.places, art.below
+    dp, db = (doc.places, doc.below) if doc is not None else ({}, {})
+    scored = []
+    for c in e.candidates:
+        pid, kind, lev = c.pid, c.kind, c.level
+        explicit = False
+        score = c.prior
+        if c.until is not None and multi:
+            score += _era_bonus(c.until, text)
+        if parent_before is not None:
+            if parent_before in c.ancestors:
+                explicit = True
+                score += 10
+            elif kind != "short" and parent_county and parent_county == c.county and pid != parent_before:
+                explicit = True
+                score += 6
+        # Context.support of the article (a name read once is not its own evidence) and document
+        support = doc_support = 0.0
+        if ap:
+            if ap.get(pid, 0) - exclude > 0:
+                support += 2.0
+            for a in c.context_ancestors:
+                if ap.get(a):
+                    support += 1.5
+            b = ab.get(pid, 0)
+            if b and b - exclude > 0:
+                support += 1.5
+        if dp:
+            if dp.get(pid, 0) > 0:
+                doc_support += 2.0
+            for a in c.context_ancestors:
+                if dp.get(a):
+                    doc_support += 1.5
+            if db.get(pid, 0) > 0:
+                doc_support += 1.5
+        score += 2 * min(support, 4.0)
+        score += 0.5 * min(doc_support, 4.0)
+        in_home = c.in_home
+        if in_home:
+            score += 1.5
+        strong = explicit or admin or support > 0
+        weak = strong or in_home or doc_support > 0
+        if generic and kind == "short" and in_home and lev in ("city", "county") and not m.word_continues:
+            # 建德航头, 绍兴市民: a home county that is also a dictionary word, used as a name
+            ok = True
+        elif generic:
+            # a word like 城区/高新区/新村 counts only with a parent in front, a division suffix
+            # after, or the same place named in full elsewhere in the article; a city in a list of
+            # cities (北京、天津) is a name too, and so is a township of the district the article
+            # names when the document writes the township in full (白杨 in a 钱塘区 article, 白杨街道)
+            ok = (
+                explicit
+                or admin
+                or ap.get(pid, 0) > 0
+                or (listed and kind == "short" and lev in ("province", "city") and not m.word_continues)
+                or (
+                    kind == "short"
+                    and lev == "township"
+                    and _township_in_district(m, c, text, base, art, doc)
+                )
+            )
+        elif lev == "village":
+            ok = explicit or support > 0
+        elif kind == "short" and lev == "township":
+            ok = explicit or admin or ap.get(pid, 0) > 0 or _township_in_district(m, c, text, base, art, doc)
+        elif kind == "short" and lev == "city" and not in_home:
+            # 深圳、济南 / 东莞 beside 深圳市光明区: yes; 大同小异, 长治久效, 中山大学: no
+            ok = not m.in_org and (
+                explicit
+                or admin
+                or support > 0
+                or listed
+                or _in_list(m, text, base)
+                or art.provinces.get(c.province, 0) > 0
+            )
+        elif kind == "short":
+            ok = lev in ("province", "city") or weak
+        elif lev == "township":
+            ok = weak
+        else:
+            ok = True
+        if ok:
+            scored.append((score, c, strong, weak))
+    if not scored:
+        return None
+    if len(scored) == 1:
+        top, conf = scored[0], 1.0
+    else:
+        scored.sort(key=_first)
+        if not any(t[3] for t in scored) and not _nested(scored):
+            return None  # several far-away namesakes and nothing in the text points at one
+        top = scored[0]
+        z = sum(math.exp(min(t[0] - top[0], 0)) for t in scored)
+        conf = 1.0 / z
+    best: Candidate = top[1]
+    if best.kind == "short" and not top[2]:
+        conf *= 0.85
+    if not top[3]:
+        conf *= 0.8
+    runner = scored[1][1].pid if len(scored) > 1 else None
+    hist = best.kind == "historical" and m.zone is None
+    return _new(Resolved, (m, best.pid, round(min(conf, 0.99), 3), runner, hist, m.zone))
+
+
+def resolve_single(
+    m: RawMatch,
+    c: Candidate,
+    text: str,
+    base: int,
+    art: Context,
+    doc: Context | None,
+    parent_before: str | None,
+    parent_county: str | None,
+    listed: bool,
+) -> Resolved | None:
+    """:func:`resolve_one` for a name with one candidate: the same acceptance rule and the same
+    confidence (1, less for a short form or a name without evidence), without the score, which only
+    ranks candidates; evidence is looked up only as far as the rule needs it."""
+    e = m.entry
+    pid, kind, lev = c.pid, c.kind, c.level
+    explicit = parent_before is not None and (
+        parent_before in c.ancestors
+        or (kind != "short" and bool(parent_county) and parent_county == c.county and pid != parent_before)
+    )
+    ap = art.places
+    exclude = 1 if e.single_full else 0
+    # Context.support(c) > 0: the place itself (a name read once is not its own evidence), an
+    # ancestor below province, a descendant
+    supported = bool(ap) and (
+        ap.get(pid, 0) - exclude > 0
+        or any(ap.get(a) for a in c.context_ancestors)
+        or art.below.get(pid, 0) - exclude > 0
+    )
+    admin = m.admin_after
+    strong = explicit or admin or supported
+    in_home = c.in_home
+    weak = strong or in_home
+    if not weak and doc is not None and doc.places:
+        dp = doc.places
+        weak = dp.get(pid, 0) > 0 or any(dp.get(a) for a in c.context_ancestors) or doc.below.get(pid, 0) > 0
+    if e.wordlike:
+        if kind == "short" and in_home and lev in ("city", "county") and not m.word_continues:
+            ok = True
+        else:
+            ok = (
+                explicit
+                or admin
+                or ap.get(pid, 0) > 0
+                or (listed and kind == "short" and lev in ("province", "city") and not m.word_continues)
+                or (
+                    kind == "short"
+                    and lev == "township"
+                    and _township_in_district(m, c, text, base, art, doc)
+                )
+            )
+    elif lev == "village":
+        ok = explicit or supported
+    elif kind == "short" and lev == "township":
+        ok = explicit or admin or ap.get(pid, 0) > 0 or _township_in_district(m, c, text, base, art, doc)
+    elif kind == "short" and lev == "city" and not in_home:
+        ok = not m.in_org and (
+            explicit
+            or admin
+            or supported
+            or listed
+            or _in_list(m, text, base)
+            or art.provinces.get(c.province, 0) > 0
+        )
+    elif kind == "short":
+        ok = lev in ("province", "city") or weak
+    elif lev == "township":
+        ok = weak
+    else:
+        ok = True
+    if not ok:
+        return None
+    conf = 1.0
+    if kind == "short" and not strong:
+        conf *= 0.85
+    if not weak:
+        conf *= 0.8
+    return _new(
+        Resolved, (m, pid, round(min(conf, 0.99), 3), None, kind == "historical" and m.zone is None, m.zone)
+    )
