@@ -402,6 +402,10 @@ def test_a_link_marks_its_place_a_city_outlined_a_clustered_place_its_cluster_ri
         frame = harness.wait_for_county_shapes(page, minimum=90, timeout_ms=FIRST_BUILD_MS)
         page.get_by_role("heading", name="杭州市", exact=True).wait_for(timeout=30000)
         frame.wait_for_function("() => window.atlasSelected === '3301'", timeout=30000)
+        # the city's outline arrives with the map's groups: wait for it on a loaded machine
+        frame.wait_for_function(
+            "() => document.querySelectorAll('.leaflet-atlas-selection-pane path').length >= 2", timeout=30000
+        )
         outline = frame.evaluate("""() => {
             const marks = [...document.querySelectorAll('.leaflet-atlas-selection-pane path')];
             const widest = Math.max(...marks.map(p => p.getBoundingClientRect().width));
