@@ -264,10 +264,22 @@ def test_standalone_map_works_offline_in_chromium(tmp_path, layers, browser, gaz
             """async (name) => {
             const map = Object.values(window).find(v => v instanceof L.Map), g = window.atlasPoints.group;
             const m = g.getLayers().find(l => l.feature.properties.name === name);
-            await new Promise(done => g.zoomToShowLayer(m, done));
-            await new Promise(done => setTimeout(done, 400));
-            const box = m._path.getBoundingClientRect();
-            return [box.left + box.width / 2, box.top + box.height / 2];
+            // the map's opening fitBounds may still be animating and fold the marker back into
+            // its cluster: bring it out again until it stands still, on top, in the DOM
+            for (let attempt = 0; attempt < 5; attempt++) {
+                await new Promise(done => g.zoomToShowLayer(m, done));
+                let last = null;
+                for (let i = 0; i < 20; i++) {
+                    await new Promise(done => setTimeout(done, 100));
+                    if (!m._path || !m._path.isConnected) break;
+                    const box = m._path.getBoundingClientRect();
+                    const xy = [box.left + box.width / 2, box.top + box.height / 2];
+                    const still = last && last[0] === xy[0] && last[1] === xy[1];
+                    if (still && document.elementFromPoint(xy[0], xy[1]) === m._path) return xy;
+                    last = xy;
+                }
+            }
+            throw new Error("the marker never stood still on top at zoom " + map.getZoom());
         }""",
             XSS,
         )

@@ -147,9 +147,13 @@ _FIND_FEATURE = """async ([name, geom]) => {
   if (!target) return null;
   if (geom === 'point') {
     m.setView(target.getLatLng(), Math.max(m.getZoom(), 11), {animate: false});
-    if (window.atlasPoints && !m.hasLayer(target)) {
-      await new Promise(done => window.atlasPoints.group.zoomToShowLayer(target, done));
-      await new Promise(done => setTimeout(done, 400));  // the spider's legs unfold
+    const g = window.atlasPoints && window.atlasPoints.group;
+    const sleep = ms => new Promise(done => setTimeout(done, ms));
+    // markercluster ignores moves while clusters or a spider animate (~250 ms): retry after them
+    for (let attempt = 0; g && attempt < 4 && !(m.hasLayer(target) && target._path && target._path.isConnected); attempt++) {
+      for (let i = 0; i < 60 && g._inZoomAnimation; i++) await sleep(50);
+      await Promise.race([new Promise(done => g.zoomToShowLayer(target, done)), sleep(8000)]);
+      await sleep(400);  // the spider's legs unfold
     }
   }
   else { m.fitBounds(target.getBounds(), {animate: false}); }
