@@ -217,6 +217,29 @@ def child_layers(store: str, workers: int) -> dict:
     return out
 
 
+def compare(a: str, b: str) -> dict:
+    """Two stores row for row (EXCEPT ALL, every column but mtime_ns): the engines' outputs."""
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute(f"ATTACH '{a}' AS a (READ_ONLY); ATTACH '{b}' AS b (READ_ONLY)")
+    out: dict = {"a": a, "b": b}
+    for t in ("articles", "mentions", "metrics", "documents"):
+        cols = "* EXCLUDE (mtime_ns)" if t == "documents" else "*"
+        only = [
+            con.execute(
+                f"SELECT count(*) FROM (SELECT {cols} FROM {x}.{t} EXCEPT ALL SELECT {cols} FROM {y}.{t})"
+            ).fetchone()[0]
+            for x, y in (("a", "b"), ("b", "a"))
+        ]
+        out[t] = {
+            "rows": con.execute(f"SELECT count(*) FROM a.{t}").fetchone()[0],
+            "only_a": only[0],
+            "only_b": only[1],
+        }
+    return out
+
+
 def _child(args: list[str]) -> dict:
     out = subprocess.run([PY, __file__, "--child", *args], env=ENV, capture_output=True, text=True)
     if out.returncode:
@@ -253,6 +276,7 @@ def main() -> None:
     ap.add_argument("--overhead", action="store_true", help="scheduler overhead per no-op task")
     ap.add_argument("--gazetteer", action="store_true", help="gazetteer on a worker: build vs snapshot")
     ap.add_argument("--layers", help="a built store: county/point counts in DuckDB vs dask.dataframe")
+    ap.add_argument("--compare", nargs=2, metavar="STORE", help="two stores (local, dask) row for row")
     ap.add_argument("--render", action="store_true", help="write the REPORT.md section from dask.json")
     ap.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -302,6 +326,10 @@ def main() -> None:
             rows += [_child(["gazetteer", "build", f"{tmp}/cache{i}"]) for i in range(3)]
         raw["gazetteer"] = {"snapshot_write_s": write_s, "snapshot_mb": size, "runs": rows}
         print(raw["gazetteer"])
+        save()
+    if args.compare:
+        raw["compare"] = compare(*args.compare)
+        print(raw["compare"])
         save()
     if args.layers:
         raw["layers"] = _child(["layers", args.layers, "2"])

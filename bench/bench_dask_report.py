@@ -66,6 +66,23 @@ def _targets(raw: dict) -> list[str]:
     return out
 
 
+def _compare(raw: dict) -> list[str]:
+    c = raw.get("compare")
+    if not c:
+        return []
+    same = all(
+        c[t]["only_a"] == c[t]["only_b"] == 0 for t in ("articles", "mentions", "metrics", "documents")
+    )
+    counts = ", ".join(f"{c[t]['rows']:,} {t}" for t in ("articles", "mentions", "metrics", "documents"))
+    return [
+        f"Same output: the stores built by the two engines from `{c['a'].rsplit('/', 1)[-1]}` and "
+        f"`{c['b'].rsplit('/', 1)[-1]}` ({counts}) are "
+        + ("**identical row for row**" if same else "**different**")
+        + " (EXCEPT ALL over every column, file mtimes aside).",
+        "",
+    ]
+
+
 def _builds(raw: dict) -> list[str]:
     out = [
         "| corpus | engine | workers | runs | best s | median s | MB/s | cores got (best) | CPU s (best) | "
@@ -206,6 +223,7 @@ def render_section(raw: dict) -> str:
         "",
         *_targets(raw),
         "",
+        *_compare(raw),
         "### Builds",
         "",
         *_builds(raw),
