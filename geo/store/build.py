@@ -44,6 +44,10 @@ from geo.store.tables import DOCUMENT_COLUMNS, SCHEMA_VERSION, ddl, q, rows_fram
 
 #: Rows gathered before they are written (keeps memory flat whatever the corpus size).
 BATCH_ROWS = 200_000
+#: DuckDB's buffer pool while building: by default it keeps every table block it wrote in memory
+#: (up to 80 % of RAM), so the build grew with the corpus (1.1 GB in the parent at 400 MB of a
+#: 1 GB corpus); capped, blocks already written are evicted (and a few spill to <store>.tmp).
+BUILD_MEMORY_LIMIT = "256MB"
 
 Progress = Callable[[int, int, str], None]  # (documents done, documents to extract, file)
 
@@ -167,7 +171,7 @@ def _open_copy(store: Path, rebuild: bool, report: BuildReport) -> tuple[Path, d
         if not fresh:
             check_store(store)
             shutil.copyfile(store, work)
-        con = duckdb.connect(str(work))
+        con = duckdb.connect(str(work), config={"memory_limit": BUILD_MEMORY_LIMIT})
     except PermissionError as e:
         raise StoreError(
             f"cannot write beside {store} ({e.strerror}): choose a writable --store path"
@@ -230,6 +234,9 @@ def build_store(
     listing = _corpus_listing([Path(p) for p in paths])
     with build_lock(store):
         for stale in _stale_copies(store):
+            if stale.is_dir():  # DuckDB's spill folder (<copy>.tmp) of a killed build
+                shutil.rmtree(stale, ignore_errors=True)
+                continue
             stale.unlink(missing_ok=True)
             report.notes.append(f"removed {stale.name}, left by an interrupted build; the store was intact")
         work, con = _open_copy(store, rebuild, report)
