@@ -214,6 +214,7 @@ def _child(mode: str, corpus: str, workers: int) -> dict:
                 jionlp.recognize_location(t)
             out["chars"] = sum(map(len, texts))
         elif mode == "cpca":
+            _pkg_resources_shim()
             import cpca
 
             cpca.transform(["杭州市萧山区"])
@@ -235,6 +236,20 @@ def _child(mode: str, corpus: str, workers: int) -> dict:
         loadavg=os.getloadavg(),
     )
     return out
+
+
+def _pkg_resources_shim() -> None:
+    """cpca 0.5.5 reads its table with ``pkg_resources.resource_stream``, which setuptools ≥ 81 no
+    longer ships: give it the same bytes through importlib.resources (this process only)."""
+    try:
+        import pkg_resources  # noqa: F401
+    except ImportError:
+        import types
+        from importlib.resources import files
+
+        shim = types.ModuleType("pkg_resources")
+        shim.resource_stream = lambda package, name: files(package).joinpath(name).open("rb")  # type: ignore[attr-defined]
+        sys.modules["pkg_resources"] = shim
 
 
 def _store_chars(store: Path) -> int:

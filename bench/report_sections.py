@@ -36,8 +36,11 @@ def matcher_section(raw: dict) -> list[str]:
             f"{r['texts_compared']:,} |"
         )
     for name, r in mt["matchers"].items():
-        for ex in r.get("examples", [])[:3]:
-            lines.append(f"\n- {name} vs daachorse: missing {ex['missing']}, extra {ex['extra']}")
+        seen = []
+        for ex in r.get("examples", []):
+            if ex not in seen:  # an article and its joined lines often differ alike
+                seen.append(ex)
+                lines.append(f"\n- {name} vs daachorse: missing {ex['missing']}, extra {ex['extra']}")
     lines += [
         "",
         "daachorse (character-wise double array) is the pipeline's matcher: the fastest scan, the fastest "
@@ -53,6 +56,8 @@ def compare_section(raw: dict) -> list[str]:
     cmp_ = raw.get("compare")
     if not cmp_:
         return []
+    for r in cmp_["runs"]:  # older raw files labelled the runs by checkout path
+        r["code"] = {"current": "new"}.get(r["code"], r["code"] if r["code"] in ("old", "new") else "old")
     lines = [
         f"## Before / after (baseline {cmp_['baseline']}, alternating runs, main corpus, 1 core)",
         "",

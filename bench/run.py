@@ -135,9 +135,8 @@ def run_compare(raw: dict, paths: dict[str, Path], old: Path, args) -> None:
             log(f"before/after: extract on the main corpus, {label} code, run {i + 1}/{args.runs}")
             r = bx.measure("extract", paths["main"], 1, code=code, timeout=args.timeout)
             if r:
-                runs.append(
-                    {"code": label, "run": i + 1, **{k: v for k, v in r.items() if k != "pss_series"}}
-                )
+                keep = {k: v for k, v in r.items() if k not in ("pss_series", "code")}
+                runs.append({**keep, "code": label, "run": i + 1})
     raw["compare"] = {"baseline": args.baseline, "runs": runs, "stages": {}}
     for label, code in (("old", old), ("new", ROOT)):
         log(f"before/after: CPU per stage, {label} code")

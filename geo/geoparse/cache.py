@@ -107,41 +107,30 @@ def read_key(path: Path) -> str | None:
 
 
 def dump(path: Path, key: str, matcher: Matcher, index: PlaceIndex, home: str | None) -> None:
-    """Write the tables atomically (a half-written cache never looks valid)."""
-    shared: dict = {}
+    """Write the tables atomically (a half-written cache never looks valid). Equal strings, and
+    equal tuples of strings (ancestors), become one object: marshal writes each once, and a load
+    shares them again."""
+    strings: dict[str, str] = {}
+    tuples: dict[tuple, tuple] = {}
+    one = strings.setdefault
 
-    def s(x):  # one string object per distinct value: marshal then writes each once
-        return shared.setdefault(x, x) if isinstance(x, str) else x
+    def s(x):
+        return one(x, x) if type(x) is str else x
 
-    def st(xs):  # one tuple object per distinct value too (ancestors are shared by many places)
-        t = tuple(s(x) for x in xs)
-        return shared.setdefault(t, t)
+    def st(xs: tuple) -> tuple:
+        t = tuple([one(x, x) if type(x) is str else x for x in xs])
+        return tuples.setdefault(t, t) if all(type(x) is str for x in t) else t
 
     entries = []
     for e in matcher.entries:
         cands = tuple(
-            tuple(
-                c._replace(
-                    pid=s(c.pid),
-                    kind=s(c.kind),
-                    level=s(c.level),
-                    ancestors=st(c.ancestors),
-                    context_ancestors=st(c.context_ancestors),
-                    county=s(c.county),
-                    province=s(c.province),
-                )
-            )
+            (s(c.pid), s(c.kind), s(c.level), c.prior, st(c.ancestors), st(c.context_ancestors))
+            + (s(c.county), s(c.province), c.in_home, c.until)
             for c in e.candidates
         )
-        row: list = list(e)
-        for name, value in (
-            ("surface", s(e.surface)),
-            ("candidates", cands),
-            ("full_townships", st(e.full_townships)),
-            ("confident", s(e.confident)),
-        ):
-            row[NameEntry._fields.index(name)] = value
-        entries.append(tuple(row))
+        # NameEntry's fields in order, its strings shared (tests/test_geoparser_cache.py round-trips)
+        head = (s(e.surface), cands, *e[2:6], st(e.full_townships), e.starts_word, s(e.confident))
+        entries.append(head + tuple(e[9:]))
     body = {
         "home": home,
         "entries": entries,
