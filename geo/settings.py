@@ -54,6 +54,11 @@ class Settings:
                                default_factory=_default_cache_dir)  # fmt: skip
     data_dir: Path = _setting("ATLAS_DATA_DIR", "user data that survives cache clean-ups (geocoder answers)",
                               default_factory=_default_data_dir)  # fmt: skip
+    stores_dir: Path | None = _setting(
+        "ATLAS_STORES_DIR",
+        "where the app keeps the stores it builds on demand for typed folders and uploads (and the "
+        "uploads); default: <ATLAS_CACHE_DIR>/stores",
+    )
     store_path: Path | None = _setting(
         "ATLAS_STORE",
         "the atlas store the app opens (built by python -m geo build); default: one per corpus folder "
@@ -111,6 +116,11 @@ class Settings:
 
     def with_(self, **changes: Any) -> Settings:
         return replace(self, **changes)
+
+    def stores_folder(self) -> Path:
+        """Where on-demand stores (one per corpus folder) and uploaded corpora are kept: a store
+        can be larger than its corpus, so users may put it on a larger disk."""
+        return Path(self.stores_dir) if self.stores_dir else Path(self.cache_dir) / "stores"
 
     def allowed_corpus_roots(self) -> tuple[Path, ...]:
         """The folders a corpus may come from: ATLAS_CORPUS_ROOTS, else the configured corpus."""

@@ -265,14 +265,14 @@ def texts(ref: StoreRef, files: list[str]) -> dict[str, str]:
 
 
 def save_uploads(files, settings: Settings) -> Path | None:
-    """Uploaded .txt files into a folder of their own (named by their content) in the cache; the
+    """Uploaded .txt files into a folder of their own (named by their content) beside the stores; the
     folder then gets its own store like any other corpus folder."""
     if not files:
         return None
     h = hashlib.sha1()
     for f in files:
         h.update(f.name.encode() + b"\0" + f.getvalue())
-    folder = Path(settings.cache_dir) / "uploads" / h.hexdigest()[:12]
+    folder = settings.stores_folder() / "uploads" / h.hexdigest()[:12]
     folder.mkdir(parents=True, exist_ok=True)
     for f in files:
         (folder / Path(f.name).name).write_bytes(f.getvalue())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -9,6 +10,15 @@ from pathlib import Path
 import pytest
 
 from geo.settings import SEEDS_DIR, load_settings
+
+
+@pytest.fixture(scope="session", autouse=True)
+def stores_in_a_temporary_folder(tmp_path_factory):
+    """The stores and uploads the app builds during tests go to a temporary folder, never into
+    the user's cache (ATLAS_STORES_DIR; the built gazetteer is still shared)."""
+    if "ATLAS_STORES_DIR" not in os.environ:
+        os.environ["ATLAS_STORES_DIR"] = str(tmp_path_factory.mktemp("stores"))
+    yield os.environ["ATLAS_STORES_DIR"]
 
 
 @pytest.fixture(scope="session")

@@ -280,3 +280,19 @@ def test_a_date_range_drives_counts_layers_and_downloads(built, settings, gazett
     )
     timeline = query.place_timeline(s, "330114", query.Scope())  # 钱塘区
     assert "2021-04" in set(timeline["month"])
+
+
+def test_on_demand_stores_go_where_the_user_says(tmp_path):
+    """A typed folder's store (and uploads) land under ATLAS_STORES_DIR, else under the cache; the
+    configured corpus uses ATLAS_STORE."""
+    from geo.settings import load_settings
+    from geo.store import default_store_path
+
+    env = {"ATLAS_CACHE_DIR": str(tmp_path / "cache")}
+    news = tmp_path / "news"
+    in_cache = default_store_path(news, load_settings(env))
+    assert in_cache.parent == tmp_path / "cache" / "stores" and in_cache.name.startswith("news-")
+    big_disk = load_settings({**env, "ATLAS_STORES_DIR": str(tmp_path / "big")})
+    assert default_store_path(news, big_disk).parent == tmp_path / "big"
+    chosen = load_settings({**env, "ATLAS_STORE": str(tmp_path / "a.duckdb"), "ATLAS_CORPUS": str(news)})
+    assert default_store_path(news, chosen) == tmp_path / "a.duckdb"

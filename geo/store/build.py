@@ -48,12 +48,12 @@ BUILD_MEMORY_LIMIT = "256MB"
 
 def default_store_path(corpus: Path | str, settings: Settings) -> Path:
     """The store of a corpus folder: ``ATLAS_STORE`` for the configured corpus, else one file per
-    folder under the cache folder (``stores/seeds-1a2b3c4d.duckdb``)."""
+    folder under ``ATLAS_STORES_DIR`` (``<cache>/stores/seeds-1a2b3c4d.duckdb``)."""
     folder = Path(corpus).expanduser().resolve()
     if settings.store_path and folder == Path(settings.corpus_dir).expanduser().resolve():
         return Path(settings.store_path).expanduser()
     digest = hashlib.sha1(str(folder).encode("utf-8", "surrogateescape")).hexdigest()[:8]
-    return Path(settings.cache_dir) / "stores" / f"{folder.name or 'corpus'}-{digest}.duckdb"
+    return settings.stores_folder() / f"{folder.name or 'corpus'}-{digest}.duckdb"
 
 
 def fingerprint(settings: Settings) -> str:
