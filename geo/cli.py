@@ -86,9 +86,11 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from geo.evaluate import DEV_SET, FROZEN_SET, evaluate, evaluate_frozen, report
+    from geo.evaluate import DEV_SET, FROZEN_SET, FROZEN_SET_V2, evaluate, evaluate_frozen, report
 
-    if args.frozen:
+    if args.frozen_v2:
+        s = evaluate_frozen(FROZEN_SET_V2, settings=args.settings)
+    elif args.frozen:
         s = evaluate_frozen(Path(args.dev) if args.dev else FROZEN_SET, settings=args.settings)
     else:
         s = evaluate(Path(args.dev) if args.dev else DEV_SET, settings=args.settings)
@@ -129,7 +131,13 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument(
         "--frozen",
         action="store_true",
-        help="score the frozen held-out set (tests/data/frozen_eval.jsonl): report only, never tune on it",
+        help="score the frozen held-out set (tests/data/frozen_eval.jsonl, or --dev PATH in its format): "
+        "report only, never tune on it",
+    )
+    e.add_argument(
+        "--frozen-v2",
+        action="store_true",
+        help="score the second frozen set (tests/data/frozen_eval_v2.jsonl): report only, never tune on it",
     )
     e.add_argument("--limit", type=int, default=40, help="errors to list per class")
     e.set_defaults(func=cmd_evaluate)

@@ -4,6 +4,8 @@
   regression check, ``python -m geo evaluate``).
 - ``tests/data/frozen_eval.jsonl``: 31 passages of public news the rules were never tuned on
   (``python -m geo evaluate --frozen``); run it to report, never to choose a rule.
+- ``tests/data/frozen_eval_v2.jsonl``: the second frozen set, 33 passages annotated after v1 had been
+  looked at (``python -m geo evaluate --frozen-v2``); same format, same scorer, same rule.
 
 Recognition is scored on exact spans (file, start, end); resolution on the spans both sides
 found: right when the canonical name and the containing county/province agree. The frozen
@@ -29,6 +31,7 @@ from geo.settings import PROJECT_DIR, SEEDS_DIR, Settings, load_settings
 
 DEV_SET = PROJECT_DIR / "tests" / "data" / "dev_mentions.jsonl"
 FROZEN_SET = PROJECT_DIR / "tests" / "data" / "frozen_eval.jsonl"
+FROZEN_SET_V2 = PROJECT_DIR / "tests" / "data" / "frozen_eval_v2.jsonl"
 _AREA_LEVELS = ("zone", "landmark")
 
 
