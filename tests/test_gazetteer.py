@@ -292,3 +292,21 @@ def test_fingerprint_changes_when_a_curated_file_changes(tmp_path, settings):
     with (curated / "historical.csv").open("a", encoding="utf-8") as fh:
         fh.write("旧名,330109,test,test\n")
     assert gb.fingerprint(s) != before
+
+
+def test_geonames_country_records_are_all_found_fast_or_slow():
+    """The fast path decodes only the country's block (other countries inside it are dropped); a
+    file written another way falls back to decoding everything, so nothing is lost."""
+    import json
+
+    from geo.gazetteer.sources import _country_records
+
+    def rec(i, cc):
+        return {"geonameid": i, "name": f"p{i}", "countrycode": cc, "alternatenames": ["x"]}
+
+    block = {str(i): rec(i, cc) for i, cc in enumerate(["AD", "CN", "CN", "FR", "CN", "ZW"])}
+    assert [r["geonameid"] for r in _country_records(json.dumps(block), "CN")] == [1, 2, 4]
+    assert _country_records(json.dumps(block), "JP") == []
+    assert [r["geonameid"] for r in _country_records(json.dumps({"9": rec(9, "CN")}), "CN")] == [9]
+    compact = json.dumps(block, separators=(",", ":"))  # another layout: the slow path, same answer
+    assert [r["geonameid"] for r in _country_records(compact, "CN")] == [1, 2, 4]

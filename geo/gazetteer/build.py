@@ -73,9 +73,9 @@ def fingerprint(settings: Settings) -> str:
 
 def _admin_places(divs: pd.DataFrame) -> pd.DataFrame:
     """Province/city/county/township rows with their chain of containing units."""
-    by_code = {c: (p, n, lv) for c, p, n, lv in divs.itertuples(index=False)}
+    by_code = {c: (p, n, lv) for c, p, n, lv in zip(*(divs[c].tolist() for c in divs.columns))}
     rows = []
-    for code, parent, name, level in divs.itertuples(index=False):
+    for code, parent, name, level in zip(*(divs[c].tolist() for c in divs.columns)):
         parent = parent if isinstance(parent, str) else None
         chain: dict[str, tuple[str | None, str | None]] = {
             "province": (None, None),
@@ -188,7 +188,8 @@ def _place_points(places: pd.DataFrame, counties: gpd.GeoDataFrame, versions: di
     prec: list[str | None] = [None] * n
     source: list[str | None] = [None] * n
     note: list[str | None] = [None] * n
-    for i, (pid, county_id, level) in enumerate(zip(places.place_id, places.county_id, places.level)):
+    columns = (places[c].tolist() for c in ("place_id", "county_id", "level"))
+    for i, (pid, county_id, level) in enumerate(zip(*columns)):
         if level in ("city", "province"):
             # Prefectures acting as counties (东莞…) have a polygon; HK/Macao only a province one.
             p = rep.get(pid) if level == "city" else prov_rep.get(pid + "0000")
@@ -234,22 +235,24 @@ def _seat_points(places: pd.DataFrame) -> None:
     """Cities and provinces take the point of their first child by code (the seat, by MCA order)."""
     idx = {pid: i for i, pid in enumerate(places.place_id)}
     children: dict[str, list[str]] = {}
-    for pid, parent, level in zip(places.place_id, places.parent_id, places.level):
+    for pid, parent, level in zip(places.place_id.tolist(), places.parent_id.tolist(), places.level.tolist()):
         if level in ("city", "county") and isinstance(parent, str):
             children.setdefault(parent, []).append(pid)
+    # plain lists, written back once (pandas' per-cell .loc was a third of the cold build)
+    cols = ["lon", "lat", "precision", "source"]
+    lon, lat, prec, source = (places[c].tolist() for c in cols)
+    names, levels, pids = (places[c].tolist() for c in ("name", "level", "place_id"))
     for level in ("city", "province"):
-        for i in places.index[places.level == level]:
-            pid = places.at[i, "place_id"]
-            kids = sorted(k for k in children.get(pid, []) if pd.notna(places.at[idx[k], "lon"]))
-            if pd.notna(places.at[i, "lon"]) and not kids:
+        for i in (j for j, lv in enumerate(levels) if lv == level):
+            kids = sorted(k for k in children.get(pids[i], []) if pd.notna(lon[idx[k]]))
+            if pd.notna(lon[i]) and not kids:
                 continue  # a prefecture acting as county keeps its own polygon's point
             if kids:
                 k = idx[kids[0]]
-                places.loc[i, ["lon", "lat", "precision"]] = places.loc[k, ["lon", "lat", "precision"]].values
-                places.at[i, "source"] = (
-                    f"point of its first unit by code, {places.at[k, 'name']} "
-                    f"({places.at[k, 'place_id']}): {places.at[k, 'source']}"
-                )
+                lon[i], lat[i], prec[i] = lon[k], lat[k], prec[k]
+                source[i] = f"point of its first unit by code, {names[k]} ({pids[k]}): {source[k]}"
+    for c, values in zip(cols, (lon, lat, prec, source)):
+        places[c] = pd.Series(values, index=places.index, dtype=places[c].dtype)
 
 
 def assemble(settings: Settings) -> tuple[pd.DataFrame, pd.DataFrame, gpd.GeoDataFrame, dict]:

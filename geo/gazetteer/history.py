@@ -27,7 +27,7 @@ def jionlp_changes(places: pd.DataFrame, version: str) -> tuple[list[HistoricalN
     by_chain: dict[tuple[str, ...], str] = {}
     admin = places[places["level"].isin(("province", "city", "county"))]
     for pid, lev, prov, city, name in zip(
-        admin.place_id, admin.level, admin.province, admin.city, admin.name
+        *(admin[c].tolist() for c in ("place_id", "level", "province", "city", "name"))
     ):
         if lev == "province":
             by_chain[(name,)] = pid

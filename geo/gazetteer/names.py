@@ -37,11 +37,11 @@ def build_names(
     """Full names of all places, short forms of province/city/county (derived, and customary ones
     with a source: 呼市), curated aliases, history."""
     rows: list[tuple[str, str, str, str | None, int | None]] = [
-        (n, p, "full", None, None) for n, p in zip(places.name, places.place_id)
+        (n, p, "full", None, None) for n, p in zip(places.name.tolist(), places.place_id.tolist())
     ]
     admin = places[places.level.isin(SHORT_LEVELS)]
     full_admin = set(admin.name)
-    for name, pid in zip(admin.name, admin.place_id):
+    for name, pid in zip(admin.name.tolist(), admin.place_id.tolist()):
         short = short_form(name)
         if short and short != name:
             rows.append((short, pid, "short", f"short form of {name}", None))

@@ -36,12 +36,12 @@ def villages(places: pd.DataFrame, versions: dict, home_province: str) -> tuple[
     found = key.isin(towns.index)
     raw, parent = raw[found], towns.loc[key[found]].reset_index()
     v = parent.copy()
-    v["place_id"] = ["village:" + p + ":" + n for p, n in zip(parent.place_id, raw.village)]
+    v["place_id"] = ["village:" + p + ":" + n for p, n in zip(parent.place_id.tolist(), raw.village.tolist())]
     v["name"] = raw.village.to_numpy()
     v["level"], v["township"], v["parent_id"], v["code"] = "village", parent.name, parent.place_id, None
     v["source"] = [
         f"jionlp {versions['jionlp']} china_location (name); point of its township: {s}"
-        for s in parent.source
+        for s in parent.source.tolist()
     ]
     v["note"], v["kind"] = None, None
     return v.drop_duplicates("place_id")[PLACE_COLUMNS], int((~found).sum())

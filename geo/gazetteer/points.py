@@ -55,7 +55,7 @@ def match_township_points(
     joined = gpd.sjoin(pts, poly, how="inner", predicate="within")
     zh_index: dict[tuple[str, str], list[int]] = defaultdict(list)
     py_index: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for idx, county_id, zh, latin in zip(joined.index, joined.county_id, joined.zh, joined.latin):
+    for idx, county_id, zh, latin in zip(joined.index, joined.county_id.tolist(), joined.zh, joined.latin):
         for name in zh:
             zh_index[(county_id, name)].append(idx)
             core = township_core(name)
@@ -66,28 +66,35 @@ def match_township_points(
             if key:
                 py_index[(county_id, key)].append(idx)
     # Best-populated point first, so ties resolve to the town rather than a hamlet.
-    pop = geonames["population"]
+    # (plain lists by row label: pandas' scalar access per candidate was most of the cold build)
+    at = {
+        i: (lon, lat, gid, pop, zh)
+        for i, lon, lat, gid, pop, zh in zip(
+            geonames.index, geonames.lon, geonames.lat, geonames.geonameid, geonames.population, geonames.zh
+        )
+    }
+    latin_counties = {county_id for county_id, _ in py_index}
 
     def best(cands: list[int]) -> int:
-        return max(dict.fromkeys(cands), key=lambda i: (pop.at[i], -i))
+        return max(dict.fromkeys(cands), key=lambda i: (at[i][3], -i))
 
     rows = []
-    for pid, name, county_id in zip(townships.place_id, townships.name, townships.county_id):
+    for pid, name, county_id in zip(
+        townships.place_id.tolist(), townships.name.tolist(), townships.county_id.tolist()
+    ):
         if not isinstance(county_id, str):
             continue
         core = township_core(name)
         cands = zh_index.get((county_id, name)) or zh_index.get((county_id, core))
         how = "chinese name"
-        if not cands and len(core) >= 2:
+        if not cands and len(core) >= 2 and county_id in latin_counties:
             how = "pinyin"
             cands = [
                 i
                 for i in py_index.get((county_id, _pinyin_key(core)), [])
-                if not geonames.at[i, "zh"] or any(township_core(z) == core for z in geonames.at[i, "zh"])
+                if not at[i][4] or any(township_core(z) == core for z in at[i][4])
             ]
         if cands:
-            i = best(cands)
-            rows.append(
-                (pid, geonames.at[i, "lon"], geonames.at[i, "lat"], int(geonames.at[i, "geonameid"]), how)
-            )
+            lon, lat, gid, _, _ = at[best(cands)]
+            rows.append((pid, lon, lat, int(gid), how))
     return pd.DataFrame(rows, columns=["place_id", "lon", "lat", "geonameid", "how"])
