@@ -97,9 +97,7 @@ def _column_encoder(key: str, s: pd.Series) -> Callable[[int, int], list[str]]:
         codes = s.cat.codes.to_numpy()
         return lambda a, b: texts[codes[a:b]].tolist()  # code -1 (missing): the last, null
     if not isinstance(dtype, np.dtype) or dtype not in (np.int64, np.bool_, np.float64):
-        return lambda a, b: [
-            key + (_encode_str(v) if type(v) is str else _dumps(_jsonable(v))) for v in s.iloc[a:b]
-        ]
+        return lambda a, b: _texts(key, s.iloc[a:b].tolist())
     values = s.to_numpy()
     if dtype == np.int64:
         return lambda a, b: [key + str(v) for v in values[a:b].tolist()]
@@ -113,6 +111,21 @@ def _column_encoder(key: str, s: pd.Series) -> Callable[[int, int], list[str]]:
         return np.array(texts, dtype=object)[at].tolist()
 
     return floats
+
+
+def _texts(key: str, values: Iterable[Any]) -> list[str]:
+    """``key`` + the JSON text of each value; a str's text once however often it repeats."""
+    known: dict[str, str] = {}
+    out = []
+    for v in values:
+        if type(v) is str:
+            text = known.get(v)
+            if text is None:
+                text = known[v] = key + _encode_str(v)
+            out.append(text)
+        else:
+            out.append(key + _dumps(_jsonable(v)))
+    return out
 
 
 def frame_to_jsonl(df: pd.DataFrame) -> str:
