@@ -21,12 +21,13 @@ import math
 import os
 import shutil
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from geo.errors import ExtractionError
@@ -59,11 +60,72 @@ def _jsonable(v: Any) -> Any:
     return v
 
 
+#: ``json.dumps(v, ensure_ascii=False)`` without building an encoder per call.
+_dumps = json.JSONEncoder(ensure_ascii=False).encode
+_encode_str = json.encoder.encode_basestring  # what that encoder writes a str with
+#: Rows encoded at a time (a block of lines, so a large table is never held as strings).
+_CHUNK_ROWS = 20_000
+
+
 def iter_jsonl(df: pd.DataFrame) -> Iterator[str]:
-    """The rows of a table as JSON lines (keys in column order), one at a time."""
+    """The rows of a table as JSON lines (keys in column order), one at a time: each line what
+    ``json.dumps({column: value}, ensure_ascii=False)`` writes for the values ``itertuples``
+    gives (NaN as null, numpy scalars as numbers). Each column is encoded at once, ``"key": value``
+    (a category's text once for all its rows), and a line joins its row's pieces."""
     cols = list(df.columns)
-    for row in df.itertuples(index=False, name=None):
-        yield json.dumps({c: _jsonable(v) for c, v in zip(cols, row)}, ensure_ascii=False) + "\n"
+    if len(set(cols)) < len(cols) or not all(type(c) is str for c in cols):  # as dict keys: as ever
+        for row in df.itertuples(index=False, name=None):
+            yield json.dumps({c: _jsonable(v) for c, v in zip(cols, row)}, ensure_ascii=False) + "\n"
+        return
+    if not cols:
+        yield from ("{}\n" for _ in range(len(df)))
+        return
+    pieces = [_column_encoder(_encode_str(c) + ": ", df.iloc[:, k]) for k, c in enumerate(cols)]
+    join = ", ".join
+    for a in range(0, len(df), _CHUNK_ROWS):
+        for row in zip(*(piece(a, a + _CHUNK_ROWS) for piece in pieces)):
+            yield "{" + join(row) + "}\n"
+
+
+def _column_encoder(key: str, s: pd.Series) -> Callable[[int, int], list[str]]:
+    """rows a:b of ``s`` as ``key`` + JSON text, as :func:`iter_jsonl` writes them."""
+    dtype = s.dtype
+    if isinstance(dtype, pd.CategoricalDtype) and all(type(c) is str for c in dtype.categories.tolist()):
+        texts = np.array(
+            [key + _encode_str(c) for c in dtype.categories.tolist()] + [key + "null"], dtype=object
+        )
+        codes = s.cat.codes.to_numpy()
+        return lambda a, b: texts[codes[a:b]].tolist()  # code -1 (missing): the last, null
+    if not isinstance(dtype, np.dtype) or dtype not in (np.int64, np.bool_, np.float64):
+        return lambda a, b: _texts(key, s.iloc[a:b].tolist())
+    values = s.to_numpy()
+    if dtype == np.int64:
+        return lambda a, b: [key + str(v) for v in values[a:b].tolist()]
+    if dtype == np.bool_:
+        return lambda a, b: np.where(values[a:b], key + "true", key + "false").tolist()
+
+    def floats(a: int, b: int) -> list[str]:
+        # a value's text once per distinct bit pattern (a place's lon/lat repeat; -0.0 is not 0.0)
+        distinct, at = np.unique(values[a:b].view(np.int64), return_inverse=True)
+        texts = [key + _dumps(_jsonable(v)) for v in distinct.view(np.float64).tolist()]
+        return np.array(texts, dtype=object)[at].tolist()
+
+    return floats
+
+
+def _texts(key: str, values: Iterable[Any]) -> list[str]:
+    """``key`` + the JSON text of each value; a str's text once however often it repeats."""
+    known: dict[str, str] = {}
+    out = []
+    for v in values:
+        if type(v) is str:
+            text = known.get(v)
+            if text is None:
+                text = known[v] = key + _encode_str(v)
+            out.append(text)
+        else:
+            out.append(key + _dumps(_jsonable(v)))
+    return out
 
 
 def frame_to_jsonl(df: pd.DataFrame) -> str:

@@ -60,6 +60,12 @@ _IN_TEXT = (
     ),
     ("this_year_stated", re.compile(rf"今{S}年{S}[（(]{S}(?P<y>(?:19|20)\d{{2}}){S}年?{S}[)）]"), 0),
 )
+#: Words every match of an _IN_TEXT pattern holds, where the pattern itself scans slowly (its
+#: alternatives do not open with a character): looked for first, the pattern only if one is there.
+_IN_TEXT_WORDS = {"new_year": re.compile(r"迎|伊始|开[年局春]")}
+#: The document year of the text last asked about: the corpus stage and the metrics stage both ask
+#: about each document's text (the same str), one after the other.
+_LAST_YEAR: tuple[str, YearEvidence | None] | None = None
 
 
 def _flat(s: str) -> str:
@@ -91,6 +97,16 @@ def document_year(text: str) -> YearEvidence | None:
     "迎来2024年"). The latest year merely *mentioned* is not evidence: "2023年度十大进展"
     is reported in 2024.
     """
+    global _LAST_YEAR
+    last = _LAST_YEAR
+    if last is not None and last[0] is text:
+        return last[1]
+    ev = _document_year(text)
+    _LAST_YEAR = (text, ev)
+    return ev
+
+
+def _document_year(text: str) -> YearEvidence | None:
     ev = issue_date(text)
     if ev:
         return ev
@@ -105,6 +121,9 @@ def document_year(text: str) -> YearEvidence | None:
             int(m["m"]),
         )
     for kind, rx, add in _IN_TEXT:
+        words = _IN_TEXT_WORDS.get(kind)
+        if words is not None and not words.search(text):
+            continue
         found = [(_in_text_year(m), m) for m in rx.finditer(text)]
         if found:
             years = [y for y, _ in found]

@@ -2,9 +2,9 @@
 
 :mod:`geo.metrics.lexicon` names the indicators and units, :mod:`geo.metrics.periods` finds the
 period a figure is about (2024-Q1, 2024-H1, 2022-01/08), :mod:`geo.metrics.place` the place it
-belongs to, :mod:`geo.metrics.figures` finds the figures of one article and
-:mod:`geo.metrics.document` runs it over a document. :mod:`geo.metrics.scoring` scores the
-output against the hand-annotated metrics dev set.
+belongs to (among the article's mentions, :mod:`geo.metrics.mentions`), :mod:`geo.metrics.figures`
+finds the figures of one article and :mod:`geo.metrics.document` runs it over a document.
+:mod:`geo.metrics.scoring` scores the output against the hand-annotated metrics dev set.
 """
 
 from geo.corpus import YearEvidence, document_year

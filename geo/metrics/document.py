@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Callable
 
-from geo.corpus import document_year
+from geo.corpus import YearEvidence, document_year
 from geo.metrics import lexicon as lx
-from geo.metrics.figures import extract_metrics
+from geo.metrics.figures import figures_of
 from geo.schema import Article, Document, Mention, Metric
 
 log = logging.getLogger(__name__)
@@ -25,7 +26,13 @@ def document_metrics(
     doc: Document, articles: list[Article], article_mentions: list[list[Mention]]
 ) -> list[Metric]:
     """Figures of every article of ``doc``, in order (``article_mentions[i]``: article i's)."""
-    year = document_year(doc.text)
+    years: list[YearEvidence | None] = []
+
+    def year() -> YearEvidence | None:  # the document's year, found when a figure first needs it
+        if not years:
+            years.append(document_year(doc.text))
+        return years[0]
+
     out: list[Metric] = []
     context_place: tuple[str, str | None] | None = None
     for a, mentions in zip(articles, article_mentions):
@@ -72,14 +79,12 @@ def _article_metrics(
     article: Article,
     doc: Document,
     mentions: list[Mention],
-    year,
+    year: Callable[[], YearEvidence | None],
     main: tuple[str, str | None] | None,
     context_place: tuple[str, str | None] | None,
 ) -> list[Metric]:
     try:
-        return extract_metrics(
-            article, doc.text, mentions, year, main[0] if main else None, context_place=context_place
-        )
+        return figures_of(article, doc.text, mentions, year, main[0] if main else None, context_place)[0]
     except Exception as e:  # one article's odd figures must not lose the corpus: report, go on
         log.warning(
             "metrics skipped for %s %r: %s: %s", article.file, article.title[:30], type(e).__name__, e

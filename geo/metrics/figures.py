@@ -14,14 +14,16 @@ their patterns are compiled once in :mod:`geo.metrics.lexicon`, found in the tex
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Callable
 
 import pandas as pd
 
 from geo.corpus import YearEvidence, document_year
 from geo.metrics import lexicon as lx
 from geo.metrics.find import attach_growth_and_shares, find_figures
+from geo.metrics.mentions import LocalMention, plain_mentions
 from geo.metrics.periods import target_span
-from geo.metrics.place import OWN_LINE, LocalMention, PlaceFinder, plain_mentions
+from geo.metrics.place import OWN_LINE, PlaceFinder
 from geo.metrics.sentences import (
     article_year,
     earlier,
@@ -115,22 +117,44 @@ def extract_metrics(
 
 def explain_metrics(article, doc_text, mentions, doc_year=None, main_place=None, context_place=None):
     """Like :func:`extract_metrics`, plus the figures left out and why: [(figure text, reason)]."""
+    return figures_of(article, doc_text, mentions, lambda: doc_year, main_place, context_place)
+
+
+def figures_of(
+    article,
+    doc_text: str,
+    mentions,
+    doc_year: Callable[[], YearEvidence | None],
+    main_place: str | None = None,
+    context_place: tuple[str, str | None] | None = None,
+) -> tuple[list[Metric], list]:
+    """:func:`explain_metrics` with the document's year evidence asked for (``doc_year()``) only
+    when a figure needs its period: a quarter of the articles report no figure at all."""
     base = article.start
     text = doc_text[article.start : article.end]
-    year_ev = article_year(text, base, doc_year)
-    date = getattr(article, "date", None)
-    if year_ev is None and date:  # the year of the article's date (its dateline, header, file name)
-        year_ev = YearEvidence(int(date[:4]), f"article date {date}", "article_date")
     sentences = split_sentences(text, article.body_start - base, _heading_spans(article, text))
     starts = [s.start for s in sentences]
     ms = plain_mentions(mentions, article)
+    figures, skipped = find_figures(text, sentences, starts, ms)
+    if not figures:
+        return [], skipped
+    years: list[YearEvidence | None] = []  # the article's year evidence, found when first needed
+
+    def year_of() -> YearEvidence | None:
+        if not years:
+            ev = article_year(text, base, doc_year())
+            date = getattr(article, "date", None)
+            if ev is None and date:  # the year of the article's date (its dateline, header, file name)
+                ev = YearEvidence(int(date[:4]), f"article date {date}", "article_date")
+            years.append(ev)
+        return years[0]
+
     fallback = (
         LocalMention(-1, -1, str(context_place[0]), context_place[1], None, False, "")
         if context_place
         else None
     )
     finder = PlaceFinder(text, ms, main_place, article.body_start - base, fallback)
-    figures, skipped = find_figures(text, sentences, starts, ms)
     attach_growth_and_shares(text, figures, sentences, starts)
     out: list[Metric] = []
     seen: set[tuple] = set()
@@ -157,6 +181,7 @@ def explain_metrics(article, doc_text, mentions, doc_year=None, main_place=None,
         if f.metric in lx.NAMED_PLACE and not subject.basis.startswith(_NAMED):
             skipped.append((text[f.value_start : f.value_end], f"place not named near it ({subject.basis})"))
             continue
+        year_ev = year_of()
         period = period_of(text, f.label_start, sentences, si, year_ev)
         is_target = bool(period and period.is_target_year) or bool(
             lx.TARGET_RE.search(text, sent.start, f.value_start)

@@ -9,11 +9,17 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right, insort
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from geo.metrics import lexicon as lx
+from geo.metrics.mentions import MentionView
 
 _RESPECTIVELY_RE = re.compile(r"分\s*别")
+_FROM_RE = re.compile(r"由|从")
+_AREA_UNIT_RE = re.compile(r"平\s*方\s*(?:公\s*里|千\s*米)")  # the units of AREA_AFTER_PLACE_RE
+_SIGNED_RE = re.compile(r"签\s*约")
+_QUAL_TAIL_RE = re.compile(lx.QUAL_PRE + r"\s*(?:了|为|是|达到?)?\s*$")  # 约为 1.2 万人
 VALUE_REACH = 24  # characters before a value-first label its value may start at
 #: A single project's land (``和达药谷五期项目，用地 90 亩``) is a project fact, not a place's.
 _PROJECT_RE = re.compile(r"项\s*目|厂\s*房|基\s*地")
@@ -53,7 +59,7 @@ class _Taken:
         insort(self.spans, (a, b))
 
 
-def find_figures(text: str, sentences, starts, mentions) -> tuple[list[Figure], list]:
+def find_figures(text: str, sentences, starts, mentions: MentionView) -> tuple[list[Figure], list]:
     """The figures of ``text`` in text order, and the matches left out with a reason."""
     found: list[Figure] = []
     skipped: list = []
@@ -84,14 +90,14 @@ def find_figures(text: str, sentences, starts, mentions) -> tuple[list[Figure], 
             f = _labelled(text, hit[0], kind, sentences, starts, True)
             if isinstance(f, Figure):
                 add(f)
-    for metric, rx in lx.COUNT_RES:
-        for m in rx.finditer(text):
+    for metric, key, rx in lx.COUNT_RES:
+        for m in _in_sentences_with(rx, text, key):
             if lx.COUNT_MOD_REJECT.search(m.groupdict().get("mod") or ""):
                 skipped.append((m.group("value"), "not an investment-project count"))
                 continue
             vs, ve = m.span("value")
-            label = re.sub(r"\s", "", text[m.start() : vs] + text[ve : m.end()]).replace("了", "")
-            unit = re.sub(r"\s", "", m["unit"])
+            label = lx.squeeze(text[m.start() : vs] + text[ve : m.end()]).replace("了", "")
+            unit = lx.squeeze(m["unit"])
             add(
                 Figure(
                     metric,
@@ -107,7 +113,7 @@ def find_figures(text: str, sentences, starts, mentions) -> tuple[list[Figure], 
                 )
             )
     for m in lx.RD_INTENSITY_RE.finditer(text):
-        label = re.sub(r"\s", "", m["label"])
+        label = lx.squeeze(m["label"])
         vs, ve = m.span("value")
         add(
             Figure(
@@ -123,16 +129,31 @@ def find_figures(text: str, sentences, starts, mentions) -> tuple[list[Figure], 
                 "%",
             )
         )
-    for pm in mentions:
-        am = None if pm.in_org else lx.AREA_AFTER_PLACE_RE.match(text, pm.end)
+    # an area after a place holds 平方公里/平方千米: only places ending before the last can have one
+    last = max((u.start() for u in _AREA_UNIT_RE.finditer(text)), default=-1)
+    for i in range(bisect_right(mentions.ends, last) if last >= 0 else 0):
+        am = None if mentions.in_org[i] else lx.AREA_AFTER_PLACE_RE.match(text, mentions.ends[i])
         if am:
             vs, ve = am.span("value")
-            unit = re.sub(r"\s", "", am["unit"])
+            unit = lx.squeeze(am["unit"])
             add(
                 Figure("area", "area", "面积", am.start(), vs, ve, _number(am["num"]), "平方公里", None, unit)
             )
     found.sort(key=lambda f: f.value_start)
     return found, skipped
+
+
+def _in_sentences_with(rx: re.Pattern[str], text: str, key: str) -> Iterator[re.Match[str]]:
+    """``rx.finditer(text)`` for a pattern that cannot match across a 。 and whose matches all hold
+    ``key``: the same matches, looked for only in the 。-sentences holding ``key`` (签约 in
+    ``…签约项目 12 个。``), not along the whole article."""
+    k = text.find(key)
+    while k >= 0:
+        a = text.rfind("。", 0, k) + 1
+        b = text.find("。", k)
+        b = len(text) if b < 0 else b
+        yield from rx.finditer(text, a, b)
+        k = text.find(key, b)
 
 
 def _number(s: str) -> float:
@@ -148,13 +169,13 @@ def _labelled(text, m, kind, sentences, starts, value_first=False):
     metric = lx.label_key(label_text)
     assert metric is not None  # the regexes' labels are exactly the catalogue's, loosely spaced
     ls = m.start("label") if value_first else m.start()
-    before = re.sub(r"\s", "", text[max(0, ls - 6) : ls])
+    before = lx.squeeze(text[max(0, ls - 6) : ls])
     if not value_first and lx.LABEL_PREFIX_REJECT.search(before):
         return None
     if kind == "firms" and lx.FIRMS_PREFIX_REJECT.search(before):
         return None
     gap = m.group("gap") or ""
-    if not re.search(r"由|从", gap) and lx.GAP_REJECT.search(gap):
+    if not _FROM_RE.search(gap) and lx.GAP_REJECT.search(gap):
         return None
     unit = m.group("unit")
     num_text = m.group("num")
@@ -168,7 +189,7 @@ def _labelled(text, m, kind, sentences, starts, value_first=False):
         si = bisect_right(starts, ls) - 1
         ss = sentences[si].start  # the clause: from the last ；before the label, within its sentence
         clause = max(ss, text.rfind("；", ss, ls) + 1, text.rfind(";", ss, ls) + 1)
-        if metric == "signed_investment" and not re.search(r"签\s*约", text[clause:ls]):
+        if metric == "signed_investment" and not _SIGNED_RE.search(text, clause, ls):
             return "investment not tied to signed projects"
         if metric == "land_area" and (
             _PROJECT_RE.search(text, clause, ls) or lx.PROJECT_AFTER_RE.match(text, m.end())
@@ -177,26 +198,26 @@ def _labelled(text, m, kind, sentences, starts, value_first=False):
     factor, norm_unit = info
     qual = lx.qualifier(m.group("qpre"), m.group("qpost"), m.group("qafter"))
     if qual is None:
-        tail = re.search(lx.QUAL_PRE + r"\s*(?:了|为|是|达到?)?\s*$", gap)  # 约为 1.2 万人
+        tail = _QUAL_TAIL_RE.search(gap)  # 约为 1.2 万人
         qual = lx.qualifier(tail.group("qpre")) if tail else None
     if m.group("num2"):
         qual = "range"
     vs = m.start("value") if m.group("qpre") is None or not value_first else m.start("qpre")
     ve = m.end("qafter") if m.group("qafter") else m.end("value")
-    label = re.sub(r"\s", "", label_text)
+    label = lx.squeeze(label_text)
     if lx.is_sector_label(label_text):  # 软件和信息技术 + 服务业收入
         sector = lx.sector_start(text, ls)
         if sector is None:
             return None
-        label, ls = re.sub(r"\s", "", text[sector:ls]) + label, sector
+        label, ls = lx.squeeze(text[sector:ls]) + label, sector
     fig = Figure(metric, kind, label, ls, vs, ve, round(value * factor, 6), norm_unit, qual, _unit_text(unit))
-    if not value_first and re.search(r"分\s*别", text[ls:vs]):  # the gap lies inside text[ls:vs]
+    if not value_first and _RESPECTIVELY_RE.search(text, ls, vs):  # the gap lies inside text[ls:vs]
         fig.more = _more_values(text, ve, kind, factor, fig.unit_text)
     return fig
 
 
 def _unit_text(unit: str | None) -> str:
-    return re.sub(r"\s", "", unit or "")
+    return lx.squeeze(unit or "")
 
 
 def _more_values(text, pos, kind, factor, unit_text):
@@ -259,7 +280,7 @@ def _label_lists(text: str) -> list[Figure]:
                 Figure(
                     key,
                     kind,
-                    re.sub(r"\s", "", lab.group(0)),
+                    lx.squeeze(lab.group(0)),
                     base + lab.start(),
                     vs,
                     ve,
@@ -290,7 +311,7 @@ def attach_growth_and_shares(text, figures, sentences, starts):
         sh = lx.SHARE_RE.match(text[f.value_end : stop])
         if sh and f.kind != "percent":
             vs, ve = f.value_end + sh.start("value"), f.value_end + sh.end("value")
-            label, ls = re.sub(r"\s", "", sh["label"]), f.value_end + sh.start("label")
+            label, ls = lx.squeeze(sh["label"]), f.value_end + sh.start("label")
             qual = lx.qualifier(sh["qpre"])
             share = Figure(
                 f"{f.metric}_share", "percent", label, ls, vs, ve, _number(sh["num"]), "%", qual, "%"
@@ -300,8 +321,8 @@ def attach_growth_and_shares(text, figures, sentences, starts):
         y = lx.YOY_RE.search(text, f.value_end, stop)
         if y is None or y["avg"] or not (y["cmp"] or y["verb"] or y["noun"]):
             continue
-        pcts = [float(re.sub(r"\s", "", y["pct"]))] + [
-            float(re.sub(r"\s", "", p)) for p in lx.YOY_MORE_RE.findall(y["more"] or "")
+        pcts = [float(lx.squeeze(y["pct"]))] + [
+            float(lx.squeeze(p)) for p in lx.YOY_MORE_RE.findall(y["more"] or "")
         ]
         sign = -1.0 if lx.is_negative(y.group(0)) else 1.0
         if len(pcts) == 1:

@@ -12,6 +12,15 @@ import re
 from geo.metrics.catalogue import load_catalogue
 
 S = r"\s*"  # optional whitespace / PDF line break
+_WS = re.compile(r"\s")
+_WS_COMMA = re.compile(r"[\s,]")
+
+
+def squeeze(text: str) -> str:
+    """``text`` without whitespace, as ``re.sub(r"\\s", "", text)`` (compiled once)."""
+    return _WS.sub("", text)
+
+
 _NUM = r"\d+(?:,\d{3})*(?:\s*\.\s*\d+)?"  # 245.23, 1,095.7, "1.5"
 #: Chinese numerals used as magnitudes in this style of text ("超千万", "两万").
 _CN = r"[一二两三四五六七八九十]?[十百千万亿]{1,3}"
@@ -180,31 +189,41 @@ MORE_VALUES_RE = {
 
 _PROJ_MOD = r"(?P<mod>[^。！？；;，,、\d]{0,10}?)"
 _COUNT = rf"(?P<value>(?P<num>\d+){S}(?P<qpost>余|多)?{S}(?P<unit>个|项|宗))"
-#: Count indicators: (metric, regex). Tried in order; later matches overlapping earlier ones drop.
+#: (新)招引 / (新)引进: ``(?:新\s*)?(?:招\s*引|引\s*进)`` spelt as three alternatives, each
+#: opening with its own character, so that the regex engine skips to them (same matches).
+_INTRODUCE = rf"(?:新{S}(?:招{S}引|引{S}进)|招{S}引|引{S}进)"
+#: Count indicators: (metric, key, regex). Tried in order; later matches overlapping earlier ones
+#: drop. ``key`` is a character every match holds (签约, 招引/引进, 重大/重点); no pattern crosses a 。,
+#: so each is matched only in the sentences holding its key (:func:`geo.metrics.find.find_figures`).
 COUNT_RES = (
-    ("signed_projects", re.compile(rf"(?P<label>签{S}约){_PROJ_MOD}项{S}目{S}(?:数{S})?(?:达{S})?{_COUNT}")),
     (
         "signed_projects",
+        "签",
+        re.compile(rf"(?P<label>签{S}约){_PROJ_MOD}项{S}目{S}(?:数{S})?(?:达{S})?{_COUNT}"),
+    ),
+    (
+        "signed_projects",
+        "签",
         re.compile(rf"{_COUNT}{_PROJ_MOD}(?P<label>项{S}目){S}(?:成功|正式|集中)?{S}签{S}约"),
     ),
     (
         "projects_introduced",
-        re.compile(
-            rf"(?P<label>(?:新{S})?(?:招{S}引|引{S}进)(?:{S}落{S}地)?)(?:{S}了)?{_PROJ_MOD}项{S}目{S}{_COUNT}"
-        ),
+        "引",
+        re.compile(rf"(?P<label>{_INTRODUCE}(?:{S}落{S}地)?)(?:{S}了)?{_PROJ_MOD}项{S}目{S}{_COUNT}"),
     ),
     (
         "projects_introduced",
-        re.compile(
-            rf"(?P<label>(?:新{S})?(?:招{S}引|引{S}进)(?:{S}落{S}地)?)(?:{S}了)?{S}{_COUNT}{_PROJ_MOD}项{S}目"
-        ),
+        "引",
+        re.compile(rf"(?P<label>{_INTRODUCE}(?:{S}落{S}地)?)(?:{S}了)?{S}{_COUNT}{_PROJ_MOD}项{S}目"),
     ),
     (
         "key_projects",
+        "重",
         re.compile(rf"(?P<label>(?:重{S}大|重{S}点)[^。！？；;，,、\d]{{0,4}}?项{S}目){S}{_COUNT}"),
     ),
     (
         "key_projects",
+        "重",
         re.compile(rf"{_COUNT}(?P<label>(?:重{S}大|重{S}点)[^。！？；;，,、\d]{{0,4}}?项{S}目)"),
     ),
 )
@@ -286,7 +305,7 @@ CHAIN_JOIN_RE = re.compile(r"^[\s()（）]*$")
 
 
 def label_key(label_text: str) -> str | None:
-    label = re.sub(r"\s", "", label_text)
+    label = _WS.sub("", label_text)
     if label in _LABEL_KEY:
         return _LABEL_KEY[label]
     return next((key for tail, key in _SECTOR_KEYS if label.endswith(tail)), None)
@@ -294,7 +313,7 @@ def label_key(label_text: str) -> str | None:
 
 def is_sector_label(label_text: str) -> bool:
     """The label is the tail of a sector label (``服务业收入`` of ``*服务业收入``)."""
-    label = re.sub(r"\s", "", label_text)
+    label = _WS.sub("", label_text)
     return label not in _LABEL_KEY and any(label == tail for tail, _ in _SECTOR_KEYS)
 
 
@@ -308,12 +327,12 @@ def sector_start(text: str, start: int, most: int = 12) -> int | None:
 
 
 def unit_info(kind: str, unit_text: str | None) -> tuple[float, str] | None:
-    return _UNIT_INFO.get((kind, re.sub(r"\s", "", unit_text or "")))
+    return _UNIT_INFO.get((kind, _WS.sub("", unit_text or "")))
 
 
 def qualifier(*words: str | None) -> str | None:
     for w in words:
-        w = re.sub(r"\s", "", w or "")
+        w = _WS.sub("", w or "")
         if w in _QUAL_NORM:
             return _QUAL_NORM[w]
     return None
@@ -321,7 +340,7 @@ def qualifier(*words: str | None) -> str | None:
 
 def parse_number(text: str) -> float | None:
     """'1,095.7' → 1095.7; Chinese magnitudes '千万' → 10000000, '两万' → 20000."""
-    t = re.sub(r"[\s,]", "", text)
+    t = _WS_COMMA.sub("", text)
     if not t:
         return None
     if t[0].isdigit():

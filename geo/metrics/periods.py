@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from geo.corpus import YearEvidence
 
 S = r"\s*"
+_WS = re.compile(r"\s")
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,10 @@ _SUB = (
     rf"(?P<full>全{S}年)|(?P<end>[底末]))"
 )
 PERIOD_RE = re.compile(rf"(?P<to>到{S})?(?:(?:{_YEAR}|{_REL}){S})?(?:{_SUB})?")
+#: PERIOD_RE matches the empty string everywhere: a period begins with one of these characters
+#: (到, a digit, 今本去上前明年, 一二三四, 下, 全, 底末), so it is tried only there (same matches
+#: that are not empty, without an empty match object at every other character).
+_PERIOD_AT = re.compile(r"(?=[到0-9今本去上前明年一二三四下全底末])" + PERIOD_RE.pattern)
 #: A year here is an event date or a starting point, not a reporting period.
 _YEAR_NOT_PERIOD_BEFORE = re.compile(r"(?:成立于|始建于|诞生于|创建于|建于|始于|自|从|于|截至目前)\s*$")
 _YEAR_NOT_PERIOD_AFTER = re.compile(
@@ -103,7 +108,7 @@ def target_span(p: Period, text: str, start: int, end: int, since: int | None) -
         if m["a"]:
             first, horizon = int(m["a"]), int(m["b"])
         elif m["fyp"]:
-            fyp = re.sub(r"\s", "", m["fyp"])
+            fyp = _WS.sub("", m["fyp"])
             first, horizon = _FYP_START[fyp], _FYP_START[fyp] + 4
         else:
             n = m["n"]
@@ -122,10 +127,10 @@ def find_period(text: str, upto: int, doc_year: YearEvidence | None, start: int 
     else the document's year."""
     last: Period | None = None
     ctx_year: tuple[int | None, str | None, str] | None = None  # (year, source, words) named earlier
-    for m in PERIOD_RE.finditer(text, start, upto):
+    for m in _PERIOD_AT.finditer(text, start, upto):
         if not (m["year"] or m["rel"] or (m.lastindex and any(m[g] for g in _SUB_GROUPS))):
             continue
-        words = re.sub(r"\s", "", m.group(0))
+        words = _WS.sub("", m.group(0))
         if m["year"]:
             if _YEAR_NOT_PERIOD_BEFORE.search(text, max(0, m.start() - 6), m.start()) and not m["to"]:
                 continue
@@ -133,7 +138,7 @@ def find_period(text: str, upto: int, doc_year: YearEvidence | None, start: int 
                 continue
             year, src = int(m["year"]), "stated"
         elif m["rel"]:
-            rel = re.sub(r"\s", "", m["rel"])
+            rel = _WS.sub("", m["rel"])
             if doc_year is None:
                 year, src = None, None
             else:

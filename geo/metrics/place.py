@@ -18,23 +18,8 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 
-import pandas as pd
-
 from geo.metrics import lexicon as lx
-from geo.schema import MENTION_COLUMNS, Article, Mention
-
-
-@dataclass(frozen=True)
-class LocalMention:
-    """A mention as the metrics stage sees it: article-relative offsets, overlaps dropped."""
-
-    start: int  # article-relative offsets
-    end: int
-    place_id: str
-    name: str | None
-    level: str | None
-    in_org: bool
-    text: str
+from geo.metrics.mentions import LocalMention, MentionView
 
 
 @dataclass
@@ -42,62 +27,6 @@ class Subject:
     places: list[LocalMention] = field(default_factory=list)
     basis: str = ""
     company: bool = False
-
-
-def plain_mentions(mentions: pd.DataFrame | list[Mention] | None, article: Article) -> list[LocalMention]:
-    """The article's mentions (file offsets in, article offsets out), sorted, overlaps dropped.
-    ``mentions`` is a DataFrame with the mention columns or a list of :class:`Mention` records
-    (what the pipeline has at hand: no DataFrame per article); this runs once per article."""
-    if mentions is None or len(mentions) == 0:
-        return []
-    if isinstance(mentions, pd.DataFrame):
-        if "place_id" not in mentions.columns:
-            return []
-        mentions = _records(mentions, article)
-    rows = sorted(
-        (m.start, i)
-        for i, m in enumerate(mentions)
-        if m.start >= article.start
-        and m.end <= article.end
-        and m.file == article.file
-        and m.place_id is not None
-    )
-    out: list[LocalMention] = []
-    last_end = -1
-    for start, i in rows:
-        if start < last_end:
-            continue
-        m = mentions[i]
-        org = m.in_org
-        out.append(
-            LocalMention(
-                start - article.start,
-                int(m.end) - article.start,
-                str(m.place_id),
-                m.name,
-                m.level,
-                bool(org) if org == org else False,
-                str(m.text or ""),
-            )
-        )
-        last_end = int(m.end)
-    return out
-
-
-_DEFAULTS = {"start": -1, "end": -1, "in_org": False, "text": ""}
-
-
-def _records(frame: pd.DataFrame, article: Article) -> list[Mention]:
-    """Mention records from a (possibly partial) mentions table; absent columns get defaults."""
-    n = len(frame)
-    cols = []
-    for c in MENTION_COLUMNS:
-        if c in frame.columns:
-            cols.append(frame[c].tolist())
-        else:
-            default = article.file if c == "file" else _DEFAULTS.get(c)
-            cols.append([default] * n)
-    return [Mention(*row) for row in zip(*cols)]
 
 
 def _ends(m: LocalMention, *sufs: str) -> bool:
@@ -125,87 +54,88 @@ OWN_LINE = 80  # characters a line may have to be a list item or heading of its 
 ANAPHOR_REACH = 300  # mentions an anaphor ("该街道") looks back over for what it points to
 _ATTRIBUTIVE = re.compile(r"\s*(?:以上|左右)?\s*的\s*(?:原\s*)?")
 _CLAUSE_PUNCT = re.compile(r"[，,；;：:]")
+_BRACKET_BEFORE_RE = re.compile(r"[(（]\s*$")
 
 
 class PlaceFinder:
     def __init__(
         self,
         text: str,
-        mentions: list[LocalMention],
+        mentions: MentionView,
         main_place: str | None,
         title_end: int,
         fallback: LocalMention | None = None,
     ):
         self.text = text
-        self.plain = [m for m in mentions if not m.in_org]
-        self.org = [m for m in mentions if m.in_org]
+        self.plain = mentions.where(org=False)
+        self.org = mentions.where(org=True)
         # mentions are sorted and do not overlap: starts and ends both ascend (bisect, not scans)
-        self._starts = [m.start for m in self.plain]
-        self._ends = [m.end for m in self.plain]
-        self._org_starts = [m.start for m in self.org]
+        self._starts = self.plain.starts
+        self._ends = self.plain.ends
+        self._org_starts = self.org.starts
+        self._pids = self.plain.place_ids()
         self.main = self._main(main_place, title_end)
         #: The headline names the main place (strong); else it is only the most mentioned one.
-        self.main_in_title = self.main is not None and any(
-            m.place_id == self.main.place_id and m.end <= title_end for m in self.plain
+        self.main_in_title = (
+            self.main is not None and self.main.place_id in self._pids[: bisect_right(self._ends, title_end)]
         )
         self.fallback = fallback
 
     # -- building blocks --------------------------------------------------------------------
     def _chain_start(self, i: int) -> int:
         """Index of the first mention of the name chain ending at i (嘉兴市南湖区湘家荡区域(七星街道))."""
-        p, t = self.plain, self.text
-        while i > 0 and p[i - 1].end <= p[i].start and lx.CHAIN_JOIN_RE.match(t[p[i - 1].end : p[i].start]):
+        s, e, t = self._starts, self._ends, self.text
+        while i > 0 and e[i - 1] <= s[i] and lx.CHAIN_JOIN_RE.match(t[e[i - 1] : s[i]]):
             i -= 1
         return i
 
     def _chain_end(self, k: int, limit: float = float("inf")) -> int:
         """Index of the last mention of the name chain starting at k, ending by ``limit``."""
-        p, t = self.plain, self.text
-        while (
-            k + 1 < len(p) and p[k + 1].end <= limit and lx.CHAIN_JOIN_RE.match(t[p[k].end : p[k + 1].start])
-        ):
+        s, e, t = self._starts, self._ends, self.text
+        while k + 1 < len(s) and e[k + 1] <= limit and lx.CHAIN_JOIN_RE.match(t[e[k] : s[k + 1]]):
             k += 1
         return k
 
     def _head(self, a: int, b: int) -> LocalMention:
         """The chain's subject: its last name that is not a bracketed alias."""
-        for m in reversed(self.plain[a : b + 1]):
-            if not re.search(r"[(（]\s*$", self.text[max(0, m.start - 3) : m.start]):
-                return m
+        for i in range(b, a - 1, -1):
+            at = self._starts[i]
+            if not _BRACKET_BEFORE_RE.search(self.text, max(0, at - 3), at):
+                return self.plain[i]
         return self.plain[a]
 
     def _subject_before(self, pos: int, floor: int) -> tuple[list[LocalMention], int] | None:
         """The last non-locative name chain (or list of chains "萧山区、余杭区") in [floor, pos)."""
-        p, t = self.plain, self.text
-        k = bisect_right(self._ends, pos) - 1
-        i = k if k >= 0 and p[k].start >= floor else None
+        s, e, t = self._starts, self._ends, self.text
+        k = bisect_right(e, pos) - 1
+        i = k if k >= 0 and s[k] >= floor else None
         while i is not None:
             a = self._chain_start(i)
             chains = [(a, i)]
-            while a > 0 and p[a - 1].start >= floor and lx.LIST_JOIN_RE.match(t[p[a - 1].end : p[a].start]):
+            while a > 0 and s[a - 1] >= floor and lx.LIST_JOIN_RE.match(t[e[a - 1] : s[a]]):
                 j = self._chain_start(a - 1)
                 chains.insert(0, (j, a - 1))
                 a = j
-            first, last = p[chains[0][0]], p[chains[-1][1]]
-            if lx.REL_BEFORE_RE.search(t[max(0, first.start - 6) : first.start]) or lx.REL_AFTER_RE.match(
-                t[last.end : last.end + 6]
+            first, last_end = s[chains[0][0]], e[chains[-1][1]]
+            if lx.REL_BEFORE_RE.search(t[max(0, first - 6) : first]) or lx.REL_AFTER_RE.match(
+                t[last_end : last_end + 6]
             ):
-                i = a - 1 if a - 1 >= 0 and p[a - 1].start >= floor else None
+                i = a - 1 if a - 1 >= 0 and s[a - 1] >= floor else None
                 continue
-            return [self._head(x, y) for x, y in chains], last.end
+            return [self._head(x, y) for x, y in chains], last_end
         return None
 
     def _first_subject(self, start: int, end: int) -> LocalMention | None:
         """The first non-locative name chain of a span: the subject an earlier sentence opens with."""
-        p, t = self.plain, self.text
-        k: int | None = bisect_left(self._starts, start)
-        if k is not None and (k >= len(p) or p[k].end > end):
+        s, e, t = self._starts, self._ends, self.text
+        k: int | None = bisect_left(s, start)
+        if k is not None and (k >= len(s) or e[k] > end):
             k = None
-        while k is not None and k < len(p) and p[k].end <= end:
+        while k is not None and k < len(s) and e[k] <= end:
             j = self._chain_end(k, end)
             if not (
-                lx.REL_BEFORE_RE.search(t[max(0, p[k].start - 6) : p[k].start])
-                or lx.REL_AFTER_RE.match(t[p[j].end : p[j].end + 6])
+                lx.REL_BEFORE_RE.search(t[max(0, s[k] - 6) : s[k]])
+                or lx.REL_AFTER_RE.match(t[e[j] : e[j] + 6])
             ):
                 return self._head(k, j)
             k = j + 1
@@ -215,7 +145,7 @@ class PlaceFinder:
         """The first name chain of a span, where it stands: in a list item or heading a place
         after 落户 or in brackets (``12 家企业签约落户萧山区``, ``（余杭区）``) is the item's place."""
         k = bisect_left(self._starts, start)
-        if k >= len(self.plain) or self.plain[k].end > end:
+        if k >= len(self._starts) or self._ends[k] > end:
             return None
         return self._head(k, self._chain_end(k, end))
 
@@ -228,25 +158,22 @@ class PlaceFinder:
         word = hit["suf"] or hit["bare"]
         last = bisect_right(self._ends, hit.start())
         for test in _ANAPHOR_TARGETS.get(word, []):
-            for pm in reversed(self.plain[max(0, last - ANAPHOR_REACH) : last]):
-                if test(pm):
-                    return pm, hit.group(0)
+            for i in range(last - 1, max(0, last - ANAPHOR_REACH) - 1, -1):
+                if test(self.plain[i]):
+                    return self.plain[i], hit.group(0)
         return (self.main, hit.group(0)) if self.main else None
 
     def _main(self, main_place: str | None, title_end: int) -> LocalMention | None:
         if main_place is not None:
-            same = [m for m in self.plain if m.place_id == str(main_place)]
-            if same:
-                return same[0]
+            if str(main_place) in self._pids:
+                return self.plain[self._pids.index(str(main_place))]
             return LocalMention(-1, -1, str(main_place), None, None, False, "")
-        in_title = [k for k, m in enumerate(self.plain) if m.end <= title_end]
-        if in_title:
-            k = in_title[0]
-            return self._head(k, self._chain_end(k, title_end))
-        if not self.plain:
+        if self._ends and self._ends[0] <= title_end:  # the first name of the headline
+            return self._head(0, self._chain_end(0, title_end))
+        if not self._pids:
             return None
-        top = Counter(m.place_id for m in self.plain).most_common(1)[0][0]
-        return next(m for m in self.plain if m.place_id == top)
+        top = Counter(self._pids).most_common(1)[0][0]
+        return self.plain[self._pids.index(top)]
 
     # -- the decision -----------------------------------------------------------------------
     def subject(
@@ -269,7 +196,7 @@ class PlaceFinder:
         att = _ATTRIBUTIVE.match(t, value_end)
         if att:
             k = bisect_left(self._starts, att.end())
-            if k < len(self.plain) and self.plain[k].start == att.end():
+            if k < len(self._starts) and self._starts[k] == att.end():
                 return Subject([self._head(k, self._chain_end(k))], "attributive")
         clause_start = sent_start
         for m in _CLAUSE_PUNCT.finditer(t, sent_start, label_start):
@@ -281,7 +208,7 @@ class PlaceFinder:
             None if counts_firms else lx.ORG_CUE_CLAUSE_RE.search(t, region, label_start)
         )
         j = bisect_left(self._org_starts, after)
-        org = self.org[j] if j < len(self.org) and self.org[j].start < label_start else None
+        org = self.org[j] if j < len(self._org_starts) and self._org_starts[j] < label_start else None
         if cue:
             return Subject([], cue.group(0), company=True)
         if org:

@@ -9,7 +9,7 @@ look-back makes a text without line breaks (one endless paragraph) quadratic.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from geo.corpus import YearEvidence, document_year
 from geo.metrics.periods import Period, find_period, with_year
@@ -17,17 +17,18 @@ from geo.metrics.periods import Period, find_period, with_year
 LOOKBACK = 6  # sentences of the paragraph a figure looks back over for its period and subject
 
 
-@dataclass(frozen=True)
-class Sentence:
+class Sentence(NamedTuple):
     start: int
     end: int
     para_end: bool  # a paragraph ends after this sentence
 
 
 # --- sentences ------------------------------------------------------------------------------
-_SENT_END = re.compile(r"[。！？!?]+[”’」』\"）)]*")
+#: A sentence's end (group 1) and, when a line break or the text's end follows, the paragraph's.
+_SENT_END = re.compile(r"([。！？!?]+[”’」』\"）)]*)([^\S\r\n]*(?:[\r\n]|$))?")
 _HEADING = re.compile(r"(?<![^\r\n])[^\S\r\n]*#[^\r\n]*")
-_PARA_END = re.compile(r"[^\S\r\n]*(?:[\r\n]|$)")
+_LINE_BREAKS = re.compile(r"\s*[\r\n]\s*")
+_new = tuple.__new__
 
 
 def split_sentences(text: str, body_start: int = 0, headings: tuple = ()) -> list[Sentence]:
@@ -43,14 +44,16 @@ def split_sentences(text: str, body_start: int = 0, headings: tuple = ()) -> lis
         cuts.update((a, b))
         para.update((a, b))
     for m in _SENT_END.finditer(text):
-        cuts.add(m.end())
-        if _PARA_END.match(text, m.end()):
-            para.add(m.end())
-    for m in _HEADING.finditer(text):
-        cuts.update((m.start(), m.end()))
-        para.update((m.start(), m.end()))
+        cuts.add(m.end(1))
+        if m.start(2) >= 0:
+            para.add(m.end(1))
+    if "#" in text:  # a heading line holds one
+        for m in _HEADING.finditer(text):
+            cuts.update((m.start(), m.end()))
+            para.update((m.start(), m.end()))
     edges = sorted(cuts)
-    return [Sentence(a, b, b in para or b == len(text)) for a, b in zip(edges, edges[1:]) if b > a]
+    n = len(text)
+    return [_new(Sentence, (a, b, b in para or b == n)) for a, b in zip(edges, edges[1:]) if b > a]
 
 
 def previous_in_paragraph(sentences: list[Sentence], si: int) -> list[Sentence]:
@@ -69,7 +72,7 @@ def earlier(sentences: list[Sentence], si: int, n: int = 3) -> list[Sentence]:
 
 
 def evidence_of(text: str, sent: Sentence) -> str:
-    return re.sub(r"\s*[\r\n]\s*", "", text[sent.start : sent.end]).strip()
+    return _LINE_BREAKS.sub("", text[sent.start : sent.end]).strip()
 
 
 # --- years and periods ----------------------------------------------------------------------

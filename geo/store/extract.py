@@ -5,7 +5,7 @@ those files and writes their rows through a :class:`Writer` into the copy. The l
 :func:`geo.pipeline.parse_documents` here (in-process or forked workers); the Dask engine
 (:mod:`geo.store.dask_engine`, the only module that imports dask) runs the same per-document
 function on a cluster and hands back Parquet files. Both insert rows built by
-:func:`geo.store.tables.rows_frame`, so the tables come out the same whichever engine ran.
+:func:`geo.store.tables.rows_table`, so the tables come out the same whichever engine ran.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from geo.geoparse import geoparser
 from geo.pipeline import DocumentResult, parse_documents
 from geo.schema import Document, Skipped
 from geo.settings import Settings
-from geo.store.tables import CONTRACT_TABLES, DOCUMENT_COLUMNS, q, rows_frame
+from geo.store.tables import CONTRACT_TABLES, DOCUMENT_COLUMNS, q, rows_table
 
 #: Rows gathered before they are written (keeps memory flat whatever the corpus size).
 BATCH_ROWS = 200_000
@@ -94,8 +94,8 @@ class Writer:
     def flush(self) -> None:
         for table, rows in self.rows.items():
             if rows:
-                frame = rows_frame(table, rows, self.seqs[table])  # noqa: F841 (read by DuckDB)
-                self.con.execute(f"INSERT INTO {table} SELECT * FROM frame")
+                part = rows_table(table, rows, self.seqs[table])  # noqa: F841 (read by DuckDB)
+                self.con.execute(f"INSERT INTO {table} SELECT * FROM part")
             self.rows[table], self.seqs[table] = [], []
 
     def load_parquet(self, table: str, sources: list[str]) -> None:

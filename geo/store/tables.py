@@ -9,6 +9,7 @@ builds inserted them in. ``documents`` holds one row per corpus file, read or sk
 from __future__ import annotations
 
 import json
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -120,9 +121,20 @@ def arrow_schema(table: str) -> pa.Schema:
 
 
 def rows_table(table: str, rows: list[tuple], seqs: list[int]) -> pa.Table:
-    """:func:`rows_frame` as Arrow with :func:`arrow_schema` (what the Dask engine's parts hold)."""
+    """:func:`rows_frame` as Arrow with :func:`arrow_schema` (what the Dask engine's parts hold and
+    what the local engine inserts), built column by column from the tuples, without a DataFrame
+    between: the table ``pa.Table.from_pandas(rows_frame(…), schema=…)`` gives (None and NaN as
+    null), in about half the time."""
     import pyarrow as pa
 
-    return pa.Table.from_pandas(
-        rows_frame(table, rows, seqs), schema=arrow_schema(table), preserve_index=False
-    )
+    schema = arrow_schema(table)
+    names = [c for c, _ in CONTRACT_TABLES[table]]
+    json_columns = set(JSON_COLUMNS[table])
+    arrays = []
+    for k, (name, field) in enumerate(zip(names, schema)):
+        values = list(map(itemgetter(k), rows))
+        if name in json_columns:
+            values = [None if v is None else json.dumps(v, ensure_ascii=False) for v in values]
+        arrays.append(pa.array(values, type=field.type, from_pandas=True))
+    arrays.append(pa.array(seqs, type=pa.int64()))
+    return pa.Table.from_arrays(arrays, schema=schema)

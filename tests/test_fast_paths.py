@@ -1,0 +1,130 @@
+"""The fast paths give what the plain ones they replace gave, on the seeds: the metrics stage's
+narrowed regex scans, the JSON Lines writer, the store's Arrow batches."""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import re
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+
+from geo.corpus import iter_documents, split_articles
+from geo.geoparse import geoparse_articles, geoparser
+from geo.jsonl import iter_jsonl
+from geo.metrics import lexicon as lx
+from geo.metrics.find import _in_sentences_with
+from geo.metrics.periods import _PERIOD_AT, PERIOD_RE
+from geo.metrics.sentences import split_sentences
+from geo.pipeline import parse_document
+from geo.schema import Document
+from geo.settings import SEEDS_DIR
+from geo.store.tables import arrow_schema, rows_frame, rows_table
+
+
+@pytest.fixture(scope="module")
+def seed_docs() -> list[Document]:
+    return [d for d in iter_documents([SEEDS_DIR]) if isinstance(d, Document)]
+
+
+def _texts(docs: list[Document]) -> list[str]:
+    """Every article's text, and a few made-up ones (PDF line breaks, no 。 at all)."""
+    out = [a.text for d in docs for a in split_articles(d)]
+    return out + ["签约项目\n 12 个，引 进项目 3 个", "新招引项目 8 个。重点项目 4 个。", "到 2025 年底"]
+
+
+def test_periods_are_tried_where_they_can_begin(seed_docs):
+    for text in _texts(seed_docs):
+        plain = [(m.span(), m.groupdict()) for m in PERIOD_RE.finditer(text) if m.end() > m.start()]
+        fast = [(m.span(), m.groupdict()) for m in _PERIOD_AT.finditer(text) if m.end() > m.start()]
+        assert fast == plain
+
+
+def test_counts_are_matched_in_the_sentences_holding_their_key(seed_docs):
+    for text in _texts(seed_docs):
+        for _metric, key, rx in lx.COUNT_RES:
+            plain = [(m.span(), m.groupdict()) for m in rx.finditer(text)]
+            assert [(m.span(), m.groupdict()) for m in _in_sentences_with(rx, text, key)] == plain
+
+
+def test_sentences_end_where_they_did(seed_docs):
+    end = r"[。！？!?]+[”’」』\"）)]*"
+    for text in _texts(seed_docs):
+        cuts, para = {0, len(text)}, set()
+        for m in re.finditer(end, text):
+            cuts.add(m.end())
+            if re.match(r"[^\S\r\n]*(?:[\r\n]|$)", text[m.end() :]):
+                para.add(m.end())
+        if "#" not in text:
+            edges = sorted(cuts)
+            want = [(a, b, b in para or b == len(text)) for a, b in zip(edges, edges[1:])]
+            assert [tuple(s) for s in split_sentences(text)] == want
+
+
+def _old_lines(df: pd.DataFrame) -> list[str]:
+    def plain(v):
+        if isinstance(v, float) and math.isnan(v):
+            return None
+        return v.item() if hasattr(v, "item") else v
+
+    cols = list(df.columns)
+    return [
+        json.dumps({c: plain(v) for c, v in zip(cols, row)}, ensure_ascii=False) + "\n"
+        for row in df.itertuples(index=False, name=None)
+    ]
+
+
+def test_jsonl_lines_are_json_dumps_of_each_row(seeds_extraction):
+    for name in ("articles", "mentions", "metrics"):
+        df = getattr(seeds_extraction, name)
+        assert list(iter_jsonl(df)) == _old_lines(df), name
+    odd = pd.DataFrame(
+        {
+            "n": pd.array([1, 2, 3], dtype="Int64"),
+            "f": [1.5, float("nan"), float("inf")],
+            "z": [-0.0, 0.0, -float("inf")],
+            "s": ['引号"\n\x01é', None, "中"],
+            "c": pd.Categorical(["a", None, "a"]),
+            "o": [np.int64(3), np.float64("nan"), [1, {"k": "v"}]],
+            "b": [True, False, True],
+            "per%cent": [1, 2, 3],
+        }
+    )
+    assert list(iter_jsonl(odd)) == _old_lines(odd)
+    assert list(iter_jsonl(pd.DataFrame([[1, 2]], columns=["a", "a"]))) == ['{"a": 2}\n']
+
+
+def test_store_batches_are_the_arrow_of_the_plain_frame(seed_docs, gazetteer, settings):
+    gp = geoparser(gazetteer, settings.home_province)
+    results = [parse_document(d, gp) for d in seed_docs]
+    rng = random.Random(1)
+    for table in ("articles", "mentions", "metrics"):
+        rows = [tuple(r) for res in results for r in getattr(res, table)]
+        for a, b in ((0, len(rows)), (0, 0), (3, 4), (0, rng.randint(1, len(rows)))):
+            seqs = list(range(b - a))
+            plain = pa.Table.from_pandas(
+                rows_frame(table, rows[a:b], seqs), schema=arrow_schema(table), preserve_index=False
+            )
+            fast = rows_table(table, rows[a:b], seqs)
+            assert fast.equals(plain) and fast.to_pylist() == plain.to_pylist(), (table, a, b)
+
+
+def test_mentions_in_any_order_give_the_same_view(seed_docs, gazetteer, settings):
+    """The metrics stage's mentions sorted, overlaps dropped: from text order or shuffled."""
+    from geo.metrics.mentions import plain_mentions
+
+    gp = geoparser(gazetteer, settings.home_province)
+    doc = seed_docs[0]
+    articles = split_articles(doc)
+    rng = random.Random(2)
+    for a, ms in zip(articles, geoparse_articles(articles, gp)):
+        shuffled = rng.sample(ms, len(ms))
+        overlapping = ms + [m._replace(start=m.start + 1) for m in ms[::3] if m.end - m.start > 1]
+        for other in (shuffled, overlapping):
+            got, want = plain_mentions(other, a), plain_mentions(ms, a)
+            assert (got.starts, got.ends, got.in_org) == (want.starts, want.ends, want.in_org)
+            assert list(got) == list(want)
