@@ -10,7 +10,9 @@ rebuild shows at once.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import os
 import subprocess
 import sys
 import time
@@ -28,7 +30,7 @@ from geo.errors import StoreError
 from geo.export import export_layers
 from geo.gazetteer import Gazetteer, load_gazetteer
 from geo.layers import county_layer, layer_bounds, point_layer, simplify_counties
-from geo.settings import Settings
+from geo.settings import ASSETS_DIR, Settings
 from geo.store import AtlasStore, default_store_path, fingerprint, query
 from geo.store.read import read_document
 
@@ -195,13 +197,45 @@ class MapData:
 def map_data(ref: StoreRef, scope: query.Scope, measure_key: str, label: str, settings: Settings) -> MapData:
     counties, points, _ = layers(ref, scope, measure_key, settings)
     gaz = gazetteer(settings)
+    radius = settings.cluster_radius
     return MapData(
-        mapview.county_data(counties, measure_key, label=label, decimals=4),
-        mapview.point_data(points, measure_key, cluster_radius=settings.cluster_radius)
-        if len(points)
-        else None,
+        _publish(mapview.county_data(counties, measure_key, label=label, decimals=4)),
+        _publish(mapview.point_data(points, measure_key, cluster_radius=radius)) if len(points) else None,
         mapview.label_rows(gaz, settings.home_province, counties),
     )
+
+
+#: The map layers' data as static files of the app, named by their content (served by Streamlit
+#: at /app/static/atlas-data/): the page fetches a layer once, and a rerun (a click) re-sends
+#: its URL instead of megabytes the browser would parse and compare again.
+DATA_DIR = ASSETS_DIR.parent / "atlas-data"
+DATA_URL = mapview.APP_ASSET_BASE.rsplit("/", 1)[0] + "/atlas-data"
+_KEEP_FILES = 48
+
+
+def _publish(layer: mapview.LayerData) -> mapview.LayerData:
+    """``layer`` with its data in a static file (written once, atomically); as it was when the
+    app's folder is not writable (the data then travel in the page)."""
+    name = hashlib.sha256(layer.data.encode("utf-8")).hexdigest()[:24] + ".json"
+    target = DATA_DIR / name
+    try:
+        if target.is_file():
+            os.utime(target)  # in use: the pruning below keeps the recent ones
+        else:
+            DATA_DIR.mkdir(parents=True, exist_ok=True)
+            part = target.with_name(f".{name}.{os.getpid()}.part")
+            part.write_text(layer.data, encoding="utf-8")
+            os.replace(part, target)
+            _prune(DATA_DIR, keep=_KEEP_FILES)
+    except OSError:
+        return layer
+    return dataclasses.replace(layer, url=f"{DATA_URL}/{name}")
+
+
+def _prune(folder: Path, keep: int) -> None:
+    files = sorted(folder.glob("*.json"), key=lambda f: f.stat().st_mtime, reverse=True)
+    for old in files[keep:]:
+        old.unlink(missing_ok=True)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)

@@ -168,5 +168,18 @@ def test_the_app_payload_is_small_and_the_same_at_every_rerun(layers):
         (mapview.county_data(counties, decimals=4), mapview.county_group(counties, decimals=4)),
     ):
         assert sent(compact) == sent(compact)
-        full = _get_feature_group_string(group, mapview.base_map(), idx=0)
-        assert len(sent(compact)) < len(full)
+        geojson = next(el for el in _walk(group) if isinstance(el, folium.GeoJson))
+        assert len(compact.data) < len(json.dumps(geojson.data))  # what grows with the places
+
+
+def test_a_published_layer_is_fetched_not_inlined(layers):
+    """With a URL (the app publishes each layer as a static file) the page carries the URL only."""
+    import dataclasses
+
+    _, points = layers
+    layer = dataclasses.replace(mapview.point_data(points), url="/app/static/atlas-data/x.json")
+    m = mapview.base_map()
+    m.add_child(CompactLayer(layer))
+    page = m.get_root().render()
+    assert 'fetch("/app/static/atlas-data/x.json")' in page and "window.atlasPending" in page
+    assert json.loads(layer.data)["cols"][1]["v"][0] not in page  # no place name inline

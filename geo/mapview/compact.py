@@ -51,6 +51,9 @@ class LayerData:
     legend: str
     options: dict
     place_ids: frozenset
+    #: Where the browser fetches ``data`` from instead of receiving it in the page (the app
+    #: publishes it as a static file: a rerun then re-sends a URL, not megabytes).
+    url: str | None = None
 
 
 def _json(value) -> str:
@@ -206,69 +209,102 @@ class CompactLayer(MacroElement):
     _template = Template("""
         {% macro script(this, kwargs) %}
         (function () {
-            var d = {{ this.layer.data }}, onEach = {{ this.layer.on_each }};
-            var scale = d.scale, feats = new Array(d.n), cols = d.cols;
-            function coords(r) {
-                var out = new Array(r.length / 2), x = 0, y = 0;
-                for (var j = 0; j < r.length; j += 2) {
-                    x += r[j]; y += r[j + 1];
-                    out[j / 2] = [x / scale, y / scale];
+            var parent = {{ this._parent.get_name() }}, onEach = {{ this.layer.on_each }};
+            function build(d) {
+                var scale = d.scale, feats = new Array(d.n), cols = d.cols;
+                function coords(r) {
+                    var out = new Array(r.length / 2), x = 0, y = 0;
+                    for (var j = 0; j < r.length; j += 2) {
+                        x += r[j]; y += r[j + 1];
+                        out[j / 2] = [x / scale, y / scale];
+                    }
+                    return out;
                 }
-                return out;
-            }
-            function geometry(i) {
-                var g = d.geoms[i];
-                if (!g) { return null; }
-                if (g[0] === 0) { return {type: "Polygon", coordinates: g[1].map(coords)}; }
-                return {type: "MultiPolygon", coordinates: g[1].map(function (p) { return p.map(coords); })};
-            }
-            var x = 0, y = 0;
-            for (var i = 0; i < d.n; i++) {
-                var props = {};
-                for (var c = 0; c < cols.length; c++) {
-                    var col = cols[c], v;
-                    if (col.v) { v = col.v[i]; }
-                    else if (col.tail) {
-                        var k = col.i[i];
-                        v = k >= 0 ? col.d[k] + props[col.tail] : col.d[-k - 1];
-                    } else { v = col.d[col.i[i]]; }
-                    if (v === null && col.k.indexOf({{ this.metric_prefix|tojson }}) === 0) { continue; }
-                    props[col.k] = v;
+                function geometry(i) {
+                    var g = d.geoms[i];
+                    if (!g) { return null; }
+                    if (g[0] === 0) { return {type: "Polygon", coordinates: g[1].map(coords)}; }
+                    var parts = g[1].map(function (p) { return p.map(coords); });
+                    return {type: "MultiPolygon", coordinates: parts};
                 }
-                var geom;
-                if (d.xy) {  // points: running sums over all places
-                    x += d.xy[2 * i]; y += d.xy[2 * i + 1];
-                    geom = {type: "Point", coordinates: [x / scale, y / scale]};
-                } else { geom = geometry(i); }
-                var f = {type: "Feature", geometry: geom, properties: props};
-                if (props.place_id != null) { f.id = String(props.place_id); }
-                Object.defineProperty(f, "atlasStyle", {value: d.style[i]});  // not in toGeoJSON()
-                feats[i] = f;
-            }
-            function styleOf(feature) { return d.styles[feature.atlasStyle]; }
-            var layer = L.geoJson(null, {
-                style: styleOf,
-                {%- if this.layer.kind == "points" %}
-                pointToLayer: function (feature, latlng) {
-                    return new L.CircleMarker(latlng, Object.assign({}, d.base, styleOf(feature)));
-                },
-                {%- endif %}
-                onEachFeature: function (feature, l) {
-                    onEach(feature, l);
-                    {%- if this.layer.kind == "counties" %}
-                    l.on({  // as folium's highlight_function
-                        mouseout: function (e) {
-                            if (typeof e.target.setStyle === "function") { layer.resetStyle(e.target); }
-                        },
-                        mouseover: function (e) {
-                            if (typeof e.target.setStyle === "function") { e.target.setStyle(d.highlight); }
-                        }
-                    });
+                var x = 0, y = 0;
+                for (var i = 0; i < d.n; i++) {
+                    var props = {};
+                    for (var c = 0; c < cols.length; c++) {
+                        var col = cols[c], v;
+                        if (col.v) { v = col.v[i]; }
+                        else if (col.tail) {
+                            var k = col.i[i];
+                            v = k >= 0 ? col.d[k] + props[col.tail] : col.d[-k - 1];
+                        } else { v = col.d[col.i[i]]; }
+                        if (v === null && col.k.indexOf({{ this.metric_prefix|tojson }}) === 0) { continue; }
+                        props[col.k] = v;
+                    }
+                    var geom;
+                    if (d.xy) {  // points: running sums over all places
+                        x += d.xy[2 * i]; y += d.xy[2 * i + 1];
+                        geom = {type: "Point", coordinates: [x / scale, y / scale]};
+                    } else { geom = geometry(i); }
+                    var f = {type: "Feature", geometry: geom, properties: props};
+                    if (props.place_id != null) { f.id = String(props.place_id); }
+                    Object.defineProperty(f, "atlasStyle", {value: d.style[i]});  // not in toGeoJSON()
+                    feats[i] = f;
+                }
+                function styleOf(feature) { return d.styles[feature.atlasStyle]; }
+                var layer = L.geoJson(null, {
+                    style: styleOf,
+                    {%- if this.layer.kind == "points" %}
+                    pointToLayer: function (feature, latlng) {
+                        return new L.CircleMarker(latlng, Object.assign({}, d.base, styleOf(feature)));
+                    },
                     {%- endif %}
+                    onEachFeature: function (feature, l) {
+                        onEach(feature, l);
+                        {%- if this.layer.kind == "counties" %}
+                        l.on({  // as folium's highlight_function
+                            mouseout: function (e) {
+                                if (typeof e.target.setStyle === "function") { layer.resetStyle(e.target); }
+                            },
+                            mouseover: function (e) {
+                                var t = e.target;
+                                if (typeof t.setStyle === "function") { t.setStyle(d.highlight); }
+                            }
+                        });
+                        {%- endif %}
+                    }
+                });
+                layer.addData({type: "FeatureCollection", features: feats});
+                {%- if this.layer.kind == "points" %}
+                // Leaflet.markercluster checks every marker added before the group is on a map
+                // against all the others (66,000 places: seconds): add them once it is on the
+                // map, all at once, and register them for the selection (see ClusterBehaviour)
+                function add() {
+                    parent.addLayers(layer.getLayers());
+                    var reg = window.atlasPoints;
+                    if (reg && reg.group === parent) {
+                        layer.eachLayer(function (m) { reg.byId[m.feature.properties.place_id] = m; });
+                    }
                 }
-            });
-            layer.addData({type: "FeatureCollection", features: feats});
-            layer.addTo({{ this._parent.get_name() }});
+                if (parent._map) { add(); } else { parent.once("add", add); }
+                {%- else %}
+                layer.addTo(parent);
+                {%- endif %}
+            }
+            {%- if this.layer.url %}
+            // the data are a static file of the app (the same at every rerun): fetched once;
+            // window.atlasPending counts the layers still on their way (tests wait for 0)
+            window.atlasPending = (window.atlasPending || 0) + 1;
+            fetch({{ this.layer.url|tojson }})
+                .then(function (r) {
+                    if (!r.ok) { throw new Error("map data " + r.status); }
+                    return r.json();
+                })
+                .then(build)
+                .catch(function (e) { console.error("map layer not loaded:", e); })
+                .finally(function () { window.atlasPending -= 1; });
+            {%- else %}
+            build(JSON.parse({{ this.data_literal }}));
+            {%- endif %}
         })();
         {% endmacro %}
     """)
@@ -278,6 +314,10 @@ class CompactLayer(MacroElement):
         self._name = "CompactLayer"
         self.layer = layer
         self.metric_prefix = METRIC_PREFIX
+        # a string for JSON.parse: V8 reads large data faster so than as an object literal
+        self.data_literal = (
+            "" if layer.url else json.dumps(layer.data, ensure_ascii=False).replace("</", "<\\/")
+        )
 
     def render(self, **kwargs):
         """As :meth:`MacroElement.render`, but the script goes into the page as it is: branca

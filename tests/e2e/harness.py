@@ -222,11 +222,14 @@ def folium_frame(page, timeout_ms: float = 60000):
         page.wait_for_timeout(50)
 
 
-def wait_for_county_shapes(page, minimum: int = 1, timeout_ms: float = 60000):
-    """Wait until the map has drawn at least ``minimum`` county polygons; returns the frame."""
+def wait_for_county_shapes(page, minimum: int = 1, timeout_ms: float = 60000, loaded: bool = True):
+    """Wait until the map has drawn at least ``minimum`` county polygons and (``loaded``) every
+    layer the app publishes as a file has arrived (``window.atlasPending``: the places may come
+    after the counties); returns the frame."""
     frame = folium_frame(page, timeout_ms)
+    ready = "!(window.atlasPending > 0)" if loaded else "true"
     frame.wait_for_function(
-        f"(() => {{ const s = ({_SHAPES})(); return s.polygons >= {minimum}; }})",
+        f"(() => {{ const s = ({_SHAPES})(); return s.polygons >= {minimum} && {ready}; }})",
         timeout=timeout_ms,
         polling=20,
     )
