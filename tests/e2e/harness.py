@@ -236,6 +236,12 @@ def wait_for_county_shapes(page, minimum: int = 1, timeout_ms: float = 60000, lo
     return frame
 
 
+def wait_for_layers(frame, timeout_ms: float = 60000) -> None:
+    """Wait until every layer the app publishes as a file has arrived and is drawn (after the
+    layers were swapped: a filter or a measure changed)."""
+    frame.wait_for_function("() => !(window.atlasPending > 0)", timeout=timeout_ms, polling=20)
+
+
 def map_shapes(frame) -> dict:
     """Counts of drawn features: polygons, home-province (33…) polygons, point places (shown or
     inside a cluster), visible point markers, interactive SVG paths."""
