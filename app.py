@@ -11,6 +11,7 @@ mention in an article links back to its place on the map.
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -30,6 +31,7 @@ st.set_page_config(page_title="Corpus Atlas · 语料地图", page_icon="🗺️
 
 MAP_HEIGHT = 640
 MAX_ARTICLES = 30  # a place's articles listed with snippets (most mentions first)
+MAX_TABLE_ROWS = 1000  # places listed in the table (the filter box finds the others)
 RETURNED = ["last_object_clicked", "last_active_drawing", "last_object_clicked_count"]
 CSS = """<style>
 .atlas-mention{background:#fff1a8;padding:0 1px;border-radius:2px}
@@ -149,14 +151,15 @@ def sidebar_dates(info: dict) -> tuple[tuple[str, str] | None, bool]:
     return appkit.month_bounds(first, last), undated
 
 
-def sidebar_search(index: pd.DataFrame) -> None:
+def sidebar_search(index: Callable[[], pd.DataFrame]) -> None:
+    """``index``: the search index, built on the first search (pinyin for every place)."""
     st.sidebar.header("搜索地点")
     query = st.sidebar.text_input(
         "名称或拼音", placeholder="如 萧山 / xiaoshan / xsq", label_visibility="collapsed"
     )
     if not query:
         return
-    found = appkit.search_places(query, index, limit=8)
+    found = appkit.search_places(query, index(), limit=8)
     if found.empty:
         st.sidebar.caption("没有找到匹配的地点。")
     for r in found.itertuples():
@@ -169,26 +172,30 @@ def sidebar_search(index: pd.DataFrame) -> None:
 # ---------------------------------------------------------------- map and downloads
 
 
-def draw_map(counties, points, measure, settings) -> None:
+def draw_map(ref, scope, counties, points, measure, settings) -> None:
     base = mapview.base_map(settings, bounds=ui.base_bounds(settings))
     gaz = ui.gazetteer(settings)
-    # panes set what draws over what; borders and names are small, fixed and never take a click
+    # the layers' data are built once per filter state (compact: see geo.mapview.compact); a
+    # rerun only wraps them, and streamlit-folium redraws nothing when they are unchanged.
+    # Panes set what draws over what; borders and names are small, fixed and never take a click
+    data = ui.map_data(ref, scope, measure.key, measure.label, settings)
     groups = [
-        mapview.county_group(counties, measure.key, label=measure.label, decimals=4),
+        mapview.layer_group(data.counties),
         mapview.boundary_group(gaz, settings.home_province),
-        mapview.label_group(gaz, settings.home_province, counties),
+        mapview.label_group(gaz, settings.home_province, rows=data.labels),
     ]
-    if len(points):
-        groups.append(mapview.point_group(points, measure.key, cluster_radius=settings.cluster_radius))
+    if data.points is not None:
+        groups.append(mapview.layer_group(data.points))
     # the selection is marked in the browser from ?place=; this group only carries a city's outline
     place = st.session_state.get("place")
     groups.append(mapview.selection_group(place, counties, points, gaz, settings.home_province))
     center = zoom = None
     target = st.session_state.get("center_on")
     if target:
-        anchors = counties.geometry.representative_point()
+        county = counties[counties["place_id"] == str(target)]
+        anchor = county.geometry.representative_point()
         places = ui.gazetteer(settings).places  # cities and provinces found by search
-        row = appkit.place_row(target, points, counties.assign(lon=anchors.x, lat=anchors.y), places)
+        row = appkit.place_row(target, points, county.assign(lon=anchor.x, lat=anchor.y), places)
         if row and row.get("lat") is not None:
             zoom = {"province": 6, "city": 8}.get(str(row.get("level")), 10)  # a city shows whole
             center = (row["lat"], row["lon"])
@@ -281,7 +288,7 @@ def _mention_count_text(level: str, c: dict[str, int]) -> str:
 
 def place_timeline(ref, pid: str, scope) -> None:
     """Mentions per month of the place's articles (dated ones): when the corpus talks about it."""
-    timeline = ui.place_timeline(ref, pid, scope)
+    timeline = ui.place_timeline(ref, pid, scope, MAX_ARTICLES)
     if len(timeline) < 1:
         return
     st.markdown("**按月提及**（按文章日期；只有年份的文章计入该年）")
@@ -396,12 +403,13 @@ def side_panel(ref, scope, metrics, points, settings) -> None:
     if not pid:
         st.info("点击地图上的区县或圆点，或在左侧搜索地点，查看它的信息与相关文章。")
         return
-    row = appkit.place_row(pid, points, gaz.places, ui.first_mention(ref, pid))
+    # a place the gazetteer does not know (geocoded): its first mention has its coordinate
+    row = appkit.place_row(pid, points, gaz.places) or appkit.place_row(pid, ui.first_mention(ref, pid))
     if row is None:
         st.warning(f"未知地点 {appkit.md_text(pid)}")
         return
     st.subheader(appkit.md_text(row.get("name") or pid))
-    counts = ui.place_summary(ref, pid, scope)
+    counts = ui.place_summary(ref, pid, scope, MAX_ARTICLES)
     place_facts(row, pid, counts)
     place_timeline(ref, pid, scope)
     place_metrics(pid, metrics)
@@ -439,7 +447,7 @@ def main() -> None:
     )
     skipped_files(ui.options(ref)["skipped"], n["documents"])
     counties, points, metrics = ui.layers(ref, scope, measure.key, settings)
-    sidebar_search(ui.search_index(ref, scope, counties, points, settings))
+    sidebar_search(lambda: ui.search_index(ref, scope, counties, points, settings))
     atlas_view(ref, scope, measure, counties, points, metrics, settings)
 
 
@@ -468,16 +476,18 @@ def atlas_view(ref, scope, measure, counties, points, metrics, settings) -> None
     with right:
         side_panel(ref, scope, metrics, points, settings)
     with left:
-        draw_map(counties, points, measure, settings)
+        draw_map(ref, scope, counties, points, measure, settings)
         downloads(ref, scope, settings)
-    places_view(counties, points, measure)
+    places_view(ref, scope, measure, settings)
     sync_url()
 
 
-def places_view(counties, points, measure) -> None:
+def places_view(ref, scope, measure, settings) -> None:
     """The places on the map as a table, in sync with the map both ways: selecting a row selects
-    the place (and centres the map on it); a place selected on the map is marked in the table."""
-    table = appkit.places_table(counties, points, measure)
+    the place (and centres the map on it); a place selected on the map is marked in the table.
+    A large corpus lists its places with the most mentions (and the selected one) and finds the
+    others with the filter box: a table of 66,000 rows would be sent to the browser at every click."""
+    table = ui.places_table(ref, scope, measure, settings)
     st.markdown(f"**地点一览（{len(table)}）** · 区县的计数含辖区内地点，其他地点为本身的提及")
     needle = st.text_input(
         "筛选表格", placeholder="输入地名筛选", label_visibility="collapsed", key="table-filter"
@@ -485,8 +495,13 @@ def places_view(counties, points, measure) -> None:
     if needle:
         table = table[table["地点"].str.contains(needle.strip(), regex=False)]
     selected = st.session_state.get("place")
-    view = table.assign(**{"": ["▶" if p == selected else "" for p in table["place_id"]]})
-    view = view[["", *[c for c in table.columns if c != "place_id"]]]
+    shown = table.head(MAX_TABLE_ROWS)
+    if len(table) > MAX_TABLE_ROWS:
+        st.caption(f"列出提及最多的 {MAX_TABLE_ROWS} 个（共 {len(table)} 个）；输入地名筛选可找到其余地点。")
+        if selected and not (shown["place_id"] == selected).any():
+            shown = pd.concat([table[table["place_id"] == selected], shown])
+    view = shown.assign(**{"": ["▶" if p == selected else "" for p in shown["place_id"]]})
+    view = view[["", *[c for c in shown.columns if c != "place_id"]]]
     event = st.dataframe(
         view,
         hide_index=True,
@@ -498,7 +513,7 @@ def places_view(counties, points, measure) -> None:
     )
     rows = event.selection.rows if event is not None else []
     if rows:
-        pid = str(table.iloc[rows[0]]["place_id"])
+        pid = str(shown.iloc[rows[0]]["place_id"])
         if pid != selected:
             select(pid, center=True)
             st.rerun(scope="fragment")

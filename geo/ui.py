@@ -10,7 +10,9 @@ rebuild shows at once.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import os
 import subprocess
 import sys
 import time
@@ -19,15 +21,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from threading import Lock
 
+import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from geo import appkit
+from geo import appkit, mapview
 from geo.errors import StoreError
 from geo.export import export_layers
 from geo.gazetteer import Gazetteer, load_gazetteer
 from geo.layers import county_layer, layer_bounds, point_layer, simplify_counties
-from geo.settings import Settings
+from geo.settings import ASSETS_DIR, Settings
 from geo.store import AtlasStore, default_store_path, fingerprint, query
 from geo.store.read import read_document
 
@@ -47,7 +50,7 @@ def gazetteer(settings: Settings) -> Gazetteer:
 
 @st.cache_resource(max_entries=8, show_spinner=False)
 def _open(ref: StoreRef) -> AtlasStore:
-    return AtlasStore(ref.path)
+    return AtlasStore(ref.path, keep_open=True)
 
 
 def store(ref: StoreRef) -> AtlasStore:
@@ -135,11 +138,22 @@ def wait_and_rerun(seconds: float = 1.0) -> None:
 # ---------------------------------------------------------------- map data per filter state
 
 
+def scoped_metrics(ref: StoreRef, scope: query.Scope) -> pd.DataFrame:
+    """The metrics rows in scope (shared: do not modify them). The place types filter mentions,
+    not metrics: a change of types reuses them (500,000 rows on a 1 GB store)."""
+    return _scoped_metrics(ref, dataclasses.replace(scope, levels=None))
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _scoped_metrics(ref: StoreRef, scope: query.Scope) -> pd.DataFrame:
+    return query.scoped_metrics(store(ref), scope)
+
+
 @st.cache_resource(max_entries=64, show_spinner=False)
 def layers(ref: StoreRef, scope: query.Scope, measure_key: str, settings: Settings):
     """(simplified county layer coloured for the measure, point layer, metrics in scope)."""
     s = store(ref)
-    metrics = query.scoped_metrics(s, scope)
+    metrics = scoped_metrics(ref, scope)
     measure = next(
         (m for m in appkit.measure_options(metrics) if m.key == measure_key),
         appkit.Measure(measure_key, measure_key),
@@ -161,7 +175,81 @@ def layers(ref: StoreRef, scope: query.Scope, measure_key: str, settings: Settin
         counts=query.place_counts(s, scope, "place_id"),
         first_mentions=lambda ids: query.first_mentions(s, ids),
     )
-    return simplify_counties(counties), points, metrics
+    ids = tuple(counties["place_id"].astype(str))
+    geoms = gpd.GeoSeries(_simplified(ids, counties), index=counties.index, crs=counties.crs)
+    simple = counties.set_geometry(geoms)
+    return simple, points, metrics
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _simplified(ids: tuple[str, ...], _counties) -> list:
+    """The simplified polygons of a set of counties (the same for every filter state that draws
+    the same counties: simplifying 2,800 counties takes a second)."""
+    return list(simplify_counties(_counties).geometry.values)
+
+
+@dataclass(frozen=True)
+class MapData:
+    """What the map draws for a filter state and measure, ready to send (compact layers, see
+    :mod:`geo.mapview.compact`): built once, then every rerun only wraps it in feature groups."""
+
+    counties: mapview.LayerData
+    points: mapview.LayerData | None
+    labels: list
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def map_data(ref: StoreRef, scope: query.Scope, measure_key: str, label: str, settings: Settings) -> MapData:
+    counties, points, _ = layers(ref, scope, measure_key, settings)
+    gaz = gazetteer(settings)
+    radius = settings.cluster_radius
+    return MapData(
+        _publish(mapview.county_data(counties, measure_key, label=label, decimals=4)),
+        _publish(mapview.point_data(points, measure_key, cluster_radius=radius)) if len(points) else None,
+        mapview.label_rows(gaz, settings.home_province, counties),
+    )
+
+
+#: The map layers' data as static files of the app, named by their content (served by Streamlit
+#: at /app/static/atlas-data/): the page fetches a layer once, and a rerun (a click) re-sends
+#: its URL instead of megabytes the browser would parse and compare again.
+DATA_DIR = ASSETS_DIR.parent / "atlas-data"
+DATA_URL = mapview.APP_ASSET_BASE.rsplit("/", 1)[0] + "/atlas-data"
+_KEEP_FILES = 48
+
+
+def _publish(layer: mapview.LayerData) -> mapview.LayerData:
+    """``layer`` with its data in a static file (written once, atomically); as it was when the
+    app's folder is not writable (the data then travel in the page)."""
+    name = hashlib.sha256(layer.data.encode("utf-8")).hexdigest()[:24] + ".json"
+    target = DATA_DIR / name
+    try:
+        if target.is_file():
+            os.utime(target)  # in use: the pruning below keeps the recent ones
+        else:
+            DATA_DIR.mkdir(parents=True, exist_ok=True)
+            part = target.with_name(f".{name}.{os.getpid()}.part")
+            part.write_text(layer.data, encoding="utf-8")
+            os.replace(part, target)
+            _prune(DATA_DIR, keep=_KEEP_FILES)
+    except OSError:
+        return layer
+    return dataclasses.replace(layer, url=f"{DATA_URL}/{name}")
+
+
+def _prune(folder: Path, keep: int) -> None:
+    files = sorted(folder.glob("*.json"), key=lambda f: f.stat().st_mtime, reverse=True)
+    for old in files[keep:]:
+        old.unlink(missing_ok=True)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def places_table(
+    ref: StoreRef, scope: query.Scope, measure: appkit.Measure, settings: Settings
+) -> pd.DataFrame:
+    """The places table of the map (shared: do not modify it)."""
+    counties, points, _ = layers(ref, scope, measure.key, settings)
+    return appkit.places_table(counties, points, measure)
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
@@ -184,7 +272,7 @@ def search_index(ref: StoreRef, scope: query.Scope, _counties, _points, settings
 def options(ref: StoreRef) -> dict:
     opts = query.options(store(ref))
     opts["levels"] = [lv for lv in appkit.MAP_LEVELS if lv in set(opts["levels"])]  # map order
-    metrics = query.scoped_metrics(store(ref), query.Scope())
+    metrics = scoped_metrics(ref, query.Scope())
     opts["measures"] = appkit.measure_options(metrics)
     opts["periods"] = appkit.periods_present(metrics)
     return opts
@@ -207,20 +295,24 @@ def export_bytes(ref: StoreRef, scope: query.Scope, layer: str, fmt: str, settin
 # ---------------------------------------------------------------- one place, one article
 
 
-@st.cache_data(max_entries=128, show_spinner=False)
-def place_summary(ref: StoreRef, place_id: str, scope: query.Scope) -> dict[str, int]:
-    return query.place_summary(store(ref), place_id, scope)
+@st.cache_resource(max_entries=128, show_spinner=False)
+def _place_panel(ref: StoreRef, place_id: str, scope: query.Scope, limit: int):
+    """(counts, mentions per month, mentions in its ``limit`` top articles) of a place, from one
+    pass over the store's mentions (shared frames: do not modify them)."""
+    return query.place_panel(store(ref), place_id, scope, limit)
 
 
-@st.cache_data(max_entries=128, show_spinner=False)
+def place_summary(ref: StoreRef, place_id: str, scope: query.Scope, limit: int) -> dict[str, int]:
+    return dict(_place_panel(ref, place_id, scope, limit)[0])
+
+
 def top_mentions(ref: StoreRef, place_id: str, scope: query.Scope, limit: int) -> pd.DataFrame:
     """The place's mentions in its ``limit`` articles with the most of them."""
-    return query.top_articles(store(ref), place_id, scope, limit)
+    return _place_panel(ref, place_id, scope, limit)[2]
 
 
-@st.cache_data(max_entries=128, show_spinner=False)
-def place_timeline(ref: StoreRef, place_id: str, scope: query.Scope) -> pd.DataFrame:
-    return query.place_timeline(store(ref), place_id, scope)
+def place_timeline(ref: StoreRef, place_id: str, scope: query.Scope, limit: int) -> pd.DataFrame:
+    return _place_panel(ref, place_id, scope, limit)[1]
 
 
 @st.cache_data(max_entries=128, show_spinner=False)

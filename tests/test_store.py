@@ -296,3 +296,53 @@ def test_on_demand_stores_go_where_the_user_says(tmp_path):
     assert default_store_path(news, big_disk).parent == tmp_path / "big"
     chosen = load_settings({**env, "ATLAS_STORE": str(tmp_path / "a.duckdb"), "ATLAS_CORPUS": str(news)})
     assert default_store_path(news, chosen) == tmp_path / "a.duckdb"
+
+
+def test_a_clicked_place_in_one_pass_equals_its_separate_queries(built):
+    """The app's click (query.place_panel: one pass, on a kept-open connection) answers what
+    place_summary, place_timeline and top_articles answer, for counties, towns, cities, filters."""
+    from geo.store import query
+
+    _, store = built
+    s = AtlasStore(store, keep_open=True)
+    files = tuple(query.options(s)["files"]["file"][:1])
+    scopes = (
+        query.Scope(),
+        query.Scope(levels=("township",)),
+        query.Scope(files=files),
+        query.Scope(dates=("2021-04-01", "2021-04-30"), undated=False),
+    )
+    for pid in ("330109", "330109101", "330114001", "3301", "no-such-place"):
+        for scope in scopes:
+            summary, timeline, top = query.place_panel(s, pid, scope, 3)
+            assert summary == query.place_summary(s, pid, scope)
+            assert timeline.equals(query.place_timeline(s, pid, scope))
+            want = query.top_articles(s, pid, scope, 3)
+            assert (top.empty and want.empty) or top.equals(want), (pid, scope)
+    with s.connect() as con:  # the temporary table is gone, the connection is kept
+        assert con.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'atlas_place'"
+        ).fetchone() == (0,)
+    assert len(s._idle) >= 1
+
+
+def test_a_kept_open_store_never_hides_the_file_that_replaced_it(built, tmp_path):
+    """The app keeps connections open: a store file replaced by a build (a rename) must be read
+    anew by the next AtlasStore, while the kept connection goes on reading its own version."""
+    import shutil
+
+    import duckdb
+
+    _, store = built
+    old = AtlasStore(store, keep_open=True)
+    n = int(old.query("SELECT count(*) AS n FROM documents")["n"][0])
+    copy = tmp_path / "next.duckdb"
+    shutil.copy(store, copy)
+    con = duckdb.connect(str(copy))
+    con.execute("DELETE FROM documents WHERE file = (SELECT min(file) FROM documents)")
+    con.close()
+    copy.replace(store)  # what a build does
+    assert (
+        int(AtlasStore(store, keep_open=True).query("SELECT count(*) AS n FROM documents")["n"][0]) == n - 1
+    )
+    assert int(old.query("SELECT count(*) AS n FROM documents")["n"][0]) == n

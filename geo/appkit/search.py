@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import pandas as pd
 
 # ---------------------------------------------------------------- search
 
 
+@lru_cache(maxsize=200_000)  # a name's keys never change: a new filter state reuses them
 def _pinyin_keys(name: str) -> tuple[str, str]:
     from pypinyin import lazy_pinyin
 

@@ -81,6 +81,16 @@ def period_key(period) -> tuple:
     return tuple(int(n) for n in re.findall(r"\d+", str(period))) or (-1,)
 
 
+def _period_ranks(periods: pd.Series) -> np.ndarray:
+    """Each period's rank in :func:`period_key` order (equal keys, equal ranks): integers a
+    group-wise max is fast on, where the keys themselves are tuples (a Python loop per group)."""
+    codes, uniques = pd.factorize(periods, use_na_sentinel=True)
+    keys = [period_key(p) for p in uniques] + [period_key(None)]  # code -1: no period
+    order = {k: i for i, k in enumerate(sorted(set(keys)))}
+    ranks = np.array([order[k] for k in keys], dtype="int64")
+    return ranks[codes]  # codes == -1 picks the last entry, the missing period's rank
+
+
 def metric_labels(metrics: pd.DataFrame | None) -> dict[str, str]:
     """metric key → its Chinese label (the first one the corpus gives)."""
     if metrics is None or metrics.empty:
@@ -105,7 +115,7 @@ def latest_metrics(metrics: pd.DataFrame | None) -> pd.DataFrame:
         m = m[~m["is_target"].fillna(False).astype(bool)]
     if m.empty:
         return pd.DataFrame(index=pd.Index([], name="place_id"))
-    m = m.assign(_key=[period_key(p) for p in m["period"]], _order=np.arange(len(m)))
+    m = m.assign(_key=_period_ranks(m["period"]), _order=np.arange(len(m)))
     m = m.sort_values("_order")
     latest = m.loc[m.groupby(["place_id", "metric"], sort=False)["_key"].transform("max") == m["_key"]]
     latest = latest.drop_duplicates(["place_id", "metric"], keep="first")

@@ -36,6 +36,7 @@ from geo.mapview.base import (
     localize,
     map_html,
 )
+from geo.mapview.compact import LayerData, county_data, layer_group, point_data
 from geo.mapview.groups import build_map, county_group
 from geo.mapview.legend import class_colors, legend_bins, legend_html, period_note
 from geo.mapview.overlays import boundary_group, label_group, label_rows
@@ -54,15 +55,18 @@ __all__ = [
     "PALETTE",
     "PANES",
     "SELECTION_COLOR",
+    "LayerData",
     "base_map",
     "bin_edges",
     "boundary_group",
     "build_map",
     "class_colors",
     "classify",
+    "county_data",
     "county_group",
     "label_group",
     "label_rows",
+    "layer_group",
     "legend_bins",
     "legend_html",
     "localize",
@@ -70,6 +74,7 @@ __all__ = [
     "measure_values",
     "metric_radius",
     "period_note",
+    "point_data",
     "point_group",
     "point_style",
     "selection_group",

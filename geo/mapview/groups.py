@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import folium
 import folium.plugins
 import numpy as np
+import pandas as pd
 
 from geo.geojson import feature_collection
 from geo.layers import (
@@ -42,19 +44,24 @@ COUNTY_COUNT_LABELS = {"mentions": COUNTY_MENTIONS_LABEL, "articles": COUNTY_ART
 # ---------------------------------------------------------------- layers
 
 
-def county_group(
-    county_gdf,
-    measure: str = "mentions",
-    label: str | None = None,
-    name: str = "区县",
-    legend: bool = True,
-    decimals: int = 5,
-) -> folium.FeatureGroup:
-    """The choropleth: counties coloured by a binned measure, Chinese tooltips, place_id kept in
-    each feature's properties (a click tells the app which county). Counts are the county's own
-    and its places' together, and say so; a metric's legend tells its period and how many of the
-    counties drawn have data. Pass simplified polygons (:func:`geo.layers.simplify_counties`)
-    to keep the page light."""
+class CountyFeatures(NamedTuple):
+    """What the choropleth draws: the features' properties (``frame``, with geometry), each
+    county's fill colour by place_id, the tooltip rows and the legend's HTML."""
+
+    frame: pd.DataFrame
+    fill: dict
+    rows: list[tuple[str, str]]
+    legend: str
+
+
+#: Every county's outline, and how a hovered county stands out.
+COUNTY_STYLE = {"fillOpacity": 0.75, "color": "#555", "weight": 0.8}
+COUNTY_HIGHLIGHT = {"weight": 2.5, "color": "#222", "fillOpacity": 0.9}
+
+
+def county_features(county_gdf, measure: str = "mentions", label: str | None = None) -> CountyFeatures:
+    """The properties, colours, tooltip rows and legend of :func:`county_group` (shared with the
+    app's compact layer, :mod:`geo.mapview.compact`, so both draw the same)."""
     column, _ = measure_column(measure)
     values = measure_values(county_gdf, measure)
     is_count = column in COUNT_LABELS
@@ -86,29 +93,42 @@ def county_group(
         rows.append(("period_text", "时期"))
     rows += [(c, COUNTY_COUNT_LABELS[c]) for c in ("mentions", "articles")]
     fill = {pid: (colors[k] if k >= 0 else NO_DATA) for pid, k in zip(frame["place_id"], klass)}
-    data = feature_collection(frame, decimals)
+    zero = "0 次提及" if is_count else "无数据"
+    low = float(np.nanmin(values)) if edges else None
+    notes: tuple[str, ...] = ()
+    if not is_count:
+        n = int((~np.isnan(values)).sum())
+        notes = (period_note(measure), f"有数据：{n} / {len(frame)} 个区县")
+    legend = legend_html(label, legend_bins(edges, low), colors, zero, counts=is_count, notes=notes)
+    return CountyFeatures(frame, fill, rows, legend)
+
+
+def county_group(
+    county_gdf,
+    measure: str = "mentions",
+    label: str | None = None,
+    name: str = "区县",
+    legend: bool = True,
+    decimals: int = 5,
+) -> folium.FeatureGroup:
+    """The choropleth: counties coloured by a binned measure, Chinese tooltips, place_id kept in
+    each feature's properties (a click tells the app which county). Counts are the county's own
+    and its places' together, and say so; a metric's legend tells its period and how many of the
+    counties drawn have data. Pass simplified polygons (:func:`geo.layers.simplify_counties`)
+    to keep the page light."""
+    feats = county_features(county_gdf, measure, label)
+    fill = feats.fill
+    data = feature_collection(feats.frame, decimals)
     group = folium.FeatureGroup(name=name)
     folium.GeoJson(
         data,
         name=name,
-        style_function=lambda f: {
-            "fillColor": fill.get(f["id"], NO_DATA),
-            "fillOpacity": 0.75,
-            "color": "#555",
-            "weight": 0.8,
-        },
-        highlight_function=lambda f: {"weight": 2.5, "color": "#222", "fillOpacity": 0.9},
-        on_each_feature=tooltip_js("name", rows),
+        style_function=lambda f: {"fillColor": fill.get(f["id"], NO_DATA), **COUNTY_STYLE},
+        highlight_function=lambda f: dict(COUNTY_HIGHLIGHT),
+        on_each_feature=tooltip_js("name", feats.rows),
     ).add_to(group)
     if legend:
-        zero = "0 次提及" if is_count else "无数据"
-        low = float(np.nanmin(values)) if edges else None
-        notes: tuple[str, ...] = ()
-        if not is_count:
-            n = int((~np.isnan(values)).sum())
-            notes = (period_note(measure), f"有数据：{n} / {len(frame)} 个区县")
-        html = legend_html(label, legend_bins(edges, low), colors, zero, counts=is_count, notes=notes)
-        group.add_child(LegendControl(html, key="counties", fold_below=500))
+        group.add_child(LegendControl(feats.legend, key="counties", fold_below=500))
     return group
 
 

@@ -106,9 +106,12 @@ def label_rows(gaz, home_province: str, counties=None) -> list[list]:
     return rows
 
 
-def label_group(gaz, home_province: str, counties=None, name: str = "地名") -> folium.FeatureGroup:
+def label_group(
+    gaz, home_province: str, counties=None, name: str = "地名", rows: list[list] | None = None
+) -> folium.FeatureGroup:
     """Province, city and county names that appear with zoom (cities from zoom
-    :data:`geo.mapview.base.CITY_LABEL_ZOOM`); text only, never clickable."""
+    :data:`geo.mapview.base.CITY_LABEL_ZOOM`); text only, never clickable. ``rows``: the
+    :func:`label_rows` already computed (the app keeps them per filter state)."""
     group = folium.FeatureGroup(name=name, control=False)
-    group.add_child(_Labels(label_rows(gaz, home_province, counties)))
+    group.add_child(_Labels(rows if rows is not None else label_rows(gaz, home_province, counties)))
     return group

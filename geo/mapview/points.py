@@ -9,10 +9,12 @@ leg is a clickable place. With a metric as the measure the circles are graduated
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import folium
 import folium.plugins
 import numpy as np
+import pandas as pd
 from branca.element import MacroElement
 from folium.template import Template
 
@@ -156,19 +158,21 @@ class ClusterBehaviour(MacroElement):
         self.max_names = max_names
 
 
-def point_group(
-    points_gdf,
-    measure: str = "mentions",
-    name: str = "地点",
-    legend: bool = True,
-    asset_base: str = APP_ASSET_BASE,
-    cluster_radius: int = CLUSTER_RADIUS,
-    label: str | None = None,
-) -> folium.FeatureGroup:
-    """Circle markers for the point layer (one GeoJSON layer, place_id in each feature's
-    properties for the click), in a marker cluster at every size. A metric ``measure`` draws
-    graduated circles for the places that report it (in its period) and small grey ones for the
-    rest, which stay clickable. Smaller markers are drawn over larger ones."""
+class PointFeatures(NamedTuple):
+    """What the point layer draws, in drawing order (big circles first, small ones on top):
+    the features' properties (``frame``, a geometry column included), one style per feature,
+    the tooltip rows, the largest metric value (0: counts) and the legend's HTML."""
+
+    frame: pd.DataFrame
+    styles: list[dict]
+    rows: list[tuple[str, str]]
+    top: float
+    legend: str
+
+
+def point_features(points_gdf, measure: str = "mentions", label: str | None = None) -> PointFeatures:
+    """The properties, styles, tooltip rows and legend of :func:`point_group` (shared with the
+    app's compact layer, :mod:`geo.mapview.compact`, so both draw the same)."""
     # only what the tooltip and a click need: the side panel looks the rest up by place_id
     # (coordinate sources alone were ~40 % of the point payload at 10,000 places)
     keep = ["place_id", "name", "level", "chain", "precision", "mentions", "articles", "geometry"]
@@ -181,16 +185,26 @@ def point_group(
     values = measure_values(points_gdf, measure) if is_metric else np.full(len(frame), np.nan)
     top = float(np.nanmax(np.abs(values))) if is_metric and not np.isnan(values).all() else 0.0
     styles = []
+    memo: dict[tuple, dict] = {}  # few distinct styles: one dict each (66,000 places, ~300 styles)
     for lv, pr, n, v in zip(frame["level"], precision, frame["mentions"], values):
         if not is_metric:
-            style = point_style(lv, pr, int(n))
+            key: tuple = ("count", lv, pr, int(n))
         elif math.isnan(v):
-            style = dict(NO_VALUE_STYLE, fill=True)
+            key = ("no value",)
         else:
-            style = dict(METRIC_STYLE, radius=metric_radius(v, top), fill=True)
-            if fallback_precision(lv, pr):
-                style["dashArray"] = "3 3"
-        styles.append(dict(style, pane="atlas-points"))
+            key = ("value", lv, pr, float(v))
+        style = memo.get(key)
+        if style is None:
+            if not is_metric:
+                style = point_style(lv, pr, int(n))
+            elif math.isnan(v):
+                style = dict(NO_VALUE_STYLE, fill=True)
+            else:
+                style = dict(METRIC_STYLE, radius=metric_radius(v, top), fill=True)
+                if fallback_precision(lv, pr):
+                    style["dashArray"] = "3 3"
+            style = memo[key] = dict(style, pane="atlas-points")
+        styles.append(style)
     rows = [("level_text", "类型"), ("chain", "行政区划"), ("precision_text", "位置精度")]
     if is_metric:
         if label is None:
@@ -209,23 +223,55 @@ def point_group(
         frame["metric_value"] = [None if math.isnan(v) else float(v) for v in values]  # cluster discs
         rows += [("metric_text", label), ("period_text", "时期")]
     rows += [("mentions", POINT_MENTIONS_LABEL), ("articles", POINT_ARTICLES_LABEL)]
-    by_id = dict(zip(frame["place_id"].astype(str), styles))
     order = np.argsort([-s["radius"] for s in styles], kind="stable")  # big first, small on top
-    data = feature_collection(frame.iloc[order].drop(columns=["level", "precision"]), decimals=5)
+    notes: tuple[str, ...] = ()
+    if is_metric:
+        n = int((~np.isnan(values)).sum())
+        notes = (
+            f"圆圈面积：{label}",
+            "红色聚合圆：其中最大的数值",
+            period_note(measure),
+            f"有数据：{n} / {len(frame)} 个地点",
+        )
+    legend = points_legend_html(_size_steps(values) if is_metric else None, notes)
+    return PointFeatures(
+        frame.iloc[order].drop(columns=["level", "precision"]), [styles[i] for i in order], rows, top, legend
+    )
+
+
+def cluster_options(cluster_radius: int, top: float) -> dict:
+    """Leaflet.markercluster's options for the places."""
+    return {
+        "maxClusterRadius": cluster_radius,
+        # a metric: a cluster holding figures is a disc as big as its largest one
+        "atlasTop": top,
+        "atlasRadius": list(METRIC_RADIUS),
+        "showCoverageOnHover": False,
+        "spiderfyOnMaxZoom": True,
+        "spiderfyDistanceMultiplier": 1.6,
+        "spiderLegPolylineOptions": SPIDER_LEG_STYLE,
+    }
+
+
+def point_group(
+    points_gdf,
+    measure: str = "mentions",
+    name: str = "地点",
+    legend: bool = True,
+    asset_base: str = APP_ASSET_BASE,
+    cluster_radius: int = CLUSTER_RADIUS,
+    label: str | None = None,
+) -> folium.FeatureGroup:
+    """Circle markers for the point layer (one GeoJSON layer, place_id in each feature's
+    properties for the click), in a marker cluster at every size. A metric ``measure`` draws
+    graduated circles for the places that report it (in its period) and small grey ones for the
+    rest, which stay clickable. Smaller markers are drawn over larger ones."""
+    feats = point_features(points_gdf, measure, label)
+    by_id = dict(zip(feats.frame["place_id"].astype(str), feats.styles))
+    data = feature_collection(feats.frame, decimals=5)
     group = folium.FeatureGroup(name=name)
     cluster = folium.plugins.MarkerCluster(
-        name=name,
-        options={
-            "maxClusterRadius": cluster_radius,
-            # a metric: a cluster holding figures is a disc as big as its largest one
-            "atlasTop": top,
-            "atlasRadius": list(METRIC_RADIUS),
-            "showCoverageOnHover": False,
-            "spiderfyOnMaxZoom": True,
-            "spiderfyDistanceMultiplier": 1.6,
-            "spiderLegPolylineOptions": SPIDER_LEG_STYLE,
-        },
-        icon_create_function=_CLUSTER_ICON,
+        name=name, options=cluster_options(cluster_radius, feats.top), icon_create_function=CLUSTER_ICON
     )
     group.add_child(cluster)
     folium.GeoJson(
@@ -233,27 +279,17 @@ def point_group(
         name=name,
         marker=folium.CircleMarker(),
         style_function=lambda f: by_id.get(str(f["id"]), {}),
-        on_each_feature=tooltip_js("name", rows),
+        on_each_feature=tooltip_js("name", feats.rows),
     ).add_to(cluster)
     cluster.add_child(ClusterBehaviour())
     if legend:
-        notes: tuple[str, ...] = ()
-        if is_metric:
-            n = int((~np.isnan(values)).sum())
-            notes = (
-                f"圆圈面积：{label}",
-                "红色聚合圆：其中最大的数值",
-                period_note(measure),
-                f"有数据：{n} / {len(frame)} 个地点",
-            )
-        html = points_legend_html(_size_steps(values) if is_metric else None, notes)
-        group.add_child(LegendControl(html, position="bottomright", key="points", fold_below=900))
+        group.add_child(LegendControl(feats.legend, position="bottomright", key="points", fold_below=900))
     return localize(group, asset_base)
 
 
 #: Cluster icons: a white disc with the number of places (never corpus text); with a metric, a
 #: cluster holding figures is a red disc sized like its largest figure, so figures show at every zoom.
-_CLUSTER_ICON = """function (cluster) {
+CLUSTER_ICON = """function (cluster) {
     var n = cluster.getChildCount(), o = cluster._group.options, top = o.atlasTop, big = 0;
     if (top) {
         cluster.getAllChildMarkers().forEach(function (m) {

@@ -116,6 +116,20 @@ def scoped_metrics(store: AtlasStore, scope: Scope) -> pd.DataFrame:
     return like_extraction(frame, set())
 
 
+def metric_count(store: AtlasStore, scope: Scope) -> int:
+    """How many rows :func:`scoped_metrics` returns (counted, not fetched)."""
+    params: list[Any] = []
+    files = _in("t.file", scope.files, params) if scope.files else "TRUE"
+    periods = _in("coalesce(t.period, '')", scope.periods, params) if scope.periods else "TRUE"
+    dates = _date_where(scope, params, "t")
+    frame = store.query(
+        "SELECT count(*) AS n FROM metrics t JOIN documents d ON d.file = t.file "
+        f"WHERE {files} AND {periods} AND {dates}",
+        params,
+    )
+    return int(frame["n"][0])
+
+
 def article_count(store: AtlasStore, scope: Scope) -> int:
     params: list[Any] = []
     files = _in("t.file", scope.files, params) if scope.files else "TRUE"
@@ -141,7 +155,7 @@ def totals(store: AtlasStore, scope: Scope) -> dict[str, int]:
         )
         n_docs = docs.fetchone()
         n_mentions = con.execute(f"SELECT count(*) FROM mentions m WHERE {m_where}", m_params).fetchone()
-    metrics = len(scoped_metrics(store, scope))
+    metrics = metric_count(store, scope)
     return {
         "documents": int(n_docs[0]) if n_docs else 0,
         "articles": article_count(store, scope),
@@ -280,3 +294,57 @@ def top_articles(store: AtlasStore, place_id: str, scope: Scope, limit: int) -> 
         f"SELECT {cols} FROM mine m JOIN top t ON t.article_id = m.article_id ORDER BY m.doc_order, m.seq",
         params,
     )
+
+
+def place_panel(
+    store: AtlasStore, place_id: str, scope: Scope, limit: int
+) -> tuple[dict[str, int], pd.DataFrame, pd.DataFrame]:
+    """What a click on a place shows, from one pass over the mentions instead of one per
+    question: (:func:`place_summary`, :func:`place_timeline`, :func:`top_articles`), the same
+    results. The place's mentions (ids and order only) go into a temporary table on the
+    connection; the full rows are read for its ``limit`` top articles alone."""
+    params: list[Any] = [place_id, place_id]
+    where = _mention_where(scope, params)
+    cols = ", ".join(f"m.{q(c)}" for c in MENTION_COLUMNS)
+    with store.connect() as con:
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE atlas_place AS SELECT m.rowid AS rid, m.article_id, m.place_id, "
+            "d.doc_order * 1000000 + m.seq AS pos FROM mentions m JOIN documents d ON d.file = m.file "
+            f"WHERE (m.place_id = ? OR m.county_id = ?) AND {where}",
+            params,
+        )
+        try:
+            row = con.execute(
+                "SELECT count(*), count(DISTINCT article_id), count(*) FILTER (WHERE place_id = ?), "
+                "count(DISTINCT article_id) FILTER (WHERE place_id = ?) FROM temp.atlas_place",
+                [place_id, place_id],
+            ).fetchone()
+            timeline = con.execute(
+                "SELECT CASE WHEN length(a.date) >= 7 THEN substr(a.date, 1, 7) ELSE a.date END AS month, "
+                "count(*) AS mentions, count(DISTINCT m.article_id) AS articles "
+                "FROM temp.atlas_place m JOIN articles a ON a.article_id = m.article_id "
+                "WHERE a.date IS NOT NULL GROUP BY 1 ORDER BY 1"
+            ).df()
+            top = [
+                r[0]
+                for r in con.execute(
+                    "SELECT article_id, count(*) AS n, min(pos) AS first FROM temp.atlas_place "
+                    f"GROUP BY article_id ORDER BY n DESC, first LIMIT {int(limit)}"
+                ).fetchall()
+            ]
+            mine = pd.DataFrame(columns=list(MENTION_COLUMNS))
+            if top:
+                # the rows by their row ids (same connection, same snapshot): a filter on
+                # article_id would read every column of every mention (1 s on a 1 GB store)
+                ids = ", ".join("?" * len(top))
+                mine = con.execute(
+                    f"SELECT {cols} FROM mentions m JOIN documents d ON d.file = m.file "
+                    f"WHERE m.rowid IN (SELECT rid FROM temp.atlas_place WHERE article_id IN ({ids})) "
+                    "ORDER BY d.doc_order, m.seq",
+                    top,
+                ).df()
+        finally:
+            con.execute("DROP TABLE IF EXISTS temp.atlas_place")
+    keys = ("total", "total_articles", "own", "own_articles")
+    summary = {k: int(v) for k, v in zip(keys, row or (0, 0, 0, 0))}
+    return summary, timeline, mine

@@ -1,4 +1,4 @@
-"""Reading an atlas store: read-only, one short-lived connection per query (DuckDB allows many
+"""Reading an atlas store: read-only, one connection per query at a time (DuckDB allows many
 readers or one writer per file; a connection is not shared between threads), so the app can run
 queries from several sessions while a build prepares the next version beside it.
 
@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,9 @@ from geo.errors import CorpusError, StoreError
 from geo.pipeline import REPEATED_ARTICLE_COLUMNS, REPEATED_MENTION_COLUMNS, Extraction
 from geo.schema import ARTICLE_COLUMNS, MENTION_COLUMNS, METRIC_COLUMNS, DocumentInfo, Skipped
 from geo.store.tables import JSON_COLUMNS, SCHEMA_VERSION, q
+
+#: Connections a kept-open store holds between queries (the app's sessions run in threads).
+_MAX_IDLE = 4
 
 
 def check_store(path: Path) -> dict[str, str]:
@@ -55,23 +59,58 @@ def check_store(path: Path) -> dict[str, str]:
 
 
 class AtlasStore:
-    """A built corpus, read from its DuckDB file."""
+    """A built corpus, read from its DuckDB file.
 
-    def __init__(self, path: Path | str):
+    ``keep_open`` (the app): connections are kept for the next query instead of closed — one
+    per thread at a time, a few at most — so a click does not open the file and warm DuckDB's
+    cache anew for each of its queries (~20 ms CPU each), and the cache stays within
+    ``memory_limit``. The file is only ever replaced by a rename (the build writes a copy), so
+    an open connection keeps reading the version it opened; the app opens a new store for the
+    new version. Each kept connection is its own in-memory DuckDB with the file attached."""
+
+    def __init__(self, path: Path | str, keep_open: bool = False, memory_limit: str = "256MB"):
         self.path = Path(path).expanduser().resolve()
         self.meta = check_store(self.path)
+        self.keep_open = keep_open
+        self.memory_limit = memory_limit
+        self._idle: list[duckdb.DuckDBPyConnection] = []
+        self._lock = threading.Lock()
+
+    def _open(self) -> duckdb.DuckDBPyConnection:
+        try:
+            if not self.keep_open:
+                return duckdb.connect(str(self.path), read_only=True)
+            # a private in-memory DuckDB with the file attached: duckdb.connect(path) would hand
+            # back a database another connection of this process still holds on the replaced file
+            con = duckdb.connect()
+            con.execute(f"SET memory_limit = '{self.memory_limit}'")
+            con.execute("ATTACH ? AS atlas (READ_ONLY)", [str(self.path)])
+            con.execute("USE atlas")
+            return con
+        except duckdb.Error as e:
+            raise StoreError(f"cannot read {self.path}: {str(e).splitlines()[0]}") from None
 
     @contextlib.contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A read-only connection for one query (or a few), closed afterwards."""
-        try:
-            con = duckdb.connect(str(self.path), read_only=True)
-        except duckdb.Error as e:
-            raise StoreError(f"cannot read {self.path}: {str(e).splitlines()[0]}") from None
+        """A read-only connection for one query (or a few), closed afterwards (or, with
+        ``keep_open``, kept for the next one)."""
+        con = None
+        if self.keep_open:
+            with self._lock:
+                con = self._idle.pop() if self._idle else None
+        if con is None:
+            con = self._open()
         try:
             yield con
-        finally:
-            con.close()
+        except BaseException:
+            con.close()  # an interrupted query: never hand its connection on
+            raise
+        if self.keep_open:
+            with self._lock:
+                if len(self._idle) < _MAX_IDLE:
+                    self._idle.append(con)
+                    return
+        con.close()
 
     def query(self, sql: str, params: list[Any] | None = None) -> pd.DataFrame:
         with self.connect() as con:

@@ -222,15 +222,24 @@ def folium_frame(page, timeout_ms: float = 60000):
         page.wait_for_timeout(50)
 
 
-def wait_for_county_shapes(page, minimum: int = 1, timeout_ms: float = 60000):
-    """Wait until the map has drawn at least ``minimum`` county polygons; returns the frame."""
+def wait_for_county_shapes(page, minimum: int = 1, timeout_ms: float = 60000, loaded: bool = True):
+    """Wait until the map has drawn at least ``minimum`` county polygons and (``loaded``) every
+    layer the app publishes as a file has arrived (``window.atlasPending``: the places may come
+    after the counties); returns the frame."""
     frame = folium_frame(page, timeout_ms)
+    ready = "!(window.atlasPending > 0)" if loaded else "true"
     frame.wait_for_function(
-        f"(() => {{ const s = ({_SHAPES})(); return s.polygons >= {minimum}; }})",
+        f"(() => {{ const s = ({_SHAPES})(); return s.polygons >= {minimum} && {ready}; }})",
         timeout=timeout_ms,
         polling=20,
     )
     return frame
+
+
+def wait_for_layers(frame, timeout_ms: float = 60000) -> None:
+    """Wait until every layer the app publishes as a file has arrived and is drawn (after the
+    layers were swapped: a filter or a measure changed)."""
+    frame.wait_for_function("() => !(window.atlasPending > 0)", timeout=timeout_ms, polling=20)
 
 
 def map_shapes(frame) -> dict:

@@ -342,6 +342,7 @@ def test_a_metric_shows_graduated_circles_and_how_many_counties_have_data(atlas)
         "() => [...document.querySelectorAll('details.atlas-legend')].some(d => /个区县有数据|个区县/.test(d.textContent))",
         timeout=30000,
     )
+    harness.wait_for_layers(frame)  # the new layers' data follow their legends
     county = frame.locator("[data-legend=counties] details").text_content()
     points = frame.locator("[data-legend=points] details").text_content()
     have = re.search(r"有数据：(\d+) / (\d+) 个区县", county)
