@@ -37,6 +37,8 @@ LEVEL_PRIOR = {
     "landmark": 0.3,
     "township": 0.2,
     "village": 0.0,
+    "country": 0.5,
+    "foreign": 0.3,
 }
 CONTEXT_LEVELS = frozenset(("city", "county", "township", "zone"))
 UNIT_LEVELS = frozenset(("province", "city", "county"))
@@ -90,8 +92,8 @@ def _wordlike(surface: str, kinds: set[str], levels: set[str], words: frozenset[
     word (重庆, 青海 are in the dictionary, but only as the places)."""
     if _GENERIC.match(surface):
         return True
-    if levels == {"province"}:
-        return False
+    if levels <= {"province", "country", "foreign"}:
+        return False  # 日本, 南非 are in the dictionary too, but only as the countries
     if ("short" in kinds or len(surface) <= 2) and surface in words:
         return True
     return len(surface) <= 2 and bool(levels & {"county", "township", "village"}) and "short" not in kinds
@@ -124,8 +126,11 @@ def _grouped(
     grouped: dict[str, dict[str, set[str]]] = {}
     until: dict[tuple[str, str], int] = {}
     years = names["until"] if "until" in names else [None] * len(names)
+    generic = generic_aliases(places, names)
     for name, pid, ntype, year in zip(names["name"], names["place_id"], names["name_type"], years):
         if not isinstance(name, str) or len(name) < 2 or pid not in level_of:
+            continue
+        if ntype == "alias" and (name, pid) in generic:
             continue
         grouped.setdefault(name, {}).setdefault(pid, set()).add(ntype)
         if ntype == "historical" and isinstance(year, (int, float)) and year == year:
@@ -133,6 +138,28 @@ def _grouped(
     for name, pid in township_short_forms(places, home):
         grouped.setdefault(name, {}).setdefault(pid, set()).add("short")
     return grouped, until
+
+
+_AREA_LEVELS = ("zone", "landmark")
+
+
+def generic_aliases(places: pd.DataFrame, names: pd.DataFrame) -> set[tuple[str, str]]:
+    """Aliases of zones that are category words, not names: an alias that also ends another
+    listed zone's full name. 基金小镇 (curated for 玉皇山南基金小镇) ends 南湖基金小镇 too, so a bare
+    基金小镇 names no zone in particular; 梦想小镇 ends no other zone's name and stays."""
+    zones = places[places["level"].isin(_AREA_LEVELS)]
+    full = list(zip(zones["name"], zones["place_id"]))
+    area = set(zones["place_id"])
+    out = set()
+    for name, pid, ntype in zip(names["name"], names["place_id"], names["name_type"]):
+        if (
+            ntype == "alias"
+            and pid in area
+            and isinstance(name, str)
+            and any(z != pid and n != name and n.endswith(name) for n, z in full)
+        ):
+            out.add((name, pid))
+    return out
 
 
 def _alternatives(surfaces: list[str], needs: list[bool]) -> list[tuple]:
@@ -223,6 +250,6 @@ def _candidate(pid: str, kind: str, until: int | None, index: PlaceIndex, home: 
 def _confident(c: Candidate, home: str | None) -> str | None:
     """The place of a single full non-word name, as article context (townships only in the home
     province, villages never: too many namesakes)."""
-    if c.level == "village" or (c.level == "township" and c.province != home):
+    if c.level in ("village", "country", "foreign") or (c.level == "township" and c.province != home):
         return None
     return c.pid

@@ -12,6 +12,8 @@ import re
 from functools import lru_cache
 
 from geo.geoparse.context import Context, Resolved
+from geo.geoparse.countries import LEVELS as ABROAD_LEVELS
+from geo.geoparse.countries import stands_alone
 from geo.geoparse.entries import Candidate
 from geo.geoparse.index import PlaceIndex
 from geo.geoparse.recognize import RawMatch
@@ -180,6 +182,8 @@ def resolve_one(
                     and _township_in_district(m, c, text, base, art, doc)
                 )
             )
+        elif lev in ABROAD_LEVELS:
+            ok = stands_alone(text, m.start - base, m.end - base)
         elif lev == "village":
             ok = explicit or support > 0
         elif kind == "short" and lev == "township":
@@ -274,6 +278,8 @@ def resolve_single(
                     and _township_in_district(m, c, text, base, art, doc)
                 )
             )
+    elif lev in ABROAD_LEVELS:
+        ok = stands_alone(text, m.start - base, m.end - base)  # 发展中国家 holds no 中国
     elif lev == "village":
         ok = explicit or supported
     elif kind == "short" and lev == "township":

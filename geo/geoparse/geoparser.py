@@ -10,12 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pandas as pd
+
 from geo.gazetteer import Gazetteer
 from geo.geoparse.context import Context, Resolved, confident_context
+from geo.geoparse.countries import foreign_tables
 from geo.geoparse.entries import build_entries
 from geo.geoparse.index import PlaceIndex, build_index
 from geo.geoparse.recognize import Matcher, build_matcher
 from geo.geoparse.resolve import resolve_matches
+from geo.geoparse.villages import is_village
 from geo.geoparse.words import longer_words
 from geo.schema import Article, Mention
 
@@ -46,10 +50,14 @@ def geoparser(gaz: Gazetteer, home_province: str, cache: bool = True) -> Geopars
 
 
 def build_geoparser(gaz: Gazetteer, home_province: str) -> Geoparser:
-    """The candidate tables, the automaton and the place index of a gazetteer."""
+    """The candidate tables, the automaton and the place index of a gazetteer, with the countries
+    and cities abroad (:mod:`geo.geoparse.countries`) beside China's places."""
     home = province_id(gaz, home_province)
-    index = build_index(gaz.places)
-    entries = build_entries(gaz.places, gaz.names, index, home)
+    abroad, abroad_names, _stats = foreign_tables(frozenset(gaz.names["name"].dropna()))
+    places = pd.concat([gaz.places, abroad], ignore_index=True)
+    names = pd.concat([gaz.names, abroad_names], ignore_index=True)
+    index = build_index(places)
+    entries = build_entries(places, names, index, home)
     return Geoparser(build_matcher(entries, longer_words()), index, home)
 
 
@@ -60,10 +68,12 @@ _PRECISION_RANK = {"exact": 0, "township": 1, "county": 2}
 
 def zone_mention(a: Article, r: Resolved, index: PlaceIndex) -> Mention:
     """A pattern zone (德清地理信息小镇) as a zone mention at its anchor (德清县): the anchor's chain
-    and point, precision no finer than the anchor's level allows. A zone anchored at a city or
+    and point, precision no finer than the anchor's level allows; a pattern village (支塘镇蒋巷村)
+    likewise, as a village mention at its township. A zone anchored at a city or
     province alone (合肥高新区) has no county and no point: we do not know where in the city it is."""
     m = r.match
     name, lev, prov, city, county, town, _code, lon, lat, prec = index.row[r.place_id]
+    kind = "village" if r.zone and is_village(r.zone) else "zone"  # 支塘镇蒋巷村: a pattern village
     cap = _ZONE_PRECISION.get(lev)
     if cap is None:  # city or province anchor
         county = town = lon = lat = prec = None
@@ -80,9 +90,9 @@ def zone_mention(a: Article, r: Resolved, index: PlaceIndex) -> Mention:
         m.start,
         m.end,
         a.text[m.start - a.start : m.end - a.start],
-        f"zone~{r.place_id}~{r.zone}",
+        f"{kind}~{r.place_id}~{r.zone}",
         r.zone or "",
-        "zone",
+        kind,
         prov,
         city,
         county,

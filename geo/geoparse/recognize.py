@@ -19,6 +19,7 @@ import daachorse
 
 from geo.geoparse.entries import NameEntry
 from geo.geoparse.matches import RawMatch
+from geo.geoparse.villages import find_villages
 from geo.geoparse.words import ends_with_foreign, in_org_at
 from geo.geoparse.zones import find_zones
 
@@ -97,7 +98,7 @@ class Matcher:
             out.append(m)
         if "、" in text:
             out = self._shared_suffix(text, base, out)
-        return find_zones(text, base, out)
+        return find_villages(text, base, find_zones(text, base, out))
 
     def _match(self, text: str, start: int, end: int, e: NameEntry, base: int) -> RawMatch:
         """The match of entry ``e`` at [start, end) with what the text around it says."""

@@ -81,6 +81,9 @@ _PHRASE = re.compile(
     "全县|各类|相关|重大|以上|以下|周边|附近|境内|辖区|城区|市区|中心|地区|一流|高水平|高质量|"
     "坐拥|拥有|位于|地处|作为|坐落|成立|设立|获评|评为|授予"
 )
+#: Descriptors that name a category, not a zone: 余杭区特色小镇 and 杭州特色小镇 are "the 特色小镇 of
+#: 余杭/杭州" (浙江's programme of 特色小镇), not a town called so.
+_CATEGORY = frozenset(("特色", "特色产业"))
 #: Characters after a suffix that make it part of a longer word (新城区, 港口, 新区块).
 _NOT_AFTER = {"新城": "区市", "新区": "块", "港": "口湾澳台股币元城区务", "小镇": "上里", "园区": "内外"}
 _DIVISION_SUFFIX = re.compile(r"(?:省|市|区|县|旗|盟|州|镇|乡|街道)$")
@@ -127,7 +130,7 @@ def _zone_after(text: str, base: int, m: RawMatch, next_start: int | None) -> Ra
         return None  # another name inside: it is the anchor, or a curated zone that wins
     if text[end : end + 1] and text[end] in _NOT_AFTER.get(suffix, ""):
         return None
-    if descriptor and _PHRASE.search(descriptor):
+    if descriptor and (descriptor in _CATEGORY or _PHRASE.search(descriptor)):
         return None
     full_division = not e.short and _DIVISION_SUFFIX.search(e.surface) is not None
     if full_division:
