@@ -28,6 +28,23 @@ def autonomous_forms(name: str) -> str | None:
     return None
 
 
+#: Marks a short form in the names table that is never read without evidence in the text (沙河).
+NEEDS_EVIDENCE = "needs evidence: "
+
+
+def mark_needs_evidence(names: pd.DataFrame, stoplist: list[tuple[str, str, str]]) -> pd.DataFrame:
+    """The short forms of ``stoplist`` ((name, place_id, reason) rows) noted NEEDS_EVIDENCE: the
+    geoparser reads a city's short form alone (扬州) only when it is not marked so."""
+    if not stoplist:
+        return names
+    why = {(n, p): r for n, p, r in stoplist}
+    keys = list(zip(names["name"], names["place_id"]))
+    hit = [(k in why) and t == "short" for k, t in zip(keys, names["name_type"])]
+    names = names.copy()
+    names.loc[hit, "note"] = [NEEDS_EVIDENCE + why[k] for k, h in zip(keys, hit) if h]
+    return names
+
+
 def build_names(
     places: pd.DataFrame,
     aliases: list[tuple[str, str, str]],

@@ -39,6 +39,14 @@ _NOT_COUNTRIES = frozenset(("中非",))
 _CJK = re.compile(r"^[\u4e00-\u9fff]{2,}$")
 #: What may follow a country as part of one word: a demonym, a nationality, a style (南非人, 中国式).
 _WORD_TAIL = frozenset("人籍式队方")
+#: Common surnames that are not also prepositions (于美国, 向美国 stay countries).
+_SURNAMES = frozenset(
+    "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁"
+    "任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武"
+    "戴莫孔汤"
+)
+#: Single characters after a country that are words of the sentence, not a given name (苏丹的, 马里和).
+_NOT_GIVEN_NAME = frozenset("的和与及在是等了也都将对从向把被为又还就而或并到")
 PLACE_COLUMNS = (
     "place_id",
     "name",
@@ -141,7 +149,22 @@ def foreign_tables(known: frozenset[str]) -> tuple[pd.DataFrame, pd.DataFrame, d
     return places, nm, stats
 
 
-def stands_alone(text: str, start: int, end: int) -> bool:
+def _person_name(text: str, start: int, end: int, bounds: frozenset[int], lo: int) -> bool:
+    """A two-character country inside a person's name: after a lone surname (负责人何|波兰|表示,
+    村民林波兰), or a surname-initial country followed by one lone character (游客苏丹秀一家)."""
+    before = text[start - 1 : start]
+    if before in _SURNAMES and start - 1 - lo in bounds:
+        return True
+    after = text[end : end + 1]
+    return (
+        text[start] in _SURNAMES
+        and "\u4e00" <= after <= "\u9fff"
+        and after not in _NOT_GIVEN_NAME
+        and end + 1 - lo in bounds
+    )
+
+
+def stands_alone(text: str, start: int, end: int, runs_on: bool = True) -> bool:
     """The name at [start, end) is a word of its own in ``text`` (jieba's segmentation of a few
     characters around it), or starts a demonym, a style or an institution's name (南非人, 中国式,
     中国工程院): 发展中国家, 印度洋 and 马赛克 are words that merely contain a country's or city's name."""
@@ -149,8 +172,11 @@ def stands_alone(text: str, start: int, end: int) -> bool:
     bounds = word_bounds(text[lo : end + 4])
     if start - lo not in bounds:
         return False
+    if end - start == 2 and _person_name(text, start, end, bounds, lo):
+        return False
     if end - lo in bounds or text[end : end + 1] in _WORD_TAIL:
         return True
     # a longer word starting with the name: a name of its own (中国工程院, 美国银行) when it runs on
-    # for two characters or more, a different word when only one is added (印度洋, 马赛克, 朝鲜族)
-    return end + 1 - lo not in bounds
+    # for two characters or more, a different word when only one is added (印度洋, 马赛克, 朝鲜族);
+    # ``runs_on=False``: never (阿里巴巴 holds no 阿里)
+    return runs_on and end + 1 - lo not in bounds

@@ -21,9 +21,10 @@ from typing import NamedTuple
 
 import pandas as pd
 
+from geo.gazetteer.names import NEEDS_EVIDENCE
 from geo.geoparse.anchors import zone_anchor
 from geo.geoparse.index import PlaceIndex
-from geo.geoparse.words import common_words, longer_words
+from geo.geoparse.words import common_words, jieba_tags, longer_words
 
 #: Names made only of generic place words (高新区, 新城, 城区) are words, not places, by default.
 _GENERIC = re.compile(
@@ -40,6 +41,7 @@ LEVEL_PRIOR = {
     "country": 0.5,
     "foreign": 0.3,
 }
+ABROAD = frozenset(("country", "foreign"))
 CONTEXT_LEVELS = frozenset(("city", "county", "township", "zone"))
 UNIT_LEVELS = frozenset(("province", "city", "county"))
 #: An alternative reading (创新余杭 → 余杭) is a name of at most this many characters.
@@ -78,6 +80,7 @@ class NameEntry(NamedTuple):
     alt: tuple[tuple[int, tuple[int, ...]], ...]  # (offset, lengths) where a longer name may start
     until: bool  # some candidate has a historical year
     fixed: bool  # resolved without evidence: one home-province place above village level, in full
+    standalone: bool  # a city's short form read alone (扬州, 昆山): see standalone_short()
 
 
 def _kind(types: set[str]) -> str:
@@ -190,6 +193,13 @@ def build_entries(
     word_starts = {w[:k] for w in longer_words() for k in (2, 3) if k < len(w)}
     level_of = index.level
     grouped, until = _grouped(places, names, home, level_of)
+    notes = names["note"] if "note" in names else [None] * len(names)
+    marked = {
+        n
+        for n, note in zip(names["name"], notes)
+        if isinstance(note, str) and note.startswith(NEEDS_EVIDENCE)
+    }
+    tags = jieba_tags()
     surfaces = list(grouped)
     ids = {s: i for i, s in enumerate(surfaces)}
     pre: list[tuple] = []
@@ -199,7 +209,8 @@ def build_entries(
         levels = {level_of[c] for c in cands}
         wordlike = _wordlike(surface, set(kinds), levels, words)
         pre.append((surface, cands, kinds, levels, wordlike))
-    alts = _alternatives(surfaces, [w or "short" in k for _s, _c, k, _l, w in pre])
+    # words, short forms and names abroad may hide a longer name starting inside (从江苏|丹阳市)
+    alts = _alternatives(surfaces, [w or "short" in k or bool(lv & ABROAD) for _s, _c, k, lv, w in pre])
     entries = []
     for (surface, cands, kinds, levels, wordlike), alt in zip(pre, alts):
         short = "short" in kinds
@@ -224,9 +235,30 @@ def build_entries(
                 alt,
                 any(y is not None for y in years),
                 single_full and candidates[0].in_home and candidates[0].level != "village",
+                standalone_short(surface, candidates, wordlike, index, surface in marked, tags),
             )
         )
     return entries
+
+
+def standalone_short(
+    surface: str, cands: tuple[Candidate, ...], wordlike: bool, index: PlaceIndex, marked: bool, tags: dict
+) -> bool:
+    """A short form read without evidence in the text, like a full name: the short form of a city
+    or county-level city (扬州 → 扬州市, 昆山 → 昆山市) outside the home province (there short forms
+    are read anyway), naming one place only in all of China, derived by rule (not 呼市), not on
+    the stop list (gazetteer/short_form_stoplist.csv: 沙河, 庐山), and not an ordinary word — unless
+    jieba's dictionary reads it as a place (徐州 is an old word for one of the nine provinces in
+    jionlp's dictionary, a place in jieba's). In the text it must still be a word of its own."""
+    if len(cands) != 1 or marked:
+        return False
+    c = cands[0]
+    if c.kind != "short" or c.in_home or c.level not in ("city", "county"):
+        return False
+    full = index.row[c.pid][0]
+    if not full.startswith(surface) or (c.level == "county" and not full.endswith("市")):
+        return False
+    return not wordlike or tags.get(surface) == "ns"
 
 
 def _candidate(pid: str, kind: str, until: int | None, index: PlaceIndex, home: str | None) -> Candidate:

@@ -103,9 +103,9 @@ def resolve_one(
     prev: Resolved | None,
     listed: bool = False,
 ) -> Resolved | None:
-    if m.after_foreign:
-        return None  # 美国德州: a foreign place, not ours
     e = m.entry
+    if m.after_foreign and e.candidates[0].level not in ABROAD_LEVELS:
+        return None  # 美国德州: a foreign place, not ours (阿联酋迪拜: a city abroad, read as such)
     if e.fixed:  # one home-province place above village level, named in full: no evidence needed
         c = e.candidates[0]
         return _new(Resolved, (m, c.pid, 0.99, None, c.kind == "historical" and m.zone is None, m.zone))
@@ -227,6 +227,18 @@ def resolve_one(
     return _new(Resolved, (m, best.pid, round(min(conf, 0.99), 3), runner, hist, m.zone))
 
 
+def _alone(m: RawMatch, text: str, base: int) -> bool:
+    """A city's short form read without evidence (扬州, 昆山: ``NameEntry.standalone``) where the
+    text writes it as a word of its own: not the start of a longer word (扬州炒饭), not inside an
+    organisation's name, not part of a person's name (jieba's words around it)."""
+    return (
+        m.entry.standalone
+        and not m.word_continues
+        and not m.in_org
+        and stands_alone(text, m.start - base, m.end - base, runs_on=False)
+    )
+
+
 def resolve_single(
     m: RawMatch,
     c: Candidate,
@@ -271,6 +283,7 @@ def resolve_single(
                 explicit
                 or admin
                 or ap.get(pid, 0) > 0
+                or _alone(m, text, base)
                 or (listed and kind == "short" and lev in ("province", "city") and not m.word_continues)
                 or (
                     kind == "short"
@@ -292,9 +305,10 @@ def resolve_single(
             or listed
             or _in_list(m, text, base)
             or art.provinces.get(c.province, 0) > 0
+            or _alone(m, text, base)
         )
     elif kind == "short":
-        ok = lev in ("province", "city") or weak
+        ok = lev in ("province", "city") or weak or _alone(m, text, base)
     elif lev == "township":
         ok = weak
     else:

@@ -64,7 +64,9 @@ def resolve_matches(
     listed = coordinated(matches, text, base)
     for m in matches:
         if m.start < taken_to:
-            continue  # overlapped by an alternative reading already chosen
+            if m.alt is None or m.alt.start < taken_to:
+                continue  # overlapped by an alternative reading already chosen
+            m = m.alt  # 从江苏|丹阳市: 苏丹 overlaps the 江苏 just read, 丹阳市 inside it still stands
         if m.zone is not None and m.anchor is not None and m.start == m.anchor.end:
             # 上虞区e游小镇: the zone lies in the division just read (dropped if that was not a place)
             if prev is not None and prev.match.start == m.anchor.start:

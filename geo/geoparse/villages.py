@@ -20,7 +20,7 @@ import re
 from bisect import bisect_left
 from typing import TYPE_CHECKING
 
-from geo.geoparse.words import common_words, in_org_at, longer_words
+from geo.geoparse.words import common_words, in_org_at, longer_words, word_bounds
 
 if TYPE_CHECKING:
     from geo.geoparse.matches import RawMatch
@@ -34,6 +34,11 @@ _NOT_NAME = re.compile(
     "所有|全部|下辖|所辖|辖区|部分|多个|其他|其余|周边|附近|贫困|示范|试点|重点|行政|自然|城中|城郊|"
     "空心|美丽|文明|先进|特色|薄弱|经济|农业|农村|乡村|山区|边远|偏远|智慧|社区|全国|全省|全市|"
     "全县|全区|全镇|各类|相关|一批|首批|新型|传统|中心|开展|推进|建设|打造|发展|实施|成立|召开"
+)
+#: Words that start a clause after a place, not a village's name (镇|至|山贝村, 镇|航拍|…).
+_LEAD_WORDS = frozenset(
+    "至 到 往 经 由 自 从 向 在 于 以 为 及 和 与 同 跟 对 把 将 被 给 让 以来 航拍 回到 来到 前往 走进 "
+    "走访 位于 途经 经过 直到 通往 连接 抵达 进入 深入 包括 如 像 有 是".split()
 )
 _ANCHOR_LEVELS = frozenset(("township", "county"))
 #: How far after an anchor the suffix may be (a four-character name).
@@ -83,7 +88,7 @@ def _village_after(text: str, base: int, m: RawMatch, matches: list[RawMatch], i
             break
         if later.end > end or (later.end == end and _known_here(later, m)):
             return None  # a longer name runs on, or the gazetteer knows this village here
-    if _NOT_NAME.search(name) or _is_word(name + suffix):
+    if _NOT_NAME.search(name) or _is_word(name + suffix) or _leads_with_a_verb(text, pos, t.end()):
         return None
     full = name + suffix
     return tuple.__new__(
@@ -97,8 +102,18 @@ def _known_here(known: RawMatch, anchor: RawMatch) -> bool:
     e = known.entry
     if e.short or e.wordlike:
         return False
+    if known.start > anchor.end:
+        return True  # 镇至|白沙村: the known village is the name, what comes before it is not
     anchors = {c.pid for c in anchor.entry.candidates}
     return any(c.level != "village" or anchors.intersection(c.ancestors) for c in e.candidates)
+
+
+def _leads_with_a_verb(text: str, start: int, end: int) -> bool:
+    """The words after the anchor start with a verb or preposition, not a name (航拍|石羊社区,
+    镇|至|山贝村, 回到|罗家村): jieba's first word of the span is one of _LEAD_WORDS."""
+    bounds = word_bounds(text[start:end])
+    first = min((b for b in bounds if b > 0), default=end - start)
+    return text[start : start + first] in _LEAD_WORDS
 
 
 def _is_word(s: str) -> bool:
