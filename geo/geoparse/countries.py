@@ -13,7 +13,8 @@ A country is a `country` mention (place_id ``country:ZA``, no province, no point
 a `foreign` mention. Neither is drawn on the map. Left out: 香港, 澳门 and 台湾 (Chinese units the
 gazetteer has), any name the Chinese gazetteer already has (黑山 is also 黑山县), 中非 (in Chinese
 news 中非合作 is China–Africa, not the Central African Republic), and city names that are also
-ordinary words (汉堡, 万象, 金边). In the text a country or city abroad must stand as a word of its
+ordinary words (万象; two-character ones that jieba's dictionary tags as anything but a place:
+金边, 马赛, 里加). In the text a country or city abroad must stand as a word of its
 own (jieba): 发展中国家 holds no 中国, 印度洋 no 印度, 马赛克 no 马赛; a demonym or style may
 follow (南非人, 中国式现代化), and so may an institution's name (中国工程院).
 """
@@ -27,7 +28,7 @@ from importlib.metadata import version
 
 import pandas as pd
 
-from geo.geoparse.words import common_words, jionlp_dictionary, longer_words, word_bounds
+from geo.geoparse.words import common_words, jieba_tags, jionlp_dictionary, longer_words, word_bounds
 
 COUNTRY = "country"
 FOREIGN = "foreign"
@@ -114,6 +115,7 @@ def foreign_tables(known: frozenset[str]) -> tuple[pd.DataFrame, pd.DataFrame, d
         for city in capitals:
             cities.setdefault(city, code)
     words = common_words() | longer_words()
+    tags = jieba_tags()
     stats: dict = {"countries": 0, "country_names": 0, "cities": 0, "left_out": []}
     place_rows, name_rows = [], []
     all_country_names = {n for ns in names.values() for n in ns}
@@ -135,8 +137,8 @@ def foreign_tables(known: frozenset[str]) -> tuple[pd.DataFrame, pd.DataFrame, d
             continue  # 北京, 上海 … of jionlp's own row for China
         if not _CJK.match(city) or city in known or city in all_country_names:
             continue
-        if city in words:  # 汉堡, 万象, 金边: ordinary words before they are cities
-            stats["left_out"].append(city)
+        if city in words or (len(city) == 2 and tags.get(city, "ns") != "ns"):
+            stats["left_out"].append(city)  # 万象, 金边, 马赛: ordinary words or names first
             continue
         pid = f"foreign:{city}"
         place_rows.append((pid, city, FOREIGN))

@@ -8,6 +8,7 @@ offsets, in text order.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -20,7 +21,7 @@ from geo.geoparse.index import PlaceIndex, build_index
 from geo.geoparse.recognize import Matcher, build_matcher
 from geo.geoparse.resolve import resolve_matches
 from geo.geoparse.villages import is_village
-from geo.geoparse.words import longer_words
+from geo.geoparse.words import in_org_at, longer_words
 from geo.schema import Article, Mention
 
 
@@ -146,4 +147,38 @@ def geoparse_articles(articles: list[Article], gp: Geoparser) -> list[list[Menti
                 )
             )
         out.append(mentions)
+    return _repeated_villages(articles, out)
+
+
+def _repeated_villages(articles: list[Article], out: list[list[Mention]]) -> list[list[Mention]]:
+    """A village read by pattern once (扬中市油坊镇鸣凤村) is that village wherever the document
+    writes its full name again without its township (鸣凤村位于油坊镇…): same place, same point."""
+    known: dict[str, Mention] = {}
+    for ms in out:
+        for m in ms:
+            if m.level == "village" and m.place_id.startswith("village~"):
+                known.setdefault(m.name, m)
+    if not known:
+        return out
+    names = re.compile("|".join(re.escape(n) for n in sorted(known, key=len, reverse=True)))
+    for a, ms in zip(articles, out):
+        taken = [(m.start, m.end) for m in ms]
+        extra = []
+        for hit in names.finditer(a.text):
+            start, end = a.start + hit.start(), a.start + hit.end()
+            if any(s < end and start < e for s, e in taken):
+                continue
+            extra.append(
+                known[hit.group()]._replace(
+                    article_id=a.article_id,
+                    file=a.file,
+                    start=start,
+                    end=end,
+                    text=hit.group(),
+                    in_org=in_org_at(a.text, hit.end()),
+                )  # fmt: skip
+            )
+        if extra:
+            ms.extend(extra)
+            ms.sort(key=lambda m: m.start)
     return out

@@ -67,9 +67,10 @@ def resolve_matches(
             if m.alt is None or m.alt.start < taken_to:
                 continue  # overlapped by an alternative reading already chosen
             m = m.alt  # 从江苏|丹阳市: 苏丹 overlaps the 江苏 just read, 丹阳市 inside it still stands
-        if m.zone is not None and m.anchor is not None and m.start == m.anchor.end:
-            # 上虞区e游小镇: the zone lies in the division just read (dropped if that was not a place)
-            if prev is not None and prev.match.start == m.anchor.start:
+        if m.zone is not None and m.anchor is not None and m.start >= m.anchor.end:
+            # 上虞区e游小镇: the zone lies in the division just read (dropped if that was not a place);
+            # 街道A社区、B社区: B lies where A does (A's anchor is B's)
+            if prev is not None and (prev.match.start == m.anchor.start or prev.match.anchor == m.anchor):
                 rz = _new(Resolved, (m, prev.place_id, prev.confidence, None, False, m.zone))
                 out.append(rz)
                 prev, taken_to = rz, m.end

@@ -32,7 +32,7 @@ _SUFFIX = re.compile("社区|村")
 _NOT_NAME = re.compile(
     "[的和与及在将等把被对向从了是为个各这那其该也都并又还年月日号第亿万元村镇乡街区县市省组]|"
     "所有|全部|下辖|所辖|辖区|部分|多个|其他|其余|周边|附近|贫困|示范|试点|重点|行政|自然|城中|城郊|"
-    "空心|美丽|文明|先进|特色|薄弱|经济|农业|农村|乡村|山区|边远|偏远|智慧|社区|全国|全省|全市|"
+    "空心|美丽|文明|先进|特色|薄弱|经济|农业|农村|乡村|新农|山区|边远|偏远|智慧|社区|全国|全省|全市|"
     "全县|全区|全镇|各类|相关|一批|首批|新型|传统|中心|开展|推进|建设|打造|发展|实施|成立|召开"
 )
 #: Words that start a clause after a place, not a village's name (镇|至|山贝村, 镇|航拍|…).
@@ -41,6 +41,7 @@ _LEAD_WORDS = frozenset(
     "走访 位于 途经 经过 直到 通往 连接 抵达 进入 深入 包括 如 像 有 是".split()
 )
 _ANCHOR_LEVELS = frozenset(("township", "county"))
+_JOINERS = frozenset("、和与及")
 #: How far after an anchor the suffix may be (a four-character name).
 _REACH = 4
 
@@ -70,14 +71,30 @@ def find_villages(text: str, base: int, matches: list[RawMatch]) -> list[RawMatc
         if k == len(starts) or starts[k] - pos > _REACH or not _anchor(m):
             continue
         v = _village_after(text, base, m, matches, i)
-        if v is not None:
+        while v is not None:
             out.append(v)
             skip_to = v.end
+            v = _next_in_list(text, base, v, matches, i)
     return out
 
 
-def _village_after(text: str, base: int, m: RawMatch, matches: list[RawMatch], i: int) -> RawMatch | None:
-    pos = m.end - base
+def _next_in_list(text: str, base: int, v: RawMatch, matches: list[RawMatch], i: int) -> RawMatch | None:
+    """The next village of a list after its anchor (湾仔街道民兴社区、十字门社区 / 蒋巷村和鸣凤村): same
+    suffix, joined by 、 和 与 及, at the same anchor."""
+    assert v.anchor is not None and v.zone is not None
+    pos = v.end - base
+    if text[pos : pos + 1] not in _JOINERS:
+        return None
+    nxt = _village_after(text, base, v.anchor, matches, i, pos + 1)
+    if nxt is None or not nxt.zone or nxt.zone[-1] != v.zone[-1]:
+        return None
+    return nxt
+
+
+def _village_after(
+    text: str, base: int, m: RawMatch, matches: list[RawMatch], i: int, at: int | None = None
+) -> RawMatch | None:
+    pos = m.end - base if at is None else at
     t = _VILLAGE.match(text, pos)
     if t is None:
         return None
@@ -92,7 +109,8 @@ def _village_after(text: str, base: int, m: RawMatch, matches: list[RawMatch], i
         return None
     full = name + suffix
     return tuple.__new__(
-        type(m), (m.end, end, m.entry, in_org_at(text, t.end()), True, m.after_foreign, False, None, m, full)
+        type(m),
+        (base + pos, end, m.entry, in_org_at(text, t.end()), True, m.after_foreign, False, None, m, full),
     )
 
 
