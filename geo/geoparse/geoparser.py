@@ -168,16 +168,8 @@ def _repeated_villages(articles: list[Article], out: list[list[Mention]]) -> lis
             start, end = a.start + hit.start(), a.start + hit.end()
             if any(s < end and start < e for s, e in taken):
                 continue
-            extra.append(
-                known[hit.group()]._replace(
-                    article_id=a.article_id,
-                    file=a.file,
-                    start=start,
-                    end=end,
-                    text=hit.group(),
-                    in_org=in_org_at(a.text, hit.end()),
-                )  # fmt: skip
-            )
+            again = known[hit.group()]._replace(article_id=a.article_id, file=a.file, start=start, end=end)
+            extra.append(again._replace(text=hit.group(), in_org=in_org_at(a.text, hit.end())))
         if extra:
             ms.extend(extra)
             ms.sort(key=lambda m: m.start)
