@@ -180,3 +180,17 @@ def test_category_words_are_not_zones(parse):
     assert parse("杭州特色小镇") == [("杭州", "杭州市", "city")]
     assert parse("基金小镇已入驻各类机构") == []  # 基金小镇 ends two listed towns' names
     assert parse("嘉兴南湖基金小镇") == [("嘉兴南湖基金小镇", "南湖基金小镇", "zone")]
+
+
+def test_short_form_inside_another_name_or_overlapping_one_needs_evidence(parse):
+    assert ("榆林", "榆林市", "city") not in parse("戴某是甘肃临夏县榆林乡人")  # 榆林乡, a township
+    assert not [m for m in parse("雅儒村、洋张村和龙溪村抱团发展") if m[0] == "和龙"]  # 和|龙溪村
+
+
+# ---- full names shared by far-away places ---------------------------------------------------------
+
+
+def test_namesake_inside_a_city_the_article_names_by_short_form(parse):
+    # 鼓楼区 is a district of 南京, 福州, 徐州 and 开封: 福州 (a short form) says which
+    assert parse("福州的鼓楼区") == [("福州", "福州市", "city"), ("鼓楼区", "鼓楼区", "county")]
+    assert parse("鼓楼区的居民") == []  # nothing says which

@@ -229,14 +229,21 @@ def resolve_one(
 
 def _alone(m: RawMatch, text: str, base: int) -> bool:
     """A city's short form read without evidence (扬州, 昆山: ``NameEntry.standalone``) where the
-    text writes it as a word of its own: not the start of a longer word (扬州炒饭), not inside an
-    organisation's name, not part of a person's name (jieba's words around it)."""
+    text writes it as a word of its own: not the start of a longer word, not inside an
+    organisation's name or another unit's (榆林乡), not overlapping another name, not part of a
+    person's name (jieba's words around it)."""
     return (
         m.entry.standalone
         and not m.word_continues
         and not m.in_org
+        and m.alt is None  # 洋张村和龙溪村: no other name runs on from inside it (和龙 | 龙溪村)
+        and text[m.end - base : m.end - base + 1] not in _DIVISION_NEXT  # 临夏县榆林乡: a township's name
         and stands_alone(text, m.start - base, m.end - base, runs_on=False)
     )
+
+
+#: After a city's short form, these make it part of another unit's name (榆林乡, 定远村).
+_DIVISION_NEXT = frozenset("乡镇村县区市省旗盟州")
 
 
 def resolve_single(
