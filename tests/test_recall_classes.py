@@ -194,3 +194,29 @@ def test_namesake_inside_a_city_the_article_names_by_short_form(parse):
     # 鼓楼区 is a district of 南京, 福州, 徐州 and 开封: 福州 (a short form) says which
     assert parse("福州的鼓楼区") == [("福州", "福州市", "city"), ("鼓楼区", "鼓楼区", "county")]
     assert parse("鼓楼区的居民") == []  # nothing says which
+
+
+# ---- communities without their street -------------------------------------------------------------
+
+
+def test_communities_in_an_article_about_one_street(frame):
+    got = frame("湾仔街道在原有湾仔、桂园6个社区基础上,新增民兴社区。经香洲区人民政府批复同意")
+    v = got[got["level"] == "village"].iloc[0]
+    assert (v["text"], v["township"], v["county"], v["precision"]) == (
+        "民兴社区",
+        "湾仔街道",
+        "香洲区",
+        "township",
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "龙岗区坂田街道推进和谐社区、智慧社区建设,该社区居民",  # kinds of community, not names
+        "坂田街道与西湖区的社区工作者交流",  # two counties: where would it be?
+        "西湖区的翠苑社区",  # the home province: its communities are listed
+    ],
+)
+def test_no_community_without_a_name_or_a_county(parse, text):
+    assert not [m for m in parse(text) if m[2] == "village"]

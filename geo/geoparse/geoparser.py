@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from geo.gazetteer import Gazetteer
+from geo.geoparse.communities import bare_communities
 from geo.geoparse.context import Context, Resolved, confident_context
 from geo.geoparse.countries import foreign_tables
 from geo.geoparse.entries import build_entries
@@ -146,6 +147,10 @@ def geoparse_articles(articles: list[Article], gp: Geoparser) -> list[list[Menti
                     + (r.confidence, m.in_org, r.historical, county_of.get(pid), r.runner_up),
                 )
             )
+        if "社区" in text:  # 萧岗南社区 in an article about one county: a community there
+            extra = bare_communities(a, mentions, index, gp.home_province)
+            if extra:
+                mentions = sorted(mentions + extra, key=lambda m: m.start)
         out.append(mentions)
     return _repeated_villages(articles, out)
 

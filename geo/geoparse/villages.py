@@ -139,6 +139,12 @@ def _is_word(s: str) -> bool:
     return s in common_words() or s in longer_words()
 
 
+def is_name(name: str, suffix: str) -> bool:
+    """``name`` + ``suffix`` can be a village's or community's name: no phrase, no kind of village
+    (新农村, 智慧社区), not an ordinary word with the suffix."""
+    return not _NOT_NAME.search(name) and not _is_word(name + suffix) and name not in _LEAD_WORDS
+
+
 def is_village(zone_name: str) -> bool:
     """A pattern mention's name is a village's (蒋巷村, 民兴社区), not a zone's."""
     return zone_name.endswith(VILLAGE_SUFFIXES)
