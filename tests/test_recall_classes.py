@@ -220,3 +220,20 @@ def test_communities_in_an_article_about_one_street(frame):
 )
 def test_no_community_without_a_name_or_a_county(parse, text):
     assert not [m for m in parse(text) if m[2] == "village"]
+
+
+# ---- former towns of today's streets (撤镇设街道) -------------------------------------------------
+
+
+def test_former_town_of_a_street_is_read_after_its_county(frame):
+    got = frame("萧山区城厢镇的老街")
+    m = got[got["text"] == "城厢镇"].iloc[0]
+    assert (m["name"], m["county"], bool(m["historical"])) == ("城厢街道", "萧山区", True)
+
+
+def test_generated_former_names_never_cut_a_current_name(parse):
+    # 和平桥镇 (from 和平桥街道) must not swallow 平桥镇; 田镇镇 is no list element of 火田镇、…镇
+    assert ("平桥镇", "平桥镇", "township") in parse("新区村、棠岙村和平桥镇紫霄村抱团发展")
+    assert ("火田镇", "火田镇", "township") in parse("下一步将对标茶陵县火田镇、昭通市镇雄县塘房")
+    # a home town in use keeps its name (高桥镇 of 海曙区, not 黄岩's 高桥街道 of old)
+    assert ("高桥镇", "高桥镇", "township") in parse("在江北区的统一部署下,高桥镇望江村率先完成")

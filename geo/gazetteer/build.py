@@ -35,7 +35,7 @@ PLACE_COLUMNS = list(_PLACE_COLUMNS)
 log = logging.getLogger(__name__)
 
 #: Bump when the build logic changes what it produces.
-BUILDER_VERSION = "5"
+BUILDER_VERSION = "10"
 CURATED_FILES = (
     "historical.csv",
     "towns.csv",

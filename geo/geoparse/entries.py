@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from geo.gazetteer.names import NEEDS_EVIDENCE
+from geo.gazetteer.names import GENERATED_FORMER, NEEDS_EVIDENCE
 from geo.geoparse.anchors import zone_anchor
 from geo.geoparse.index import PlaceIndex
 from geo.geoparse.words import common_words, jieba_tags, longer_words
@@ -81,6 +81,7 @@ class NameEntry(NamedTuple):
     until: bool  # some candidate has a historical year
     fixed: bool  # resolved without evidence: one home-province place above village level, in full
     standalone: bool  # a city's short form read alone (扬州, 昆山): see standalone_short()
+    gap_only: bool = False  # a generated former name (城厢镇): not in the automaton, read in gaps only
 
 
 def _kind(types: set[str]) -> str:
@@ -124,23 +125,37 @@ def township_short_forms(places: pd.DataFrame, province_id: str | None) -> list[
 
 def _grouped(
     places: pd.DataFrame, names: pd.DataFrame, home: str | None, level_of: dict
-) -> tuple[dict[str, dict[str, set[str]]], dict[tuple[str, str], int]]:
-    """surface → {place_id → name types}, and the last year of each historical (surface, place)."""
+) -> tuple[dict, dict[tuple[str, str], int], dict[str, list[str]], set[tuple[str, str]]]:
+    """surface → {place_id → name types}, the last year of each historical (surface, place), the
+    generated former names kept out of the automaton (surface → place ids), and those added beside
+    a name in use ((surface, place_id))."""
     grouped: dict[str, dict[str, set[str]]] = {}
     until: dict[tuple[str, str], int] = {}
     years = names["until"] if "until" in names else [None] * len(names)
+    notes = names["note"] if "note" in names else [None] * len(names)
     generic = generic_aliases(places, names)
-    for name, pid, ntype, year in zip(names["name"], names["place_id"], names["name_type"], years):
+    former: dict[str, list[str]] = {}
+    added: set[tuple[str, str]] = set()
+    for name, pid, ntype, year, note in zip(
+        names["name"], names["place_id"], names["name_type"], years, notes
+    ):
         if not isinstance(name, str) or len(name) < 2 or pid not in level_of:
             continue
         if ntype == "alias" and (name, pid) in generic:
             continue
+        if ntype == "historical" and isinstance(note, str) and note.startswith(GENERATED_FORMER):
+            if name not in grouped:
+                former.setdefault(name, []).append(pid)  # read only where no other name is
+                continue
+            if any(level_of[p] != "township" for p in grouped[name]):
+                continue  # (a town's old name that a unit or zone has today: not read)
+            added.add((name, pid))
         grouped.setdefault(name, {}).setdefault(pid, set()).add(ntype)
         if ntype == "historical" and isinstance(year, (int, float)) and year == year:
             until[(name, pid)] = int(year)
     for name, pid in township_short_forms(places, home):
         grouped.setdefault(name, {}).setdefault(pid, set()).add("short")
-    return grouped, until
+    return grouped, until, {n: ps for n, ps in former.items() if n not in grouped}, added
 
 
 _AREA_LEVELS = ("zone", "landmark")
@@ -192,7 +207,7 @@ def build_entries(
     words = common_words()
     word_starts = {w[:k] for w in longer_words() for k in (2, 3) if k < len(w)}
     level_of = index.level
-    grouped, until = _grouped(places, names, home, level_of)
+    grouped, until, former, added = _grouped(places, names, home, level_of)
     notes = names["note"] if "note" in names else [None] * len(names)
     marked = {
         n
@@ -215,8 +230,13 @@ def build_entries(
     for (surface, cands, kinds, levels, wordlike), alt in zip(pre, alts):
         short = "short" in kinds
         years = tuple(until.get((surface, c)) for c in cands)
-        candidates = tuple(_candidate(c, k, y, index, home) for c, k, y in zip(cands, kinds, years))
-        single_full = len(cands) == 1 and kinds[0] != "short" and not wordlike
+        candidates = tuple(
+            _candidate(c, k, y, index, home, (surface, c) in added) for c, k, y in zip(cands, kinds, years)
+        )
+        # a generated former name (城厢镇 of 萧山's 城厢街道) beside today's town does not make the
+        # town's name ambiguous as context: it only competes in resolution
+        real = [c for c in cands if (surface, c) not in added]
+        single_full = len(real) == 1 and kinds[0] != "short" and not wordlike
         entries.append(
             NameEntry(
                 surface,
@@ -238,6 +258,10 @@ def build_entries(
                 standalone_short(surface, candidates, wordlike, index, surface in marked, tags),
             )
         )
+    for surface, pids in former.items():  # after the automaton's entries: ids stay pattern ids
+        candidates = tuple(_candidate(c, "historical", None, index, home, True) for c in pids)
+        flags = (False, False, len(candidates) == 1, False, (), False, None, False, None, ())
+        entries.append(NameEntry(surface, candidates, *flags, False, False, False, True))
     return entries
 
 
@@ -261,7 +285,14 @@ def standalone_short(
     return not wordlike or tags.get(surface) == "ns"
 
 
-def _candidate(pid: str, kind: str, until: int | None, index: PlaceIndex, home: str | None) -> Candidate:
+#: A generated former name (its prior below zero marks it) loses every tie with a name in use, and
+#: is read only with strong evidence: an explicit parent or the article's own places (萧山区城厢镇).
+GENERATED_PENALTY = 6.0
+
+
+def _candidate(
+    pid: str, kind: str, until: int | None, index: PlaceIndex, home: str | None, generated: bool = False
+) -> Candidate:
     lev = index.level[pid]
     prov = index.province_of.get(pid)
     anc = index.ancestors.get(pid, ())
@@ -269,7 +300,7 @@ def _candidate(pid: str, kind: str, until: int | None, index: PlaceIndex, home: 
         pid,
         kind,
         lev,
-        LEVEL_PRIOR.get(lev, 0.0),
+        LEVEL_PRIOR.get(lev, 0.0) - (GENERATED_PENALTY if generated else 0.0),
         anc,
         tuple(a for a in anc if index.level.get(a) in CONTEXT_LEVELS),
         index.county_of.get(pid),

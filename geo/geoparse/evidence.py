@@ -120,6 +120,7 @@ def resolve_one(
     if len(e.candidates) == 1:
         return resolve_single(m, e.candidates[0], text, base, art, doc, parent_before, parent_county, listed)
     exclude = 0  # several candidates: never a single full name
+    home_now = any(c.in_home and c.prior >= 0 for c in e.candidates)
     multi = True
     ap, ab = art.places, art.below
     dp, db = (doc.places, doc.below) if doc is not None else ({}, {})
@@ -200,6 +201,10 @@ def resolve_one(
             )
         elif kind == "short":
             ok = lev in ("province", "city") or weak
+        elif lev == "township" and c.prior < 0:
+            # a generated former name (城厢镇): strong evidence, and a parent in front where a town
+            # of the home province bears the name today (its reading is the likely one)
+            ok = explicit or (strong and not home_now)
         elif lev == "township":
             ok = weak
         else:
@@ -317,7 +322,7 @@ def resolve_single(
     elif kind == "short":
         ok = lev in ("province", "city") or weak or _alone(m, text, base)
     elif lev == "township":
-        ok = weak
+        ok = strong if c.prior < 0 else weak  # a generated former name (城厢镇): strong only
     else:
         ok = True
     if not ok:
