@@ -120,7 +120,6 @@ def resolve_one(
     if len(e.candidates) == 1:
         return resolve_single(m, e.candidates[0], text, base, art, doc, parent_before, parent_county, listed)
     exclude = 0  # several candidates: never a single full name
-    home_now = any(c.in_home and c.prior >= 0 for c in e.candidates)
     multi = True
     ap, ab = art.places, art.below
     dp, db = (doc.places, doc.below) if doc is not None else ({}, {})
@@ -204,7 +203,7 @@ def resolve_one(
         elif lev == "township" and c.prior < 0:
             # a generated former name (城厢镇): strong evidence, and a parent in front where a town
             # of the home province bears the name today (its reading is the likely one)
-            ok = explicit or (strong and not home_now)
+            ok = explicit or (strong and not any(h.in_home and h.prior >= 0 for h in e.candidates))
         elif lev == "township":
             ok = weak
         else:

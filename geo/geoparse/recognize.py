@@ -105,21 +105,24 @@ class Matcher:
     def _former_names(self, text: str, base: int, found: list[RawMatch]) -> list[RawMatch]:
         """Former towns (城厢镇, now 城厢街道) where no other name covers the text: generated names,
         kept out of the automaton so that they never cut a current name short (和平桥镇紫霄村)."""
-        extra = []
-        spans = [(m.start - base, m.end - base) for m in found]
-        starts = [a for a, _b in spans]
-        at = text.find("镇")
+        hits = []
+        former, at = self.former, text.find("镇")
         while at >= 0:
             for k in (3, 2):
-                s0 = at - k
-                idx = self.former.get(text[s0 : at + 1]) if s0 >= 0 else None
-                if idx is None:
-                    continue
-                j = bisect_right(starts, at)
-                if j == 0 or spans[j - 1][1] <= s0:  # no match covers [s0, at]
-                    extra.append(self._match(text, s0, at + 1, self.entries[idx], base))
-                break
+                idx = former.get(text[at - k : at + 1]) if at >= k else None
+                if idx is not None:
+                    hits.append((at - k, at + 1, idx))
+                    break
             at = text.find("镇", at + 1)
+        if not hits:
+            return found
+        spans = [(m.start - base, m.end - base) for m in found]
+        starts = [a for a, _b in spans]
+        extra = []
+        for s0, end, idx in hits:
+            j = bisect_right(starts, end - 1)
+            if j == 0 or spans[j - 1][1] <= s0:  # no match covers [s0, end)
+                extra.append(self._match(text, s0, end, self.entries[idx], base))
         if not extra:
             return found
         return sorted(found + extra, key=lambda m: m.start)

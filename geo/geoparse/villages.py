@@ -17,7 +17,7 @@ village's name (马安 in 马安村) gives way to it.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_right
 from typing import TYPE_CHECKING
 
 from geo.geoparse.words import common_words, in_org_at, longer_words, word_bounds
@@ -56,9 +56,30 @@ def _anchor(m: RawMatch) -> bool:
 
 def find_villages(text: str, base: int, matches: list[RawMatch]) -> list[RawMatch]:
     """``matches`` with pattern villages added after their anchor (常熟市支塘镇|蒋巷村); short
-    names inside a village's name are dropped, a known name ending where the village ends wins."""
-    starts = [s.start() for s in _SUFFIX.finditer(text)]
-    if not starts:
+    names inside a village's name are dropped, a known name ending where the village ends wins.
+
+    Looked for from each 村/社区 of the text back to a name ending two to four characters before
+    it (far fewer than the names of a text; most texts gain nothing and are returned as they are)."""
+    if not matches:
+        return matches
+    ends = [m.end - base for m in matches]
+    found: dict[int, list[RawMatch]] = {}
+    last = -1
+    for hit in _SUFFIX.finditer(text):
+        p = hit.start()
+        j = bisect_right(ends, p - 2) - 1
+        while j > last and ends[j] >= p - _REACH:
+            m = matches[j]
+            if _anchor(m):
+                v = _village_after(text, base, m, matches, j)
+                if v is not None:
+                    group = found[j] = [v]
+                    while (v := _next_in_list(text, base, v, matches, j)) is not None:
+                        group.append(v)
+                    last = j
+                break
+            j -= 1
+    if not found:
         return matches
     out: list[RawMatch] = []
     skip_to = -1
@@ -66,15 +87,9 @@ def find_villages(text: str, base: int, matches: list[RawMatch]) -> list[RawMatc
         if m.start < skip_to:
             continue  # inside a village just read
         out.append(m)
-        pos = m.end - base
-        k = bisect_left(starts, pos + 2)
-        if k == len(starts) or starts[k] - pos > _REACH or not _anchor(m):
-            continue
-        v = _village_after(text, base, m, matches, i)
-        while v is not None:
-            out.append(v)
-            skip_to = v.end
-            v = _next_in_list(text, base, v, matches, i)
+        if i in found:
+            out.extend(found[i])
+            skip_to = found[i][-1].end
     return out
 
 
