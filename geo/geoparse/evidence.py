@@ -12,6 +12,8 @@ import re
 from functools import lru_cache
 
 from geo.geoparse.context import Context, Resolved
+from geo.geoparse.countries import LEVELS as ABROAD_LEVELS
+from geo.geoparse.countries import stands_alone
 from geo.geoparse.entries import Candidate
 from geo.geoparse.index import PlaceIndex
 from geo.geoparse.recognize import RawMatch
@@ -101,9 +103,9 @@ def resolve_one(
     prev: Resolved | None,
     listed: bool = False,
 ) -> Resolved | None:
-    if m.after_foreign:
-        return None  # 美国德州: a foreign place, not ours
     e = m.entry
+    if m.after_foreign and e.candidates[0].level not in ABROAD_LEVELS:
+        return None  # 美国德州: a foreign place, not ours (阿联酋迪拜: a city abroad, read as such)
     if e.fixed:  # one home-province place above village level, named in full: no evidence needed
         c = e.candidates[0]
         return _new(Resolved, (m, c.pid, 0.99, None, c.kind == "historical" and m.zone is None, m.zone))
@@ -180,6 +182,8 @@ def resolve_one(
                     and _township_in_district(m, c, text, base, art, doc)
                 )
             )
+        elif lev in ABROAD_LEVELS:
+            ok = stands_alone(text, m.start - base, m.end - base)
         elif lev == "village":
             ok = explicit or support > 0
         elif kind == "short" and lev == "township":
@@ -196,6 +200,10 @@ def resolve_one(
             )
         elif kind == "short":
             ok = lev in ("province", "city") or weak
+        elif lev == "township" and c.prior < 0:
+            # a generated former name (城厢镇): strong evidence, and a parent in front where a town
+            # of the home province bears the name today (its reading is the likely one)
+            ok = explicit or (strong and not any(h.in_home and h.prior >= 0 for h in e.candidates))
         elif lev == "township":
             ok = weak
         else:
@@ -221,6 +229,25 @@ def resolve_one(
     runner = scored[1][1].pid if len(scored) > 1 else None
     hist = best.kind == "historical" and m.zone is None
     return _new(Resolved, (m, best.pid, round(min(conf, 0.99), 3), runner, hist, m.zone))
+
+
+def _alone(m: RawMatch, text: str, base: int) -> bool:
+    """A city's short form read without evidence (扬州, 昆山: ``NameEntry.standalone``) where the
+    text writes it as a word of its own: not the start of a longer word, not inside an
+    organisation's name or another unit's (榆林乡), not overlapping another name, not part of a
+    person's name (jieba's words around it)."""
+    return (
+        m.entry.standalone
+        and not m.word_continues
+        and not m.in_org
+        and m.alt is None  # 洋张村和龙溪村: no other name runs on from inside it (和龙 | 龙溪村)
+        and text[m.end - base : m.end - base + 1] not in _DIVISION_NEXT  # 临夏县榆林乡: a township's name
+        and stands_alone(text, m.start - base, m.end - base, runs_on=False)
+    )
+
+
+#: After a city's short form, these make it part of another unit's name (榆林乡, 定远村).
+_DIVISION_NEXT = frozenset("乡镇村县区市省旗盟州")
 
 
 def resolve_single(
@@ -267,6 +294,7 @@ def resolve_single(
                 explicit
                 or admin
                 or ap.get(pid, 0) > 0
+                or _alone(m, text, base)
                 or (listed and kind == "short" and lev in ("province", "city") and not m.word_continues)
                 or (
                     kind == "short"
@@ -274,6 +302,8 @@ def resolve_single(
                     and _township_in_district(m, c, text, base, art, doc)
                 )
             )
+    elif lev in ABROAD_LEVELS:
+        ok = stands_alone(text, m.start - base, m.end - base)  # 发展中国家 holds no 中国
     elif lev == "village":
         ok = explicit or supported
     elif kind == "short" and lev == "township":
@@ -286,11 +316,12 @@ def resolve_single(
             or listed
             or _in_list(m, text, base)
             or art.provinces.get(c.province, 0) > 0
+            or _alone(m, text, base)
         )
     elif kind == "short":
-        ok = lev in ("province", "city") or weak
+        ok = lev in ("province", "city") or weak or _alone(m, text, base)
     elif lev == "township":
-        ok = weak
+        ok = strong if c.prior < 0 else weak  # a generated former name (城厢镇): strong only
     else:
         ok = True
     if not ok:

@@ -8,15 +8,21 @@ offsets, in text order.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
+import pandas as pd
+
 from geo.gazetteer import Gazetteer
+from geo.geoparse.communities import bare_communities
 from geo.geoparse.context import Context, Resolved, confident_context
+from geo.geoparse.countries import foreign_tables
 from geo.geoparse.entries import build_entries
 from geo.geoparse.index import PlaceIndex, build_index
 from geo.geoparse.recognize import Matcher, build_matcher
 from geo.geoparse.resolve import resolve_matches
-from geo.geoparse.words import longer_words
+from geo.geoparse.villages import is_village
+from geo.geoparse.words import in_org_at, longer_words
 from geo.schema import Article, Mention
 
 
@@ -46,10 +52,14 @@ def geoparser(gaz: Gazetteer, home_province: str, cache: bool = True) -> Geopars
 
 
 def build_geoparser(gaz: Gazetteer, home_province: str) -> Geoparser:
-    """The candidate tables, the automaton and the place index of a gazetteer."""
+    """The candidate tables, the automaton and the place index of a gazetteer, with the countries
+    and cities abroad (:mod:`geo.geoparse.countries`) beside China's places."""
     home = province_id(gaz, home_province)
-    index = build_index(gaz.places)
-    entries = build_entries(gaz.places, gaz.names, index, home)
+    abroad, abroad_names, _stats = foreign_tables(frozenset(gaz.names["name"].dropna()))
+    places = pd.concat([gaz.places, abroad], ignore_index=True)
+    names = pd.concat([gaz.names, abroad_names], ignore_index=True)
+    index = build_index(places)
+    entries = build_entries(places, names, index, home)
     return Geoparser(build_matcher(entries, longer_words()), index, home)
 
 
@@ -60,10 +70,12 @@ _PRECISION_RANK = {"exact": 0, "township": 1, "county": 2}
 
 def zone_mention(a: Article, r: Resolved, index: PlaceIndex) -> Mention:
     """A pattern zone (德清地理信息小镇) as a zone mention at its anchor (德清县): the anchor's chain
-    and point, precision no finer than the anchor's level allows. A zone anchored at a city or
+    and point, precision no finer than the anchor's level allows; a pattern village (支塘镇蒋巷村)
+    likewise, as a village mention at its township. A zone anchored at a city or
     province alone (合肥高新区) has no county and no point: we do not know where in the city it is."""
     m = r.match
     name, lev, prov, city, county, town, _code, lon, lat, prec = index.row[r.place_id]
+    kind = "village" if r.zone and is_village(r.zone) else "zone"  # 支塘镇蒋巷村: a pattern village
     cap = _ZONE_PRECISION.get(lev)
     if cap is None:  # city or province anchor
         county = town = lon = lat = prec = None
@@ -80,9 +92,9 @@ def zone_mention(a: Article, r: Resolved, index: PlaceIndex) -> Mention:
         m.start,
         m.end,
         a.text[m.start - a.start : m.end - a.start],
-        f"zone~{r.place_id}~{r.zone}",
+        f"{kind}~{r.place_id}~{r.zone}",
         r.zone or "",
-        "zone",
+        kind,
         prov,
         city,
         county,
@@ -135,5 +147,35 @@ def geoparse_articles(articles: list[Article], gp: Geoparser) -> list[list[Menti
                     + (r.confidence, m.in_org, r.historical, county_of.get(pid), r.runner_up),
                 )
             )
+        if "社区" in text:  # 萧岗南社区 in an article about one county: a community there
+            extra = bare_communities(a, mentions, index, gp.home_province)
+            if extra:
+                mentions = sorted(mentions + extra, key=lambda m: m.start)
         out.append(mentions)
+    return _repeated_villages(articles, out)
+
+
+def _repeated_villages(articles: list[Article], out: list[list[Mention]]) -> list[list[Mention]]:
+    """A village read by pattern once (扬中市油坊镇鸣凤村) is that village wherever the document
+    writes its full name again without its township (鸣凤村位于油坊镇…): same place, same point."""
+    known: dict[str, Mention] = {}
+    for ms in out:
+        for m in ms:
+            if m.level == "village" and m.place_id.startswith("village~"):
+                known.setdefault(m.name, m)
+    if not known:
+        return out
+    names = re.compile("|".join(re.escape(n) for n in sorted(known, key=len, reverse=True)))
+    for a, ms in zip(articles, out):
+        taken = [(m.start, m.end) for m in ms]
+        extra = []
+        for hit in names.finditer(a.text):
+            start, end = a.start + hit.start(), a.start + hit.end()
+            if any(s < end and start < e for s, e in taken):
+                continue
+            again = known[hit.group()]._replace(article_id=a.article_id, file=a.file, start=start, end=end)
+            extra.append(again._replace(text=hit.group(), in_org=in_org_at(a.text, hit.end())))
+        if extra:
+            ms.extend(extra)
+            ms.sort(key=lambda m: m.start)
     return out

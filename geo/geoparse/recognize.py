@@ -19,6 +19,7 @@ import daachorse
 
 from geo.geoparse.entries import NameEntry
 from geo.geoparse.matches import RawMatch
+from geo.geoparse.villages import find_villages
 from geo.geoparse.words import ends_with_foreign, in_org_at
 from geo.geoparse.zones import find_zones
 
@@ -51,6 +52,7 @@ class Matcher:
         self.automaton = automaton
         self.entries = entries
         self.ids = {e.surface: i for i, e in enumerate(entries)}
+        self.former = {e.surface: i for i, e in enumerate(entries) if e.gap_only}  # 城厢镇
         self.longer = longer  # 3–4 character words and idioms (江山如画)
 
     def scan(self, text: str, base: int = 0) -> list[RawMatch]:
@@ -97,7 +99,33 @@ class Matcher:
             out.append(m)
         if "、" in text:
             out = self._shared_suffix(text, base, out)
-        return find_zones(text, base, out)
+        out = find_villages(text, base, find_zones(text, base, out))
+        return self._former_names(text, base, out) if self.former and "镇" in text else out
+
+    def _former_names(self, text: str, base: int, found: list[RawMatch]) -> list[RawMatch]:
+        """Former towns (城厢镇, now 城厢街道) where no other name covers the text: generated names,
+        kept out of the automaton so that they never cut a current name short (和平桥镇紫霄村)."""
+        hits = []
+        former, at = self.former, text.find("镇")
+        while at >= 0:
+            for k in (3, 2):
+                idx = former.get(text[at - k : at + 1]) if at >= k else None
+                if idx is not None:
+                    hits.append((at - k, at + 1, idx))
+                    break
+            at = text.find("镇", at + 1)
+        if not hits:
+            return found
+        spans = [(m.start - base, m.end - base) for m in found]
+        starts = [a for a, _b in spans]
+        extra = []
+        for s0, end, idx in hits:
+            j = bisect_right(starts, end - 1)
+            if j == 0 or spans[j - 1][1] <= s0:  # no match covers [s0, end)
+                extra.append(self._match(text, s0, end, self.entries[idx], base))
+        if not extra:
+            return found
+        return sorted(found + extra, key=lambda m: m.start)
 
     def _match(self, text: str, start: int, end: int, e: NameEntry, base: int) -> RawMatch:
         """The match of entry ``e`` at [start, end) with what the text around it says."""
@@ -143,6 +171,8 @@ class Matcher:
                 for k in (3, 2):  # the regex may have taken a char too many
                     name = part[-k:]
                     idx = self.ids.get(name + suffix) if len(name) == k else None
+                    if idx is not None and self.entries[idx].gap_only:
+                        continue  # (火田镇、…镇: 田镇镇 is a generated former name, not a list element)
                     if idx is not None and not text.startswith(name + suffix, pos + len(part) - k):
                         s0 = pos + len(part) - k
                         extra.append(self._match(text, s0, s0 + k, self.entries[idx], base))
@@ -208,6 +238,6 @@ def _remap(m: RawMatch, where: _Where, base: int) -> RawMatch:
 def build_matcher(entries: list[NameEntry], longer: frozenset[str]) -> Matcher:
     """The automaton over the entries' surfaces (pattern id = entry index)."""
     automaton = daachorse.CharwiseDoubleArrayAhoCorasick(
-        [e.surface for e in entries], match_kind=daachorse.MATCH_KIND_LEFTMOST_LONGEST
-    )
+        [e.surface for e in entries if not e.gap_only], match_kind=daachorse.MATCH_KIND_LEFTMOST_LONGEST
+    )  # (gap-only entries come last: pattern ids stay entry indices)
     return Matcher(automaton, entries, longer)

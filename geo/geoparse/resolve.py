@@ -62,12 +62,16 @@ def resolve_matches(
     prev: Resolved | None = None
     taken_to = -1
     listed = coordinated(matches, text, base)
+    dropped: list[tuple[RawMatch, Resolved | None]] = []
     for m in matches:
         if m.start < taken_to:
-            continue  # overlapped by an alternative reading already chosen
-        if m.zone is not None and m.anchor is not None and m.start == m.anchor.end:
-            # 上虞区e游小镇: the zone lies in the division just read (dropped if that was not a place)
-            if prev is not None and prev.match.start == m.anchor.start:
+            if m.alt is None or m.alt.start < taken_to:
+                continue  # overlapped by an alternative reading already chosen
+            m = m.alt  # 从江苏|丹阳市: 苏丹 overlaps the 江苏 just read, 丹阳市 inside it still stands
+        if m.zone is not None and m.anchor is not None and m.start >= m.anchor.end:
+            # 上虞区e游小镇: the zone lies in the division just read (dropped if that was not a place);
+            # 街道A社区、B社区: B lies where A does (A's anchor is B's)
+            if prev is not None and (prev.match.start == m.anchor.start or prev.match.anchor == m.anchor):
                 rz = _new(Resolved, (m, prev.place_id, prev.confidence, None, False, m.zone))
                 out.append(rz)
                 prev, taken_to = rz, m.end
@@ -78,8 +82,41 @@ def resolve_matches(
             if ra is not None and (r is None or ra.confidence > r.confidence):
                 r = ra
         if r is None:
+            e = m.entry
+            if len(e.candidates) > 1 and not e.short and not e.wordlike and m.zone is None:
+                dropped.append((m, prev))
             continue
         out.append(r)
         prev = r
         taken_to = r.match.end
+    if dropped and out:
+        return _namesakes_again(dropped, out, text, base, index, art_ctx, doc_ctx)
     return out
+
+
+def _namesakes_again(
+    dropped: list[tuple[RawMatch, Resolved | None]],
+    out: list[Resolved],
+    text: str,
+    base: int,
+    index: PlaceIndex,
+    art_ctx: Context,
+    doc_ctx: Context | None,
+) -> list[Resolved]:
+    """Full names shared by far-away places (白云区: 广州 and 贵阳), dropped for want of evidence,
+    read again with every place the article was found to name as evidence — also those read
+    from short forms (广州 in 广州的白云区、南沙区): the namesake inside a place the article names."""
+    ctx = Context()
+    for pid, n in art_ctx.places.items():
+        ctx.add(pid, index, n)
+    ctx.named_townships = art_ctx.named_townships
+    for r in out:
+        if r.zone is None and r.place_id not in art_ctx.places:
+            ctx.add(r.place_id, index)
+    added = False
+    for m, prev in dropped:
+        again = resolve_one(m, text, base, index, ctx, doc_ctx, prev)
+        if again is not None and not any(o.match.start < m.end and m.start < o.match.end for o in out):
+            out.append(again)
+            added = True
+    return sorted(out, key=lambda x: x.match.start) if added else out

@@ -113,6 +113,18 @@ def _segmenter() -> jieba.Tokenizer:
     return tok
 
 
+@lru_cache(maxsize=1)
+def jieba_tags() -> dict[str, str]:
+    """Part-of-speech tag of every word of jieba's dictionary (``ns``: a place name)."""
+    tags = {}
+    with _segmenter().get_dict_file() as f:
+        for raw in f:
+            parts = raw.decode("utf-8").split()
+            if len(parts) >= 3:
+                tags[parts[0]] = parts[2]
+    return tags
+
+
 _PLACE_DEFINITION = re.compile(r"[省市县]|地名|城名")
 
 

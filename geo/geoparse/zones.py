@@ -1,7 +1,8 @@
 """Zones by pattern: a place name + a descriptor + a zone suffix is one zone mention at that place.
 
 No list names every 特色小镇, 产业园 or 开发区 a corpus may meet, but their names follow one shape:
-德清 + 地理信息 + 小镇, 萧山 + 经济技术开发区, 上虞区 + e游 + 小镇. The place in front (the *anchor*)
+德清 + 地理信息 + 小镇, 萧山 + 经济技术开发区, 上虞区 + e游 + 小镇 (and a free trade zone's area:
+安徽 + 自贸试验区 + 芜湖片区, placed at 芜湖). The place in front (the *anchor*)
 says where the zone is, no more: the mention keeps the zone's full name, takes the anchor's chain
 and point, and its precision is never finer than the anchor's (a county anchor → county).
 
@@ -25,10 +26,13 @@ if TYPE_CHECKING:
 #: Zone suffixes, longest first (the regex alternation takes the first that fits).
 ZONE_SUFFIXES = (
     "高新技术产业开发区",
+    "自由贸易试验区",
     "高新技术产业园区",
     "经济技术开发区",
     "综合保税区",
     "经济开发区",
+    "自贸试验区",
+    "保税港区",
     "工业园区",
     "产业园区",
     "产业区块",
@@ -41,6 +45,8 @@ ZONE_SUFFIXES = (
     "高新区",
     "经开区",
     "开发区",
+    "自贸区",
+    "保税区",
     "科技城",
     "科学城",
     "智造谷",
@@ -54,6 +60,11 @@ ZONE_SUFFIXES = (
 TITLE_SUFFIXES = frozenset(
     (
         "高新技术产业开发区",
+        "自由贸易试验区",
+        "自贸试验区",
+        "自贸区",
+        "保税港区",
+        "保税区",
         "高新技术产业园区",
         "经济技术开发区",
         "综合保税区",
@@ -81,8 +92,13 @@ _PHRASE = re.compile(
     "全县|各类|相关|重大|以上|以下|周边|附近|境内|辖区|城区|市区|中心|地区|一流|高水平|高质量|"
     "坐拥|拥有|位于|地处|作为|坐落|成立|设立|获评|评为|授予"
 )
+#: Descriptors that name a category, not a zone: 余杭区特色小镇 and 杭州特色小镇 are "the 特色小镇 of
+#: 余杭/杭州" (浙江's programme of 特色小镇), not a town called so.
+_CATEGORY = frozenset(("特色", "特色产业"))
 #: Characters after a suffix that make it part of a longer word (新城区, 港口, 新区块).
 _NOT_AFTER = {"新城": "区市", "新区": "块", "港": "口湾澳台股币元城区务", "小镇": "上里", "园区": "内外"}
+#: A free trade zone's area is named by the place it lies in + 片区 (安徽自贸试验区芜湖片区): one zone.
+_AREA_OF = frozenset(("自由贸易试验区", "自贸试验区", "自贸区"))
 _DIVISION_SUFFIX = re.compile(r"(?:省|市|区|县|旗|盟|州|镇|乡|街道)$")
 
 
@@ -102,7 +118,7 @@ def find_zones(text: str, base: int, matches: list[RawMatch]) -> list[RawMatch]:
         if k == len(starts) or starts[k] - pos > 8 or not m.entry.zone_anchor:
             out.append(m)
             continue
-        nxt = matches[i + 1].start if i + 1 < len(matches) else None
+        nxt = matches[i + 1] if i + 1 < len(matches) else None
         z = _zone_after(text, base, m, nxt)
         if z is None:
             out.append(m)
@@ -113,7 +129,7 @@ def find_zones(text: str, base: int, matches: list[RawMatch]) -> list[RawMatch]:
     return out
 
 
-def _zone_after(text: str, base: int, m: RawMatch, next_start: int | None) -> RawMatch | None:
+def _zone_after(text: str, base: int, m: RawMatch, nxt: RawMatch | None) -> RawMatch | None:
     e = m.entry
     if m.zone is not None or m.in_org:
         return None
@@ -123,11 +139,20 @@ def _zone_after(text: str, base: int, m: RawMatch, next_start: int | None) -> Ra
         return None
     descriptor, suffix = t.group(1), t.group(2)
     end = t.end()
-    if next_start is not None and next_start - base < end:
+    area = None
+    if nxt is not None and nxt.start - base < end:
         return None  # another name inside: it is the anchor, or a curated zone that wins
+    if (
+        suffix in _AREA_OF
+        and nxt is not None
+        and nxt.start - base == end
+        and text.startswith("片区", nxt.end - base)
+    ):
+        end = nxt.end - base + 2  # 安徽自贸试验区|芜湖|片区: the area is the zone named, in 芜湖
+        area = nxt.entry
     if text[end : end + 1] and text[end] in _NOT_AFTER.get(suffix, ""):
         return None
-    if descriptor and _PHRASE.search(descriptor):
+    if descriptor and (descriptor in _CATEGORY or _PHRASE.search(descriptor)):
         return None
     full_division = not e.short and _DIVISION_SUFFIX.search(e.surface) is not None
     if full_division:
@@ -143,5 +168,16 @@ def _zone_after(text: str, base: int, m: RawMatch, next_start: int | None) -> Ra
     # m with: its span, in_org after the zone, admin_after, no word continuation or alternative
     return tuple.__new__(
         type(m),
-        (base + start, base + end, e, in_org_at(text, end), True, m.after_foreign, False, None, m, name),
+        (
+            base + start,
+            base + end,
+            area or e,
+            in_org_at(text, end),
+            True,
+            m.after_foreign,
+            False,
+            None,
+            m,
+            name,
+        ),
     )
