@@ -89,6 +89,7 @@ def test_country_mentions_have_no_point(frame):
         "印度洋上的岛屿",  # the ocean, not 印度
         "越城主要负责人何波兰表示",  # a person's name
         "游客苏丹秀一家三口自驾来到",  # a person's name
+        "广场上,孩子们正在玩游戏。 苏丹 摄",  # a photographer's name
         "中非合作论坛",  # China–Africa
     ],
 )

@@ -37,10 +37,15 @@ def bare_communities(
     outside the home province (none when the county is in doubt)."""
     if _SUFFIX not in a.text:
         return []
-    counties = {m.county_id for m in mentions if m.level in _PLACE_LEVELS and m.county_id}
-    if len(counties) != 1:
+    county = None
+    for m in mentions:
+        if m.county_id and m.level in _PLACE_LEVELS:
+            if county is None:
+                county = m.county_id
+            elif m.county_id != county:
+                return []  # two counties: where would the community be?
+    if county is None:
         return []
-    county = next(iter(counties))
     if index.province_of.get(county) == home:
         return []
     towns = {m.place_id for m in mentions if m.level == "township" and m.county_id == county}

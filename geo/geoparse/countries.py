@@ -153,10 +153,13 @@ def foreign_tables(known: frozenset[str]) -> tuple[pd.DataFrame, pd.DataFrame, d
 
 def _person_name(text: str, start: int, end: int, bounds: frozenset[int], lo: int) -> bool:
     """A two-character country inside a person's name: after a lone surname (负责人何|波兰|表示,
-    村民林波兰), or a surname-initial country followed by one lone character (游客苏丹秀一家)."""
+    村民林波兰), before a photo credit (苏丹 摄), or a surname-initial country followed by one lone
+    character (游客苏丹秀一家)."""
     before = text[start - 1 : start]
     if before in _SURNAMES and start - 1 - lo in bounds:
         return True
+    if text[end : end + 4].lstrip(" \u3000").startswith(("摄", "/摄", "供图")):
+        return True  # a photo credit: 苏丹 摄
     after = text[end : end + 1]
     return (
         text[start] in _SURNAMES

@@ -137,8 +137,14 @@ def _known_here(known: RawMatch, anchor: RawMatch) -> bool:
         return False
     if known.start > anchor.end:
         return True  # 镇至|白沙村: the known village is the name, what comes before it is not
-    anchors = {c.pid for c in anchor.entry.candidates}
-    return any(c.level != "village" or anchors.intersection(c.ancestors) for c in e.candidates)
+    anchors = [c.pid for c in anchor.entry.candidates]
+    for c in e.candidates:
+        if c.level != "village":
+            return True
+        for a in anchors:
+            if a in c.ancestors:
+                return True
+    return False
 
 
 def _leads_with_a_verb(text: str, start: int, end: int) -> bool:
