@@ -26,9 +26,10 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from typing import NamedTuple
 
-from geo.corpus.headings import han_pairs
+from geo.corpus.headings import han_pair_counts, han_pairs
 
 MIN_GAIN = 8.0  # weighted shared words a cut needs (about two rare word pairs)
 SHARE = 0.25  # … and at least this share of C's weight
@@ -36,6 +37,10 @@ A_LINE = 3.0  # weight of A's words a line needs to count for A (one stray 国�
 NEAR = 0.75  # a cut the layout marks may keep a little less evidence than the best cut
 STANDFIRST = 15  # lines a text box right above a title may have to be its standfirst
 _TOKEN_RE = re.compile(r"[A-Za-z][A-Za-z0-9]+|\d+[A-Za-z]+")  # OpenKS, IBM, 2nm, 6G
+
+
+def _is_han(c: str) -> bool:
+    return "\u4e00" <= c <= "\u9fff"  # the range han_pairs takes pairs from
 
 
 class Marks(NamedTuple):
@@ -55,13 +60,23 @@ class Affinity:
         self.lines = [t + nxt[:2] for t, nxt in zip(lines, [*lines[1:], ""])]
         self._text = "\n".join(lines)
         self._idf: dict[str, float] = {}
+        self._pairs: Counter[str] | None = None
+
+    def count(self, w: str) -> int:
+        """``self._text.count(w)``. A pair of two different Han characters cannot overlap itself,
+        so its count is how often it occurs: every pair of the text is counted in one pass."""
+        if len(w) == 2 and w[0] != w[1] and _is_han(w[0]) and _is_han(w[1]):
+            if self._pairs is None:
+                self._pairs = han_pair_counts(self._text)
+            return self._pairs[w]
+        return self._text.count(w)
 
     def weights(self, title: str) -> dict[str, float]:
         """A title's words (Han pairs, Latin tokens) → weight: rare in the document weighs more."""
         out = {}
         for w in han_pairs(title) | set(_TOKEN_RE.findall(title)):
             if w not in self._idf:
-                self._idf[w] = math.log((len(self.lines) + 1) / (self._text.count(w) + 1))
+                self._idf[w] = math.log((len(self.lines) + 1) / (self.count(w) + 1))
             out[w] = self._idf[w]
         return out
 
