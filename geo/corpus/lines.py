@@ -180,13 +180,13 @@ def credit_of(s: str) -> tuple[tuple[str, ...], int] | None:
 
 # ---------------------------------------------------------------- title-like lines
 
-_HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+_HAN_RUN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 MD_H1 = re.compile(r"#[ \t]+(\S.*?)(?:[ \t]+#+)?")
 _TITLE_BAD_END = frozenset("。，、；;,：:…")
 
 
 def han_count(s: str) -> int:
-    return len(_HAN_RE.findall(s))
+    return sum(map(len, _HAN_RUN_RE.findall(s)))  # runs, not one str per character
 
 
 def is_title_line(s: str) -> bool:

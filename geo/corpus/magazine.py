@@ -200,7 +200,8 @@ def _claim(f: Features, aff: Affinity, titles: list[_Title], marks: Marks) -> No
 
 
 def _chars(f: Features, a: int, b: int) -> int:
-    return sum(len(f.lines[x].text) for x in range(a, b) if not f.credit[x])
+    """Characters of lines [a, b) that are not credits."""
+    return f.text_before[b] - f.text_before[a] if b > a else 0
 
 
 def _late(f: Features, t: _Title) -> bool:
