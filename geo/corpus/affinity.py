@@ -26,7 +26,9 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_right
 from collections import Counter
+from itertools import accumulate
 from typing import NamedTuple
 
 from geo.corpus.headings import han_pair_counts, han_pairs
@@ -60,6 +62,9 @@ class Affinity:
         self.lines = [t + nxt[:2] for t, nxt in zip(lines, [*lines[1:], ""])]
         self._text = "\n".join(lines)
         self._idf: dict[str, float] = {}
+        # the lines joined by a character no word holds, and where each begins (one past the end)
+        self._joined = "\n".join(self.lines)
+        self._off = [0, *accumulate(len(t) + 1 for t in self.lines)]
         self._pairs: Counter[str] | None = None
 
     def count(self, w: str) -> int:
@@ -82,19 +87,36 @@ class Affinity:
 
     def scores(self, above: dict[str, float], below: dict[str, float], g0: int, g1: int) -> list[float]:
         """score[k]: weight of C's words in lines [g0 + k, g1) minus A's words there (from lines
-        with at least ``A_LINE`` of them)."""
-        found_a: set[str] = set()
-        found_c: set[str] = set()
+        with at least ``A_LINE`` of them).
+
+        Read from the bottom line up: a word of C counts from the last line holding it, a line
+        holding A's words counts for A with them. Where each word is comes from one search of the
+        lines joined (``str.find``), not a test per word and line; the weights are added in the
+        same order as a walk over the lines and the words would (the same sums)."""
         score = [0.0] * (g1 - g0)
+        if g1 <= g0:
+            return score
+        joined, off = self._joined, self._off
+        lo, hi = off[g0], off[g1] - 1  # the lines [g0, g1) in the joined text
+        c_at: dict[int, list[float]] = {}  # line → C's words whose last line it is, in C's order
+        for w, v in below.items():
+            p = joined.rfind(w, lo, hi)
+            if p >= 0:
+                c_at.setdefault(bisect_right(off, p) - 1, []).append(v)
+        a_at: dict[int, list[tuple[str, float]]] = {}  # line → A's words in it, in A's order
+        for w, v in above.items():
+            p = joined.find(w, lo, hi)
+            while p >= 0:
+                i = bisect_right(off, p) - 1
+                a_at.setdefault(i, []).append((w, v))
+                p = joined.find(w, off[i + 1], hi)
+        found_a: set[str] = set()
         wa = wc = 0.0
         for i in range(g1 - 1, g0 - 1, -1):
-            t = self.lines[i]
-            for w, v in below.items():
-                if w not in found_c and w in t:
-                    found_c.add(w)
-                    wc += v
-            hits_a = [(w, v) for w, v in above.items() if w in t]
-            if sum(v for _, v in hits_a) >= A_LINE:  # A holds a line by more than a stray word
+            for v in c_at.get(i, ()):
+                wc += v
+            hits_a = a_at.get(i)
+            if hits_a and sum(v for _, v in hits_a) >= A_LINE:  # A holds a line by more than a stray word
                 for w, v in hits_a:
                     if w not in found_a:
                         found_a.add(w)

@@ -68,8 +68,9 @@ _IN_TEXT_WORDS = {
     "since_year_end": (re.compile(rf"年{S}[底末]{S}以{S}来"),),
     "new_year": (re.compile(rf"迎{S}来{S}(?:19|20)"), re.compile(rf"年{S}(?:伊始|开[年局春])")),
 }
-#: Where a year opens (``2024``): every dated line holds one, the line's start is tried only then.
-_YEAR_RE = re.compile(r"(?:19|20)\d\d")
+#: Where a year opens, followed by a separator and a month (``2024年5``, only the year consumed):
+#: every dated line holds one, and a line's start is tried only then.
+_YEAR_RE = re.compile(rf"(?:19|20)\d\d(?={S}[年\-/.]{S}\d)")
 #: The document year of the text last asked about: the corpus stage and the metrics stage both ask
 #: about each document's text (the same str), one after the other.
 _LAST_YEAR: tuple[str, YearEvidence | None] | None = None
@@ -180,9 +181,10 @@ def _dated_lines(text: str) -> Iterator[re.Match[str]]:
     """``_DATED_LINE_RE.finditer(text)``, tried only at the starts of lines holding a year.
 
     A match starts at a line start (its lookbehind) and holds its year on that first line (nothing
-    before the year crosses a line end); the year, four digits, begins inside or at a ``_YEAR_RE``
-    match of the same line. Trying those line starts in order, each past the last match's end, is
-    what ``finditer`` does without trying every character of the text.
+    before the year crosses a line end); the year, four digits and then a separator and a month,
+    begins at a ``_YEAR_RE`` match or inside one (its four digits) of the same line. Trying those
+    line starts in order, each past the last match's end, is what ``finditer`` does without trying
+    every character of the text.
     """
     end = line = lo = 0
     last = -1
