@@ -207,7 +207,12 @@ def is_title_line(s: str) -> bool:
 
 def balanced(s: str) -> bool:
     """Quotes and brackets close on the line: a line ending inside 《…》 or “…” is a wrap."""
+    if not _BRACKET_RE.search(s):
+        return True  # (most lines: no bracket to count)
     return all(s.count(a) == s.count(b) for a, b in ("《》", "“”", "（）", "()", "「」"))
+
+
+_BRACKET_RE = re.compile(r"[《》“”（）()「」]")
 
 
 def is_unit_line(s: str) -> bool:
