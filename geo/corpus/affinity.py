@@ -31,7 +31,7 @@ from collections import Counter
 from itertools import accumulate
 from typing import NamedTuple
 
-from geo.corpus.headings import han_pair_counts, han_pairs
+from geo.corpus.headings import han_pairs
 
 MIN_GAIN = 8.0  # weighted shared words a cut needs (about two rare word pairs)
 SHARE = 0.25  # … and at least this share of C's weight
@@ -43,6 +43,22 @@ _TOKEN_RE = re.compile(r"[A-Za-z][A-Za-z0-9]+|\d+[A-Za-z]+")  # OpenKS, IBM, 2nm
 
 def _is_han(c: str) -> bool:
     return "\u4e00" <= c <= "\u9fff"  # the range han_pairs takes pairs from
+
+
+def _unit_pair_counts(text: str) -> Counter[int]:
+    """How often each two adjacent UTF-16 code units occur in a text (overlapping), keyed by the
+    two read as one 32-bit number (``_unit_pair``): two Han characters side by side are such a
+    pair, and no other two characters are the same pair. Counted on the encoded text, without a
+    str per pair: units 0-1, 2-3 … and then 1-2, 3-4 …"""
+    b = text.encode("utf-16-le")
+    counts = Counter(memoryview(b[: len(b) // 4 * 4]).cast("I"))
+    odd = b[2:]
+    counts.update(memoryview(odd[: len(odd) // 4 * 4]).cast("I"))
+    return counts
+
+
+def _unit_pair(w: str) -> int:
+    return int(memoryview(w.encode("utf-16-le")).cast("I")[0])
 
 
 class Marks(NamedTuple):
@@ -65,15 +81,15 @@ class Affinity:
         # the lines joined by a character no word holds, and where each begins (one past the end)
         self._joined = "\n".join(self.lines)
         self._off = [0, *accumulate(len(t) + 1 for t in self.lines)]
-        self._pairs: Counter[str] | None = None
+        self._pairs: Counter[int] | None = None
 
     def count(self, w: str) -> int:
         """``self._text.count(w)``. A pair of two different Han characters cannot overlap itself,
         so its count is how often it occurs: every pair of the text is counted in one pass."""
         if len(w) == 2 and w[0] != w[1] and _is_han(w[0]) and _is_han(w[1]):
             if self._pairs is None:
-                self._pairs = han_pair_counts(self._text)
-            return self._pairs[w]
+                self._pairs = _unit_pair_counts(self._text)
+            return self._pairs[_unit_pair(w)]
         return self._text.count(w)
 
     def weights(self, title: str) -> dict[str, float]:

@@ -9,7 +9,6 @@ groups headings into title blocks; :mod:`geo.corpus.magazine` decides which bloc
 from __future__ import annotations
 
 import re
-from collections import Counter
 from itertools import accumulate
 
 from geo.corpus.lines import NAME_TOKEN, NOT_NAMES, Line, balanced, byline_names, han_count, role_byline
@@ -65,11 +64,6 @@ def display_width(s: str) -> int:
 def han_pairs(s: str) -> set[str]:
     """The Han character pairs of a text: ``钱塘科学城`` → 钱塘, 塘科, 科学, 学城."""
     return set(_HAN_PAIR_RE.findall(s))
-
-
-def han_pair_counts(s: str) -> Counter[str]:
-    """How often each Han character pair occurs in a text, overlapping (``天天天``: 天天 twice)."""
-    return Counter(_HAN_PAIR_RE.findall(s))
 
 
 def heading_shaped(s: str) -> bool:
