@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import math
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from itertools import accumulate
 from typing import NamedTuple
@@ -62,12 +62,17 @@ def _unit_pair(w: str) -> int:
 
 
 class Marks(NamedTuple):
-    """Line indices the layout marks, for choosing cuts."""
+    """Line indices the layout marks, for choosing cuts (each list in ascending order)."""
 
-    strong: set[int]  # a new text box, a label, after a credit or page furniture
-    para: set[int]  # a paragraph's first line
-    boxes: set[int]  # an indented line: a new text box
-    credit_boxes: set[int]  # an indented credit line opening a text box
+    strong: list[int]  # a new text box, a label, after a credit or page furniture
+    para: list[int]  # a paragraph's first line
+    boxes: list[int]  # an indented line: a new text box
+    credit_boxes: list[int]  # an indented credit line opening a text box
+
+
+def _within(marked: list[int], a: int, b: int) -> list[int]:
+    """The marked lines in [a, b) (``marked`` ascending)."""
+    return marked[bisect_left(marked, a) : bisect_left(marked, b)]
 
 
 class Affinity:
@@ -165,19 +170,18 @@ class Affinity:
         top = max(score)
         cut = g1
         after = self.scores({}, below, c_text.start, c_text.stop)[0] if c_text else 0.0
+        lo = max(g0, floor)
         if top >= max(MIN_GAIN, SHARE * sum(below.values())) and (a_late or top > after):
             near = NEAR * top
-            for marked in ({g0} | marks.strong, marks.para, range(g0, g1)):
-                hits = [s for s in marked if max(g0, floor) <= s < g1 and score[s - g0] >= near]
+            for marked in ([g0, *_within(marks.strong, lo, g1)], _within(marks.para, lo, g1), range(g0, g1)):
+                hits = [s for s in marked if lo <= s < g1 and score[s - g0] >= near]
                 if hits:
                     cut = max(hits, key=lambda s: (score[s - g0], -s))
                     break
         else:
-            credits = [
-                x for x in marks.credit_boxes if max(g0, floor) <= x < g1 and score[x - g0] >= MIN_GAIN
-            ]
+            credits = [x for x in _within(marks.credit_boxes, lo, g1) if score[x - g0] >= MIN_GAIN]
             cut = max(credits, default=g1)
-        boxes = [x for x in marks.boxes if max(g0 + 1, floor) <= x < g1]
+        boxes = _within(marks.boxes, max(g0 + 1, floor), g1)
         if boxes:  # a standfirst: the last text box above C, short, sharing some of C's words
             x = max(boxes)
             if g1 - x <= STANDFIRST and score[x - g0] >= MIN_GAIN and x < cut:
