@@ -26,6 +26,9 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from itertools import accumulate
 from typing import NamedTuple
 
 from geo.corpus.headings import han_pairs
@@ -38,13 +41,38 @@ STANDFIRST = 15  # lines a text box right above a title may have to be its stand
 _TOKEN_RE = re.compile(r"[A-Za-z][A-Za-z0-9]+|\d+[A-Za-z]+")  # OpenKS, IBM, 2nm, 6G
 
 
-class Marks(NamedTuple):
-    """Line indices the layout marks, for choosing cuts."""
+def _is_han(c: str) -> bool:
+    return "\u4e00" <= c <= "\u9fff"  # the range han_pairs takes pairs from
 
-    strong: set[int]  # a new text box, a label, after a credit or page furniture
-    para: set[int]  # a paragraph's first line
-    boxes: set[int]  # an indented line: a new text box
-    credit_boxes: set[int]  # an indented credit line opening a text box
+
+def _unit_pair_counts(text: str) -> Counter[int]:
+    """How often each two adjacent UTF-16 code units occur in a text (overlapping), keyed by the
+    two read as one 32-bit number (``_unit_pair``): two Han characters side by side are such a
+    pair, and no other two characters are the same pair. Counted on the encoded text, without a
+    str per pair: units 0-1, 2-3 … and then 1-2, 3-4 …"""
+    b = text.encode("utf-16-le")
+    counts = Counter(memoryview(b[: len(b) // 4 * 4]).cast("I"))
+    odd = b[2:]
+    counts.update(memoryview(odd[: len(odd) // 4 * 4]).cast("I"))
+    return counts
+
+
+def _unit_pair(w: str) -> int:
+    return int(memoryview(w.encode("utf-16-le")).cast("I")[0])
+
+
+class Marks(NamedTuple):
+    """Line indices the layout marks, for choosing cuts (each list in ascending order)."""
+
+    strong: list[int]  # a new text box, a label, after a credit or page furniture
+    para: list[int]  # a paragraph's first line
+    boxes: list[int]  # an indented line: a new text box
+    credit_boxes: list[int]  # an indented credit line opening a text box
+
+
+def _within(marked: list[int], a: int, b: int) -> list[int]:
+    """The marked lines in [a, b) (``marked`` ascending)."""
+    return marked[bisect_left(marked, a) : bisect_left(marked, b)]
 
 
 class Affinity:
@@ -55,31 +83,61 @@ class Affinity:
         self.lines = [t + nxt[:2] for t, nxt in zip(lines, [*lines[1:], ""])]
         self._text = "\n".join(lines)
         self._idf: dict[str, float] = {}
+        # the lines joined by a character no word holds, and where each begins (one past the end)
+        self._joined = "\n".join(self.lines)
+        self._off = [0, *accumulate(len(t) + 1 for t in self.lines)]
+        self._pairs: Counter[int] | None = None
+
+    def count(self, w: str) -> int:
+        """``self._text.count(w)``. A pair of two different Han characters cannot overlap itself,
+        so its count is how often it occurs: every pair of the text is counted in one pass."""
+        if len(w) == 2 and w[0] != w[1] and _is_han(w[0]) and _is_han(w[1]):
+            if self._pairs is None:
+                self._pairs = _unit_pair_counts(self._text)
+            return self._pairs[_unit_pair(w)]
+        return self._text.count(w)
 
     def weights(self, title: str) -> dict[str, float]:
         """A title's words (Han pairs, Latin tokens) → weight: rare in the document weighs more."""
         out = {}
         for w in han_pairs(title) | set(_TOKEN_RE.findall(title)):
             if w not in self._idf:
-                self._idf[w] = math.log((len(self.lines) + 1) / (self._text.count(w) + 1))
+                self._idf[w] = math.log((len(self.lines) + 1) / (self.count(w) + 1))
             out[w] = self._idf[w]
         return out
 
     def scores(self, above: dict[str, float], below: dict[str, float], g0: int, g1: int) -> list[float]:
         """score[k]: weight of C's words in lines [g0 + k, g1) minus A's words there (from lines
-        with at least ``A_LINE`` of them)."""
-        found_a: set[str] = set()
-        found_c: set[str] = set()
+        with at least ``A_LINE`` of them).
+
+        Read from the bottom line up: a word of C counts from the last line holding it, a line
+        holding A's words counts for A with them. Where each word is comes from one search of the
+        lines joined (``str.find``), not a test per word and line; the weights are added in the
+        same order as a walk over the lines and the words would (the same sums)."""
         score = [0.0] * (g1 - g0)
+        if g1 <= g0:
+            return score
+        joined, off = self._joined, self._off
+        lo, hi = off[g0], off[g1] - 1  # the lines [g0, g1) in the joined text
+        c_at: dict[int, list[float]] = {}  # line → C's words whose last line it is, in C's order
+        for w, v in below.items():
+            p = joined.rfind(w, lo, hi)
+            if p >= 0:
+                c_at.setdefault(bisect_right(off, p) - 1, []).append(v)
+        a_at: dict[int, list[tuple[str, float]]] = {}  # line → A's words in it, in A's order
+        for w, v in above.items():
+            p = joined.find(w, lo, hi)
+            while p >= 0:
+                i = bisect_right(off, p) - 1
+                a_at.setdefault(i, []).append((w, v))
+                p = joined.find(w, off[i + 1], hi)
+        found_a: set[str] = set()
         wa = wc = 0.0
         for i in range(g1 - 1, g0 - 1, -1):
-            t = self.lines[i]
-            for w, v in below.items():
-                if w not in found_c and w in t:
-                    found_c.add(w)
-                    wc += v
-            hits_a = [(w, v) for w, v in above.items() if w in t]
-            if sum(v for _, v in hits_a) >= A_LINE:  # A holds a line by more than a stray word
+            for v in c_at.get(i, ()):
+                wc += v
+            hits_a = a_at.get(i)
+            if hits_a and sum(v for _, v in hits_a) >= A_LINE:  # A holds a line by more than a stray word
                 for w, v in hits_a:
                     if w not in found_a:
                         found_a.add(w)
@@ -112,19 +170,18 @@ class Affinity:
         top = max(score)
         cut = g1
         after = self.scores({}, below, c_text.start, c_text.stop)[0] if c_text else 0.0
+        lo = max(g0, floor)
         if top >= max(MIN_GAIN, SHARE * sum(below.values())) and (a_late or top > after):
             near = NEAR * top
-            for marked in ({g0} | marks.strong, marks.para, range(g0, g1)):
-                hits = [s for s in marked if max(g0, floor) <= s < g1 and score[s - g0] >= near]
+            for marked in ([g0, *_within(marks.strong, lo, g1)], _within(marks.para, lo, g1), range(g0, g1)):
+                hits = [s for s in marked if lo <= s < g1 and score[s - g0] >= near]
                 if hits:
                     cut = max(hits, key=lambda s: (score[s - g0], -s))
                     break
         else:
-            credits = [
-                x for x in marks.credit_boxes if max(g0, floor) <= x < g1 and score[x - g0] >= MIN_GAIN
-            ]
+            credits = [x for x in _within(marks.credit_boxes, lo, g1) if score[x - g0] >= MIN_GAIN]
             cut = max(credits, default=g1)
-        boxes = [x for x in marks.boxes if max(g0 + 1, floor) <= x < g1]
+        boxes = _within(marks.boxes, max(g0 + 1, floor), g1)
         if boxes:  # a standfirst: the last text box above C, short, sharing some of C's words
             x = max(boxes)
             if g1 - x <= STANDFIRST and score[x - g0] >= MIN_GAIN and x < cut:

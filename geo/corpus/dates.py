@@ -19,6 +19,7 @@ An article's ``date`` is ISO and only as precise as the evidence (``2021-04-16``
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -60,9 +61,16 @@ _IN_TEXT = (
     ),
     ("this_year_stated", re.compile(rf"今{S}年{S}[（(]{S}(?P<y>(?:19|20)\d{{2}}){S}年?{S}[)）]"), 0),
 )
-#: Words every match of an _IN_TEXT pattern holds, where the pattern itself scans slowly (its
-#: alternatives do not open with a character): looked for first, the pattern only if one is there.
-_IN_TEXT_WORDS = {"new_year": re.compile(r"迎|伊始|开[年局春]")}
+#: What every match of an _IN_TEXT pattern holds, where the pattern itself scans slowly (its
+#: alternatives do not open with a character, or open with a digit): patterns that each open with
+#: one character (the scan skips to it), looked for first; the pattern only if one is found.
+_IN_TEXT_WORDS = {
+    "since_year_end": (re.compile(rf"年{S}[底末]{S}以{S}来"),),
+    "new_year": (re.compile(rf"迎{S}来{S}(?:19|20)"), re.compile(rf"年{S}(?:伊始|开[年局春])")),
+}
+#: Where a year opens, followed by a separator and a month (``2024年5``, only the year consumed):
+#: every dated line holds one, and a line's start is tried only then.
+_YEAR_RE = re.compile(rf"(?:19|20)\d\d(?={S}[年\-/.]{S}\d)")
 #: The document year of the text last asked about: the corpus stage and the metrics stage both ask
 #: about each document's text (the same str), one after the other.
 _LAST_YEAR: tuple[str, YearEvidence | None] | None = None
@@ -110,7 +118,7 @@ def _document_year(text: str) -> YearEvidence | None:
     ev = issue_date(text)
     if ev:
         return ev
-    m = _DATED_LINE_RE.search(text, 0, 2000)
+    m = next(_dated_lines(text[:2000]), None)  # _DATED_LINE_RE.search(text, 0, 2000)
     if m and 1 <= int(m["m"]) <= 12:
         return YearEvidence(
             int(m["y"]),
@@ -122,7 +130,7 @@ def _document_year(text: str) -> YearEvidence | None:
         )
     for kind, rx, add in _IN_TEXT:
         words = _IN_TEXT_WORDS.get(kind)
-        if words is not None and not words.search(text):
+        if words is not None and not any(w.search(text) for w in words):
             continue
         found = [(_in_text_year(m), m) for m in rx.finditer(text)]
         if found:
@@ -162,11 +170,38 @@ def file_name_date(file: str) -> tuple[int, int, int] | None:
 def header_dates(text: str) -> list[tuple[int, str]]:
     """(offset, ISO date) of every line that is only a full date (page headers), in order."""
     out = []
-    for m in _DATED_LINE_RE.finditer(text):
+    for m in _dated_lines(text):
         y, mo, d = int(m["y"]), int(m["m"]), int(m["d"])
         if 1 <= mo <= 12 and 1 <= d <= 31:
             out.append((m.start(), f"{y:04d}-{mo:02d}-{d:02d}"))
     return out
+
+
+def _dated_lines(text: str) -> Iterator[re.Match[str]]:
+    """``_DATED_LINE_RE.finditer(text)``, tried only at the starts of lines holding a year.
+
+    A match starts at a line start (its lookbehind) and holds its year on that first line (nothing
+    before the year crosses a line end); the year, four digits and then a separator and a month,
+    begins at a ``_YEAR_RE`` match or inside one (its four digits) of the same line. Trying those
+    line starts in order, each past the last match's end, is what ``finditer`` does without trying
+    every character of the text.
+    """
+    end = line = lo = 0
+    last = -1
+    rfind = text.rfind
+    for y in _YEAR_RE.finditer(text):
+        q = y.start()
+        brk = max(rfind("\n", lo, q), rfind("\r", lo, q))  # a line end since the last year
+        if brk >= 0:
+            line = brk + 1
+        lo = q
+        if line == last or line < end:
+            continue
+        last = line
+        m = _DATED_LINE_RE.match(text, line)
+        if m:
+            end = m.end()
+            yield m
 
 
 def dateline(text: str, pos: int) -> tuple[int | None, int, int | None] | None:

@@ -9,6 +9,7 @@ groups headings into title blocks; :mod:`geo.corpus.magazine` decides which bloc
 from __future__ import annotations
 
 import re
+from itertools import accumulate
 
 from geo.corpus.lines import NAME_TOKEN, NOT_NAMES, Line, balanced, byline_names, han_count, role_byline
 
@@ -68,19 +69,20 @@ def han_pairs(s: str) -> set[str]:
 def heading_shaped(s: str) -> bool:
     if not 3 <= len(s) <= 40 or s[-1] in _BAD_END or "/" in s or "／" in s or s[0] in "［[■":
         return False
+    inner = s[:-1]
+    if "。" in inner or "；" in inner or sum(map(inner.count, "，、,")) > 2:
+        return False  # (the cheap tests first: most lines of text fail here)
     if _NOT_HEADING_RE.fullmatch(s):
         return False
     h = han_count(s)
-    if h < 2 or h * 3 < len(s.replace(" ", "")):
-        return False
-    inner = s[:-1]
-    return "。" not in inner and "；" not in inner and sum(map(inner.count, "，、,")) <= 2
+    return h >= 2 and h * 3 >= len(s.replace(" ", ""))
 
 
 def is_credit(s: str) -> bool:
     """A credit line: ``文 / 汪株燚``, ``［整理  王心怡］``, ``■ … 吴锋民``,
     ``本报记者 谭博悦 通讯员 范悦``."""
-    return bool(CREDIT_RE.search(s)) or role_byline(s) is not None
+    slash = "/" in s or "／" in s or s[:1] in "［[■"  # what every CREDIT_RE match holds
+    return bool(slash and CREDIT_RE.search(s)) or role_byline(s) is not None
 
 
 def credit_names(s: str) -> tuple[str, ...]:
@@ -131,7 +133,8 @@ class Features:
         self.furniture = [
             not k and bool(_FURNITURE_RE.fullmatch(ln.text)) for ln, k in zip(lines, self.kicker)
         ]
-        photo = [bool(_PHOTO_CREDIT_RE.fullmatch(ln.text)) for ln in lines]
+        # (a photo credit ends in 摄, 供图 or a bracket: the regex only for lines that do)
+        photo = [ln.text[-1] in "摄图)）" and bool(_PHOTO_CREDIT_RE.fullmatch(ln.text)) for ln in lines]
         #: a caption, or the text a photo interrupts: a photo credit follows within three lines
         self.caption = [any(photo[i + 1 : i + 4]) for i in range(len(lines))]
         self.shaped = [
@@ -141,6 +144,8 @@ class Features:
         self.width = [display_width(ln.text) for ln in lines]
         self.punct = [bool(_PUNCT_RE.search(ln.text)) for ln in lines]
         self.closing = [False] * len(lines)  # set by headings(): a title printed under its text
+        #: characters of the lines before line i that are not credits (text a title owns)
+        self.text_before = [0, *accumulate(0 if c else len(ln.text) for ln, c in zip(lines, self.credit))]
         self.bodyish = [
             len(ln.text) >= 8 and not (k or c) and (p or not sh)
             for ln, sh, k, c, p in zip(lines, self.shaped, self.kicker, self.credit, self.punct)
@@ -172,13 +177,14 @@ class Features:
             return 0
         need = RESTATED * len(pairs)
         nxt = self.lines[i + 1].text if i + 1 < len(self.lines) else ""
+        # (a pair of Han characters is one of a text's pairs when the text holds it: counted so)
         if nxt[:2] == s[:2]:
             after = "".join(ln.text for ln in self.lines[i + 1 : i + 3])[:80]
-            if len(pairs & han_pairs(after)) >= need:
+            if sum(p in after for p in pairs) >= need:
                 return 1
         before = "".join(ln.text for ln in self.lines[max(0, i - 10) : i])[-320:]
         narrow = all(col - self.width[i] >= COLUMN_MARGIN for col in self.column_widths(i))
-        return -1 if narrow and len(pairs & han_pairs(before)) >= need else 0
+        return -1 if narrow and sum(p in before for p in pairs) >= need else 0
 
 
 def headings(f: Features) -> list[bool]:

@@ -157,7 +157,7 @@ def _marks(f: Features) -> Marks:
     rng = range(1, len(lines))
     page = [bool(_PAGE_CREDIT_RE.match(ln.text)) for ln in lines]
     return Marks(
-        strong={
+        strong=[
             i
             for i in rng
             if not page[i]  # who compiled the page belongs to no piece of text
@@ -167,10 +167,10 @@ def _marks(f: Features) -> Marks:
                 or (f.furniture[i - 1] and not f.furniture[i])
                 or (f.credit[i - 1] and (page[i - 1] or not lines[i - 1].indented))  # closing the text above
             )
-        },
-        para={i for i in rng if lines[i - 1].text[-1] in SENTENCE_END},
-        boxes={i for i in rng if lines[i].indented and not page[i]},
-        credit_boxes={i for i in rng if lines[i].indented and f.credit[i] and not page[i]},
+        ],
+        para=[i for i in rng if lines[i - 1].text[-1] in SENTENCE_END],
+        boxes=[i for i in rng if lines[i].indented and not page[i]],
+        credit_boxes=[i for i in rng if lines[i].indented and f.credit[i] and not page[i]],
     )
 
 
@@ -200,7 +200,8 @@ def _claim(f: Features, aff: Affinity, titles: list[_Title], marks: Marks) -> No
 
 
 def _chars(f: Features, a: int, b: int) -> int:
-    return sum(len(f.lines[x].text) for x in range(a, b) if not f.credit[x])
+    """Characters of lines [a, b) that are not credits."""
+    return f.text_before[b] - f.text_before[a] if b > a else 0
 
 
 def _late(f: Features, t: _Title) -> bool:

@@ -47,6 +47,7 @@ import re
 from typing import NamedTuple
 
 from geo.corpus.lines import (
+    MAX_CREDIT,
     MD_H1,
     ArticleSpan,
     Line,
@@ -71,12 +72,17 @@ class _Head(NamedTuple):
 def split_news(lines: list[Line]) -> list[ArticleSpan]:
     """Markdown ``# `` headings and title+byline pairs; empty when the page has neither."""
     heads: dict[int, _Head] = {}
+    markdown = False  # a "# title" or "## sub" line: sections are the ## headings
     for i, ln in enumerate(lines):
-        m = MD_H1.fullmatch(ln.text)
-        if m:
-            heads[i] = _Head(i, ln.start + m.start(1), m.group(1), i, ())
+        if ln.text[0] == "#":
+            m = MD_H1.fullmatch(ln.text)
+            if m:
+                heads[i] = _Head(i, ln.start + m.start(1), m.group(1), i, ())
+            markdown = markdown or bool(m) or ln.text.startswith("## ")
     byline_of: set[int] = set()
     for i, ln in enumerate(lines):
+        if len(ln.text) > MAX_CREDIT:
+            continue  # too long for a credit line
         found = credit_of(ln.text)
         if not found or i in heads:
             continue
@@ -107,7 +113,6 @@ def split_news(lines: list[Line]) -> list[ArticleSpan]:
     if not heads:
         return []
     order = sorted(heads.values())
-    markdown = any(MD_H1.fullmatch(ln.text) or ln.text.startswith("## ") for ln in lines)
     spans: list[ArticleSpan] = []
     if order[0].first > 0:  # text before the first title
         spans.append(ArticleSpan(lines[0].start, lines[order[0].first - 1].end, "", (), lines[0].start))
@@ -138,6 +143,7 @@ def whole_document(lines: list[Line]) -> list[ArticleSpan]:
 #: Two to four short phrases set apart by spaces: how section headings are written
 #: (``提升平台能级 培育特色产业群``); a line broken mid-sentence has no such spaces.
 _PHRASES_RE = re.compile(r"[^\s]{2,14}(?: [^\s]{2,14}){1,3}")
+_PHRASES_MAX = 14 + 3 * 15  # the longest line _PHRASES_RE takes
 _MD_H2 = re.compile(r"##[ \t]+(\S.*?)(?:[ \t]+#+)?")
 _SENTENCE_END = frozenset("。！？!?”」』…")
 #: Photo captions and their credits: a short line above ``王佳萱 摄`` or ``(图片由…提供)``.
@@ -150,23 +156,23 @@ def sections_in(lines: list[Line], a: int, b: int, markdown: bool) -> tuple[tupl
     out = []
     for i in range(a, b - 1):  # a heading needs text under it in the article
         ln = lines[i]
+        s = ln.text
         if markdown:
-            m = _MD_H2.fullmatch(ln.text)
+            m = _MD_H2.fullmatch(s) if s[0] == "#" else None
             if m:
                 out.append((m.group(1), ln.start + m.start(1)))
             continue
-        s, prev, nxt = ln.text, lines[i - 1].text, lines[i + 1].text
         if (
             i > a
-            and (len(s) <= 12 or _PHRASES_RE.fullmatch(s))
+            and (len(s) <= 12 or (len(s) <= _PHRASES_MAX and _PHRASES_RE.fullmatch(s)))
             and is_title_line(s)
             and balanced(s)
             and not any(c in s for c in "，。；、：:,")
             and not _CAPTION_END_RE.match(s)
-            and (prev[-1] in _SENTENCE_END or _CAPTION_CREDIT_RE.fullmatch(prev))
-            and len(nxt) >= 10
-            and not _CAPTION_CREDIT_RE.fullmatch(nxt)
-            and not credit_of(nxt)
+            and (lines[i - 1].text[-1] in _SENTENCE_END or _CAPTION_CREDIT_RE.fullmatch(lines[i - 1].text))
+            and len(lines[i + 1].text) >= 10
+            and not _CAPTION_CREDIT_RE.fullmatch(lines[i + 1].text)
+            and not credit_of(lines[i + 1].text)
         ):
             out.append((s, ln.start))
     return tuple(out)
