@@ -85,7 +85,9 @@ def navigate(browser, url: str, timeout_ms: float) -> dict:
     }
 
 
-def click_to_list(page, frame, name: str, pid: str, sent: list[float]) -> tuple[float, float | None]:
+def click_to_list(
+    page, frame, name: str, pid: str, sent: list[float], timeout_ms: float = 30000
+) -> tuple[float, float | None]:
     """Seconds from the click to the list on screen, and from the click to the rerun request
     (the first websocket message the page sends after the click)."""
     page.mouse.move(1, 1)  # away from the map: no tooltip covering features
@@ -96,7 +98,7 @@ def click_to_list(page, frame, name: str, pid: str, sent: list[float]) -> tuple[
     box = page.locator("iframe[title='streamlit_folium.st_folium']").bounding_box()
     t0 = time.perf_counter()
     page.mouse.click(box["x"] + hit["x"], box["y"] + hit["y"])
-    page.wait_for_function(LIST_SHOWN, arg=[name, pid], timeout=30000, polling="raf")
+    page.wait_for_function(LIST_SHOWN, arg=[name, pid], timeout=timeout_ms, polling="raf")
     total = time.perf_counter() - t0
     after = [t for t in sent if t > t0]
     return total, (after[0] - t0) if after else None
@@ -125,6 +127,7 @@ def main(argv=None) -> int:
     ap.add_argument("--store", type=Path, help="an atlas store (default: the seeds' store)")
     ap.add_argument("--corpus", type=Path, help="the store's corpus folder (with --store)")
     ap.add_argument("--out", type=Path, default=harness.PROJECT_DIR / "bench" / "results" / "app.json")
+    ap.add_argument("--timeout", type=float, default=60, help="seconds a warm page may take")
     args = ap.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
@@ -149,7 +152,7 @@ def main(argv=None) -> int:
         cold["page"].context.close()
         warm = []
         for i in range(args.runs):
-            nav = navigate(browser, url, timeout_ms=60_000)
+            nav = navigate(browser, url, timeout_ms=args.timeout * 1000)
             warm.append(nav)
             if i < args.runs - 1:
                 nav["page"].context.close()
@@ -160,7 +163,7 @@ def main(argv=None) -> int:
         cpu_clicks = _server_cpu(port)
         for i in range(args.runs * 2 + 1):
             name, pid = CLICKS[i % len(CLICKS)]
-            total, request = click_to_list(page, frame, name, pid, last["sent"])
+            total, request = click_to_list(page, frame, name, pid, last["sent"], args.timeout * 1000)
             if i:  # the first click also warms the panel's code paths
                 clicks.append(total)
                 if request is not None:
