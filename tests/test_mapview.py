@@ -265,12 +265,18 @@ def test_standalone_map_works_offline_in_chromium(tmp_path, layers, browser, gaz
             const map = Object.values(window).find(v => v instanceof L.Map), g = window.atlasPoints.group;
             const m = g.getLayers().find(l => l.feature.properties.name === name);
             // the map's opening fitBounds may still be animating and fold the marker back into
-            // its cluster: bring it out again until it stands still, on top, in the DOM
+            // its cluster: bring it out again until it stands still, on top, in the DOM. Each wait
+            // is bounded: zoomToShowLayer never calls back when there is nothing to move.
+            const sleep = ms => new Promise(done => setTimeout(done, ms));
             for (let attempt = 0; attempt < 5; attempt++) {
-                await new Promise(done => g.zoomToShowLayer(m, done));
+                if (!(map.hasLayer(m) && m._path && m._path.isConnected)) {
+                    await Promise.race([new Promise(done => g.zoomToShowLayer(m, done)), sleep(3000)]);
+                } else if (attempt > 0) {  // shown but covered (a legend, a neighbour): centre it
+                    map.setView(m.getLatLng(), map.getZoom(), {animate: false});
+                }
                 let last = null;
                 for (let i = 0; i < 20; i++) {
-                    await new Promise(done => setTimeout(done, 100));
+                    await sleep(100);
                     if (!m._path || !m._path.isConnected) break;
                     const box = m._path.getBoundingClientRect();
                     const xy = [box.left + box.width / 2, box.top + box.height / 2];
