@@ -28,6 +28,7 @@ from importlib.metadata import version
 
 import pandas as pd
 
+from geo.geoparse.index import INDEX_COLUMNS
 from geo.geoparse.words import common_words, jieba_tags, jionlp_dictionary, longer_words, word_bounds
 
 COUNTRY = "country"
@@ -48,23 +49,6 @@ _SURNAMES = frozenset(
 )
 #: Single characters after a country that are words of the sentence, not a given name (苏丹的, 马里和).
 _NOT_GIVEN_NAME = frozenset("的和与及在是等了也都将对从向把被为又还就而或并到")
-PLACE_COLUMNS = (
-    "place_id",
-    "name",
-    "level",
-    "province",
-    "city",
-    "county",
-    "township",
-    "code",
-    "lon",
-    "lat",
-    "precision",
-    "province_id",
-    "city_id",
-    "county_id",
-    "parent_id",
-)
 
 
 def source_versions() -> str:
@@ -144,8 +128,8 @@ def foreign_tables(known: frozenset[str]) -> tuple[pd.DataFrame, pd.DataFrame, d
         place_rows.append((pid, city, FOREIGN))
         name_rows.append((city, pid, "full"))
         stats["cities"] += 1
-    empty = (None,) * (len(PLACE_COLUMNS) - 3)
-    places = pd.DataFrame([r + empty for r in place_rows], columns=list(PLACE_COLUMNS))
+    empty = (None,) * (len(INDEX_COLUMNS) - 3)
+    places = pd.DataFrame([r + empty for r in place_rows], columns=list(INDEX_COLUMNS))
     nm = pd.DataFrame(name_rows, columns=["name", "place_id", "name_type"])
     nm["note"], nm["until"] = "pycountry / jionlp world_location.txt", pd.array([None] * len(nm), "Int64")
     return places, nm, stats

@@ -109,7 +109,6 @@ def resolve_one(
     if e.fixed:  # one home-province place above village level, named in full: no evidence needed
         c = e.candidates[0]
         return _new(Resolved, (m, c.pid, 0.99, None, c.kind == "historical" and m.zone is None, m.zone))
-    generic = e.wordlike
     admin = m.admin_after
     parent_before = parent_county = None
     if prev is not None:
@@ -119,16 +118,14 @@ def resolve_one(
             parent_county = index.county_of.get(parent_before)
     if len(e.candidates) == 1:
         return resolve_single(m, e.candidates[0], text, base, art, doc, parent_before, parent_county, listed)
-    exclude = 0  # several candidates: never a single full name
-    multi = True
     ap, ab = art.places, art.below
     dp, db = (doc.places, doc.below) if doc is not None else ({}, {})
     scored = []
     for c in e.candidates:
-        pid, kind, lev = c.pid, c.kind, c.level
+        pid, kind = c.pid, c.kind
         explicit = False
         score = c.prior
-        if c.until is not None and multi:
+        if c.until is not None:
             score += _era_bonus(c.until, text)
         if parent_before is not None:
             if parent_before in c.ancestors:
@@ -140,13 +137,12 @@ def resolve_one(
         # Context.support of the article (a name read once is not its own evidence) and document
         support = doc_support = 0.0
         if ap:
-            if ap.get(pid, 0) - exclude > 0:
+            if ap.get(pid, 0) > 0:  # several candidates: never a single full name
                 support += 2.0
             for a in c.context_ancestors:
                 if ap.get(a):
                     support += 1.5
-            b = ab.get(pid, 0)
-            if b and b - exclude > 0:
+            if ab.get(pid, 0) > 0:
                 support += 1.5
         if dp:
             if dp.get(pid, 0) > 0:
@@ -163,51 +159,7 @@ def resolve_one(
             score += 1.5
         strong = explicit or admin or support > 0
         weak = strong or in_home or doc_support > 0
-        if generic and kind == "short" and in_home and lev in ("city", "county") and not m.word_continues:
-            # 建德航头, 绍兴市民: a home county that is also a dictionary word, used as a name
-            ok = True
-        elif generic:
-            # a word like 城区/高新区/新村 counts only with a parent in front, a division suffix
-            # after, or the same place named in full elsewhere in the article; a city in a list of
-            # cities (北京、天津) is a name too, and so is a township of the district the article
-            # names when the document writes the township in full (白杨 in a 钱塘区 article, 白杨街道)
-            ok = (
-                explicit
-                or admin
-                or ap.get(pid, 0) > 0
-                or (listed and kind == "short" and lev in ("province", "city") and not m.word_continues)
-                or (
-                    kind == "short"
-                    and lev == "township"
-                    and _township_in_district(m, c, text, base, art, doc)
-                )
-            )
-        elif lev in ABROAD_LEVELS:
-            ok = stands_alone(text, m.start - base, m.end - base)
-        elif lev == "village":
-            ok = explicit or support > 0
-        elif kind == "short" and lev == "township":
-            ok = explicit or admin or ap.get(pid, 0) > 0 or _township_in_district(m, c, text, base, art, doc)
-        elif kind == "short" and lev == "city" and not in_home:
-            # 深圳、济南 / 东莞 beside 深圳市光明区: yes; 大同小异, 长治久效, 中山大学: no
-            ok = not m.in_org and (
-                explicit
-                or admin
-                or support > 0
-                or listed
-                or _in_list(m, text, base)
-                or art.provinces.get(c.province, 0) > 0
-            )
-        elif kind == "short":
-            ok = lev in ("province", "city") or weak
-        elif lev == "township" and c.prior < 0:
-            # a generated former name (城厢镇): strong evidence, and a parent in front where a town
-            # of the home province bears the name today (its reading is the likely one)
-            ok = explicit or (strong and not any(h.in_home and h.prior >= 0 for h in e.candidates))
-        elif lev == "township":
-            ok = weak
-        else:
-            ok = True
+        ok = _accepted(m, c, text, base, art, doc, listed, explicit, admin, support > 0, strong, weak, False)
         if ok:
             scored.append((score, c, strong, weak))
     if not scored:
@@ -250,6 +202,73 @@ def _alone(m: RawMatch, text: str, base: int) -> bool:
 _DIVISION_NEXT = frozenset("乡镇村县区市省旗盟州")
 
 
+def _accepted(
+    m: RawMatch,
+    c: Candidate,
+    text: str,
+    base: int,
+    art: Context,
+    doc: Context | None,
+    listed: bool,
+    explicit: bool,
+    admin: bool,
+    supported: bool,
+    strong: bool,
+    weak: bool,
+    single: bool,
+) -> bool:
+    """Whether candidate ``c`` is a reading of ``m`` at all (scoring only ranks the accepted ones);
+    one rule for both resolvers. ``single``: the name has no other candidate, so a city's short
+    form may stand on its own (扬州, 昆山: :func:`_alone`)."""
+    kind, lev = c.kind, c.level
+    if m.entry.wordlike:
+        if kind == "short" and c.in_home and lev in ("city", "county") and not m.word_continues:
+            return True  # 建德航头, 绍兴市民: a home county that is also a dictionary word, used as a name
+        # a word like 城区/高新区/新村 counts only with a parent in front, a division suffix after,
+        # or the same place named in full elsewhere in the article; a city in a list of cities
+        # (北京、天津) is a name too, and so is a township of the district the article names when
+        # the document writes the township in full (白杨 in a 钱塘区 article, 白杨街道)
+        return (
+            explicit
+            or admin
+            or art.places.get(c.pid, 0) > 0
+            or (single and _alone(m, text, base))
+            or (listed and kind == "short" and lev in ("province", "city") and not m.word_continues)
+            or (kind == "short" and lev == "township" and _township_in_district(m, c, text, base, art, doc))
+        )
+    if lev in ABROAD_LEVELS:
+        return stands_alone(text, m.start - base, m.end - base)  # 发展中国家 holds no 中国
+    if lev == "village":
+        return explicit or supported
+    if kind == "short" and lev == "township":
+        return (
+            explicit
+            or admin
+            or art.places.get(c.pid, 0) > 0
+            or _township_in_district(m, c, text, base, art, doc)
+        )
+    if kind == "short" and lev == "city" and not c.in_home:
+        # 深圳、济南 / 东莞 beside 深圳市光明区: yes; 大同小异, 长治久效, 中山大学: no
+        return not m.in_org and (
+            explicit
+            or admin
+            or supported
+            or listed
+            or _in_list(m, text, base)
+            or art.provinces.get(c.province, 0) > 0
+            or (single and _alone(m, text, base))
+        )
+    if kind == "short":
+        return lev in ("province", "city") or weak or (single and _alone(m, text, base))
+    if lev == "township" and c.prior < 0:
+        # a generated former name (城厢镇): strong evidence, and a parent in front where a town of
+        # the home province bears the name today (its reading is the likely one)
+        return explicit or (strong and not any(h.in_home and h.prior >= 0 for h in m.entry.candidates))
+    if lev == "township":
+        return weak
+    return True
+
+
 def resolve_single(
     m: RawMatch,
     c: Candidate,
@@ -265,7 +284,7 @@ def resolve_single(
     confidence (1, less for a short form or a name without evidence), without the score, which only
     ranks candidates; evidence is looked up only as far as the rule needs it."""
     e = m.entry
-    pid, kind, lev = c.pid, c.kind, c.level
+    pid, kind = c.pid, c.kind
     explicit = parent_before is not None and (
         parent_before in c.ancestors
         or (kind != "short" and bool(parent_county) and parent_county == c.county and pid != parent_before)
@@ -286,44 +305,7 @@ def resolve_single(
     if not weak and doc is not None and doc.places:
         dp = doc.places
         weak = dp.get(pid, 0) > 0 or any(dp.get(a) for a in c.context_ancestors) or doc.below.get(pid, 0) > 0
-    if e.wordlike:
-        if kind == "short" and in_home and lev in ("city", "county") and not m.word_continues:
-            ok = True
-        else:
-            ok = (
-                explicit
-                or admin
-                or ap.get(pid, 0) > 0
-                or _alone(m, text, base)
-                or (listed and kind == "short" and lev in ("province", "city") and not m.word_continues)
-                or (
-                    kind == "short"
-                    and lev == "township"
-                    and _township_in_district(m, c, text, base, art, doc)
-                )
-            )
-    elif lev in ABROAD_LEVELS:
-        ok = stands_alone(text, m.start - base, m.end - base)  # 发展中国家 holds no 中国
-    elif lev == "village":
-        ok = explicit or supported
-    elif kind == "short" and lev == "township":
-        ok = explicit or admin or ap.get(pid, 0) > 0 or _township_in_district(m, c, text, base, art, doc)
-    elif kind == "short" and lev == "city" and not in_home:
-        ok = not m.in_org and (
-            explicit
-            or admin
-            or supported
-            or listed
-            or _in_list(m, text, base)
-            or art.provinces.get(c.province, 0) > 0
-            or _alone(m, text, base)
-        )
-    elif kind == "short":
-        ok = lev in ("province", "city") or weak or _alone(m, text, base)
-    elif lev == "township":
-        ok = strong if c.prior < 0 else weak  # a generated former name (城厢镇): strong only
-    else:
-        ok = True
+    ok = _accepted(m, c, text, base, art, doc, listed, explicit, admin, supported, strong, weak, True)
     if not ok:
         return None
     conf = 1.0

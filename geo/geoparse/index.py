@@ -19,25 +19,28 @@ class PlaceIndex:
     row: dict  # place_id -> output fields
 
 
+#: The place columns the index reads (a places frame built elsewhere needs these at least).
+INDEX_COLUMNS = (
+    "place_id",
+    "name",
+    "level",
+    "province",
+    "city",
+    "county",
+    "township",
+    "code",
+    "lon",
+    "lat",
+    "precision",
+    "province_id",
+    "city_id",
+    "county_id",
+    "parent_id",
+)
+
+
 def build_index(places: pd.DataFrame) -> PlaceIndex:
     level, ancestors, county_of, province_of, row = {}, {}, {}, {}, {}
-    cols = [
-        "place_id",
-        "name",
-        "level",
-        "province",
-        "city",
-        "county",
-        "township",
-        "code",
-        "lon",
-        "lat",
-        "precision",
-        "province_id",
-        "city_id",
-        "county_id",
-        "parent_id",
-    ]
     for (
         pid,
         name,
@@ -54,7 +57,7 @@ def build_index(places: pd.DataFrame) -> PlaceIndex:
         city_id,
         county_id,
         parent_id,
-    ) in places[cols].itertuples(index=False, name=None):
+    ) in places[list(INDEX_COLUMNS)].itertuples(index=False, name=None):
         level[pid] = lev
         anc = tuple(
             dict.fromkeys(
