@@ -12,7 +12,7 @@ import pytest
 
 from geo import mapview
 from geo.assets import AssetsError, assets_ready
-from geo.layers import county_layer, point_layer
+from geo.layers import LATEST_PERIOD, county_layer, point_layer
 from geo.settings import ASSETS_DIR, Settings
 
 pytestmark = pytest.mark.skipif(not assets_ready(), reason="run `python -m geo assets` first")
@@ -424,3 +424,5 @@ def test_the_legend_says_which_period_a_metric_shows():
     assert mapview.period_note("metric:fiscal_revenue@H1") == "时期：上半年（年份不明）"
     assert mapview.period_note("metric:area@") == "时期：年份不明"
     assert mapview.period_note("metric:gdp") == "时期：各地最新值（见提示）"  # each place its latest
+    # the app's measure for "each place's latest" says so, never the raw token (it read "latest（年份不明）")
+    assert mapview.period_note(f"metric:gdp@{LATEST_PERIOD}") == "时期：各地最新值（见提示）"

@@ -10,7 +10,7 @@ from branca.element import MacroElement
 from folium.template import Template
 from folium.utilities import JsCode
 
-from geo.layers import POINT_MENTIONS_LABEL, period_label
+from geo.layers import LATEST_PERIOD, POINT_MENTIONS_LABEL, period_label
 from geo.mapview.base import LEVEL_COLORS, LEVEL_LABELS, NO_DATA, PALETTE
 
 # ---------------------------------------------------------------- measures and legend
@@ -31,10 +31,11 @@ def class_colors(n: int) -> list[str]:
 
 def period_note(measure: str) -> str:
     """The legend line saying which period a metric measure shows ("metric:x@2024-Q1"), or that
-    each place shows its latest value ("metric:x")."""
-    if "@" not in measure:
+    each place shows its latest value ("metric:x", or the app's "metric:x@latest")."""
+    period = measure.rsplit("@", 1)[1] if "@" in measure else LATEST_PERIOD
+    if period == LATEST_PERIOD:
         return "时期：各地最新值（见提示）"
-    return "时期：" + period_label(measure.rsplit("@", 1)[1] or None)
+    return "时期：" + period_label(period or None)
 
 
 def legend_bins(edges: list[float], low: float | None = None) -> list[tuple[float, float]]:

@@ -351,7 +351,8 @@ def test_a_metric_shows_graduated_circles_and_how_many_counties_have_data(atlas)
         if (l.feature && l.feature.properties.place_id && /Polygon/.test(l.feature.geometry.type) &&
             l.options.fillColor !== '#e8e8e8') n++; }); return n; }""")
     assert int(have[1]) == coloured  # "N / M": N is what the map colours
-    assert re.search(r"时期：[^时]*年", county)  # a year, or 年份不明
+    # the default is each place's latest value, stated as such (it read "latest（年份不明）")
+    assert "时期：各地最新值" in county and "latest" not in county
     assert "圆圈面积：" in points and re.search(r"有数据：\d+ / \d+ 个地点", points)
     styles = frame.evaluate("""() => window.atlasPoints.group.getLayers().map(m => [
         m.options.fillColor, m.getRadius(), m.feature.properties.metric_text || null])""")
