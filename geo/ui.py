@@ -29,7 +29,7 @@ from geo import appkit, mapview
 from geo.errors import StoreError
 from geo.export import export_layers
 from geo.gazetteer import Gazetteer, load_gazetteer
-from geo.layers import county_layer, layer_bounds, point_layer, simplify_counties
+from geo.layers import county_layer, latest_metrics, layer_bounds, point_layer, simplify_counties
 from geo.settings import ASSETS_DIR, Settings
 from geo.store import AtlasStore, default_store_path, fingerprint, query
 from geo.store.read import read_document
@@ -149,31 +149,49 @@ def _scoped_metrics(ref: StoreRef, scope: query.Scope) -> pd.DataFrame:
     return query.scoped_metrics(store(ref), scope)
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
-def layers(ref: StoreRef, scope: query.Scope, measure_key: str, settings: Settings):
-    """(simplified county layer coloured for the measure, point layer, metrics in scope)."""
-    s = store(ref)
+def _measure_metrics(ref: StoreRef, scope: query.Scope, measure_key: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(the metric rows the measure colours by, their latest value per place): shared by both
+    layers and by every filter state that differs only in place types."""
+    return _measure_metrics_cached(ref, dataclasses.replace(scope, levels=None), measure_key)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _measure_metrics_cached(
+    ref: StoreRef, scope: query.Scope, measure_key: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     metrics = scoped_metrics(ref, scope)
     measure = next(
         (m for m in appkit.measure_options(metrics) if m.key == measure_key),
         appkit.Measure(measure_key, measure_key),
     )
+    chosen = appkit.metrics_for_measure(metrics, measure)
+    return chosen, latest_metrics(chosen)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def layers(ref: StoreRef, scope: query.Scope, measure_key: str, settings: Settings):
+    """(simplified county layer coloured for the measure, point layer, metrics in scope)."""
+    s = store(ref)
+    metrics = scoped_metrics(ref, scope)
+    chosen, latest = _measure_metrics(ref, scope, measure_key)  # the chosen metric and period
     gaz = gazetteer(settings)
     counties = county_layer(
         gaz,
         None,
         None,
-        appkit.metrics_for_measure(metrics, measure),
+        chosen,
         home_province=settings.home_province,
         counts=query.place_counts(s, scope, "county_id"),
         n_articles=query.article_count(s, scope),
+        latest=latest,
     )
     points = point_layer(
         gaz,
         None,
-        appkit.metrics_for_measure(metrics, measure),  # the chosen metric and period, as the counties
+        chosen,
         counts=query.place_counts(s, scope, "place_id"),
         first_mentions=lambda ids: query.first_mentions(s, ids),
+        latest=latest,
     )
     ids = tuple(counties["place_id"].astype(str))
     geoms = gpd.GeoSeries(_simplified(ids, counties), index=counties.index, crs=counties.crs)

@@ -23,6 +23,7 @@ from geo.store.read import (
     decode_articles,
     like_extraction,
 )
+from geo.store import counts
 from geo.store.tables import q
 
 
@@ -72,6 +73,17 @@ def _mention_where(scope: Scope, params: list[Any], alias: str = "m") -> str:
 def place_counts(store: AtlasStore, scope: Scope, key: str) -> pd.DataFrame:
     """mentions / articles / in_org_mentions per county (key "county_id", mentions of places
     inside it included) or per point place (key "place_id"), like :func:`geo.layers.county_counts`."""
+    levels = ROLLUP_LEVELS if key == "county_id" else POINT_LEVELS
+    if not scope.files:  # from the count tables (thousands of rows, not every mention)
+        with store.connect() as con:
+            frame = counts.place_counts(con, key, scope.levels, scope.dates, scope.undated, levels)
+        return frame.set_index("place_id")[list(COUNT_COLUMNS)].astype("int64")
+    return scanned_counts(store, scope, key)
+
+
+def scanned_counts(store: AtlasStore, scope: Scope, key: str) -> pd.DataFrame:
+    """:func:`place_counts` from the mentions themselves (a filter on documents reads their few
+    rows; the count tables are checked against it)."""
     levels = ROLLUP_LEVELS if key == "county_id" else POINT_LEVELS
     params: list[Any] = list(levels)
     level_sql = f"m.level IN ({', '.join('?' * len(levels))})"
