@@ -29,7 +29,14 @@ from geo import appkit, mapview
 from geo.errors import StoreError
 from geo.export import export_layers
 from geo.gazetteer import Gazetteer, load_gazetteer
-from geo.layers import county_layer, latest_metrics, layer_bounds, point_layer, simplify_counties
+from geo.layers import (
+    chain_column,
+    county_layer,
+    latest_metrics,
+    layer_bounds,
+    point_layer,
+    simplify_counties,
+)
 from geo.settings import ASSETS_DIR, Settings
 from geo.store import AtlasStore, default_store_path, fingerprint, query
 from geo.store.read import read_document
@@ -89,7 +96,7 @@ def open_or_build(folder: Path, settings: Settings, status) -> StoreRef | None:
                 raise StoreError(f"构建失败：{_last_line(log) or proc.returncode}")
         if path.is_file():
             try:
-                meta = AtlasStore(path).meta
+                meta = _meta(_ref(path))
             except StoreError:  # another schema version (an upgrade) or damage: build it anew
                 builds[str(path)] = _start_build(folder, path)
                 status.info("语料库来自另一版本的程序：正在重新构建…")
@@ -101,6 +108,12 @@ def open_or_build(folder: Path, settings: Settings, status) -> StoreRef | None:
         builds[str(path)] = _start_build(folder, path)
         status.info(f"正在构建语料库 {folder} …")
         return None
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _meta(ref: StoreRef) -> dict[str, str]:
+    """The store's meta table, read once per version of the file (not at every rerun)."""
+    return AtlasStore(ref.path).meta
 
 
 def _ref(path: Path) -> StoreRef:
@@ -149,7 +162,9 @@ def _scoped_metrics(ref: StoreRef, scope: query.Scope) -> pd.DataFrame:
     return query.scoped_metrics(store(ref), scope)
 
 
-def _measure_metrics(ref: StoreRef, scope: query.Scope, measure_key: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _measure_metrics(
+    ref: StoreRef, scope: query.Scope, measure_key: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(the metric rows the measure colours by, their latest value per place): shared by both
     layers and by every filter state that differs only in place types."""
     return _measure_metrics_cached(ref, dataclasses.replace(scope, levels=None), measure_key)
@@ -192,18 +207,39 @@ def layers(ref: StoreRef, scope: query.Scope, measure_key: str, settings: Settin
         counts=query.place_counts(s, scope, "place_id"),
         first_mentions=lambda ids: query.first_mentions(s, ids),
         latest=latest,
+        places=_store_places(ref, settings),
     )
-    ids = tuple(counties["place_id"].astype(str))
-    geoms = gpd.GeoSeries(_simplified(ids, counties), index=counties.index, crs=counties.crs)
-    simple = counties.set_geometry(geoms)
+    simplified = _simplified(ref, settings)
+    geoms = [simplified[pid] for pid in counties["place_id"].astype(str)]
+    simple = counties.set_geometry(gpd.GeoSeries(geoms, index=counties.index, crs=counties.crs))
     return simple, points, metrics
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
-def _simplified(ids: tuple[str, ...], _counties) -> list:
-    """The simplified polygons of a set of counties (the same for every filter state that draws
-    the same counties: simplifying 2,800 counties takes a second)."""
-    return list(simplify_counties(_counties).geometry.values)
+def _simplified(ref: StoreRef, settings: Settings) -> dict:
+    """The simplified polygon of every county a filter state of the store can draw (the home
+    province's and every county it mentions), simplified once as one coverage: a filter state
+    draws a subset, whose neighbours still share their borders (simplifying 2,800 counties
+    takes a second, and each filter state drew its own set)."""
+    every = county_layer(
+        gazetteer(settings),
+        None,
+        home_province=settings.home_province,
+        counts=query.place_counts(store(ref), query.Scope(), "county_id"),
+    )
+    simple = simplify_counties(every)
+    return dict(zip(simple["place_id"].astype(str), simple.geometry.values))
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _store_places(ref: StoreRef, settings: Settings) -> pd.DataFrame:
+    """The gazetteer's rows of the places the store mentions, with their chains: what every filter
+    state's point layer looks in (instead of the whole gazetteer, each time)."""
+    places = gazetteer(settings).places
+    ids = query.place_counts(store(ref), query.Scope(), "place_id").index
+    mine = places.assign(place_id=places["place_id"].astype(str))
+    mine = mine[mine["place_id"].isin(ids)].drop_duplicates("place_id")
+    return mine.assign(chain=chain_column(mine))
 
 
 @dataclass(frozen=True)

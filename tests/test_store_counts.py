@@ -30,8 +30,7 @@ def _tables(store) -> dict[str, pd.DataFrame]:
     con = duckdb.connect(str(store), read_only=True)
     try:
         return {
-            t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").df()
-            for t in ("place_dates", "county_dates")
+            t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").df() for t in ("place_dates", "county_dates")
         }
     finally:
         con.close()
@@ -100,7 +99,9 @@ def test_incremental_builds_keep_the_tables_equal_to_a_recount(built, settings, 
             )
 
 
-def test_a_store_of_schema_2_gets_its_count_tables_without_re_extraction(built, settings, gazetteer, tmp_path):
+def test_a_store_of_schema_2_gets_its_count_tables_without_re_extraction(
+    built, settings, gazetteer, tmp_path
+):
     corpus, store = built
     want = _tables(store)
     con = duckdb.connect(str(store))

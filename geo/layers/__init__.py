@@ -243,6 +243,7 @@ def point_layer(
     counts: pd.DataFrame | None = None,
     first_mentions: Callable[[list[str]], pd.DataFrame] | None = None,
     latest: pd.DataFrame | None = None,
+    places: pd.DataFrame | None = None,
 ) -> gpd.GeoDataFrame:
     """One point per mentioned place of a POINT_LEVELS level, at the gazetteer's coordinate.
 
@@ -252,7 +253,8 @@ def point_layer(
     own coordinate and precision; a place with no coordinate at all is left out and listed in
     ``gdf.attrs["skipped"]``. A store passes ``counts`` (as :func:`point_counts`) and
     ``first_mentions`` (place ids → their first mention rows) instead of the mentions (and
-    ``latest``, as :func:`county_layer`).
+    ``latest``, as :func:`county_layer`); ``places``: the gazetteer's rows to look in (place_id
+    as text, one row each, optionally with their ``chain``), by default all of ``gaz.places``.
     """
     if counts is None:
         m = _point_mentions(mentions)
@@ -262,7 +264,8 @@ def point_layer(
             first = m.assign(place_id=m["place_id"].astype(str)).drop_duplicates("place_id")
             return first[first["place_id"].isin(ids)]
 
-    places = gaz.places.assign(place_id=gaz.places["place_id"].astype(str))
+    if places is None:
+        places = gaz.places.assign(place_id=gaz.places["place_id"].astype(str))
     places = places[places["place_id"].isin(counts.index)].drop_duplicates("place_id")
     cols = [
         "place_id",
@@ -279,7 +282,7 @@ def point_layer(
         "precision",
         "source",
     ]
-    known = places.reindex(columns=cols)
+    known = places.reindex(columns=cols + (["chain"] if "chain" in places else []))
     unknown_ids = sorted(set(counts.index) - set(known["place_id"]))
     if unknown_ids and first_mentions is not None:
         extra = first_mentions(unknown_ids).reindex(columns=cols)
@@ -287,7 +290,8 @@ def point_layer(
         known = pd.concat([known, extra], ignore_index=True)
     has_xy = known["lon"].notna() & known["lat"].notna()
     frame = known[has_xy].copy()
-    frame["chain"] = chain_column(frame)
+    if "chain" not in frame or frame["chain"].isna().any():
+        frame["chain"] = chain_column(frame)
     frame = _join_counts_metrics(frame, counts, metrics, latest)
     frame["lon"] = frame["lon"].astype("float64")
     frame["lat"] = frame["lat"].astype("float64")

@@ -67,6 +67,8 @@ def _plain(column: pd.Series) -> list:
         return column.astype("int64").tolist()
     if pd.api.types.is_float_dtype(column.dtype):
         return [None if math.isnan(v) or math.isinf(v) else v for v in column.astype("float64").tolist()]
+    if isinstance(column.dtype, pd.StringDtype):  # str or None, without a test per value
+        return column.to_numpy(dtype=object, na_value=None).tolist()
     out: list = []
     for v in column.tolist():
         if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):

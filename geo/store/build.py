@@ -34,9 +34,9 @@ from geo.errors import StoreBusyError, StoreError
 from geo.gazetteer import Gazetteer, cache_file
 from geo.gazetteer.build import fingerprint as gazetteer_fingerprint
 from geo.settings import Settings, load_settings
+from geo.store import counts
 from geo.store.extract import BuildReport, Engine, LocalEngine, Progress, Todo
 from geo.store.read import check_store
-from geo.store import counts
 from geo.store.tables import SCHEMA_VERSION, UPGRADABLE_VERSIONS, ddl
 
 __all__ = ["BuildReport", "Progress", "build_lock", "build_store", "default_store_path", "fingerprint"]

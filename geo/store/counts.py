@@ -89,9 +89,7 @@ def _delta(con: duckdb.DuckDBPyConnection, files: list[str], sign: int) -> None:
     try:
         for table, select in _contributions("m.file IN (SELECT file FROM atlas_count_files)").items():
             sums = ", ".join(f"{sign} * {c} AS {c}" for c in _SUMS[table])
-            con.execute(
-                f"CREATE TEMP TABLE IF NOT EXISTS delta_{table} AS SELECT * FROM {table} LIMIT 0"
-            )
+            con.execute(f"CREATE TEMP TABLE IF NOT EXISTS delta_{table} AS SELECT * FROM {table} LIMIT 0")
             con.execute(f"INSERT INTO temp.delta_{table} SELECT {_KEYS[table]}, {sums} FROM ({select})")
     finally:
         con.unregister("atlas_count_files")
@@ -136,10 +134,30 @@ def date_condition(column: str, dates: tuple[str, str] | None, undated: bool, pa
     if dates is None:
         return "TRUE"
     params.extend([dates[1], dates[0]])
-    start = f"CASE length({column}) WHEN 4 THEN {column} || '-01-01' WHEN 7 THEN {column} || '-01' ELSE {column} END"
-    end = f"CASE length({column}) WHEN 4 THEN {column} || '-12-31' WHEN 7 THEN {column} || '-31' ELSE {column} END"
+    c = column
+    start = f"CASE length({c}) WHEN 4 THEN {c} || '-01-01' WHEN 7 THEN {c} || '-01' ELSE {c} END"
+    end = f"CASE length({c}) WHEN 4 THEN {c} || '-12-31' WHEN 7 THEN {c} || '-31' ELSE {c} END"
     unknown = f" OR {column} IS NULL" if undated else ""
     return f"(({start} <= ? AND {end} >= ?){unknown})"
+
+
+def mention_total(
+    con: duckdb.DuckDBPyConnection,
+    levels: tuple[str, ...] | None,
+    dates: tuple[str, str] | None,
+    undated: bool,
+) -> int:
+    """How many mentions have a level in ``levels`` (None: any, unknown included) and an article
+    whose date meets ``dates``."""
+    params: list[Any] = list(levels or ())
+    level_sql = (
+        "TRUE" if levels is None else f"level IN ({', '.join('?' * len(levels))})" if levels else "FALSE"
+    )
+    when = date_condition("date", dates, undated, params)
+    row = con.execute(
+        f"SELECT coalesce(sum(mentions), 0)::BIGINT FROM place_dates WHERE {level_sql} AND {when}", params
+    ).fetchone()
+    return int(row[0]) if row else 0
 
 
 def place_counts(
@@ -176,3 +194,85 @@ def place_counts(
         "m.in_org_mentions FROM m LEFT JOIN a ON a.county_id = m.county_id",
         params + mask_params,
     ).df()
+
+
+def place_panel_counts(
+    con: duckdb.DuckDBPyConnection,
+    place_id: str,
+    levels: tuple[str, ...] | None,
+    dates: tuple[str, str] | None,
+    undated: bool,
+) -> tuple[dict[str, int], pd.DataFrame, bool] | None:
+    """A clicked place's counts and mentions per month (as :func:`geo.store.query.place_panel`
+    gives them) from the count tables, and whether its mentions are exactly those with
+    ``county_id`` = the place (a county); None when the tables cannot say exactly (a place
+    whose own mentions lie in several counties or levels: read the mentions)."""
+    shape = con.execute(
+        "SELECT count(*) FILTER (WHERE county_id = $1), "
+        "count(*) FILTER (WHERE place_id = $1 AND county_id IS DISTINCT FROM $1), "
+        "count(DISTINCT (level, county_id)) FILTER (WHERE place_id = $1) "
+        "FROM place_dates WHERE place_id = $1 OR county_id = $1",
+        [place_id],
+    ).fetchone()
+    as_county, outside, combos = shape or (0, 0, 0)
+    county = as_county > 0 and outside == 0
+    if not county and (as_county > 0 or combos > 1):
+        return None
+    params: list[Any] = [place_id, place_id, place_id, place_id]
+    level_sql = "TRUE" if levels is None else "FALSE"
+    if levels:
+        level_sql = f"level IN ({', '.join('?' * len(levels))})"
+    params.extend(levels or ())
+    when = date_condition("date", dates, undated, params)
+    row = con.execute(
+        "SELECT coalesce(sum(mentions), 0)::BIGINT, "
+        "coalesce(sum(mentions) FILTER (WHERE place_id = ?), 0)::BIGINT, "
+        "coalesce(sum(articles) FILTER (WHERE place_id = ?), 0)::BIGINT "
+        f"FROM place_dates WHERE (place_id = ? OR county_id = ?) AND {level_sql} AND {when}",
+        params,
+    ).fetchone()
+    total, own, own_articles = row or (0, 0, 0)
+    month = "CASE WHEN length(date) >= 7 THEN substr(date, 1, 7) ELSE date END"
+    m_params: list[Any] = [place_id, place_id, *(levels or ())]
+    m_when = date_condition("date", dates, undated, m_params)
+    mentions = (
+        f"SELECT {month} AS month, sum(mentions)::BIGINT AS mentions FROM place_dates "
+        f"WHERE (place_id = ? OR county_id = ?) AND {level_sql} AND {m_when} AND date IS NOT NULL GROUP BY 1"
+    )
+    if county:
+        a_params: list[Any] = [place_id, level_mask(levels)]
+        a_when = date_condition("date", dates, undated, a_params)
+        articles = (
+            f"SELECT {month} AS month, sum(articles)::BIGINT AS articles FROM county_dates "
+            f"WHERE county_id = ? AND (levels & ?) <> 0 AND {a_when} AND date IS NOT NULL GROUP BY 1"
+        )
+    else:
+        a_params = [place_id, *(levels or ())]
+        a_when = date_condition("date", dates, undated, a_params)
+        articles = (
+            f"SELECT {month} AS month, sum(articles)::BIGINT AS articles FROM place_dates "
+            f"WHERE place_id = ? AND {level_sql} AND {a_when} AND date IS NOT NULL GROUP BY 1"
+        )
+    timeline = con.execute(
+        f"SELECT m.month, m.mentions, coalesce(a.articles, 0)::BIGINT AS articles FROM ({mentions}) m "
+        f"LEFT JOIN ({articles}) a ON a.month = m.month ORDER BY 1",
+        m_params + a_params,
+    ).df()
+    if county:
+        c_params: list[Any] = [place_id, level_mask(levels)]
+        c_when = date_condition("date", dates, undated, c_params)
+        found = con.execute(
+            "SELECT coalesce(sum(articles), 0)::BIGINT FROM county_dates "
+            f"WHERE county_id = ? AND (levels & ?) <> 0 AND {c_when}",
+            c_params,
+        ).fetchone()
+        total_articles = found[0] if found else 0
+    else:
+        total_articles = own_articles
+    summary = {
+        "total": int(total),
+        "total_articles": int(total_articles),
+        "own": int(own),
+        "own_articles": int(own_articles),
+    }
+    return summary, timeline, county
