@@ -412,7 +412,7 @@ def side_panel(ref, scope, metrics, points, settings) -> None:
     counts = ui.place_summary(ref, pid, scope, MAX_ARTICLES)
     place_facts(row, pid, counts)
     place_timeline(ref, pid, scope)
-    place_metrics(pid, metrics)
+    place_metrics(pid, ui.place_metric_rows(ref, scope, pid))
     place_articles(pid, ref, scope, counts["total_articles"])
 
 

@@ -232,6 +232,12 @@ def _simplified(ref: StoreRef, settings: Settings) -> dict:
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
+def _encoded(ref: StoreRef, settings: Settings) -> dict:
+    """The simplified county polygons as the map's data encode them, once per store."""
+    return mapview.encode_geometries(_simplified(ref, settings), decimals=4)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
 def _store_places(ref: StoreRef, settings: Settings) -> pd.DataFrame:
     """The gazetteer's rows of the places the store mentions, with their chains: what every filter
     state's point layer looks in (instead of the whole gazetteer, each time)."""
@@ -258,7 +264,11 @@ def map_data(ref: StoreRef, scope: query.Scope, measure_key: str, label: str, se
     gaz = gazetteer(settings)
     radius = settings.cluster_radius
     return MapData(
-        _publish(mapview.county_data(counties, measure_key, label=label, decimals=4)),
+        _publish(
+            mapview.county_data(
+                counties, measure_key, label=label, decimals=4, encoded=_encoded(ref, settings)
+            )
+        ),
         _publish(mapview.point_data(points, measure_key, cluster_radius=radius)) if len(points) else None,
         mapview.label_rows(gaz, settings.home_province, counties),
     )
@@ -320,6 +330,22 @@ def search_index(ref: StoreRef, scope: query.Scope, _counties, _points, settings
     big = places[places["level"].isin(["city", "province"])]
     frames = [f[["place_id", "name", "level"]] for f in (_counties, _points, big) if len(f)]
     return appkit.search_index(pd.concat(frames, ignore_index=True))
+
+
+def place_metric_rows(ref: StoreRef, scope: query.Scope, place_id: str) -> pd.DataFrame:
+    """The metric rows in scope of one place (from an index of the rows by place, built once
+    per filter state: a click no longer filters 500,000 rows)."""
+    metrics = scoped_metrics(ref, scope)
+    rows = _metric_rows_by_place(ref, dataclasses.replace(scope, levels=None)).get(str(place_id))
+    return metrics.iloc[rows if rows is not None else []]
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _metric_rows_by_place(ref: StoreRef, scope: query.Scope) -> dict:
+    metrics = scoped_metrics(ref, scope)
+    if metrics.empty:
+        return {}
+    return {str(k): v for k, v in metrics.groupby(metrics["place_id"].astype(str)).indices.items()}
 
 
 @st.cache_data(max_entries=8, show_spinner=False)

@@ -266,7 +266,9 @@ def point_layer(
 
     if places is None:
         places = gaz.places.assign(place_id=gaz.places["place_id"].astype(str))
-    places = places[places["place_id"].isin(counts.index)].drop_duplicates("place_id")
+    wanted = set(counts.index)  # a set: Series.isin on arrow strings tests value by value
+    keep = np.fromiter((p in wanted for p in places["place_id"].tolist()), dtype=bool, count=len(places))
+    places = places[keep].drop_duplicates("place_id")
     cols = [
         "place_id",
         "name",

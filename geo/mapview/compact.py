@@ -175,10 +175,21 @@ def point_data(
     )
 
 
+def encode_geometries(geoms: dict, decimals: int = 4) -> dict:
+    """place_id → geometry as :func:`county_data` encodes it (a cache for ``encoded``)."""
+    scale = float(10**decimals)
+    return {pid: _geometry(g, scale) for pid, g in geoms.items()}
+
+
 def county_data(
-    county_gdf, measure: str = "mentions", label: str | None = None, decimals: int = 4
+    county_gdf,
+    measure: str = "mentions",
+    label: str | None = None,
+    decimals: int = 4,
+    encoded: dict | None = None,
 ) -> LayerData:
-    """The choropleth of :func:`geo.mapview.county_group`, compact (coordinates to ``decimals``)."""
+    """The choropleth of :func:`geo.mapview.county_group`, compact (coordinates to ``decimals``).
+    ``encoded``: :func:`encode_geometries` of these counties' very geometries, when kept."""
     feats = county_features(county_gdf, measure, label)
     frame = feats.frame
     by_fill: dict[str, dict] = {}
@@ -188,7 +199,10 @@ def county_data(
     data = {
         "n": len(frame),
         "scale": scale,
-        "geoms": [_geometry(g, scale) for g in frame.geometry.values],
+        "geoms": [
+            encoded[pid] if encoded is not None and pid in encoded else _geometry(g, scale)
+            for pid, g in zip(frame["place_id"].astype(str), frame.geometry.values)
+        ],
         "cols": _columns(frame),
         "styles": styles,
         "style": index,
