@@ -30,7 +30,8 @@ def _tables(store) -> dict[str, pd.DataFrame]:
     con = duckdb.connect(str(store), read_only=True)
     try:
         return {
-            t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").df() for t in ("place_dates", "county_dates")
+            t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").df()
+            for t in ("place_dates", "county_dates", "county_articles")
         }
     finally:
         con.close()
@@ -105,7 +106,7 @@ def test_a_store_of_schema_2_gets_its_count_tables_without_re_extraction(
     corpus, store = built
     want = _tables(store)
     con = duckdb.connect(str(store))
-    con.execute("DROP TABLE place_dates; DROP TABLE county_dates")
+    con.execute("DROP TABLE place_dates; DROP TABLE county_dates; DROP TABLE county_articles")
     con.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
     con.close()
     report = build_store([corpus], store, settings, gazetteer=gazetteer)

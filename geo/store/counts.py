@@ -34,7 +34,18 @@ DDL = [
     "CREATE TABLE place_dates (date VARCHAR, place_id VARCHAR, level VARCHAR, county_id VARCHAR, "
     "mentions BIGINT, articles BIGINT, in_org_mentions BIGINT)",
     "CREATE TABLE county_dates (date VARCHAR, county_id VARCHAR, levels INTEGER, articles BIGINT)",
+    "CREATE TABLE county_articles (county_id VARCHAR, level VARCHAR, article_id VARCHAR, file VARCHAR, "
+    "date VARCHAR, mentions BIGINT, first_seq BIGINT)",
 ]
+#: Per county, level and article: its mentions and the first one's position in its document,
+#: rows of a county together (sorted by county, so a county's rows are a few blocks): what ranks a
+#: clicked county's articles without reading every mention. Kept by file, like the mentions.
+_ARTICLES_SELECT = (
+    "SELECT m.county_id, m.level, m.article_id, any_value(m.file) AS file, any_value(a.date) AS date, "
+    "count(*) AS mentions, min(m.seq) AS first_seq "
+    "FROM mentions m LEFT JOIN articles a ON a.article_id = m.article_id "
+    "WHERE m.county_id IS NOT NULL AND {files} GROUP BY m.county_id, m.level, m.article_id"
+)
 _TABLES = ("place_dates", "county_dates")
 _KEYS = {"place_dates": "date, place_id, level, county_id", "county_dates": "date, county_id, levels"}
 _SUMS = {
@@ -78,7 +89,9 @@ def recount(con: duckdb.DuckDBPyConnection) -> None:
     """Both tables counted anew from every mention."""
     for table, select in _contributions("TRUE").items():
         con.execute(f"DELETE FROM {table}")
-        con.execute(f"INSERT INTO {table} {select}")
+        con.execute(f"INSERT INTO {table} {select} ORDER BY county_id")
+    con.execute("DELETE FROM county_articles")
+    con.execute(f"INSERT INTO county_articles {_ARTICLES_SELECT.format(files='TRUE')} ORDER BY county_id")
 
 
 def _delta(con: duckdb.DuckDBPyConnection, files: list[str], sign: int) -> None:
@@ -100,6 +113,11 @@ def before_delete(con: duckdb.DuckDBPyConnection, files: list[str], full: bool) 
     build counts everything afresh, ``full``)."""
     if files and not full:
         _delta(con, files, -1)
+        con.register("atlas_count_files", pd.DataFrame({"file": files}))
+        try:
+            con.execute("DELETE FROM county_articles WHERE file IN (SELECT file FROM atlas_count_files)")
+        finally:
+            con.unregister("atlas_count_files")
 
 
 def after_insert(con: duckdb.DuckDBPyConnection, files: list[str], full: bool) -> None:
@@ -109,6 +127,12 @@ def after_insert(con: duckdb.DuckDBPyConnection, files: list[str], full: bool) -
         return
     if files:
         _delta(con, files, 1)
+        con.register("atlas_count_files", pd.DataFrame({"file": files}))
+        try:
+            chosen = "m.file IN (SELECT file FROM atlas_count_files)"
+            con.execute(f"INSERT INTO county_articles {_ARTICLES_SELECT.format(files=chosen)}")
+        finally:
+            con.unregister("atlas_count_files")
     for table in _TABLES:
         if not con.execute(
             "SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = ?", [f"delta_{table}"]
@@ -121,7 +145,7 @@ def after_insert(con: duckdb.DuckDBPyConnection, files: list[str], full: bool) -
             f"HAVING sum({_SUMS[table][0]}) <> 0"
         )
         con.execute(f"DELETE FROM {table}")
-        con.execute(f"INSERT INTO {table} SELECT * FROM temp.merged")
+        con.execute(f"INSERT INTO {table} SELECT * FROM temp.merged ORDER BY county_id")
         con.execute(f"DROP TABLE temp.merged; DROP TABLE temp.delta_{table}")
 
 
@@ -141,6 +165,16 @@ def date_condition(column: str, dates: tuple[str, str] | None, undated: bool, pa
     return f"(({start} <= ? AND {end} >= ?){unknown})"
 
 
+def _level_sql(levels: tuple[str, ...] | None, params: list[Any]) -> str:
+    """``level`` is one of ``levels`` (None: any level, unknown included; empty: none)."""
+    if levels is None:
+        return "TRUE"
+    if not levels:
+        return "FALSE"
+    params.extend(levels)
+    return f"level IN ({', '.join('?' * len(levels))})"
+
+
 def mention_total(
     con: duckdb.DuckDBPyConnection,
     levels: tuple[str, ...] | None,
@@ -149,10 +183,8 @@ def mention_total(
 ) -> int:
     """How many mentions have a level in ``levels`` (None: any, unknown included) and an article
     whose date meets ``dates``."""
-    params: list[Any] = list(levels or ())
-    level_sql = (
-        "TRUE" if levels is None else f"level IN ({', '.join('?' * len(levels))})" if levels else "FALSE"
-    )
+    params: list[Any] = []
+    level_sql = _level_sql(levels, params)
     when = date_condition("date", dates, undated, params)
     row = con.execute(
         f"SELECT coalesce(sum(mentions), 0)::BIGINT FROM place_dates WHERE {level_sql} AND {when}", params
@@ -207,18 +239,19 @@ def place_panel_counts(
     gives them) from the count tables, and whether its mentions are exactly those with
     ``county_id`` = the place (a county); None when the tables cannot say exactly (a place
     whose own mentions lie in several counties or levels: read the mentions)."""
-    shape = con.execute(
-        "SELECT count(*) FILTER (WHERE county_id = $1), "
-        "count(*) FILTER (WHERE place_id = $1 AND county_id IS DISTINCT FROM $1), "
-        "count(DISTINCT (level, county_id)) FILTER (WHERE place_id = $1) "
-        "FROM place_dates WHERE place_id = $1 OR county_id = $1",
+    shape = con.execute(  # two conditions the tables' zone maps answer (sorted by county)
+        "SELECT c.n, p.outside, p.combos FROM "
+        "(SELECT count(*) AS n FROM place_dates WHERE county_id = $1) c, "
+        "(SELECT count(*) FILTER (WHERE county_id IS DISTINCT FROM $1) AS outside, "
+        "count(DISTINCT (level, county_id)) AS combos FROM place_dates WHERE place_id = $1) p",
         [place_id],
     ).fetchone()
     as_county, outside, combos = shape or (0, 0, 0)
     county = as_county > 0 and outside == 0
     if not county and (as_county > 0 or combos > 1):
         return None
-    params: list[Any] = [place_id, place_id, place_id, place_id]
+    mine = "county_id = ?" if county else "place_id = ?"  # every mention of the place, either way
+    params: list[Any] = [place_id, place_id, place_id]
     level_sql = "TRUE" if levels is None else "FALSE"
     if levels:
         level_sql = f"level IN ({', '.join('?' * len(levels))})"
@@ -228,16 +261,16 @@ def place_panel_counts(
         "SELECT coalesce(sum(mentions), 0)::BIGINT, "
         "coalesce(sum(mentions) FILTER (WHERE place_id = ?), 0)::BIGINT, "
         "coalesce(sum(articles) FILTER (WHERE place_id = ?), 0)::BIGINT "
-        f"FROM place_dates WHERE (place_id = ? OR county_id = ?) AND {level_sql} AND {when}",
+        f"FROM place_dates WHERE {mine} AND {level_sql} AND {when}",
         params,
     ).fetchone()
     total, own, own_articles = row or (0, 0, 0)
     month = "CASE WHEN length(date) >= 7 THEN substr(date, 1, 7) ELSE date END"
-    m_params: list[Any] = [place_id, place_id, *(levels or ())]
+    m_params: list[Any] = [place_id, *(levels or ())]
     m_when = date_condition("date", dates, undated, m_params)
     mentions = (
         f"SELECT {month} AS month, sum(mentions)::BIGINT AS mentions FROM place_dates "
-        f"WHERE (place_id = ? OR county_id = ?) AND {level_sql} AND {m_when} AND date IS NOT NULL GROUP BY 1"
+        f"WHERE {mine} AND {level_sql} AND {m_when} AND date IS NOT NULL GROUP BY 1"
     )
     if county:
         a_params: list[Any] = [place_id, level_mask(levels)]
@@ -276,3 +309,27 @@ def place_panel_counts(
         "own_articles": int(own_articles),
     }
     return summary, timeline, county
+
+
+def county_top_articles(
+    con: duckdb.DuckDBPyConnection,
+    county_id: str,
+    levels: tuple[str, ...] | None,
+    dates: tuple[str, str] | None,
+    undated: bool,
+    limit: int,
+) -> list[tuple[str, str]]:
+    """(article_id, file) of the ``limit`` articles with the most mentions inside a county (ties:
+    corpus order), from ``county_articles``."""
+    params: list[Any] = [county_id]
+    level_sql = _level_sql(levels, params)
+    when = date_condition("date", dates, undated, params)
+    rows = con.execute(
+        "SELECT g.article_id, g.file FROM (SELECT article_id, any_value(file) AS file, "
+        "sum(mentions) AS n, min(first_seq) AS s FROM county_articles "
+        f"WHERE county_id = ? AND {level_sql} AND {when} GROUP BY article_id) g "
+        "JOIN documents d ON d.file = g.file "
+        f"ORDER BY g.n DESC, d.doc_order * 1000000 + g.s LIMIT {int(limit)}",
+        params,
+    ).fetchall()
+    return [(str(a), str(f)) for a, f in rows]

@@ -22,9 +22,9 @@ def place_panel(
 ) -> tuple[dict[str, int], pd.DataFrame, pd.DataFrame]:
     """What a click on a place shows: (:func:`place_summary`, :func:`place_timeline`,
     :func:`top_articles`: the :data:`PANEL_COLUMNS` of its rows), the same results. The counts
-    and months come from the count tables (:func:`geo.store.counts.place_panel_counts`); one pass
-    over the place's mentions ranks its articles (a county's by its ``county_id`` alone, which the
-    column's dictionary answers fast), and the rows are read for its ``limit`` top articles alone,
+    and months come from the count tables (:func:`geo.store.counts.place_panel_counts`), a county's
+    articles are ranked from ``county_articles`` (another place's by one pass over the mentions),
+    and the rows are read for its ``limit`` top articles alone,
     found by their documents (the table's zone maps skip every other document). A filter on
     documents, or a place the tables cannot count exactly, takes the mentions' own pass
     (:func:`_scanned_panel`)."""
@@ -38,13 +38,16 @@ def place_panel(
         params: list[Any] = [place_id] if county else [place_id, place_id]
         mine_sql = "m.county_id = ?" if county else "(m.place_id = ? OR m.county_id = ?)"
         where = mention_where(scope, params)
-        top = con.execute(
-            "WITH g AS (SELECT m.article_id, any_value(m.file) AS file, count(*) AS n, min(m.seq) AS s "
-            f"FROM mentions m WHERE {mine_sql} AND {where} GROUP BY m.article_id) "
-            "SELECT g.article_id, g.file FROM g JOIN documents d ON d.file = g.file "
-            f"ORDER BY g.n DESC, d.doc_order * 1000000 + g.s LIMIT {int(limit)}",
-            params,
-        ).fetchall()
+        if county:
+            top = counts.county_top_articles(con, place_id, scope.levels, scope.dates, scope.undated, limit)
+        else:
+            top = con.execute(
+                "WITH g AS (SELECT m.article_id, any_value(m.file) AS file, count(*) AS n, min(m.seq) AS s "
+                f"FROM mentions m WHERE {mine_sql} AND {where} GROUP BY m.article_id) "
+                "SELECT g.article_id, g.file FROM g JOIN documents d ON d.file = g.file "
+                f"ORDER BY g.n DESC, d.doc_order * 1000000 + g.s LIMIT {int(limit)}",
+                params,
+            ).fetchall()
         mine = pd.DataFrame(columns=list(PANEL_COLUMNS))
         if top:
             ids = [r[0] for r in top]
