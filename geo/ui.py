@@ -159,7 +159,7 @@ def scoped_metrics(ref: StoreRef, scope: query.Scope) -> pd.DataFrame:
 
 @st.cache_resource(max_entries=16, show_spinner=False)
 def _scoped_metrics(ref: StoreRef, scope: query.Scope) -> pd.DataFrame:
-    return query.scoped_metrics(store(ref), scope)
+    return query.scoped_metrics(store(ref), scope, via_arrow=True)
 
 
 def _measure_metrics(

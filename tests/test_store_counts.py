@@ -113,3 +113,15 @@ def test_a_store_of_schema_2_gets_its_count_tables_without_re_extraction(
     assert report.extracted == 0 and any("brought up to schema" in n for n in report.notes)
     assert AtlasStore(store).meta["schema_version"] == str(SCHEMA_VERSION)
     _same(_tables(store), want)
+
+
+def test_the_apps_metrics_through_arrow_equal_the_plain_read(built):
+    _, store = built
+    s = AtlasStore(store)
+    files = tuple(query.options(s)["files"]["file"][:2])
+    for scope in (*SCOPES, query.Scope(files=files), query.Scope(periods=("2023",))):
+        plain = query.scoped_metrics(s, scope)
+        arrow = query.scoped_metrics(s, scope, via_arrow=True)
+        assert list(plain.dtypes) == list(arrow.dtypes), scope
+        assert plain.equals(arrow), scope
+        assert len(plain) or scope.dates or scope.periods
