@@ -116,7 +116,7 @@ def sidebar_filters(ref) -> tuple[query.Scope, appkit.Measure]:
     chosen_levels = st.sidebar.multiselect(
         "地点类型", levels, default=levels, format_func=lambda lv: appkit.LEVEL_LABELS.get(lv, lv)
     )
-    titles = dict(zip(opts["files"]["file"], opts["files"]["title"]))
+    titles = opts["titles"]
     chosen_files = st.sidebar.multiselect(
         "来源文档",
         list(titles),

@@ -348,9 +348,11 @@ def _metric_rows_by_place(ref: StoreRef, scope: query.Scope) -> dict:
     return {str(k): v for k, v in metrics.groupby(metrics["place_id"].astype(str)).indices.items()}
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+@st.cache_resource(max_entries=8, show_spinner=False)
 def options(ref: StoreRef) -> dict:
+    """What the sidebar offers (shared, not copied at every rerun: do not modify it)."""
     opts = query.options(store(ref))
+    opts["titles"] = dict(zip(opts["files"]["file"].tolist(), opts["files"]["title"].tolist()))
     opts["levels"] = [lv for lv in appkit.MAP_LEVELS if lv in set(opts["levels"])]  # map order
     metrics = scoped_metrics(ref, query.Scope())
     opts["measures"] = appkit.measure_options(metrics)

@@ -266,8 +266,10 @@ def point_layer(
 
     if places is None:
         places = gaz.places.assign(place_id=gaz.places["place_id"].astype(str))
-    wanted = set(counts.index)  # a set: Series.isin on arrow strings tests value by value
-    keep = np.fromiter((p in wanted for p in places["place_id"].tolist()), dtype=bool, count=len(places))
+    # a set, and object arrays: Arrow-backed text goes value by value (isin, iteration)
+    wanted = set(counts.index.to_numpy(dtype=object))
+    ids = places["place_id"].to_numpy(dtype=object)
+    keep = np.fromiter((p in wanted for p in ids), dtype=bool, count=len(places))
     places = places[keep].drop_duplicates("place_id")
     cols = [
         "place_id",
@@ -285,7 +287,7 @@ def point_layer(
         "source",
     ]
     known = places.reindex(columns=cols + (["chain"] if "chain" in places else []))
-    unknown_ids = sorted(set(counts.index) - set(known["place_id"]))
+    unknown_ids = sorted(wanted - set(known["place_id"].to_numpy(dtype=object)))
     if unknown_ids and first_mentions is not None:
         extra = first_mentions(unknown_ids).reindex(columns=cols)
         extra["source"] = extra["source"].astype(object).fillna("mention coordinate (not in gazetteer)")

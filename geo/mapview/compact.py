@@ -171,7 +171,7 @@ def point_data(
         str(tooltip_js("name", feats.rows)),
         feats.legend,
         cluster_options(cluster_radius, feats.top),
-        frozenset(frame["place_id"].astype(str)),
+        frozenset(frame["place_id"].astype(str).to_numpy(dtype=object)),
     )
 
 
@@ -214,7 +214,7 @@ def county_data(
         str(tooltip_js("name", feats.rows)),
         feats.legend,
         {},
-        frozenset(frame["place_id"].astype(str)),
+        frozenset(frame["place_id"].astype(str).to_numpy(dtype=object)),
     )
 
 
