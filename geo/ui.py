@@ -34,6 +34,7 @@ from geo.layers import (
     county_layer,
     latest_metrics,
     layer_bounds,
+    metric_labels,
     point_layer,
     simplify_counties,
 )
@@ -164,23 +165,23 @@ def _scoped_metrics(ref: StoreRef, scope: query.Scope) -> pd.DataFrame:
 
 def _measure_metrics(
     ref: StoreRef, scope: query.Scope, measure_key: str
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(the metric rows the measure colours by, their latest value per place): shared by both
-    layers and by every filter state that differs only in place types."""
+) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """(the metric rows the measure colours by, their latest value per place, the metrics'
+    labels): shared by both layers and by every filter state that differs only in place types."""
     return _measure_metrics_cached(ref, dataclasses.replace(scope, levels=None), measure_key)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
 def _measure_metrics_cached(
     ref: StoreRef, scope: query.Scope, measure_key: str
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     metrics = scoped_metrics(ref, scope)
     measure = next(
         (m for m in appkit.measure_options(metrics) if m.key == measure_key),
         appkit.Measure(measure_key, measure_key),
     )
     chosen = appkit.metrics_for_measure(metrics, measure)
-    return chosen, latest_metrics(chosen)
+    return chosen, latest_metrics(chosen), metric_labels(chosen)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
@@ -188,13 +189,13 @@ def layers(ref: StoreRef, scope: query.Scope, measure_key: str, settings: Settin
     """(simplified county layer coloured for the measure, point layer, metrics in scope)."""
     s = store(ref)
     metrics = scoped_metrics(ref, scope)
-    chosen, latest = _measure_metrics(ref, scope, measure_key)  # the chosen metric and period
+    _, latest, labels = _measure_metrics(ref, scope, measure_key)  # the chosen metric and period
     gaz = gazetteer(settings)
     counties = county_layer(
         gaz,
         None,
         None,
-        chosen,
+        None,  # the metrics' latest values and labels: computed once, below and above
         home_province=settings.home_province,
         counts=query.place_counts(s, scope, "county_id"),
         n_articles=query.article_count(s, scope),
@@ -203,12 +204,13 @@ def layers(ref: StoreRef, scope: query.Scope, measure_key: str, settings: Settin
     points = point_layer(
         gaz,
         None,
-        chosen,
+        None,
         counts=query.place_counts(s, scope, "place_id"),
         first_mentions=lambda ids: query.first_mentions(s, ids),
         latest=latest,
         places=_store_places(ref, settings),
     )
+    counties.attrs["metric_labels"] = points.attrs["metric_labels"] = labels
     simplified = _simplified(ref, settings)
     geoms = [simplified[pid] for pid in counties["place_id"].astype(str)]
     simple = counties.set_geometry(gpd.GeoSeries(geoms, index=counties.index, crs=counties.crs))
@@ -333,19 +335,14 @@ def search_index(ref: StoreRef, scope: query.Scope, _counties, _points, settings
 
 
 def place_metric_rows(ref: StoreRef, scope: query.Scope, place_id: str) -> pd.DataFrame:
-    """The metric rows in scope of one place (from an index of the rows by place, built once
-    per filter state: a click no longer filters 500,000 rows)."""
-    metrics = scoped_metrics(ref, scope)
-    rows = _metric_rows_by_place(ref, dataclasses.replace(scope, levels=None)).get(str(place_id))
-    return metrics.iloc[rows if rows is not None else []]
+    """The metric rows in scope of one place, asked of the store (a click no longer filters the
+    500,000 rows of a 1 GB store's scope; shared: do not modify them)."""
+    return _place_metric_rows(ref, dataclasses.replace(scope, levels=None), str(place_id))
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)
-def _metric_rows_by_place(ref: StoreRef, scope: query.Scope) -> dict:
-    metrics = scoped_metrics(ref, scope)
-    if metrics.empty:
-        return {}
-    return {str(k): v for k, v in metrics.groupby(metrics["place_id"].astype(str)).indices.items()}
+@st.cache_resource(max_entries=128, show_spinner=False)
+def _place_metric_rows(ref: StoreRef, scope: query.Scope, place_id: str) -> pd.DataFrame:
+    return query.scoped_metrics(store(ref), scope, via_arrow=True, place_id=place_id)
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
