@@ -22,6 +22,7 @@ from pathlib import Path
 from threading import Lock
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -335,14 +336,21 @@ def search_index(ref: StoreRef, scope: query.Scope, _counties, _points, settings
 
 
 def place_metric_rows(ref: StoreRef, scope: query.Scope, place_id: str) -> pd.DataFrame:
-    """The metric rows in scope of one place, asked of the store (a click no longer filters the
-    500,000 rows of a 1 GB store's scope; shared: do not modify them)."""
-    return _place_metric_rows(ref, dataclasses.replace(scope, levels=None), str(place_id))
+    """The metric rows in scope of one place, in corpus order, from an index of the rows by place
+    built once per filter state (a click no longer filters the 500,000 rows of a 1 GB store)."""
+    metrics = scoped_metrics(ref, scope)
+    rows = _metric_rows_by_place(ref, dataclasses.replace(scope, levels=None)).get(str(place_id))
+    return metrics.iloc[rows if rows is not None else []]
 
 
-@st.cache_resource(max_entries=128, show_spinner=False)
-def _place_metric_rows(ref: StoreRef, scope: query.Scope, place_id: str) -> pd.DataFrame:
-    return query.scoped_metrics(store(ref), scope, via_arrow=True, place_id=place_id)
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _metric_rows_by_place(ref: StoreRef, scope: query.Scope) -> dict:
+    """place_id → positions of its rows (ascending) in the scope's metrics."""
+    metrics = scoped_metrics(ref, scope)
+    codes, uniques = pd.factorize(metrics["place_id"])  # places as integers (NaN: -1)
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1))
+    return {str(u): order[bounds[i] : bounds[i + 1]] for i, u in enumerate(uniques)}
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)

@@ -181,7 +181,11 @@ def point_features(points_gdf, measure: str = "mentions", label: str | None = No
     level = frame["level"].to_numpy(dtype=object)
     precision = frame["precision"].fillna("county").to_numpy(dtype=object)
     frame["level_text"] = frame["level"].map(LEVEL_LABELS).fillna(frame["level"])
-    frame["precision_text"] = [precision_text(lv, pr) for lv, pr in zip(level, precision)]
+    texts: dict[tuple, str] = {}  # few distinct (level, precision) pairs
+    frame["precision_text"] = [
+        texts[k] if (k := (lv, pr)) in texts else texts.setdefault(k, precision_text(lv, pr))
+        for lv, pr in zip(level, precision)
+    ]
     column, _ = measure_column(measure)
     is_metric = column.startswith(METRIC_PREFIX)
     values = measure_values(points_gdf, measure) if is_metric else np.full(len(frame), np.nan)

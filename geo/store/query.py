@@ -73,22 +73,17 @@ def first_mentions(store: AtlasStore, place_ids: list[str]) -> pd.DataFrame:
     )
 
 
-def scoped_metrics(
-    store: AtlasStore, scope: Scope, via_arrow: bool = False, place_id: str | None = None
-) -> pd.DataFrame:
+def scoped_metrics(store: AtlasStore, scope: Scope, via_arrow: bool = False) -> pd.DataFrame:
     """The metrics rows in scope, corpus order (``via_arrow``: read through Arrow, the same frame
-    in a third of the time; the app's path, checked against the other by a test), or only those
-    of ``place_id``."""
+    in a third of the time; the app's path, checked against the other by a test)."""
     params: list[Any] = []
-    if place_id is not None:
-        params.append(place_id)
     files = _in("t.file", scope.files, params) if scope.files else "TRUE"
     periods = _in("coalesce(t.period, '')", scope.periods, params) if scope.periods else "TRUE"
     dates = _date_where(scope, params, "t")
     cols = ", ".join(f"t.{q(c)}" for c in METRIC_COLUMNS)
     frame = (store.query_arrow if via_arrow else store.query)(
         f"SELECT {cols} FROM metrics t JOIN documents d ON d.file = t.file "
-        f"WHERE {'t.place_id = ?' if place_id is not None else 'TRUE'} AND {files} AND {periods} "
+        f"WHERE {files} AND {periods} "
         f"AND {dates} ORDER BY d.doc_order, t.seq",
         params,
     )
