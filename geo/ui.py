@@ -11,12 +11,9 @@ rebuild shows at once.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import os
 import subprocess
 import sys
 import time
-from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from threading import Lock
@@ -26,7 +23,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from geo import appkit, mapview
+from geo import appfiles, appkit, mapview
+from geo.appfiles import save_uploads as save_uploads  # app.py's uploads
 from geo.errors import StoreError
 from geo.export import export_layers
 from geo.gazetteer import Gazetteer, load_gazetteer
@@ -39,9 +37,8 @@ from geo.layers import (
     point_layer,
     simplify_counties,
 )
-from geo.settings import ASSETS_DIR, Settings
+from geo.settings import Settings
 from geo.store import AtlasStore, default_store_path, fingerprint, query
-from geo.store.read import read_document
 
 
 @dataclass(frozen=True)
@@ -266,48 +263,14 @@ def map_data(ref: StoreRef, scope: query.Scope, measure_key: str, label: str, se
     counties, points, _ = layers(ref, scope, measure_key, settings)
     gaz = gazetteer(settings)
     radius = settings.cluster_radius
+    encoded = _encoded(ref, settings)
+    county_layer_data = mapview.county_data(counties, measure_key, label=label, decimals=4, encoded=encoded)
+    points_data = mapview.point_data(points, measure_key, cluster_radius=radius) if len(points) else None
     return MapData(
-        _publish(
-            mapview.county_data(
-                counties, measure_key, label=label, decimals=4, encoded=_encoded(ref, settings)
-            )
-        ),
-        _publish(mapview.point_data(points, measure_key, cluster_radius=radius)) if len(points) else None,
+        appfiles.publish(county_layer_data),
+        appfiles.publish(points_data) if points_data is not None else None,
         mapview.label_rows(gaz, settings.home_province, counties),
     )
-
-
-#: The map layers' data as static files of the app, named by their content (served by Streamlit
-#: at /app/static/atlas-data/): the page fetches a layer once, and a rerun (a click) re-sends
-#: its URL instead of megabytes the browser would parse and compare again.
-DATA_DIR = ASSETS_DIR.parent / "atlas-data"
-DATA_URL = mapview.APP_ASSET_BASE.rsplit("/", 1)[0] + "/atlas-data"
-_KEEP_FILES = 48
-
-
-def _publish(layer: mapview.LayerData) -> mapview.LayerData:
-    """``layer`` with its data in a static file (written once, atomically); as it was when the
-    app's folder is not writable (the data then travel in the page)."""
-    name = hashlib.sha256(layer.data.encode("utf-8")).hexdigest()[:24] + ".json"
-    target = DATA_DIR / name
-    try:
-        if target.is_file():
-            os.utime(target)  # in use: the pruning below keeps the recent ones
-        else:
-            DATA_DIR.mkdir(parents=True, exist_ok=True)
-            part = target.with_name(f".{name}.{os.getpid()}.part")
-            part.write_text(layer.data, encoding="utf-8")
-            os.replace(part, target)
-            _prune(DATA_DIR, keep=_KEEP_FILES)
-    except OSError:
-        return layer
-    return dataclasses.replace(layer, url=f"{DATA_URL}/{name}")
-
-
-def _prune(folder: Path, keep: int) -> None:
-    files = sorted(folder.glob("*.json"), key=lambda f: f.stat().st_mtime, reverse=True)
-    for old in files[keep:]:
-        old.unlink(missing_ok=True)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
@@ -417,42 +380,7 @@ def articles(ref: StoreRef, article_ids: tuple[str, ...]) -> pd.DataFrame:
     return query.articles_by_id(store(ref), list(article_ids))
 
 
-_TEXTS: OrderedDict[tuple[str, str], str] = OrderedDict()
-_TEXTS_LOCK = Lock()
-_MAX_TEXTS = 32
-
-
 def texts(ref: StoreRef, files: list[str]) -> dict[str, str]:
     """The texts of a few documents, read from their files now (checked against the build's
     sha256); the last few are kept, never the corpus."""
-    rows = query.document_files(store(ref), files)
-    out: dict[str, str] = {}
-    for file, path, digest in rows.itertuples(index=False, name=None):
-        key = (str(path), str(digest))
-        with _TEXTS_LOCK:
-            text = _TEXTS.get(key)
-            if text is not None:
-                _TEXTS.move_to_end(key)
-        if text is None:
-            text = read_document(Path(path), digest, file, Path(ref.path))
-            with _TEXTS_LOCK:
-                _TEXTS[key] = text
-                while len(_TEXTS) > _MAX_TEXTS:
-                    _TEXTS.popitem(last=False)
-        out[file] = text
-    return out
-
-
-def save_uploads(files, settings: Settings) -> Path | None:
-    """Uploaded .txt files into a folder of their own (named by their content) beside the stores; the
-    folder then gets its own store like any other corpus folder."""
-    if not files:
-        return None
-    h = hashlib.sha1()
-    for f in files:
-        h.update(f.name.encode() + b"\0" + f.getvalue())
-    folder = settings.stores_folder() / "uploads" / h.hexdigest()[:12]
-    folder.mkdir(parents=True, exist_ok=True)
-    for f in files:
-        (folder / Path(f.name).name).write_bytes(f.getvalue())
-    return folder
+    return appfiles.read_texts(query.document_files(store(ref), files), Path(ref.path))
