@@ -138,14 +138,20 @@ def after_insert(con: duckdb.DuckDBPyConnection, files: list[str], full: bool) -
             "SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = ?", [f"delta_{table}"]
         ).fetchone()[0]:  # type: ignore[index]
             continue
+        # the changes, summed by key (a few thousand rows), applied in place: regrouping the
+        # whole table would hold it in memory (the build's DuckDB has 256 MB)
         sums = ", ".join(f"sum({c})::BIGINT AS {c}" for c in _SUMS[table])
         con.execute(
-            f"CREATE TEMP TABLE merged AS SELECT {_KEYS[table]}, {sums} FROM "
-            f"(SELECT * FROM {table} UNION ALL SELECT * FROM temp.delta_{table}) GROUP BY ALL "
-            f"HAVING sum({_SUMS[table][0]}) <> 0"
+            f"CREATE TEMP TABLE merged AS SELECT {_KEYS[table]}, {sums} FROM temp.delta_{table} GROUP BY ALL"
         )
-        con.execute(f"DELETE FROM {table}")
-        con.execute(f"INSERT INTO {table} SELECT * FROM temp.merged ORDER BY county_id")
+        same = " AND ".join(f"t.{k} IS NOT DISTINCT FROM d.{k}" for k in _KEYS[table].split(", "))
+        added = ", ".join(f"{c} = t.{c} + d.{c}" for c in _SUMS[table])
+        con.execute(f"UPDATE {table} AS t SET {added} FROM temp.merged AS d WHERE {same}")
+        con.execute(
+            f"INSERT INTO {table} SELECT d.* FROM temp.merged AS d "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {table} AS t WHERE {same})"
+        )
+        con.execute(f"DELETE FROM {table} WHERE {_SUMS[table][0]} = 0")
         con.execute(f"DROP TABLE temp.merged; DROP TABLE temp.delta_{table}")
 
 
