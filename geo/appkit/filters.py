@@ -113,7 +113,7 @@ def periods_present(metrics: pd.DataFrame) -> list[str]:
     """Metric periods, newest first (numbers in the period compared in order)."""
     if metrics is None or metrics.empty or "period" not in metrics:
         return []
-    periods = {str(p) for p in metrics["period"].dropna() if str(p)}
+    periods = {str(p) for p in metrics["period"].dropna().unique() if str(p)}
     return sorted(periods, key=period_key, reverse=True)
 
 

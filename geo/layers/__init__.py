@@ -137,12 +137,12 @@ def metric_columns(gdf: pd.DataFrame) -> list[str]:
 
 
 def _join_counts_metrics(
-    frame: pd.DataFrame, counts: pd.DataFrame, metrics: pd.DataFrame | None
+    frame: pd.DataFrame, counts: pd.DataFrame, metrics: pd.DataFrame | None, latest: pd.DataFrame | None
 ) -> pd.DataFrame:
     frame = frame.join(counts, on="place_id")
     for c in COUNT_COLUMNS:
         frame[c] = frame[c].fillna(0).astype("int64")
-    wide = latest_metrics(metrics)
+    wide = latest_metrics(metrics) if latest is None else latest
     if len(wide.columns):
         frame = frame.join(wide, on="place_id")
     return frame
@@ -204,6 +204,7 @@ def county_layer(
     *,
     counts: pd.DataFrame | None = None,
     n_articles: int | None = None,
+    latest: pd.DataFrame | None = None,
 ) -> gpd.GeoDataFrame:
     """One polygon per county: the home province's counties always (``Settings.home_province``,
     e.g. 江苏省), other counties when mentioned.
@@ -211,7 +212,8 @@ def county_layer(
     Columns: place_id, name, level ("county"), province, city, chain, mentions, articles, in_org_mentions,
     article_share (share of the corpus's articles that mention the county, 0–1, when
     ``articles`` is given), the metric columns, geometry. A store passes ``counts`` (from SQL, as
-    :func:`county_counts` computes them) and ``n_articles`` instead of the mentions.
+    :func:`county_counts` computes them) and ``n_articles`` instead of the mentions, and may pass
+    ``latest``, :func:`latest_metrics` of ``metrics`` computed once for both layers.
     """
     if counts is None:
         counts = county_counts(mentions)
@@ -223,7 +225,7 @@ def county_layer(
     frame = pd.DataFrame(counties.loc[keep, ["place_id", "name", "province", "city"]])
     frame.insert(2, "level", "county")
     frame["chain"] = chain_column(frame)
-    frame = _join_counts_metrics(frame, counts, metrics)
+    frame = _join_counts_metrics(frame, counts, metrics, latest)
     if n_articles:
         frame["article_share"] = (frame["articles"] / n_articles).round(4)
     geometry = counties.loc[keep].geometry
@@ -240,6 +242,8 @@ def point_layer(
     *,
     counts: pd.DataFrame | None = None,
     first_mentions: Callable[[list[str]], pd.DataFrame] | None = None,
+    latest: pd.DataFrame | None = None,
+    places: pd.DataFrame | None = None,
 ) -> gpd.GeoDataFrame:
     """One point per mentioned place of a POINT_LEVELS level, at the gazetteer's coordinate.
 
@@ -248,7 +252,9 @@ def point_layer(
     A place the gazetteer does not know (e.g. found by an online geocoder) keeps the mention's
     own coordinate and precision; a place with no coordinate at all is left out and listed in
     ``gdf.attrs["skipped"]``. A store passes ``counts`` (as :func:`point_counts`) and
-    ``first_mentions`` (place ids → their first mention rows) instead of the mentions.
+    ``first_mentions`` (place ids → their first mention rows) instead of the mentions (and
+    ``latest``, as :func:`county_layer`); ``places``: the gazetteer's rows to look in (place_id
+    as text, one row each, optionally with their ``chain``), by default all of ``gaz.places``.
     """
     if counts is None:
         m = _point_mentions(mentions)
@@ -258,8 +264,13 @@ def point_layer(
             first = m.assign(place_id=m["place_id"].astype(str)).drop_duplicates("place_id")
             return first[first["place_id"].isin(ids)]
 
-    places = gaz.places.assign(place_id=gaz.places["place_id"].astype(str))
-    places = places[places["place_id"].isin(counts.index)].drop_duplicates("place_id")
+    if places is None:
+        places = gaz.places.assign(place_id=gaz.places["place_id"].astype(str))
+    # a set, and object arrays: Arrow-backed text goes value by value (isin, iteration)
+    wanted = set(counts.index.to_numpy(dtype=object))
+    ids = places["place_id"].to_numpy(dtype=object)
+    keep = np.fromiter((p in wanted for p in ids), dtype=bool, count=len(places))
+    places = places[keep].drop_duplicates("place_id")
     cols = [
         "place_id",
         "name",
@@ -275,16 +286,17 @@ def point_layer(
         "precision",
         "source",
     ]
-    known = places.reindex(columns=cols)
-    unknown_ids = sorted(set(counts.index) - set(known["place_id"]))
+    known = places.reindex(columns=cols + (["chain"] if "chain" in places else []))
+    unknown_ids = sorted(wanted - set(known["place_id"].to_numpy(dtype=object)))
     if unknown_ids and first_mentions is not None:
         extra = first_mentions(unknown_ids).reindex(columns=cols)
         extra["source"] = extra["source"].astype(object).fillna("mention coordinate (not in gazetteer)")
         known = pd.concat([known, extra], ignore_index=True)
     has_xy = known["lon"].notna() & known["lat"].notna()
     frame = known[has_xy].copy()
-    frame["chain"] = chain_column(frame)
-    frame = _join_counts_metrics(frame, counts, metrics)
+    if "chain" not in frame or frame["chain"].isna().any():
+        frame["chain"] = chain_column(frame)
+    frame = _join_counts_metrics(frame, counts, metrics, latest)
     frame["lon"] = frame["lon"].astype("float64")
     frame["lat"] = frame["lat"].astype("float64")
     gdf = gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(frame["lon"], frame["lat"]), crs=WGS84)

@@ -19,6 +19,7 @@ _WGS84 = "EPSG:4326"
 _NEIGHBOUR_GAP = 0.02
 _CACHE: dict[tuple, tuple[object, dict[str, gpd.GeoDataFrame]]] = {}
 _LABELS: dict[bytes, shapely.Point] = {}
+_LABELS_BY_ID: dict[int, tuple] = {}  # id → (geometry, its label point): no WKB per rerun
 
 
 def _frame(rows: list[dict], geoms: list) -> gpd.GeoDataFrame:
@@ -124,12 +125,19 @@ def label_points(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
         if geom is None or geom.is_empty:
             points.append(None)
             continue
+        seen = _LABELS_BY_ID.get(id(geom))  # the very same object (the app keeps its shapes)
+        if seen is not None and seen[0] is geom:
+            points.append(seen[1])
+            continue
         key = geom.wkb  # the same county on every rerun: placed once
         if key not in _LABELS:
             if len(_LABELS) > 20_000:
                 _LABELS.clear()
             parts = list(getattr(geom, "geoms", [geom]))
             _LABELS[key] = polylabel(max(parts, key=lambda g: g.area), tolerance=0.005)
+        if len(_LABELS_BY_ID) > 20_000:
+            _LABELS_BY_ID.clear()
+        _LABELS_BY_ID[id(geom)] = (geom, _LABELS[key])
         points.append(_LABELS[key])
     return pd.DataFrame(
         {

@@ -36,7 +36,7 @@ from geo.mapview.base import (
     localize,
     map_html,
 )
-from geo.mapview.compact import LayerData, county_data, layer_group, point_data
+from geo.mapview.compact import LayerData, county_data, encode_geometries, layer_group, point_data
 from geo.mapview.groups import build_map, county_group
 from geo.mapview.legend import class_colors, legend_bins, legend_html, period_note
 from geo.mapview.overlays import boundary_group, label_group, label_rows
@@ -64,6 +64,7 @@ __all__ = [
     "classify",
     "county_data",
     "county_group",
+    "encode_geometries",
     "label_group",
     "label_rows",
     "layer_group",

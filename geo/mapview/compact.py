@@ -67,6 +67,8 @@ def _plain(column: pd.Series) -> list:
         return column.astype("int64").tolist()
     if pd.api.types.is_float_dtype(column.dtype):
         return [None if math.isnan(v) or math.isinf(v) else v for v in column.astype("float64").tolist()]
+    if isinstance(column.dtype, pd.StringDtype):  # str or None, without a test per value
+        return column.to_numpy(dtype=object, na_value=None).tolist()
     out: list = []
     for v in column.tolist():
         if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
@@ -169,14 +171,25 @@ def point_data(
         str(tooltip_js("name", feats.rows)),
         feats.legend,
         cluster_options(cluster_radius, feats.top),
-        frozenset(frame["place_id"].astype(str)),
+        frozenset(frame["place_id"].astype(str).to_numpy(dtype=object)),
     )
 
 
+def encode_geometries(geoms: dict, decimals: int = 4) -> dict:
+    """place_id → geometry as :func:`county_data` encodes it (a cache for ``encoded``)."""
+    scale = float(10**decimals)
+    return {pid: _geometry(g, scale) for pid, g in geoms.items()}
+
+
 def county_data(
-    county_gdf, measure: str = "mentions", label: str | None = None, decimals: int = 4
+    county_gdf,
+    measure: str = "mentions",
+    label: str | None = None,
+    decimals: int = 4,
+    encoded: dict | None = None,
 ) -> LayerData:
-    """The choropleth of :func:`geo.mapview.county_group`, compact (coordinates to ``decimals``)."""
+    """The choropleth of :func:`geo.mapview.county_group`, compact (coordinates to ``decimals``).
+    ``encoded``: :func:`encode_geometries` of these counties' very geometries, when kept."""
     feats = county_features(county_gdf, measure, label)
     frame = feats.frame
     by_fill: dict[str, dict] = {}
@@ -186,7 +199,10 @@ def county_data(
     data = {
         "n": len(frame),
         "scale": scale,
-        "geoms": [_geometry(g, scale) for g in frame.geometry.values],
+        "geoms": [
+            encoded[pid] if encoded is not None and pid in encoded else _geometry(g, scale)
+            for pid, g in zip(frame["place_id"].astype(str), frame.geometry.values)
+        ],
         "cols": _columns(frame),
         "styles": styles,
         "style": index,
@@ -198,7 +214,7 @@ def county_data(
         str(tooltip_js("name", feats.rows)),
         feats.legend,
         {},
-        frozenset(frame["place_id"].astype(str)),
+        frozenset(frame["place_id"].astype(str).to_numpy(dtype=object)),
     )
 
 

@@ -177,16 +177,22 @@ def point_features(points_gdf, measure: str = "mentions", label: str | None = No
     # (coordinate sources alone were ~40 % of the point payload at 10,000 places)
     keep = ["place_id", "name", "level", "chain", "precision", "mentions", "articles", "geometry"]
     frame = points_gdf[[c for c in keep if c in points_gdf.columns]].copy()
-    precision = frame["precision"].fillna("county")
+    # plain object arrays: iterating an Arrow-backed text column goes value by value (slow)
+    level = frame["level"].to_numpy(dtype=object)
+    precision = frame["precision"].fillna("county").to_numpy(dtype=object)
     frame["level_text"] = frame["level"].map(LEVEL_LABELS).fillna(frame["level"])
-    frame["precision_text"] = [precision_text(lv, pr) for lv, pr in zip(frame["level"], precision)]
+    texts: dict[tuple, str] = {}  # few distinct (level, precision) pairs
+    frame["precision_text"] = [
+        texts[k] if (k := (lv, pr)) in texts else texts.setdefault(k, precision_text(lv, pr))
+        for lv, pr in zip(level, precision)
+    ]
     column, _ = measure_column(measure)
     is_metric = column.startswith(METRIC_PREFIX)
     values = measure_values(points_gdf, measure) if is_metric else np.full(len(frame), np.nan)
     top = float(np.nanmax(np.abs(values))) if is_metric and not np.isnan(values).all() else 0.0
     styles = []
     memo: dict[tuple, dict] = {}  # few distinct styles: one dict each (66,000 places, ~300 styles)
-    for lv, pr, n, v in zip(frame["level"], precision, frame["mentions"], values):
+    for lv, pr, n, v in zip(level, precision, frame["mentions"].to_numpy(), values):
         if not is_metric:
             key: tuple = ("count", lv, pr, int(n))
         elif math.isnan(v):

@@ -34,9 +34,10 @@ from geo.errors import StoreBusyError, StoreError
 from geo.gazetteer import Gazetteer, cache_file
 from geo.gazetteer.build import fingerprint as gazetteer_fingerprint
 from geo.settings import Settings, load_settings
+from geo.store import counts
 from geo.store.extract import BuildReport, Engine, LocalEngine, Progress, Todo
 from geo.store.read import check_store
-from geo.store.tables import SCHEMA_VERSION, ddl
+from geo.store.tables import SCHEMA_VERSION, UPGRADABLE_VERSIONS, ddl
 
 __all__ = ["BuildReport", "Progress", "build_lock", "build_store", "default_store_path", "fingerprint"]
 
@@ -105,7 +106,8 @@ def _open_copy(store: Path, rebuild: bool, report: BuildReport) -> tuple[Path, d
     """A writable copy of the store (or a new empty one) beside it."""
     work = store.with_name(f"{store.name}.building-{os.getpid()}")
     fresh = rebuild or not store.exists()
-    if not fresh and _schema_of(store) not in (None, str(SCHEMA_VERSION)):
+    upgrade = not fresh and _schema_of(store) in UPGRADABLE_VERSIONS
+    if not fresh and not upgrade and _schema_of(store) not in (None, str(SCHEMA_VERSION)):
         # a store of an older (or newer) version of the program: derived data, rebuilt whole
         report.notes.append(
             f"{store.name} has store schema {_schema_of(store)}, this version writes {SCHEMA_VERSION}: "
@@ -113,8 +115,9 @@ def _open_copy(store: Path, rebuild: bool, report: BuildReport) -> tuple[Path, d
         )
         fresh = True
     try:
-        if not fresh:
+        if not fresh and not upgrade:
             check_store(store)
+        if not fresh:
             shutil.copyfile(store, work)
         con = duckdb.connect(str(work), config={"memory_limit": BUILD_MEMORY_LIMIT})
     except PermissionError as e:
@@ -130,6 +133,15 @@ def _open_copy(store: Path, rebuild: bool, report: BuildReport) -> tuple[Path, d
         con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
         if rebuild and store.exists():
             report.notes.append("rebuilt from scratch (--rebuild)")
+    elif upgrade:  # the count tables are derived from the mentions: added, nothing re-extracted
+        old = _schema_of(store)
+        counts.create(con)
+        counts.recount(con)
+        con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)])
+        report.notes.append(
+            f"{store.name} had store schema {old}: brought up to schema {SCHEMA_VERSION} "
+            "(count tables added; nothing re-extracted)"
+        )
     return work, con
 
 
@@ -244,11 +256,15 @@ def _update(
             continue
         todo.append(Todo(order, file, path, st.st_size, st.st_mtime_ns, digest))
     drop = removed + [t.file for t in todo if t.file in known]
+    full = not known or everything  # the count tables: counted afresh, else updated by file
+    counts.before_delete(con, drop, full)
     _delete(con, drop)
     report.removed = len(removed)
     report.files = len(listing)
     if todo:  # a build with nothing to extract does not load the gazetteer
         engine.extract(con, todo, settings, gazetteer, report, progress)
+    if todo or drop or full:
+        counts.after_insert(con, [t.file for t in todo], full)
     orders = pd.DataFrame({"file": [f for f, _, _ in listing], "doc_order": range(len(listing))})  # noqa: F841
     con.execute("UPDATE documents SET doc_order = o.doc_order FROM orders o WHERE documents.file = o.file")
     for key, value in (

@@ -18,9 +18,12 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 from geo.schema import ARTICLE_COLUMNS, Article, Mention, Metric
+from geo.store import counts
 
 #: Bumped whenever a table's columns change: an older or newer store is refused with the fix.
-SCHEMA_VERSION = 2  # 2: articles.sections, date, date_source; metrics.unit_text
+SCHEMA_VERSION = 3  # 2: articles.sections, date, date_source; metrics.unit_text; 3: count tables
+#: Stores of these versions are brought up to date in place (tables added, nothing re-extracted).
+UPGRADABLE_VERSIONS = ("2",)
 
 _SQL_TYPES = {"str": "VARCHAR", "int": "BIGINT", "float": "DOUBLE", "bool": "BOOLEAN"}
 
@@ -92,6 +95,7 @@ def ddl() -> list[str]:
     out.append("CREATE INDEX mentions_place ON mentions (place_id)")
     out.append("CREATE INDEX mentions_file ON mentions (file)")
     out.append("CREATE INDEX articles_id ON articles (article_id)")
+    out.extend(counts.DDL)  # the mentions counted per place (geo.store.counts)
     return out
 
 

@@ -11,17 +11,15 @@ rebuild shows at once.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import os
 import subprocess
 import sys
 import time
-from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from threading import Lock
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -29,10 +27,18 @@ from geo import appkit, mapview
 from geo.errors import StoreError
 from geo.export import export_layers
 from geo.gazetteer import Gazetteer, load_gazetteer
-from geo.layers import county_layer, layer_bounds, point_layer, simplify_counties
-from geo.settings import ASSETS_DIR, Settings
+from geo.layers import (
+    chain_column,
+    county_layer,
+    latest_metrics,
+    layer_bounds,
+    metric_labels,
+    point_layer,
+    simplify_counties,
+)
+from geo.settings import Settings
 from geo.store import AtlasStore, default_store_path, fingerprint, query
-from geo.store.read import read_document
+from geo.ui import files
 
 
 @dataclass(frozen=True)
@@ -89,7 +95,7 @@ def open_or_build(folder: Path, settings: Settings, status) -> StoreRef | None:
                 raise StoreError(f"构建失败：{_last_line(log) or proc.returncode}")
         if path.is_file():
             try:
-                meta = AtlasStore(path).meta
+                meta = _meta(_ref(path))
             except StoreError:  # another schema version (an upgrade) or damage: build it anew
                 builds[str(path)] = _start_build(folder, path)
                 status.info("语料库来自另一版本的程序：正在重新构建…")
@@ -101,6 +107,12 @@ def open_or_build(folder: Path, settings: Settings, status) -> StoreRef | None:
         builds[str(path)] = _start_build(folder, path)
         status.info(f"正在构建语料库 {folder} …")
         return None
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _meta(ref: StoreRef) -> dict[str, str]:
+    """The store's meta table, read once per version of the file (not at every rerun)."""
+    return AtlasStore(ref.path).meta
 
 
 def _ref(path: Path) -> StoreRef:
@@ -146,7 +158,28 @@ def scoped_metrics(ref: StoreRef, scope: query.Scope) -> pd.DataFrame:
 
 @st.cache_resource(max_entries=16, show_spinner=False)
 def _scoped_metrics(ref: StoreRef, scope: query.Scope) -> pd.DataFrame:
-    return query.scoped_metrics(store(ref), scope)
+    return query.scoped_metrics(store(ref), scope, via_arrow=True)
+
+
+def _measure_metrics(
+    ref: StoreRef, scope: query.Scope, measure_key: str
+) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """(the metric rows the measure colours by, their latest value per place, the metrics'
+    labels): shared by both layers and by every filter state that differs only in place types."""
+    return _measure_metrics_cached(ref, dataclasses.replace(scope, levels=None), measure_key)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _measure_metrics_cached(
+    ref: StoreRef, scope: query.Scope, measure_key: str
+) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    metrics = scoped_metrics(ref, scope)
+    measure = next(
+        (m for m in appkit.measure_options(metrics) if m.key == measure_key),
+        appkit.Measure(measure_key, measure_key),
+    )
+    chosen = appkit.metrics_for_measure(metrics, measure)
+    return chosen, latest_metrics(chosen), metric_labels(chosen)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
@@ -154,38 +187,65 @@ def layers(ref: StoreRef, scope: query.Scope, measure_key: str, settings: Settin
     """(simplified county layer coloured for the measure, point layer, metrics in scope)."""
     s = store(ref)
     metrics = scoped_metrics(ref, scope)
-    measure = next(
-        (m for m in appkit.measure_options(metrics) if m.key == measure_key),
-        appkit.Measure(measure_key, measure_key),
-    )
+    _, latest, labels = _measure_metrics(ref, scope, measure_key)  # the chosen metric and period
     gaz = gazetteer(settings)
     counties = county_layer(
         gaz,
         None,
         None,
-        appkit.metrics_for_measure(metrics, measure),
+        None,  # the metrics' latest values and labels: computed once, below and above
         home_province=settings.home_province,
         counts=query.place_counts(s, scope, "county_id"),
         n_articles=query.article_count(s, scope),
+        latest=latest,
     )
     points = point_layer(
         gaz,
         None,
-        appkit.metrics_for_measure(metrics, measure),  # the chosen metric and period, as the counties
+        None,
         counts=query.place_counts(s, scope, "place_id"),
         first_mentions=lambda ids: query.first_mentions(s, ids),
+        latest=latest,
+        places=_store_places(ref, settings),
     )
-    ids = tuple(counties["place_id"].astype(str))
-    geoms = gpd.GeoSeries(_simplified(ids, counties), index=counties.index, crs=counties.crs)
-    simple = counties.set_geometry(geoms)
+    counties.attrs["metric_labels"] = points.attrs["metric_labels"] = labels
+    simplified = _simplified(ref, settings)
+    geoms = [simplified[pid] for pid in counties["place_id"].astype(str)]
+    simple = counties.set_geometry(gpd.GeoSeries(geoms, index=counties.index, crs=counties.crs))
     return simple, points, metrics
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
-def _simplified(ids: tuple[str, ...], _counties) -> list:
-    """The simplified polygons of a set of counties (the same for every filter state that draws
-    the same counties: simplifying 2,800 counties takes a second)."""
-    return list(simplify_counties(_counties).geometry.values)
+def _simplified(ref: StoreRef, settings: Settings) -> dict:
+    """The simplified polygon of every county a filter state of the store can draw (the home
+    province's and every county it mentions), simplified once as one coverage: a filter state
+    draws a subset, whose neighbours still share their borders (simplifying 2,800 counties
+    takes a second, and each filter state drew its own set)."""
+    every = county_layer(
+        gazetteer(settings),
+        None,
+        home_province=settings.home_province,
+        counts=query.place_counts(store(ref), query.Scope(), "county_id"),
+    )
+    simple = simplify_counties(every)
+    return dict(zip(simple["place_id"].astype(str), simple.geometry.values))
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _encoded(ref: StoreRef, settings: Settings) -> dict:
+    """The simplified county polygons as the map's data encode them, once per store."""
+    return mapview.encode_geometries(_simplified(ref, settings), decimals=4)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _store_places(ref: StoreRef, settings: Settings) -> pd.DataFrame:
+    """The gazetteer's rows of the places the store mentions, with their chains: what every filter
+    state's point layer looks in (instead of the whole gazetteer, each time)."""
+    places = gazetteer(settings).places
+    ids = query.place_counts(store(ref), query.Scope(), "place_id").index
+    mine = places.assign(place_id=places["place_id"].astype(str))
+    mine = mine[mine["place_id"].isin(ids)].drop_duplicates("place_id")
+    return mine.assign(chain=chain_column(mine))
 
 
 @dataclass(frozen=True)
@@ -203,44 +263,14 @@ def map_data(ref: StoreRef, scope: query.Scope, measure_key: str, label: str, se
     counties, points, _ = layers(ref, scope, measure_key, settings)
     gaz = gazetteer(settings)
     radius = settings.cluster_radius
+    encoded = _encoded(ref, settings)
+    county_layer_data = mapview.county_data(counties, measure_key, label=label, decimals=4, encoded=encoded)
+    points_data = mapview.point_data(points, measure_key, cluster_radius=radius) if len(points) else None
     return MapData(
-        _publish(mapview.county_data(counties, measure_key, label=label, decimals=4)),
-        _publish(mapview.point_data(points, measure_key, cluster_radius=radius)) if len(points) else None,
+        files.publish(county_layer_data),
+        files.publish(points_data) if points_data is not None else None,
         mapview.label_rows(gaz, settings.home_province, counties),
     )
-
-
-#: The map layers' data as static files of the app, named by their content (served by Streamlit
-#: at /app/static/atlas-data/): the page fetches a layer once, and a rerun (a click) re-sends
-#: its URL instead of megabytes the browser would parse and compare again.
-DATA_DIR = ASSETS_DIR.parent / "atlas-data"
-DATA_URL = mapview.APP_ASSET_BASE.rsplit("/", 1)[0] + "/atlas-data"
-_KEEP_FILES = 48
-
-
-def _publish(layer: mapview.LayerData) -> mapview.LayerData:
-    """``layer`` with its data in a static file (written once, atomically); as it was when the
-    app's folder is not writable (the data then travel in the page)."""
-    name = hashlib.sha256(layer.data.encode("utf-8")).hexdigest()[:24] + ".json"
-    target = DATA_DIR / name
-    try:
-        if target.is_file():
-            os.utime(target)  # in use: the pruning below keeps the recent ones
-        else:
-            DATA_DIR.mkdir(parents=True, exist_ok=True)
-            part = target.with_name(f".{name}.{os.getpid()}.part")
-            part.write_text(layer.data, encoding="utf-8")
-            os.replace(part, target)
-            _prune(DATA_DIR, keep=_KEEP_FILES)
-    except OSError:
-        return layer
-    return dataclasses.replace(layer, url=f"{DATA_URL}/{name}")
-
-
-def _prune(folder: Path, keep: int) -> None:
-    files = sorted(folder.glob("*.json"), key=lambda f: f.stat().st_mtime, reverse=True)
-    for old in files[keep:]:
-        old.unlink(missing_ok=True)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
@@ -268,9 +298,29 @@ def search_index(ref: StoreRef, scope: query.Scope, _counties, _points, settings
     return appkit.search_index(pd.concat(frames, ignore_index=True))
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+def place_metric_rows(ref: StoreRef, scope: query.Scope, place_id: str) -> pd.DataFrame:
+    """The metric rows in scope of one place, in corpus order, from an index of the rows by place
+    built once per filter state (a click no longer filters the 500,000 rows of a 1 GB store)."""
+    metrics = scoped_metrics(ref, scope)
+    rows = _metric_rows_by_place(ref, dataclasses.replace(scope, levels=None)).get(str(place_id))
+    return metrics.iloc[rows if rows is not None else []]
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _metric_rows_by_place(ref: StoreRef, scope: query.Scope) -> dict:
+    """place_id → positions of its rows (ascending) in the scope's metrics."""
+    metrics = scoped_metrics(ref, scope)
+    codes, uniques = pd.factorize(metrics["place_id"])  # places as integers (NaN: -1)
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1))
+    return {str(u): order[bounds[i] : bounds[i + 1]] for i, u in enumerate(uniques)}
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
 def options(ref: StoreRef) -> dict:
+    """What the sidebar offers (shared, not copied at every rerun: do not modify it)."""
     opts = query.options(store(ref))
+    opts["titles"] = dict(zip(opts["files"]["file"].tolist(), opts["files"]["title"].tolist()))
     opts["levels"] = [lv for lv in appkit.MAP_LEVELS if lv in set(opts["levels"])]  # map order
     metrics = scoped_metrics(ref, query.Scope())
     opts["measures"] = appkit.measure_options(metrics)
@@ -330,42 +380,7 @@ def articles(ref: StoreRef, article_ids: tuple[str, ...]) -> pd.DataFrame:
     return query.articles_by_id(store(ref), list(article_ids))
 
 
-_TEXTS: OrderedDict[tuple[str, str], str] = OrderedDict()
-_TEXTS_LOCK = Lock()
-_MAX_TEXTS = 32
-
-
-def texts(ref: StoreRef, files: list[str]) -> dict[str, str]:
+def texts(ref: StoreRef, names: list[str]) -> dict[str, str]:
     """The texts of a few documents, read from their files now (checked against the build's
     sha256); the last few are kept, never the corpus."""
-    rows = query.document_files(store(ref), files)
-    out: dict[str, str] = {}
-    for file, path, digest in rows.itertuples(index=False, name=None):
-        key = (str(path), str(digest))
-        with _TEXTS_LOCK:
-            text = _TEXTS.get(key)
-            if text is not None:
-                _TEXTS.move_to_end(key)
-        if text is None:
-            text = read_document(Path(path), digest, file, Path(ref.path))
-            with _TEXTS_LOCK:
-                _TEXTS[key] = text
-                while len(_TEXTS) > _MAX_TEXTS:
-                    _TEXTS.popitem(last=False)
-        out[file] = text
-    return out
-
-
-def save_uploads(files, settings: Settings) -> Path | None:
-    """Uploaded .txt files into a folder of their own (named by their content) beside the stores; the
-    folder then gets its own store like any other corpus folder."""
-    if not files:
-        return None
-    h = hashlib.sha1()
-    for f in files:
-        h.update(f.name.encode() + b"\0" + f.getvalue())
-    folder = settings.stores_folder() / "uploads" / h.hexdigest()[:12]
-    folder.mkdir(parents=True, exist_ok=True)
-    for f in files:
-        (folder / Path(f.name).name).write_bytes(f.getvalue())
-    return folder
+    return files.read_texts(query.document_files(store(ref), names), Path(ref.path))

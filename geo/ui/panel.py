@@ -175,5 +175,5 @@ def side_panel(ref, scope, metrics, points, settings) -> None:
     counts = data.place_summary(ref, pid, scope, MAX_ARTICLES)
     place_facts(row, pid, counts)
     place_timeline(ref, pid, scope)
-    place_metrics(pid, metrics)
+    place_metrics(pid, data.place_metric_rows(ref, scope, pid))
     place_articles(pid, ref, scope, counts["total_articles"])

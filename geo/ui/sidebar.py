@@ -13,6 +13,7 @@ from geo import appkit
 from geo.corpus import check_corpus_limits, resolve_corpus_path
 from geo.store import query
 from geo.ui import data
+from geo.ui.files import save_uploads
 from geo.ui.selection import select
 
 
@@ -36,7 +37,7 @@ def sidebar_corpus(settings) -> Path:
     )
     if uploads:
         check_corpus_limits(len(uploads), sum(f.size for f in uploads), settings)
-    upload_dir = data.save_uploads(uploads, settings)
+    upload_dir = save_uploads(uploads, settings)
     return upload_dir if upload_dir is not None else folder
 
 
@@ -48,7 +49,7 @@ def sidebar_filters(ref) -> tuple[query.Scope, appkit.Measure]:
     chosen_levels = st.sidebar.multiselect(
         "地点类型", levels, default=levels, format_func=lambda lv: appkit.LEVEL_LABELS.get(lv, lv)
     )
-    titles = dict(zip(opts["files"]["file"], opts["files"]["title"]))
+    titles = opts["titles"]
     chosen_files = st.sidebar.multiselect(
         "来源文档",
         list(titles),

@@ -1,0 +1,127 @@
+"""The store's count tables (geo.store.counts): the app's counts per filter state read them
+instead of every mention; they must equal counting the mentions, after any incremental build."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import duckdb
+import pandas as pd
+import pytest
+
+from geo.settings import SEEDS_DIR
+from geo.store import SCHEMA_VERSION, AtlasStore, build_store, query
+from geo.store.counts import recount
+
+NEWS = "湖州南浔：古镇旅游人气旺\n\n本报讯 南浔区南浔镇、练市镇、善琏镇今年接待游客人数同比增长12.5%。\n"
+
+
+@pytest.fixture
+def built(tmp_path, settings, gazetteer):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SEEDS_DIR, corpus)
+    store = tmp_path / "atlas.duckdb"
+    build_store([corpus], store, settings, gazetteer=gazetteer)
+    return corpus, store
+
+
+def _tables(store) -> dict[str, pd.DataFrame]:
+    con = duckdb.connect(str(store), read_only=True)
+    try:
+        return {
+            t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").df()
+            for t in ("place_dates", "county_dates", "county_articles")
+        }
+    finally:
+        con.close()
+
+
+def _recounted(store, tmp_path) -> dict[str, pd.DataFrame]:
+    copy = tmp_path / "recount.duckdb"
+    shutil.copyfile(store, copy)
+    con = duckdb.connect(str(copy))
+    recount(con)
+    con.close()
+    return _tables(copy)
+
+
+def _same(a: dict[str, pd.DataFrame], b: dict[str, pd.DataFrame]) -> None:
+    for t in a:
+        assert a[t].reset_index(drop=True).equals(b[t].reset_index(drop=True)), t
+
+
+SCOPES = (
+    query.Scope(),
+    query.Scope(levels=("township",)),
+    query.Scope(levels=("county", "zone")),
+    query.Scope(levels=()),
+    query.Scope(dates=("2021-04-01", "2021-04-31"), undated=False),
+    query.Scope(dates=("2024-01-01", "2024-06-31"), undated=True),
+    query.Scope(levels=("village", "township"), dates=("2021-01-01", "2024-12-31"), undated=False),
+)
+
+
+def _frame(f: pd.DataFrame) -> pd.DataFrame:
+    return f.sort_index().astype("int64")
+
+
+def test_counts_from_the_tables_equal_counting_the_mentions(built):
+    _, store = built
+    s = AtlasStore(store)
+    for scope in SCOPES:
+        for key in ("county_id", "place_id"):
+            got = query.place_counts(s, scope, key)
+            want = query.scanned_counts(s, scope, key)
+            assert _frame(got).equals(_frame(want)), (scope, key)
+            if scope.levels is None and scope.dates is None:
+                assert len(got) > 10
+
+
+def test_incremental_builds_keep_the_tables_equal_to_a_recount(built, settings, gazetteer, tmp_path):
+    corpus, store = built
+    _same(_tables(store), _recounted(store, tmp_path))
+    (corpus / "new.txt").write_text(NEWS, encoding="utf-8")
+    assert build_store([corpus], store, settings, gazetteer=gazetteer).extracted == 1
+    _same(_tables(store), _recounted(store, tmp_path))
+    (corpus / "new.txt").write_text(NEWS.replace("练市镇、", ""), encoding="utf-8")
+    assert build_store([corpus], store, settings, gazetteer=gazetteer).extracted == 1
+    _same(_tables(store), _recounted(store, tmp_path))
+    first = sorted(p for p in corpus.iterdir() if p.suffix in (".txt", ".md"))[0]
+    first.unlink()
+    os.remove(corpus / "new.txt")
+    assert build_store([corpus], store, settings, gazetteer=gazetteer).removed == 2
+    _same(_tables(store), _recounted(store, tmp_path))
+    s = AtlasStore(store)
+    for scope in SCOPES:
+        for key in ("county_id", "place_id"):
+            assert _frame(query.place_counts(s, scope, key)).equals(
+                _frame(query.scanned_counts(s, scope, key))
+            )
+
+
+def test_a_store_of_schema_2_gets_its_count_tables_without_re_extraction(
+    built, settings, gazetteer, tmp_path
+):
+    corpus, store = built
+    want = _tables(store)
+    con = duckdb.connect(str(store))
+    con.execute("DROP TABLE place_dates; DROP TABLE county_dates; DROP TABLE county_articles")
+    con.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    con.close()
+    report = build_store([corpus], store, settings, gazetteer=gazetteer)
+    assert report.extracted == 0 and any("brought up to schema" in n for n in report.notes)
+    assert AtlasStore(store).meta["schema_version"] == str(SCHEMA_VERSION)
+    _same(_tables(store), want)
+
+
+def test_the_apps_metrics_through_arrow_equal_the_plain_read(built):
+    _, store = built
+    s = AtlasStore(store)
+    files = tuple(query.options(s)["files"]["file"][:2])
+    for scope in (*SCOPES, query.Scope(files=files), query.Scope(periods=("2023",))):
+        plain = query.scoped_metrics(s, scope)
+        arrow = query.scoped_metrics(s, scope, via_arrow=True)
+        assert list(plain.dtypes) == list(arrow.dtypes), scope
+        assert plain.equals(arrow), scope
+        assert len(plain) or scope.dates or scope.periods
