@@ -8,7 +8,8 @@ Measures
   a snippet highlights it), split into click → rerun request (streamlit-folium debounces map
   events by 250 ms before it tells Streamlit) and rerun request → list on screen (the server's
   work, the transfer and the drawing: an upper bound of the server time);
-- the server's CPU seconds over the clicks (the Streamlit process, from /proc), per click;
+- the server's CPU seconds over the clicks (the Streamlit process, from /proc), per click, and its
+  peak resident memory (VmHWM) after the pages and clicks;
 - the map payload: the layers' JavaScript the component receives, bytes over the websocket for
   the first page, and the Leaflet assets served from /app/static.
 
@@ -148,6 +149,20 @@ def _server_cpu(port: int) -> float:
     return float("nan")
 
 
+def _server_peak_mb(port: int) -> float:
+    """Peak resident memory (VmHWM, MB) of the Streamlit server listening on ``port``."""
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            cmd = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+            if b"streamlit" in b" ".join(cmd) and str(port).encode() in cmd:
+                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                    if line.startswith("VmHWM:"):
+                        return int(line.split()[1]) / 1024
+        except OSError:
+            continue
+    return float("nan")
+
+
 def _load() -> float:
     return float(Path("/proc/loadavg").read_text().split()[0])
 
@@ -216,6 +231,7 @@ def main(argv=None) -> int:
         rows["blocked_requests"] = len(watch.blocked)
         rows["console_errors"] = len(watch.console_errors)
         page.screenshot(path=str(harness.PROJECT_DIR / "test-artifacts" / "bench-app.png"))
+        rows["server_peak_rss_mb"] = _server_peak_mb(port)
         page.context.close()
         again = returning_visits(browser, url, args.runs, args.timeout * 1000)
         rows["returning_first_shape_s"] = statistics.median(again)
@@ -231,6 +247,7 @@ def main(argv=None) -> int:
         "click_to_article_list_s": "< 0.6 s (browser)",
         "rerun_request_to_list_s": "server < 0.3 s (this is server + transfer + drawing)",
         "server_cpu_per_click_s": "server < 0.3 s",
+        "server_peak_rss_mb": "< 1024 MB (1 GB store)",
     }
     print(f"{'measure':32} {'value':>10}  target")
     for k, v in rows.items():
