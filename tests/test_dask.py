@@ -179,7 +179,9 @@ def test_a_corpus_the_worker_cannot_see_is_named(tmp_path):
 
 
 def test_a_shared_path_the_workers_cannot_read_is_named(tmp_path, settings, gazetteer):
-    snap = pt.write_snapshot(gazetteer, str(tmp_path / "gz"), settings.home_province)
+    snap = pt.write_snapshot(
+        *pt.snapshot_bytes(settings, gazetteer), str(tmp_path / "gz"), settings.home_province
+    )
     shutil.rmtree(tmp_path / "gz")
     with pytest.raises(EngineError, match=r"shared path .* must be one every worker can read"):
         pt.read_snapshot(snap)

@@ -2,8 +2,9 @@
 
 The client (``geo build --engine dask``) keeps what must be single: the file listing, the
 content hashes, the lock and the store's working copy. The cluster gets file lists in parts of
-a few MB (:mod:`geo.store.partitions`); each worker loads the build's gazetteer once (a
-:class:`GazetteerPlugin`, also run on workers that join later) and writes each part's rows as
+a few MB (:mod:`geo.store.partitions`), the largest first; each worker loads the build's
+geoparser once (the compact cache, shipped once on the shared path; a :class:`GeoparserPlugin`,
+also run on workers that join later) and writes each part's rows as
 Parquet to a path the client and workers share; the client loads those files into the copy as
 batches of tasks finish (hidden behind the extraction), all in one transaction, and the build
 renames the copy over the store as with the local engine.
@@ -30,6 +31,7 @@ from typing import Any
 from geo.errors import AtlasError, EngineError, EngineMissingError
 
 try:
+    import dask
     from distributed import Client, LocalCluster, as_completed
     from distributed.diagnostics.plugin import WorkerPlugin
 except ImportError as e:  # pragma: no cover - exercised by installs without the extra
@@ -40,7 +42,7 @@ except ImportError as e:  # pragma: no cover - exercised by installs without the
 import duckdb
 import fsspec
 
-from geo.gazetteer import Gazetteer, load_gazetteer
+from geo.gazetteer import Gazetteer
 from geo.schema import Skipped
 from geo.settings import Settings
 from geo.store import partitions as pt
@@ -50,8 +52,8 @@ from geo.store.extract import BuildReport, Progress, Todo, Writer
 WORKER_WAIT_S = 60.0
 
 
-class GazetteerPlugin(WorkerPlugin):
-    """Loads the build's gazetteer snapshot once per worker when it is registered, and on every
+class GeoparserPlugin(WorkerPlugin):
+    """Loads the build's geoparser snapshot once per worker when it is registered, and on every
     worker that joins later; frees it when the build unregisters it. Pickled to the workers:
     it carries the snapshot's address, not the tables."""
 
@@ -99,10 +101,13 @@ class DaskEngine:
         timeout = settings.dask_timeout_s
         if not address:
             n = workers or (settings.workers if settings.workers > 1 else (os.cpu_count() or 1))
-            cluster = LocalCluster(
-                n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0",
-                silence_logs=logging.ERROR,
-            )  # fmt: skip
+            # The workers' statistical profiler samples every thread's stack 100 times a second:
+            # off on a cluster started for the build (the dashboard still shows tasks and memory).
+            with dask.config.set({"distributed.worker.profile.enabled": False}):
+                cluster = LocalCluster(
+                    n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0",
+                    silence_logs=logging.ERROR,
+                )  # fmt: skip
             return cls(Client(cluster, set_as_default=False), cluster, shared, settings.dask_part_mb)
         target = {"scheduler_file": address} if Path(address).is_file() else {"address": address}
         try:
@@ -150,7 +155,6 @@ class DaskEngine:
         report: BuildReport,
         progress: Progress | None,
     ) -> None:
-        gaz = gaz if gaz is not None else load_gazetteer(settings)  # its snapshot goes to the workers
         build = uuid.uuid4().hex[:12]
         self.stats = {}
         if self.shared:
@@ -161,7 +165,7 @@ class DaskEngine:
         doc_rows = [t.document_row(None, 0, 0, t.error) for t in todo if t.error]
         report.skipped.extend(Skipped(t.file, t.error) for t in todo if t.error)
         parts = pt.plan_parts([t for t in todo if not t.error], self.part_bytes)
-        plugin = f"corpus-atlas-gazetteer-{build}"
+        plugin = f"corpus-atlas-geoparser-{build}"
         writer = Writer(con)
         if not pt.is_local(shared):
             con.register_filesystem(fsspec.filesystem(shared.split("://", 1)[0]))
@@ -196,7 +200,7 @@ class DaskEngine:
         shared: str,
         build: str,
         plugin: str,
-        gaz: Gazetteer,
+        gaz: Gazetteer | None,
         settings: Settings,
         n_docs: int,
         progress: Progress | None,
@@ -207,11 +211,15 @@ class DaskEngine:
             return
         self._wait_for_workers()
         t0 = time.perf_counter()
-        snap = pt.write_snapshot(gaz, pt.join(shared, "gazetteer"), settings.home_province)
-        self.client.register_plugin(GazetteerPlugin(snap), name=plugin)  # loads on every worker now
+        key, data = pt.snapshot_bytes(settings, gaz)  # the local engine's geoparser, as bytes
+        snap = pt.write_snapshot(key, data, pt.join(shared, "geoparser"), settings.home_province)
+        self.client.register_plugin(GeoparserPlugin(snap), name=plugin)  # loads on every worker now
         self.stats = {"tasks": len(parts), "gazetteer_s": time.perf_counter() - t0, "load_s": 0.0}
-        keys = [f"corpus-atlas-part-{build}-{p.number:06d}" for p in parts]
-        futures = self.client.map(pt.run_part, parts, shared=shared, snap=snap, key=keys, pure=False)
+        # Largest first (no worker left alone with a big part at the end); the key's rank is the
+        # order the scheduler runs them in.
+        order = sorted(parts, key=lambda p: (-p.nbytes, p.number))
+        keys = [f"corpus-atlas-part-{build}-{rank:06d}-{p.number}" for rank, p in enumerate(order)]
+        futures = self.client.map(pt.run_part, order, shared=shared, snap=snap, key=keys, pure=False)
         total_mb = sum(p.nbytes for p in parts) / 1e6
         done, done_mb, docs, worker_s, worker_cpu_s = 0, 0.0, 0, 0.0, 0.0
         workers: set[str] = set()
@@ -288,7 +296,7 @@ class DaskEngine:
         return (
             f"dask: {s['tasks']} tasks on {s.get('workers', 0)} workers in {s.get('tasks_s', 0):.1f} s "
             f"({s.get('worker_s', 0):.1f} s of work, {s.get('worker_cpu_s', 0):.1f} CPU-s); "
-            f"gazetteer shipped and loaded in {s['gazetteer_s']:.1f} s; "
+            f"geoparser shipped and loaded in {s['gazetteer_s']:.1f} s; "
             f"Parquet loaded in {s.get('load_s', 0):.1f} s{peak}"
         )
 
