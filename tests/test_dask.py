@@ -187,6 +187,22 @@ def test_a_shared_path_the_workers_cannot_read_is_named(tmp_path, settings, gaze
         pt.read_snapshot(snap)
 
 
+def test_the_worker_loads_the_cached_geoparser_the_local_engine_uses(tmp_path, settings):
+    """No explicit gazetteer: the snapshot is the compact cache file itself, loaded in a fraction
+    of a second; another Python or daachorse on the worker is refused with both versions named."""
+    from geo.geoparse.cache import cache_file
+
+    key, data = pt.snapshot_bytes(settings, None)
+    assert data == cache_file(settings).read_bytes()
+    snap = pt.write_snapshot(key, data, str(tmp_path / "gz"), settings.home_province)
+    gp = pt.read_snapshot(snap)
+    assert len(gp.matcher.entries) > 50_000 and gp.home_province
+    with pytest.raises(EngineError, match=r"runs python .* the build machine python 2\.7, daachorse 0"):
+        pt.read_snapshot(snap._replace(runtime="python 2.7, daachorse 0"))
+    with pytest.raises(EngineError, match=r"is not this build's"):
+        pt.read_snapshot(snap._replace(key="another"))
+
+
 @pytest.mark.slow
 def test_seeds_on_a_local_cluster_of_two_processes_equal_the_local_build(tmp_path, local_seeds):
     """Through the command line, as a user runs it: exported JSON Lines and documents equal."""
