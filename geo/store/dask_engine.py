@@ -6,8 +6,8 @@ a few MB (:mod:`geo.store.partitions`), the largest first; each worker loads the
 geoparser once (the compact cache, shipped once on the shared path; a :class:`GeoparserPlugin`,
 also run on workers that join later) and writes each part's rows as
 Parquet to a path the client and workers share; the client loads those files into the copy as
-batches of tasks finish (hidden behind the extraction), all in one transaction, and the build
-renames the copy over the store as with the local engine.
+batches of tasks finish (hidden behind the extraction), one transaction per batch, and the build
+renames the complete copy over the store as with the local engine.
 
 Failures: a worker that dies loses its running task, which the scheduler gives to another
 worker (up to ``distributed.scheduler.allowed-failures`` deaths per task); the retried task
@@ -169,7 +169,10 @@ class DaskEngine:
         writer = Writer(con)
         if not pt.is_local(shared):
             con.register_filesystem(fsspec.filesystem(shared.split("://", 1)[0]))
-        con.execute("BEGIN TRANSACTION")  # every part and the documents' rows: one transaction
+        # One transaction per batch of parts, not one for the build: DuckDB keeps a transaction's
+        # index entries in memory until it commits, and under the build's memory cap the commit of
+        # a 1 GB corpus (22.8 M mentions) failed with "Out of Memory". The store is replaced only
+        # by the complete working copy, so a failed build still leaves the old store, as before.
         try:
             for batch in self._run(parts, shared, build, plugin, gaz, settings, len(todo), progress):
                 self._load(writer, batch)
@@ -182,11 +185,6 @@ class DaskEngine:
                         else:
                             report.extracted += 1
             writer.documents(doc_rows)
-            con.execute("COMMIT")
-        except BaseException:
-            with contextlib.suppress(Exception):
-                con.execute("ROLLBACK")
-            raise
         finally:
             with contextlib.suppress(Exception):
                 self.client.unregister_worker_plugin(plugin)
@@ -264,17 +262,24 @@ class DaskEngine:
             ) from None
 
     def _load(self, writer: Writer, batch: list[pt.PartResult]) -> None:
-        """Insert finished parts into the copy (inside the build's transaction), then delete them."""
+        """Insert finished parts into the copy (one transaction per batch), then delete them."""
         t0 = time.perf_counter()
-        for table in pt.TABLES:
-            files = [r.tables[table] for r in batch if table in r.tables]
-            try:
+        con = writer.con
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for table in pt.TABLES:
+                files = [r.tables[table] for r in batch if table in r.tables]
                 writer.load_parquet(table, files)
-            except duckdb.IOException as e:
+            con.execute("COMMIT")
+        except BaseException as e:
+            with contextlib.suppress(Exception):
+                con.execute("ROLLBACK")
+            if isinstance(e, duckdb.IOException):
                 raise EngineError(
                     f"the build cannot read the Parquet parts the workers wrote ({str(e).splitlines()[0]}): "
                     "--shared (ATLAS_DASK_SHARED) must be one path that this machine and every worker share"
                 ) from None
+            raise
         for r in batch:
             for url in r.tables.values():
                 with contextlib.suppress(OSError):
