@@ -36,7 +36,7 @@ PY = sys.executable
 ENV = {**os.environ, "PYTHONPATH": str(BENCH.parent)}
 SUMMARY = re.compile(
     r"dask: (\d+) tasks on (\d+) workers in ([\d.]+) s \(([\d.]+) s of work(?:, ([\d.]+) CPU-s)?\); "
-    r"gazetteer shipped and loaded "
+    r"(?:gazetteer|geoparser) shipped and loaded "
     r"in ([\d.]+) s; Parquet loaded in ([\d.]+) s(?:, peak worker memory (\d+) MB)?"
 )
 
@@ -96,7 +96,9 @@ def build_once(corpus: Path, engine: str, workers: int, tmp: Path, keep: Path | 
     cmd += ["--workers", str(workers)] + (["--engine", "dask"] if engine == "dask" else [])
     la0, r0 = os.getloadavg(), resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        cmd, env=ENV, cwd=ENV["PYTHONPATH"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     sampler = TreeSampler(proc.pid)
     sampler.start()
     out, err = proc.communicate()
@@ -150,7 +152,9 @@ def child_overhead(n: int, workers: int) -> dict:
 
 def child_gazetteer(mode: str, arg: str) -> dict:
     """One way for a worker to get its geoparser, in a fresh process: build the gazetteer from the
-    installed packages (into an empty cache), or load the build's snapshot from the shared path."""
+    installed packages (into an empty cache) and the geoparser from it; read the gazetteer's places
+    and names shipped as Parquet and build the geoparser (the engine's way until dask-speed); or
+    load the compact geoparser cache shipped as bytes (the engine's way now)."""
     t0 = time.perf_counter()
     from geo.geoparse import geoparser
     from geo.settings import load_settings
@@ -165,11 +169,21 @@ def child_gazetteer(mode: str, arg: str) -> dict:
         gaz = build_gazetteer(settings, force=True)
         t2 = time.perf_counter()
         geoparser(gaz, settings.home_province, cache=False)
+    elif mode == "parquet":
+        import geopandas as gpd
+        import pandas as pd
+
+        from geo.gazetteer import Gazetteer
+
+        places, names = (pd.read_parquet(Path(arg, f"{n}.parquet")) for n in ("places", "names"))
+        counties = gpd.GeoDataFrame({"county_id": []}, geometry=gpd.GeoSeries([], crs="EPSG:4326"))
+        gaz = Gazetteer(places, names, counties, {})
+        t2 = time.perf_counter()
+        geoparser(gaz, load_settings().home_province, cache=False)
     else:
         snap = pt.Snapshot(**json.loads(Path(arg, "snapshot.json").read_text()))
-        gaz = pt.read_snapshot(snap)
         t2 = time.perf_counter()
-        geoparser(gaz, snap.home_province, cache=False)
+        pt.read_snapshot(snap)
     t3 = time.perf_counter()
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {"mode": mode, "import_s": t_import, "tables_s": t2 - t1, "geoparser_s": t3 - t2,
@@ -278,8 +292,19 @@ def main() -> None:
     ap.add_argument("--layers", help="a built store: county/point counts in DuckDB vs dask.dataframe")
     ap.add_argument("--compare", nargs=2, metavar="STORE", help="two stores (local, dask) row for row")
     ap.add_argument("--render", action="store_true", help="write the REPORT.md section from dask.json")
+    ap.add_argument("--results", type=Path, default=None, help="raw JSON (default results/dask.json)")
+    ap.add_argument("--src", type=Path, help="build with this checkout's geo/ (a before/after comparison)")
+    ap.add_argument(
+        "--cache-dir", help="ATLAS_CACHE_DIR for the builds (one per checkout: the cache key differs)"
+    )
+    ap.add_argument("--label", default="", help="stored with each run (e.g. before, after)")
     ap.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    results = args.results or RESULTS
+    if args.src:
+        ENV["PYTHONPATH"] = str(args.src.resolve())
+    if args.cache_dir:
+        ENV["ATLAS_CACHE_DIR"] = args.cache_dir
     if args.child:
         kind, *rest = args.child
         fn = {"overhead": lambda: child_overhead(int(rest[0]), int(rest[1])),
@@ -287,7 +312,7 @@ def main() -> None:
               "layers": lambda: child_layers(rest[0], int(rest[1]))}[kind]  # fmt: skip
         print(json.dumps(fn()))
         return
-    raw = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    raw = json.loads(results.read_text()) if results.exists() else {}
     raw.setdefault("cpu_count", os.cpu_count())
     if args.corpus:
         size = sum(p.stat().st_size for p in args.corpus.rglob("*") if p.is_file())
@@ -298,14 +323,15 @@ def main() -> None:
                     engine, workers = run[:-1], int(run[-1])
                     row = build_once(args.corpus, engine, workers, Path(tmp), args.keep)
                     row["repeat"] = i
+                    row["label"], row["src"] = args.label, ENV["PYTHONPATH"]
                     entry["runs"].append(row)
                     print(json.dumps(row), flush=True)
-                    RESULTS.parent.mkdir(exist_ok=True)
-                    RESULTS.write_text(json.dumps(raw, indent=1))
+                    results.parent.mkdir(exist_ok=True)
+                    results.write_text(json.dumps(raw, indent=1))
 
     def save() -> None:
-        RESULTS.parent.mkdir(exist_ok=True)
-        RESULTS.write_text(json.dumps(raw, indent=1))
+        results.parent.mkdir(exist_ok=True)
+        results.write_text(json.dumps(raw, indent=1))
 
     if args.overhead:
         raw["overhead"] = [_child(["overhead", str(n), "2"]) for n in (200, 1000)]
@@ -317,14 +343,28 @@ def main() -> None:
         from geo.store import partitions as pt
 
         settings = load_settings()
+        out: dict = {"runs": []}
         with tempfile.TemporaryDirectory() as tmp:
             t0 = time.perf_counter()
-            pt.write_snapshot(load_gazetteer(settings), f"{tmp}/snap", settings.home_province)
-            write_s = time.perf_counter() - t0
-            size = sum(p.stat().st_size for p in Path(tmp, "snap").iterdir()) / 1e6
-            rows = [_child(["gazetteer", "snapshot", f"{tmp}/snap"]) for _ in range(3)]
-            rows += [_child(["gazetteer", "build", f"{tmp}/cache{i}"]) for i in range(3)]
-        raw["gazetteer"] = {"snapshot_write_s": write_s, "snapshot_mb": size, "runs": rows}
+            gaz = load_gazetteer(settings)
+            Path(tmp, "parquet").mkdir()
+            for name, frame in (("places", gaz.places), ("names", gaz.names)):
+                frame.to_parquet(Path(tmp, "parquet", f"{name}.parquet"), index=False)
+            out["parquet_write_s"] = time.perf_counter() - t0
+            out["parquet_mb"] = sum(p.stat().st_size for p in Path(tmp, "parquet").iterdir()) / 1e6
+            t0 = time.perf_counter()
+            snap = pt.write_snapshot(
+                *pt.snapshot_bytes(settings, None), f"{tmp}/snap", settings.home_province
+            )
+            out["snapshot_write_s"] = time.perf_counter() - t0
+            out["snapshot_mb"] = Path(tmp, "snap", "geoparser.bin").stat().st_size / 1e6
+            Path(tmp, "snap", "snapshot.json").write_text(json.dumps(snap._asdict()))
+            for _ in range(3):
+                out["runs"].append(_child(["gazetteer", "snapshot", f"{tmp}/snap"]))
+                out["runs"].append(_child(["gazetteer", "parquet", f"{tmp}/parquet"]))
+            out["runs"] += [_child(["gazetteer", "build", f"{tmp}/cache{i}"]) for i in range(2)]
+        out["load"] = os.getloadavg()
+        raw["gazetteer"] = out
         print(raw["gazetteer"])
         save()
     if args.compare:

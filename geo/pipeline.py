@@ -115,8 +115,17 @@ _GC_THRESHOLDS = (100_000, 20, 100)
 def _init_worker(source: GeoparserSource) -> None:
     global _WORKER
     _WORKER = source if isinstance(source, Geoparser) else load_geoparser(source)
-    gc.freeze()  # the geoparser's tables live as long as the worker: never traverse them
+    tune_gc()
+
+
+def tune_gc() -> tuple[int, int, int]:
+    """A worker process that has loaded its geoparser: its tables live as long as the worker, so
+    they are frozen out of the collections (never traversed), and collections are rarer (millions
+    of short-lived tuples, almost no cycles). Returns the thresholds it replaced."""
+    old = gc.get_threshold()
+    gc.freeze()
     gc.set_threshold(*_GC_THRESHOLDS)
+    return old
 
 
 def _work(doc: Document) -> Skipped | tuple[DocumentInfo, bytes | DocumentResult]:

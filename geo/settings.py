@@ -109,7 +109,7 @@ class Settings:
     dask_shared: str | None = _setting(
         "ATLAS_DASK_SHARED",
         "folder or fsspec URL (s3://…) the build and every Dask worker can read and write (Parquet "
-        "results, gazetteer snapshot); default: a folder beside the store",
+        "results, geoparser snapshot); default: a folder beside the store",
     )
     dask_timeout_s: float = _setting("ATLAS_DASK_TIMEOUT", "seconds to reach the Dask scheduler", 5.0)
     dask_part_mb: float = _setting("ATLAS_DASK_PART_MB", "corpus megabytes per Dask task", 4.0)

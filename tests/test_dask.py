@@ -179,10 +179,28 @@ def test_a_corpus_the_worker_cannot_see_is_named(tmp_path):
 
 
 def test_a_shared_path_the_workers_cannot_read_is_named(tmp_path, settings, gazetteer):
-    snap = pt.write_snapshot(gazetteer, str(tmp_path / "gz"), settings.home_province)
+    snap = pt.write_snapshot(
+        *pt.snapshot_bytes(settings, gazetteer), str(tmp_path / "gz"), settings.home_province
+    )
     shutil.rmtree(tmp_path / "gz")
     with pytest.raises(EngineError, match=r"shared path .* must be one every worker can read"):
         pt.read_snapshot(snap)
+
+
+def test_the_worker_loads_the_cached_geoparser_the_local_engine_uses(tmp_path, settings):
+    """No explicit gazetteer: the snapshot is the compact cache file itself, loaded in a fraction
+    of a second; another Python or daachorse on the worker is refused with both versions named."""
+    from geo.geoparse.cache import cache_file
+
+    key, data = pt.snapshot_bytes(settings, None)
+    assert data == cache_file(settings).read_bytes()
+    snap = pt.write_snapshot(key, data, str(tmp_path / "gz"), settings.home_province)
+    gp = pt.read_snapshot(snap)
+    assert len(gp.matcher.entries) > 50_000 and gp.home_province
+    with pytest.raises(EngineError, match=r"runs python .* the build machine python 2\.7, daachorse 0"):
+        pt.read_snapshot(snap._replace(runtime="python 2.7, daachorse 0"))
+    with pytest.raises(EngineError, match=r"is not this build's"):
+        pt.read_snapshot(snap._replace(key="another"))
 
 
 @pytest.mark.slow

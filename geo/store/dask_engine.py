@@ -2,11 +2,12 @@
 
 The client (``geo build --engine dask``) keeps what must be single: the file listing, the
 content hashes, the lock and the store's working copy. The cluster gets file lists in parts of
-a few MB (:mod:`geo.store.partitions`); each worker loads the build's gazetteer once (a
-:class:`GazetteerPlugin`, also run on workers that join later) and writes each part's rows as
+a few MB (:mod:`geo.store.partitions`), the largest first; each worker loads the build's
+geoparser once (the compact cache, shipped once on the shared path; a :class:`GeoparserPlugin`,
+also run on workers that join later) and writes each part's rows as
 Parquet to a path the client and workers share; the client loads those files into the copy as
-batches of tasks finish (hidden behind the extraction), all in one transaction, and the build
-renames the copy over the store as with the local engine.
+batches of tasks finish (hidden behind the extraction), one transaction per 64 MB, and the build
+renames the complete copy over the store as with the local engine.
 
 Failures: a worker that dies loses its running task, which the scheduler gives to another
 worker (up to ``distributed.scheduler.allowed-failures`` deaths per task); the retried task
@@ -30,6 +31,7 @@ from typing import Any
 from geo.errors import AtlasError, EngineError, EngineMissingError
 
 try:
+    import dask
     from distributed import Client, LocalCluster, as_completed
     from distributed.diagnostics.plugin import WorkerPlugin
 except ImportError as e:  # pragma: no cover - exercised by installs without the extra
@@ -40,7 +42,7 @@ except ImportError as e:  # pragma: no cover - exercised by installs without the
 import duckdb
 import fsspec
 
-from geo.gazetteer import Gazetteer, load_gazetteer
+from geo.gazetteer import Gazetteer
 from geo.schema import Skipped
 from geo.settings import Settings
 from geo.store import partitions as pt
@@ -48,10 +50,12 @@ from geo.store.extract import BuildReport, Progress, Todo, Writer
 
 #: How long a build waits for a first worker to join a scheduler that has none.
 WORKER_WAIT_S = 60.0
+#: Corpus bytes loaded per transaction (200 MB in one fitted the build's 256 MB DuckDB cap).
+COMMIT_BYTES = 64_000_000
 
 
-class GazetteerPlugin(WorkerPlugin):
-    """Loads the build's gazetteer snapshot once per worker when it is registered, and on every
+class GeoparserPlugin(WorkerPlugin):
+    """Loads the build's geoparser snapshot once per worker when it is registered, and on every
     worker that joins later; frees it when the build unregisters it. Pickled to the workers:
     it carries the snapshot's address, not the tables."""
 
@@ -99,10 +103,13 @@ class DaskEngine:
         timeout = settings.dask_timeout_s
         if not address:
             n = workers or (settings.workers if settings.workers > 1 else (os.cpu_count() or 1))
-            cluster = LocalCluster(
-                n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0",
-                silence_logs=logging.ERROR,
-            )  # fmt: skip
+            # The workers' statistical profiler samples every thread's stack 100 times a second:
+            # off on a cluster started for the build (the dashboard still shows tasks and memory).
+            with dask.config.set({"distributed.worker.profile.enabled": False}):
+                cluster = LocalCluster(
+                    n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0",
+                    silence_logs=logging.ERROR,
+                )  # fmt: skip
             return cls(Client(cluster, set_as_default=False), cluster, shared, settings.dask_part_mb)
         target = {"scheduler_file": address} if Path(address).is_file() else {"address": address}
         try:
@@ -150,7 +157,6 @@ class DaskEngine:
         report: BuildReport,
         progress: Progress | None,
     ) -> None:
-        gaz = gaz if gaz is not None else load_gazetteer(settings)  # its snapshot goes to the workers
         build = uuid.uuid4().hex[:12]
         self.stats = {}
         if self.shared:
@@ -161,14 +167,25 @@ class DaskEngine:
         doc_rows = [t.document_row(None, 0, 0, t.error) for t in todo if t.error]
         report.skipped.extend(Skipped(t.file, t.error) for t in todo if t.error)
         parts = pt.plan_parts([t for t in todo if not t.error], self.part_bytes)
-        plugin = f"corpus-atlas-gazetteer-{build}"
+        plugin = f"corpus-atlas-geoparser-{build}"
         writer = Writer(con)
         if not pt.is_local(shared):
             con.register_filesystem(fsspec.filesystem(shared.split("://", 1)[0]))
-        con.execute("BEGIN TRANSACTION")  # every part and the documents' rows: one transaction
+        # One transaction per COMMIT_BYTES of corpus, not one for the build: DuckDB keeps a
+        # transaction's index entries in memory until it commits, and under the build's memory cap
+        # the commit of a 1 GB corpus (22.8 M mentions) failed with "Out of Memory"; a commit per
+        # batch of parts instead made the load 2.4x slower (a checkpoint per commit). The store is
+        # replaced only by the complete working copy, so a failed build still leaves the old store.
+        pending = 0
+        con.execute("BEGIN TRANSACTION")
         try:
             for batch in self._run(parts, shared, build, plugin, gaz, settings, len(todo), progress):
                 self._load(writer, batch)
+                pending += sum(parts[r.number].nbytes for r in batch)
+                if pending >= COMMIT_BYTES:
+                    con.execute("COMMIT")
+                    con.execute("BEGIN TRANSACTION")
+                    pending = 0
                 for r in batch:
                     report.chars += r.chars
                     for file, encoding, chars, articles, skipped in r.documents:
@@ -196,7 +213,7 @@ class DaskEngine:
         shared: str,
         build: str,
         plugin: str,
-        gaz: Gazetteer,
+        gaz: Gazetteer | None,
         settings: Settings,
         n_docs: int,
         progress: Progress | None,
@@ -207,11 +224,15 @@ class DaskEngine:
             return
         self._wait_for_workers()
         t0 = time.perf_counter()
-        snap = pt.write_snapshot(gaz, pt.join(shared, "gazetteer"), settings.home_province)
-        self.client.register_plugin(GazetteerPlugin(snap), name=plugin)  # loads on every worker now
+        key, data = pt.snapshot_bytes(settings, gaz)  # the local engine's geoparser, as bytes
+        snap = pt.write_snapshot(key, data, pt.join(shared, "geoparser"), settings.home_province)
+        self.client.register_plugin(GeoparserPlugin(snap), name=plugin)  # loads on every worker now
         self.stats = {"tasks": len(parts), "gazetteer_s": time.perf_counter() - t0, "load_s": 0.0}
-        keys = [f"corpus-atlas-part-{build}-{p.number:06d}" for p in parts]
-        futures = self.client.map(pt.run_part, parts, shared=shared, snap=snap, key=keys, pure=False)
+        # Largest first (no worker left alone with a big part at the end); the key's rank is the
+        # order the scheduler runs them in.
+        order = sorted(parts, key=lambda p: (-p.nbytes, p.number))
+        keys = [f"corpus-atlas-part-{build}-{rank:06d}-{p.number}" for rank, p in enumerate(order)]
+        futures = self.client.map(pt.run_part, order, shared=shared, snap=snap, key=keys, pure=False)
         total_mb = sum(p.nbytes for p in parts) / 1e6
         done, done_mb, docs, worker_s, worker_cpu_s = 0, 0.0, 0, 0.0, 0.0
         workers: set[str] = set()
@@ -256,7 +277,7 @@ class DaskEngine:
             ) from None
 
     def _load(self, writer: Writer, batch: list[pt.PartResult]) -> None:
-        """Insert finished parts into the copy (inside the build's transaction), then delete them."""
+        """Insert finished parts into the copy (in the open transaction), then delete them."""
         t0 = time.perf_counter()
         for table in pt.TABLES:
             files = [r.tables[table] for r in batch if table in r.tables]
@@ -288,7 +309,7 @@ class DaskEngine:
         return (
             f"dask: {s['tasks']} tasks on {s.get('workers', 0)} workers in {s.get('tasks_s', 0):.1f} s "
             f"({s.get('worker_s', 0):.1f} s of work, {s.get('worker_cpu_s', 0):.1f} CPU-s); "
-            f"gazetteer shipped and loaded in {s['gazetteer_s']:.1f} s; "
+            f"geoparser shipped and loaded in {s['gazetteer_s']:.1f} s; "
             f"Parquet loaded in {s.get('load_s', 0):.1f} s{peak}"
         )
 
