@@ -193,8 +193,15 @@ def build_store(
             report.notes.append(f"removed {stale.name}, left by an interrupted build; the store was intact")
         work, con = _open_copy(store, rebuild, report)
         try:
-            _update(con, listing, settings, gazetteer, engine, report, progress)
+            recount = _update(con, listing, settings, gazetteer, engine, report, progress)
             con.execute("CHECKPOINT")
+            if recount:
+                # counted on a new connection: the one that loaded 22.8 M mentions (1 GB) still
+                # holds their indexes and ran out of its 256 MB in the count's aggregates
+                con.close()
+                con = duckdb.connect(str(work), config={"memory_limit": BUILD_MEMORY_LIMIT})
+                counts.recount(con)
+                con.execute("CHECKPOINT")
             con.close()
             os.replace(work, store)
         except BaseException:
@@ -214,7 +221,9 @@ def _update(
     engine: Engine,
     report: BuildReport,
     progress: Progress | None,
-) -> None:
+) -> bool:
+    """The store brought up to date with ``listing``; True when the count tables are to be
+    counted afresh (a first build, or everything re-resolved), which build_store does."""
     fp = fingerprint(settings)
     meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
     known = {
@@ -263,7 +272,7 @@ def _update(
     report.files = len(listing)
     if todo:  # a build with nothing to extract does not load the gazetteer
         engine.extract(con, todo, settings, gazetteer, report, progress)
-    if todo or drop or full:
+    if (todo or drop) and not full:  # a full count is made afterwards (build_store)
         counts.after_insert(con, [t.file for t in todo], full)
     orders = pd.DataFrame({"file": [f for f, _, _ in listing], "doc_order": range(len(listing))})  # noqa: F841
     con.execute("UPDATE documents SET doc_order = o.doc_order FROM orders o WHERE documents.file = o.file")
@@ -274,6 +283,7 @@ def _update(
         ("package_version", __version__),
     ):
         con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
+    return full
 
 
 def _delete(con: duckdb.DuckDBPyConnection, files: list[str]) -> None:
