@@ -119,7 +119,7 @@ def _open_copy(store: Path, rebuild: bool, report: BuildReport) -> tuple[Path, d
             check_store(store)
         if not fresh:
             shutil.copyfile(store, work)
-        con = duckdb.connect(str(work), config={"memory_limit": BUILD_MEMORY_LIMIT})
+        con = _connect_copy(work)
     except PermissionError as e:
         raise StoreError(
             f"cannot write beside {store} ({e.strerror}): choose a writable --store path"
@@ -143,6 +143,11 @@ def _open_copy(store: Path, rebuild: bool, report: BuildReport) -> tuple[Path, d
             "(count tables added; nothing re-extracted)"
         )
     return work, con
+
+
+def _connect_copy(work: Path) -> duckdb.DuckDBPyConnection:
+    """The build's connection to its working copy, within the build's memory cap."""
+    return duckdb.connect(str(work), config={"memory_limit": BUILD_MEMORY_LIMIT})
 
 
 def _schema_of(store: Path) -> str | None:
@@ -199,7 +204,7 @@ def build_store(
                 # counted on a new connection: the one that loaded 22.8 M mentions (1 GB) still
                 # holds their indexes and ran out of its 256 MB in the count's aggregates
                 con.close()
-                con = duckdb.connect(str(work), config={"memory_limit": BUILD_MEMORY_LIMIT})
+                con = _connect_copy(work)
                 counts.recount(con)
                 con.execute("CHECKPOINT")
             con.close()
@@ -273,7 +278,7 @@ def _update(
     if todo:  # a build with nothing to extract does not load the gazetteer
         engine.extract(con, todo, settings, gazetteer, report, progress)
     if (todo or drop) and not full:  # a full count is made afterwards (build_store)
-        counts.after_insert(con, [t.file for t in todo], full)
+        counts.after_insert(con, [t.file for t in todo])
     orders = pd.DataFrame({"file": [f for f, _, _ in listing], "doc_order": range(len(listing))})  # noqa: F841
     con.execute("UPDATE documents SET doc_order = o.doc_order FROM orders o WHERE documents.file = o.file")
     for key, value in (

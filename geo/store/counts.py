@@ -14,7 +14,7 @@ A filter on documents reads the mentions themselves (a few documents' rows are f
 table's zone maps in milliseconds). Every count is a sum over documents, so a build keeps the
 tables up to date incrementally: the contributions of the files it drops are subtracted before
 their rows go, those of the files it extracts added after (:func:`before_delete`,
-:func:`after_insert`); a fresh build or a re-resolution counts everything once.
+:func:`after_insert`); a fresh build or a re-resolution counts everything once (:func:`recount`).
 """
 
 from __future__ import annotations
@@ -120,11 +120,9 @@ def before_delete(con: duckdb.DuckDBPyConnection, files: list[str], full: bool) 
             con.unregister("atlas_count_files")
 
 
-def after_insert(con: duckdb.DuckDBPyConnection, files: list[str], full: bool) -> None:
-    """After ``files`` were extracted: the tables up to date (counted afresh when ``full``)."""
-    if full:
-        recount(con)
-        return
+def after_insert(con: duckdb.DuckDBPyConnection, files: list[str]) -> None:
+    """After ``files`` were extracted (and others dropped): the tables up to date by the changes
+    (a full count is :func:`recount`, on a connection of its own: see geo.store.build)."""
     if files:
         _delta(con, files, 1)
         con.register("atlas_count_files", pd.DataFrame({"file": files}))
