@@ -169,9 +169,9 @@ def main() -> None:
         f"{n['metrics']} 条指标（按当前筛选） · 语料：{appkit.md_text(folder.name or folder)}"
     )
     skipped_files(data.options(ref)["skipped"], n["documents"])
-    counties, points, metrics = data.layers(ref, scope, measure.key, settings)
+    counties, points = data.layers(ref, scope, measure.key, settings)
     sidebar_search(lambda: data.search_index(ref, scope, counties, points, settings))
-    atlas_view(ref, scope, measure, counties, points, metrics, settings)
+    atlas_view(ref, scope, measure, counties, points, settings)
 
 
 def skipped_files(skipped: pd.DataFrame, documents: int) -> None:
@@ -189,7 +189,7 @@ def skipped_files(skipped: pd.DataFrame, documents: int) -> None:
 
 
 @st.fragment
-def atlas_view(ref, scope, measure, counties, points, metrics, settings) -> None:
+def atlas_view(ref, scope, measure, counties, points, settings) -> None:
     """Map and side panel: a click on the map or an article reruns only this part, not the
     sidebar (filters and search rerun the whole page)."""
     left, right = st.columns([3, 2], gap="medium")
@@ -197,7 +197,7 @@ def atlas_view(ref, scope, measure, counties, points, metrics, settings) -> None
     # the panel reaches the browser before the map's (unchanged, large) layers are re-sent.
     take_click(st.session_state.get("atlas_map"), counties, points)
     with right:
-        side_panel(ref, scope, metrics, points, settings)
+        side_panel(ref, scope, points, settings)
     with left:
         draw_map(ref, scope, counties, points, measure, settings)
         downloads(ref, scope, settings)

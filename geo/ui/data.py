@@ -184,9 +184,8 @@ def _measure_metrics_cached(
 
 @st.cache_resource(max_entries=64, show_spinner=False)
 def layers(ref: StoreRef, scope: query.Scope, measure_key: str, settings: Settings):
-    """(simplified county layer coloured for the measure, point layer, metrics in scope)."""
+    """(simplified county layer coloured for the measure, point layer)."""
     s = store(ref)
-    metrics = scoped_metrics(ref, scope)
     _, latest, labels = _measure_metrics(ref, scope, measure_key)  # the chosen metric and period
     gaz = gazetteer(settings)
     counties = county_layer(
@@ -212,7 +211,7 @@ def layers(ref: StoreRef, scope: query.Scope, measure_key: str, settings: Settin
     simplified = _simplified(ref, settings)
     geoms = [simplified[pid] for pid in counties["place_id"].astype(str)]
     simple = counties.set_geometry(gpd.GeoSeries(geoms, index=counties.index, crs=counties.crs))
-    return simple, points, metrics
+    return simple, points
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
@@ -260,7 +259,7 @@ class MapData:
 
 @st.cache_resource(max_entries=16, show_spinner=False)
 def map_data(ref: StoreRef, scope: query.Scope, measure_key: str, label: str, settings: Settings) -> MapData:
-    counties, points, _ = layers(ref, scope, measure_key, settings)
+    counties, points = layers(ref, scope, measure_key, settings)
     gaz = gazetteer(settings)
     radius = settings.cluster_radius
     encoded = _encoded(ref, settings)
@@ -278,7 +277,7 @@ def places_table(
     ref: StoreRef, scope: query.Scope, measure: appkit.Measure, settings: Settings
 ) -> pd.DataFrame:
     """The places table of the map (shared: do not modify it)."""
-    counties, points, _ = layers(ref, scope, measure.key, settings)
+    counties, points = layers(ref, scope, measure.key, settings)
     return appkit.places_table(counties, points, measure)
 
 

@@ -157,7 +157,7 @@ def _pick_from_article(key: str, article_id: str) -> None:
         select(chosen, article_id, center=True)
 
 
-def side_panel(ref, scope, metrics, points, settings) -> None:
+def side_panel(ref, scope, points, settings) -> None:
     pid = st.session_state.get("place")
     gaz = data.gazetteer(settings)
     if st.session_state.get("article"):
