@@ -117,7 +117,9 @@ def test_village_after_its_township_is_placed_at_the_township(frame):
         "常熟市",
         "township",
     )
-    assert v["place_id"].startswith("village~") and v["lon"] is not None
+    # jionlp lists 蒋巷村 under 支塘镇: the listed village (a name it does not list stays a pattern
+    # village, village~<township>~<name>); the point is the township's either way
+    assert v["place_id"].startswith("village:") and v["place_id"].endswith(":蒋巷村") and v["lon"] is not None
 
 
 def test_community_after_its_street(parse):
@@ -136,7 +138,8 @@ def test_community_after_its_street(parse):
     ],
 )
 def test_no_village_from_a_phrase(parse, text):
-    assert not [m for m in parse(text) if m[2] == "village" and m[0] != "白沙村"]
+    # (蒋巷村 itself is read: jionlp lists it under 支塘镇, which the text names; 航拍蒋巷村 is not)
+    assert not [m for m in parse(text) if m[2] == "village" and m[0] not in ("白沙村", "蒋巷村")]
 
 
 # ---- short forms of cities and county-level cities ------------------------------------------------

@@ -32,6 +32,7 @@ from geo.geoparse.entries import Candidate, NameEntry
 from geo.geoparse.geoparser import Geoparser, build_geoparser
 from geo.geoparse.index import PlaceIndex
 from geo.geoparse.recognize import Matcher
+from geo.geoparse.village_book import VillageBook
 from geo.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -46,6 +47,7 @@ _TABLE_MODULES = (
     "countries.py",
     "geoparser.py",
     "cache.py",
+    "village_book.py",
 )
 
 
@@ -186,6 +188,7 @@ def dumps(key: str, matcher: Matcher, index: PlaceIndex, home: str | None) -> by
         "county_of": {s(k): s(v) for k, v in index.county_of.items()},
         "province_of": {s(k): s(v) for k, v in index.province_of.items()},
         "row": {s(k): st(v) for k, v in index.row.items()},
+        "villages": tuple(index.villages),
     }
     header = MAGIC + json.dumps({"key": key, "entries": len(entries)}).encode() + b"\n"
     return header + marshal.dumps(body)
@@ -220,7 +223,14 @@ def loads(data: bytes, key: str, where: str = "bytes") -> tuple[Matcher, PlaceIn
         automaton = daachorse.CharwiseDoubleArrayAhoCorasick.deserialize(body["automaton"])
         row = body["row"]
         level = {pid: r[1] for pid, r in row.items()}
-        index = PlaceIndex(level, body["ancestors"], body["county_of"], body["province_of"], row)
+        index = PlaceIndex(
+            level,
+            body["ancestors"],
+            body["county_of"],
+            body["province_of"],
+            row,
+            VillageBook(*body["villages"]),
+        )
         return Matcher(automaton, entries, frozenset(body["longer"])), index, body["home"]
     except (OSError, ValueError, EOFError, TypeError, KeyError, IndexError) as e:
         log.warning("geoparser cache %s unreadable (%s); rebuilding", where, e)

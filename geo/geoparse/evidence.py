@@ -80,7 +80,12 @@ def _township_in_district(
         return False
     if not _district_named(c, art):
         return False
-    s, e = m.start - base, m.end - base
+    return short_form_stands(text, m.start - base, m.end - base)
+
+
+def short_form_stands(text: str, s: int, e: int) -> bool:
+    """A township's short form at [s, e) names the township: not a brand in quotes (“七星服务”),
+    not the start of a longer word (七星级), not a facility's name (石林水上运动中心)."""
     if s > 0 and text[s - 1] in _OPEN_QUOTE and text[e : e + 1] not in _CLOSE_QUOTE:
         return False
     if (e - s) not in word_bounds(text[s : s + 8]):

@@ -9,7 +9,7 @@ offsets, in text order.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -21,6 +21,8 @@ from geo.geoparse.entries import build_entries
 from geo.geoparse.index import PlaceIndex, build_index
 from geo.geoparse.recognize import Matcher, build_matcher
 from geo.geoparse.resolve import resolve_matches
+from geo.geoparse.town_shorts import short_townships
+from geo.geoparse.village_book import book_villages, build_book, jionlp_villages
 from geo.geoparse.villages import is_village
 from geo.geoparse.words import in_org_at, longer_words
 from geo.schema import Article, Mention
@@ -59,6 +61,7 @@ def build_geoparser(gaz: Gazetteer, home_province: str) -> Geoparser:
     places = pd.concat([gaz.places, abroad], ignore_index=True)
     names = pd.concat([gaz.names, abroad_names], ignore_index=True)
     index = build_index(places)
+    index = replace(index, villages=build_book(jionlp_villages(), gaz.places, home))
     entries = build_entries(places, names, index, home)
     return Geoparser(build_matcher(entries, longer_words()), index, home)
 
@@ -152,7 +155,8 @@ def geoparse_articles(articles: list[Article], gp: Geoparser) -> list[list[Menti
             if extra:
                 mentions = sorted(mentions + extra, key=lambda m: m.start)
         out.append(mentions)
-    return _repeated_villages(articles, out)
+    out = book_villages(articles, out, index.villages, index)  # 江阴 … 璜土村: listed villages beyond home
+    return _repeated_villages(articles, short_townships(articles, out, index, gp.home_province))
 
 
 def _repeated_villages(articles: list[Article], out: list[list[Mention]]) -> list[list[Mention]]:

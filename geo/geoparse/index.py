@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -17,6 +17,7 @@ class PlaceIndex:
     county_of: dict
     province_of: dict
     row: dict  # place_id -> output fields
+    villages: tuple = field(default=({}, {}, {}))  # village_book.VillageBook: jionlp's villages beyond home
 
 
 #: The place columns the index reads (a places frame built elsewhere needs these at least).

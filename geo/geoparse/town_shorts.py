@@ -1,0 +1,78 @@
+"""Township short forms outside the home province, on the home province's evidence rule: the
+article names the district in full, the document writes the township in full, and the short form
+stands as a word (淳化 in an article on 江宁区 that says 淳化街道: 淳化地区, 淳化集镇).
+
+The automaton holds the home province's township short forms only (all of China's would add some
+35,000 names, most of them words, to every scan); elsewhere the short forms of the townships a
+document names in full are looked for after resolution — a handful per document.
+"""
+
+from __future__ import annotations
+
+import re
+
+from geo.geoparse.evidence import short_form_stands
+from geo.geoparse.index import PlaceIndex
+from geo.geoparse.village_book import coverage
+from geo.geoparse.words import in_org_at
+from geo.schema import Article, Mention
+
+_TOWN_SUFFIX = re.compile(r"(?:街道办事处|街道|镇|乡)$")
+#: After the short form these make it another name: a unit (淳化镇, 淳化县) or an era year (淳化五年).
+_NOT_AFTER = re.compile(r"[镇乡街村县区市省旗州]|[元一二三四五六七八九十0-9]+年")
+
+
+def short_townships(
+    articles: list[Article], out: list[list[Mention]], index: PlaceIndex, home: str | None
+) -> list[list[Mention]]:
+    """Each article's mentions with the short forms of the document's townships outside the home
+    province, where the article names the township's district in full."""
+    towns: dict[str, str] = {}  # townships written in full, outside the home province
+    named: list[set[str]] = []  # per article: counties written in full
+    province_of = index.province_of
+    for ms in out:
+        counties = set()
+        for m in ms:
+            lev = m.level
+            if lev == "county":
+                if m.text == m.name:
+                    counties.add(m.place_id)
+            elif lev == "township" and m.text == m.name and province_of.get(m.place_id) != home:
+                towns[m.place_id] = m.name
+        named.append(counties)
+    if not towns:
+        return out
+    for a, ms, counties in zip(articles, out, named):
+        if not counties:
+            continue
+        extra = []
+        cov = None
+        for pid, name in towns.items():
+            if index.county_of.get(pid) not in counties:
+                continue
+            core = _TOWN_SUFFIX.sub("", name)
+            if len(core) < 2 or core == name:
+                continue
+            at = a.text.find(core)
+            while at >= 0:
+                e = at + len(core)
+                if not _NOT_AFTER.match(a.text, e):
+                    if cov is None:
+                        cov = coverage(ms, a)
+                    if not any(cov[at:e]) and short_form_stands(a.text, at, e):
+                        extra.append(_mention(a, a.start + at, a.start + e, pid, index))
+                        cov[at:e] = b"\x01" * (e - at)
+                at = a.text.find(core, at + 1)
+        if extra:
+            ms.extend(extra)
+            ms.sort(key=lambda m: m.start)
+    return out
+
+
+def _mention(a: Article, start: int, end: int, pid: str, index: PlaceIndex) -> Mention:
+    name, lev, prov, city, county, town, code, lon, lat, prec = index.row[pid]
+    text = a.text[start - a.start : end - a.start]
+    return Mention(
+        a.article_id, a.file, start, end, text, pid, name, lev, prov, city, county, town, code, lon, lat,
+        prec, 0.85, in_org_at(a.text, end - a.start), False, index.county_of.get(pid), None,
+    )  # fmt: skip

@@ -1,0 +1,328 @@
+"""Villages and communities of every province (jionlp's list), read only where the text gives
+evidence: the full name with its suffix (村, 社区) AND its own township or county named — right
+before it (点头镇大坪村) or elsewhere in the same article (江阴 … 璜土村, 越秀区北京路附近的盐运西社区).
+
+The gazetteer lists the home province's villages only (``settings.home_province``); the others —
+about 620,000 names, most of them namesakes (永丰村 is in hundreds of townships) — would triple the
+false matches as automaton names. Here they are a compact book instead: per township one string
+``|璜土村|…|`` (a substring test per township the article names), per county its townships, per
+township full name its ids. Nothing is looked up unless the article names a township or county.
+
+A village read so is the village (place_id ``village:<township id>:<name>``, as for the home
+province), with its township's chain and point; its precision is never finer than ``township``
+(the point is the township's). A name listed under several townships of the one county named is
+a village of that county, at the county's point.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import NamedTuple
+
+import pandas as pd
+
+from geo.gazetteer.sources import read_jionlp_villages
+from geo.geoparse.index import PlaceIndex
+from geo.geoparse.villages import is_name
+from geo.geoparse.words import in_org_at
+from geo.schema import Article, Mention
+
+SUFFIXES = ("社区", "村")
+#: 村 not starting a word (村民, 村级, 村干部): the lookahead of the pattern villages.
+_SUFFIX = re.compile("社区|村(?!庄|落|镇|民|级|组|委|干部|两委|集体)")
+#: Name lengths before the suffix: two to five characters (one only right after its township).
+_LONGEST = 5
+_HAN_RUN = re.compile("[\u4e00-\u9fff]+$")
+_TOWN_SUFFIX = re.compile("(?:镇|乡|街道)$")
+_EVIDENCE_LEVELS = frozenset(("township", "county"))
+#: An article naming more counties than this gives no county evidence (a list of places).
+_MAX_COUNTIES = 4
+_PRECISION_RANK = {"exact": 0, "township": 1, "county": 2}
+
+
+class VillageBook(NamedTuple):
+    """jionlp's villages outside the home province, keyed for look-ups after a township match."""
+
+    by_town: dict  # township id -> "|name|name|…|" (full names with their suffix)
+    towns_of: dict  # county id -> tuple of township ids that have villages
+    town_ids: dict  # township full name (油坊镇) -> tuple of township ids
+
+
+EMPTY = VillageBook({}, {}, {})
+
+
+@lru_cache(maxsize=1)
+def jionlp_villages() -> pd.DataFrame:
+    """jionlp's villages of all provinces (county_code, township, village), read once."""
+    return read_jionlp_villages("")
+
+
+def build_book(raw: pd.DataFrame, places: pd.DataFrame, home: str | None) -> VillageBook:
+    """The book from jionlp's rows (county_code, township, village: ``read_jionlp_villages``) and
+    the gazetteer's townships (matched by county + name, as the home province's villages are);
+    the home province's rows are left out (the gazetteer has them)."""
+    towns = places[places.level == "township"]
+    if home is not None:
+        towns = towns[towns.province_id != home]
+    towns = towns.drop_duplicates(["county_id", "name"]).set_index(["county_id", "name"])["place_id"]
+    raw = raw[raw.village.str.endswith(SUFFIXES)]
+    key = pd.MultiIndex.from_arrays([raw.county_code, raw.township])
+    found = key.isin(towns.index)
+    pids = towns.loc[key[found]].to_numpy()
+    names: dict[str, list[str]] = {}
+    for pid, name in zip(pids.tolist(), raw.village[found].tolist()):
+        names.setdefault(pid, []).append(name)
+    by_town = {pid: "|" + "|".join(dict.fromkeys(ns)) + "|" for pid, ns in names.items()}
+    towns_of: dict[str, list[str]] = {}
+    town_ids: dict[str, list[str]] = {}
+    for (county, tname), pid in towns.items():
+        if pid in by_town:
+            towns_of.setdefault(county, []).append(pid)
+            town_ids.setdefault(tname, []).append(pid)
+    return VillageBook(
+        by_town, {k: tuple(v) for k, v in towns_of.items()}, {k: tuple(v) for k, v in town_ids.items()}
+    )
+
+
+def _towns_with(book: VillageBook, full: str, towns) -> list[str]:
+    needle = "|" + full + "|"
+    by_town = book.by_town
+    return [t for t in towns if needle in by_town.get(t, "")]
+
+
+def book_villages(
+    articles: list[Article], out: list[list[Mention]], book: tuple, index: PlaceIndex
+) -> list[list[Mention]]:
+    """Each article's mentions with the book's villages: pattern villages (支塘镇蒋巷村, read at
+    their township) become the listed village, and unread "X村/X社区" of a township or county the
+    article names are added; a village read once is that village again where the document repeats
+    its name (璜土村 … 璜土村)."""
+    book = VillageBook(*book)
+    if not book.by_town:
+        return out
+    known: dict[str, Mention] = {}
+    for a, ms in zip(articles, out):
+        if "村" not in a.text and "社区" not in a.text:
+            continue
+        ms[:] = _article(a, ms, book, index, known)
+    if known:
+        for a, ms in zip(articles, out):
+            _repeat(a, ms, known)
+    return out
+
+
+def _article(
+    a: Article, ms: list[Mention], book: VillageBook, index: PlaceIndex, known: dict
+) -> list[Mention]:
+    towns: set[str] = set()  # (only those the book lists villages for: not the home province's)
+    counties: set[str | None] = set()
+    by_town, towns_of, county_of = book.by_town, book.towns_of, index.county_of
+    patterns = False
+    for m in ms:
+        lev, pid = m.level, m.place_id
+        if lev == "township":
+            if pid in by_town:
+                towns.add(pid)
+                counties.add(county_of.get(pid))
+        elif lev == "county":
+            if pid in towns_of:
+                counties.add(pid)
+        elif lev == "village" and pid.startswith("village~"):
+            patterns = True
+            anchor = pid.split("~", 2)[1]
+            if anchor in by_town:
+                towns.add(anchor)
+                counties.add(county_of.get(anchor))
+            elif anchor in towns_of:
+                counties.add(anchor)
+    counties.discard(None)
+    pool = _Pool(book, towns, counties)  # type: ignore[arg-type]  # (None discarded)
+    out = ms
+    if patterns:  # pattern villages: the listed village at their anchor, if the book has it
+        out = []
+        for m in ms:
+            if m.level == "village" and m.place_id.startswith("village~"):
+                out.extend(_upgrade(a, m, book, index, known))
+            else:
+                out.append(m)
+    cov = coverage(out, a)
+    extra: list[Mention] = []
+    text = a.text
+    for hit in _SUFFIX.finditer(text):
+        if cov[hit.start()] or cov[hit.end() - 1]:
+            continue
+        found = _read(text, hit.start(), hit.group(), book, pool)
+        if found is None:
+            continue
+        s, pid, town_span = found
+        end = hit.end()
+        if any(cov[s:end]):
+            continue
+        full = text[s:end]
+        m = _mention(a, a.start + s, a.start + end, full, pid, index, 0.9)
+        extra.append(m)
+        cov[s:end] = b"\x01" * (end - s)
+        known.setdefault(full, m)
+        if town_span is not None and not any(cov[town_span[0] : town_span[1]]):
+            tm = _place(a, a.start + town_span[0], a.start + town_span[1], pid.split(":")[1], index)
+            extra.append(tm)
+            cov[town_span[0] : town_span[1]] = b"\x01" * (town_span[1] - town_span[0])
+    if extra:
+        out = sorted(out + extra, key=lambda m: m.start)
+    return out
+
+
+def coverage(ms: list[Mention], a: Article) -> bytearray:
+    """One byte per character of the article: 1 where a mention already is."""
+    cov = bytearray(len(a.text) + 1)
+    for m in ms:
+        s, e = m.start - a.start, m.end - a.start
+        cov[s:e] = b"\x01" * (e - s)
+    return cov
+
+
+class _Pool:
+    """The villages of the townships an article names and of the townships of its counties (not
+    when the article spans more than a few counties: a list of places, and too many namesakes), as
+    one string to search (built on the first look-up: most articles never need it)."""
+
+    __slots__ = ("blob", "book", "pool", "towns")
+
+    def __init__(self, book: VillageBook, towns: set[str], counties: set[str]):
+        self.book, self.towns = book, towns
+        pool = dict.fromkeys(towns)
+        if len(counties) <= _MAX_COUNTIES:
+            for c in counties:
+                pool.update(dict.fromkeys(book.towns_of.get(c, ())))
+        self.pool = tuple(pool)
+        self.blob: str | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.pool)
+
+    def get(self, full: str) -> list[str]:
+        if self.blob is None:
+            by_town = self.book.by_town
+            self.blob = "".join([by_town.get(t, "") for t in self.pool])
+        if "|" + full + "|" not in self.blob:
+            return []
+        hit = _towns_with(self.book, full, self.pool)
+        return [t for t in hit if t in self.towns] or hit
+
+
+def _upgrade(a: Article, m: Mention, book: VillageBook, index: PlaceIndex, known: dict) -> list[Mention]:
+    """A pattern village as the listed village at its anchor; a name that holds its township's
+    short form in front (江宁|汤山阜庄社区: 汤山 of 汤山街道, 阜庄社区 listed there) is read as
+    both. Unlisted, it stays the pattern village."""
+    anchor = m.place_id.split("~", 2)[1]
+    pool = (anchor,) if index.level.get(anchor) == "township" else book.towns_of.get(anchor, ())
+    hit = _towns_with(book, m.name, pool)
+    if len(hit) == 1:
+        v = _mention(a, m.start, m.end, m.name, _village_id(hit[0], m.name), index, m.confidence)
+        known.setdefault(v.name, v)
+        return [v]
+    suffix = "社区" if m.name.endswith("社区") else "村"
+    for k in range(2, len(m.name) - len(suffix) - 1):
+        head, tail = m.name[:k], m.name[k:]
+        listed = _towns_with(book, tail, pool) or _towns_with(
+            book, _swap(tail), pool
+        )  # 阜庄社区, listed 阜庄村
+        hit = [t for t in listed if _TOWN_SUFFIX.sub("", index.row[t][0]) == head]
+        if len(hit) == 1 and is_name(tail[: -len(suffix)], suffix):
+            town = _place(a, m.start, m.start + k, hit[0], index)
+            v = _mention(a, m.start + k, m.end, tail, _village_id(hit[0], tail), index, m.confidence)
+            known.setdefault(tail, v)
+            return [town, v]
+    return [m]
+
+
+def _swap(full: str) -> str:
+    """The name under the other suffix: a village turned community keeps its name (阜庄村 → 阜庄社区)."""
+    return full[:-2] + "村" if full.endswith("社区") else full[:-1] + "社区"
+
+
+def _read(
+    text: str, at: int, suffix: str, book: VillageBook, pool: _Pool
+) -> tuple[int, str, tuple[int, int] | None] | None:
+    """The village ending at this suffix: (its start, its place id, the span of its township
+    written right before it or None); the longest listed name wins."""
+    if not pool and not any(c in "镇乡道" for c in text[max(0, at - 6) : at - 1]):
+        return None  # no township in front, no township or county in the article
+    run = _HAN_RUN.search(text, max(0, at - _LONGEST), at)
+    for k in range(len(run.group()) if run else 0, 0, -1):
+        s = at - k
+        name = text[s:at]
+        full = name + suffix
+        if s > 1 and text[s - 1] in "镇乡道":
+            tspan, before = _town_before(text, s, book)
+            hit = _towns_with(book, full, before)
+            if len(hit) == 1 and is_name(name, suffix):
+                return s, _village_id(hit[0], full), tspan
+        if k < 2 or not pool:
+            continue
+        hit = pool.get(full)
+        if len(hit) == 1 and is_name(name, suffix):
+            return s, _village_id(hit[0], full), None
+    return None
+
+
+def _town_before(text: str, s: int, book: VillageBook) -> tuple[tuple[int, int] | None, tuple[str, ...]]:
+    """A township's full name ending right before ``s`` (点头镇|大坪村) and its ids."""
+    for k in (6, 5, 4, 3, 2):
+        if s >= k:
+            t = text[s - k : s]
+            if _TOWN_SUFFIX.search(t):
+                ids = book.town_ids.get(t)
+                if ids:
+                    return (s - k, s), ids
+    return None, ()
+
+
+def _village_id(town: str, full: str) -> str:
+    return f"village:{town}:{full}"
+
+
+def _mention(
+    a: Article, start: int, end: int, full: str, pid: str, index: PlaceIndex, conf: float
+) -> Mention:
+    """The listed village as a mention: its township's chain, point and (at most) township precision."""
+    town = pid.split(":")[1] if pid.startswith("village:") else pid
+    tname, _lev, prov, city, county, _t, _code, lon, lat, prec = index.row[town]
+    if prec is None or _PRECISION_RANK.get(prec, 2) < 1:
+        prec = "township"
+    text = a.text[start - a.start : end - a.start]
+    return Mention(
+        a.article_id, a.file, start, end, text, pid, full, "village", prov, city, county, tname, None,
+        lon, lat, prec, conf, in_org_at(a.text, end - a.start), False, index.county_of.get(town), None,
+    )  # fmt: skip
+
+
+def _place(a: Article, start: int, end: int, pid: str, index: PlaceIndex) -> Mention:
+    """The township written right before its village (点头镇 in 点头镇大坪村)."""
+    name, lev, prov, city, county, town, code, lon, lat, prec = index.row[pid]
+    text = a.text[start - a.start : end - a.start]
+    return Mention(
+        a.article_id, a.file, start, end, text, pid, name, lev, prov, city, county, town, code, lon, lat,
+        prec, 0.9, in_org_at(a.text, end - a.start), False, index.county_of.get(pid), None,
+    )  # fmt: skip
+
+
+def _repeat(a: Article, ms: list[Mention], known: dict[str, Mention]) -> None:
+    """A village read in the document, again where its full name comes back (璜土村 … 璜土村)."""
+    cov = None
+    extra = []
+    for name, m in known.items():
+        at = a.text.find(name)
+        while at >= 0:
+            if cov is None:
+                cov = coverage(ms, a)
+            e = at + len(name)
+            if not any(cov[at:e]):
+                again = m._replace(article_id=a.article_id, file=a.file, start=a.start + at, end=a.start + e)
+                extra.append(again._replace(text=name, in_org=in_org_at(a.text, e)))
+                cov[at:e] = b"\x01" * len(name)
+            at = a.text.find(name, at + 1)
+    if extra:
+        ms.extend(extra)
+        ms.sort(key=lambda m: m.start)
