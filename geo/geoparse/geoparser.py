@@ -155,7 +155,9 @@ def geoparse_articles(articles: list[Article], gp: Geoparser) -> list[list[Menti
             if extra:
                 mentions = sorted(mentions + extra, key=lambda m: m.start)
         out.append(mentions)
-    out = book_villages(articles, out, index.villages, index)  # 江阴 … 璜土村: listed villages beyond home
+    out = book_villages(
+        articles, out, index.villages, index, gp.matcher
+    )  # 江阴 … 璜土村: listed villages beyond home
     return _repeated_villages(articles, short_townships(articles, out, index, gp.home_province))
 
 

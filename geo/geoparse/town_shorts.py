@@ -1,6 +1,7 @@
-"""Township short forms outside the home province, on the home province's evidence rule: the
-article names the district in full, the document writes the township in full, and the short form
-stands as a word (淳化 in an article on 江宁区 that says 淳化街道: 淳化地区, 淳化集镇).
+"""Township short forms outside the home province, on the home province's evidence rule — the
+article names the district in full, the document writes the township in full, the short form
+stands as a word — and, since these are not hand-checked names, one more: the short form follows
+its district's name (江宁|汤山) or is followed by a word of place (淳化地区, 淳化集镇).
 
 The automaton holds the home province's township short forms only (all of China's would add some
 35,000 names, most of them words, to every scan); elsewhere the short forms of the townships a
@@ -14,11 +15,14 @@ import re
 from geo.geoparse.evidence import short_form_stands
 from geo.geoparse.index import PlaceIndex
 from geo.geoparse.village_book import coverage
-from geo.geoparse.words import in_org_at
+from geo.geoparse.words import in_org_at, jieba_tags
 from geo.schema import Article, Mention
 
 _TOWN_SUFFIX = re.compile(r"(?:街道办事处|街道|镇|乡)$")
 #: After the short form these make it another name: a unit (淳化镇, 淳化县) or an era year (淳化五年).
+#: Words after a township's short form that make it the place (淳化地区, 淳化集镇); otherwise it
+#: must follow its district's name (江宁|汤山). 种杨梅, 新建污水管网 are no townships.
+_PLACE_WORD = re.compile("地区|集镇|一带|境内|辖区|片区|镇区|全境|周边|附近|[东西南北中]部")
 _NOT_AFTER = re.compile(r"[镇乡街村县区市省旗州]|[元一二三四五六七八九十0-9]+年")
 
 
@@ -47,11 +51,15 @@ def short_townships(
             continue
         extra = []
         cov = None
+        after: dict[str | None, set[int]] = {}  # county id -> where its mentions end (江宁|汤山)
+        for m in ms:
+            if m.level == "county":
+                after.setdefault(m.place_id, set()).add(m.end)
         for pid, name in towns.items():
             if index.county_of.get(pid) not in counties:
                 continue
             core = _TOWN_SUFFIX.sub("", name)
-            if len(core) < 2 or core == name:
+            if len(core) < 2 or core == name or not _name_like(core):
                 continue
             at = a.text.find(core)
             while at >= 0:
@@ -59,7 +67,15 @@ def short_townships(
                 if not _NOT_AFTER.match(a.text, e):
                     if cov is None:
                         cov = coverage(ms, a)
-                    if not any(cov[at:e]) and short_form_stands(a.text, at, e):
+                    if (
+                        not any(cov[at:e])
+                        and (
+                            a.start + at in after.get(index.county_of.get(pid), ())
+                            or _PLACE_WORD.match(a.text, e)
+                        )
+                        and short_form_stands(a.text, at, e)
+                        and not in_org_at(a.text, e)
+                    ):
                         extra.append(_mention(a, a.start + at, a.start + e, pid, index))
                         cov[at:e] = b"\x01" * (e - at)
                 at = a.text.find(core, at + 1)
@@ -67,6 +83,13 @@ def short_townships(
             ms.extend(extra)
             ms.sort(key=lambda m: m.start)
     return out
+
+
+def _name_like(core: str) -> bool:
+    """Not an ordinary word: jieba does not know it, or tags it a place or a name (淳化 nz, 汤山);
+    建设, 中心, 第二, 公园 (建设街道, 中心镇 …) are words first."""
+    tag = jieba_tags().get(core)
+    return tag is None or tag.startswith(("ns", "nz", "nr"))
 
 
 def _mention(a: Article, start: int, end: int, pid: str, index: PlaceIndex) -> Mention:

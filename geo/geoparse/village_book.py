@@ -24,8 +24,9 @@ import pandas as pd
 
 from geo.gazetteer.sources import read_jionlp_villages
 from geo.geoparse.index import PlaceIndex
+from geo.geoparse.recognize import Matcher
 from geo.geoparse.villages import is_name
-from geo.geoparse.words import in_org_at
+from geo.geoparse.words import in_org_at, word_bounds
 from geo.schema import Article, Mention
 
 SUFFIXES = ("社区", "村")
@@ -92,12 +93,13 @@ def _towns_with(book: VillageBook, full: str, towns) -> list[str]:
 
 
 def book_villages(
-    articles: list[Article], out: list[list[Mention]], book: tuple, index: PlaceIndex
+    articles: list[Article], out: list[list[Mention]], book: tuple, index: PlaceIndex, matcher: Matcher
 ) -> list[list[Mention]]:
     """Each article's mentions with the book's villages: pattern villages (支塘镇蒋巷村, read at
     their township) become the listed village, and unread "X村/X社区" of a township or county the
     article names are added; a village read once is that village again where the document repeats
-    its name (璜土村 … 璜土村)."""
+    its name (璜土村 … 璜土村). A name the gazetteer holds (a home-province village, a place) is
+    left to the resolver unless its township stands right before it and is no home township."""
     book = VillageBook(*book)
     if not book.by_town:
         return out
@@ -105,7 +107,7 @@ def book_villages(
     for a, ms in zip(articles, out):
         if "村" not in a.text and "社区" not in a.text:
             continue
-        ms[:] = _article(a, ms, book, index, known)
+        ms[:] = _article(a, ms, book, index, known, matcher)
     if known:
         for a, ms in zip(articles, out):
             _repeat(a, ms, known)
@@ -113,7 +115,7 @@ def book_villages(
 
 
 def _article(
-    a: Article, ms: list[Mention], book: VillageBook, index: PlaceIndex, known: dict
+    a: Article, ms: list[Mention], book: VillageBook, index: PlaceIndex, known: dict, matcher: Matcher
 ) -> list[Mention]:
     towns: set[str] = set()  # (only those the book lists villages for: not the home province's)
     counties: set[str | None] = set()
@@ -152,7 +154,7 @@ def _article(
     for hit in _SUFFIX.finditer(text):
         if cov[hit.start()] or cov[hit.end() - 1]:
             continue
-        found = _read(text, hit.start(), hit.group(), book, pool)
+        found = _read(text, hit.start(), hit.group(), book, pool, matcher)
         if found is None:
             continue
         s, pid, town_span = found
@@ -243,10 +245,12 @@ def _swap(full: str) -> str:
 
 
 def _read(
-    text: str, at: int, suffix: str, book: VillageBook, pool: _Pool
+    text: str, at: int, suffix: str, book: VillageBook, pool: _Pool, matcher: Matcher
 ) -> tuple[int, str, tuple[int, int] | None] | None:
     """The village ending at this suffix: (its start, its place id, the span of its township
-    written right before it or None); the longest listed name wins."""
+    written right before it or None); the longest listed name wins. Read on the article's
+    townships and counties only where the name starts a word (成立|强村公司 holds no 立强村) and
+    is no gazetteer name."""
     if not pool and not any(c in "镇乡道" for c in text[max(0, at - 6) : at - 1]):
         return None  # no township in front, no township or county in the article
     run = _HAN_RUN.search(text, max(0, at - _LONGEST), at)
@@ -256,15 +260,30 @@ def _read(
         full = name + suffix
         if s > 1 and text[s - 1] in "镇乡道":
             tspan, before = _town_before(text, s, book)
-            hit = _towns_with(book, full, before)
-            if len(hit) == 1 and is_name(name, suffix):
-                return s, _village_id(hit[0], full), tspan
-        if k < 2 or not pool:
+            town = text[tspan[0] : tspan[1]] if tspan else ""
+            if before and not (_in_home(matcher, town) and _in_home(matcher, full)):
+                hit = _towns_with(book, full, before)
+                if len(hit) == 1 and is_name(name, suffix):
+                    return s, _village_id(hit[0], full), tspan
+        if k < 2 or not pool or full in matcher.ids:
             continue
         hit = pool.get(full)
-        if len(hit) == 1 and is_name(name, suffix):
+        if len(hit) == 1 and is_name(name, suffix) and _starts_word(text, s, at + len(suffix)):
             return s, _village_id(hit[0], full), None
     return None
+
+
+def _in_home(matcher: Matcher, surface: str) -> bool:
+    """A gazetteer name with a home-province reading: 云龙镇云龙村 where both are the home
+    province's is left to the resolver; 新桥街道新二社区 (新二社区 no home name) is not."""
+    i = matcher.ids.get(surface)
+    return i is not None and any(c.in_home for c in matcher.entries[i].candidates)
+
+
+def _starts_word(text: str, s: int, end: int) -> bool:
+    """jieba starts a word at ``s`` (叫|璜土村, not 成立|强村公司)."""
+    lo = max(0, s - 4)
+    return s == lo or (s - lo) in word_bounds(text[lo : end + 2])
 
 
 def _town_before(text: str, s: int, book: VillageBook) -> tuple[tuple[int, int] | None, tuple[str, ...]]:
