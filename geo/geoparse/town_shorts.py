@@ -59,7 +59,7 @@ def short_townships(
             if index.county_of.get(pid) not in counties:
                 continue
             core = _TOWN_SUFFIX.sub("", name)
-            if len(core) < 2 or core == name or not _name_like(core):
+            if len(core) < 2 or core == name:
                 continue
             at = a.text.find(core)
             while at >= 0:
@@ -75,6 +75,7 @@ def short_townships(
                         )
                         and short_form_stands(a.text, at, e)
                         and not in_org_at(a.text, e)
+                        and _name_like(core)  # (last: the tag table loads on first use)
                     ):
                         extra.append(_mention(a, a.start + at, a.start + e, pid, index))
                         cov[at:e] = b"\x01" * (e - at)
