@@ -41,6 +41,16 @@ class Context:
         for a in index.ancestors.get(pid, ()):
             below[a] = below.get(a, 0) + weight
 
+    def merge(self, other: Context) -> None:
+        """Add another context's counts (an article's to its document's): the counts adding its
+        places one by one would give, without looking up their provinces and ancestors again."""
+        for mine, theirs in ((self.places, other.places), (self.below, other.below),
+                             (self.provinces, other.provinces)):  # fmt: skip
+            get = mine.get
+            for k, n in theirs.items():
+                mine[k] = get(k, 0) + n
+        self.named_townships |= other.named_townships
+
 
 def confident_context(matches: list[RawMatch], index: PlaceIndex) -> Context:
     """Context from matches that need no disambiguation: a single, full, non-word candidate

@@ -142,9 +142,7 @@ def geoparse_document(articles: list[Article], gp: Geoparser) -> MentionColumns:
     art_ctxs = [confident_context(matches, index) for matches in per_article]
     doc_ctx = Context()
     for c in art_ctxs:
-        for pid, n in c.places.items():
-            doc_ctx.add(pid, index, n)
-        doc_ctx.named_townships |= c.named_townships
+        doc_ctx.merge(c)
     cols = MentionColumns()
     row, county_of = index.row, index.county_of
     place_no, places = cols.place_no, cols.places
