@@ -4,7 +4,8 @@ A 20 MB corpus names ~450,000 places. As :class:`~geo.schema.Mention` tuples eac
 21 fields, then a pass per column to become a DataFrame or an Arrow table again. Here each field
 is a list, and the fields that belong to the place rather than to the mention (name, level, the
 admin chain, code, point, precision, county_id: :data:`PLACE_FIELDS`) are kept once per distinct
-place — a document names ~200 places ~1,700 times — with each mention holding its place's number.
+place — a document of the generated corpus names ~800 places ~1,800 times — with each mention
+holding its place's number.
 The store's Arrow tables and the extraction's categorical frame are built from these columns
 (a place's name is a category code, looked up once per place, not once per mention); a
 :class:`Mention` record is made only for a caller that asks for one (:meth:`MentionColumns.record`).
