@@ -19,9 +19,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from geo.columns import MentionColumns, MentionTable
 from geo.corpus import iter_documents, split_articles
 from geo.gazetteer import Gazetteer
-from geo.geoparse import Geoparser, ensure_geoparser_cache, geoparse_articles, geoparser, load_geoparser
+from geo.geoparse import Geoparser, ensure_geoparser_cache, geoparser, load_geoparser
+from geo.geoparse.geoparser import geoparse_document
 from geo.metrics import document_metrics
 from geo.schema import (
     ARTICLE_COLUMNS,
@@ -30,7 +32,6 @@ from geo.schema import (
     Article,
     Document,
     DocumentInfo,
-    Mention,
     Metric,
     Skipped,
 )
@@ -62,16 +63,15 @@ class DocumentResult:
     """One document through every stage: article rows, mentions and metrics, in text order."""
 
     articles: list[tuple]
-    mentions: list[Mention]
+    mentions: MentionColumns  # column by column (geo.columns): no tuple per mention
     metrics: list[Metric]
 
 
 def parse_document(doc: Document, gp: Geoparser, articles: list[Article] | None = None) -> DocumentResult:
     """Mentions (and metrics) of one document; offsets index the document's text."""
     articles = split_articles(doc) if articles is None else articles
-    per_article = geoparse_articles(articles, gp)
-    metrics = document_metrics(doc, articles, per_article)
-    mentions = [m for ms in per_article for m in ms]
+    mentions = geoparse_document(articles, gp)
+    metrics = document_metrics(doc, articles, mentions.per_article())
     return DocumentResult([a.row() for a in articles], mentions, metrics)
 
 
@@ -82,7 +82,7 @@ def mentions_in_text(
     settings = settings or load_settings()
     doc = Document(file=file, path=Path(file), text=text, encoding="utf-8")
     res = parse_document(doc, geoparser(gaz, settings.home_province))
-    return pd.DataFrame(res.mentions, columns=list(MENTION_COLUMNS))
+    return pd.DataFrame(res.mentions.records(), columns=list(MENTION_COLUMNS))
 
 
 @dataclass
@@ -147,13 +147,11 @@ def extract_document(doc: Document, gp: Geoparser) -> Parsed:
 
 
 def _pack(res: DocumentResult) -> bytes | DocumentResult:
-    """A result as one marshal blob of plain tuples: the parent reads it several times faster than
-    a pickle of records (which calls each record class per row). Anything marshal cannot write
-    (a numpy scalar) sends the result as it is."""
+    """A result as one marshal blob of plain lists and tuples (the mentions' columns): the parent
+    reads it several times faster than a pickle of records (which calls each record class per
+    row). Anything marshal cannot write (a numpy scalar) sends the result as it is."""
     try:
-        return marshal.dumps(
-            (res.articles, [tuple(m) for m in res.mentions], [tuple(m) for m in res.metrics])
-        )
+        return marshal.dumps((res.articles, res.mentions.pack(), [tuple(m) for m in res.metrics]))
     except ValueError:
         return res
 
@@ -163,7 +161,7 @@ def _unpack(packed: bytes | DocumentResult) -> DocumentResult:
         return packed
     articles, mentions, metrics = marshal.loads(packed)
     new = tuple.__new__
-    return DocumentResult(articles, [new(Mention, m) for m in mentions], [new(Metric, m) for m in metrics])
+    return DocumentResult(articles, MentionColumns.unpack(mentions), [new(Metric, m) for m in metrics])
 
 
 @contextlib.contextmanager
@@ -194,7 +192,7 @@ def extract_corpus(
     settings = settings or load_settings()
     source = geoparser(gazetteer, settings.home_province) if gazetteer is not None else settings
     articles = RowTable(list(ARTICLE_COLUMNS), REPEATED_ARTICLE_COLUMNS)
-    mentions = RowTable(list(MENTION_COLUMNS), REPEATED_MENTION_COLUMNS)
+    mentions = MentionTable(REPEATED_MENTION_COLUMNS)
     metrics = RowTable(list(METRIC_COLUMNS), set())  # few rows: plain columns
     docs: list[DocumentInfo] = []
     skipped: list[Skipped] = []

@@ -1,9 +1,10 @@
 """The fast paths give what the plain ones they replace gave, on the seeds: the metrics stage's
-narrowed regex scans, the JSON Lines writer, the store's Arrow batches."""
+narrowed regex scans, the JSON Lines writer, the store's Arrow batches, the geoparser's columns."""
 
 from __future__ import annotations
 
 import json
+import marshal
 import math
 import random
 import re
@@ -13,6 +14,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
+from geo.columns import MentionColumns, MentionTable
 from geo.corpus import iter_documents, split_articles
 from geo.geoparse import geoparse_articles, geoparser
 from geo.jsonl import iter_jsonl
@@ -20,10 +22,12 @@ from geo.metrics import lexicon as lx
 from geo.metrics.find import _in_sentences_with
 from geo.metrics.periods import _PERIOD_AT, PERIOD_RE
 from geo.metrics.sentences import split_sentences
-from geo.pipeline import parse_document
-from geo.schema import Document
+from geo.pipeline import REPEATED_MENTION_COLUMNS, parse_document
+from geo.schema import MENTION_COLUMNS, Document
 from geo.settings import SEEDS_DIR
+from geo.store.extract import mentions_table
 from geo.store.tables import arrow_schema, rows_frame, rows_table
+from geo.tables import RowTable
 
 
 @pytest.fixture(scope="module")
@@ -103,7 +107,8 @@ def test_store_batches_are_the_arrow_of_the_plain_frame(seed_docs, gazetteer, se
     results = [parse_document(d, gp) for d in seed_docs]
     rng = random.Random(1)
     for table in ("articles", "mentions", "metrics"):
-        rows = [tuple(r) for res in results for r in getattr(res, table)]
+        got = (res.mentions.records() if table == "mentions" else getattr(res, table) for res in results)
+        rows = [tuple(r) for recs in got for r in recs]
         for a, b in ((0, len(rows)), (0, 0), (3, 4), (0, rng.randint(1, len(rows)))):
             seqs = list(range(b - a))
             plain = pa.Table.from_pandas(
@@ -111,6 +116,38 @@ def test_store_batches_are_the_arrow_of_the_plain_frame(seed_docs, gazetteer, se
             )
             fast = rows_table(table, rows[a:b], seqs)
             assert fast.equals(plain) and fast.to_pylist() == plain.to_pylist(), (table, a, b)
+
+
+def test_the_geoparser_columns_make_the_tables_its_records_make(seed_docs, gazetteer, settings):
+    """The mentions handed on as columns (a place's fields once per place) give the store's Arrow
+    batch and the extraction's categorical frame that the same mentions as records give, in one
+    batch or many, and come through a worker's marshal hand-off unchanged."""
+    gp = geoparser(gazetteer, settings.home_province)
+    results = [parse_document(d, gp) for d in seed_docs]
+    assert sum(len(r.mentions) for r in results) > 1000
+    for docs in (results, results[:1], results[2:4], []):
+        cols, seqs = MentionColumns(), []
+        for r in docs:
+            cols.extend(r.mentions)
+            seqs.extend(range(len(r.mentions)))
+        records = [tuple(m) for r in docs for m in r.mentions.records()]
+        assert [tuple(m) for m in cols.records()] == records
+        fast, plain = mentions_table(cols, seqs), rows_table("mentions", records, seqs)
+        assert fast.equals(plain) and fast.to_pylist() == plain.to_pylist()
+        for batch in (5, 97, 10**9):
+            from_cols = MentionTable(REPEATED_MENTION_COLUMNS, batch)
+            from_rows = RowTable(list(MENTION_COLUMNS), REPEATED_MENTION_COLUMNS, batch)
+            for r in docs:
+                from_cols.extend(r.mentions)
+                from_rows.extend(r.mentions.records())
+            a, b = from_cols.frame(), from_rows.frame()
+            pd.testing.assert_frame_equal(a, b)
+            assert [str(t) for t in a.dtypes] == [str(t) for t in b.dtypes]
+            for c in REPEATED_MENTION_COLUMNS:
+                assert a[c].cat.categories.tolist() == b[c].cat.categories.tolist(), c
+    for r in results:
+        back = MentionColumns.unpack(marshal.loads(marshal.dumps(r.mentions.pack())))
+        assert back == r.mentions and back.records() == r.mentions.records()
 
 
 def test_mentions_in_any_order_give_the_same_view(seed_docs, gazetteer, settings):

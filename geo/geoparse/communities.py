@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 
+from geo.columns import ArticleMentions
 from geo.geoparse.index import PlaceIndex
 from geo.geoparse.villages import is_name
 from geo.geoparse.words import jieba_tags, word_bounds
@@ -31,26 +32,27 @@ _SENTENCE_TAGS = frozenset("vpcudrmq")
 
 
 def bare_communities(
-    a: Article, mentions: list[Mention], index: PlaceIndex, home: str | None
+    a: Article, mentions: ArticleMentions, index: PlaceIndex, home: str | None
 ) -> list[Mention]:
     """Communities written without their street in an article whose places lie in one county
     outside the home province (none when the county is in doubt)."""
     if _SUFFIX not in a.text:
         return []
     county = None
-    for m in mentions:
-        if m.county_id and m.level in _PLACE_LEVELS:
+    rows = mentions.place_rows()  # (place_id, name, level, …, county_id): geo.columns.PLACE_FIELDS
+    for p in rows:
+        if p[11] and p[2] in _PLACE_LEVELS:
             if county is None:
-                county = m.county_id
-            elif m.county_id != county:
+                county = p[11]
+            elif p[11] != county:
                 return []  # two counties: where would the community be?
     if county is None:
         return []
     if index.province_of.get(county) == home:
         return []
-    towns = {m.place_id for m in mentions if m.level == "township" and m.county_id == county}
+    towns = {p[0] for p in rows if p[2] == "township" and p[11] == county}
     anchor = next(iter(towns)) if len(towns) == 1 else county
-    taken = [(m.start, m.end) for m in mentions]
+    taken = list(zip(mentions.starts, mentions.ends))
     out = []
     for hit in _SUFFIX_RE.finditer(a.text):
         end = hit.end()

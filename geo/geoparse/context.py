@@ -6,7 +6,7 @@ provinces and their ancestors; :class:`Resolved` is one accepted match with its 
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from geo.geoparse.index import PlaceIndex
 from geo.geoparse.recognize import RawMatch
@@ -40,6 +40,18 @@ class Context:
         provinces[prov] = provinces.get(prov, 0) + weight
         for a in index.ancestors.get(pid, ()):
             below[a] = below.get(a, 0) + weight
+
+    def merge(self, other: Context) -> None:
+        """Add another context's counts (an article's to its document's): the counts adding its
+        places one by one would give, without looking up their provinces and ancestors again."""
+        pairs: tuple[tuple[dict[Any, int], dict[Any, int]], ...] = (
+            (self.places, other.places), (self.below, other.below), (self.provinces, other.provinces),
+        )  # fmt: skip
+        for mine, theirs in pairs:
+            get = mine.get
+            for k, n in theirs.items():
+                mine[k] = get(k, 0) + n
+        self.named_townships |= other.named_townships
 
 
 def confident_context(matches: list[RawMatch], index: PlaceIndex) -> Context:

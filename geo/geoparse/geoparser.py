@@ -3,16 +3,19 @@
 The articles of a document are scanned first; the places each article names confidently form
 its context, and the whole document's context breaks ties in every article (a 钱塘 in an article
 about 杭州 is 钱塘区). Output: one list of :class:`~geo.schema.Mention` records per article, file
-offsets, in text order.
+offsets, in text order — as columns (:class:`~geo.columns.MentionColumns`, what extraction hands on)
+or as records (:func:`geoparse_articles`, for callers that want them).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import pandas as pd
 
+from geo.columns import ArticleMentions, MentionColumns
 from geo.gazetteer import Gazetteer
 from geo.geoparse.communities import bare_communities
 from geo.geoparse.context import Context, Resolved, confident_context
@@ -114,66 +117,125 @@ def zone_mention(a: Article, r: Resolved, index: PlaceIndex) -> Mention:
     )
 
 
+def _mention(a: Article, r: Resolved, index: PlaceIndex) -> Mention:
+    """A resolved name as its mention record."""
+    m, pid = r.match, r.place_id
+    own = (a.article_id, a.file, m.start, m.end, a.text[m.start - a.start : m.end - a.start], pid)
+    tail = (r.confidence, m.in_org, r.historical, index.county_of.get(pid), r.runner_up)
+    return tuple.__new__(Mention, own + index.row[pid] + tail)
+
+
 def province_id(gaz: Gazetteer, name: str) -> str | None:
     """The place_id of a province by its full name (浙江省 → "33"); None if there is none."""
     return gaz.province_id(name)
 
 
 def geoparse_articles(articles: list[Article], gp: Geoparser) -> list[list[Mention]]:
-    """The mentions of each article of one document (file offsets), in text order."""
+    """The mentions of each article of one document (file offsets), in text order, as records."""
+    cols = geoparse_document(articles, gp)
+    return [cols.records(cols.bounds[k], cols.bounds[k + 1]) for k in range(len(articles))]
+
+
+def geoparse_document(articles: list[Article], gp: Geoparser) -> MentionColumns:
+    """The mentions of one document's articles (file offsets), article by article in text order,
+    as columns (:mod:`geo.columns`): no record per mention."""
     index = gp.index
     scan = gp.matcher.scan
     per_article = [scan(a.text, a.start) for a in articles]
     art_ctxs = [confident_context(matches, index) for matches in per_article]
     doc_ctx = Context()
     for c in art_ctxs:
-        for pid, n in c.places.items():
-            doc_ctx.add(pid, index, n)
-        doc_ctx.named_townships |= c.named_townships
-    out: list[list[Mention]] = []
+        doc_ctx.merge(c)
+    cols = MentionColumns()
     row, county_of = index.row, index.county_of
-    new = tuple.__new__
+    place_no, places = cols.place_no, cols.places
+    number = place_no.get
     for a, matches, art_ctx in zip(articles, per_article, art_ctxs):
         resolved = resolve_matches(matches, a.text, a.start, index, doc_ctx, art_ctx)
-        mentions = []
-        aid, file, text, off = a.article_id, a.file, a.text, a.start
-        for r in resolved:
-            if r.zone is not None:
-                mentions.append(zone_mention(a, r, index))
-                continue
-            m = r.match
-            pid = r.place_id
-            mentions.append(
-                new(
-                    Mention,
-                    (aid, file, m.start, m.end, text[m.start - off : m.end - off], pid, *row[pid])
-                    + (r.confidence, m.in_org, r.historical, county_of.get(pid), r.runner_up),
-                )
-            )
+        lo = len(cols.start)
+        text, off = a.text, a.start
+        if not resolved:
+            pass
+        elif all(r.zone is None for r in resolved):  # the common case: column by column at once
+            rm, pids, confs, runners, hists, _zones = zip(*resolved)
+            starts, ends, _e, orgs, *_rest = zip(*rm)
+            ks: list = list(map(number, pids))
+            if None in ks:
+                for j, k in enumerate(ks):
+                    if k is None:
+                        pid = pids[j]
+                        k = ks[j] = number(pid)
+                        if k is None:
+                            k = ks[j] = place_no[pid] = len(places)
+                            places.append((pid, *row[pid], county_of.get(pid)))
+            cols.start.extend(starts)
+            cols.end.extend(ends)
+            cols.text.extend([text[s - off : e - off] for s, e in zip(starts, ends)])
+            cols.place.extend(ks)
+            cols.confidence.extend(confs)
+            cols.in_org.extend(orgs)
+            cols.historical.extend(hists)
+            cols.runner_up.extend(runners)
+        else:
+            for r in resolved:
+                if r.zone is not None:
+                    cols.append_record(zone_mention(a, r, index))
+                else:
+                    cols.append_record(_mention(a, r, index))
+        cols.end_article(a.article_id, a.file)
         if "社区" in text:  # 萧岗南社区 in an article about one county: a community there
-            extra = bare_communities(a, mentions, index, gp.home_province)
+            here = ArticleMentions(cols, range(lo, len(cols.start)))
+            extra = bare_communities(a, here, index, gp.home_province)
             if extra:
-                mentions = sorted(mentions + extra, key=lambda m: m.start)
-        out.append(mentions)
-    out = book_villages(
-        articles, out, index.villages, index, gp.matcher
-    )  # 江阴 … 璜土村: listed villages beyond home
-    return _repeated_villages(articles, short_townships(articles, out, index, gp.home_province))
+                ms = sorted(list(here) + extra, key=lambda m: m.start)
+                cols.truncate(lo)
+                for m in ms:
+                    cols.append_record(m)
+                cols.bounds[-1] = len(cols.start)
+    cols = _beyond_home(articles, cols, index, gp)
+    return _repeated_villages(articles, cols)
 
 
-def _repeated_villages(articles: list[Article], out: list[list[Mention]]) -> list[list[Mention]]:
+def _beyond_home(
+    articles: list[Article], cols: MentionColumns, index: PlaceIndex, gp: Geoparser
+) -> MentionColumns:
+    """The book's villages (江阴 … 璜土村) and the township short forms (江宁|汤山) outside the home
+    province: rules over records, so they run only on a document that can have them — a 村/社区 in
+    its text with a book loaded, or a township outside the home province written in full."""
+    villages = bool(index.villages and index.villages[0]) and any(
+        "村" in a.text or "社区" in a.text for a in articles
+    )
+    home = gp.home_province
+    province_of = index.province_of
+    # (a place row: place_id, name, level, …)
+    towns = any(p[2] == "township" and province_of.get(p[0]) != home for p in cols.places)
+    if not (villages or towns):
+        return cols
+    out = [list(ms) for ms in cols.per_article()]
+    if villages:
+        out = book_villages(articles, out, index.villages, index, gp.matcher)
+    if towns:
+        out = short_townships(articles, out, index, home)
+    return MentionColumns.from_records(zip(cols.article_ids, cols.files, out))
+
+
+def _repeated_villages(articles: list[Article], cols: MentionColumns) -> MentionColumns:
     """A village read by pattern once (扬中市油坊镇鸣凤村) is that village wherever the document
     writes its full name again without its township (鸣凤村位于油坊镇…): same place, same point."""
+    villages = {
+        k for k, p in enumerate(cols.places) if p[2] == "village" and p[0].startswith("village~")
+    }  # (a place row: place_id, name, level, …)
+    if not villages:
+        return cols
     known: dict[str, Mention] = {}
-    for ms in out:
-        for m in ms:
-            if m.level == "village" and m.place_id.startswith("village~"):
-                known.setdefault(m.name, m)
-    if not known:
-        return out
+    for i, k in enumerate(cols.place):
+        if k in villages:
+            known.setdefault(cols.places[k][1], cols.record(i))
     names = re.compile("|".join(re.escape(n) for n in sorted(known, key=len, reverse=True)))
-    for a, ms in zip(articles, out):
-        taken = [(m.start, m.end) for m in ms]
+    out: list[tuple[str, str, Sequence[Mention]]] = []
+    changed = False
+    for a, ms in zip(articles, cols.per_article()):
+        taken = list(zip(ms.starts, ms.ends))
         extra = []
         for hit in names.finditer(a.text):
             start, end = a.start + hit.start(), a.start + hit.end()
@@ -182,6 +244,8 @@ def _repeated_villages(articles: list[Article], out: list[list[Mention]]) -> lis
             again = known[hit.group()]._replace(article_id=a.article_id, file=a.file, start=start, end=end)
             extra.append(again._replace(text=hit.group(), in_org=in_org_at(a.text, hit.end())))
         if extra:
-            ms.extend(extra)
-            ms.sort(key=lambda m: m.start)
-    return out
+            changed = True
+            out.append((a.article_id, a.file, sorted(list(ms) + extra, key=lambda m: m.start)))
+        else:
+            out.append((a.article_id, a.file, ms))
+    return MentionColumns.from_records(out) if changed else cols

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
+from geo.columns import ArticleMentions
 from geo.corpus import YearEvidence, document_year
 from geo.metrics import lexicon as lx
 from geo.metrics.figures import figures_of
@@ -23,7 +24,7 @@ _LEVEL_RANK = {"zone": 0, "landmark": 1, "village": 2, "township": 3, "county": 
 
 
 def document_metrics(
-    doc: Document, articles: list[Article], article_mentions: list[list[Mention]]
+    doc: Document, articles: list[Article], article_mentions: Sequence[Sequence[Mention]]
 ) -> list[Metric]:
     """Figures of every article of ``doc``, in order (``article_mentions[i]``: article i's)."""
     years: list[YearEvidence | None] = []
@@ -43,27 +44,32 @@ def document_metrics(
     return out
 
 
-def main_place(article: Article, mentions: list[Mention]) -> tuple[str, str | None] | None:
+def main_place(article: Article, mentions: Sequence[Mention]) -> tuple[str, str | None] | None:
     """(place_id, name) the headline names (the most specific one, not a location: 这座位于杭州东部的
     科学城), else the most mentioned place (a tie goes to the first mentioned); places inside
     organisation names do not count."""
-    plain = [m for m in mentions if not m.in_org]
+    if isinstance(mentions, ArticleMentions):  # the pipeline's columns: no record per mention
+        starts, in_org, rows = mentions.starts, mentions.in_org, mentions.place_rows()
+    else:
+        starts, in_org = [m.start for m in mentions], [m.in_org for m in mentions]
+        rows = [(m.place_id, m.name, m.level) for m in mentions]
+    plain = [i for i, o in enumerate(in_org) if not o]
     if not plain:
         return None
     head = title_start(article)
     in_title = [
-        m
-        for m in plain
-        if head <= m.start < article.body_start
+        i
+        for i in plain
+        if head <= starts[i] < article.body_start
         and not lx.REL_BEFORE_RE.search(
-            article.text, max(0, m.start - article.start - 6), m.start - article.start
+            article.text, max(0, starts[i] - article.start - 6), starts[i] - article.start
         )
     ]
     if in_title:
-        best = min(in_title, key=lambda m: (_LEVEL_RANK.get(m.level, 9), m.start))
-        return str(best.place_id), best.name
-    pid = Counter(m.place_id for m in plain).most_common(1)[0][0]
-    return str(pid), next(m.name for m in plain if m.place_id == pid)
+        best = min(in_title, key=lambda i: (_LEVEL_RANK.get(rows[i][2], 9), starts[i]))
+        return str(rows[best][0]), rows[best][1]
+    pid = Counter(rows[i][0] for i in plain).most_common(1)[0][0]
+    return str(pid), next(rows[i][1] for i in plain if rows[i][0] == pid)
 
 
 def title_start(article: Article) -> int:
@@ -78,7 +84,7 @@ def title_start(article: Article) -> int:
 def _article_metrics(
     article: Article,
     doc: Document,
-    mentions: list[Mention],
+    mentions: Sequence[Mention],
     year: Callable[[], YearEvidence | None],
     main: tuple[str, str | None] | None,
     context_place: tuple[str, str | None] | None,

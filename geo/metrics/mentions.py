@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from geo.columns import ArticleMentions
 from geo.schema import MENTION_COLUMNS, Article, Mention
 
 
@@ -71,6 +72,8 @@ class MentionView:
         return (self[i] for i in range(len(self._rows)))
 
     def place_ids(self) -> list[str]:
+        if isinstance(self._rows, ArticleMentions):
+            return self._rows.place_ids()
         return [str(m.place_id) for m in self._rows]
 
     def where(self, org: bool) -> MentionView:
@@ -78,8 +81,9 @@ class MentionView:
         if not any(self.in_org):
             return self if not org else MentionView([], self.base, [], [], [])
         keep = [i for i, o in enumerate(self.in_org) if o == org]
+        rows = self._rows
         return MentionView(
-            [self._rows[i] for i in keep],
+            rows.take(keep) if isinstance(rows, ArticleMentions) else [rows[i] for i in keep],
             self.base,
             [self.starts[i] for i in keep],
             [self.ends[i] for i in keep],
@@ -92,10 +96,19 @@ EMPTY = MentionView([], 0, [], [], [])
 
 def plain_mentions(mentions: pd.DataFrame | Sequence[Mention] | None, article: Article) -> MentionView:
     """The article's mentions (file offsets in, article offsets out), sorted, overlaps dropped.
-    ``mentions`` is a DataFrame with the mention columns or a list of :class:`Mention` records
-    (what the pipeline has at hand, already in text order: no DataFrame per article)."""
+    ``mentions`` is a DataFrame with the mention columns, a list of :class:`Mention` records, or
+    the article's :class:`~geo.columns.ArticleMentions` (what the pipeline has at hand: its
+    columns, in text order; records are made only for the mentions the figures are tied to)."""
     if mentions is None or len(mentions) == 0:
         return MentionView([], article.start, [], [], [])
+    if isinstance(mentions, ArticleMentions):
+        starts, ends = mentions.starts, mentions.ends
+        later = starts[1:]
+        a0, a1 = article.start, article.end
+        if all(map(le, starts, later)) and all(map(le, ends, later)) and starts[0] >= a0 and max(ends) <= a1:
+            local = [s - a0 for s in starts], [e - a0 for e in ends]
+            return MentionView(mentions, a0, *local, mentions.in_org)
+        mentions = list(mentions)  # (not this article's alone, or not in text order: as records)
     if isinstance(mentions, pd.DataFrame):
         if "place_id" not in mentions.columns:
             return MentionView([], article.start, [], [], [])

@@ -13,18 +13,22 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 import duckdb
 import pandas as pd
 
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+from geo.columns import MentionColumns
 from geo.corpus import load_document
 from geo.gazetteer import Gazetteer
 from geo.geoparse import geoparser
 from geo.pipeline import DocumentResult, parse_documents
 from geo.schema import Document, Skipped
 from geo.settings import Settings
-from geo.store.tables import CONTRACT_TABLES, DOCUMENT_COLUMNS, q, rows_table
+from geo.store.tables import CONTRACT_TABLES, DOCUMENT_COLUMNS, arrow_schema, q, rows_table
 
 #: Rows gathered before they are written (keeps memory flat whatever the corpus size).
 BATCH_ROWS = 200_000
@@ -81,22 +85,32 @@ class Writer:
 
     def __init__(self, con: duckdb.DuckDBPyConnection):
         self.con = con
-        self.rows: dict[str, list[tuple]] = {"articles": [], "mentions": [], "metrics": []}
+        self.rows: dict[str, list[tuple]] = {"articles": [], "metrics": []}
+        self.mentions = MentionColumns()  # column by column, as the geoparser hands them on
         self.seqs: dict[str, list[int]] = {"articles": [], "mentions": [], "metrics": []}
 
     def add(self, res: DocumentResult) -> None:
-        for table, rows in (("articles", res.articles), ("mentions", res.mentions), ("metrics", res.metrics)):
+        for table, rows in (("articles", res.articles), ("metrics", res.metrics)):
             self.rows[table].extend(rows)
             self.seqs[table].extend(range(len(rows)))
-        if sum(len(r) for r in self.rows.values()) >= BATCH_ROWS:
+        self.mentions.extend(res.mentions)
+        self.seqs["mentions"].extend(range(len(res.mentions)))
+        if sum(len(r) for r in self.rows.values()) + len(self.mentions) >= BATCH_ROWS:
             self.flush()
 
     def flush(self) -> None:
-        for table, rows in self.rows.items():
-            if rows:
-                part = rows_table(table, rows, self.seqs[table])  # noqa: F841 (read by DuckDB)
+        for table in ("articles", "mentions", "metrics"):
+            seqs = self.seqs[table]
+            if seqs:
+                part = (  # noqa: F841 (read by DuckDB)
+                    mentions_table(self.mentions, seqs)
+                    if table == "mentions"
+                    else rows_table(table, self.rows[table], seqs)
+                )
                 self.con.execute(f"INSERT INTO {table} SELECT * FROM part")
-            self.rows[table], self.seqs[table] = [], []
+            self.seqs[table] = []
+        self.rows = {"articles": [], "metrics": []}
+        self.mentions = MentionColumns()
 
     def load_parquet(self, table: str, sources: list[str]) -> None:
         """Insert Parquet files written by :func:`geo.store.tables.rows_table` (workers' parts)."""
@@ -110,6 +124,12 @@ class Writer:
             docs = pd.DataFrame(rows, columns=[c for c, _ in DOCUMENT_COLUMNS])  # noqa: F841
             names = ", ".join(q(c) for c, _ in DOCUMENT_COLUMNS)
             self.con.execute(f"INSERT INTO documents SELECT {names} FROM docs")
+
+
+def mentions_table(mentions: MentionColumns, seqs: list[int]) -> pa.Table:
+    """The mentions as :func:`geo.store.tables.rows_table` makes them from records, built from
+    the columns (a place's fields once per place)."""
+    return mentions.arrow(arrow_schema("mentions"), seqs)
 
 
 class Engine(Protocol):

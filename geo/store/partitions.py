@@ -25,11 +25,12 @@ import time
 import uuid
 from importlib.metadata import version
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import fsspec
 import pyarrow.parquet as pq
 
+from geo.columns import MentionColumns
 from geo.corpus import load_document
 from geo.errors import EngineError
 from geo.gazetteer import Gazetteer
@@ -40,7 +41,7 @@ from geo.geoparse.cache import loads as cache_loads
 from geo.pipeline import extract_document, tune_gc
 from geo.schema import Skipped
 from geo.settings import Settings
-from geo.store.extract import Todo
+from geo.store.extract import Todo, mentions_table
 from geo.store.tables import rows_table
 
 TABLES = ("articles", "mentions", "metrics")
@@ -226,7 +227,8 @@ def run_part(part: Part, shared: str, snap: Snapshot) -> PartResult:
                 "every worker sees (a shared file system, mounted at the same place)"
             )
     gp = worker_geoparser(snap)
-    rows: dict[str, list[tuple]] = {t: [] for t in TABLES}
+    rows: dict[str, Any] = {t: [] for t in TABLES}
+    rows["mentions"] = MentionColumns()  # the geoparser's columns (geo.columns), never tuples
     seqs: dict[str, list[int]] = {t: [] for t in TABLES}
     documents: list[tuple[str, str | None, int, int, str | None]] = []
     chars = 0
@@ -237,7 +239,7 @@ def run_part(part: Part, shared: str, snap: Snapshot) -> PartResult:
             documents.append((file, None, 0, 0, parsed.reason))
             continue
         info, res = parsed
-        got: dict[str, list] = {"articles": res.articles, "mentions": res.mentions, "metrics": res.metrics}
+        got: dict[str, Any] = {"articles": res.articles, "mentions": res.mentions, "metrics": res.metrics}
         for table in TABLES:
             rows[table].extend(got[table])
             seqs[table].extend(range(len(got[table])))
@@ -247,7 +249,10 @@ def run_part(part: Part, shared: str, snap: Snapshot) -> PartResult:
     for table in TABLES:
         if rows[table]:
             buf = io.BytesIO()
-            pq.write_table(rows_table(table, rows[table], seqs[table]), buf)
+            if table == "mentions":
+                pq.write_table(mentions_table(rows[table], seqs[table]), buf)
+            else:
+                pq.write_table(rows_table(table, rows[table], seqs[table]), buf)
             tables[table] = part_url(shared, table, part.number)
             write_bytes(tables[table], buf.getvalue())
     return PartResult(

@@ -1,0 +1,366 @@
+"""A document's mentions column by column: what the geoparser hands on, without a tuple per mention.
+
+A 20 MB corpus names ~450,000 places. As :class:`~geo.schema.Mention` tuples each cost a tuple of
+21 fields, then a pass per column to become a DataFrame or an Arrow table again. Here each field
+is a list, and the fields that belong to the place rather than to the mention (name, level, the
+admin chain, code, point, precision, county_id: :data:`PLACE_FIELDS`) are kept once per distinct
+place — a document of the generated corpus names ~800 places ~1,800 times — with each mention
+holding its place's number.
+The store's Arrow tables and the extraction's categorical frame are built from these columns
+(a place's name is a category code, looked up once per place, not once per mention); a
+:class:`Mention` record is made only for a caller that asks for one (:meth:`MentionColumns.record`).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+from geo.schema import MENTION_COLUMNS, Mention
+from geo.tables import RowTable
+
+#: The Mention fields that are the place's, in this order in each ``places`` row.
+PLACE_FIELDS: tuple[str, ...] = MENTION_COLUMNS[5:16] + ("county_id",)
+_PLACE_AT = {f: k for k, f in enumerate(PLACE_FIELDS)}
+#: The Mention fields that are the mention's own (besides article_id and file, kept per article).
+OWN_FIELDS = ("start", "end", "text", "confidence", "in_org", "historical", "runner_up")
+_new = tuple.__new__
+
+
+class MentionColumns:
+    """Mentions in text order as columns; articles in order, ``bounds[k]:bounds[k + 1]`` are
+    article k's mentions; ``place[i]`` is mention i's row of ``places`` (:data:`PLACE_FIELDS`)."""
+
+    __slots__ = (
+        "article_ids",
+        "bounds",
+        "confidence",
+        "end",
+        "files",
+        "historical",
+        "in_org",
+        "place",
+        "place_no",
+        "places",
+        "runner_up",
+        "start",
+        "text",
+    )
+
+    def __init__(self) -> None:
+        self.article_ids: list[str] = []
+        self.files: list[str] = []
+        self.bounds: list[int] = [0]
+        self.start: list[int] = []
+        self.end: list[int] = []
+        self.text: list[str] = []
+        self.place: list[int] = []
+        self.confidence: list[float] = []
+        self.in_org: list[bool] = []
+        self.historical: list[bool] = []
+        self.runner_up: list[str | None] = []
+        self.places: list[tuple] = []
+        #: place_id → the number of a row with that id; a row whose id is already another row's
+        #: is keyed by the whole row
+        self.place_no: dict[Any, int] = {}
+
+    def __len__(self) -> int:
+        return len(self.start)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, MentionColumns):
+            return NotImplemented
+        same = (self.article_ids, self.files, self.bounds) == (other.article_ids, other.files, other.bounds)
+        return same and self.records() == other.records()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        n = (len(self), len(self.article_ids), len(self.places))
+        return "MentionColumns({} mentions, {} articles, {} places)".format(*n)
+
+    # ------------------------------------------------------------ building
+
+    def end_article(self, article_id: str, file: str) -> None:
+        """The mentions appended since the last call are this article's."""
+        self.article_ids.append(article_id)
+        self.files.append(file)
+        self.bounds.append(len(self.start))
+
+    def place_of(self, row: tuple) -> int:
+        """The number of a place given by its whole row (PLACE_FIELDS), added if new."""
+        no = self.place_no
+        k = no.get(row[0])
+        if k is not None and self.places[k] == row:
+            return k
+        key = row if k is not None else row[0]
+        k = no.get(key)
+        if k is None:
+            k = no[key] = len(self.places)
+            self.places.append(row)
+        return k
+
+    def append_record(self, m: Mention) -> None:
+        """One mention given as a record (the rare kinds: zones, communities, villages again)."""
+        self.start.append(m.start)
+        self.end.append(m.end)
+        self.text.append(m.text)
+        self.place.append(self.place_of(_place_row(m)))
+        self.confidence.append(m.confidence)
+        self.in_org.append(m.in_org)
+        self.historical.append(m.historical)
+        self.runner_up.append(m.runner_up)
+
+    def truncate(self, n: int) -> None:
+        """Drop the mentions from ``n`` on (the article being built is rebuilt from records)."""
+        for col in (self.start, self.end, self.text, self.place, self.confidence, self.in_org,
+                    self.historical, self.runner_up):  # fmt: skip
+            del col[n:]
+
+    def extend(self, other: MentionColumns) -> None:
+        """Append another document's (or batch's) mentions and articles."""
+        base = len(self.start)
+        self.article_ids.extend(other.article_ids)
+        self.files.extend(other.files)
+        self.bounds.extend(b + base for b in other.bounds[1:])
+        self.start.extend(other.start)
+        self.end.extend(other.end)
+        self.text.extend(other.text)
+        remap = [self.place_of(row) for row in other.places]
+        self.place.extend(map(remap.__getitem__, other.place))
+        self.confidence.extend(other.confidence)
+        self.in_org.extend(other.in_org)
+        self.historical.extend(other.historical)
+        self.runner_up.extend(other.runner_up)
+
+    @classmethod
+    def from_records(cls, per_article: Iterable[tuple[str, str, Iterable[Mention]]]) -> MentionColumns:
+        """Columns from (article_id, file, records) per article."""
+        cols = cls()
+        for aid, file, ms in per_article:
+            for m in ms:
+                cols.append_record(m)
+            cols.end_article(aid, file)
+        return cols
+
+    # ------------------------------------------------------------ hand-off between processes
+
+    def pack(self) -> tuple:
+        """Plain lists and tuples (marshal writes them; the parent reads them back with unpack)."""
+        return tuple(getattr(self, s) for s in _PACKED)
+
+    @classmethod
+    def unpack(cls, packed: Sequence[Any]) -> MentionColumns:
+        cols = cls()
+        for s, v in zip(_PACKED, packed):
+            setattr(cols, s, v)
+        no = cols.place_no
+        for k, row in enumerate(cols.places):
+            no.setdefault(row if row[0] in no else row[0], k)
+        return cols
+
+    # ------------------------------------------------------------ reading
+
+    def article_of(self) -> np.ndarray:
+        """Each mention's article number."""
+        counts: np.ndarray = np.diff(np.asarray(self.bounds, dtype=np.int64))
+        return np.repeat(np.arange(len(counts)), counts)
+
+    def record(self, i: int) -> Mention:
+        """Mention i as a :class:`Mention` record."""
+        k = bisect_right(self.bounds, i) - 1
+        p = self.places[self.place[i]]
+        return _new(
+            Mention,
+            (self.article_ids[k], self.files[k], self.start[i], self.end[i], self.text[i], *p[:11],
+             self.confidence[i], self.in_org[i], self.historical[i], p[11], self.runner_up[i]),
+        )  # fmt: skip
+
+    def records(self, lo: int = 0, hi: int | None = None) -> list[Mention]:
+        """Mentions lo:hi as records."""
+        hi = len(self.start) if hi is None else hi
+        return [self.record(i) for i in range(lo, hi)]
+
+    def per_article(self) -> list[ArticleMentions]:
+        """Each article's mentions as a view (records made only when one is read)."""
+        b = self.bounds
+        return [ArticleMentions(self, range(b[k], b[k + 1])) for k in range(len(self.article_ids))]
+
+    def place_values(self, field: str) -> list:
+        """``field`` of each distinct place (PLACE_FIELDS), in ``places`` order."""
+        k = _PLACE_AT[field]
+        return [p[k] for p in self.places]
+
+    # ------------------------------------------------------------ tables
+
+    def frame(self, categorical: Collection[str] = ()) -> pd.DataFrame:
+        """The mentions as a DataFrame with the contract's columns, the ``categorical`` ones as
+        categories: the frame ``pd.DataFrame(records)`` gives with those columns made
+        ``astype("str").astype("category")`` (sorted categories), without a tuple per row."""
+        # categories are the values of the rows: articles without mentions, places no mention
+        # names, are left out
+        counts: np.ndarray = np.diff(np.asarray(self.bounds, dtype=np.int64))
+        named = np.flatnonzero(counts)
+        art = np.repeat(np.arange(len(named)), counts[named])
+        place = np.asarray(self.place, dtype=np.int64)
+        used = np.unique(place)
+        places = [self.places[k] for k in used.tolist()]
+        place = np.searchsorted(used, place)
+        keyed: dict[str, tuple[list, np.ndarray]] = {
+            "article_id": ([self.article_ids[k] for k in named.tolist()], art),
+            "file": ([self.files[k] for k in named.tolist()], art),
+            "text": _factorize(self.text),
+            "runner_up": _factorize(self.runner_up),
+        }
+        for k, f in enumerate(PLACE_FIELDS):
+            keyed[f] = ([p[k] for p in places], place)
+        out: dict[str, Any] = {}
+        for c in MENTION_COLUMNS:
+            if c in keyed:
+                values, codes = keyed[c]
+                if c in categorical:
+                    out[c] = _categorical(values, codes)
+                elif c in ("lon", "lat"):
+                    out[c] = _floats(values, codes)
+                else:
+                    out[c] = pd.Series(np.asarray(values + [None], dtype=object)[:-1][codes]).infer_objects()
+            else:
+                out[c] = pd.Series(getattr(self, c))  # ints, floats, bools: inferred as from rows
+        return pd.DataFrame(out, columns=list(MENTION_COLUMNS))
+
+    def arrow(self, schema: pa.Schema, seqs: Sequence[int]) -> pa.Table:
+        """The mentions (and ``seqs``) as an Arrow table of ``schema`` (the store's mentions
+        columns and seq): what ``pa.array(column, type, from_pandas=True)`` per column of the
+        records gives, a place's fields taken from the per-place arrays."""
+        import pyarrow as pa
+
+        types = {f.name: f.type for f in schema}
+        art = pa.array(self.article_of())
+        place = pa.array(np.asarray(self.place, dtype=np.int64))
+        arrays = {
+            "article_id": pa.array(self.article_ids, type=types["article_id"]).take(art),
+            "file": pa.array(self.files, type=types["file"]).take(art),
+        }
+        for f in OWN_FIELDS:
+            arrays[f] = pa.array(getattr(self, f), type=types[f], from_pandas=True)
+        for f in PLACE_FIELDS:
+            arrays[f] = pa.array(self.place_values(f), type=types[f], from_pandas=True).take(place)
+        arrays["seq"] = pa.array(seqs, type=types["seq"])
+        return pa.Table.from_arrays([arrays[f.name] for f in schema], schema=schema)
+
+
+_PACKED = ("article_ids", "files", "bounds", *OWN_FIELDS, "place", "places")
+
+
+def _place_row(m: Mention) -> tuple:
+    return (*m[5:16], m.county_id)
+
+
+def _factorize(values: list) -> tuple[list, np.ndarray]:
+    """Distinct values (first seen first) and each value's number among them."""
+    seen: dict = {}
+    setdefault = seen.setdefault
+    codes = [setdefault(v, len(seen)) for v in values]
+    return list(seen), np.asarray(codes, dtype=np.int64)
+
+
+def _categorical(values: list, codes: np.ndarray) -> pd.Categorical:
+    """``values[codes]`` as ``astype("str").astype("category")`` makes it: None missing, the
+    other values (str) as sorted categories."""
+    distinct = pd.Series(values, dtype=object).astype("str").astype("category")  # what rows get
+    at = distinct.cat.codes.to_numpy()
+    taken = at[codes] if len(codes) else np.zeros(0, dtype=at.dtype)
+    return pd.Categorical.from_codes(taken, dtype=distinct.dtype)
+
+
+def _floats(values: list, codes: np.ndarray) -> Any:
+    """``values[codes]`` as a DataFrame built from rows holds it: float64 with NaN for None (an
+    all-None column stays object)."""
+    if all(v is None for v in values):
+        return np.array([None] * len(codes), dtype=object)
+    return np.asarray(values, dtype=np.float64)[codes]
+
+
+class ArticleMentions(Sequence):
+    """Some mentions of a :class:`MentionColumns` (an article's, in text order): the offsets and
+    ``in_org`` as lists, a :class:`Mention` record only for the mention read."""
+
+    __slots__ = ("cols", "idx")
+
+    def __init__(self, cols: MentionColumns, idx: range | list[int]):
+        self.cols = cols
+        self.idx = idx
+
+    def __len__(self) -> int:
+        return len(self.idx)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return ArticleMentions(self.cols, self.idx[i])
+        return self.cols.record(self.idx[i])
+
+    def __iter__(self) -> Iterator[Mention]:
+        record = self.cols.record
+        return (record(j) for j in self.idx)
+
+    def _col(self, col: list) -> list:
+        idx = self.idx
+        if isinstance(idx, range) and idx.step == 1:
+            return col[idx.start : idx.stop]
+        return [col[j] for j in idx]
+
+    @property
+    def starts(self) -> list[int]:
+        return self._col(self.cols.start)
+
+    @property
+    def ends(self) -> list[int]:
+        return self._col(self.cols.end)
+
+    @property
+    def in_org(self) -> list[bool]:
+        return self._col(self.cols.in_org)
+
+    def place_rows(self) -> list[tuple]:
+        """Each mention's place row (PLACE_FIELDS)."""
+        places = self.cols.places
+        return [places[k] for k in self._col(self.cols.place)]
+
+    def place_ids(self) -> list[str]:
+        places = self.cols.places
+        return [places[k][0] for k in self._col(self.cols.place)]
+
+    def take(self, keep: list[int]) -> ArticleMentions:
+        idx = self.idx
+        return ArticleMentions(self.cols, [idx[i] for i in keep])
+
+
+class MentionTable(RowTable):
+    """:class:`~geo.tables.RowTable` of the mentions table fed with documents' columns: the same
+    batches, categories and final frame, the rows never made into tuples."""
+
+    def __init__(self, repeated: set[str], batch_rows: int = 100_000):
+        super().__init__(list(MENTION_COLUMNS), repeated, batch_rows)
+        self._cols = MentionColumns()
+
+    def __len__(self) -> int:
+        return len(self._cols) + sum(len(f) for f in self._frames)
+
+    def extend(self, rows: MentionColumns) -> None:  # type: ignore[override]
+        self._cols.extend(rows)
+        if len(self._cols) >= self.batch_rows:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not len(self._cols):
+            super()._flush()  # (an empty batch: the frame RowTable makes of no rows)
+            return
+        self._frames.append(self._cols.frame(set(self.repeated)))
+        self._cols = MentionColumns()
