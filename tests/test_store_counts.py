@@ -125,3 +125,23 @@ def test_the_apps_metrics_through_arrow_equal_the_plain_read(built):
         assert list(plain.dtypes) == list(arrow.dtypes), scope
         assert plain.equals(arrow), scope
         assert len(plain) or scope.dates or scope.periods
+
+
+def test_a_places_metric_rows_read_on_click_are_its_rows_of_the_scope(built):
+    """The side panel reads a clicked place's metric rows from the store (the app no longer holds
+    the scope's rows with their evidence): the same rows, in the same order, as in the scope (a
+    column without a value in the place's rows arrives as None instead of NaN)."""
+    _, store = built
+    s = AtlasStore(store)
+    for scope in (*SCOPES, query.Scope(periods=("2023",))):
+        every = query.scoped_metrics(s, scope, via_arrow=True)
+        for pid in every["place_id"].dropna().unique()[:5]:
+            mine = query.scoped_metrics(s, scope, via_arrow=True, place_id=pid)
+            want = every[every["place_id"] == pid].reset_index(drop=True)
+            assert len(want), (scope, pid)
+            assert _cells(mine) == _cells(want), (scope, pid)
+
+
+def _cells(frame: pd.DataFrame) -> list[tuple]:
+    """The rows as the panel shows them: a missing cell is missing, whether None or NaN."""
+    return [tuple(None if pd.isna(v) else v for v in row) for row in frame.itertuples(index=False)]

@@ -19,6 +19,7 @@ import pandas as pd
 from geo.gazetteer import build as gb
 from geo.gazetteer.geocoded import apply_geocoded, cache_file
 from geo.settings import Settings, load_settings
+from geo.tables import shared_strings
 
 log = logging.getLogger(__name__)
 
@@ -143,9 +144,10 @@ def _read_cache(out: Path, fp: str) -> Gazetteer | None:
     except (OSError, ValueError) as e:
         log.warning("gazetteer cache in %s unreadable (%s); rebuilding", out, e)
         return None
-    places = places.astype(object).where(places.notna(), None)
+    # text as object columns (None where missing), each distinct string held once
+    places = shared_strings(places, [c for c in places.columns if c not in ("lon", "lat")])
     places["lon"], places["lat"] = places.lon.astype(float), places.lat.astype(float)
-    return Gazetteer(places, names.astype(object).where(names.notna(), None), counties, meta)
+    return Gazetteer(places, shared_strings(names, list(names.columns)), counties, meta)
 
 
 def chain_of(row) -> str:

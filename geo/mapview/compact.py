@@ -310,14 +310,27 @@ class CompactLayer(MacroElement):
             // the data are a static file of the app (the same at every rerun): fetched once;
             // window.atlasPending counts the layers still on their way (tests wait for 0)
             window.atlasPending = (window.atlasPending || 0) + 1;
-            fetch({{ this.layer.url|tojson }})
-                .then(function (r) {
-                    if (!r.ok) { throw new Error("map data " + r.status); }
-                    return r.json();
-                })
-                .then(build)
+            {%- if this.layer.kind == "counties" %}
+            var drawn;  // the places wait for the counties to be painted (their build takes seconds)
+            window.atlasCountiesDrawn = new Promise(function (resolve) { drawn = resolve; });
+            {%- endif %}
+            var data = fetch({{ this.layer.url|tojson }}).then(function (r) {
+                if (!r.ok) { throw new Error("map data " + r.status); }
+                return r.json();
+            });
+            {%- if this.layer.kind == "points" %}
+            var counties = window.atlasCountiesDrawn || Promise.resolve();
+            data = Promise.all([data, counties]).then(function (both) { return both[0]; });
+            {%- endif %}
+            data.then(build)
                 .catch(function (e) { console.error("map layer not loaded:", e); })
-                .finally(function () { window.atlasPending -= 1; });
+                .finally(function () {
+                    window.atlasPending -= 1;
+                    {%- if this.layer.kind == "counties" %}
+                    // a frame later: the shapes are on screen before the places' work starts
+                    requestAnimationFrame(function () { setTimeout(drawn, 0); });
+                    {%- endif %}
+                });
             {%- else %}
             build(JSON.parse({{ this.data_literal }}));
             {%- endif %}

@@ -19,7 +19,6 @@ from pathlib import Path
 from threading import Lock
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -56,7 +55,9 @@ def gazetteer(settings: Settings) -> Gazetteer:
 
 @st.cache_resource(max_entries=8, show_spinner=False)
 def _open(ref: StoreRef) -> AtlasStore:
-    return AtlasStore(ref.path, keep_open=True)
+    # DuckDB's cache of the file's blocks: 128 MB (256 MB held ~220 MB of a 1 GB store's blocks
+    # the OS page cache holds anyway; the first page's CPU time is the same)
+    return AtlasStore(ref.path, keep_open=True, memory_limit="128MB")
 
 
 def store(ref: StoreRef) -> AtlasStore:
@@ -149,6 +150,12 @@ def wait_and_rerun(seconds: float = 1.0) -> None:
 
 # ---------------------------------------------------------------- map data per filter state
 
+#: Filter states whose frames are kept. On a 1 GB store a filter state's layers hold ~100 MB
+#: (67,000 places) and a scope's metric rows ~140 MB (500,000 rows): going back to an evicted
+#: state costs ~1 s, keeping 64 of them cost gigabytes.
+PER_FILTER = 6
+PER_SCOPE = 3  # the metric rows do not depend on the place types
+
 
 def scoped_metrics(ref: StoreRef, scope: query.Scope) -> pd.DataFrame:
     """The metrics rows in scope (shared: do not modify them). The place types filter mentions,
@@ -156,9 +163,17 @@ def scoped_metrics(ref: StoreRef, scope: query.Scope) -> pd.DataFrame:
     return _scoped_metrics(ref, dataclasses.replace(scope, levels=None))
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)
+#: The metric columns the app holds per scope: what the measures and the layers' latest values
+#: need (a place's rows with their evidence are read when it is clicked): 136 → ~53 MB of the
+#: 500,000 rows of a 1 GB store, whose 21 columns took 214 MB.
+APP_METRIC_COLUMNS = ("place_id", "metric", "label", "value", "unit", "period", "is_target")
+#: A place's metric rows as the side panel shows them (appkit.place_metrics).
+PANEL_METRIC_COLUMNS = (*APP_METRIC_COLUMNS, "yoy_pct", "qualifier", "file", "evidence")
+
+
+@st.cache_resource(max_entries=PER_SCOPE, show_spinner=False)
 def _scoped_metrics(ref: StoreRef, scope: query.Scope) -> pd.DataFrame:
-    return query.scoped_metrics(store(ref), scope, via_arrow=True)
+    return query.scoped_metrics(store(ref), scope, via_arrow=True, columns=APP_METRIC_COLUMNS)
 
 
 def _measure_metrics(
@@ -169,7 +184,7 @@ def _measure_metrics(
     return _measure_metrics_cached(ref, dataclasses.replace(scope, levels=None), measure_key)
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)
+@st.cache_resource(max_entries=PER_FILTER, show_spinner=False)
 def _measure_metrics_cached(
     ref: StoreRef, scope: query.Scope, measure_key: str
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
@@ -182,7 +197,7 @@ def _measure_metrics_cached(
     return chosen, latest_metrics(chosen), metric_labels(chosen)
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
+@st.cache_resource(max_entries=PER_FILTER, show_spinner=False)
 def layers(ref: StoreRef, scope: query.Scope, measure_key: str, settings: Settings):
     """(simplified county layer coloured for the measure, point layer)."""
     s = store(ref)
@@ -257,7 +272,7 @@ class MapData:
     labels: list
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)
+@st.cache_resource(max_entries=PER_FILTER, show_spinner=False)
 def map_data(ref: StoreRef, scope: query.Scope, measure_key: str, label: str, settings: Settings) -> MapData:
     counties, points = layers(ref, scope, measure_key, settings)
     gaz = gazetteer(settings)
@@ -272,7 +287,7 @@ def map_data(ref: StoreRef, scope: query.Scope, measure_key: str, label: str, se
     )
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)
+@st.cache_resource(max_entries=PER_FILTER, show_spinner=False)
 def places_table(
     ref: StoreRef, scope: query.Scope, measure: appkit.Measure, settings: Settings
 ) -> pd.DataFrame:
@@ -287,7 +302,7 @@ def base_bounds(settings: Settings):
     return layer_bounds(county_layer(gazetteer(settings), None, home_province=settings.home_province))
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
+@st.cache_resource(max_entries=PER_FILTER, show_spinner=False)
 def search_index(ref: StoreRef, scope: query.Scope, _counties, _points, settings: Settings) -> pd.DataFrame:
     """The places on the map plus every city and province of the gazetteer (searchable by name
     or pinyin even when the corpus does not name them: "Hangzhou" → 杭州市)."""
@@ -297,22 +312,14 @@ def search_index(ref: StoreRef, scope: query.Scope, _counties, _points, settings
     return appkit.search_index(pd.concat(frames, ignore_index=True))
 
 
+@st.cache_data(max_entries=128, show_spinner=False)
 def place_metric_rows(ref: StoreRef, scope: query.Scope, place_id: str) -> pd.DataFrame:
-    """The metric rows in scope of one place, in corpus order, from an index of the rows by place
-    built once per filter state (a click no longer filters the 500,000 rows of a 1 GB store)."""
-    metrics = scoped_metrics(ref, scope)
-    rows = _metric_rows_by_place(ref, dataclasses.replace(scope, levels=None)).get(str(place_id))
-    return metrics.iloc[rows if rows is not None else []]
-
-
-@st.cache_resource(max_entries=16, show_spinner=False)
-def _metric_rows_by_place(ref: StoreRef, scope: query.Scope) -> dict:
-    """place_id → positions of its rows (ascending) in the scope's metrics."""
-    metrics = scoped_metrics(ref, scope)
-    codes, uniques = pd.factorize(metrics["place_id"])  # places as integers (NaN: -1)
-    order = np.argsort(codes, kind="stable")
-    bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1))
-    return {str(u): order[bounds[i] : bounds[i + 1]] for i, u in enumerate(uniques)}
+    """The metric rows in scope of one place, in corpus order, read from the store when it is
+    clicked (the scope's rows are not held with their evidence texts: 63 MB on a 1 GB store)."""
+    scope = dataclasses.replace(scope, levels=None)  # place types filter mentions, not metrics
+    return query.scoped_metrics(
+        store(ref), scope, via_arrow=True, columns=PANEL_METRIC_COLUMNS, place_id=str(place_id)
+    )
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
