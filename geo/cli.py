@@ -86,7 +86,15 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from geo.evaluate import DEV_SET, FROZEN_SET, FROZEN_SET_V2, evaluate, evaluate_frozen, report
+    from geo.evaluate import (
+        DEV_SET,
+        FROZEN_SET,
+        FROZEN_SET_V2,
+        FROZEN_SET_V3,
+        evaluate,
+        evaluate_frozen,
+        report,
+    )
 
     if args.classes:
         from geo.evaluate import RECALL_DEV, evaluate_classes, report_classes
@@ -97,7 +105,9 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
             )
         )
         return 0
-    if args.frozen_v2:
+    if args.frozen_v3:
+        s = evaluate_frozen(FROZEN_SET_V3, settings=args.settings)
+    elif args.frozen_v2:
         s = evaluate_frozen(FROZEN_SET_V2, settings=args.settings)
     elif args.frozen:
         s = evaluate_frozen(Path(args.dev) if args.dev else FROZEN_SET, settings=args.settings)
@@ -147,6 +157,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--frozen-v2",
         action="store_true",
         help="score the second frozen set (tests/data/frozen_eval_v2.jsonl): report only, never tune on it",
+    )
+    e.add_argument(
+        "--frozen-v3",
+        action="store_true",
+        help="score the third frozen set (tests/data/frozen_eval_v3.jsonl): report only, never tune on it",
     )
     e.add_argument(
         "--classes",

@@ -6,6 +6,8 @@
   (``python -m geo evaluate --frozen``); run it to report, never to choose a rule.
 - ``tests/data/frozen_eval_v2.jsonl``: the second frozen set, 33 passages annotated after v1 had been
   looked at (``python -m geo evaluate --frozen-v2``); same format, same scorer, same rule.
+- ``tests/data/frozen_eval_v3.jsonl``: the third frozen set, 31 passages annotated after v2 had been
+  looked at (``python -m geo evaluate --frozen-v3``); same format, same scorer, same rule.
 
 Recognition is scored on exact spans (file, start, end); resolution on the spans both sides
 found: right when the canonical name and the containing county/province agree. The frozen
@@ -32,6 +34,7 @@ from geo.settings import PROJECT_DIR, SEEDS_DIR, Settings, load_settings
 DEV_SET = PROJECT_DIR / "tests" / "data" / "dev_mentions.jsonl"
 FROZEN_SET = PROJECT_DIR / "tests" / "data" / "frozen_eval.jsonl"
 FROZEN_SET_V2 = PROJECT_DIR / "tests" / "data" / "frozen_eval_v2.jsonl"
+FROZEN_SET_V3 = PROJECT_DIR / "tests" / "data" / "frozen_eval_v3.jsonl"
 _AREA_LEVELS = ("zone", "landmark")
 
 

@@ -1,10 +1,11 @@
-"""The frozen evaluation sets (tests/data/frozen_eval.jsonl, frozen_eval_v2.jsonl): their
-integrity, the scorer's rules, and v2's score floor.
+"""The frozen evaluation sets (tests/data/frozen_eval.jsonl, frozen_eval_v2.jsonl,
+frozen_eval_v3.jsonl): their integrity, the scorer's rules, and v2's score floor.
 
 These tests never look at the parser's errors on a set (it is scored to report, never to tune);
 they pin the annotation files (offsets, sources, coverage), check the scorer on made-up rows, and
 fail when the v2 score falls below the figure first measured on it (frozen_eval_v2.md), so that a
 regression shows. Raising the floor after a fix is fine; fixing rules by reading v2's errors is not.
+v3 has no floor: it was committed before any parser was run on it, and only its form is tested here.
 """
 
 from __future__ import annotations
@@ -12,7 +13,15 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from geo.evaluate import FROZEN_SET, FROZEN_SET_V2, evaluate_frozen, load_frozen_set, score
+from geo.evaluate import (
+    FROZEN_SET,
+    FROZEN_SET_V2,
+    FROZEN_SET_V3,
+    RECALL_DEV,
+    evaluate_frozen,
+    load_frozen_set,
+    score,
+)
 
 
 def test_frozen_set_offsets_sources_and_coverage():
@@ -43,6 +52,55 @@ def test_frozen_set_v2_offsets_sources_and_coverage():
     v1 = pd.read_json(FROZEN_SET, lines=True)
     assert not set(passages["source_url"]) & set(v1["source_url"].dropna())
     assert not set(texts) & set(v1["passage_id"])  # q01… never collide with p01…
+
+
+_MENTION_FIELDS = {
+    "passage_id",
+    "start",
+    "end",
+    "text",
+    "name",
+    "level",
+    "province",
+    "city",
+    "county",
+    "township",
+    "in_org",
+    "historical",
+}
+_LEVELS = {"province", "city", "county", "township", "village", "zone", "landmark", "country", "foreign"}
+
+
+def test_frozen_set_v3_is_well_formed():
+    """Form only (offsets, fields, coverage, sources apart from v1/v2 and the recall dev set)."""
+    rows = pd.read_json(FROZEN_SET_V3, lines=True, dtype=False)
+    passages = rows[rows["kind"] == "passage"]
+    mentions = rows[rows["kind"] == "mention"]
+    assert list(rows["kind"]) == ["passage"] * len(passages) + ["mention"] * len(mentions)
+    assert len(passages) >= 25 and len(mentions) >= 400
+    assert passages["passage_id"].is_unique and passages["passage_id"].str.fullmatch(r"v\d\d").all()
+    assert passages["source_url"].str.startswith("http").all() and passages["source_url"].is_unique
+    assert passages["province"].nunique() >= 5
+    assert (passages["province"] == "浙江省").sum() * 2 >= len(passages) - 1  # about half
+    assert passages["text"].str.len().between(190, 520).all()
+    assert set(mentions.columns) >= _MENTION_FIELDS
+    assert mentions["level"].isin(_LEVELS).all()
+    assert mentions["in_org"].map(type).eq(bool).all() and mentions["historical"].map(type).eq(bool).all()
+    assert mentions["name"].str.len().gt(0).all()
+    texts, gold = load_frozen_set(FROZEN_SET_V3)
+    assert set(gold["file"]) <= set(texts)
+    bad = [(r.file, r.start) for r in gold.itertuples() if texts[r.file][r.start : r.end] != r.text]
+    assert not bad
+    spans = sorted(zip(gold["file"], gold["start"], gold["end"]))
+    assert all(a[0] != b[0] or a[2] <= b[1] for a, b in zip(spans, spans[1:]))  # no overlaps
+    divisions = gold[gold["level"].isin(["province", "city", "county", "township"])]
+    assert all(getattr(r, r.level) == r.name for r in divisions.itertuples())  # a unit is its own container
+    others = set()
+    for path in (FROZEN_SET, FROZEN_SET_V2, RECALL_DEV):
+        other = pd.read_json(path, lines=True, dtype=False)
+        others |= set(other["source_url"].dropna())
+        assert not set(texts) & set(other["passage_id"])  # v01… never collide with p01…, q01…, r01…
+    assert not set(passages["source_url"]) & others
 
 
 @pytest.mark.slow
