@@ -201,8 +201,8 @@ def build_store(
             recount = _update(con, listing, settings, gazetteer, engine, report, progress)
             con.execute("CHECKPOINT")
             if recount:
-                # counted on a new connection: the one that loaded 22.8 M mentions (1 GB) still
-                # holds their indexes and ran out of its 256 MB in the count's aggregates
+                # counted on a new connection, its buffer pool empty: the loading one ran out of
+                # its 256 MB at 1 GB while it held the mentions' indexes (no longer built)
                 con.close()
                 con = _connect_copy(work)
                 counts.recount(con)
