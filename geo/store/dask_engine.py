@@ -172,8 +172,9 @@ class DaskEngine:
         if not pt.is_local(shared):
             con.register_filesystem(fsspec.filesystem(shared.split("://", 1)[0]))
         # One transaction per COMMIT_BYTES of corpus, not one for the build: DuckDB keeps a
-        # transaction's index entries in memory until it commits, and under the build's memory cap
-        # the commit of a 1 GB corpus (22.8 M mentions) failed with "Out of Memory"; a commit per
+        # transaction's index entries in memory until it commits (a full load has none now: the
+        # store's index is built after it), and under the build's memory cap the commit of a
+        # 1 GB corpus (22.8 M mentions, then three indexes) failed with "Out of Memory"; a commit per
         # batch of parts instead made the load 2.4x slower (a checkpoint per commit). The store is
         # replaced only by the complete working copy, so a failed build still leaves the old store.
         pending = 0
