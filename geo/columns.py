@@ -6,9 +6,8 @@ is a list, and the fields that belong to the place rather than to the mention (n
 admin chain, code, point, precision, county_id: :data:`PLACE_FIELDS`) are kept once per distinct
 place — a document of the generated corpus names ~800 places ~1,800 times — with each mention
 holding its place's number.
-The store's Arrow tables and the extraction's categorical frame are built from these columns
-(a place's name is a category code, looked up once per place, not once per mention); a
-:class:`Mention` record is made only for a caller that asks for one (:meth:`MentionColumns.record`).
+The store's Arrow tables and the extraction's categorical frame are built from these columns (a
+place's name a category code looked up once per place); a :class:`Mention` record only on request.
 """
 
 from __future__ import annotations
@@ -153,12 +152,10 @@ class MentionColumns:
         return cols
 
     def spliced(self, changed: dict[int, Sequence[Mention]]) -> MentionColumns:
-        """These columns with article k's mentions replaced by the records ``changed[k]``; the
-        other articles are copied, the places kept (a place no mention names any more is no row
-        of the tables: they are built from the mentions' places)."""
+        """These columns, article k's mentions replaced by the records ``changed[k]``, the others
+        copied; the places kept (one no mention names any more is in no table built from them)."""
         cols = type(self)()
-        cols.places, cols.place_no = list(self.places), dict(self.place_no)
-        b = self.bounds
+        cols.places, cols.place_no, b = list(self.places), dict(self.place_no), self.bounds
         for k, (aid, file) in enumerate(zip(self.article_ids, self.files)):
             ms = changed.get(k)
             if ms is not None:
@@ -213,13 +210,9 @@ class MentionColumns:
         b = self.bounds
         return [ArticleMentions(self, range(b[k], b[k + 1])) for k in range(len(self.article_ids))]
 
-    def place_values(self, field: str) -> list:
-        """``field`` of each distinct place (PLACE_FIELDS), in ``places`` order."""
-        k = _PLACE_AT[field]
-        return [p[k] for p in self.places]
-
     def place_column(self, field: str) -> list:
-        """:meth:`place_values`, kept (places are only ever appended: the list is extended)."""
+        """``field`` of each distinct place (PLACE_FIELDS), in ``places`` order; kept (places are
+        only ever appended to: the list is extended)."""
         got = self._place_cols.setdefault(field, [])
         if len(got) < len(self.places):
             k = _PLACE_AT[field]
@@ -279,7 +272,7 @@ class MentionColumns:
         for f in OWN_FIELDS:
             arrays[f] = pa.array(getattr(self, f), type=types[f], from_pandas=True)
         for f in PLACE_FIELDS:
-            arrays[f] = pa.array(self.place_values(f), type=types[f], from_pandas=True).take(place)
+            arrays[f] = pa.array(self.place_column(f), type=types[f], from_pandas=True).take(place)
         arrays["seq"] = pa.array(seqs, type=types["seq"])
         return pa.Table.from_arrays([arrays[f.name] for f in schema], schema=schema)
 
