@@ -31,6 +31,7 @@ STAGES = (
     ("geoparse", "geo.pipeline", "geoparse_document"),
     ("geoparse: resolution", "geo.geoparse.geoparser", "resolve_matches"),
     ("geoparse: article context", "geo.geoparse.geoparser", "confident_context"),
+    ("geoparse: beyond home (village book, township short forms)", "geo.geoparse.geoparser", "_beyond_home"),
 )
 #: cProfile own time by file, grouped (the pipeline's stages and what they call).
 GROUPS = (

@@ -6,9 +6,8 @@ is a list, and the fields that belong to the place rather than to the mention (n
 admin chain, code, point, precision, county_id: :data:`PLACE_FIELDS`) are kept once per distinct
 place — a document of the generated corpus names ~800 places ~1,800 times — with each mention
 holding its place's number.
-The store's Arrow tables and the extraction's categorical frame are built from these columns
-(a place's name is a category code, looked up once per place, not once per mention); a
-:class:`Mention` record is made only for a caller that asks for one (:meth:`MentionColumns.record`).
+The store's Arrow tables and the extraction's categorical frame are built from these columns (a
+place's name a category code looked up once per place); a :class:`Mention` record only on request.
 """
 
 from __future__ import annotations
@@ -39,6 +38,7 @@ class MentionColumns:
     article k's mentions; ``place[i]`` is mention i's row of ``places`` (:data:`PLACE_FIELDS`)."""
 
     __slots__ = (
+        "_place_cols",
         "article_ids",
         "bounds",
         "confidence",
@@ -70,6 +70,7 @@ class MentionColumns:
         #: place_id → the number of a row with that id; a row whose id is already another row's
         #: is keyed by the whole row
         self.place_no: dict[Any, int] = {}
+        self._place_cols: dict[str, list] = {}  # (place_column's)
 
     def __len__(self) -> int:
         return len(self.start)
@@ -150,6 +151,22 @@ class MentionColumns:
             cols.end_article(aid, file)
         return cols
 
+    def spliced(self, changed: dict[int, Sequence[Mention]]) -> MentionColumns:
+        """These columns, article k's mentions replaced by the records ``changed[k]``, the others
+        copied; the places kept (one no mention names any more is in no table built from them)."""
+        cols = type(self)()
+        cols.places, cols.place_no, b = list(self.places), dict(self.place_no), self.bounds
+        for k, (aid, file) in enumerate(zip(self.article_ids, self.files)):
+            ms = changed.get(k)
+            if ms is not None:
+                for m in ms:
+                    cols.append_record(m)
+            else:
+                for f in (*OWN_FIELDS, "place"):
+                    getattr(cols, f).extend(getattr(self, f)[b[k] : b[k + 1]])
+            cols.end_article(aid, file)
+        return cols
+
     # ------------------------------------------------------------ hand-off between processes
 
     def pack(self) -> tuple:
@@ -193,10 +210,14 @@ class MentionColumns:
         b = self.bounds
         return [ArticleMentions(self, range(b[k], b[k + 1])) for k in range(len(self.article_ids))]
 
-    def place_values(self, field: str) -> list:
-        """``field`` of each distinct place (PLACE_FIELDS), in ``places`` order."""
-        k = _PLACE_AT[field]
-        return [p[k] for p in self.places]
+    def place_column(self, field: str) -> list:
+        """``field`` of each distinct place (PLACE_FIELDS), in ``places`` order; kept (places are
+        only ever appended to: the list is extended)."""
+        got = self._place_cols.setdefault(field, [])
+        if len(got) < len(self.places):
+            k = _PLACE_AT[field]
+            got.extend([p[k] for p in self.places[len(got) :]])
+        return got
 
     # ------------------------------------------------------------ tables
 
@@ -251,7 +272,7 @@ class MentionColumns:
         for f in OWN_FIELDS:
             arrays[f] = pa.array(getattr(self, f), type=types[f], from_pandas=True)
         for f in PLACE_FIELDS:
-            arrays[f] = pa.array(self.place_values(f), type=types[f], from_pandas=True).take(place)
+            arrays[f] = pa.array(self.place_column(f), type=types[f], from_pandas=True).take(place)
         arrays["seq"] = pa.array(seqs, type=types["seq"])
         return pa.Table.from_arrays([arrays[f.name] for f in schema], schema=schema)
 
@@ -333,13 +354,25 @@ class ArticleMentions(Sequence):
         places = self.cols.places
         return [places[k] for k in self._col(self.cols.place)]
 
+    def column(self, field: str) -> list:
+        """``field`` (any Mention field but article_id and file) of each mention."""
+        if field not in _PLACE_AT:
+            return self._col(getattr(self.cols, field))
+        return list(map(self.cols.place_column(field).__getitem__, self._col(self.cols.place)))
+
     def place_ids(self) -> list[str]:
-        places = self.cols.places
-        return [places[k][0] for k in self._col(self.cols.place)]
+        return self.column("place_id")
 
     def take(self, keep: list[int]) -> ArticleMentions:
         idx = self.idx
         return ArticleMentions(self.cols, [idx[i] for i in keep])
+
+
+def fields_of(ms: Sequence[Mention], *fields: str) -> list[list]:
+    """These fields of each mention: from the columns for a view (no record made)."""
+    if isinstance(ms, ArticleMentions):
+        return [ms.column(f) for f in fields]
+    return [[getattr(m, f) for m in ms] for f in fields]
 
 
 class MentionTable(RowTable):

@@ -165,3 +165,34 @@ def test_mentions_in_any_order_give_the_same_view(seed_docs, gazetteer, settings
             got, want = plain_mentions(other, a), plain_mentions(ms, a)
             assert (got.starts, got.ends, got.in_org) == (want.starts, want.ends, want.in_org)
             assert list(got) == list(want)
+
+
+def test_an_article_spliced_in_gives_the_tables_of_all_records_rebuilt(seed_docs, gazetteer, settings):
+    """The village book and township short forms replace only the articles they add to
+    (MentionColumns.spliced): the tables are those of every article rebuilt from records, also
+    where a place is no longer named (a pattern village read as the listed one) or is new; the
+    rules' column reads (fields_of) are the records' fields."""
+    from geo.columns import fields_of
+
+    gp = geoparser(gazetteer, settings.home_province)
+    cols = max((parse_document(d, gp).mentions for d in seed_docs), key=lambda c: len(c.article_ids))
+    views = cols.per_article()
+    k = next(k for k, v in enumerate(views) if k and len(v) >= 2)  # (and article 0 emptied)
+    fields = ("start", "end", "text", "level", "name", "place_id", "county_id", "confidence")
+    for v in views:
+        assert fields_of(v, *fields) == fields_of(list(v), *fields)
+    old = list(views[k])
+    new = old[0]._replace(place_id="village:x:新村", name="新村", level="village", lon=None)
+    changed = {k: [new, *old[1:]], 0: []}
+    want = MentionColumns.from_records(
+        (aid, f, changed.get(i, v)) for i, (aid, f, v) in enumerate(zip(cols.article_ids, cols.files, views))
+    )
+    got = cols.spliced(changed)
+    assert got == want and got.records()[got.bounds[k]] == new and len(got) == len(cols) - len(views[0])
+    seqs = list(range(len(want)))
+    assert mentions_table(got, seqs).equals(mentions_table(want, seqs))
+    for batch in (7, 10**9):
+        tables = [MentionTable(REPEATED_MENTION_COLUMNS, batch) for _ in (got, want)]
+        for t, c in zip(tables, (got, want)):
+            t.extend(c)
+        pd.testing.assert_frame_equal(tables[0].frame(), tables[1].frame())

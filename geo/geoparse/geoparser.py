@@ -200,8 +200,9 @@ def _beyond_home(
     articles: list[Article], cols: MentionColumns, index: PlaceIndex, gp: Geoparser
 ) -> MentionColumns:
     """The book's villages (江阴 … 璜土村) and the township short forms (江宁|汤山) outside the home
-    province: rules over records, so they run only on a document that can have them — a 村/社区 in
-    its text with a book loaded, or a township outside the home province written in full."""
+    province: they run only on a document that can have them — a 村/社区 in its text with a book
+    loaded, or a township outside the home province written in full — read the columns, and
+    only the articles they add to are read as records again."""
     villages = bool(index.villages and index.villages[0]) and any(
         "村" in a.text or "社区" in a.text for a in articles
     )
@@ -211,12 +212,13 @@ def _beyond_home(
     towns = any(p[2] == "township" and province_of.get(p[0]) != home for p in cols.places)
     if not (villages or towns):
         return cols
-    out = [list(ms) for ms in cols.per_article()]
+    views = cols.per_article()
+    out: list[Sequence[Mention]] = list(views)
     if villages:
         out = book_villages(articles, out, index.villages, index, gp.matcher)
     if towns:
         out = short_townships(articles, out, index, home)
-    return MentionColumns.from_records(zip(cols.article_ids, cols.files, out))
+    return cols.spliced({k: ms for k, (ms, v) in enumerate(zip(out, views)) if ms is not v})
 
 
 def _repeated_villages(articles: list[Article], cols: MentionColumns) -> MentionColumns:
@@ -231,10 +233,11 @@ def _repeated_villages(articles: list[Article], cols: MentionColumns) -> Mention
     for i, k in enumerate(cols.place):
         if k in villages:
             known.setdefault(cols.places[k][1], cols.record(i))
+    if not known:  # (rows no mention names: a pattern village the book read as its listed one)
+        return cols
     names = re.compile("|".join(re.escape(n) for n in sorted(known, key=len, reverse=True)))
-    out: list[tuple[str, str, Sequence[Mention]]] = []
-    changed = False
-    for a, ms in zip(articles, cols.per_article()):
+    changed: dict[int, Sequence[Mention]] = {}
+    for k, (a, ms) in enumerate(zip(articles, cols.per_article())):
         taken = list(zip(ms.starts, ms.ends))
         extra = []
         for hit in names.finditer(a.text):
@@ -244,8 +247,5 @@ def _repeated_villages(articles: list[Article], cols: MentionColumns) -> Mention
             again = known[hit.group()]._replace(article_id=a.article_id, file=a.file, start=start, end=end)
             extra.append(again._replace(text=hit.group(), in_org=in_org_at(a.text, hit.end())))
         if extra:
-            changed = True
-            out.append((a.article_id, a.file, sorted(list(ms) + extra, key=lambda m: m.start)))
-        else:
-            out.append((a.article_id, a.file, ms))
-    return MentionColumns.from_records(out) if changed else cols
+            changed[k] = sorted(list(ms) + extra, key=lambda m: m.start)
+    return cols.spliced(changed) if changed else cols

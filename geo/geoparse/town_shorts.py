@@ -11,7 +11,9 @@ document names in full are looked for after resolution — a handful per documen
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
+from geo.columns import fields_of
 from geo.geoparse.evidence import short_form_stands
 from geo.geoparse.index import PlaceIndex
 from geo.geoparse.village_book import coverage
@@ -27,39 +29,38 @@ _NOT_AFTER = re.compile(r"[镇乡街村县区市省旗州]|[元一二三四五�
 
 
 def short_townships(
-    articles: list[Article], out: list[list[Mention]], index: PlaceIndex, home: str | None
-) -> list[list[Mention]]:
+    articles: list[Article], out: list[Sequence[Mention]], index: PlaceIndex, home: str | None
+) -> list[Sequence[Mention]]:
     """Each article's mentions with the short forms of the document's townships outside the home
-    province, where the article names the township's district in full."""
+    province, where the article names the township's district in full (a new list where an
+    article gains some; a view of the columns is read column-wise)."""
     towns: dict[str, str] = {}  # townships written in full, outside the home province
     named: list[set[str]] = []  # per article: counties written in full
     province_of = index.province_of
     for ms in out:
         counties = set()
-        for m in ms:
-            lev = m.level
+        for lev, text, name, pid in zip(*fields_of(ms, "level", "text", "name", "place_id")):
             if lev == "county":
-                if m.text == m.name:
-                    counties.add(m.place_id)
-            elif lev == "township" and m.text == m.name and province_of.get(m.place_id) != home:
-                towns[m.place_id] = m.name
+                if text == name:
+                    counties.add(pid)
+            elif lev == "township" and text == name and province_of.get(pid) != home:
+                towns[pid] = name
         named.append(counties)
-    if not towns:
+    shorts = []  # (township id, short form, county id): 汤山街道 → 汤山, worked out once
+    for pid, name in towns.items():
+        core = _TOWN_SUFFIX.sub("", name)
+        if len(core) >= 2 and core != name:
+            shorts.append((pid, core, index.county_of.get(pid)))
+    if not shorts:
         return out
-    for a, ms, counties in zip(articles, out, named):
+    for i, (a, ms, counties) in enumerate(zip(articles, out, named)):
         if not counties:
             continue
         extra = []
         cov = None
-        after: dict[str | None, set[int]] = {}  # county id -> where its mentions end (江宁|汤山)
-        for m in ms:
-            if m.level == "county":
-                after.setdefault(m.place_id, set()).add(m.end)
-        for pid, name in towns.items():
-            if index.county_of.get(pid) not in counties:
-                continue
-            core = _TOWN_SUFFIX.sub("", name)
-            if len(core) < 2 or core == name:
+        after = None  # county id -> where its mentions end (江宁|汤山): made on first need
+        for pid, core, county in shorts:
+            if county not in counties:
                 continue
             at = a.text.find(core)
             while at >= 0:
@@ -67,23 +68,29 @@ def short_townships(
                 if not _NOT_AFTER.match(a.text, e):
                     if cov is None:
                         cov = coverage(ms, a)
-                    if (
-                        not any(cov[at:e])
-                        and (
-                            a.start + at in after.get(index.county_of.get(pid), ())
-                            or _PLACE_WORD.match(a.text, e)
-                        )
-                        and short_form_stands(a.text, at, e)
-                        and not in_org_at(a.text, e)
-                        and _name_like(core)  # (last: the tag table loads on first use)
-                    ):
-                        extra.append(_mention(a, a.start + at, a.start + e, pid, index))
-                        cov[at:e] = b"\x01" * (e - at)
+                    if not any(cov[at:e]):
+                        after = _county_ends(ms) if after is None else after
+                        if (
+                            (a.start + at in after.get(county, ()) or _PLACE_WORD.match(a.text, e))
+                            and short_form_stands(a.text, at, e)
+                            and not in_org_at(a.text, e)
+                            and _name_like(core)  # (last: the tag table loads on first use)
+                        ):
+                            extra.append(_mention(a, a.start + at, a.start + e, pid, index))
+                            cov[at:e] = b"\x01" * (e - at)
                 at = a.text.find(core, at + 1)
         if extra:
-            ms.extend(extra)
-            ms.sort(key=lambda m: m.start)
+            out[i] = sorted([*ms, *extra], key=lambda m: m.start)
     return out
+
+
+def _county_ends(ms: Sequence[Mention]) -> dict[str, set[int]]:
+    """Per county id, where the article's mentions of it end."""
+    after: dict[str, set[int]] = {}
+    for lev, pid, end in zip(*fields_of(ms, "level", "place_id", "end")):
+        if lev == "county":
+            after.setdefault(pid, set()).add(end)
+    return after
 
 
 def _name_like(core: str) -> bool:

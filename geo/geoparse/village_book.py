@@ -17,11 +17,13 @@ a village of that county, at the county's point.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import NamedTuple
 
 import pandas as pd
 
+from geo.columns import fields_of
 from geo.gazetteer.sources import read_jionlp_villages
 from geo.geoparse.index import PlaceIndex
 from geo.geoparse.recognize import Matcher
@@ -93,36 +95,36 @@ def _towns_with(book: VillageBook, full: str, towns) -> list[str]:
 
 
 def book_villages(
-    articles: list[Article], out: list[list[Mention]], book: tuple, index: PlaceIndex, matcher: Matcher
-) -> list[list[Mention]]:
+    articles: list[Article], out: list[Sequence[Mention]], book: tuple, index: PlaceIndex, matcher: Matcher
+) -> list[Sequence[Mention]]:
     """Each article's mentions with the book's villages: pattern villages (支塘镇蒋巷村, read at
     their township) become the listed village, and unread "X村/X社区" of a township or county the
     article names are added; a village read once is that village again where the document repeats
     its name (璜土村 … 璜土村). A name the gazetteer holds (a home-province village, a place) is
-    left to the resolver unless its township stands right before it and is no home township."""
+    left to the resolver unless its township stands right before it and is no home township.
+    An article's mentions are replaced by a new list where they change (else left as given: a
+    view of the columns is read column-wise, no record made)."""
     book = VillageBook(*book)
     if not book.by_town:
         return out
     known: dict[str, Mention] = {}
-    for a, ms in zip(articles, out):
-        if "村" not in a.text and "社区" not in a.text:
-            continue
-        ms[:] = _article(a, ms, book, index, known, matcher)
+    for k, a in enumerate(articles):
+        if "村" in a.text or "社区" in a.text:
+            out[k] = _article(a, out[k], book, index, known, matcher)
     if known:
-        for a, ms in zip(articles, out):
-            _repeat(a, ms, known)
+        for k, a in enumerate(articles):
+            out[k] = _repeat(a, out[k], known)
     return out
 
 
 def _article(
-    a: Article, ms: list[Mention], book: VillageBook, index: PlaceIndex, known: dict, matcher: Matcher
-) -> list[Mention]:
+    a: Article, ms: Sequence[Mention], book: VillageBook, index: PlaceIndex, known: dict, matcher: Matcher
+) -> Sequence[Mention]:
     towns: set[str] = set()  # (only those the book lists villages for: not the home province's)
     counties: set[str | None] = set()
     by_town, towns_of, county_of = book.by_town, book.towns_of, index.county_of
     patterns = False
-    for m in ms:
-        lev, pid = m.level, m.place_id
+    for lev, pid in zip(*fields_of(ms, "level", "place_id")):
         if lev == "township":
             if pid in by_town:
                 towns.add(pid)
@@ -140,7 +142,7 @@ def _article(
                 counties.add(anchor)
     counties.discard(None)
     pool = _Pool(book, towns, counties)  # type: ignore[arg-type]  # (None discarded)
-    out = ms
+    out: Sequence[Mention] = ms
     if patterns:  # pattern villages: the listed village at their anchor, if the book has it
         out = []
         for m in ms:
@@ -171,15 +173,15 @@ def _article(
             extra.append(tm)
             cov[town_span[0] : town_span[1]] = b"\x01" * (town_span[1] - town_span[0])
     if extra:
-        out = sorted(out + extra, key=lambda m: m.start)
+        out = sorted([*out, *extra], key=lambda m: m.start)
     return out
 
 
-def coverage(ms: list[Mention], a: Article) -> bytearray:
+def coverage(ms: Sequence[Mention], a: Article) -> bytearray:
     """One byte per character of the article: 1 where a mention already is."""
     cov = bytearray(len(a.text) + 1)
-    for m in ms:
-        s, e = m.start - a.start, m.end - a.start
+    for s, e in zip(*fields_of(ms, "start", "end")):
+        s, e = s - a.start, e - a.start
         cov[s:e] = b"\x01" * (e - s)
     return cov
 
@@ -327,7 +329,7 @@ def _place(a: Article, start: int, end: int, pid: str, index: PlaceIndex) -> Men
     )  # fmt: skip
 
 
-def _repeat(a: Article, ms: list[Mention], known: dict[str, Mention]) -> None:
+def _repeat(a: Article, ms: Sequence[Mention], known: dict[str, Mention]) -> Sequence[Mention]:
     """A village read in the document, again where its full name comes back (璜土村 … 璜土村)."""
     cov = None
     extra = []
@@ -343,5 +345,5 @@ def _repeat(a: Article, ms: list[Mention], known: dict[str, Mention]) -> None:
                 cov[at:e] = b"\x01" * len(name)
             at = a.text.find(name, at + 1)
     if extra:
-        ms.extend(extra)
-        ms.sort(key=lambda m: m.start)
+        return sorted([*ms, *extra], key=lambda m: m.start)
+    return ms
