@@ -50,3 +50,18 @@ def test_extraction_with_the_cached_geoparser_is_identical(built, settings, tmp_
     got, want = parse_document(doc, cached), parse_document(doc, built)
     assert got.mentions == want.mentions and len(got.mentions) > 5
     assert got.metrics == want.metrics
+
+
+def test_a_fresh_gazetteer_and_its_cache_read_give_the_same_geoparser(gazetteer, settings, built):
+    """The first run of a new user builds the gazetteer in-process (its `until` years an Int64
+    column: numpy integers) and every later run reads it back (Python ints). Both must know that
+    萧山市 was current until 2001, so one corpus gives one result on the first run and after."""
+    from geo.gazetteer import Gazetteer
+
+    names = gazetteer.names.assign(until=gazetteer.names["until"].astype("Int64"))
+    fresh = build_geoparser(
+        Gazetteer(gazetteer.places, names, gazetteer.counties, gazetteer.meta), settings.home_province
+    )
+    years = {(e.surface, c.until) for e in built.matcher.entries for c in e.candidates}
+    assert ("萧山市", 2001) in years
+    assert fresh.matcher.entries == built.matcher.entries

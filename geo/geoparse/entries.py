@@ -123,6 +123,16 @@ def township_short_forms(places: pd.DataFrame, province_id: str | None) -> list[
     return out
 
 
+def _year(value) -> int | None:
+    """A historical name's last year (萧山市: 2001) from whatever the column holds: a freshly built
+    gazetteer's Int64 column gives numpy integers and pd.NA, one read back from its cache Python
+    ints and None — the same geoparser either way."""
+    try:
+        return None if value is None or pd.isna(value) else int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 def _grouped(
     places: pd.DataFrame, names: pd.DataFrame, home: str | None, level_of: dict
 ) -> tuple[dict, dict[tuple[str, str], int], dict[str, list[str]], set[tuple[str, str]]]:
@@ -151,8 +161,8 @@ def _grouped(
                 continue  # (a town's old name that a unit or zone has today: not read)
             added.add((name, pid))
         grouped.setdefault(name, {}).setdefault(pid, set()).add(ntype)
-        if ntype == "historical" and isinstance(year, (int, float)) and year == year:
-            until[(name, pid)] = int(year)
+        if ntype == "historical" and (last := _year(year)) is not None:
+            until[(name, pid)] = last
     for name, pid in township_short_forms(places, home):
         grouped.setdefault(name, {}).setdefault(pid, set()).add("short")
     return grouped, until, {n: ps for n, ps in former.items() if n not in grouped}, added
