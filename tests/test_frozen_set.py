@@ -22,6 +22,15 @@ from geo.evaluate import (
     load_frozen_set,
     score,
 )
+from geo.schema import LEVELS
+
+
+def _offsets_hold_and_spans_do_not_overlap(texts, gold):
+    """Every gold row's text is its passage at its offsets, and no two rows of a passage overlap."""
+    bad = [(r.file, r.start) for r in gold.itertuples() if texts[r.file][r.start : r.end] != r.text]
+    assert not bad
+    spans = sorted(zip(gold["file"], gold["start"], gold["end"]))
+    assert all(a[0] != b[0] or a[2] <= b[1] for a, b in zip(spans, spans[1:]))  # no overlaps
 
 
 def test_frozen_set_offsets_sources_and_coverage():
@@ -39,10 +48,7 @@ def test_frozen_set_offsets_sources_and_coverage():
 def test_frozen_set_v2_offsets_sources_and_coverage():
     texts, gold = load_frozen_set(FROZEN_SET_V2)
     assert len(texts) >= 30 and len(gold) >= 450
-    bad = [(r.file, r.start) for r in gold.itertuples() if texts[r.file][r.start : r.end] != r.text]
-    assert not bad
-    spans = sorted(zip(gold["file"], gold["start"], gold["end"]))
-    assert all(a[0] != b[0] or a[2] <= b[1] for a, b in zip(spans, spans[1:]))  # no overlaps
+    _offsets_hold_and_spans_do_not_overlap(texts, gold)
     rows = pd.read_json(FROZEN_SET_V2, lines=True)
     passages = rows[rows["kind"] == "passage"]
     assert passages["source_url"].str.startswith("http").all()
@@ -68,7 +74,6 @@ _MENTION_FIELDS = {
     "in_org",
     "historical",
 }
-_LEVELS = {"province", "city", "county", "township", "village", "zone", "landmark", "country", "foreign"}
 
 
 def test_frozen_set_v3_is_well_formed():
@@ -84,15 +89,12 @@ def test_frozen_set_v3_is_well_formed():
     assert (passages["province"] == "浙江省").sum() * 2 >= len(passages) - 1  # about half
     assert passages["text"].str.len().between(190, 520).all()
     assert set(mentions.columns) >= _MENTION_FIELDS
-    assert mentions["level"].isin(_LEVELS).all()
+    assert mentions["level"].isin(LEVELS).all()
     assert mentions["in_org"].map(type).eq(bool).all() and mentions["historical"].map(type).eq(bool).all()
     assert mentions["name"].str.len().gt(0).all()
     texts, gold = load_frozen_set(FROZEN_SET_V3)
     assert set(gold["file"]) <= set(texts)
-    bad = [(r.file, r.start) for r in gold.itertuples() if texts[r.file][r.start : r.end] != r.text]
-    assert not bad
-    spans = sorted(zip(gold["file"], gold["start"], gold["end"]))
-    assert all(a[0] != b[0] or a[2] <= b[1] for a, b in zip(spans, spans[1:]))  # no overlaps
+    _offsets_hold_and_spans_do_not_overlap(texts, gold)
     divisions = gold[gold["level"].isin(["province", "city", "county", "township"])]
     assert all(getattr(r, r.level) == r.name for r in divisions.itertuples())  # a unit is its own container
     others = set()

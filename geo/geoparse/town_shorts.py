@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from geo.columns import fields_of
 from geo.geoparse.evidence import short_form_stands
 from geo.geoparse.index import PlaceIndex
-from geo.geoparse.village_book import coverage
+from geo.geoparse.village_book import coverage, place_mention
 from geo.geoparse.words import in_org_at, jieba_tags
 from geo.schema import Article, Mention
 
@@ -76,7 +76,7 @@ def short_townships(
                             and not in_org_at(a.text, e)
                             and _name_like(core)  # (last: the tag table loads on first use)
                         ):
-                            extra.append(_mention(a, a.start + at, a.start + e, pid, index))
+                            extra.append(place_mention(a, a.start + at, a.start + e, pid, index, 0.85))
                             cov[at:e] = b"\x01" * (e - at)
                 at = a.text.find(core, at + 1)
         if extra:
@@ -98,12 +98,3 @@ def _name_like(core: str) -> bool:
     建设, 中心, 第二, 公园 (建设街道, 中心镇 …) are words first."""
     tag = jieba_tags().get(core)
     return tag is None or tag.startswith(("ns", "nz", "nr"))
-
-
-def _mention(a: Article, start: int, end: int, pid: str, index: PlaceIndex) -> Mention:
-    name, lev, prov, city, county, town, code, lon, lat, prec = index.row[pid]
-    text = a.text[start - a.start : end - a.start]
-    return Mention(
-        a.article_id, a.file, start, end, text, pid, name, lev, prov, city, county, town, code, lon, lat,
-        prec, 0.85, in_org_at(a.text, end - a.start), False, index.county_of.get(pid), None,
-    )  # fmt: skip

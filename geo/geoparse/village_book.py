@@ -169,7 +169,7 @@ def _article(
         cov[s:end] = b"\x01" * (end - s)
         known.setdefault(full, m)
         if town_span is not None and not any(cov[town_span[0] : town_span[1]]):
-            tm = _place(a, a.start + town_span[0], a.start + town_span[1], pid.split(":")[1], index)
+            tm = place_mention(a, a.start + town_span[0], a.start + town_span[1], pid.split(":")[1], index)
             extra.append(tm)
             cov[town_span[0] : town_span[1]] = b"\x01" * (town_span[1] - town_span[0])
     if extra:
@@ -234,7 +234,7 @@ def _upgrade(a: Article, m: Mention, book: VillageBook, index: PlaceIndex, known
         )  # 阜庄社区, listed 阜庄村
         hit = [t for t in listed if _TOWN_SUFFIX.sub("", index.row[t][0]) == head]
         if len(hit) == 1 and is_name(tail[: -len(suffix)], suffix):
-            town = _place(a, m.start, m.start + k, hit[0], index)
+            town = place_mention(a, m.start, m.start + k, hit[0], index)
             v = _mention(a, m.start + k, m.end, tail, _village_id(hit[0], tail), index, m.confidence)
             known.setdefault(tail, v)
             return [town, v]
@@ -319,14 +319,15 @@ def _mention(
     )  # fmt: skip
 
 
-def _place(a: Article, start: int, end: int, pid: str, index: PlaceIndex) -> Mention:
-    """The township written right before its village (点头镇 in 点头镇大坪村)."""
-    name, lev, prov, city, county, town, code, lon, lat, prec = index.row[pid]
+def place_mention(
+    a: Article, start: int, end: int, pid: str, index: PlaceIndex, confidence: float = 0.9
+) -> Mention:
+    """A gazetteer place read by a rule after resolution, as its mention: the township written
+    right before its village (点头镇 in 点头镇大坪村), a township's short form (汤山 of 汤山街道)."""
     text = a.text[start - a.start : end - a.start]
-    return Mention(
-        a.article_id, a.file, start, end, text, pid, name, lev, prov, city, county, town, code, lon, lat,
-        prec, 0.9, in_org_at(a.text, end - a.start), False, index.county_of.get(pid), None,
-    )  # fmt: skip
+    own = (a.article_id, a.file, start, end, text, pid)
+    tail = (confidence, in_org_at(a.text, end - a.start), False, index.county_of.get(pid), None)
+    return tuple.__new__(Mention, own + index.row[pid] + tail)
 
 
 def _repeat(a: Article, ms: Sequence[Mention], known: dict[str, Mention]) -> Sequence[Mention]:
