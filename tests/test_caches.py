@@ -9,6 +9,7 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from geo import cli
@@ -108,3 +109,18 @@ def test_gazetteer_meta_that_is_not_an_object_means_rebuild(meta, tmp_path, sett
     assert len(loaded.places) == len(g.places)
     rebuilt = json.loads((gb.cache_path(s) / "meta.json").read_text(encoding="utf-8"))
     assert isinstance(rebuilt, dict) and rebuilt["fingerprint"] == gb.fingerprint(s)
+
+
+@pytest.mark.slow
+def test_a_gazetteer_built_in_the_process_is_the_one_later_processes_read(tmp_path, settings):
+    """A new user's first run builds the gazetteer; every later run reads the cache it wrote. Both
+    must hold the same frames, cell types included (an Int64 year where the cache gives an int
+    made the first run read 萧山市 and 桥东区 without their years)."""
+    s = settings.with_(cache_dir=tmp_path / "cache")
+    built = store.load_gazetteer(s)
+    read = store._read_cache(gb.cache_path(s), gb.fingerprint(s))
+    assert read is not None
+    for name in ("places", "names"):
+        a, b = getattr(built, name), getattr(read, name)
+        pd.testing.assert_frame_equal(a, b)
+        assert all(a[c].map(type).equals(b[c].map(type)) for c in a.columns), name

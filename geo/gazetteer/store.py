@@ -96,7 +96,10 @@ def load_gazetteer(settings: Settings | None = None) -> Gazetteer:
         hit = _loaded.get(key)
         if hit and hit[0] == fp:
             return hit[1]
-        g = _read_cache(gb.cache_path(settings), built_fp) or build_gazetteer(settings, force=True)
+        g = _read_cache(gb.cache_path(settings), built_fp)
+        if g is None:  # built here: the same frames a later process reads back from the cache
+            built = build_gazetteer(settings, force=True)
+            g = _as_read(built.places, built.names, built.counties, built.meta)
         g = _with_geocoded(g, settings)
         _loaded[key] = (fp, g)
         return g
@@ -144,7 +147,13 @@ def _read_cache(out: Path, fp: str) -> Gazetteer | None:
     except (OSError, ValueError) as e:
         log.warning("gazetteer cache in %s unreadable (%s); rebuilding", out, e)
         return None
-    # text as object columns (None where missing), each distinct string held once
+    return _as_read(places, names, counties, meta)
+
+
+def _as_read(places: pd.DataFrame, names: pd.DataFrame, counties, meta: dict) -> Gazetteer:
+    """The gazetteer's frames as every process holds them, whether it read the cache or built it:
+    text (and the historical years) as object columns with None where missing, each distinct
+    string held once — so the first run of a new user sees what every later run sees."""
     places = shared_strings(places, [c for c in places.columns if c not in ("lon", "lat")])
     places["lon"], places["lat"] = places.lon.astype(float), places.lat.astype(float)
     return Gazetteer(places, shared_strings(names, list(names.columns)), counties, meta)
