@@ -1,0 +1,144 @@
+"""Township short forms read from the place written right beside them, after resolution.
+
+- A 街道 written "X街" right after its own county or city: 白云区同德街 (同德街道), 广州龙洞街南社社区
+  (龙洞街道 of 天河区, 广州市). News drops the 道; the unit in front says which 街道 it is. A street
+  (同德街5号, 步行街, 老街) is no 街道: the name must be a 街道 of that very county or city, and a
+  house number or a street word after it (号 路 巷 口 …) makes it a street.
+- A township's short form right before one of its own villages: 乌镇白马墩村 (乌镇 of 乌镇镇, whose
+  village 白马墩村 is). The village after it says which township it is, as a county in front does.
+
+Both add a township mention only where no mention is yet; nothing else changes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from geo.columns import MentionColumns, fields_of
+from geo.geoparse.index import PlaceIndex
+from geo.geoparse.village_book import place_mention
+from geo.schema import Article, Mention
+
+_TOWN_SUFFIX = re.compile("(?:街道|镇|乡)$")
+#: After "X街" these make it a street or a street's part, not the 街道 (同德街5号, 龙洞街口).
+_STREET_NEXT = re.compile(r"[0-9０-９一二三四五六七八九十百号路巷弄段口坊头边上市景区]")
+_LONGEST = 6  # the longest "X街" looked for (a five-character 街道 name less 道)
+_PARENT_LEVELS = frozenset(("county", "city"))
+
+#: Per index (by the identity of its ``row`` dict): (parent id, "X街") -> 街道 id, None if the
+#: parent has two such 街道. Built on first need: most documents have no "X街" after a county.
+_STREETS: dict[int, tuple[dict, dict[tuple[str, str], str | None]]] = {}
+
+
+def street_table(index: PlaceIndex) -> dict[tuple[str, str], str | None]:
+    hit = _STREETS.get(id(index.row))
+    if hit is not None and hit[0] is index.row:
+        return hit[1]
+    table: dict[tuple[str, str], str | None] = {}
+    for pid, row in index.row.items():
+        name = row[0]
+        if row[1] != "township" or not name.endswith("街道") or len(name) < 4:
+            continue
+        short = name[:-1]  # 同德街道 → 同德街
+        for parent in index.ancestors.get(pid, ())[1:]:  # the city and the county (not the province)
+            key = (parent, short)
+            table[key] = None if key in table and table[key] != pid else pid
+    _STREETS.clear()
+    _STREETS[id(index.row)] = (index.row, table)
+    return table
+
+
+def streets_after_parent(articles: list[Article], cols: MentionColumns, index: PlaceIndex) -> MentionColumns:
+    """The columns with each "X街" written right after its own county or city added as that 街道."""
+    if not any(_has_street(a.text) for a in articles):
+        return cols
+    changed: dict[int, Sequence[Mention]] = {}
+    for k, (a, ms) in enumerate(zip(articles, cols.per_article())):
+        extra = _after_parent(a, ms, index) if len(ms) and _has_street(a.text) else []
+        if extra:
+            changed[k] = sorted([*ms, *extra], key=lambda m: m.start)
+    return cols.spliced(changed) if changed else cols
+
+
+def towns_before_village(articles: list[Article], cols: MentionColumns, index: PlaceIndex) -> MentionColumns:
+    """The columns with each township short form written right before one of its villages added."""
+    if not any(p[2] == "village" for p in cols.places):  # (a place row: place_id, name, level, …)
+        return cols
+    changed: dict[int, Sequence[Mention]] = {}
+    for k, (a, ms) in enumerate(zip(articles, cols.per_article())):
+        extra = _before_village(a, ms, index) if len(ms) else []
+        if extra:
+            changed[k] = sorted([*ms, *extra], key=lambda m: m.start)
+    return cols.spliced(changed) if changed else cols
+
+
+def street_after(text: str, e: int) -> str | None:
+    """The "X街" written at ``e`` (同德街 in 白云区同德街在…), if it can be a 街道's short form."""
+    stop = text.find("街", e, e + _LONGEST)
+    if stop < 0 or text[stop + 1 : stop + 2] == "道" or _STREET_NEXT.match(text, stop + 1):
+        return None
+    return text[e : stop + 1]
+
+
+def _has_street(text: str) -> bool:
+    at = text.find("街")
+    while at >= 0:
+        if text[at + 1 : at + 2] != "道":
+            return True
+        at = text.find("街", at + 1)
+    return False
+
+
+def _after_parent(a: Article, ms: Sequence[Mention], index: PlaceIndex) -> list[Mention]:
+    """ "X街" right after its county or city (白云区|同德街): the 街道 of that unit named so."""
+    table = None
+    text, base = a.text, a.start
+    extra: list[Mention] = []
+    for lev, pid, end, org in zip(*fields_of(ms, "level", "place_id", "end", "in_org")):
+        if lev not in _PARENT_LEVELS or org:
+            continue
+        e = end - base
+        short = street_after(text, e)
+        if short is None:
+            continue
+        table = street_table(index) if table is None else table
+        town = table.get((pid, short))
+        if town and not _covered(ms, extra, base + e, base + e + len(short)):
+            extra.append(place_mention(a, base + e, base + e + len(short), town, index, 0.85))
+    return extra
+
+
+def _before_village(a: Article, ms: Sequence[Mention], index: PlaceIndex) -> list[Mention]:
+    """A township's short form right before one of its villages (乌镇|白马墩村)."""
+    out: list[Mention] = []
+    text, base = a.text, a.start
+    for lev, pid, start, town in zip(*fields_of(ms, "level", "place_id", "start", "township")):
+        if lev != "village" or not town:
+            continue
+        core = _TOWN_SUFFIX.sub("", town)
+        s = start - base - len(core)
+        if len(core) < 2 or core == town or s < 0 or text[s : start - base] != core:
+            continue
+        tid = _township_of(pid, index)
+        if tid is None or index.row.get(tid, ("",))[0] != town:
+            continue
+        if not _covered(ms, out, base + s, start):
+            out.append(place_mention(a, base + s, start, tid, index, 0.85))
+    return out
+
+
+def _township_of(pid: str, index: PlaceIndex) -> str | None:
+    """A village's township id: its gazetteer parent, or the township of a book village
+    (``village:<township id>:<name>``)."""
+    if pid.startswith("village:"):
+        return pid.split(":", 2)[1]
+    for anc in reversed(index.ancestors.get(pid, ())):
+        if index.level.get(anc) == "township":
+            return anc
+    return None
+
+
+def _covered(ms: Sequence[Mention], extra: list[Mention], s: int, e: int) -> bool:
+    starts, ends = fields_of(ms, "start", "end")
+    return any(a < e and s < b for a, b in zip(starts, ends)) or any(m.start < e and s < m.end for m in extra)

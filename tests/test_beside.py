@@ -1,0 +1,67 @@
+"""Township short forms read from the place right beside them (geo/geoparse/beside.py) and a
+namesake county read from the unit right after it (geo/geoparse/resolve.py, parent_of_next).
+
+Sentences are from the recall development sets (tests/data/recall_dev2.jsonl d04, d06;
+tests/data/recall_dev3.jsonl x08; sources there), none from a frozen set. Each positive test failed
+on 5db614b and passes after; the guards hold on both.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from geo.pipeline import mentions_in_text
+
+
+@pytest.fixture(scope="module")
+def parse(gazetteer, settings):
+    def run(text: str) -> dict[str, dict]:
+        got = mentions_in_text(text, gazetteer, settings)
+        return {r["text"]: r for r in got.to_dict("records")} if not got.empty else {}
+
+    return run
+
+
+def test_street_short_form_after_its_district_also_settles_the_namesake_district(parse):
+    """白云区同德街: only 广州's 白云区 has a 同德街道 (贵阳's has none) — the district, the 街道 and
+    the community after it are all read; on 5db614b none of the three was."""
+    got = parse(
+        "为了向社区居民宣传垃圾分类、为社区营造干净的环境,白云区同德街在汇德社区开展新时代文明实践活动。"
+    )
+    assert (got["白云区"]["city"], got["白云区"]["level"]) == ("广州市", "county")
+    assert (got["同德街"]["name"], got["同德街"]["level"], got["同德街"]["county"]) == (
+        "同德街道",
+        "township",
+        "白云区",
+    )
+    assert got["汇德社区"]["county"] == "白云区"
+
+
+def test_full_township_after_a_namesake_district(parse):
+    """白云区同德街道: the 街道 written in full settles the namesake district in front of it too."""
+    got = parse("白云区同德街道在汇德社区开展活动。")
+    assert got["白云区"]["city"] == "广州市" and got["同德街道"]["county"] == "白云区"
+
+
+def test_street_short_form_after_its_city(parse):
+    """广州龙洞街南社社区: 龙洞街道 of 天河区, named after the city."""
+    got = parse("广州站前街道流花社区、广州龙洞街南社社区和云浮翔顺筠州花园二区对此交上了自己的“答卷”。")
+    assert (got["龙洞街"]["name"], got["龙洞街"]["county"]) == ("龙洞街道", "天河区")
+
+
+def test_streets_are_not_street_offices(parse):
+    """A house number after it makes 同德街 a street; 河坊街, 步行街 are no 街道 of 上城区."""
+    got = parse("广州市白云区同德街5号,杭州上城区河坊街和湖滨步行街游人如织。")
+    assert not any(r["level"] == "township" for r in got.values())
+
+
+def test_township_short_form_before_its_own_village(parse):
+    """乌镇白马墩村: 乌镇 is 乌镇镇 (桐乡市), the township of the village right after it — though
+    乌镇 is also the full name of a town in 陕西 and nobody writes 乌镇镇."""
+    got = parse("10月1日上午10时,位于乌镇白马墩村的华庄生态农业园迎来了一个特别检查小组——桐乡市委书记费建文")
+    assert (got["乌镇"]["name"], got["乌镇"]["level"], got["乌镇"]["county"]) == (
+        "乌镇镇",
+        "township",
+        "桐乡市",
+    )
+    assert got["白马墩村"]["township"] == "乌镇镇"
