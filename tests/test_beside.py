@@ -65,3 +65,23 @@ def test_township_short_form_before_its_own_village(parse):
         "桐乡市",
     )
     assert got["白马墩村"]["township"] == "乌镇镇"
+
+
+def test_county_short_forms_in_a_list_closed_by_a_count_of_counties(parse):
+    """新河和巨鹿两县: 巨鹿 (巨鹿县) is read though the article names it nowhere else — the count says
+    the list is of counties (x03)."""
+    got = parse("虽是传统农业村,但这里也是寻寨镇政府驻地,且处在连接新河和巨鹿两县的交通要道上。新河县寻寨村")
+    assert (got["巨鹿"]["name"], got["巨鹿"]["level"]) == ("巨鹿县", "county")
+
+
+def test_listed_village_whose_name_starts_with_yuan(parse):
+    """元坝村, listed under 根子镇 (高州市): 元 starts a name; after another character it is a sum
+    (3000多元村集体经济 holds no village 多元村)."""
+    got = parse(
+        "前往“中国荔枝第一镇”——广东省茂名市高州市根子镇,参观走访了根子镇的到湾村、瓦屋村、南邦村、元坝村。"
+        "根子镇去年人均增收3000多元村集体经济壮大。"
+    )
+    assert (got["元坝村"]["level"], got["元坝村"]["township"]) == ("village", "根子镇")
+    assert not any(
+        r["level"] == "village" and "元" in r["text"] and r["text"] != "元坝村" for r in got.values()
+    )
