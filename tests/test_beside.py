@@ -85,3 +85,25 @@ def test_listed_village_whose_name_starts_with_yuan(parse):
     assert not any(
         r["level"] == "village" and "元" in r["text"] and r["text"] != "元坝村" for r in got.values()
     )
+
+
+def test_the_other_villages_of_a_list_one_of_whose_villages_was_read(parse):
+    """根子镇的到湾村、瓦屋村、南邦村: 瓦屋村 is listed nowhere, but it is an item of the list whose
+    到湾村 was read under 根子镇 — a village there, and again where the article repeats it (x04)."""
+    got = parse(
+        "前往“中国荔枝第一镇”——广东省茂名市高州市根子镇,参观走访了根子镇的到湾村、瓦屋村、南邦村、元坝村,"
+        "以及景点红荔阁。下乡途中,红蚂蚁小队在瓦屋村的花生田间采访了一位老奶奶。"
+    )
+    v = got["瓦屋村"]
+    assert (v["level"], v["township"], v["county"], v["precision"]) == (
+        "village",
+        "根子镇",
+        "高州市",
+        "township",
+    )
+
+
+def test_a_count_or_a_short_form_heads_no_list_of_villages(parse):
+    """东庄、萧东两村 (seed 004): 两村 counts two villages; the list is read no further."""
+    got = parse("钱塘区临江街道临江佳苑老旧小区改造,东庄、萧东两村美丽乡村建设全面完成。")
+    assert "萧东两村" not in got

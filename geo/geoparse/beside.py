@@ -6,8 +6,11 @@
   house number or a street word after it (号 路 巷 口 …) makes it a street.
 - A township's short form right before one of its own villages: 乌镇白马墩村 (乌镇 of 乌镇镇, whose
   village 白马墩村 is). The village after it says which township it is, as a county in front does.
+- The other villages of a list whose first item was read: 根子镇的到湾村、瓦屋村、南邦村 (到湾村
+  listed under 根子镇, 瓦屋村 listed nowhere): items of one enumeration are villages of the same
+  township, placed there as a pattern village is (precision no finer than the township).
 
-Both add a township mention only where no mention is yet; nothing else changes.
+Each adds mentions only where no mention is yet; nothing else changes.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from collections.abc import Sequence
 from geo.columns import MentionColumns, fields_of
 from geo.geoparse.index import PlaceIndex
 from geo.geoparse.village_book import place_mention
+from geo.geoparse.villages import village_at
+from geo.geoparse.words import in_org_at
 from geo.schema import Article, Mention
 
 _TOWN_SUFFIX = re.compile("(?:街道|镇|乡)$")
@@ -62,12 +67,14 @@ def streets_after_parent(articles: list[Article], cols: MentionColumns, index: P
 
 
 def towns_before_village(articles: list[Article], cols: MentionColumns, index: PlaceIndex) -> MentionColumns:
-    """The columns with each township short form written right before one of its villages added."""
+    """The columns with each township short form written right before one of its villages added,
+    and the unread villages of a list one of whose villages was read."""
     if not any(p[2] == "village" for p in cols.places):  # (a place row: place_id, name, level, …)
         return cols
     changed: dict[int, Sequence[Mention]] = {}
     for k, (a, ms) in enumerate(zip(articles, cols.per_article())):
         extra = _before_village(a, ms, index) if len(ms) else []
+        extra += _list_villages(a, ms, index, extra) if len(ms) and "、" in a.text else []
         if extra:
             changed[k] = sorted([*ms, *extra], key=lambda m: m.start)
     return cols.spliced(changed) if changed else cols
@@ -128,11 +135,63 @@ def _before_village(a: Article, ms: Sequence[Mention], index: PlaceIndex) -> lis
     return out
 
 
+_JOINERS = "、和与及"
+#: A count before the suffix makes the item a phrase (萧东两村: two villages), not a name.
+_COUNTED = re.compile("[两几多数各诸](?:村|社区)$")
+
+
+def _list_villages(
+    a: Article, ms: Sequence[Mention], index: PlaceIndex, taken: list[Mention]
+) -> list[Mention]:
+    """The villages after a read village in one enumeration (到湾村、瓦屋村、南邦村): same township,
+    same suffix, joined by 、 和 与 及, where no mention is yet."""
+    text, base = a.text, a.start
+    out: list[Mention] = []
+    for lev, pid, end, name, written in zip(*fields_of(ms, "level", "place_id", "end", "name", "text")):
+        if lev != "village" or written[-1] != name[-1]:
+            continue  # (东庄、萧东两村: a short form heads no list of full names)
+        pos = end - base
+        anchor = None
+        while text[pos : pos + 1] in _JOINERS and pos < len(text):
+            hit = village_at(text, pos + 1)
+            if hit is None or hit[1][-1] != name[-1] or _COUNTED.search(hit[1]):
+                break
+            e, full = hit
+            if _covered(ms, [*taken, *out], base + pos + 1, base + e):
+                break
+            anchor = _township_of(pid, index) if anchor is None else anchor
+            if anchor is None:
+                break
+            out.append(_village(a, base + pos + 1, base + e, full, anchor, index))
+            pos = e
+    return out
+
+
+#: A pattern village's precision: never finer than its township's point.
+_PRECISION_RANK = {"exact": 0, "township": 1, "county": 2}
+
+
+def _village(a: Article, start: int, end: int, full: str, town: str, index: PlaceIndex) -> Mention:
+    """A village read from its list, at its township (a pattern village: ``village~<township>~<name>``)."""
+    tname, _lev, prov, city, county, _t, _code, lon, lat, prec = index.row[town]
+    if prec is None or _PRECISION_RANK.get(prec, 2) < 1:
+        prec = "township"
+    text = a.text[start - a.start : end - a.start]
+    return Mention(
+        a.article_id, a.file, start, end, text, f"village~{town}~{full}", full, "village", prov, city,
+        county, tname, None, lon, lat, prec, 0.8, in_org_at(a.text, end - a.start), False,
+        index.county_of.get(town), None,
+    )  # fmt: skip
+
+
 def _township_of(pid: str, index: PlaceIndex) -> str | None:
     """A village's township id: its gazetteer parent, or the township of a book village
     (``village:<township id>:<name>``)."""
     if pid.startswith("village:"):
         return pid.split(":", 2)[1]
+    if pid.startswith("village~"):  # a pattern village: its anchor, if a township
+        anchor = pid.split("~", 2)[1]
+        return anchor if index.level.get(anchor) == "township" else None
     for anc in reversed(index.ancestors.get(pid, ())):
         if index.level.get(anc) == "township":
             return anc

@@ -130,6 +130,18 @@ def _village_after(
     )
 
 
+def village_at(text: str, pos: int) -> tuple[int, str] | None:
+    """A village's or community's name written at ``pos`` (its end and full name), by the pattern
+    rule's guards: 瓦屋村 in 、瓦屋村、; not 的到湾村, 新农村, 开展村."""
+    t = _VILLAGE.match(text, pos)
+    if t is None:
+        return None
+    name, suffix = t.group(1), t.group(2)
+    if _NOT_NAME.search(name) or _is_word(name + suffix) or _leads_with_a_verb(text, pos, t.end()):
+        return None
+    return t.end(), name + suffix
+
+
 def _known_here(known: RawMatch, anchor: RawMatch) -> bool:
     """The gazetteer's name ending where the village ends means a place under this anchor, or a
     place that is not a village (a home-province village of another township, 光明社区, gives way)."""
