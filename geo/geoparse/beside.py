@@ -16,9 +16,10 @@ Each adds mentions only where no mention is yet; nothing else changes.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 
-from geo.columns import MentionColumns, fields_of
+from geo.columns import ArticleMentions, MentionColumns
 from geo.geoparse.index import PlaceIndex
 from geo.geoparse.village_book import place_mention
 from geo.geoparse.villages import village_at
@@ -30,6 +31,7 @@ _TOWN_SUFFIX = re.compile("(?:街道|镇|乡)$")
 _STREET_NEXT = re.compile(r"[0-9０-９一二三四五六七八九十百号路巷弄段口坊头边上市景区]")
 _LONGEST = 6  # the longest "X街" looked for (a five-character 街道 name less 道)
 _PARENT_LEVELS = frozenset(("county", "city"))
+_CORES: dict[str, str] = {}  # township name -> its short form (乌镇镇 → 乌镇), worked out once
 
 #: Per index (by the identity of its ``row`` dict): (parent id, "X街") -> 街道 id, None if the
 #: parent has two such 街道. Built on first need: most documents have no "X街" after a county.
@@ -58,23 +60,41 @@ def streets_after_parent(articles: list[Article], cols: MentionColumns, index: P
     """The columns with each "X街" written right after its own county or city added as that 街道."""
     if not any(_has_street(a.text) for a in articles):
         return cols
-    changed: dict[int, Sequence[Mention]] = {}
-    for k, (a, ms) in enumerate(zip(articles, cols.per_article())):
-        extra = _after_parent(a, ms, index) if len(ms) and _has_street(a.text) else []
-        if extra:
-            changed[k] = sorted([*ms, *extra], key=lambda m: m.start)
-    return cols.spliced(changed) if changed else cols
+    return _splice(articles, cols, index, _PARENT_LEVELS, _after_parent, _has_street)
 
 
 def towns_before_village(articles: list[Article], cols: MentionColumns, index: PlaceIndex) -> MentionColumns:
     """The columns with each township short form written right before one of its villages added,
     and the unread villages of a list one of whose villages was read."""
-    if not any(p[2] == "village" for p in cols.places):  # (a place row: place_id, name, level, …)
+    return _splice(articles, cols, index, frozenset(("village",)), _beside_villages, None)
+
+
+def _splice(articles, cols: MentionColumns, index: PlaceIndex, levels, rule, wanted) -> MentionColumns:
+    """Run ``rule(article, mentions, indices of its mentions at these levels, index)`` on each
+    article (that ``wanted`` accepts) with such mentions; the articles it adds to are spliced in.
+    Only the rows of ``cols`` are read: most articles need no record."""
+    places = cols.places  # (a place row: place_id, name, level, …)
+    nos = {k for k, p in enumerate(places) if p[2] in levels}
+    if not nos:
         return cols
+    hits = [i for i, k in enumerate(cols.place) if k in nos]  # one pass over the document
+    if not hits:
+        return cols
+    bounds = cols.bounds
     changed: dict[int, Sequence[Mention]] = {}
-    for k, (a, ms) in enumerate(zip(articles, cols.per_article())):
-        extra = _before_village(a, ms, index) if len(ms) else []
-        extra += _list_villages(a, ms, index, extra) if len(ms) and "、" in a.text else []
+    h = 0
+    while h < len(hits):
+        k = bisect_right(bounds, hits[h]) - 1  # the article of this mention
+        lo, hi = bounds[k], bounds[k + 1]
+        at = []
+        while h < len(hits) and hits[h] < hi:
+            at.append(hits[h])
+            h += 1
+        a = articles[k]
+        if wanted is not None and not wanted(a.text):
+            continue
+        ms = ArticleMentions(cols, range(lo, hi))
+        extra = rule(a, ms, at, index)
         if extra:
             changed[k] = sorted([*ms, *extra], key=lambda m: m.start)
     return cols.spliced(changed) if changed else cols
@@ -97,33 +117,47 @@ def _has_street(text: str) -> bool:
     return False
 
 
-def _after_parent(a: Article, ms: Sequence[Mention], index: PlaceIndex) -> list[Mention]:
+def _after_parent(a: Article, ms: ArticleMentions, at: list[int], index: PlaceIndex) -> list[Mention]:
     """ "X街" right after its county or city (白云区|同德街): the 街道 of that unit named so."""
     table = None
     text, base = a.text, a.start
+    cols = ms.cols
     extra: list[Mention] = []
-    for lev, pid, end, org in zip(*fields_of(ms, "level", "place_id", "end", "in_org")):
-        if lev not in _PARENT_LEVELS or org:
+    for i in at:
+        if cols.in_org[i]:
             continue
-        e = end - base
+        e = cols.end[i] - base
         short = street_after(text, e)
         if short is None:
             continue
         table = street_table(index) if table is None else table
-        town = table.get((pid, short))
+        town = table.get((cols.places[cols.place[i]][0], short))
         if town and not _covered(ms, extra, base + e, base + e + len(short)):
             extra.append(place_mention(a, base + e, base + e + len(short), town, index, 0.85))
     return extra
 
 
-def _before_village(a: Article, ms: Sequence[Mention], index: PlaceIndex) -> list[Mention]:
+def _beside_villages(a: Article, ms: ArticleMentions, at: list[int], index: PlaceIndex) -> list[Mention]:
+    """The township short form before a village, and the rest of a list a village heads."""
+    extra = _before_village(a, ms, at, index)
+    if "、" in a.text or "和" in a.text:
+        extra += _list_villages(a, ms, at, index, extra)
+    return extra
+
+
+def _before_village(a: Article, ms: ArticleMentions, at: list[int], index: PlaceIndex) -> list[Mention]:
     """A township's short form right before one of its villages (乌镇|白马墩村)."""
     out: list[Mention] = []
     text, base = a.text, a.start
-    for lev, pid, start, town in zip(*fields_of(ms, "level", "place_id", "start", "township")):
-        if lev != "village" or not town:
+    cols = ms.cols
+    for i in at:
+        pid, _name, _lev, _p, _c, _county, town = cols.places[cols.place[i]][:7]
+        if not town:
             continue
-        core = _TOWN_SUFFIX.sub("", town)
+        start = cols.start[i]
+        core = _CORES.get(town)
+        if core is None:
+            core = _CORES[town] = _TOWN_SUFFIX.sub("", town)
         s = start - base - len(core)
         if len(core) < 2 or core == town or s < 0 or text[s : start - base] != core:
             continue
@@ -141,16 +175,20 @@ _COUNTED = re.compile("[两几多数各诸](?:村|社区)$")
 
 
 def _list_villages(
-    a: Article, ms: Sequence[Mention], index: PlaceIndex, taken: list[Mention]
+    a: Article, ms: ArticleMentions, at: list[int], index: PlaceIndex, taken: list[Mention]
 ) -> list[Mention]:
     """The villages after a read village in one enumeration (到湾村、瓦屋村、南邦村): same township,
     same suffix, joined by 、 和 与 及, where no mention is yet."""
     text, base = a.text, a.start
+    cols = ms.cols
     out: list[Mention] = []
-    for lev, pid, end, name, written in zip(*fields_of(ms, "level", "place_id", "end", "name", "text")):
-        if lev != "village" or written[-1] != name[-1]:
+    for i in at:
+        pos = cols.end[i] - base
+        if text[pos : pos + 1] not in _JOINERS or not pos < len(text):
+            continue
+        pid, name = cols.places[cols.place[i]][:2]
+        if cols.text[i][-1] != name[-1]:
             continue  # (东庄、萧东两村: a short form heads no list of full names)
-        pos = end - base
         anchor = None
         while text[pos : pos + 1] in _JOINERS and pos < len(text):
             hit = village_at(text, pos + 1)
@@ -198,6 +236,9 @@ def _township_of(pid: str, index: PlaceIndex) -> str | None:
     return None
 
 
-def _covered(ms: Sequence[Mention], extra: list[Mention], s: int, e: int) -> bool:
-    starts, ends = fields_of(ms, "start", "end")
-    return any(a < e and s < b for a, b in zip(starts, ends)) or any(m.start < e and s < m.end for m in extra)
+def _covered(ms: ArticleMentions, extra: list[Mention], s: int, e: int) -> bool:
+    """A mention of the article (in text order, not overlapping) or one just added overlaps [s, e)."""
+    cols, idx = ms.cols, ms.idx
+    lo, hi = (idx.start, idx.stop) if isinstance(idx, range) else (idx[0], idx[-1] + 1) if idx else (0, 0)
+    j = bisect_left(cols.start, e, lo, hi) - 1  # the last mention starting before e
+    return (j >= lo and cols.end[j] > s) or any(m.start < e and s < m.end for m in extra)
