@@ -2,7 +2,8 @@
 
 Evidence, strongest first, all taken from the article itself:
 
-1. an explicit parent right in front (黄岩区东城街道, 湘家荡区域(七星街道) → the zone's county);
+1. an explicit parent right in front (黄岩区东城街道, 湘家荡区域(七星街道) → the zone's county), and
+   the other way round, a namesake settled by the unit right after it (白云区同德街道 → 广州's 白云区);
 2. a division suffix right after (萧山区委, 萧山:) — the name stands as a division;
 3. the other places of the same article (a mention of the place itself, of an ancestor at city,
    county or township level, or of a descendant);
