@@ -91,6 +91,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         FROZEN_SET,
         FROZEN_SET_V2,
         FROZEN_SET_V3,
+        FROZEN_SET_V4,
         evaluate,
         evaluate_frozen,
         report,
@@ -105,7 +106,9 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
             )
         )
         return 0
-    if args.frozen_v3:
+    if args.frozen_v4:
+        s = evaluate_frozen(FROZEN_SET_V4, settings=args.settings)
+    elif args.frozen_v3:
         s = evaluate_frozen(FROZEN_SET_V3, settings=args.settings)
     elif args.frozen_v2:
         s = evaluate_frozen(FROZEN_SET_V2, settings=args.settings)
@@ -162,6 +165,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--frozen-v3",
         action="store_true",
         help="score the third frozen set (tests/data/frozen_eval_v3.jsonl): report only, never tune on it",
+    )
+    e.add_argument(
+        "--frozen-v4",
+        action="store_true",
+        help="score the fourth frozen set (tests/data/frozen_eval_v4.jsonl): totals only (--limit 0), "
+        "never read its errors nor tune on it",
     )
     e.add_argument(
         "--classes",

@@ -8,6 +8,9 @@
   looked at (``python -m geo evaluate --frozen-v2``); same format, same scorer, same rule.
 - ``tests/data/frozen_eval_v3.jsonl``: the third frozen set, 31 passages annotated after v2 had been
   looked at (``python -m geo evaluate --frozen-v3``); same format, same scorer, same rule.
+- ``tests/data/frozen_eval_v4.jsonl``: the fourth frozen set, 22 passages annotated before the
+  ``recall-v4`` rules (``python -m geo evaluate --frozen-v4 --limit 0``: totals only); its
+  development companion ``recall_dev3.jsonl`` (same format) may be read and tuned on.
 
 Recognition is scored on exact spans (file, start, end); resolution on the spans both sides
 found: right when the canonical name and the containing county/province agree. The frozen
@@ -29,12 +32,15 @@ import pandas as pd
 
 from geo.gazetteer import load_gazetteer
 from geo.pipeline import extract_corpus, mentions_in_text
+from geo.schema import LEVELS
 from geo.settings import PROJECT_DIR, SEEDS_DIR, Settings, load_settings
 
 DEV_SET = PROJECT_DIR / "tests" / "data" / "dev_mentions.jsonl"
 FROZEN_SET = PROJECT_DIR / "tests" / "data" / "frozen_eval.jsonl"
 FROZEN_SET_V2 = PROJECT_DIR / "tests" / "data" / "frozen_eval_v2.jsonl"
 FROZEN_SET_V3 = PROJECT_DIR / "tests" / "data" / "frozen_eval_v3.jsonl"
+FROZEN_SET_V4 = PROJECT_DIR / "tests" / "data" / "frozen_eval_v4.jsonl"
+RECALL_DEV3 = PROJECT_DIR / "tests" / "data" / "recall_dev3.jsonl"
 _AREA_LEVELS = ("zone", "landmark")
 
 
@@ -46,6 +52,7 @@ class Scores:
     resolved_right: int
     resolved_total: int
     strict_right: int = 0  # resolution with names compared exactly (the dev scorer's rule)
+    by_level: dict = field(default_factory=dict)  # gold level -> [found, gold]: recall per level
     false_positives: list = field(default_factory=list)
     false_negatives: list = field(default_factory=list)
     wrong_place: list = field(default_factory=list)
@@ -124,6 +131,10 @@ def score(
         resolved_right=0,
         resolved_total=len(both),
     )
+    for k, g in g_by.items():
+        tally = s.by_level.setdefault(g["level"], [0, 0])
+        tally[0] += k in both
+        tally[1] += 1
     for k in sorted(both):
         pred, g = p_by[k], g_by[k]
         strict = _same_place(pred, g)
@@ -186,6 +197,11 @@ def report(s: Scores, limit: int = 40) -> str:
             else ""
         ),
     ]
+    if s.by_level:
+        levels = [lv for lv in LEVELS if lv in s.by_level]
+        lines.append(
+            "recall by level: " + "  ".join(f"{lv} {s.by_level[lv][0]}/{s.by_level[lv][1]}" for lv in levels)
+        )
     for title, items in (
         ("false positives", s.false_positives),
         ("missed", s.false_negatives),

@@ -1,14 +1,19 @@
 """The frozen evaluation sets (tests/data/frozen_eval.jsonl, frozen_eval_v2.jsonl,
-frozen_eval_v3.jsonl): their integrity, the scorer's rules, and v2's score floor.
+frozen_eval_v3.jsonl, frozen_eval_v4.jsonl) and v4's development companion (recall_dev3.jsonl):
+their integrity, the scorer's rules, and v2's score floor.
 
 These tests never look at the parser's errors on a set (it is scored to report, never to tune);
 they pin the annotation files (offsets, sources, coverage), check the scorer on made-up rows, and
 fail when the v2 score falls below the figure first measured on it (frozen_eval_v2.md), so that a
 regression shows. Raising the floor after a fix is fine; fixing rules by reading v2's errors is not.
-v3 has no floor: it was committed before any parser was run on it, and only its form is tested here.
+v3 and v4 have no floor: each was committed before any parser was run on it, and only its form is
+tested here (v4 is run with ``--limit 0``, totals only).
 """
 
 from __future__ import annotations
+
+import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -17,12 +22,16 @@ from geo.evaluate import (
     FROZEN_SET,
     FROZEN_SET_V2,
     FROZEN_SET_V3,
+    FROZEN_SET_V4,
     RECALL_DEV,
+    RECALL_DEV3,
     evaluate_frozen,
     load_frozen_set,
     score,
 )
 from geo.schema import LEVELS
+
+DATA = Path(__file__).parent / "data"
 
 
 def _offsets_hold_and_spans_do_not_overlap(texts, gold):
@@ -76,33 +85,60 @@ _MENTION_FIELDS = {
 }
 
 
-def test_frozen_set_v3_is_well_formed():
-    """Form only (offsets, fields, coverage, sources apart from v1/v2 and the recall dev set)."""
-    rows = pd.read_json(FROZEN_SET_V3, lines=True, dtype=False)
+def _well_formed(path, id_pattern, min_passages, min_mentions, apart_from):
+    """Form only: rows, fields, levels, offsets, no overlaps, a division is its own container, and
+    sources (URLs and passage ids) apart from the other gold sets. Returns the passage rows."""
+    rows = pd.read_json(path, lines=True, dtype=False)
     passages = rows[rows["kind"] == "passage"]
     mentions = rows[rows["kind"] == "mention"]
     assert list(rows["kind"]) == ["passage"] * len(passages) + ["mention"] * len(mentions)
-    assert len(passages) >= 25 and len(mentions) >= 400
-    assert passages["passage_id"].is_unique and passages["passage_id"].str.fullmatch(r"v\d\d").all()
+    assert len(passages) >= min_passages and len(mentions) >= min_mentions
+    assert passages["passage_id"].is_unique and passages["passage_id"].str.fullmatch(id_pattern).all()
     assert passages["source_url"].str.startswith("http").all() and passages["source_url"].is_unique
-    assert passages["province"].nunique() >= 5
-    assert (passages["province"] == "浙江省").sum() * 2 >= len(passages) - 1  # about half
     assert passages["text"].str.len().between(190, 520).all()
     assert set(mentions.columns) >= _MENTION_FIELDS
     assert mentions["level"].isin(LEVELS).all()
     assert mentions["in_org"].map(type).eq(bool).all() and mentions["historical"].map(type).eq(bool).all()
     assert mentions["name"].str.len().gt(0).all()
-    texts, gold = load_frozen_set(FROZEN_SET_V3)
+    texts, gold = load_frozen_set(path)
     assert set(gold["file"]) <= set(texts)
     _offsets_hold_and_spans_do_not_overlap(texts, gold)
     divisions = gold[gold["level"].isin(["province", "city", "county", "township"])]
     assert all(getattr(r, r.level) == r.name for r in divisions.itertuples())  # a unit is its own container
     others = set()
-    for path in (FROZEN_SET, FROZEN_SET_V2, RECALL_DEV):
-        other = pd.read_json(path, lines=True, dtype=False)
+    for other_path in apart_from:
+        other = pd.read_json(other_path, lines=True, dtype=False)
         others |= set(other["source_url"].dropna())
-        assert not set(texts) & set(other["passage_id"])  # v01… never collide with p01…, q01…, r01…
+        assert not set(texts) & set(other["passage_id"])  # ids never collide across sets
     assert not set(passages["source_url"]) & others
+    return passages
+
+
+def test_frozen_set_v3_is_well_formed():
+    """Form only (offsets, fields, coverage, sources apart from v1/v2 and the recall dev set)."""
+    passages = _well_formed(FROZEN_SET_V3, r"v\d\d", 25, 400, (FROZEN_SET, FROZEN_SET_V2, RECALL_DEV))
+    assert passages["province"].nunique() >= 5
+    assert (passages["province"] == "浙江省").sum() * 2 >= len(passages) - 1  # about half
+
+
+def test_frozen_set_v4_and_its_dev_set_are_well_formed_and_apart():
+    """v4 (frozen) and recall_dev3 (its dev companion): form, and apart from every other gold set —
+    no shared URL, passage id or 20-character stretch of text (frozen_eval_v4.md, "Checks")."""
+    earlier = (FROZEN_SET, FROZEN_SET_V2, FROZEN_SET_V3, RECALL_DEV, DATA / "recall_dev2.jsonl")
+    v4 = _well_formed(FROZEN_SET_V4, r"w\d\d", 20, 250, (*earlier, RECALL_DEV3))
+    assert v4["province"].nunique() >= 5
+    assert (v4["province"] == "浙江省").sum() <= 0.4 * len(v4)  # Zhejiang at most 40 %
+    dev3 = _well_formed(RECALL_DEV3, r"x\d\d", 10, 80, (*earlier, FROZEN_SET_V4))
+    other_text = "\n".join(
+        json.loads(line).get("text", "")
+        for path in (*earlier, DATA / "dev_mentions.jsonl")
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    )
+    for text in [*v4["text"], *dev3["text"]]:
+        windows = {text[i : i + 20] for i in range(len(text) - 19)}
+        assert not any(w in other_text for w in windows if "\n" not in w)
+    assert not set(v4["text"]) & set(dev3["text"])
 
 
 @pytest.mark.slow

@@ -29,6 +29,18 @@ def _in_list(m: RawMatch, text: str, base: int) -> bool:
     return before == "、" or text[m.end - base : m.end - base + 1] == "、"
 
 
+#: After a county's short form in a list, the count that names the list's level: 新河和巨鹿两县,
+#: 淳安、建德、桐庐三县, 德清等县 — the list says these are counties.
+_COUNTED_COUNTIES = re.compile(
+    r"(?:[、和与及][\u4e00-\u9fff]{2,4}?){0,5}(?:[两二三四五六七八九十几等各]个?)(?:县|区县|县区|县市|市县)"
+)
+
+
+def _counted_county(m: RawMatch, text: str, base: int) -> bool:
+    """A county's short form in a list closed by a count of counties (新河和巨鹿两县)."""
+    return _COUNTED_COUNTIES.match(text, m.end - base) is not None
+
+
 _YEAR = re.compile(r"(19[4-9][0-9]|20[0-4][0-9])\s*年")
 
 
@@ -239,6 +251,7 @@ def _accepted(
             or art.places.get(c.pid, 0) > 0
             or (single and _alone(m, text, base))
             or (listed and kind == "short" and lev in ("province", "city") and not m.word_continues)
+            or (listed and kind == "short" and lev == "county" and _counted_county(m, text, base))
             or (kind == "short" and lev == "township" and _township_in_district(m, c, text, base, art, doc))
         )
     if lev in ABROAD_LEVELS:
@@ -264,7 +277,12 @@ def _accepted(
             or (single and _alone(m, text, base))
         )
     if kind == "short":
-        return lev in ("province", "city") or weak or (single and _alone(m, text, base))
+        return (
+            lev in ("province", "city")
+            or weak
+            or (single and _alone(m, text, base))
+            or (listed and lev == "county" and _counted_county(m, text, base))
+        )
     if lev == "township" and c.prior < 0:
         # a generated former name (城厢镇): strong evidence, and a parent in front where a town of
         # the home province bears the name today (its reading is the likely one)

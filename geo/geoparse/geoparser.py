@@ -17,6 +17,7 @@ import pandas as pd
 
 from geo.columns import ArticleMentions, MentionColumns
 from geo.gazetteer import Gazetteer
+from geo.geoparse.beside import streets_after_parent, towns_before_village
 from geo.geoparse.communities import bare_communities
 from geo.geoparse.context import Context, Resolved, confident_context
 from geo.geoparse.countries import foreign_tables
@@ -192,7 +193,9 @@ def geoparse_document(articles: list[Article], gp: Geoparser) -> MentionColumns:
                 for m in ms:
                     cols.append_record(m)
                 cols.bounds[-1] = len(cols.start)
+    cols = streets_after_parent(articles, cols, index)  # 白云区同德街: before the book reads its villages
     cols = _beyond_home(articles, cols, index, gp)
+    cols = towns_before_village(articles, cols, index)  # 乌镇白马墩村: after the book's villages
     return _repeated_villages(articles, cols)
 
 

@@ -2,7 +2,8 @@
 
 Evidence, strongest first, all taken from the article itself:
 
-1. an explicit parent right in front (黄岩区东城街道, 湘家荡区域(七星街道) → the zone's county);
+1. an explicit parent right in front (黄岩区东城街道, 湘家荡区域(七星街道) → the zone's county), and
+   the other way round, a namesake settled by the unit right after it (白云区同德街道 → 广州's 白云区);
 2. a division suffix right after (萧山区委, 萧山:) — the name stands as a division;
 3. the other places of the same article (a mention of the place itself, of an ancestor at city,
    county or township level, or of a descendant);
@@ -19,6 +20,7 @@ Where candidates stay tied, the mention keeps a low confidence and names the run
 
 from __future__ import annotations
 
+from geo.geoparse.beside import street_after, street_table
 from geo.geoparse.context import Context, Resolved, confident_context
 from geo.geoparse.evidence import resolve_one
 from geo.geoparse.index import PlaceIndex
@@ -63,7 +65,7 @@ def resolve_matches(
     taken_to = -1
     listed = coordinated(matches, text, base)
     dropped: list[tuple[RawMatch, Resolved | None]] = []
-    for m in matches:
+    for i, m in enumerate(matches):
         if m.start < taken_to:
             if m.alt is None or m.alt.start < taken_to:
                 continue  # overlapped by an alternative reading already chosen
@@ -84,14 +86,40 @@ def resolve_matches(
         if r is None:
             e = m.entry
             if len(e.candidates) > 1 and not e.short and not e.wordlike and m.zone is None:
-                dropped.append((m, prev))
-            continue
+                parent = parent_of_next(m, matches, i, text, base, index)
+                if parent is None:
+                    dropped.append((m, prev))
+                    continue
+                r = _new(Resolved, (m, parent, 0.9, None, False, None))
+            else:
+                continue
         out.append(r)
         prev = r
         taken_to = r.match.end
     if dropped and out:
         return _namesakes_again(dropped, out, text, base, index, art_ctx, doc_ctx)
     return out
+
+
+def parent_of_next(
+    m: RawMatch, matches: list[RawMatch], i: int, text: str, base: int, index: PlaceIndex
+) -> str | None:
+    """A namesake county or city named right before a unit only one of its readings contains:
+    白云区同德街道 and 白云区同德街 (广州's 白云区 has a 同德街道, 贵阳's has none). The child is the
+    evidence a parent in front is for a child; without it the namesake is dropped."""
+    units = {c.pid for c in m.entry.candidates if c.level in ("city", "county") and c.kind == "full"}
+    if len(units) < 2:
+        return None
+    hits: set[str] = set()
+    nxt = next((n for n in matches[i + 1 :] if n.start >= m.end), None)
+    if nxt is not None and nxt.start == m.end and nxt.zone is None:
+        hits = {a for c in nxt.entry.candidates if c.kind == "full" for a in c.ancestors if a in units}
+    if not hits:
+        short = street_after(text, m.end - base)
+        if short is not None:
+            table = street_table(index)
+            hits = {p for p in units if table.get((p, short))}
+    return hits.pop() if len(hits) == 1 else None
 
 
 def _namesakes_again(

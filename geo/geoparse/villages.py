@@ -28,9 +28,10 @@ if TYPE_CHECKING:
 VILLAGE_SUFFIXES = ("社区", "村")
 _VILLAGE = re.compile(r"([\u4e00-\u9fff]{2,4}?)(社区|村)(?!庄|落|镇|民|级|组|干部|两委|集体)")
 _SUFFIX = re.compile("社区|村")
-#: A name holding one of these is a phrase or a kind of village, not a village's name.
+#: A name holding one of these is a phrase or a kind of village, not a village's name (元 only
+#: after another character: 万元, 多元村 are sums, 元坝村 is a name).
 _NOT_NAME = re.compile(
-    "[的和与及在将等把被对向从了是为个各这那其该也都并又还年月日号第亿万元村镇乡街区县市省组]|"
+    "[的和与及在将等把被对向从了是为个各这那其该也都并又还年月日号第亿万村镇乡街区县市省组]|(?<=.)元|"
     "所有|全部|下辖|所辖|辖区|部分|多个|其他|其余|周边|附近|贫困|示范|试点|重点|行政|自然|城中|城郊|"
     "空心|美丽|文明|先进|特色|薄弱|经济|农业|农村|乡村|新农|山区|边远|偏远|智慧|社区|全国|全省|全市|"
     "全县|全区|全镇|各类|相关|一批|首批|新型|传统|中心|开展|推进|建设|打造|发展|实施|成立|召开"
@@ -127,6 +128,18 @@ def _village_after(
         type(m),
         (base + pos, end, m.entry, in_org_at(text, t.end()), True, m.after_foreign, False, None, m, full),
     )
+
+
+def village_at(text: str, pos: int) -> tuple[int, str] | None:
+    """A village's or community's name written at ``pos`` (its end and full name), by the pattern
+    rule's guards: 瓦屋村 in 、瓦屋村、; not 的到湾村, 新农村, 开展村."""
+    t = _VILLAGE.match(text, pos)
+    if t is None:
+        return None
+    name, suffix = t.group(1), t.group(2)
+    if _NOT_NAME.search(name) or _is_word(name + suffix) or _leads_with_a_verb(text, pos, t.end()):
+        return None
+    return t.end(), name + suffix
 
 
 def _known_here(known: RawMatch, anchor: RawMatch) -> bool:
