@@ -126,47 +126,48 @@ def resolve_one(
     ap, ab = art.places, art.below
     dp, db = (doc.places, doc.below) if doc is not None else ({}, {})
     scored = []
+    # (counts in a context are never 0: membership is evidence; the sums of 2.0 and 1.5 are exact)
     for c in e.candidates:
-        pid, kind = c.pid, c.kind
-        explicit = False
-        score = c.prior
-        if c.until is not None:
-            score += _era_bonus(c.until, text)
+        pid, kind, _lev, prior, ancestors, context_ancestors, county, _prov, in_home, until = c
+        inside = explicit = False  # inside: the parent in front is an ancestor (+10), else its county (+6)
         if parent_before is not None:
-            if parent_before in c.ancestors:
-                explicit = True
-                score += 10
-            elif kind != "short" and parent_county and parent_county == c.county and pid != parent_before:
-                explicit = True
-                score += 6
+            inside = parent_before in ancestors
+            explicit = inside or (
+                kind != "short" and bool(parent_county) and parent_county == county and pid != parent_before
+            )
         # Context.support of the article (a name read once is not its own evidence) and document
         support = doc_support = 0.0
         if ap:
-            if ap.get(pid, 0) > 0:  # several candidates: never a single full name
-                support += 2.0
-            for a in c.context_ancestors:
-                if ap.get(a):
+            if pid in ap:  # several candidates: never a single full name
+                support = 2.0
+            for a in context_ancestors:
+                if a in ap:
                     support += 1.5
-            if ab.get(pid, 0) > 0:
+            if pid in ab:
                 support += 1.5
         if dp:
-            if dp.get(pid, 0) > 0:
-                doc_support += 2.0
-            for a in c.context_ancestors:
-                if dp.get(a):
+            if pid in dp:
+                doc_support = 2.0
+            for a in context_ancestors:
+                if a in dp:
                     doc_support += 1.5
-            if db.get(pid, 0) > 0:
+            if pid in db:
                 doc_support += 1.5
+        supported = support > 0
+        strong = explicit or admin or supported
+        weak = strong or in_home or doc_support > 0
+        if not _accepted(m, c, text, base, art, doc, listed, explicit, admin, supported, strong, weak, False):
+            continue
+        score = prior  # (added up in this order: the confidences are rounded from these floats)
+        if until is not None:
+            score += _era_bonus(until, text)
+        if explicit:
+            score += 10 if inside else 6
         score += 2 * min(support, 4.0)
         score += 0.5 * min(doc_support, 4.0)
-        in_home = c.in_home
         if in_home:
             score += 1.5
-        strong = explicit or admin or support > 0
-        weak = strong or in_home or doc_support > 0
-        ok = _accepted(m, c, text, base, art, doc, listed, explicit, admin, support > 0, strong, weak, False)
-        if ok:
-            scored.append((score, c, strong, weak))
+        scored.append((score, c, strong, weak))
     if not scored:
         return None
     if len(scored) == 1:
