@@ -196,3 +196,24 @@ def test_an_article_spliced_in_gives_the_tables_of_all_records_rebuilt(seed_docs
         for t, c in zip(tables, (got, want)):
             t.extend(c)
         pd.testing.assert_frame_equal(tables[0].frame(), tables[1].frame())
+
+
+def test_line_joints_are_the_regex_matches(seed_docs):
+    """The joints recognition removes (a name broken across lines, 钦堂\\n\\n乡), found from each
+    line break, are _LINE_JOINT's matches: blanks, \\r\\n, a lone \\r, text edges, no Chinese on
+    one side; the matches of the joined text get back the original offsets."""
+    from geo.geoparse.recognize import _LINE_JOINT, _join_lines
+
+    made_up = [
+        "钦堂\n\n乡", "钦堂 \u3000\r\n \r\n\t乡", "钦堂\r\r\n乡", "钦堂\r乡", "\n乡\n", "钦堂\n", "a\n乡",
+        "钦堂\nb", "乡 \n", "\n\n", "", "钦堂  乡", "建德\n钦堂\n\n乡\r\n人民政府\n \n。\n桥",
+    ]  # fmt: skip
+    for text in _texts(seed_docs) + made_up:
+        joined, where = _join_lines(text)
+        assert joined == _LINE_JOINT.sub("", text), repr(text)
+        kept = [
+            i
+            for i in range(len(text))
+            if not any(j.start() <= i < j.end() for j in _LINE_JOINT.finditer(text))
+        ]
+        assert [where[i] for i in range(len(joined))] == kept, repr(text)

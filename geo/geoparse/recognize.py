@@ -198,15 +198,35 @@ class _Where:
         return i + self.shifts[bisect_right(self.starts, i) - 1]
 
 
+#: A line break with the blanks around it, from its first newline (a literal the regex engine
+#: skips to; _LINE_JOINT, whose lookbehind comes first, is tried at every character).
+_GAP = re.compile("\n[ \t\u3000\r\n]*")
+_HEAD = frozenset(" \t\u3000\r")
+
+
 def _join_lines(text: str) -> tuple[str, _Where]:
-    """Text without the line breaks between Chinese characters, and each char's original index."""
+    """Text without the line breaks between Chinese characters, and each char's original index.
+
+    The joints are _LINE_JOINT's matches, found from each line break: a gap of blanks and line
+    breaks with a Chinese character on either side (a lone \r, rare, is checked by the regex)."""
     parts, starts, shifts, pos, joined = [], [], [], 0, 0
-    for jm in _LINE_JOINT.finditer(text):
-        parts.append(text[pos : jm.start()])
+    n = len(text)
+    for g in _GAP.finditer(text):
+        q = g.end()
+        if q >= n or not "\u4e00" <= text[q] <= "\u9fff":
+            continue
+        h = g.start()
+        while h > 0 and text[h - 1] in _HEAD:
+            h -= 1
+        if h == 0 or not "\u4e00" <= text[h - 1] <= "\u9fff":
+            continue
+        if "\r" in text[h:q] and ((jm := _LINE_JOINT.match(text, h)) is None or jm.end() != q):
+            continue
+        parts.append(text[pos:h])
         starts.append(joined)
         shifts.append(pos - joined)
-        joined += jm.start() - pos
-        pos = jm.end()
+        joined += h - pos
+        pos = q
     parts.append(text[pos:])
     starts.append(joined)
     shifts.append(pos - joined)
@@ -214,17 +234,24 @@ def _join_lines(text: str) -> tuple[str, _Where]:
 
 
 def _remap_all(matches: list[RawMatch], where: _Where, base: int) -> list[RawMatch]:
-    """Matches of the joined text with the offsets of the original text (plus base)."""
+    """Matches of the joined text with the offsets of the original text (plus base): the joined
+    pieces walked along with the matches (both in text order), one shift per piece."""
     starts, shifts = where.starts, where.shifts
-    out = []
+    out: list[RawMatch] = []
+    append = out.append
+    k, last, never = 0, len(starts) - 1, 1 << 62
+    here, nxt = starts[0], starts[1] if last else never
+    shift = shifts[0] + base
     for m in matches:
-        s, e1 = m.start, m.end - 1
-        s += shifts[bisect_right(starts, s) - 1]
-        e1 += shifts[bisect_right(starts, e1) - 1]
-        if m.alt is None and m.anchor is None:
-            out.append(_new(RawMatch, (base + s, base + e1 + 1, *m[2:])))
+        s, e, entry, org, admin, foreign, word, alt, anchor, zone = m
+        while s >= nxt:
+            k += 1
+            here, shift = nxt, shifts[k] + base
+            nxt = starts[k + 1] if k < last else never
+        if here <= s and e - 1 < nxt and alt is None and anchor is None:  # inside one piece
+            append(_new(RawMatch, (s + shift, e + shift, entry, org, admin, foreign, word, None, None, zone)))
         else:
-            out.append(_remap(m, where, base))
+            append(_remap(m, where, base))
     return out
 
 
