@@ -217,3 +217,19 @@ def test_line_joints_are_the_regex_matches(seed_docs):
             if not any(j.start() <= i < j.end() for j in _LINE_JOINT.finditer(text))
         ]
         assert [where[i] for i in range(len(joined))] == kept, repr(text)
+
+
+def test_shared_suffix_lists_are_the_regex_matches(seed_docs):
+    """The lists sharing one suffix (白杨、河庄、义蓬、新湾等街道), tried only before a 、, are the
+    regex's matches over the whole text."""
+    from geo.geoparse.recognize import _SHARED_SUFFIX, _shared_suffix_lists
+
+    made_up = [
+        "白杨、河庄、义蓬、新湾等街道",
+        "、下沙、白杨2个街道",
+        "在下沙、白杨 2 个街道和临平、乔司镇",
+        "甲、乙镇",
+    ]
+    for text in _texts(seed_docs) + made_up:
+        want = [(m.span(), m.groups()) for m in _SHARED_SUFFIX.finditer(text)]
+        assert [(m.span(), m.groups()) for m in _shared_suffix_lists(text)] == want, repr(text)

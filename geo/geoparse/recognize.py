@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterator
 
 import daachorse
 
@@ -164,7 +165,7 @@ class Matcher:
     def _shared_suffix(self, text: str, base: int, found: list[RawMatch]) -> list[RawMatch]:
         """Add the elements of 'A、B、C街道' lists as mentions of A街道, B街道 …"""
         extra = []
-        for lm in _SHARED_SUFFIX.finditer(text):
+        for lm in _shared_suffix_lists(text):
             suffix = lm.group(2)
             pos = lm.start(1)
             for part in lm.group(1).split("、"):
@@ -183,6 +184,22 @@ class Matcher:
         spans = [(m.start, m.end) for m in extra]
         kept = [m for m in found if not any(a < m.end and m.start < b for a, b in spans)]
         return sorted(kept + extra, key=lambda m: m.start)
+
+
+def _shared_suffix_lists(text: str) -> Iterator[re.Match]:
+    """``_SHARED_SUFFIX.finditer(text)``, tried only where a list can begin: two or three
+    characters before a 、 (the regex alone is tried at every character)."""
+    match, last, tried = _SHARED_SUFFIX.match, 0, -1
+    p = text.find("、")
+    while p >= 0:
+        for s in (p - 3, p - 2):
+            if s >= last and s > tried:
+                tried = s
+                lm = match(text, s)
+                if lm is not None:
+                    yield lm
+                    last = lm.end()
+        p = text.find("、", p + 1)
 
 
 class _Where:
