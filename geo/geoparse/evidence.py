@@ -299,9 +299,10 @@ def resolve_single(
     exclude = 1 if e.single_full else 0
     # Context.support(c) > 0: the place itself (a name read once is not its own evidence), an
     # ancestor below province, a descendant
+    # (counts are never 0: an ancestor in the context is evidence)
     supported = bool(ap) and (
         ap.get(pid, 0) - exclude > 0
-        or any(ap.get(a) for a in c.context_ancestors)
+        or not ap.keys().isdisjoint(c.context_ancestors)
         or art.below.get(pid, 0) - exclude > 0
     )
     admin = m.admin_after
@@ -310,15 +311,23 @@ def resolve_single(
     weak = strong or in_home
     if not weak and doc is not None and doc.places:
         dp = doc.places
-        weak = dp.get(pid, 0) > 0 or any(dp.get(a) for a in c.context_ancestors) or doc.below.get(pid, 0) > 0
+        weak = pid in dp or not dp.keys().isdisjoint(c.context_ancestors) or pid in doc.below
     ok = _accepted(m, c, text, base, art, doc, listed, explicit, admin, supported, strong, weak, True)
     if not ok:
         return None
+    conf = _SINGLE_CONFIDENCE[kind == "short" and not strong, not weak]
+    return _new(Resolved, (m, pid, conf, None, kind == "historical" and m.zone is None, m.zone))
+
+
+def _single_confidence(short_unsupported: bool, no_evidence: bool) -> float:
+    """The confidence of a name with one candidate: 1, less for a short form without strong
+    evidence or a name without any (rounded as resolve_one rounds)."""
     conf = 1.0
-    if kind == "short" and not strong:
+    if short_unsupported:
         conf *= 0.85
-    if not weak:
+    if no_evidence:
         conf *= 0.8
-    return _new(
-        Resolved, (m, pid, round(min(conf, 0.99), 3), None, kind == "historical" and m.zone is None, m.zone)
-    )
+    return round(min(conf, 0.99), 3)
+
+
+_SINGLE_CONFIDENCE = {(a, b): _single_confidence(a, b) for a in (False, True) for b in (False, True)}
