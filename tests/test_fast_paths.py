@@ -233,3 +233,21 @@ def test_shared_suffix_lists_are_the_regex_matches(seed_docs):
     for text in _texts(seed_docs) + made_up:
         want = [(m.span(), m.groups()) for m in _SHARED_SUFFIX.finditer(text)]
         assert [(m.span(), m.groups()) for m in _shared_suffix_lists(text)] == want, repr(text)
+
+
+def test_no_organisation_suffix_near_means_no_organisation(seed_docs):
+    """Recognition asks :func:`in_org_at` only where an organisation suffix may start within reach
+    (org_suffix_starts): at every other offset of every text it would have said no (杭州大学院,
+    overlapping suffixes, included)."""
+    from bisect import bisect_left
+
+    from geo.geoparse.words import ORG_REACH, in_org_at, org_suffix_starts
+
+    made_up = ["杭州大学院", "余杭中心医院分院", "萧山有限责任公司", "临平中学校", "建德小学院区股份公司"]
+    for text in _texts(seed_docs) + made_up:
+        starts = org_suffix_starts(text)
+        assert starts == sorted(starts)
+        for end in range(len(text) + 1):
+            j = bisect_left(starts, end)
+            if not (j < len(starts) and starts[j] <= end + ORG_REACH):
+                assert not in_org_at(text, end), (text, end)

@@ -13,7 +13,7 @@ Whether a match is accepted, and which place it means, is decided in :mod:`geo.g
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 
 import daachorse
@@ -21,7 +21,7 @@ import daachorse
 from geo.geoparse.entries import NameEntry
 from geo.geoparse.matches import RawMatch
 from geo.geoparse.villages import find_villages
-from geo.geoparse.words import ends_with_foreign, in_org_at
+from geo.geoparse.words import ORG_REACH, ends_with_foreign, in_org_at, org_suffix_starts
 from geo.geoparse.zones import find_zones
 
 #: Right after a division name these make it a government body or an explicit division.
@@ -70,12 +70,15 @@ class Matcher:
     def _scan(self, text: str, base: int = 0) -> list[RawMatch]:
         out = []
         entries, longer, admin_re = self.entries, self.longer, _ADMIN_AFTER.match
+        orgs = org_suffix_starts(text)  # (a name with no suffix near after it is in no organisation)
+        n_orgs = len(orgs)
         for start, end, idx in self.automaton.find(text):
             e = entries[idx]
             nxt = text[end : end + 1]
             if e.shorter is not None and nxt in _MARKET_CITIZEN:
                 e, end = entries[e.shorter], end - 1  # 绍兴市民 → 绍兴 + 市民
                 nxt = text[end]
+            j = bisect_left(orgs, end)
             # self._match, inlined: this runs for every name in the corpus
             m = _new(
                 RawMatch,
@@ -83,7 +86,7 @@ class Matcher:
                     base + start,
                     base + end,
                     e,
-                    in_org_at(text, end),
+                    j < n_orgs and orgs[j] <= end + ORG_REACH and in_org_at(text, end),
                     nxt in _ADMIN_FIRST and admin_re(text, end, end + _ADMIN_AFTER_LEN) is not None,
                     ends_with_foreign(text, start),
                     e.starts_word
