@@ -126,9 +126,10 @@ def resolve_one(
     ap, ab = art.places, art.below
     dp, db = (doc.places, doc.below) if doc is not None else ({}, {})
     scored = []
+    plain = not e.wordlike
     # (counts in a context are never 0: membership is evidence; the sums of 2.0 and 1.5 are exact)
     for c in e.candidates:
-        pid, kind, _lev, prior, ancestors, context_ancestors, county, _prov, in_home, until = c
+        pid, kind, lev, prior, ancestors, context_ancestors, county, _prov, in_home, until = c
         inside = explicit = False  # inside: the parent in front is an ancestor (+10), else its county (+6)
         if parent_before is not None:
             inside = parent_before in ancestors
@@ -145,6 +146,8 @@ def resolve_one(
                     support += 1.5
             if pid in ab:
                 support += 1.5
+        if plain and lev == "village" and not (explicit or support > 0):
+            continue  # (what _accepted answers for a village, before the document is looked at)
         if dp:
             if pid in dp:
                 doc_support = 2.0
@@ -177,7 +180,8 @@ def resolve_one(
         if not any(t[3] for t in scored) and not _nested(scored):
             return None  # several far-away namesakes and nothing in the text points at one
         top = scored[0]
-        z = sum(math.exp(min(t[0] - top[0], 0)) for t in scored)
+        best_score = top[0]  # (the highest: every difference is ≤ 0)
+        z = sum([math.exp(t[0] - best_score) for t in scored])
         conf = 1.0 / z
     best: Candidate = top[1]
     if best.kind == "short" and not top[2]:
