@@ -118,7 +118,8 @@ def resolve_one(
     parent_before = parent_county = None
     if prev is not None:
         pend = prev.match.end
-        if pend == m.start or (pend < m.start and _ADJACENT_GAP.match(text, pend - base, m.start - base)):
+        gap = m.start - pend  # (the regex allows three characters at most: two, and $ before a \n)
+        if gap == 0 or (0 < gap <= 3 and _ADJACENT_GAP.match(text, pend - base, m.start - base)):
             parent_before = prev.place_id
             parent_county = index.county_of.get(parent_before)
     if len(e.candidates) == 1:
