@@ -21,7 +21,7 @@ import daachorse
 from geo.geoparse.entries import NameEntry
 from geo.geoparse.matches import RawMatch
 from geo.geoparse.villages import find_villages
-from geo.geoparse.words import ORG_REACH, ends_with_foreign, in_org_at, org_suffix_starts
+from geo.geoparse.words import ORG_REACH, ends_with_foreign, foreign_last_chars, in_org_at, org_suffix_starts
 from geo.geoparse.zones import find_zones
 
 #: Right after a division name these make it a government body or an explicit division.
@@ -71,7 +71,7 @@ class Matcher:
         out = []
         entries, longer, admin_re = self.entries, self.longer, _ADMIN_AFTER.match
         orgs = org_suffix_starts(text)  # (a name with no suffix near after it is in no organisation)
-        n_orgs = len(orgs)
+        n_orgs, foreign = len(orgs), foreign_last_chars()
         for start, end, idx in self.automaton.find(text):
             e = entries[idx]
             nxt = text[end : end + 1]
@@ -88,7 +88,7 @@ class Matcher:
                     e,
                     j < n_orgs and orgs[j] <= end + ORG_REACH and in_org_at(text, end),
                     nxt in _ADMIN_FIRST and admin_re(text, end, end + _ADMIN_AFTER_LEN) is not None,
-                    ends_with_foreign(text, start),
+                    start > 0 and text[start - 1] in foreign and ends_with_foreign(text, start),
                     e.starts_word
                     and any(text[start : start + k] in longer for k in (3, 4) if k > end - start),
                     None,

@@ -206,6 +206,11 @@ def _foreign_set() -> tuple[frozenset[str], tuple[int, ...], frozenset[str]]:
     return names, tuple(sorted({len(n) for n in names})), frozenset(n[-1] for n in names)
 
 
+def foreign_last_chars() -> frozenset[str]:
+    """The characters a country's name ends with: a name after any other is not after a country."""
+    return _foreign_set()[2]
+
+
 #: Chinese places whose name ends with a country's: 内蒙古呼市 is not in Mongolia.
 _DOMESTIC_ENDINGS = ("内蒙古",)
 #: How far before a name a country's name is looked for.
