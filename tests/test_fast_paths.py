@@ -251,3 +251,27 @@ def test_no_organisation_suffix_near_means_no_organisation(seed_docs):
             j = bisect_left(starts, end)
             if not (j < len(starts) and starts[j] <= end + ORG_REACH):
                 assert not in_org_at(text, end), (text, end)
+
+
+def test_a_name_read_again_in_an_article_is_read_as_alone(seed_docs, gazetteer, settings):
+    """Resolution keeps, over one article, the reading of a name whose reading depends only on the
+    article's and document's places (memo): every match of every seed article, also the
+    alternative readings and with several candidates, reads as it does without it."""
+    from geo.geoparse.context import Context, confident_context
+    from geo.geoparse.evidence import resolve_one
+
+    gp = geoparser(gazetteer, settings.home_province)
+    several = 0
+    for doc in seed_docs:
+        articles = split_articles(doc)
+        found = [gp.matcher.scan(a.text, a.start) for a in articles]
+        doc_ctx = Context()
+        for ms in found:
+            doc_ctx.merge(confident_context(ms, gp.index))
+        for a, ms in zip(articles, found):
+            art_ctx, memo = confident_context(ms, gp.index), {}
+            for m in ms + [m.alt for m in ms if m.alt is not None]:
+                several += len(m.entry.candidates) > 1
+                shared = resolve_one(m, a.text, a.start, gp.index, art_ctx, doc_ctx, None, False, memo)
+                assert shared == resolve_one(m, a.text, a.start, gp.index, art_ctx, doc_ctx, None), m
+    assert several > 100

@@ -14,7 +14,7 @@ from functools import lru_cache
 from geo.geoparse.context import Context, Resolved
 from geo.geoparse.countries import LEVELS as ABROAD_LEVELS
 from geo.geoparse.countries import stands_alone
-from geo.geoparse.entries import Candidate
+from geo.geoparse.entries import Candidate, NameEntry
 from geo.geoparse.index import PlaceIndex
 from geo.geoparse.recognize import RawMatch
 from geo.geoparse.words import word_bounds
@@ -107,7 +107,10 @@ def resolve_one(
     doc: Context | None,
     prev: Resolved | None,
     listed: bool = False,
+    memo: dict | None = None,
 ) -> Resolved | None:
+    """The place ``m`` means, or None. ``memo``: a dict kept over one article's matches (same
+    contexts, same text), where a name read the same way again is not ranked again."""
     e = m.entry
     if m.after_foreign and e.candidates[0].level not in ABROAD_LEVELS:
         return None  # 美国德州: a foreign place, not ours (阿联酋迪拜: a city abroad, read as such)
@@ -124,6 +127,50 @@ def resolve_one(
             parent_county = index.county_of.get(parent_before)
     if len(e.candidates) == 1:
         return resolve_single(m, e.candidates[0], text, base, art, doc, parent_before, parent_county, listed)
+    if memo is not None and parent_before is None:
+        key = (e.surface, admin)
+        got = memo.get(key, _MISSING)
+        if got is _MISSING:
+            got = memo[key] = _ranked(m, text, base, art, doc, listed, admin, None, None)
+            if not _context_only(e):
+                memo[key] = _UNSHARED
+        elif got is _UNSHARED:
+            got = _ranked(m, text, base, art, doc, listed, admin, None, None)
+    else:
+        got = _ranked(m, text, base, art, doc, listed, admin, parent_before, parent_county)
+    if got is None:
+        return None
+    pid, conf, runner, historical = got
+    return _new(Resolved, (m, pid, conf, runner, historical and m.zone is None, m.zone))
+
+
+_MISSING = object()
+#: A name whose reading depends on more than the contexts and a division suffix after it.
+_UNSHARED = object()
+_SHARED_LEVELS = frozenset(("village", "township"))
+
+
+def _context_only(e: NameEntry) -> bool:
+    """The reading of ``e`` without a parent in front depends only on the article's and the
+    document's places, the text's year and a division suffix after it (not on the words around
+    it): no word, no short form, villages and townships only (what _accepted reads of them)."""
+    return not e.wordlike and all(c.kind != "short" and c.level in _SHARED_LEVELS for c in e.candidates)
+
+
+def _ranked(
+    m: RawMatch,
+    text: str,
+    base: int,
+    art: Context,
+    doc: Context | None,
+    listed: bool,
+    admin: bool,
+    parent_before: str | None,
+    parent_county: str | None,
+) -> tuple[str, float, str | None, bool] | None:
+    """The candidates of a name with several scored on the evidence, the best kept: (place id,
+    confidence, runner-up, whether the name is a former one), or None."""
+    e = m.entry
     ap, ab = art.places, art.below
     dp, db = (doc.places, doc.below) if doc is not None else ({}, {})
     scored = []
@@ -190,8 +237,7 @@ def resolve_one(
     if not top[3]:
         conf *= 0.8
     runner = scored[1][1].pid if len(scored) > 1 else None
-    hist = best.kind == "historical" and m.zone is None
-    return _new(Resolved, (m, best.pid, round(min(conf, 0.99), 3), runner, hist, m.zone))
+    return best.pid, round(min(conf, 0.99), 3), runner, best.kind == "historical"
 
 
 def _alone(m: RawMatch, text: str, base: int) -> bool:
