@@ -196,3 +196,82 @@ def test_an_article_spliced_in_gives_the_tables_of_all_records_rebuilt(seed_docs
         for t, c in zip(tables, (got, want)):
             t.extend(c)
         pd.testing.assert_frame_equal(tables[0].frame(), tables[1].frame())
+
+
+def test_line_joints_are_the_regex_matches(seed_docs):
+    """The joints recognition removes (a name broken across lines, 钦堂\\n\\n乡), found from each
+    line break, are _LINE_JOINT's matches: blanks, \\r\\n, a lone \\r, text edges, no Chinese on
+    one side; the matches of the joined text get back the original offsets."""
+    from geo.geoparse.recognize import _LINE_JOINT, _join_lines
+
+    made_up = [
+        "钦堂\n\n乡", "钦堂 \u3000\r\n \r\n\t乡", "钦堂\r\r\n乡", "钦堂\r乡", "\n乡\n", "钦堂\n", "a\n乡",
+        "钦堂\nb", "乡 \n", "\n\n", "", "钦堂  乡", "建德\n钦堂\n\n乡\r\n人民政府\n \n。\n桥",
+    ]  # fmt: skip
+    for text in _texts(seed_docs) + made_up:
+        joined, where = _join_lines(text)
+        assert joined == _LINE_JOINT.sub("", text), repr(text)
+        kept = [
+            i
+            for i in range(len(text))
+            if not any(j.start() <= i < j.end() for j in _LINE_JOINT.finditer(text))
+        ]
+        assert [where[i] for i in range(len(joined))] == kept, repr(text)
+
+
+def test_shared_suffix_lists_are_the_regex_matches(seed_docs):
+    """The lists sharing one suffix (白杨、河庄、义蓬、新湾等街道), tried only before a 、, are the
+    regex's matches over the whole text."""
+    from geo.geoparse.recognize import _SHARED_SUFFIX, _shared_suffix_lists
+
+    made_up = [
+        "白杨、河庄、义蓬、新湾等街道",
+        "、下沙、白杨2个街道",
+        "在下沙、白杨 2 个街道和临平、乔司镇",
+        "甲、乙镇",
+    ]
+    for text in _texts(seed_docs) + made_up:
+        want = [(m.span(), m.groups()) for m in _SHARED_SUFFIX.finditer(text)]
+        assert [(m.span(), m.groups()) for m in _shared_suffix_lists(text)] == want, repr(text)
+
+
+def test_no_organisation_suffix_near_means_no_organisation(seed_docs):
+    """Recognition asks :func:`in_org_at` only where an organisation suffix may start within reach
+    (org_suffix_starts): at every other offset of every text it would have said no (杭州大学院,
+    overlapping suffixes, included)."""
+    from bisect import bisect_left
+
+    from geo.geoparse.words import ORG_REACH, in_org_at, org_suffix_starts
+
+    made_up = ["杭州大学院", "余杭中心医院分院", "萧山有限责任公司", "临平中学校", "建德小学院区股份公司"]
+    for text in _texts(seed_docs) + made_up:
+        starts = org_suffix_starts(text)
+        assert starts == sorted(starts)
+        for end in range(len(text) + 1):
+            j = bisect_left(starts, end)
+            if not (j < len(starts) and starts[j] <= end + ORG_REACH):
+                assert not in_org_at(text, end), (text, end)
+
+
+def test_a_name_read_again_in_an_article_is_read_as_alone(seed_docs, gazetteer, settings):
+    """Resolution keeps, over one article, the reading of a name whose reading depends only on the
+    article's and document's places (memo): every match of every seed article, also the
+    alternative readings and with several candidates, reads as it does without it."""
+    from geo.geoparse.context import Context, confident_context
+    from geo.geoparse.evidence import resolve_one
+
+    gp = geoparser(gazetteer, settings.home_province)
+    several = 0
+    for doc in seed_docs:
+        articles = split_articles(doc)
+        found = [gp.matcher.scan(a.text, a.start) for a in articles]
+        doc_ctx = Context()
+        for ms in found:
+            doc_ctx.merge(confident_context(ms, gp.index))
+        for a, ms in zip(articles, found):
+            art_ctx, memo = confident_context(ms, gp.index), {}
+            for m in ms + [m.alt for m in ms if m.alt is not None]:
+                several += len(m.entry.candidates) > 1
+                shared = resolve_one(m, a.text, a.start, gp.index, art_ctx, doc_ctx, None, False, memo)
+                assert shared == resolve_one(m, a.text, a.start, gp.index, art_ctx, doc_ctx, None), m
+    assert several > 100

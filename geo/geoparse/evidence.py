@@ -14,7 +14,7 @@ from functools import lru_cache
 from geo.geoparse.context import Context, Resolved
 from geo.geoparse.countries import LEVELS as ABROAD_LEVELS
 from geo.geoparse.countries import stands_alone
-from geo.geoparse.entries import Candidate
+from geo.geoparse.entries import Candidate, NameEntry
 from geo.geoparse.index import PlaceIndex
 from geo.geoparse.recognize import RawMatch
 from geo.geoparse.words import word_bounds
@@ -119,7 +119,10 @@ def resolve_one(
     doc: Context | None,
     prev: Resolved | None,
     listed: bool = False,
+    memo: dict | None = None,
 ) -> Resolved | None:
+    """The place ``m`` means, or None. ``memo``: a dict kept over one article's matches (same
+    contexts, same text), where a name read the same way again is not ranked again."""
     e = m.entry
     if m.after_foreign and e.candidates[0].level not in ABROAD_LEVELS:
         return None  # 美国德州: a foreign place, not ours (阿联酋迪拜: a city abroad, read as such)
@@ -130,55 +133,104 @@ def resolve_one(
     parent_before = parent_county = None
     if prev is not None:
         pend = prev.match.end
-        if pend == m.start or (pend < m.start and _ADJACENT_GAP.match(text, pend - base, m.start - base)):
+        gap = m.start - pend  # (the regex allows three characters at most: two, and $ before a \n)
+        if gap == 0 or (0 < gap <= 3 and _ADJACENT_GAP.match(text, pend - base, m.start - base)):
             parent_before = prev.place_id
             parent_county = index.county_of.get(parent_before)
     if len(e.candidates) == 1:
         return resolve_single(m, e.candidates[0], text, base, art, doc, parent_before, parent_county, listed)
+    if memo is not None and parent_before is None:
+        key = (e.surface, admin)
+        got = memo.get(key, _MISSING)
+        if got is _MISSING:
+            got = memo[key] = _ranked(m, text, base, art, doc, listed, admin, None, None)
+            if not _context_only(e):
+                memo[key] = _UNSHARED
+        elif got is _UNSHARED:
+            got = _ranked(m, text, base, art, doc, listed, admin, None, None)
+    else:
+        got = _ranked(m, text, base, art, doc, listed, admin, parent_before, parent_county)
+    if got is None:
+        return None
+    pid, conf, runner, historical = got
+    return _new(Resolved, (m, pid, conf, runner, historical and m.zone is None, m.zone))
+
+
+_MISSING = object()
+#: A name whose reading depends on more than the contexts and a division suffix after it.
+_UNSHARED = object()
+_SHARED_LEVELS = frozenset(("village", "township"))
+
+
+def _context_only(e: NameEntry) -> bool:
+    """The reading of ``e`` without a parent in front depends only on the article's and the
+    document's places, the text's year and a division suffix after it (not on the words around
+    it): no word, no short form, villages and townships only (what _accepted reads of them)."""
+    return not e.wordlike and all(c.kind != "short" and c.level in _SHARED_LEVELS for c in e.candidates)
+
+
+def _ranked(
+    m: RawMatch,
+    text: str,
+    base: int,
+    art: Context,
+    doc: Context | None,
+    listed: bool,
+    admin: bool,
+    parent_before: str | None,
+    parent_county: str | None,
+) -> tuple[str, float, str | None, bool] | None:
+    """The candidates of a name with several scored on the evidence, the best kept: (place id,
+    confidence, runner-up, whether the name is a former one), or None."""
+    e = m.entry
     ap, ab = art.places, art.below
     dp, db = (doc.places, doc.below) if doc is not None else ({}, {})
     scored = []
+    plain = not e.wordlike
+    # (counts in a context are never 0: membership is evidence; the sums of 2.0 and 1.5 are exact)
     for c in e.candidates:
-        pid, kind = c.pid, c.kind
-        explicit = False
-        score = c.prior
-        if c.until is not None:
-            score += _era_bonus(c.until, text)
+        pid, kind, lev, prior, ancestors, context_ancestors, county, _prov, in_home, until = c
+        inside = explicit = False  # inside: the parent in front is an ancestor (+10), else its county (+6)
         if parent_before is not None:
-            if parent_before in c.ancestors:
-                explicit = True
-                score += 10
-            elif kind != "short" and parent_county and parent_county == c.county and pid != parent_before:
-                explicit = True
-                score += 6
+            inside = parent_before in ancestors
+            explicit = inside or (
+                kind != "short" and bool(parent_county) and parent_county == county and pid != parent_before
+            )
         # Context.support of the article (a name read once is not its own evidence) and document
         support = doc_support = 0.0
         if ap:
-            if ap.get(pid, 0) > 0:  # several candidates: never a single full name
-                support += 2.0
-            for a in c.context_ancestors:
-                if ap.get(a):
+            if pid in ap:  # several candidates: never a single full name
+                support = 2.0
+            for a in context_ancestors:
+                if a in ap:
                     support += 1.5
-            if ab.get(pid, 0) > 0:
+            if pid in ab:
                 support += 1.5
+        if plain and lev == "village" and not (explicit or support > 0):
+            continue  # (what _accepted answers for a village, before the document is looked at)
         if dp:
-            if dp.get(pid, 0) > 0:
-                doc_support += 2.0
-            for a in c.context_ancestors:
-                if dp.get(a):
+            if pid in dp:
+                doc_support = 2.0
+            for a in context_ancestors:
+                if a in dp:
                     doc_support += 1.5
-            if db.get(pid, 0) > 0:
+            if pid in db:
                 doc_support += 1.5
+        supported = support > 0
+        strong = explicit or admin or supported
+        weak = strong or in_home or doc_support > 0
+        if not _accepted(m, c, text, base, art, doc, listed, explicit, admin, supported, strong, weak, False):
+            continue
+        score = prior  # (added up in this order: the confidences are rounded from these floats)
+        if until is not None:
+            score += _era_bonus(until, text)
+        if explicit:
+            score += 10 if inside else 6
         score += 2 * min(support, 4.0)
         score += 0.5 * min(doc_support, 4.0)
-        in_home = c.in_home
         if in_home:
             score += 1.5
-        strong = explicit or admin or support > 0
-        weak = strong or in_home or doc_support > 0
-        ok = _accepted(m, c, text, base, art, doc, listed, explicit, admin, support > 0, strong, weak, False)
-        if ok:
-            scored.append((score, c, strong, weak))
+        scored.append((score, c, strong, weak))
     if not scored:
         return None
     if len(scored) == 1:
@@ -188,7 +240,8 @@ def resolve_one(
         if not any(t[3] for t in scored) and not _nested(scored):
             return None  # several far-away namesakes and nothing in the text points at one
         top = scored[0]
-        z = sum(math.exp(min(t[0] - top[0], 0)) for t in scored)
+        best_score = top[0]  # (the highest: every difference is ≤ 0)
+        z = sum([math.exp(t[0] - best_score) for t in scored])
         conf = 1.0 / z
     best: Candidate = top[1]
     if best.kind == "short" and not top[2]:
@@ -196,8 +249,7 @@ def resolve_one(
     if not top[3]:
         conf *= 0.8
     runner = scored[1][1].pid if len(scored) > 1 else None
-    hist = best.kind == "historical" and m.zone is None
-    return _new(Resolved, (m, best.pid, round(min(conf, 0.99), 3), runner, hist, m.zone))
+    return best.pid, round(min(conf, 0.99), 3), runner, best.kind == "historical"
 
 
 def _alone(m: RawMatch, text: str, base: int) -> bool:
@@ -316,9 +368,10 @@ def resolve_single(
     exclude = 1 if e.single_full else 0
     # Context.support(c) > 0: the place itself (a name read once is not its own evidence), an
     # ancestor below province, a descendant
+    # (counts are never 0: an ancestor in the context is evidence)
     supported = bool(ap) and (
         ap.get(pid, 0) - exclude > 0
-        or any(ap.get(a) for a in c.context_ancestors)
+        or not ap.keys().isdisjoint(c.context_ancestors)
         or art.below.get(pid, 0) - exclude > 0
     )
     admin = m.admin_after
@@ -327,15 +380,23 @@ def resolve_single(
     weak = strong or in_home
     if not weak and doc is not None and doc.places:
         dp = doc.places
-        weak = dp.get(pid, 0) > 0 or any(dp.get(a) for a in c.context_ancestors) or doc.below.get(pid, 0) > 0
+        weak = pid in dp or not dp.keys().isdisjoint(c.context_ancestors) or pid in doc.below
     ok = _accepted(m, c, text, base, art, doc, listed, explicit, admin, supported, strong, weak, True)
     if not ok:
         return None
+    conf = _SINGLE_CONFIDENCE[kind == "short" and not strong, not weak]
+    return _new(Resolved, (m, pid, conf, None, kind == "historical" and m.zone is None, m.zone))
+
+
+def _single_confidence(short_unsupported: bool, no_evidence: bool) -> float:
+    """The confidence of a name with one candidate: 1, less for a short form without strong
+    evidence or a name without any (rounded as resolve_one rounds)."""
     conf = 1.0
-    if kind == "short" and not strong:
+    if short_unsupported:
         conf *= 0.85
-    if not weak:
+    if no_evidence:
         conf *= 0.8
-    return _new(
-        Resolved, (m, pid, round(min(conf, 0.99), 3), None, kind == "historical" and m.zone is None, m.zone)
-    )
+    return round(min(conf, 0.99), 3)
+
+
+_SINGLE_CONFIDENCE = {(a, b): _single_confidence(a, b) for a in (False, True) for b in (False, True)}

@@ -13,14 +13,15 @@ Whether a match is accepted, and which place it means, is decided in :mod:`geo.g
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
 
 import daachorse
 
 from geo.geoparse.entries import NameEntry
 from geo.geoparse.matches import RawMatch
 from geo.geoparse.villages import find_villages
-from geo.geoparse.words import ends_with_foreign, in_org_at
+from geo.geoparse.words import ORG_REACH, ends_with_foreign, foreign_last_chars, in_org_at, org_suffix_starts
 from geo.geoparse.zones import find_zones
 
 #: Right after a division name these make it a government body or an explicit division.
@@ -69,12 +70,15 @@ class Matcher:
     def _scan(self, text: str, base: int = 0) -> list[RawMatch]:
         out = []
         entries, longer, admin_re = self.entries, self.longer, _ADMIN_AFTER.match
+        orgs = org_suffix_starts(text)  # (a name with no suffix near after it is in no organisation)
+        n_orgs, foreign = len(orgs), foreign_last_chars()
         for start, end, idx in self.automaton.find(text):
             e = entries[idx]
             nxt = text[end : end + 1]
             if e.shorter is not None and nxt in _MARKET_CITIZEN:
                 e, end = entries[e.shorter], end - 1  # 绍兴市民 → 绍兴 + 市民
                 nxt = text[end]
+            j = bisect_left(orgs, end)
             # self._match, inlined: this runs for every name in the corpus
             m = _new(
                 RawMatch,
@@ -82,9 +86,9 @@ class Matcher:
                     base + start,
                     base + end,
                     e,
-                    in_org_at(text, end),
+                    j < n_orgs and orgs[j] <= end + ORG_REACH and in_org_at(text, end),
                     nxt in _ADMIN_FIRST and admin_re(text, end, end + _ADMIN_AFTER_LEN) is not None,
-                    ends_with_foreign(text, start),
+                    start > 0 and text[start - 1] in foreign and ends_with_foreign(text, start),
                     e.starts_word
                     and any(text[start : start + k] in longer for k in (3, 4) if k > end - start),
                     None,
@@ -164,7 +168,7 @@ class Matcher:
     def _shared_suffix(self, text: str, base: int, found: list[RawMatch]) -> list[RawMatch]:
         """Add the elements of 'A、B、C街道' lists as mentions of A街道, B街道 …"""
         extra = []
-        for lm in _SHARED_SUFFIX.finditer(text):
+        for lm in _shared_suffix_lists(text):
             suffix = lm.group(2)
             pos = lm.start(1)
             for part in lm.group(1).split("、"):
@@ -185,6 +189,22 @@ class Matcher:
         return sorted(kept + extra, key=lambda m: m.start)
 
 
+def _shared_suffix_lists(text: str) -> Iterator[re.Match]:
+    """``_SHARED_SUFFIX.finditer(text)``, tried only where a list can begin: two or three
+    characters before a 、 (the regex alone is tried at every character)."""
+    match, last, tried = _SHARED_SUFFIX.match, 0, -1
+    p = text.find("、")
+    while p >= 0:
+        for s in (p - 3, p - 2):
+            if s >= last and s > tried:
+                tried = s
+                lm = match(text, s)
+                if lm is not None:
+                    yield lm
+                    last = lm.end()
+        p = text.find("、", p + 1)
+
+
 class _Where:
     """Original index of each character of the joined text: ``where[i]``. Kept as the start of
     each joined piece and its shift (not one int per character: magazine text has many breaks)."""
@@ -198,15 +218,35 @@ class _Where:
         return i + self.shifts[bisect_right(self.starts, i) - 1]
 
 
+#: A line break with the blanks around it, from its first newline (a literal the regex engine
+#: skips to; _LINE_JOINT, whose lookbehind comes first, is tried at every character).
+_GAP = re.compile("\n[ \t\u3000\r\n]*")
+_HEAD = frozenset(" \t\u3000\r")
+
+
 def _join_lines(text: str) -> tuple[str, _Where]:
-    """Text without the line breaks between Chinese characters, and each char's original index."""
+    """Text without the line breaks between Chinese characters, and each char's original index.
+
+    The joints are _LINE_JOINT's matches, found from each line break: a gap of blanks and line
+    breaks with a Chinese character on either side (a lone \r, rare, is checked by the regex)."""
     parts, starts, shifts, pos, joined = [], [], [], 0, 0
-    for jm in _LINE_JOINT.finditer(text):
-        parts.append(text[pos : jm.start()])
+    n = len(text)
+    for g in _GAP.finditer(text):
+        q = g.end()
+        if q >= n or not "\u4e00" <= text[q] <= "\u9fff":
+            continue
+        h = g.start()
+        while h > 0 and text[h - 1] in _HEAD:
+            h -= 1
+        if h == 0 or not "\u4e00" <= text[h - 1] <= "\u9fff":
+            continue
+        if "\r" in text[h:q] and ((jm := _LINE_JOINT.match(text, h)) is None or jm.end() != q):
+            continue
+        parts.append(text[pos:h])
         starts.append(joined)
         shifts.append(pos - joined)
-        joined += jm.start() - pos
-        pos = jm.end()
+        joined += h - pos
+        pos = q
     parts.append(text[pos:])
     starts.append(joined)
     shifts.append(pos - joined)
@@ -214,17 +254,24 @@ def _join_lines(text: str) -> tuple[str, _Where]:
 
 
 def _remap_all(matches: list[RawMatch], where: _Where, base: int) -> list[RawMatch]:
-    """Matches of the joined text with the offsets of the original text (plus base)."""
+    """Matches of the joined text with the offsets of the original text (plus base): the joined
+    pieces walked along with the matches (both in text order), one shift per piece."""
     starts, shifts = where.starts, where.shifts
-    out = []
+    out: list[RawMatch] = []
+    append = out.append
+    k, last, never = 0, len(starts) - 1, 1 << 62
+    here, nxt = starts[0], starts[1] if last else never
+    shift = shifts[0] + base
     for m in matches:
-        s, e1 = m.start, m.end - 1
-        s += shifts[bisect_right(starts, s) - 1]
-        e1 += shifts[bisect_right(starts, e1) - 1]
-        if m.alt is None and m.anchor is None:
-            out.append(_new(RawMatch, (base + s, base + e1 + 1, *m[2:])))
+        s, e, entry, org, admin, foreign, word, alt, anchor, zone = m
+        while s >= nxt:
+            k += 1
+            here, shift = nxt, shifts[k] + base
+            nxt = starts[k + 1] if k < last else never
+        if here <= s and e - 1 < nxt and alt is None and anchor is None:  # inside one piece
+            append(_new(RawMatch, (s + shift, e + shift, entry, org, admin, foreign, word, None, None, zone)))
         else:
-            out.append(_remap(m, where, base))
+            append(_remap(m, where, base))
     return out
 
 

@@ -65,6 +65,7 @@ def resolve_matches(
     taken_to = -1
     listed = coordinated(matches, text, base)
     dropped: list[tuple[RawMatch, Resolved | None]] = []
+    memo: dict = {}  # (names read again the same way in this article)
     for i, m in enumerate(matches):
         if m.start < taken_to:
             if m.alt is None or m.alt.start < taken_to:
@@ -78,9 +79,9 @@ def resolve_matches(
                 out.append(rz)
                 prev, taken_to = rz, m.end
             continue
-        r = resolve_one(m, text, base, index, art_ctx, doc_ctx, prev, m.start in listed)
+        r = resolve_one(m, text, base, index, art_ctx, doc_ctx, prev, m.start in listed, memo)
         if m.alt is not None and (r is None or r.confidence < 0.7):
-            ra = resolve_one(m.alt, text, base, index, art_ctx, doc_ctx, prev)
+            ra = resolve_one(m.alt, text, base, index, art_ctx, doc_ctx, prev, False, memo)
             if ra is not None and (r is None or ra.confidence > r.confidence):
                 r = ra
         if r is None:

@@ -80,6 +80,32 @@ def in_org_at(text: str, end: int) -> bool:
     return in_org(text[end : end + ORG_LOOKAHEAD])
 
 
+def _inner_starts(suffix: str) -> tuple[int, ...]:
+    """Offsets inside ``suffix`` where another suffix could begin (大学|院: 学院 at 1)."""
+    return tuple(
+        k
+        for k in range(1, len(suffix))
+        if any(t.startswith(suffix[k:]) or suffix[k:].startswith(t) for t in _ORG_SUFFIXES)
+    )
+
+
+_INNER_STARTS = {s: _inner_starts(s) for s in _ORG_SUFFIXES}
+#: The last offset after a name an organisation suffix (two characters at least) can start at.
+ORG_REACH = ORG_LOOKAHEAD - min(map(len, _ORG_SUFFIXES))
+
+
+def org_suffix_starts(text: str) -> list[int]:
+    """Every offset where an organisation suffix may start, in order (a superset: the suffixes
+    found, and inside each the offsets where an overlapping one could begin). A name with none
+    within ORG_REACH after it is in no organisation's name: :func:`in_org_at` is False there."""
+    out = []
+    for m in _ORG_SUFFIX_RE.finditer(text):
+        s = m.start()
+        out.append(s)
+        out.extend([s + k for k in _INNER_STARTS[m.group()]])
+    return out
+
+
 def _is_word_end(text: str, suffix: str) -> bool:
     """``suffix`` ends a word of ``text`` and starts one, or is the tail of one word
     (农商银行|杭州|分行, 建设银行: yes; 部分|行政: no; 中学生, 学院路: no). Only a few characters
@@ -178,6 +204,11 @@ def foreign_countries() -> tuple[str, ...]:
 def _foreign_set() -> tuple[frozenset[str], tuple[int, ...], frozenset[str]]:
     names = frozenset(foreign_countries())
     return names, tuple(sorted({len(n) for n in names})), frozenset(n[-1] for n in names)
+
+
+def foreign_last_chars() -> frozenset[str]:
+    """The characters a country's name ends with: a name after any other is not after a country."""
+    return _foreign_set()[2]
 
 
 #: Chinese places whose name ends with a country's: 内蒙古呼市 is not in Mongolia.
