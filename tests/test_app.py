@@ -173,6 +173,24 @@ def test_place_with_metrics_shows_table_and_chart():
     assert at.selectbox(key="chart-zone:qing-shan-hu-ke-ji-cheng").value == "规上工业总产值"
 
 
+def test_a_long_metric_table_lists_its_first_rows_then_all_on_request(monkeypatch):
+    """A place with more figures than the panel sends at a click (a 1 GB county has ~3,000):
+    the first rows, newest period first, the total said, and every row after one click."""
+    from geo.ui import panel
+
+    monkeypatch.setattr(panel, "MAX_METRIC_ROWS", 1)
+    at = _app(place="zone:qing-shan-hu-ke-ji-cheng")
+    assert not at.exception, at.exception
+    first = at.dataframe[0].value
+    assert len(first) == 1
+    assert any("列出前 1 条" in t for t in _texts(at.caption))
+    at.button(key="all-metrics-zone:qing-shan-hu-ke-ji-cheng").click().run()
+    assert not at.exception, at.exception
+    every = at.dataframe[0].value
+    assert len(every) > 1 and every.iloc[0].to_dict() == first.iloc[0].to_dict()
+    assert len(at.get("vega_lite_chart")) == 2  # the chart still reads every row
+
+
 def test_the_date_range_changes_the_caption():
     at = _app()
     before = at.caption[0].value
