@@ -18,8 +18,8 @@ from geo.ui.selection import open_article, select
 
 MAX_ARTICLES = 30  # a place's articles listed with snippets (most mentions first)
 #: A place's metric rows sent with its panel; the others on request. A county of the 1 GB corpus
-#: has ~15,000 (with their evidence texts: 0.7–0.9 MB at every click, which the browser parsed
-#: before it showed the article list below them).
+#: has 3,000–4,200 (with their evidence texts: 0.65–0.9 MB over the websocket at every click,
+#: which the browser parsed before it showed the article list below them).
 MAX_METRIC_ROWS = 200
 
 
