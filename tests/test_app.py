@@ -191,6 +191,29 @@ def test_a_long_metric_table_lists_its_first_rows_then_all_on_request(monkeypatc
     assert len(at.get("vega_lite_chart")) == 2  # the chart still reads every row
 
 
+def test_a_large_corpus_offers_its_documents_through_a_search_box(monkeypatch):
+    """More documents than the source filter offers at once (a 1 GB corpus has 12,750): the first
+    ones are listed and the rest found by typing; a chosen document stays chosen and filters."""
+    from geo.ui import sidebar
+
+    monkeypatch.setattr(sidebar, "MAX_FILE_OPTIONS", 2)
+    at = _app()
+    files = at.sidebar.multiselect(key="files")
+    assert len(files.options) == 2
+    assert any("列出 2 个（共 5 个）" in t for t in _texts(at.sidebar.caption))
+    last = sorted(SEEDS_DIR.glob("*.txt"))[-1].name  # not among the first two
+    at.sidebar.text_input(key="files-needle").set_value(last).run()
+    files = at.sidebar.multiselect(key="files")
+    assert [o.endswith(f"（{last}）") or o == last for o in files.options] == [True]
+    files.set_value([files.options[0]]).run()
+    assert not at.exception, at.exception
+    assert "1 个文档" in at.caption[0].value
+    at.sidebar.text_input(key="files-needle").set_value("").run()
+    files = at.sidebar.multiselect(key="files")
+    assert len(files.value) == 1 and len(files.options) == 3  # the chosen one, then the first two
+    assert "1 个文档" in at.caption[0].value
+
+
 def test_the_date_range_changes_the_caption():
     at = _app()
     before = at.caption[0].value
