@@ -173,6 +173,47 @@ def test_place_with_metrics_shows_table_and_chart():
     assert at.selectbox(key="chart-zone:qing-shan-hu-ke-ji-cheng").value == "规上工业总产值"
 
 
+def test_a_long_metric_table_lists_its_first_rows_then_all_on_request(monkeypatch):
+    """A place with more figures than the panel sends at a click (a 1 GB county has ~3,000):
+    the first rows, newest period first, the total said, and every row after one click."""
+    from geo.ui import panel
+
+    monkeypatch.setattr(panel, "MAX_METRIC_ROWS", 1)
+    at = _app(place="zone:qing-shan-hu-ke-ji-cheng")
+    assert not at.exception, at.exception
+    first = at.dataframe[0].value
+    assert len(first) == 1
+    assert any("列出前 1 条" in t for t in _texts(at.caption))
+    at.button(key="all-metrics-zone:qing-shan-hu-ke-ji-cheng").click().run()
+    assert not at.exception, at.exception
+    every = at.dataframe[0].value
+    assert len(every) > 1 and every.iloc[0].to_dict() == first.iloc[0].to_dict()
+    assert len(at.get("vega_lite_chart")) == 2  # the chart still reads every row
+
+
+def test_a_large_corpus_offers_its_documents_through_a_search_box(monkeypatch):
+    """More documents than the source filter offers at once (a 1 GB corpus has 12,750): the first
+    ones are listed and the rest found by typing; a chosen document stays chosen and filters."""
+    from geo.ui import sidebar
+
+    monkeypatch.setattr(sidebar, "MAX_FILE_OPTIONS", 2)
+    at = _app()
+    files = at.sidebar.multiselect(key="files")
+    assert len(files.options) == 2
+    assert any("列出 2 个（共 5 个）" in t for t in _texts(at.sidebar.caption))
+    last = sorted(SEEDS_DIR.glob("*.txt"))[-1].name  # not among the first two
+    at.sidebar.text_input(key="files-needle").set_value(last).run()
+    files = at.sidebar.multiselect(key="files")
+    assert [o.endswith(f"（{last}）") or o == last for o in files.options] == [True]
+    files.set_value([files.options[0]]).run()
+    assert not at.exception, at.exception
+    assert "1 个文档" in at.caption[0].value
+    at.sidebar.text_input(key="files-needle").set_value("").run()
+    files = at.sidebar.multiselect(key="files")
+    assert len(files.value) == 1 and len(files.options) == 3  # the chosen one, then the first two
+    assert "1 个文档" in at.caption[0].value
+
+
 def test_the_date_range_changes_the_caption():
     at = _app()
     before = at.caption[0].value

@@ -14,7 +14,7 @@ import pytest
 
 from geo import mapview
 from geo.layers import county_layer, point_layer
-from geo.mapview.compact import CompactLayer
+from geo.mapview.loader import CompactLayer
 
 MEASURES = ("mentions", "articles", "metric:gdp@2024年", "metric:gdp")
 
@@ -181,5 +181,29 @@ def test_a_published_layer_is_fetched_not_inlined(layers):
     m = mapview.base_map()
     m.add_child(CompactLayer(layer))
     page = m.get_root().render()
-    assert 'fetch("/app/static/atlas-data/x.json")' in page and "window.atlasPending" in page
+    assert "\"/app/static/atlas-data/x.json\"" in page and "window.atlasPending" in page
     assert json.loads(layer.data)["cols"][1]["v"][0] not in page  # no place name inline
+
+
+def test_the_home_counties_come_first_and_the_others_follow_unchanged(layers):
+    """The county layer split for drawing (the home province first): the same features, styles
+    and legend as one layer, the home province's in the first part, each county once."""
+    import dataclasses
+
+    counties, _ = layers
+    home = set(counties.loc[counties["province"] == "浙江省", "place_id"].astype(str))
+    whole = mapview.county_data(counties, "mentions", label="x")
+    split = mapview.county_data(counties, "mentions", label="x", first=home)
+    assert home and len(split.parts) == 1 and split.legend == whole.legend
+    first = _decode(split)
+    rest = _decode(dataclasses.replace(split, data=split.parts[0]))
+    assert {f["id"] for f, _ in first} == home
+    assert not home & {f["id"] for f, _ in rest}
+    assert sorted(first + rest, key=lambda fs: fs[0]["id"]) == sorted(
+        _decode(whole), key=lambda fs: fs[0]["id"]
+    )
+    published = dataclasses.replace(split, url="/a/1.json", part_urls=("/a/2.json",))
+    m = mapview.base_map()
+    m.add_child(CompactLayer(published))
+    page = m.get_root().render()
+    assert '["/a/1.json", "/a/2.json"]' in page and split.parts[0] not in page

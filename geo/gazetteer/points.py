@@ -15,7 +15,6 @@ from collections import defaultdict
 
 import geopandas as gpd
 import pandas as pd
-from pypinyin import lazy_pinyin
 
 from geo.gazetteer.curated import strip_ethnic
 
@@ -40,6 +39,10 @@ def _latin_key(name: str) -> str:
 
 
 def _pinyin_key(core: str) -> str:
+    # imported here: pypinyin's phrase table costs ~0.3 s of every app start, and only a
+    # gazetteer build matches by pinyin (the app's search imports it on the first search)
+    from pypinyin import lazy_pinyin
+
     return "".join(lazy_pinyin(core)).lower().replace("ü", "u").replace("v", "u")
 
 

@@ -36,9 +36,10 @@ from geo.mapview.base import (
     localize,
     map_html,
 )
-from geo.mapview.compact import LayerData, county_data, encode_geometries, layer_group, point_data
+from geo.mapview.compact import LayerData, county_data, encode_geometries, point_data
 from geo.mapview.groups import build_map, county_group
 from geo.mapview.legend import class_colors, legend_bins, legend_html, period_note
+from geo.mapview.loader import CompactLayer, layer_group
 from geo.mapview.overlays import boundary_group, label_group, label_rows
 from geo.mapview.points import CLUSTER_RADIUS, metric_radius, point_group, point_style
 from geo.mapview.selection import SELECTION_COLOR, selection_group, selection_spec
@@ -55,6 +56,7 @@ __all__ = [
     "PALETTE",
     "PANES",
     "SELECTION_COLOR",
+    "CompactLayer",
     "LayerData",
     "base_map",
     "bin_edges",

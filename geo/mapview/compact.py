@@ -17,26 +17,17 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import folium
-import folium.plugins
 import numpy as np
 import pandas as pd
-from branca.element import Element, Figure, MacroElement
-from folium.template import Template
 
-from geo.layers import METRIC_PREFIX
-from geo.mapview.base import APP_ASSET_BASE, NO_DATA, localize
+from geo.mapview.base import NO_DATA
 from geo.mapview.groups import COUNTY_HIGHLIGHT, COUNTY_STYLE, county_features
-from geo.mapview.legend import LegendControl, tooltip_js
-from geo.mapview.points import (
-    CLUSTER_ICON,
-    CLUSTER_RADIUS,
-    ClusterBehaviour,
-    cluster_options,
-    point_features,
-)
+from geo.mapview.legend import tooltip_js
+from geo.mapview.points import CLUSTER_RADIUS, cluster_options, point_features
 
 
 @dataclass(frozen=True)
@@ -54,6 +45,10 @@ class LayerData:
     #: Where the browser fetches ``data`` from instead of receiving it in the page (the app
     #: publishes it as a static file: a rerun then re-sends a URL, not megabytes).
     url: str | None = None
+    #: More features of the layer, drawn after ``data`` (and after what the page asks for
+    #: meanwhile: see :mod:`geo.mapview.loader`), with their URLs once published.
+    parts: tuple[str, ...] = ()
+    part_urls: tuple[str, ...] = ()
 
 
 def _json(value) -> str:
@@ -187,204 +182,48 @@ def county_data(
     label: str | None = None,
     decimals: int = 4,
     encoded: dict | None = None,
+    first: Collection[str] | None = None,
 ) -> LayerData:
     """The choropleth of :func:`geo.mapview.county_group`, compact (coordinates to ``decimals``).
-    ``encoded``: :func:`encode_geometries` of these counties' very geometries, when kept."""
+    ``encoded``: :func:`encode_geometries` of these counties' very geometries, when kept.
+    ``first``: the place ids drawn first (the counties the map opens on, e.g. 浙江省's 90); the
+    others go to ``parts`` (same classes, colours and legend: computed over all counties)."""
     feats = county_features(county_gdf, measure, label)
     frame = feats.frame
     by_fill: dict[str, dict] = {}
     fills = [feats.fill.get(pid, NO_DATA) for pid in frame["place_id"]]
     styles, index = _styles([by_fill.setdefault(f, {"fillColor": f, **COUNTY_STYLE}) for f in fills])
     scale = float(10**decimals)
-    data = {
-        "n": len(frame),
-        "scale": scale,
-        "geoms": [
-            encoded[pid] if encoded is not None and pid in encoded else _geometry(g, scale)
-            for pid, g in zip(frame["place_id"].astype(str), frame.geometry.values)
-        ],
-        "cols": _columns(frame),
-        "styles": styles,
-        "style": index,
-        "highlight": COUNTY_HIGHLIGHT,
-    }
+    ids = frame["place_id"].astype(str).to_numpy(dtype=object)
+    geoms = [
+        encoded[pid] if encoded is not None and pid in encoded else _geometry(g, scale)
+        for pid, g in zip(ids, frame.geometry.values)
+    ]
+
+    def part(rows: np.ndarray) -> str:
+        return _json(
+            {
+                "n": len(rows),
+                "scale": scale,
+                "geoms": [geoms[i] for i in rows],
+                "cols": _columns(frame.iloc[rows]),
+                "styles": styles,
+                "style": [index[i] for i in rows],
+                "highlight": COUNTY_HIGHLIGHT,
+            }
+        )
+
+    everything = np.arange(len(frame))
+    head = everything if first is None else everything[np.isin(ids, list(first))]
+    if not len(head):
+        head = everything
+    rest = everything[~np.isin(everything, head)]
     return LayerData(
         "counties",
-        _json(data),
+        part(head),
         str(tooltip_js("name", feats.rows)),
         feats.legend,
         {},
-        frozenset(frame["place_id"].astype(str).to_numpy(dtype=object)),
+        frozenset(ids),
+        parts=(part(rest),) if len(rest) and len(head) else (),
     )
-
-
-class CompactLayer(MacroElement):
-    """Rebuilds a layer's GeoJSON features from :class:`LayerData` in the browser and adds them,
-    as one ``L.geoJson``, to its parent (the marker cluster, or the feature group)."""
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        (function () {
-            var parent = {{ this._parent.get_name() }}, onEach = {{ this.layer.on_each }};
-            function build(d) {
-                var scale = d.scale, feats = new Array(d.n), cols = d.cols;
-                function coords(r) {
-                    var out = new Array(r.length / 2), x = 0, y = 0;
-                    for (var j = 0; j < r.length; j += 2) {
-                        x += r[j]; y += r[j + 1];
-                        out[j / 2] = [x / scale, y / scale];
-                    }
-                    return out;
-                }
-                function geometry(i) {
-                    var g = d.geoms[i];
-                    if (!g) { return null; }
-                    if (g[0] === 0) { return {type: "Polygon", coordinates: g[1].map(coords)}; }
-                    var parts = g[1].map(function (p) { return p.map(coords); });
-                    return {type: "MultiPolygon", coordinates: parts};
-                }
-                var x = 0, y = 0;
-                for (var i = 0; i < d.n; i++) {
-                    var props = {};
-                    for (var c = 0; c < cols.length; c++) {
-                        var col = cols[c], v;
-                        if (col.v) { v = col.v[i]; }
-                        else if (col.tail) {
-                            var k = col.i[i];
-                            v = k >= 0 ? col.d[k] + props[col.tail] : col.d[-k - 1];
-                        } else { v = col.d[col.i[i]]; }
-                        if (v === null && col.k.indexOf({{ this.metric_prefix|tojson }}) === 0) { continue; }
-                        props[col.k] = v;
-                    }
-                    var geom;
-                    if (d.xy) {  // points: running sums over all places
-                        x += d.xy[2 * i]; y += d.xy[2 * i + 1];
-                        geom = {type: "Point", coordinates: [x / scale, y / scale]};
-                    } else { geom = geometry(i); }
-                    var f = {type: "Feature", geometry: geom, properties: props};
-                    if (props.place_id != null) { f.id = String(props.place_id); }
-                    Object.defineProperty(f, "atlasStyle", {value: d.style[i]});  // not in toGeoJSON()
-                    feats[i] = f;
-                }
-                function styleOf(feature) { return d.styles[feature.atlasStyle]; }
-                var layer = L.geoJson(null, {
-                    style: styleOf,
-                    {%- if this.layer.kind == "points" %}
-                    pointToLayer: function (feature, latlng) {
-                        return new L.CircleMarker(latlng, Object.assign({}, d.base, styleOf(feature)));
-                    },
-                    {%- endif %}
-                    onEachFeature: function (feature, l) {
-                        onEach(feature, l);
-                        {%- if this.layer.kind == "counties" %}
-                        l.on({  // as folium's highlight_function
-                            mouseout: function (e) {
-                                if (typeof e.target.setStyle === "function") { layer.resetStyle(e.target); }
-                            },
-                            mouseover: function (e) {
-                                var t = e.target;
-                                if (typeof t.setStyle === "function") { t.setStyle(d.highlight); }
-                            }
-                        });
-                        {%- endif %}
-                    }
-                });
-                layer.addData({type: "FeatureCollection", features: feats});
-                {%- if this.layer.kind == "points" %}
-                // Leaflet.markercluster checks every marker added before the group is on a map
-                // against all the others (66,000 places: seconds): add them once it is on the
-                // map, all at once, and register them for the selection (see ClusterBehaviour)
-                function add() {
-                    parent.addLayers(layer.getLayers());
-                    var reg = window.atlasPoints;
-                    if (reg && reg.group === parent) {
-                        layer.eachLayer(function (m) { reg.byId[m.feature.properties.place_id] = m; });
-                    }
-                }
-                if (parent._map) { add(); } else { parent.once("add", add); }
-                {%- else %}
-                layer.addTo(parent);
-                {%- endif %}
-            }
-            {%- if this.layer.url %}
-            // the data are a static file of the app (the same at every rerun): fetched once;
-            // window.atlasPending counts the layers still on their way (tests wait for 0)
-            window.atlasPending = (window.atlasPending || 0) + 1;
-            {%- if this.layer.kind == "counties" %}
-            var drawn;  // the places wait for the counties to be painted (their build takes seconds)
-            window.atlasCountiesDrawn = new Promise(function (resolve) { drawn = resolve; });
-            {%- endif %}
-            var data = fetch({{ this.layer.url|tojson }}).then(function (r) {
-                if (!r.ok) { throw new Error("map data " + r.status); }
-                return r.json();
-            });
-            {%- if this.layer.kind == "points" %}
-            var counties = window.atlasCountiesDrawn || Promise.resolve();
-            data = Promise.all([data, counties]).then(function (both) { return both[0]; });
-            {%- endif %}
-            data.then(build)
-                .catch(function (e) { console.error("map layer not loaded:", e); })
-                .finally(function () {
-                    window.atlasPending -= 1;
-                    {%- if this.layer.kind == "counties" %}
-                    // a frame later: the shapes are on screen before the places' work starts
-                    requestAnimationFrame(function () { setTimeout(drawn, 0); });
-                    {%- endif %}
-                });
-            {%- else %}
-            build(JSON.parse({{ this.data_literal }}));
-            {%- endif %}
-        })();
-        {% endmacro %}
-    """)
-
-    def __init__(self, layer: LayerData):
-        super().__init__()
-        self._name = "CompactLayer"
-        self.layer = layer
-        self.metric_prefix = METRIC_PREFIX
-        # a string for JSON.parse: V8 reads large data faster so than as an object literal
-        self.data_literal = (
-            "" if layer.url else json.dumps(layer.data, ensure_ascii=False).replace("</", "<\\/")
-        )
-
-    def render(self, **kwargs):
-        """As :meth:`MacroElement.render`, but the script goes into the page as it is: branca
-        wraps it in an ``Element``, which compiles it as a Jinja template (0.7 s for 3 MB)."""
-        figure = self.get_root()
-        assert isinstance(figure, Figure), "You cannot render this Element if it is not in a Figure."
-        script = self._template.module.__dict__["script"]
-        figure.script.add_child(_Verbatim(script(self, kwargs)), name=self.get_name())
-
-
-class _Verbatim(Element):
-    """Text that renders as itself (no template)."""
-
-    def __init__(self, text: str):
-        super().__init__()
-        self.text = text
-
-    def render(self, **kwargs) -> str:
-        return self.text
-
-
-def layer_group(
-    layer: LayerData, name: str | None = None, asset_base: str = APP_ASSET_BASE
-) -> folium.FeatureGroup:
-    """A feature group drawing ``layer``: counties with their legend, or places in a marker
-    cluster (every size) with the cluster's behaviour and their legend — as
-    :func:`geo.mapview.county_group` and :func:`geo.mapview.point_group` draw them."""
-    if layer.kind == "counties":
-        group = folium.FeatureGroup(name=name or "区县")
-        group.add_child(CompactLayer(layer))
-        group.add_child(LegendControl(layer.legend, key="counties", fold_below=500))
-        return group
-    group = folium.FeatureGroup(name=name or "地点")
-    cluster = folium.plugins.MarkerCluster(
-        name=name or "地点", options=layer.options, icon_create_function=CLUSTER_ICON
-    )
-    group.add_child(cluster)
-    cluster.add_child(CompactLayer(layer))
-    cluster.add_child(ClusterBehaviour())
-    group.add_child(LegendControl(layer.legend, position="bottomright", key="points", fold_below=900))
-    return localize(group, asset_base)

@@ -278,7 +278,11 @@ def map_data(ref: StoreRef, scope: query.Scope, measure_key: str, label: str, se
     gaz = gazetteer(settings)
     radius = settings.cluster_radius
     encoded = _encoded(ref, settings)
-    county_layer_data = mapview.county_data(counties, measure_key, label=label, decimals=4, encoded=encoded)
+    # the home province's counties (what the map opens on) are drawn before the others
+    home = counties.loc[counties["province"] == settings.home_province, "place_id"].astype(str)
+    county_layer_data = mapview.county_data(
+        counties, measure_key, label=label, decimals=4, encoded=encoded, first=set(home)
+    )
     points_data = mapview.point_data(points, measure_key, cluster_radius=radius) if len(points) else None
     return MapData(
         files.publish(county_layer_data),

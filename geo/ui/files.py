@@ -27,22 +27,27 @@ KEEP_FILES = 48
 
 
 def publish(layer: mapview.LayerData) -> mapview.LayerData:
-    """``layer`` with its data in a static file (written once, atomically); as it was when the
-    app's folder is not writable (the data then travel in the page)."""
-    name = hashlib.sha256(layer.data.encode("utf-8")).hexdigest()[:24] + ".json"
-    target = DATA_DIR / name
+    """``layer`` with its data (and its parts) in static files (each written once, atomically); as
+    it was when the app's folder is not writable (the data then travel in the page)."""
     try:
-        if target.is_file():
-            os.utime(target)  # in use: the pruning below keeps the recent ones
-        else:
-            DATA_DIR.mkdir(parents=True, exist_ok=True)
-            part = target.with_name(f".{name}.{os.getpid()}.part")
-            part.write_text(layer.data, encoding="utf-8")
-            os.replace(part, target)
-            _prune(DATA_DIR, keep=KEEP_FILES)
+        urls = [_publish(text) for text in (layer.data, *layer.parts)]
     except OSError:
         return layer
-    return dataclasses.replace(layer, url=f"{DATA_URL}/{name}")
+    return dataclasses.replace(layer, url=urls[0], part_urls=tuple(urls[1:]))
+
+
+def _publish(text: str) -> str:
+    name = hashlib.sha256(text.encode("utf-8")).hexdigest()[:24] + ".json"
+    target = DATA_DIR / name
+    if target.is_file():
+        os.utime(target)  # in use: the pruning below keeps the recent ones
+    else:
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        part = target.with_name(f".{name}.{os.getpid()}.part")
+        part.write_text(text, encoding="utf-8")
+        os.replace(part, target)
+        _prune(DATA_DIR, keep=KEEP_FILES)
+    return f"{DATA_URL}/{name}"
 
 
 def _prune(folder: Path, keep: int) -> None:

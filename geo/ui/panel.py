@@ -17,6 +17,10 @@ from geo.ui import data
 from geo.ui.selection import open_article, select
 
 MAX_ARTICLES = 30  # a place's articles listed with snippets (most mentions first)
+#: A place's metric rows sent with its panel; the others on request. A county of the 1 GB corpus
+#: has 3,000–4,200 (with their evidence texts: 0.65–0.9 MB over the websocket at every click,
+#: which the browser parsed before it showed the article list below them).
+MAX_METRIC_ROWS = 200
 
 
 def place_facts(row: dict, pid: str, counts: dict[str, int]) -> None:
@@ -67,15 +71,25 @@ def place_metrics(pid: str, metrics: pd.DataFrame) -> None:
     def text(v, fmt="{}"):
         return "" if v is None or (isinstance(v, float) and v != v) else fmt.format(v)
 
+    rows = table
+    if len(table) > MAX_METRIC_ROWS and st.session_state.get("all-metrics") != pid:
+        rows = table.head(MAX_METRIC_ROWS)
+        st.caption(f"共 {len(table):,} 条，列出前 {MAX_METRIC_ROWS} 条（按指标，最新时期在前）。")
+        st.button(
+            f"列出全部 {len(table):,} 条",
+            key=f"all-metrics-{pid}",
+            on_click=st.session_state.__setitem__,
+            args=("all-metrics", pid),
+        )
     shown = pd.DataFrame(
         {
-            "指标": table["label"].map(text),
-            "数值": table["value"].map(lambda v: text(v, "{:,.10g}")),
-            "单位": table["unit"].map(text),
-            "时期": table["period"].map(period_label),
-            "同比": table["yoy_pct"].map(lambda v: text(v, "{:+.1f}%")),
-            "性质": table["is_target"].map(lambda v: "目标" if v is True or v == 1 else "实际"),
-            "原文": table["evidence"].map(text),
+            "指标": rows["label"].map(text),
+            "数值": rows["value"].map(lambda v: text(v, "{:,.10g}")),
+            "单位": rows["unit"].map(text),
+            "时期": rows["period"].map(period_label),
+            "同比": rows["yoy_pct"].map(lambda v: text(v, "{:+.1f}%")),
+            "性质": rows["is_target"].map(lambda v: "目标" if v is True or v == 1 else "实际"),
+            "原文": rows["evidence"].map(text),
         }
     )
     st.dataframe(shown, hide_index=True, width="stretch", height=min(38 + 35 * len(shown), 260))
