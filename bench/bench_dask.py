@@ -37,7 +37,8 @@ ENV = {**os.environ, "PYTHONPATH": str(BENCH.parent)}
 SUMMARY = re.compile(
     r"dask: (\d+) tasks on (\d+) workers in ([\d.]+) s \(([\d.]+) s of work(?:, ([\d.]+) CPU-s)?\); "
     r"(?:gazetteer|geoparser) shipped and loaded "
-    r"in ([\d.]+) s; Parquet loaded in ([\d.]+) s(?:, peak worker memory (\d+) MB)?"
+    r"in ([\d.]+) s; Parquet loaded in ([\d.]+) s(?:, count tables summed in [\d.]+ s)?"
+    r"(?:, peak worker memory (\d+) MB)?"
 )
 
 
