@@ -104,7 +104,8 @@ def test_incremental_builds_after_a_dask_build_keep_the_counts_equal_to_a_fresh_
 ):
     """The count tables of a Dask build are summed from its parts; a file changed afterwards is
     re-counted by the local engine (from its mentions) or by Dask (its part's counts, merged into
-    the tables): each time the store equals a fresh local build of the corpus as it now is."""
+    the tables), or every file by Dask after the gazetteer changed (the tables emptied, then the
+    parts' sums): each time the store equals a fresh local build of the corpus as it now is."""
     corpus = tmp_path / "corpus"
     shutil.copytree(SEEDS_DIR, corpus)
     store = tmp_path / "dask.duckdb"
@@ -122,6 +123,15 @@ def test_incremental_builds_after_a_dask_build_keep_the_counts_equal_to_a_fresh_
         diff = _differences(fresh, store)
         assert all(only_a == only_b == 0 for _, only_a, only_b in diff.values()), (changed.name, diff)
         assert diff["county_articles"][0] > 100
+    con = duckdb.connect(str(store))  # the gazetteer changed: every document re-resolved on Dask
+    con.execute("UPDATE meta SET value = 'an older gazetteer' WHERE key = 'fingerprint'")
+    con.close()
+    first.write_text(first.read_text(encoding="utf-8") + "\n\n本报讯 南浔镇又一新闻。\n", "utf-8")
+    report = build_store([corpus], store, settings, engine=threads_engine)
+    assert report.extracted == 5 and any("re-resolving all 5 documents" in n for n in report.notes)
+    build_store([corpus], fresh, settings, gazetteer=gazetteer)
+    diff = _differences(fresh, store)
+    assert all(only_a == only_b == 0 for _, only_a, only_b in diff.values()), diff
 
 
 @pytest.mark.slow
