@@ -106,8 +106,6 @@ def recount(con: duckdb.DuckDBPyConnection) -> None:
 
 #: The count tables of a part of a build, as :func:`part_counts` gives them.
 PART_TABLES = ("place_dates", "county_dates", "county_articles")
-
-
 _part_db: list[duckdb.DuckDBPyConnection] = []  # per process: a connection costs 10 ms, a cursor 0
 
 
@@ -142,8 +140,7 @@ def add_parts(con: duckdb.DuckDBPyConnection, parts: dict[str, list[str]]) -> No
             con.execute(f"INSERT INTO temp.delta_{table} {summed}", [parts[table]])
     if parts.get("county_articles"):  # an article's rows come from its one part: no sum
         order = " ORDER BY county_id" if _is_empty(con, "county_articles") else ""
-        rows = "INSERT INTO county_articles SELECT * FROM read_parquet(?)"
-        con.execute(rows + order, [parts["county_articles"]])
+        con.execute(f"INSERT INTO county_articles FROM read_parquet(?){order}", [parts["county_articles"]])
 
 
 def clear(con: duckdb.DuckDBPyConnection) -> None:
