@@ -34,10 +34,21 @@ sys.path.insert(0, str(BENCH.parent))
 RESULTS = BENCH / "results" / "dask.json"
 PY = sys.executable
 ENV = {**os.environ, "PYTHONPATH": str(BENCH.parent)}
+#: Every table of a store that a build writes (the count tables are summed from Dask's parts).
+STORE_TABLES = (
+    "articles",
+    "mentions",
+    "metrics",
+    "documents",
+    "place_dates",
+    "county_dates",
+    "county_articles",
+)
 SUMMARY = re.compile(
     r"dask: (\d+) tasks on (\d+) workers in ([\d.]+) s \(([\d.]+) s of work(?:, ([\d.]+) CPU-s)?\); "
     r"(?:gazetteer|geoparser) shipped and loaded "
-    r"in ([\d.]+) s; Parquet loaded in ([\d.]+) s(?:, peak worker memory (\d+) MB)?"
+    r"in ([\d.]+) s; Parquet loaded in ([\d.]+) s(?:, count tables summed in [\d.]+ s)?"
+    r"(?:, peak worker memory (\d+) MB)?"
 )
 
 
@@ -232,13 +243,14 @@ def child_layers(store: str, workers: int) -> dict:
 
 
 def compare(a: str, b: str) -> dict:
-    """Two stores row for row (EXCEPT ALL, every column but mtime_ns): the engines' outputs."""
+    """Two stores row for row (EXCEPT ALL, every column but mtime_ns), the count tables too: the
+    engines' outputs."""
     import duckdb
 
     con = duckdb.connect()
     con.execute(f"ATTACH '{a}' AS a (READ_ONLY); ATTACH '{b}' AS b (READ_ONLY)")
     out: dict = {"a": a, "b": b}
-    for t in ("articles", "mentions", "metrics", "documents"):
+    for t in STORE_TABLES:
         cols = "* EXCLUDE (mtime_ns)" if t == "documents" else "*"
         only = [
             con.execute(

@@ -31,7 +31,7 @@ from distributed import Client, LocalCluster
 from geo.store.dask_engine import DaskEngine
 
 ENV = {**os.environ, "PYTHONPATH": str(PROJECT_DIR)}
-TABLES = ("articles", "mentions", "metrics", "documents")
+TABLES = ("articles", "mentions", "metrics", "documents", "place_dates", "county_dates", "county_articles")
 
 
 def _free_port() -> int:
@@ -97,6 +97,41 @@ def test_seeds_on_an_in_process_cluster_equal_the_local_build(
     assert not list(tmp_path.glob("*.parts")), "the Parquet parts are removed after the load"
     again = build_store([SEEDS_DIR], store, settings, engine=threads_engine)
     assert (again.extracted, again.unchanged) == (0, 5)  # incremental, as with the local engine
+
+
+def test_incremental_builds_after_a_dask_build_keep_the_counts_equal_to_a_fresh_count(
+    tmp_path, threads_engine, settings, gazetteer
+):
+    """The count tables of a Dask build are summed from its parts; a file changed afterwards is
+    re-counted by the local engine (from its mentions) or by Dask (its part's counts, merged into
+    the tables), or every file by Dask after the gazetteer changed (the tables emptied, then the
+    parts' sums): each time the store equals a fresh local build of the corpus as it now is."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SEEDS_DIR, corpus)
+    store = tmp_path / "dask.duckdb"
+    build_store([corpus], store, settings, engine=threads_engine)
+    first, second = sorted(corpus.iterdir())[:2]
+    for i, (changed, engine) in enumerate(((first, None), (second, threads_engine))):
+        text = changed.read_text(encoding="utf-8")
+        changed.write_text(
+            text + "\n\n湖州南浔：古镇旅游人气旺\n\n本报讯 南浔区练市镇、善琏镇游客增长。\n", "utf-8"
+        )
+        report = build_store([corpus], store, settings, gazetteer=gazetteer, engine=engine)
+        assert (report.extracted, report.unchanged) == (1, 4)
+        fresh = tmp_path / f"fresh-{i}.duckdb"
+        build_store([corpus], fresh, settings, gazetteer=gazetteer)
+        diff = _differences(fresh, store)
+        assert all(only_a == only_b == 0 for _, only_a, only_b in diff.values()), (changed.name, diff)
+        assert diff["county_articles"][0] > 100
+    con = duckdb.connect(str(store))  # the gazetteer changed: every document re-resolved on Dask
+    con.execute("UPDATE meta SET value = 'an older gazetteer' WHERE key = 'fingerprint'")
+    con.close()
+    first.write_text(first.read_text(encoding="utf-8") + "\n\n本报讯 南浔镇又一新闻。\n", "utf-8")
+    report = build_store([corpus], store, settings, engine=threads_engine)
+    assert report.extracted == 5 and any("re-resolving all 5 documents" in n for n in report.notes)
+    build_store([corpus], fresh, settings, gazetteer=gazetteer)
+    diff = _differences(fresh, store)
+    assert all(only_a == only_b == 0 for _, only_a, only_b in diff.values()), diff
 
 
 @pytest.mark.slow

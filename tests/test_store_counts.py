@@ -8,10 +8,11 @@ import shutil
 
 import duckdb
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 
 from geo.settings import SEEDS_DIR
-from geo.store import SCHEMA_VERSION, AtlasStore, build_store, query
+from geo.store import SCHEMA_VERSION, AtlasStore, build_store, counts, query
 from geo.store.counts import recount
 
 NEWS = "湖州南浔：古镇旅游人气旺\n\n本报讯 南浔区南浔镇、练市镇、善琏镇今年接待游客人数同比增长12.5%。\n"
@@ -98,6 +99,32 @@ def test_incremental_builds_keep_the_tables_equal_to_a_recount(built, settings, 
             assert _frame(query.place_counts(s, scope, key)).equals(
                 _frame(query.scanned_counts(s, scope, key))
             )
+
+
+def test_counts_of_parts_summed_equal_the_count_of_every_mention(built, tmp_path):
+    """A Dask build counts each part (whole files) on its worker and sums the parts' rows: the
+    tables equal counting every mention, places named in both parts included."""
+    _, store = built
+    con = duckdb.connect(str(store), read_only=True)
+    files = [f for (f,) in con.execute("SELECT file FROM documents ORDER BY file").fetchall()]
+    sources: dict[str, list[str]] = {t: [] for t in counts.PART_TABLES}
+    rows = 0
+    for n, chosen in enumerate((files[:2], files[2:])):
+        pick = f"WHERE file IN ({', '.join(repr(f) for f in chosen)})"
+        m = con.sql(f"SELECT * FROM mentions {pick}").to_arrow_table()
+        a = con.sql(f"SELECT * FROM articles {pick}").to_arrow_table()
+        for table, part in counts.part_counts(m, a).items():
+            sources[table].append(str(tmp_path / f"{table}-{n}.parquet"))
+            pq.write_table(part, sources[table][-1])
+            rows += part.num_rows if table == "place_dates" else 0
+    con.close()
+    summed = tmp_path / "summed.duckdb"
+    con = duckdb.connect(str(summed))
+    counts.create(con)
+    counts.add_parts(con, sources)
+    con.close()
+    _same(_tables(summed), _tables(store))
+    assert rows > len(_tables(store)["place_dates"]), "some place and date lie in both parts"
 
 
 def test_a_store_of_schema_2_gets_its_count_tables_without_re_extraction(

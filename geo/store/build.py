@@ -228,7 +228,8 @@ def _update(
     progress: Progress | None,
 ) -> bool:
     """The store brought up to date with ``listing``; True when the count tables are to be
-    counted afresh (a first build, or everything re-resolved), which build_store does."""
+    counted afresh (a first build, or everything re-resolved, on an engine that did not count its
+    parts), which build_store does."""
     fp = fingerprint(settings)
     meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
     known = {
@@ -272,23 +273,26 @@ def _update(
     drop = removed + [t.file for t in todo if t.file in known]
     full = not known or everything  # the count tables: counted afresh, else updated by file
     drop_indexes(con, every=full)  # every row reloaded: its indexes built once afterwards
+    if full:
+        counts.clear(con)
     counts.before_delete(con, drop, full)
     _delete(con, drop)
     report.removed = len(removed)
     report.files = len(listing)
+    counted = False  # the engine added the extracted files' counts (summed from its parts)
     if todo:  # a build with nothing to extract does not load the gazetteer
         # One DuckDB thread while the rows go in: the load runs beside the extracting workers on
         # the same cores, and a second thread only added CPU (200 MB: 10.4 → 5.7 CPU-s of
         # inserts, the store 283 → 228 MB); the queries after it have every core again.
         con.execute("SET threads = 1")
         try:
-            engine.extract(con, todo, settings, gazetteer, report, progress)
+            counted = engine.extract(con, todo, settings, gazetteer, report, progress)
         finally:
             with contextlib.suppress(duckdb.Error):  # never in place of the extraction's error
                 con.execute("RESET threads")
     create_indexes(con)  # after a full load; an incremental build's are kept up to date
     if (todo or drop) and not full:  # a full count is made afterwards (build_store)
-        counts.after_insert(con, [t.file for t in todo])
+        counts.after_insert(con, [] if counted else [t.file for t in todo])
     orders = pd.DataFrame({"file": [f for f, _, _ in listing], "doc_order": range(len(listing))})  # noqa: F841
     con.execute("UPDATE documents SET doc_order = o.doc_order FROM orders o WHERE documents.file = o.file")
     for key, value in (
@@ -298,7 +302,7 @@ def _update(
         ("package_version", __version__),
     ):
         con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
-    return full
+    return full and not counted
 
 
 def _delete(con: duckdb.DuckDBPyConnection, files: list[str]) -> None:

@@ -7,7 +7,9 @@ geoparser once (the compact cache, shipped once on the shared path; a :class:`Ge
 also run on workers that join later) and writes each part's rows as
 Parquet to a path the client and workers share; the client loads those files into the copy as
 batches of tasks finish (hidden behind the extraction), one transaction per 64 MB, and the build
-renames the complete copy over the store as with the local engine.
+renames the complete copy over the store as with the local engine. Each task also counts its
+part's rows of the count tables; the client sums them once the tasks are done (a few seconds at
+1 GB, where counting every mention after the tasks took 23 CPU-s).
 
 Failures: a worker that dies loses its running task, which the scheduler gives to another
 worker (up to ``distributed.scheduler.allowed-failures`` deaths per task); the retried task
@@ -45,6 +47,7 @@ import fsspec
 from geo.gazetteer import Gazetteer
 from geo.schema import Skipped
 from geo.settings import Settings
+from geo.store import counts
 from geo.store import partitions as pt
 from geo.store.extract import BuildReport, Progress, Todo, Writer
 
@@ -156,7 +159,9 @@ class DaskEngine:
         gaz: Gazetteer | None,
         report: BuildReport,
         progress: Progress | None,
-    ) -> None:
+    ) -> bool:
+        """Returns True: the count tables have the extracted files' contributions (summed from
+        the parts' counts, :func:`geo.store.counts.add_parts`)."""
         build = uuid.uuid4().hex[:12]
         self.stats = {}
         if self.shared:
@@ -169,6 +174,7 @@ class DaskEngine:
         parts = pt.plan_parts([t for t in todo if not t.error], self.part_bytes)
         plugin = f"corpus-atlas-geoparser-{build}"
         writer = Writer(con)
+        count_parts: dict[str, list[str]] = {t: [] for t in counts.PART_TABLES}
         if not pt.is_local(shared):
             con.register_filesystem(fsspec.filesystem(shared.split("://", 1)[0]))
         # One transaction per COMMIT_BYTES of corpus, not one for the build: DuckDB keeps a
@@ -182,6 +188,10 @@ class DaskEngine:
         try:
             for batch in self._run(parts, shared, build, plugin, gaz, settings, len(todo), progress):
                 self._load(writer, batch)
+                for r in batch:
+                    for table, files in count_parts.items():
+                        if table in r.tables:
+                            files.append(r.tables[table])
                 pending += sum(parts[r.number].nbytes for r in batch)
                 if pending >= COMMIT_BYTES:
                     con.execute("COMMIT")
@@ -196,6 +206,10 @@ class DaskEngine:
                         else:
                             report.extracted += 1
             writer.documents(doc_rows)
+            t0 = time.perf_counter()
+            con.execute("RESET threads")  # the tasks are done: every core sums (1 GB: 8.8 → 5.2 s wall)
+            counts.add_parts(con, count_parts)
+            self.stats["counts_s"] = time.perf_counter() - t0
             con.execute("COMMIT")
         except BaseException:
             with contextlib.suppress(Exception):
@@ -207,6 +221,7 @@ class DaskEngine:
             with contextlib.suppress(Exception):
                 pt.remove(shared)
         report.notes.append(self._summary())
+        return True
 
     def _run(
         self,
@@ -289,10 +304,10 @@ class DaskEngine:
                     f"the build cannot read the Parquet parts the workers wrote ({str(e).splitlines()[0]}): "
                     "--shared (ATLAS_DASK_SHARED) must be one path that this machine and every worker share"
                 ) from None
-        for r in batch:
-            for url in r.tables.values():
-                with contextlib.suppress(OSError):
-                    pt.remove(url)
+        for r in batch:  # the count parts stay until the build sums them
+            for table in pt.TABLES:
+                with contextlib.suppress(OSError, KeyError):
+                    pt.remove(r.tables[table])
         self.stats["load_s"] += time.perf_counter() - t0
 
     def _peak_worker_mb(self) -> float | None:
@@ -311,7 +326,8 @@ class DaskEngine:
             f"dask: {s['tasks']} tasks on {s.get('workers', 0)} workers in {s.get('tasks_s', 0):.1f} s "
             f"({s.get('worker_s', 0):.1f} s of work, {s.get('worker_cpu_s', 0):.1f} CPU-s); "
             f"geoparser shipped and loaded in {s['gazetteer_s']:.1f} s; "
-            f"Parquet loaded in {s.get('load_s', 0):.1f} s{peak}"
+            f"Parquet loaded in {s.get('load_s', 0):.1f} s, "
+            f"count tables summed in {s.get('counts_s', 0):.1f} s{peak}"
         )
 
 

@@ -133,7 +133,8 @@ def mentions_table(mentions: MentionColumns, seqs: list[int]) -> pa.Table:
 
 
 class Engine(Protocol):
-    """Extracts ``todo`` into the copy ``con``: rows, documents, and the report's counts."""
+    """Extracts ``todo`` into the copy ``con``: rows, documents, and the report's counts; returns
+    whether it also added their contributions to the count tables (else the build counts them)."""
 
     name: str
 
@@ -145,7 +146,7 @@ class Engine(Protocol):
         gaz: Gazetteer | None,
         report: BuildReport,
         progress: Progress | None,
-    ) -> None: ...
+    ) -> bool: ...
 
 
 class LocalEngine:
@@ -161,9 +162,10 @@ class LocalEngine:
         gaz: Gazetteer | None,
         report: BuildReport,
         progress: Progress | None,
-    ) -> None:
+    ) -> bool:
         """Without an explicit gazetteer the workers (or this process, with one worker) load the
-        compact cached geoparser; this process then never holds the gazetteer."""
+        compact cached geoparser; this process then never holds the gazetteer. The count tables
+        are left to the build (counted from the mentions: the same CPU here, and one pass)."""
         facts = {t.file: t for t in todo}
         doc_rows: list[tuple] = []
 
@@ -194,3 +196,4 @@ class LocalEngine:
                 progress(done, len(todo), file)
         writer.flush()
         writer.documents(doc_rows)
+        return False

@@ -10,7 +10,9 @@ these functions, so they run (and are tested) without a cluster.
 - :func:`run_part` extracts one part on a worker with :func:`geo.pipeline.extract_document` (a
   failing document is skipped with its reason) and writes one Parquet file per table to the
   shared path under a name fixed by the part: a retried task rewrites the same file, atomically,
-  so nothing is lost or doubled.
+  so nothing is lost or doubled. It also counts the part's rows of the count tables
+  (:func:`geo.store.counts.part_counts`; a part holds whole files), which the client sums instead
+  of counting every mention after the tasks.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from geo.geoparse.cache import loads as cache_loads
 from geo.pipeline import extract_document, tune_gc
 from geo.schema import Skipped
 from geo.settings import Settings
+from geo.store import counts
 from geo.store.extract import Todo, mentions_table
 from geo.store.tables import rows_table
 
@@ -59,7 +62,7 @@ class PartResult(NamedTuple):
     """What a task sends back: where its rows are, and one line per file (small)."""
 
     number: int
-    tables: dict[str, str]  # table → its Parquet file; a table without rows is absent
+    tables: dict[str, str]  # table (count tables too) → its Parquet file; a table without rows is absent
     documents: list[tuple[str, str | None, int, int, str | None]]  # file, encoding, chars, articles, skipped
     chars: int
     seconds: float  # spent on the worker, gazetteer wait included
@@ -245,14 +248,20 @@ def run_part(part: Part, shared: str, snap: Snapshot) -> PartResult:
             seqs[table].extend(range(len(got[table])))
         documents.append((file, info.encoding, info.chars, info.articles, None))
         chars += info.chars
+    built = {
+        table: mentions_table(rows[table], seqs[table])
+        if table == "mentions"
+        else rows_table(table, rows[table], seqs[table])
+        for table in TABLES
+        if rows[table]
+    }
+    if "mentions" in built:
+        built.update(counts.part_counts(built["mentions"], built["articles"]))
     tables = {}
-    for table in TABLES:
-        if rows[table]:
+    for table, arrow in built.items():
+        if arrow.num_rows:
             buf = io.BytesIO()
-            if table == "mentions":
-                pq.write_table(mentions_table(rows[table], seqs[table]), buf)
-            else:
-                pq.write_table(rows_table(table, rows[table], seqs[table]), buf)
+            pq.write_table(arrow, buf)
             tables[table] = part_url(shared, table, part.number)
             write_bytes(tables[table], buf.getvalue())
     return PartResult(
