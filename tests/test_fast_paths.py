@@ -294,3 +294,16 @@ def test_a_name_read_again_in_an_article_is_read_as_alone(seed_docs, gazetteer, 
                 shared = resolve_one(m, a.text, a.start, gp.index, art_ctx, doc_ctx, None, False, memo)
                 assert shared == resolve_one(m, a.text, a.start, gp.index, art_ctx, doc_ctx, None), m
     assert several > 100
+
+
+def test_a_place_id_with_another_row_stays_apart_when_documents_join(seed_docs, gazetteer, settings):
+    """Joining a document's columns remaps its places by place_id, the whole row checked: the same
+    id with another row (a name written otherwise) keeps its own row."""
+    first = parse_document(seed_docs[0], geoparser(gazetteer, settings.home_province)).mentions
+    records = first.records()
+    aid = records[0].article_id
+    other = [m._replace(name=f"{m.name}（旧）", article_id=aid) for m in records]
+    joined = MentionColumns()
+    joined.extend(first)
+    joined.extend(MentionColumns.from_records([(aid, records[0].file, other)]))
+    assert joined.records() == records + other
