@@ -4,10 +4,9 @@ A 20 MB corpus names ~450,000 places. As :class:`~geo.schema.Mention` tuples eac
 21 fields, then a pass per column to become a DataFrame or an Arrow table again. Here each field
 is a list, and the fields that belong to the place rather than to the mention (name, level, the
 admin chain, code, point, precision, county_id: :data:`PLACE_FIELDS`) are kept once per distinct
-place — a document of the generated corpus names ~800 places ~1,800 times — with each mention
-holding its place's number.
-The store's Arrow tables and the extraction's categorical frame are built from these columns (a
-place's name a category code looked up once per place); a :class:`Mention` record only on request.
+place (a document of the generated corpus names ~800 places ~1,800 times), each mention holding
+its place's number. The store's Arrow tables and the extraction's categorical frame are built from
+these columns (a place's name a category code looked up once per place); a record only on request.
 """
 
 from __future__ import annotations
@@ -134,7 +133,8 @@ class MentionColumns:
         self.start.extend(other.start)
         self.end.extend(other.end)
         self.text.extend(other.text)
-        remap = [self.place_of(row) for row in other.places]
+        no, ps, place_of = self.place_no, self.places, self.place_of  # place_of's common case inline:
+        remap = [k if (k := no.get(r[0])) is not None and ps[k] == r else place_of(r) for r in other.places]
         self.place.extend(map(remap.__getitem__, other.place))
         self.confidence.extend(other.confidence)
         self.in_org.extend(other.in_org)
@@ -225,8 +225,7 @@ class MentionColumns:
         """The mentions as a DataFrame with the contract's columns, the ``categorical`` ones as
         categories: the frame ``pd.DataFrame(records)`` gives with those columns made
         ``astype("str").astype("category")`` (sorted categories), without a tuple per row."""
-        # categories are the values of the rows: articles without mentions, places no mention
-        # names, are left out
+        # categories are the rows' values: articles without mentions, places no mention names, left out
         counts: np.ndarray = np.diff(np.asarray(self.bounds, dtype=np.int64))
         named = np.flatnonzero(counts)
         art = np.repeat(np.arange(len(named)), counts[named])
@@ -252,8 +251,9 @@ class MentionColumns:
                     out[c] = _floats(values, codes)
                 else:
                     out[c] = pd.Series(np.asarray(values + [None], dtype=object)[:-1][codes]).infer_objects()
-            else:
-                out[c] = pd.Series(getattr(self, c))  # ints, floats, bools: inferred as from rows
+            else:  # ints (offsets: not inferred cell by cell), floats, bools: inferred as from rows
+                col = getattr(self, c)
+                out[c] = pd.Series(np.array(col, dtype=np.int64) if c in ("start", "end") and col else col)
         return pd.DataFrame(out, columns=list(MENTION_COLUMNS))
 
     def arrow(self, schema: pa.Schema, seqs: Sequence[int]) -> pa.Table:

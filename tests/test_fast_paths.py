@@ -19,7 +19,8 @@ from geo.corpus import iter_documents, split_articles
 from geo.geoparse import geoparse_articles, geoparser
 from geo.jsonl import iter_jsonl
 from geo.metrics import lexicon as lx
-from geo.metrics.find import _in_sentences_with
+from geo.metrics.find import _in_sentences_with, find_figures
+from geo.metrics.mentions import EMPTY
 from geo.metrics.periods import _PERIOD_AT, PERIOD_RE
 from geo.metrics.sentences import split_sentences
 from geo.pipeline import REPEATED_MENTION_COLUMNS, parse_document
@@ -38,7 +39,12 @@ def seed_docs() -> list[Document]:
 def _texts(docs: list[Document]) -> list[str]:
     """Every article's text, and a few made-up ones (PDF line breaks, no 。 at all)."""
     out = [a.text for d in docs for a in split_articles(d)]
-    return out + ["签约项目\n 12 个，引 进项目 3 个", "新招引项目 8 个。重点项目 4 个。", "到 2025 年底"]
+    return out + [
+        "签约项目\n 12 个，引 进项目 3 个",
+        "新招引项目 8 个。重点项目 4 个。",
+        "到 2025 年底",
+        "签约企业 12 个。重大工程 5 个，引进 3 项。重点项\n目 6 个",  # key without 项目, 项目 split
+    ]
 
 
 def test_periods_are_tried_where_they_can_begin(seed_docs):
@@ -53,6 +59,19 @@ def test_counts_are_matched_in_the_sentences_holding_their_key(seed_docs):
         for _metric, key, rx in lx.COUNT_RES:
             plain = [(m.span(), m.groupdict()) for m in rx.finditer(text)]
             assert [(m.span(), m.groupdict()) for m in _in_sentences_with(rx, text, key)] == plain
+
+
+def test_an_article_is_split_into_sentences_only_when_a_label_needs_it(seed_docs):
+    """find_figures asks for the sentences only for a signed-investment or land figure; the figures
+    are those found with the sentences split up front."""
+    asked = []
+    for text in _texts(seed_docs):
+        split = split_sentences(text)
+        both = (split, [s.start for s in split])
+        lazy = find_figures(text, lambda both=both: asked.append(1) or both, EMPTY)
+        assert lazy == find_figures(text, lambda both=both: both, EMPTY)
+    assert 0 < len(asked) < len(_texts(seed_docs))  # some articles need their sentences, not all
+    assert find_figures("全区常住人口稳定。", lambda: pytest.fail("split"), EMPTY)[0] == []
 
 
 def test_sentences_end_where_they_did(seed_docs):
@@ -275,3 +294,16 @@ def test_a_name_read_again_in_an_article_is_read_as_alone(seed_docs, gazetteer, 
                 shared = resolve_one(m, a.text, a.start, gp.index, art_ctx, doc_ctx, None, False, memo)
                 assert shared == resolve_one(m, a.text, a.start, gp.index, art_ctx, doc_ctx, None), m
     assert several > 100
+
+
+def test_a_place_id_with_another_row_stays_apart_when_documents_join(seed_docs, gazetteer, settings):
+    """Joining a document's columns remaps its places by place_id, the whole row checked: the same
+    id with another row (a name written otherwise) keeps its own row."""
+    first = parse_document(seed_docs[0], geoparser(gazetteer, settings.home_province)).mentions
+    records = first.records()
+    aid = records[0].article_id
+    other = [m._replace(name=f"{m.name}（旧）", article_id=aid) for m in records]
+    joined = MentionColumns()
+    joined.extend(first)
+    joined.extend(MentionColumns.from_records([(aid, records[0].file, other)]))
+    assert joined.records() == records + other

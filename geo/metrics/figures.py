@@ -25,6 +25,7 @@ from geo.metrics.mentions import LocalMention, plain_mentions
 from geo.metrics.periods import target_span
 from geo.metrics.place import OWN_LINE, PlaceFinder
 from geo.metrics.sentences import (
+    Sentence,
     article_year,
     earlier,
     evidence_of,
@@ -132,12 +133,19 @@ def figures_of(
     when a figure needs its period: a quarter of the articles report no figure at all."""
     base = article.start
     text = doc_text[article.start : article.end]
-    sentences = split_sentences(text, article.body_start - base, _heading_spans(article, text))
-    starts = [s.start for s in sentences]
+    split: list[tuple[list[Sentence], list[int]]] = []  # the sentences, once a label needs them
+
+    def sentences_of() -> tuple[list[Sentence], list[int]]:
+        if not split:
+            got = split_sentences(text, article.body_start - base, _heading_spans(article, text))
+            split.append((got, [s.start for s in got]))
+        return split[0]
+
     ms = plain_mentions(mentions, article)
-    figures, skipped = find_figures(text, sentences, starts, ms)
+    figures, skipped = find_figures(text, sentences_of, ms)
     if not figures:
         return [], skipped
+    sentences, starts = sentences_of()
     years: list[YearEvidence | None] = []  # the article's year evidence, found when first needed
 
     def year_of() -> YearEvidence | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right, insort
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from geo.metrics import lexicon as lx
@@ -59,8 +59,12 @@ class _Taken:
         insort(self.spans, (a, b))
 
 
-def find_figures(text: str, sentences, starts, mentions: MentionView) -> tuple[list[Figure], list]:
-    """The figures of ``text`` in text order, and the matches left out with a reason."""
+def find_figures(
+    text: str, sentences: Callable[[], tuple[list, list[int]]], mentions: MentionView
+) -> tuple[list[Figure], list]:
+    """The figures of ``text`` in text order, and the matches left out with a reason. ``sentences()``
+    gives the text's sentences and their starts, split when first asked for (a few labels need
+    them; an article without a figure is never split)."""
     found: list[Figure] = []
     skipped: list = []
     taken = _Taken()
@@ -76,7 +80,7 @@ def find_figures(text: str, sentences, starts, mentions: MentionView) -> tuple[l
         add(f)
     for kind, rx in lx.LABELLED_RE.items():
         for m in rx.finditer(text):
-            f = _labelled(text, m, kind, sentences, starts)
+            f = _labelled(text, m, kind, sentences)
             if isinstance(f, str):
                 skipped.append((m.group("value"), f))
             elif f is not None:
@@ -87,11 +91,14 @@ def find_figures(text: str, sentences, starts, mentions: MentionView) -> tuple[l
             hit = [x for x in window if x.end() == lab.end()]
             if not hit:
                 continue
-            f = _labelled(text, hit[0], kind, sentences, starts, True)
+            f = _labelled(text, hit[0], kind, sentences, True)
             if isinstance(f, Figure):
                 add(f)
+    windows: dict[str, list[tuple[int, int]]] = {}  # the sentences each key is looked for in
     for metric, key, rx in lx.COUNT_RES:
-        for m in _in_sentences_with(rx, text, key):
+        if key not in windows:
+            windows[key] = _sentences_with(text, key)
+        for m in _in_windows(rx, text, windows[key]):
             if lx.COUNT_MOD_REJECT.search(m.groupdict().get("mod") or ""):
                 skipped.append((m.group("value"), "not an investment-project count"))
                 continue
@@ -144,16 +151,31 @@ def find_figures(text: str, sentences, starts, mentions: MentionView) -> tuple[l
 
 
 def _in_sentences_with(rx: re.Pattern[str], text: str, key: str) -> Iterator[re.Match[str]]:
-    """``rx.finditer(text)`` for a pattern that cannot match across a 。 and whose matches all hold
-    ``key``: the same matches, looked for only in the 。-sentences holding ``key`` (签约 in
-    ``…签约项目 12 个。``), not along the whole article."""
-    k = text.find(key)
+    """``rx.finditer(text)`` for a count pattern (:data:`~geo.metrics.lexicon.COUNT_RES`): the same
+    matches, looked for only in the sentences :func:`_sentences_with` gives."""
+    return _in_windows(rx, text, _sentences_with(text, key))
+
+
+def _in_windows(rx: re.Pattern[str], text: str, windows: list[tuple[int, int]]) -> Iterator[re.Match[str]]:
+    for a, b in windows:
+        yield from rx.finditer(text, a, b)
+
+
+def _sentences_with(text: str, key: str) -> list[tuple[int, int]]:
+    """The 。-sentences (start, end) holding ``key`` and a 项: a count pattern cannot match across a
+    。, every match holds its key and 项 (项目, or the unit: ``签约项目 12 个``, ``引进 3 项``), so
+    only these sentences are searched, not the whole article, and each key's once for its patterns."""
+    out = []
+    find = text.find
+    k = find(key)
     while k >= 0:
         a = text.rfind("。", 0, k) + 1
-        b = text.find("。", k)
+        b = find("。", k)
         b = len(text) if b < 0 else b
-        yield from rx.finditer(text, a, b)
-        k = text.find(key, b)
+        if find("项", a, b) >= 0:
+            out.append((a, b))
+        k = find(key, b)
+    return out
 
 
 def _number(s: str) -> float:
@@ -162,7 +184,7 @@ def _number(s: str) -> float:
     return round(value, 6)
 
 
-def _labelled(text, m, kind, sentences, starts, value_first=False):
+def _labelled(text, m, kind, sentences, value_first=False):
     """A "LABEL … VALUE UNIT" (or "VALUE UNIT LABEL") match → Figure, a reason to skip (str), or
     None (not a figure)."""
     label_text = m.group("label")
@@ -186,8 +208,10 @@ def _labelled(text, m, kind, sentences, starts, value_first=False):
     if info is None or value is None:
         return None
     if metric in ("signed_investment", "land_area"):
-        si = bisect_right(starts, ls) - 1
-        ss = sentences[si].start  # the clause: from the last ；before the label, within its sentence
+        sents, starts = sentences()
+        ss = sents[
+            bisect_right(starts, ls) - 1
+        ].start  # the clause: from the last ；before the label, within its sentence
         clause = max(ss, text.rfind("；", ss, ls) + 1, text.rfind(";", ss, ls) + 1)
         if metric == "signed_investment" and not _SIGNED_RE.search(text, clause, ls):
             return "investment not tied to signed projects"

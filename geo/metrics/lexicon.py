@@ -193,8 +193,8 @@ _COUNT = rf"(?P<value>(?P<num>\d+){S}(?P<qpost>余|多)?{S}(?P<unit>个|项|宗)
 #: opening with its own character, so that the regex engine skips to them (same matches).
 _INTRODUCE = rf"(?:新{S}(?:招{S}引|引{S}进)|招{S}引|引{S}进)"
 #: Count indicators: (metric, key, regex). Tried in order; later matches overlapping earlier ones
-#: drop. ``key`` is a character every match holds (签约, 招引/引进, 重大/重点); no pattern crosses a 。,
-#: so each is matched only in the sentences holding its key (:func:`geo.metrics.find.find_figures`).
+#: drop. ``key`` is a character every match holds (签约, 招引/引进, 重大/重点), as is 项 (项目); no pattern
+#: crosses a 。, so each is matched only in the sentences holding both (geo.metrics.find.find_figures).
 COUNT_RES = (
     (
         "signed_projects",
