@@ -9,55 +9,17 @@ from __future__ import annotations
 
 import math
 import re
-from functools import lru_cache
 
 from geo.geoparse.context import Context, Resolved
 from geo.geoparse.countries import LEVELS as ABROAD_LEVELS
 from geo.geoparse.countries import stands_alone
+from geo.geoparse.cues import counted_county, era_bonus, in_list, short_form_stands
 from geo.geoparse.entries import Candidate, NameEntry
 from geo.geoparse.index import PlaceIndex
 from geo.geoparse.recognize import RawMatch
-from geo.geoparse.words import word_bounds
 
 _ADJACENT_GAP = re.compile(r"[\s(（]{0,2}$")
 _new = tuple.__new__
-
-
-def _in_list(m: RawMatch, text: str, base: int) -> bool:
-    """An element of an enumeration: 北京、上海、广州、深圳."""
-    before = text[m.start - base - 1 : m.start - base] if m.start > base else ""
-    return before == "、" or text[m.end - base : m.end - base + 1] == "、"
-
-
-#: After a county's short form in a list, the count that names the list's level: 新河和巨鹿两县,
-#: 淳安、建德、桐庐三县, 德清等县 — the list says these are counties.
-_COUNTED_COUNTIES = re.compile(
-    r"(?:[、和与及][\u4e00-\u9fff]{2,4}?){0,5}(?:[两二三四五六七八九十几等各]个?)(?:县|区县|县区|县市|市县)"
-)
-
-
-def _counted_county(m: RawMatch, text: str, base: int) -> bool:
-    """A county's short form in a list closed by a count of counties (新河和巨鹿两县)."""
-    return _COUNTED_COUNTIES.match(text, m.end - base) is not None
-
-
-_YEAR = re.compile(r"(19[4-9][0-9]|20[0-4][0-9])\s*年")
-
-
-@lru_cache(maxsize=8)
-def text_year(text: str) -> int | None:
-    """The first year an article writes (2015年…): the time the text is read in."""
-    y = _YEAR.search(text)
-    return int(y.group(1)) if y else None
-
-
-def _era_bonus(until: int, text: str) -> float:
-    """A former name read in its text's time: in a 2026 text 江北区 is rather 宁波's current district
-    than 重庆's abolished one (gone in 2025); up to that year both readings stand on evidence."""
-    year = text_year(text)
-    if year is None:
-        return 0.0
-    return -2.0 if year > until else 0.0
 
 
 def _nested(scored: list) -> bool:
@@ -74,13 +36,6 @@ def _district_named(c: Candidate, ctx: Context) -> bool:
     return county is not None and county != c.pid and ctx.places.get(county, 0) > 0
 
 
-_OPEN_QUOTE = frozenset("“「《‘\"")
-_CLOSE_QUOTE = frozenset("”」》’\"")
-_STOP_RUN = re.compile(r"[^\s，。；：、,.;:!?！？“”\"（）()的和与及等是在为将]{0,10}")
-#: A run ending in one of these names a facility or a group, not the township (石林水上运动中心).
-_FACILITY_TAIL = re.compile(r"(?:中心|公园|码头|广场|基地|景区|馆|分会|社|队|群|号|园|苑|小区|初中)$")
-
-
 def _township_in_district(
     m: RawMatch, c: Candidate, text: str, base: int, art: Context, doc: Context | None
 ) -> bool:
@@ -93,17 +48,6 @@ def _township_in_district(
     if not _district_named(c, art):
         return False
     return short_form_stands(text, m.start - base, m.end - base)
-
-
-def short_form_stands(text: str, s: int, e: int) -> bool:
-    """A township's short form at [s, e) names the township: not a brand in quotes (“七星服务”),
-    not the start of a longer word (七星级), not a facility's name (石林水上运动中心)."""
-    if s > 0 and text[s - 1] in _OPEN_QUOTE and text[e : e + 1] not in _CLOSE_QUOTE:
-        return False
-    if (e - s) not in word_bounds(text[s : s + 8]):
-        return False  # 七星级: the short form is the start of a longer word
-    run = _STOP_RUN.match(text, e)
-    return run is None or not (run.group() and _FACILITY_TAIL.search(run.group()))
 
 
 def _first(t: tuple) -> float:
@@ -223,7 +167,7 @@ def _ranked(
             continue
         score = prior  # (added up in this order: the confidences are rounded from these floats)
         if until is not None:
-            score += _era_bonus(until, text)
+            score += era_bonus(until, text)
         if explicit:
             score += 10 if inside else 6
         score += 2 * min(support, 4.0)
@@ -303,7 +247,7 @@ def _accepted(
             or art.places.get(c.pid, 0) > 0
             or (single and _alone(m, text, base))
             or (listed and kind == "short" and lev in ("province", "city") and not m.word_continues)
-            or (listed and kind == "short" and lev == "county" and _counted_county(m, text, base))
+            or (listed and kind == "short" and lev == "county" and counted_county(m, text, base))
             or (kind == "short" and lev == "township" and _township_in_district(m, c, text, base, art, doc))
         )
     if lev in ABROAD_LEVELS:
@@ -324,7 +268,7 @@ def _accepted(
             or admin
             or supported
             or listed
-            or _in_list(m, text, base)
+            or in_list(m, text, base)
             or art.provinces.get(c.province, 0) > 0
             or (single and _alone(m, text, base))
         )
@@ -333,7 +277,7 @@ def _accepted(
             lev in ("province", "city")
             or weak
             or (single and _alone(m, text, base))
-            or (listed and lev == "county" and _counted_county(m, text, base))
+            or (listed and lev == "county" and counted_county(m, text, base))
         )
     if lev == "township" and c.prior < 0:
         # a generated former name (城厢镇): strong evidence, and a parent in front where a town of

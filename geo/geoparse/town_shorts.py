@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 
 from geo.columns import fields_of
-from geo.geoparse.evidence import short_form_stands
+from geo.geoparse.cues import short_form_stands
 from geo.geoparse.index import PlaceIndex
 from geo.geoparse.village_book import coverage, place_mention
 from geo.geoparse.words import in_org_at, jieba_tags

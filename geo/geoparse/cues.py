@@ -1,0 +1,69 @@
+"""What the words around a name say about it: a list it stands in (北京、上海), a count closing
+a list of counties (新河和巨鹿两县), the year the text is written in (an old name read in its
+time), whether a township's short form stands as a name (not “七星服务”, not 七星级)."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from geo.geoparse.words import word_bounds
+
+if TYPE_CHECKING:
+    from geo.geoparse.recognize import RawMatch
+
+
+def in_list(m: RawMatch, text: str, base: int) -> bool:
+    """An element of an enumeration: 北京、上海、广州、深圳."""
+    before = text[m.start - base - 1 : m.start - base] if m.start > base else ""
+    return before == "、" or text[m.end - base : m.end - base + 1] == "、"
+
+
+#: After a county's short form in a list, the count that names the list's level: 新河和巨鹿两县,
+#: 淳安、建德、桐庐三县, 德清等县 — the list says these are counties.
+_COUNTED_COUNTIES = re.compile(
+    r"(?:[、和与及][\u4e00-\u9fff]{2,4}?){0,5}(?:[两二三四五六七八九十几等各]个?)(?:县|区县|县区|县市|市县)"
+)
+
+
+def counted_county(m: RawMatch, text: str, base: int) -> bool:
+    """A county's short form in a list closed by a count of counties (新河和巨鹿两县)."""
+    return _COUNTED_COUNTIES.match(text, m.end - base) is not None
+
+
+_YEAR = re.compile(r"(19[4-9][0-9]|20[0-4][0-9])\s*年")
+
+
+@lru_cache(maxsize=8)
+def text_year(text: str) -> int | None:
+    """The first year an article writes (2015年…): the time the text is read in."""
+    y = _YEAR.search(text)
+    return int(y.group(1)) if y else None
+
+
+def era_bonus(until: int, text: str) -> float:
+    """A former name read in its text's time: in a 2026 text 江北区 is rather 宁波's current district
+    than 重庆's abolished one (gone in 2025); up to that year both readings stand on evidence."""
+    year = text_year(text)
+    if year is None:
+        return 0.0
+    return -2.0 if year > until else 0.0
+
+
+_OPEN_QUOTE = frozenset("“「《‘\"")
+_CLOSE_QUOTE = frozenset("”」》’\"")
+_STOP_RUN = re.compile(r"[^\s，。；：、,.;:!?！？“”\"（）()的和与及等是在为将]{0,10}")
+#: A run ending in one of these names a facility or a group, not the township (石林水上运动中心).
+_FACILITY_TAIL = re.compile(r"(?:中心|公园|码头|广场|基地|景区|馆|分会|社|队|群|号|园|苑|小区|初中)$")
+
+
+def short_form_stands(text: str, s: int, e: int) -> bool:
+    """A township's short form at [s, e) names the township: not a brand in quotes (“七星服务”),
+    not the start of a longer word (七星级), not a facility's name (石林水上运动中心)."""
+    if s > 0 and text[s - 1] in _OPEN_QUOTE and text[e : e + 1] not in _CLOSE_QUOTE:
+        return False
+    if (e - s) not in word_bounds(text[s : s + 8]):
+        return False  # 七星级: the short form is the start of a longer word
+    run = _STOP_RUN.match(text, e)
+    return run is None or not (run.group() and _FACILITY_TAIL.search(run.group()))
