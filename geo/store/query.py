@@ -60,16 +60,17 @@ def scanned_counts(store: AtlasStore, scope: Scope, key: str) -> pd.DataFrame:
 
 def first_mentions(store: AtlasStore, place_ids: list[str]) -> pd.DataFrame:
     """The first mention (corpus order) of each place: the coordinate of places the gazetteer
-    does not know (found by a geocoder)."""
+    does not know (found by a geocoder). The ids go in as one list joined to the mentions (a
+    semi-join), not as ``IN (?, ?, …)``: at 1 GB, 891 ids, 1.7 → 1.25 s (1.1 → 0.85 CPU-s)."""
     if not place_ids:
         return pd.DataFrame(columns=list(MENTION_COLUMNS))
-    params = list(place_ids)
     cols = ", ".join(f"m.{q(c)}" for c in MENTION_COLUMNS)
     return store.query(
-        f"SELECT {cols} FROM mentions m JOIN documents d ON d.file = m.file "
-        f"WHERE m.place_id IN ({', '.join('?' * len(params))}) "
+        f"WITH wanted AS (SELECT unnest(?::VARCHAR[]) AS place_id) "
+        f"SELECT {cols} FROM mentions m SEMI JOIN wanted w ON w.place_id = m.place_id "
+        f"JOIN documents d ON d.file = m.file "
         f"QUALIFY row_number() OVER (PARTITION BY m.place_id ORDER BY d.doc_order, m.seq) = 1",
-        params,
+        [[str(p) for p in place_ids]],
     )
 
 

@@ -218,7 +218,9 @@ def layers(ref: StoreRef, scope: query.Scope, measure_key: str, settings: Settin
         None,
         None,
         counts=query.place_counts(s, scope, "place_id"),
-        first_mentions=lambda ids: query.first_mentions(s, ids),
+        first_mentions=lambda ids: _not_in_gazetteer(ref, settings).pipe(
+            lambda f: f[f["place_id"].isin(ids)]
+        ),
         latest=latest,
         places=_store_places(ref, settings),
     )
@@ -260,6 +262,17 @@ def _store_places(ref: StoreRef, settings: Settings) -> pd.DataFrame:
     mine = places.assign(place_id=places["place_id"].astype(str))
     mine = mine[mine["place_id"].isin(ids)].drop_duplicates("place_id")
     return mine.assign(chain=chain_column(mine))
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _not_in_gazetteer(ref: StoreRef, settings: Settings) -> pd.DataFrame:
+    """The first mentions of the store's places the gazetteer does not know (their coordinates),
+    read once per store: every filter state's point layer takes its own from these instead of
+    scanning the mentions again (1 GB: 891 places, ~1.3 s a filter change)."""
+    ids = query.place_counts(store(ref), query.Scope(), "place_id").index
+    known = set(_store_places(ref, settings)["place_id"].to_numpy(dtype=object))
+    first = query.first_mentions(store(ref), sorted(set(ids.to_numpy(dtype=object)) - known))
+    return first.assign(place_id=first["place_id"].astype(str))
 
 
 @dataclass(frozen=True)
