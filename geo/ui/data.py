@@ -268,7 +268,7 @@ def _store_places(ref: StoreRef, settings: Settings) -> pd.DataFrame:
 def _not_in_gazetteer(ref: StoreRef, settings: Settings) -> pd.DataFrame:
     """The first mentions of the store's places the gazetteer does not know (their coordinates),
     read once per store: every filter state's point layer takes its own from these instead of
-    scanning the mentions again (1 GB: 891 places, ~1.3 s a filter change)."""
+    scanning the mentions again (1 GB: 891 places, ~0.7 s a filter change)."""
     ids = query.place_counts(store(ref), query.Scope(), "place_id").index
     known = set(_store_places(ref, settings)["place_id"].to_numpy(dtype=object))
     first = query.first_mentions(store(ref), sorted(set(ids.to_numpy(dtype=object)) - known))
