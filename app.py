@@ -256,7 +256,7 @@ def _mark_row(key: str, shown: tuple, rows: list[int]) -> None:
         return
     st.session_state["places-shown"] = shown
     state = st.session_state.get(key)
-    if state is None or list(state["selection"]["rows"]) != rows:
+    if list(state["selection"]["rows"] if state is not None else []) != rows:  # a new table: none
         st.session_state[key] = {"selection": {"rows": rows, "columns": []}}
 
 

@@ -227,7 +227,7 @@ def test_the_date_range_changes_the_caption():
 def _places_table(at):
     """The places table (the last dataframe on the page) and its selected row's place name."""
     table = at.dataframe[-1]
-    rows = at.session_state["places-"]["selection"]["rows"]
+    rows = at.session_state["places-"]["selection"]["rows"] if "places-" in at.session_state else []
     return table.value, (table.value.iloc[rows[0]]["地点"] if rows else None)
 
 
