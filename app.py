@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 from streamlit_folium import st_folium
 
 from geo import appkit, mapview
@@ -223,23 +224,40 @@ def places_view(ref, scope, measure, settings) -> None:
         st.caption(f"列出提及最多的 {MAX_TABLE_ROWS} 个（共 {len(table)} 个）；输入地名筛选可找到其余地点。")
         if selected and not (shown["place_id"] == selected).any():
             shown = pd.concat([table[table["place_id"] == selected], shown])
-    view = shown.assign(**{"": ["▶" if p == selected else "" for p in shown["place_id"]]})
-    view = view[["", *[c for c in shown.columns if c != "place_id"]]]
+    ids = [str(p) for p in shown["place_id"]]
+    key = f"places-{needle}"  # one table per filter text; the selection is its state, not its key
+    _mark_row(key, (needle, selected, tuple(ids)), [i for i, p in enumerate(ids) if p == selected][:1])
     event = st.dataframe(
-        view,
+        shown.drop(columns="place_id"),
         hide_index=True,
         width="stretch",
-        height=min(38 + 35 * len(view), 360),
+        height=min(38 + 35 * len(shown), 360),
         on_select="rerun",
         selection_mode="single-row",
-        key=f"places-{selected}-{needle}",  # a new table when the selection comes from the map
+        key=key,
     )
     rows = event.selection.rows if event is not None else []
     if rows:
-        pid = str(shown.iloc[rows[0]]["place_id"])
+        pid = ids[rows[0]]
         if pid != selected:
             select(pid, center=True)
-            st.rerun(scope="fragment")
+            try:
+                st.rerun(scope="fragment")  # the table's own click: a fragment run
+            except StreamlitAPIException:  # a whole-page run (a test's): the page again
+                st.rerun()
+
+
+def _mark_row(key: str, shown: tuple, rows: list[int]) -> None:
+    """Select the selected place's row through the table's state when what the table shows
+    changed (a map click, a search, a filter): the table keeps its key, so a click on one of its
+    rows (its state already in the browser) does not send its rows again. Left alone otherwise,
+    so the row a user just clicked is the one read."""
+    if st.session_state.get("places-shown") == shown:
+        return
+    st.session_state["places-shown"] = shown
+    state = st.session_state.get(key)
+    if list(state["selection"]["rows"] if state is not None else []) != rows:  # a new table: none
+        st.session_state[key] = {"selection": {"rows": rows, "columns": []}}
 
 
 main()

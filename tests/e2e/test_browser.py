@@ -209,3 +209,43 @@ def test_search_by_pinyin_selects_a_place(browser, app_url):
         assert watch.blocked == [] and watch.console_errors == []
     finally:
         page.context.close()
+
+
+def _selected_table_rows(page) -> list[str]:
+    """The places table's selected rows as the grid tells assistive technology (its first cells)."""
+    return page.evaluate("""() => [...document.querySelectorAll(
+        '[data-testid="stDataFrame"] [role="row"][aria-selected="true"]')]
+        .map(r => (r.querySelector('[role="gridcell"]') || r).textContent.trim())""")
+
+
+def test_places_table_and_map_select_each_other(browser, app_url):
+    """A county clicked on the map is the selected row of the places table; a row clicked in the
+    table selects its place (side panel, map), and stays the selected row."""
+    page, watch = harness.offline_page(browser, viewport={"width": 1400, "height": 1400})
+    try:
+        page.goto(app_url)
+        frame = harness.wait_for_county_shapes(page, minimum=90, timeout_ms=FIRST_BUILD_MS)
+        harness.click_feature(page, frame, "萧山区", "polygon")
+        page.get_by_role("heading", name="萧山区", exact=True).wait_for(timeout=20000)
+        harness.wait_idle(page)
+        table = page.locator('[data-testid="stDataFrame"]').last
+        table.scroll_into_view_if_needed()
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(ARTIFACTS / "app-table-map-click.png"))
+        assert any("萧山区" in r for r in _selected_table_rows(page)), _selected_table_rows(page)
+        box = table.bounding_box()
+        page.mouse.click(box["x"] + 15, box["y"] + 35 + 35 * 2 + 17)  # the third row's selector
+        page.wait_for_function(
+            """() => [...document.querySelectorAll('h3')].some(h => h.textContent.trim() && h.textContent.trim() !== '萧山区')
+               && document.querySelector('[data-testid="stApp"][data-test-script-state="notRunning"]')""",
+            timeout=30000,
+        )
+        harness.wait_idle(page)
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(ARTIFACTS / "app-table-row-click.png"))
+        heading = page.locator("h3").first.inner_text().strip()
+        assert heading != "萧山区"
+        assert any(heading in r for r in _selected_table_rows(page)), (heading, _selected_table_rows(page))
+        assert watch.blocked == [] and watch.console_errors == []
+    finally:
+        page.context.close()
