@@ -22,9 +22,9 @@ from geo import appkit, mapview
 from geo.assets import assets_ready
 from geo.corpus import TEXT_SUFFIXES
 from geo.errors import AtlasError
-from geo.export import MIME_TYPES, export_filename
 from geo.settings import load_settings
 from geo.ui import data
+from geo.ui.downloads import downloads
 from geo.ui.panel import side_panel
 from geo.ui.selection import init_state, select, sync_url
 from geo.ui.sidebar import sidebar_corpus, sidebar_filters, sidebar_search
@@ -109,32 +109,6 @@ def take_click(returned, counties, points) -> bool:
         select(pid)
         return True
     return False
-
-
-def downloads(ref, scope, settings) -> None:
-    def file_bytes(layer: str, fmt: str):
-        return lambda: data.export_bytes(ref, scope, layer, fmt, settings)
-
-    cols = st.columns(3)
-
-    for col, (label, layer, fmt, tip) in zip(
-        cols,
-        (
-            ("下载 GeoJSON", "both", "geojson", "地图上的区县与地点（按当前筛选），WGS-84"),
-            ("下载指标 CSV", "metrics", "csv", "按当前筛选的经济指标，与命令行导出的文件相同"),
-            ("下载提及 CSV", "mentions", "csv", "按当前筛选的地名提及，与命令行导出的文件相同"),
-        ),
-    ):
-        col.download_button(
-            label,
-            file_bytes(layer, fmt),
-            file_name=export_filename(layer, fmt),
-            mime=MIME_TYPES[fmt],
-            on_click="ignore",
-            key=f"dl-{layer}-{fmt}",
-            help=tip,
-            width="stretch",
-        )
 
 
 # ---------------------------------------------------------------- side panel

@@ -250,3 +250,21 @@ def test_places_table_and_map_select_each_other():
     name = table.iloc[other]["地点"]
     assert name in _texts(at.subheader)  # the side panel shows the picked place
     assert _places_table(at)[1] == name
+
+
+def test_a_mentions_csv_too_large_to_build_in_the_server_is_offered_as_a_command(monkeypatch):
+    """The mentions CSV of a large store (a 1 GB corpus: ~23 M mentions) is not built in the
+    server's memory at a click: the app says how many mentions there are and gives the command."""
+    from geo.ui import downloads
+
+    at = _app()
+    assert not at.exception, at.exception
+    assert len(at.get("download_button")) == 3  # the seeds: every download offered
+
+    monkeypatch.setattr(downloads, "MAX_DOWNLOAD_MENTIONS", 10)
+    at = _app()
+    assert not at.exception, at.exception
+    assert len(at.get("download_button")) == 2  # GeoJSON and metrics still downloadable
+    assert any("超过网页下载上限 10" in t for t in _texts(at.caption))
+    command = at.code[0].value
+    assert " -m geo export --store " in command and "--layer mentions --format csv" in command
