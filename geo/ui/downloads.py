@@ -29,17 +29,11 @@ def downloads(ref, scope, settings) -> None:
         return lambda: data.export_bytes(ref, scope, layer, fmt, settings)
 
     mentions = data.totals(ref, scope)["mentions"]
+    too_many = mentions > MAX_DOWNLOAD_MENTIONS
     for col, (label, layer, fmt, tip) in zip(st.columns(3), _BUTTONS):
-        if layer == "mentions" and mentions > MAX_DOWNLOAD_MENTIONS:
-            command = shlex.join(
-                ["python", "-m", "geo", "export", "--store", ref.path, "--layer", "mentions",
-                 "--format", "csv", "--out", export_filename(layer, fmt)]
-            )  # fmt: skip
-            col.caption(
-                f"提及 {mentions:,} 次，超过网页下载上限 {MAX_DOWNLOAD_MENTIONS:,}。"
-                "请用命令行导出（全部提及）："
-            )
-            col.code(command, language="bash")
+        if layer == "mentions" and too_many:
+            limit = MAX_DOWNLOAD_MENTIONS
+            col.caption(f"提及 CSV：{mentions:,} 次提及，超过网页下载上限 {limit:,}，见下方命令。")
             continue
         col.download_button(
             label,
@@ -51,3 +45,10 @@ def downloads(ref, scope, settings) -> None:
             help=tip,
             width="stretch",
         )
+    if too_many:
+        command = shlex.join(
+            ["python", "-m", "geo", "export", "--store", ref.path, "--layer", "mentions",
+             "--format", "csv", "--out", export_filename("mentions", "csv")]
+        )  # fmt: skip
+        st.caption("全部提及请用命令行导出（不在网页服务器的内存里生成）：")
+        st.code(command, language="bash", wrap_lines=True)
