@@ -34,16 +34,9 @@ sys.path.insert(0, str(BENCH.parent))
 RESULTS = BENCH / "results" / "dask.json"
 PY = sys.executable
 ENV = {**os.environ, "PYTHONPATH": str(BENCH.parent)}
-#: Every table of a store that a build writes (the count tables are summed from Dask's parts).
-STORE_TABLES = (
-    "articles",
-    "mentions",
-    "metrics",
-    "documents",
-    "place_dates",
-    "county_dates",
-    "county_articles",
-)
+
+from bench_dask_report import STORE_TABLES  # noqa: E402  (the tables a build writes, compared)
+
 SUMMARY = re.compile(
     r"dask: (\d+) tasks on (\d+) workers in ([\d.]+) s \(([\d.]+) s of work(?:, ([\d.]+) CPU-s)?\); "
     r"(?:gazetteer|geoparser) shipped and loaded "

@@ -7,6 +7,7 @@ import statistics
 
 from bench_dask_paper import client_table, on_paper_ratio, paper
 
+#: Every table of a store that a build writes (the count tables are summed from Dask's parts).
 STORE_TABLES = (
     "articles",
     "mentions",

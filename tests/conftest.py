@@ -42,6 +42,18 @@ def seeds_extraction(settings, gazetteer):
 
 
 @pytest.fixture(scope="session")
+def mentions_by_text(gazetteer, settings):
+    """Geoparse one text: its mentions by surface (白云区 → its record), {} when there are none."""
+    from geo.pipeline import mentions_in_text
+
+    def run(text: str) -> dict[str, dict]:
+        got = mentions_in_text(text, gazetteer, settings)
+        return {r["text"]: r for r in got.to_dict("records")} if not got.empty else {}
+
+    return run
+
+
+@pytest.fixture(scope="session")
 def seed_texts():
     """File name → exact text (newline='') of each seed."""
     return {p.name: p.open(encoding="utf-8", newline="").read() for p in sorted(SEEDS_DIR.glob("*.txt"))}

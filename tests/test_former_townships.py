@@ -4,36 +4,23 @@ today's township. The sentences are made up around the names; each test failed o
 
 from __future__ import annotations
 
-import pytest
 
-from geo.pipeline import mentions_in_text
-
-
-@pytest.fixture(scope="module")
-def parse(gazetteer, settings):
-    def run(text: str) -> dict[str, dict]:
-        got = mentions_in_text(text, gazetteer, settings)
-        return {r["text"]: r for r in got.to_dict("records")} if not got.empty else {}
-
-    return run
-
-
-def test_a_merged_township_outside_the_home_province(parse):
+def test_a_merged_township_outside_the_home_province(mentions_by_text):
     """排碧乡 (花垣县) was merged into the new 双龙镇 in 2015: historical, today's 双龙镇."""
-    got = parse("2013年11月,采访团来到湖南省花垣县排碧乡十八洞村。")
+    got = mentions_by_text("2013年11月,采访团来到湖南省花垣县排碧乡十八洞村。")
     m = got["排碧乡"]
     assert (m["name"], m["level"], m["county"], m["historical"]) == ("双龙镇", "township", "花垣县", True)
 
 
-def test_a_township_made_a_town(parse):
+def test_a_township_made_a_town(mentions_by_text):
     """松桃县正大乡 became 正大镇 (撤乡设镇)."""
-    got = parse("松桃县正大乡的村民在家门口就业。")
+    got = mentions_by_text("松桃县正大乡的村民在家门口就业。")
     assert (got["正大乡"]["name"], got["正大乡"]["historical"]) == ("正大镇", True)
 
 
-def test_a_merged_township_of_the_home_province(parse):
+def test_a_merged_township_of_the_home_province(mentions_by_text):
     """嵊州市雅璜乡 (merged into 石璜镇 in 2019)."""
-    got = parse("2010年,嵊州市雅璜乡的茶农开始种植白茶。")
+    got = mentions_by_text("2010年,嵊州市雅璜乡的茶农开始种植白茶。")
     assert (got["雅璜乡"]["name"], got["雅璜乡"]["county"], got["雅璜乡"]["historical"]) == (
         "石璜镇",
         "嵊州市",

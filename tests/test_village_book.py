@@ -12,35 +12,26 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 from geo.evaluate import FROZEN_SET, FROZEN_SET_V2, evaluate_classes
 from geo.pipeline import mentions_in_text
 
 RECALL_DEV2 = Path(__file__).parent / "data" / "recall_dev2.jsonl"
 
 
-@pytest.fixture(scope="module")
-def parse(gazetteer, settings):
-    def run(text: str) -> dict[str, dict]:
-        got = mentions_in_text(text, gazetteer, settings)
-        return {r["text"]: r for r in got.to_dict("records")} if not got.empty else {}
-
-    return run
-
-
-def test_village_after_its_township_outside_the_home_province(parse):
+def test_village_after_its_township_outside_the_home_province(mentions_by_text):
     """点头镇 is read because 大坪村 is listed under it: the pair is its own evidence (福鼎, 福建)."""
-    got = parse("第九届福鼎白茶开茶节\n点头镇大坪村贫困户曾玉成利用产业发展扶持资金和贴息小额贷款,扩建茶园。")
+    got = mentions_by_text(
+        "第九届福鼎白茶开茶节\n点头镇大坪村贫困户曾玉成利用产业发展扶持资金和贴息小额贷款,扩建茶园。"
+    )
     v = got["大坪村"]
     assert (v["level"], v["township"], v["county"]) == ("village", "点头镇", "福鼎市")
     assert v["precision"] in ("township", "county")  # the township's point: never finer
     assert got["点头镇"]["level"] == "township"
 
 
-def test_village_of_a_county_the_article_names(parse):
+def test_village_of_a_county_the_article_names(mentions_by_text):
     """璜土村 with no township in front, in an article about 江阴: the village of 璜土镇 (江阴市)."""
-    got = parse(
+    got = mentions_by_text(
         "《法人》记者走进“民富村强”的江阴,在这个经济文化高度发达的县级市,试图探究振兴乡村的“底色”。"
         "这个充满诗意的地方叫璜土村,其打造的网红项目——胡子艺术小镇早已声名赫赫。"
     )
@@ -49,9 +40,9 @@ def test_village_of_a_county_the_article_names(parse):
     assert v["place_id"].startswith("village:")
 
 
-def test_community_after_its_township_short_form(parse):
+def test_community_after_its_township_short_form(mentions_by_text):
     """江宁汤山阜庄社区: 汤山 (汤山街道 of 江宁区) and its community, listed as 阜庄村 (村改居)."""
-    got = parse(
+    got = mentions_by_text(
         "江宁区城建局带头统一推进新城行动计划,统筹整理和提升江宁汤山阜庄社区石地村特色田园村集团和试点建设。"
     )
     assert (got["汤山"]["name"], got["汤山"]["level"]) == ("汤山街道", "township")
@@ -71,10 +62,10 @@ def test_township_short_form_outside_the_home_province(gazetteer, settings):
     assert not ((got["start"] < era + 2) & (got["end"] > era)).any()
 
 
-def test_a_listed_village_name_without_evidence_is_no_mention(parse):
+def test_a_listed_village_name_without_evidence_is_no_mention(mentions_by_text):
     """东风村 is listed in hundreds of townships: with no township or county of it in the text it is
     not read; 空心村 and 网红村 are kinds of village, not names."""
-    got = parse(
+    got = mentions_by_text(
         "记者在一些“空心村”采访发现,能力越强的人,往往越早进城落户。东风村“醒”了过来,成了远近闻名的网红村。"
     )
     assert not any(r["level"] == "village" for r in got.values())
