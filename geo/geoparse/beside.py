@@ -21,9 +21,8 @@ from collections.abc import Sequence
 
 from geo.columns import ArticleMentions, MentionColumns
 from geo.geoparse.index import PlaceIndex
-from geo.geoparse.village_book import place_mention
+from geo.geoparse.village_book import place_mention, village_mention
 from geo.geoparse.villages import village_at
-from geo.geoparse.words import in_org_at
 from geo.schema import Article, Mention
 
 _TOWN_SUFFIX = re.compile("(?:街道|镇|乡)$")
@@ -200,26 +199,10 @@ def _list_villages(
             anchor = _township_of(pid, index) if anchor is None else anchor
             if anchor is None:
                 break
-            out.append(_village(a, base + pos + 1, base + e, full, anchor, index))
+            pid_v = f"village~{anchor}~{full}"  # a pattern village at its township
+            out.append(village_mention(a, base + pos + 1, base + e, full, pid_v, index, 0.8, town=anchor))
             pos = e
     return out
-
-
-#: A pattern village's precision: never finer than its township's point.
-_PRECISION_RANK = {"exact": 0, "township": 1, "county": 2}
-
-
-def _village(a: Article, start: int, end: int, full: str, town: str, index: PlaceIndex) -> Mention:
-    """A village read from its list, at its township (a pattern village: ``village~<township>~<name>``)."""
-    tname, _lev, prov, city, county, _t, _code, lon, lat, prec = index.row[town]
-    if prec is None or _PRECISION_RANK.get(prec, 2) < 1:
-        prec = "township"
-    text = a.text[start - a.start : end - a.start]
-    return Mention(
-        a.article_id, a.file, start, end, text, f"village~{town}~{full}", full, "village", prov, city,
-        county, tname, None, lon, lat, prec, 0.8, in_org_at(a.text, end - a.start), False,
-        index.county_of.get(town), None,
-    )  # fmt: skip
 
 
 def _township_of(pid: str, index: PlaceIndex) -> str | None:

@@ -164,7 +164,7 @@ def _article(
         if any(cov[s:end]):
             continue
         full = text[s:end]
-        m = _mention(a, a.start + s, a.start + end, full, pid, index, 0.9)
+        m = village_mention(a, a.start + s, a.start + end, full, pid, index, 0.9)
         extra.append(m)
         cov[s:end] = b"\x01" * (end - s)
         known.setdefault(full, m)
@@ -223,7 +223,7 @@ def _upgrade(a: Article, m: Mention, book: VillageBook, index: PlaceIndex, known
     pool = (anchor,) if index.level.get(anchor) == "township" else book.towns_of.get(anchor, ())
     hit = _towns_with(book, m.name, pool)
     if len(hit) == 1:
-        v = _mention(a, m.start, m.end, m.name, _village_id(hit[0], m.name), index, m.confidence)
+        v = village_mention(a, m.start, m.end, m.name, _village_id(hit[0], m.name), index, m.confidence)
         known.setdefault(v.name, v)
         return [v]
     suffix = "社区" if m.name.endswith("社区") else "村"
@@ -235,7 +235,7 @@ def _upgrade(a: Article, m: Mention, book: VillageBook, index: PlaceIndex, known
         hit = [t for t in listed if _TOWN_SUFFIX.sub("", index.row[t][0]) == head]
         if len(hit) == 1 and is_name(tail[: -len(suffix)], suffix):
             town = place_mention(a, m.start, m.start + k, hit[0], index)
-            v = _mention(a, m.start + k, m.end, tail, _village_id(hit[0], tail), index, m.confidence)
+            v = village_mention(a, m.start + k, m.end, tail, _village_id(hit[0], tail), index, m.confidence)
             known.setdefault(tail, v)
             return [town, v]
     return [m]
@@ -304,11 +304,20 @@ def _village_id(town: str, full: str) -> str:
     return f"village:{town}:{full}"
 
 
-def _mention(
-    a: Article, start: int, end: int, full: str, pid: str, index: PlaceIndex, conf: float
+def village_mention(
+    a: Article,
+    start: int,
+    end: int,
+    full: str,
+    pid: str,
+    index: PlaceIndex,
+    conf: float,
+    town: str | None = None,
 ) -> Mention:
-    """The listed village as a mention: its township's chain, point and (at most) township precision."""
-    town = pid.split(":")[1] if pid.startswith("village:") else pid
+    """A village known only by its township (a book village, or one read from a list: 到湾村、瓦屋村)
+    as a mention: its township's chain, point and (at most) township precision."""
+    if town is None:
+        town = pid.split(":")[1] if pid.startswith("village:") else pid
     tname, _lev, prov, city, county, _t, _code, lon, lat, prec = index.row[town]
     if prec is None or _PRECISION_RANK.get(prec, 2) < 1:
         prec = "township"
