@@ -175,12 +175,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="score the fourth frozen set (tests/data/frozen_eval_v4.jsonl): totals only (--limit 0), "
         "never read its errors nor tune on it",
     )
-    e.add_argument(
-        "--frozen-v5",
-        action="store_true",
-        help="score the fifth frozen set (tests/data/frozen_eval_v5.jsonl): totals and counts of misses "
-        "by class only (--limit 0), never read its errors nor tune on it",
-    )
+    e.add_argument("--frozen-v5", action="store_true", help="frozen_eval_v5.jsonl, as --frozen-v4")
     e.add_argument(
         "--classes",
         action="store_true",
