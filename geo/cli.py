@@ -92,6 +92,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         FROZEN_SET_V2,
         FROZEN_SET_V3,
         FROZEN_SET_V4,
+        FROZEN_SET_V5,
         evaluate,
         evaluate_frozen,
         report,
@@ -106,7 +107,9 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
             )
         )
         return 0
-    if args.frozen_v4:
+    if args.frozen_v5:
+        s = evaluate_frozen(FROZEN_SET_V5, settings=args.settings)
+    elif args.frozen_v4:
         s = evaluate_frozen(FROZEN_SET_V4, settings=args.settings)
     elif args.frozen_v3:
         s = evaluate_frozen(FROZEN_SET_V3, settings=args.settings)
@@ -172,6 +175,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="score the fourth frozen set (tests/data/frozen_eval_v4.jsonl): totals only (--limit 0), "
         "never read its errors nor tune on it",
     )
+    e.add_argument("--frozen-v5", action="store_true", help="frozen_eval_v5.jsonl, as --frozen-v4")
     e.add_argument(
         "--classes",
         action="store_true",

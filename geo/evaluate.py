@@ -11,6 +11,9 @@
 - ``tests/data/frozen_eval_v4.jsonl``: the fourth frozen set, 22 passages annotated before the
   ``recall-v4`` rules (``python -m geo evaluate --frozen-v4 --limit 0``: totals only); its
   development companion ``recall_dev3.jsonl`` (same format) may be read and tuned on.
+- ``tests/data/frozen_eval_v5.jsonl``: the fifth frozen set, 26 passages annotated before the
+  ``recall-v5`` rules (``python -m geo evaluate --frozen-v5 --limit 0``: totals and counts of misses
+  by class only, never an error row).
 
 Recognition is scored on exact spans (file, start, end); resolution on the spans both sides
 found: right when the canonical name and the containing county/province agree. The frozen
@@ -40,6 +43,7 @@ FROZEN_SET = PROJECT_DIR / "tests" / "data" / "frozen_eval.jsonl"
 FROZEN_SET_V2 = PROJECT_DIR / "tests" / "data" / "frozen_eval_v2.jsonl"
 FROZEN_SET_V3 = PROJECT_DIR / "tests" / "data" / "frozen_eval_v3.jsonl"
 FROZEN_SET_V4 = PROJECT_DIR / "tests" / "data" / "frozen_eval_v4.jsonl"
+FROZEN_SET_V5 = PROJECT_DIR / "tests" / "data" / "frozen_eval_v5.jsonl"
 RECALL_DEV3 = PROJECT_DIR / "tests" / "data" / "recall_dev3.jsonl"
 _AREA_LEVELS = ("zone", "landmark")
 
@@ -53,6 +57,10 @@ class Scores:
     resolved_total: int
     strict_right: int = 0  # resolution with names compared exactly (the dev scorer's rule)
     by_level: dict = field(default_factory=dict)  # gold level -> [found, gold]: recall per level
+    # gold flag (historical, in_org) -> [found, gold], and predicted level -> false positives: the
+    # error classes a held-out set is reported by without printing a row of it (--limit 0)
+    by_flag: dict = field(default_factory=dict)
+    fp_by_level: dict = field(default_factory=dict)
     false_positives: list = field(default_factory=list)
     false_negatives: list = field(default_factory=list)
     wrong_place: list = field(default_factory=list)
@@ -135,6 +143,14 @@ def score(
         tally = s.by_level.setdefault(g["level"], [0, 0])
         tally[0] += k in both
         tally[1] += 1
+        for flag in ("historical", "in_org"):
+            if _flag(g.get(flag)):
+                flagged = s.by_flag.setdefault(flag, [0, 0])
+                flagged[0] += k in both
+                flagged[1] += 1
+    for k in p_by.keys() - g_by.keys():
+        lv = p_by[k]["level"]
+        s.fp_by_level[lv] = s.fp_by_level.get(lv, 0) + 1
     for k in sorted(both):
         pred, g = p_by[k], g_by[k]
         strict = _same_place(pred, g)
@@ -202,6 +218,14 @@ def report(s: Scores, limit: int = 40) -> str:
         lines.append(
             "recall by level: " + "  ".join(f"{lv} {s.by_level[lv][0]}/{s.by_level[lv][1]}" for lv in levels)
         )
+    if s.by_flag:
+        lines.append(
+            "recall of flagged rows: "
+            + "  ".join(f"{f} {s.by_flag[f][0]}/{s.by_flag[f][1]}" for f in sorted(s.by_flag))
+        )
+    if s.fp_by_level:
+        levels = [lv for lv in LEVELS if lv in s.fp_by_level]
+        lines.append("false positives by level: " + "  ".join(f"{lv} {s.fp_by_level[lv]}" for lv in levels))
     for title, items in (
         ("false positives", s.false_positives),
         ("missed", s.false_negatives),

@@ -1,13 +1,14 @@
 """The frozen evaluation sets (tests/data/frozen_eval.jsonl, frozen_eval_v2.jsonl,
-frozen_eval_v3.jsonl, frozen_eval_v4.jsonl) and v4's development companion (recall_dev3.jsonl):
+frozen_eval_v3.jsonl, frozen_eval_v4.jsonl, frozen_eval_v5.jsonl) and v4's development companion
+(recall_dev3.jsonl):
 their integrity, the scorer's rules, and v2's score floor.
 
 These tests never look at the parser's errors on a set (it is scored to report, never to tune);
 they pin the annotation files (offsets, sources, coverage), check the scorer on made-up rows, and
 fail when the v2 score falls below the figure first measured on it (frozen_eval_v2.md), so that a
 regression shows. Raising the floor after a fix is fine; fixing rules by reading v2's errors is not.
-v3 and v4 have no floor: each was committed before any parser was run on it, and only its form is
-tested here (v4 is run with ``--limit 0``, totals only).
+v3, v4 and v5 have no floor: each was committed before any parser was run on it, and only its form
+is tested here (v4 and v5 are run with ``--limit 0``: totals and counts by class, no error row).
 """
 
 from __future__ import annotations
@@ -23,13 +24,16 @@ from geo.evaluate import (
     FROZEN_SET_V2,
     FROZEN_SET_V3,
     FROZEN_SET_V4,
+    FROZEN_SET_V5,
     RECALL_DEV,
     RECALL_DEV3,
     evaluate_frozen,
     load_frozen_set,
+    report,
     score,
 )
 from geo.schema import LEVELS
+from geo.settings import SEEDS_DIR
 
 DATA = Path(__file__).parent / "data"
 
@@ -141,6 +145,32 @@ def test_frozen_set_v4_and_its_dev_set_are_well_formed_and_apart():
     assert not set(v4["text"]) & set(dev3["text"])
 
 
+def test_frozen_set_v5_is_well_formed_and_apart():
+    """v5: form, at least half Zhejiang, five provinces, and apart from every other gold set and the
+    seeds — no shared URL, passage id or 20-character stretch of text (frozen_eval_v5.md, "Checks")."""
+    others = (
+        FROZEN_SET,
+        FROZEN_SET_V2,
+        FROZEN_SET_V3,
+        FROZEN_SET_V4,
+        RECALL_DEV,
+        DATA / "recall_dev2.jsonl",
+        RECALL_DEV3,
+    )
+    v5 = _well_formed(FROZEN_SET_V5, r"y\d\d", 25, 300, others)
+    assert v5["province"].nunique() >= 5
+    assert (v5["province"] == "浙江省").sum() * 2 >= len(v5)
+    seeds = sorted(SEEDS_DIR.glob("*.txt"))
+    other_text = "\n".join(
+        [path.read_text(encoding="utf-8") for path in (*others, DATA / "dev_mentions.jsonl")]
+        + [path.read_text(encoding="utf-8", errors="replace") for path in seeds]
+    )
+    assert seeds
+    for text in v5["text"]:
+        windows = {text[i : i + 20] for i in range(len(text) - 19)}
+        assert not any(w in other_text for w in windows if "\n" not in w)
+
+
 @pytest.mark.slow
 def test_frozen_set_v2_score_floor():
     """First measured (frozen_eval_v2.md): P 0.911, R 0.712, F1 0.799, resolution 0.992."""
@@ -186,3 +216,8 @@ def test_scorer_rules_for_old_names_and_differently_named_zones():
     assert s.resolved_right == 3 and s.strict_right == 1
     # the dev scorer (no historical_of) compares names only
     assert score(pred, gold).resolved_right == 1
+    # the counts a held-out set is reported by (--limit 0): flagged gold rows found, and false
+    # positives by their level
+    assert s.by_flag == {"historical": [2, 2]} and s.fp_by_level == {"city": 1}
+    assert "recall of flagged rows: historical 2/2" in report(s, limit=0)
+    assert "false positives by level: city 1" in report(s, limit=0)
