@@ -266,5 +266,5 @@ def test_a_mentions_csv_too_large_to_build_in_the_server_is_offered_as_a_command
     assert not at.exception, at.exception
     assert len(at.get("download_button")) == 2  # GeoJSON and metrics still downloadable
     assert any("超过网页下载上限 10" in t for t in _texts(at.caption))
-    command = at.code[0].value
+    command = next(t.value for t in at.text if " -m geo export " in t.value)
     assert " -m geo export --store " in command and "--layer mentions --format csv" in command
