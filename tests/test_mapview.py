@@ -60,6 +60,9 @@ def test_app_map_links_only_the_local_vendor_folder(layers):
     for el in _walk(m):
         links += [u for _, u in getattr(el, "default_js", [])]
         links += [u for _, u in getattr(el, "default_css", [])]
+    # the flat-markers switch (an inline data: script, no request) comes before Leaflet's file
+    assert links[0] == mapview.base.FLAT_MARKERS_JS and links[1].endswith("/leaflet/leaflet.js")
+    links = links[1:]
     assert links and all(u.startswith("/app/static/vendor/") for u in links)
     assert any(u.endswith("leaflet.markercluster.js") for u in links)  # plugins declared up front
     for u in links:
@@ -69,6 +72,14 @@ def test_app_map_links_only_the_local_vendor_folder(layers):
 
     group = mapview.county_group(layers[0])
     assert not any(isinstance(el, branca.colormap.ColorMap) for el in _walk(group))
+
+
+def test_markers_are_placed_flat_in_the_standalone_map_too():
+    """L_DISABLE_3D is set before Leaflet's code runs (Leaflet reads it once, when it loads), so
+    thousands of names and cluster icons are not each a compositing layer of their own."""
+    page = mapview.map_html(mapview.base_map(Settings()))
+    flag, leaflet = page.find("window.L_DISABLE_3D=true;"), page.find("Leaflet 1.")
+    assert 0 < flag < leaflet
 
 
 def _walk(el):
