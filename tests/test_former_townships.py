@@ -1,8 +1,12 @@
 """Former townships from gazetteer/historical.csv rows with a published source per row (撤乡并镇 /
-撤乡设镇 announcements: 花垣县 2015, 松桃苗族自治县 2015, 嵊州市 2019): read as historical names of
-today's township. The sentences are made up around the names; each test failed on 5db614b."""
+撤乡设镇 announcements: 花垣县 2015, 松桃苗族自治县 2015, 嵊州市 2019; Zhejiang's 诸暨市 1992/2001/2019,
+长兴县 2015, 南湖区 2015, 瓯海区 2011, 萧山区 2013): read as historical names of today's township.
+The sentences are made up around the names; each test failed on 5db614b (the 诸暨/长兴/萧山 ones on
+877ee39), except the namesake test, which holds before and after."""
 
 from __future__ import annotations
+
+import pytest
 
 
 def test_a_merged_township_outside_the_home_province(mentions_by_text):
@@ -26,3 +30,33 @@ def test_a_merged_township_of_the_home_province(mentions_by_text):
         "嵊州市",
         True,
     )
+
+
+@pytest.mark.parametrize(
+    "text,old,today,county",
+    [
+        ("2015年，诸暨市王家井镇的袜业企业扩产。", "王家井镇", "暨南街道", "诸暨市"),  # 诸暨 2019
+        ("早年间，诸暨湄池镇的码头非常热闹。", "湄池镇", "店口镇", "诸暨市"),  # 诸暨 2001
+        ("2010年，长兴县白岘乡的竹农上山采笋。", "白岘乡", "煤山镇", "长兴县"),  # 长兴 2015
+        ("2012年，萧山区坎山镇的一家纺织厂停产。", "坎山镇", "瓜沥镇", "萧山区"),  # 萧山 2013
+        ("1990年，金华县灵岳乡的农民种植佛手。", "灵岳乡", "澧浦镇", "金东区"),  # 金华 1992
+    ],
+)
+def test_zhejiang_township_mergers_since_1992(mentions_by_text, text, old, today, county):
+    """Zhejiang's published township mergers (诸暨 1992/2001/2019, 长兴 2015, 萧山 2013, 金华 1992): the old
+    name is read as a historical name of the township that holds its area today."""
+    m = mentions_by_text(text)[old]
+    assert (m["name"], m["county"], bool(m["historical"])) == (today, county, True)
+
+
+def test_a_former_town_never_replaces_a_current_namesake(mentions_by_text):
+    """仙岩镇 of 瓯海区 became 仙岩街道 in 2011; 嵊州市 has a 仙岩镇 today, and 深州市 (河北) a
+    王家井镇: with their county in front, or alone, today's town is read, never the former one."""
+    got = mentions_by_text("嵊州市仙岩镇今年新修了一条公路。")["仙岩镇"]
+    assert (got["place_id"], bool(got["historical"])) == ("330683107", False)
+    got = mentions_by_text("仙岩镇的茶叶很有名。")["仙岩镇"]
+    assert (got["place_id"], bool(got["historical"])) == ("330683107", False)
+    got = mentions_by_text("河北省深州市王家井镇的村民种植小麦。")["王家井镇"]
+    assert (got["place_id"], bool(got["historical"])) == ("131182107", False)
+    got = mentions_by_text("2006年，瓯海区仙岩镇引进了一家企业。")["仙岩镇"]
+    assert (got["name"], bool(got["historical"])) == ("仙岩街道", True)
