@@ -60,3 +60,31 @@ def test_a_former_town_never_replaces_a_current_namesake(mentions_by_text):
     assert (got["place_id"], bool(got["historical"])) == ("131182107", False)
     got = mentions_by_text("2006年，瓯海区仙岩镇引进了一家企业。")["仙岩镇"]
     assert (got["name"], bool(got["historical"])) == ("仙岩街道", True)
+
+
+@pytest.mark.parametrize(
+    "text,old,today,county",
+    [
+        ("1995年，萧山市义桥乡的农民开始养殖甲鱼。", "义桥乡", "义桥镇", "萧山区"),  # home: short form 义桥
+        ("1998年，诸暨市枫桥乡的村民修建水库。", "枫桥乡", "枫桥镇", "诸暨市"),
+        ("建德市大同乡的橘子熟了。", "大同乡", "大同镇", "建德市"),
+        ("1990年，湖南省宁乡县道林乡的农民。", "道林乡", "道林镇", "宁乡市"),  # outside the home province
+    ],
+)
+def test_the_former_xiang_of_a_town_is_read_after_its_county(mentions_by_text, text, old, today, county):
+    """撤乡设镇 keeps the name: X乡 written with its county in front is today's X镇 (a generated
+    former name, like the 镇 of a 街道); in the home province it is read in full, not as 义桥."""
+    m = mentions_by_text(text)[old]
+    assert (m["name"], m["county"], bool(m["historical"])) == (today, county, True)
+
+
+def test_a_xiang_that_starts_a_word_is_no_former_township(mentions_by_text):
+    """富春江乡村旅游 is 富春江 (镇) + 乡村, not a former 富春江乡; 城乡 and 家乡 stay words."""
+    got = mentions_by_text("桐庐县富春江乡村旅游发展很快。")
+    assert "富春江乡" not in got and got["富春江"]["name"] == "富春江镇"
+    assert mentions_by_text("他回到家乡，在城乡之间奔波。") == {}
+
+
+def test_a_town_named_in_full_is_no_former_name(mentions_by_text):
+    m = mentions_by_text("萧山区义桥镇今年新建了一所学校。")["义桥镇"]
+    assert (m["place_id"], bool(m["historical"])) == ("330109106", False)

@@ -36,7 +36,7 @@ PLACE_COLUMNS = list(_PLACE_COLUMNS)
 log = logging.getLogger(__name__)
 
 #: Bump when the build logic changes what it produces.
-BUILDER_VERSION = "11"
+BUILDER_VERSION = "12"
 CURATED_FILES = (
     "historical.csv",
     "county_changes.csv",
