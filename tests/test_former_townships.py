@@ -88,3 +88,13 @@ def test_a_xiang_that_starts_a_word_is_no_former_township(mentions_by_text):
 def test_a_town_named_in_full_is_no_former_name(mentions_by_text):
     m = mentions_by_text("萧山区义桥镇今年新建了一所学校。")["义桥镇"]
     assert (m["place_id"], bool(m["historical"])) == ("330109106", False)
+
+
+def test_a_generated_former_xiang_never_replaces_a_current_namesake(mentions_by_text):
+    """三墩乡 is a 乡 of 平江县 (湖南) today and the former 乡 of 西湖区's 三墩镇: each is read with
+    its own county in front, and neither alone (the generated name needs its county)."""
+    got = mentions_by_text("湖南省平江县三墩乡的村民。")["三墩乡"]
+    assert (got["place_id"], bool(got["historical"])) == ("430626211", False)
+    got = mentions_by_text("1995年，西湖区三墩乡的农民种菜。")["三墩乡"]
+    assert (got["name"], bool(got["historical"])) == ("三墩镇", True)
+    assert "三墩乡" not in mentions_by_text("三墩乡的农民种菜。")
