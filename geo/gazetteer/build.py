@@ -20,6 +20,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.gazetteer import sources as src
+from geo.gazetteer.changes import former_names, read_changes
 from geo.gazetteer.completeness import check_counties, read_county_fixes
 from geo.gazetteer.curated import read_customary, read_historical, read_short_stoplist
 from geo.gazetteer.history import jionlp_changes
@@ -35,9 +36,10 @@ PLACE_COLUMNS = list(_PLACE_COLUMNS)
 log = logging.getLogger(__name__)
 
 #: Bump when the build logic changes what it produces.
-BUILDER_VERSION = "10"
+BUILDER_VERSION = "12"
 CURATED_FILES = (
     "historical.csv",
+    "county_changes.csv",
     "towns.csv",
     "zones.csv",
     "zone_lists.csv",
@@ -293,6 +295,18 @@ def assemble(settings: Settings) -> tuple[pd.DataFrame, pd.DataFrame, gpd.GeoDat
         warnings.append(
             f"{unmapped} jionlp change-list lines skipped: their new unit is not in the 民政部 list"
         )
+    changes_path = curated_dir / "county_changes.csv"
+    if changes_path.is_file():
+        taken = set(places["name"]) | {h.name for h in historical + changes} | {a for a, _p, _r in aliases}
+        generated, skipped = former_names(
+            places,
+            read_changes(changes_path),
+            taken,
+            "gazetteer/county_changes.csv",
+            src.read_jionlp_words(2, 3),
+        )
+        changes += generated
+        warnings.append(f"county_changes.csv: {len(generated)} former names; skipped {skipped}")
     cust_path = curated_dir / "customary_names.csv"
     customary = (
         read_customary(cust_path, "gazetteer/customary_names.csv", known) if cust_path.is_file() else []

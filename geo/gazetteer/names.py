@@ -49,23 +49,28 @@ def mark_needs_evidence(names: pd.DataFrame, stoplist: list[tuple[str, str, str]
 
 
 def converted_townships(places: pd.DataFrame, taken: set) -> list[tuple[str, str, str]]:
-    """(former name, place_id, note) for streets converted from towns in place (撤镇设街道), which
-    news still writes by the old name: 城厢街道 was 城厢镇, 民众街道 民众镇. Not generated where the
-    core ends in 村 (X村镇), nor where the county has X镇 today too. A former name another place bears today
+    """(former name, place_id, note) for streets converted from towns in place (撤镇设街道) and towns
+    from 乡 (撤乡设镇), which news still writes by the old name: 城厢街道 was 城厢镇, 义桥镇 义桥乡. Not
+    generated where the core ends in 村 (X村镇) or 城 (X城乡: 城乡), nor where the county has the
+    old name today too. A former name another place bears today
     (城厢镇 is a town elsewhere) becomes one more candidate of that name; a new one is read only
     where the text has no other name (never from the automaton: see geo.geoparse.recognize)."""
     t = places[places["level"] == "township"]
     current = set(zip(t["county_id"], t["name"]))
     out = []
     for name, pid, county in zip(t["name"], t["place_id"], t["county_id"]):
-        core = name[:-2]
-        if not name.endswith("街道") or len(core) < 2 or core.endswith("村"):
+        if name.endswith("街道"):
+            core, old, how = name[:-2], name[:-2] + "镇", "镇 of {} (撤镇设街道, year unknown)"
+        elif name.endswith("镇"):
+            core, old, how = name[:-1], name[:-1] + "乡", "乡 of {} (撤乡设镇, year unknown)"
+        else:
             continue
-        if (county, core + "镇") in current:
-            continue  # X镇 beside X街道 in one county: both are today's
-        old = core + "镇"
+        if len(core) < 2 or core.endswith("村") or (old.endswith("乡") and core.endswith("城")):
+            continue  # (X村镇; X城乡 is 城乡, town and country)
+        if (county, old) in current:
+            continue  # X镇 beside X街道 (X乡 beside X镇) in one county: both are today's
         if (old, pid) not in taken:
-            out.append((old, pid, f"{GENERATED_FORMER}镇 of {name} (撤镇设街道, year unknown)"))
+            out.append((old, pid, GENERATED_FORMER + how.format(name)))
     return out
 
 

