@@ -23,7 +23,7 @@ from geo.assets import assets_ready
 from geo.corpus import TEXT_SUFFIXES
 from geo.errors import AtlasError
 from geo.settings import load_settings
-from geo.ui import data
+from geo.ui import building, data
 from geo.ui.downloads import downloads
 from geo.ui.panel import side_panel
 from geo.ui.selection import init_state, select, sync_url
@@ -125,12 +125,12 @@ def main() -> None:
     status = st.empty()
     try:
         folder = sidebar_corpus(settings)
-        ref = data.open_or_build(folder, settings, status)
+        ref = building.open_or_build(folder, settings, status)
     except (AtlasError, OSError) as e:
         st.error(f"无法读取语料：{appkit.md_text(e)}")
         st.stop()
     if ref is None:  # a build is running in its own process: look again in a second
-        data.wait_and_rerun()
+        building.wait_and_rerun()
         return
     if not assets_ready():
         st.warning(
