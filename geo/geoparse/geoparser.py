@@ -29,6 +29,7 @@ from geo.geoparse.town_shorts import short_townships
 from geo.geoparse.village_book import book_villages, build_book, jionlp_villages
 from geo.geoparse.villages import is_village
 from geo.geoparse.words import in_org_at, longer_words
+from geo.geoparse.zone_prefix import with_prefixes
 from geo.schema import Article, Mention
 
 
@@ -153,6 +154,7 @@ def geoparse_document(articles: list[Article], gp: Geoparser) -> MentionColumns:
     number = place_no.get
     for a, matches, art_ctx in zip(articles, per_article, art_ctxs):
         resolved = resolve_matches(matches, a.text, a.start, index, doc_ctx, art_ctx)
+        resolved = with_prefixes(resolved, a.text, a.start)  # 连云港|东海高新区: one zone
         lo = len(cols.start)
         text, off = a.text, a.start
         if not resolved:

@@ -19,6 +19,7 @@ from bisect import bisect_left
 from typing import TYPE_CHECKING
 
 from geo.geoparse.words import in_org_at
+from geo.geoparse.zone_prefix import free_trade_zones
 
 if TYPE_CHECKING:
     from geo.geoparse.matches import RawMatch
@@ -126,6 +127,8 @@ def find_zones(text: str, base: int, matches: list[RawMatch]) -> list[RawMatch]:
             out.append(z)
         else:
             out.extend((m, z))
+    if "中国" in text and ("(" in text or "（" in text):
+        return free_trade_zones(text, base, out)  # 中国(湖南)自由贸易试验区
     return out
 
 

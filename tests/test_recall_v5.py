@@ -1,0 +1,50 @@
+"""Recall rules of branch recall-v5, each pinned by sentences written for these tests (no gold
+set's passage): each assertion failed before its rule and passes after it."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(scope="module")
+def spans(gazetteer, settings):
+    """Geoparse one text: (text, name, level, county) of each mention, in text order."""
+    from geo.pipeline import mentions_in_text
+
+    def run(text: str) -> list[tuple]:
+        got = mentions_in_text(text, gazetteer, settings)
+        return [] if got.empty else list(zip(got["text"], got["name"], got["level"], got["county"]))
+
+    return run
+
+
+# ---- a zone's name with the places written in front of it ------------------------------------------
+
+
+def test_short_forms_in_front_of_a_zone_are_its_name(spans):
+    """宿迁沭阳高新区 is one zone in 沭阳县, not the city 宿迁 beside a zone; the whole chain of
+    short forms counts (山东济南章丘经济开发区)."""
+    got = spans("近日,宿迁沭阳高新区举行重点项目集中签约仪式。")
+    assert got == [("宿迁沭阳高新区", "宿迁沭阳高新区", "zone", "沭阳县")]
+    got = spans("山东济南章丘经济开发区今年新落户企业12家。")
+    assert got == [("山东济南章丘经济开发区", "山东济南章丘经济开发区", "zone", "章丘区")]
+
+
+def test_divisions_written_in_full_stay_mentions_before_a_zone(spans):
+    """绍兴市柯桥区蓝印时尚小镇: the text names the city and the district, then the zone in it."""
+    got = spans("绍兴市柯桥区蓝印时尚小镇位于印染产业集聚区。")
+    assert [(t, lev) for t, _n, lev, _c in got] == [
+        ("绍兴市", "city"),
+        ("柯桥区", "county"),
+        ("蓝印时尚小镇", "zone"),
+    ]
+
+
+def test_free_trade_zone_official_name_is_one_zone(spans):
+    """中国(广东)自由贸易试验区南沙片区: one zone at its area's district, not the country 中国 and
+    the province 广东; without an area it is a zone of the province (no county claimed)."""
+    got = spans("中国(广东)自由贸易试验区南沙片区挂牌以来,")
+    assert got == [("中国(广东)自由贸易试验区南沙片区", "中国(广东)自由贸易试验区南沙片区", "zone", "南沙区")]
+    got = spans("中国（四川）自由贸易试验区总体方案")
+    assert [(t, lev) for t, _n, lev, _c in got] == [("中国（四川）自由贸易试验区", "zone")]
+    assert got[0][3] is None
