@@ -48,3 +48,14 @@ def test_free_trade_zone_official_name_is_one_zone(spans):
     got = spans("中国（四川）自由贸易试验区总体方案")
     assert [(t, lev) for t, _n, lev, _c in got] == [("中国（四川）自由贸易试验区", "zone")]
     assert got[0][3] is None
+
+
+# ---- a list of villages, each after its township, is no list of townships ----------------------------
+
+
+def test_village_before_a_listed_township_is_not_cut_into_a_township(spans):
+    """屠甸镇红星村、漓渚镇棠棣村: 红星村 stays the village (its tail 星村 + the 镇 of the next item is
+    not a list 'A、B镇' naming 星村镇, a town in 福建)."""
+    got = spans("入选名单的有屠甸镇红星村、漓渚镇棠棣村。")
+    assert ("红星村", "红星村", "village", "桐乡市") in got
+    assert [t for t, *_ in got] == ["屠甸镇", "红星村", "漓渚镇", "棠棣村"]

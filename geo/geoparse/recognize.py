@@ -179,6 +179,8 @@ class Matcher:
                         continue  # (火田镇、…镇: 田镇镇 is a generated former name, not a list element)
                     if idx is not None and not text.startswith(name + suffix, pos + len(part) - k):
                         s0 = pos + len(part) - k
+                        if _runs_through(found, base + s0, base + s0 + k):
+                            break  # 河东村、慈城镇: the village 河东村 is read, not 东村(镇)
                         extra.append(self._match(text, s0, s0 + k, self.entries[idx], base))
                         break
                 pos += len(part) + 1
@@ -187,6 +189,11 @@ class Matcher:
         spans = [(m.start, m.end) for m in extra]
         kept = [m for m in found if not any(a < m.end and m.start < b for a, b in spans)]
         return sorted(kept + extra, key=lambda m: m.start)
+
+
+def _runs_through(found: list[RawMatch], start: int, end: int) -> bool:
+    """A name found before ``start`` runs on to ``end`` at least (河东村 over 东村)."""
+    return any(m.start < start and m.end >= end for m in found)
 
 
 def _shared_suffix_lists(text: str) -> Iterator[re.Match]:
