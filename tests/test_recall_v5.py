@@ -59,3 +59,25 @@ def test_village_before_a_listed_township_is_not_cut_into_a_township(spans):
     got = spans("入选名单的有屠甸镇红星村、漓渚镇棠棣村。")
     assert ("红星村", "红星村", "village", "桐乡市") in got
     assert [t for t, *_ in got] == ["屠甸镇", "红星村", "漓渚镇", "棠棣村"]
+
+
+# ---- villages listed with their number after their township -------------------------------------------
+
+
+def test_counted_list_of_villages_after_its_township(spans):
+    """唐庄镇的东庄、西庄、南关和北关4个行政村: four villages of 唐庄镇 (the number is the evidence)."""
+    got = spans("同意将卫辉市唐庄镇的东庄、西庄、南关和北关4个行政村划归城郊乡管辖。")
+    villages = [(t, n) for t, n, lev, _c in got if lev == "village"]
+    assert villages == [("东庄", "东庄村"), ("西庄", "西庄村"), ("南关", "南关村"), ("北关", "北关村")]
+    assert all(c == "卫辉市" for t, _n, _l, c in got if t in ("东庄", "北关"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "同意将卫辉市唐庄镇的东庄、西庄3个行政村划归城郊乡管辖。",  # two names, three villages: no list
+        "他去过东庄、西庄2个村。",  # no township in front
+    ],
+)
+def test_counted_list_needs_its_number_and_township(spans, text):
+    assert [lev for _t, _n, lev, _c in spans(text) if lev == "village"] == []

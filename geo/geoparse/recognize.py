@@ -18,6 +18,7 @@ from collections.abc import Iterator
 
 import daachorse
 
+from geo.geoparse.counted_villages import counted_villages
 from geo.geoparse.entries import NameEntry
 from geo.geoparse.matches import RawMatch
 from geo.geoparse.villages import find_villages
@@ -104,6 +105,8 @@ class Matcher:
         if "、" in text:
             out = self._shared_suffix(text, base, out)
         out = find_villages(text, base, find_zones(text, base, out))
+        if "个" in text and "村" in text:
+            out = counted_villages(text, base, out)  # 牧野镇的前河头、后河头2个行政村
         return self._former_names(text, base, out) if self.former and "镇" in text else out
 
     def _former_names(self, text: str, base: int, found: list[RawMatch]) -> list[RawMatch]:
