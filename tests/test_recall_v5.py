@@ -81,3 +81,20 @@ def test_counted_list_of_villages_after_its_township(spans):
 )
 def test_counted_list_needs_its_number_and_township(spans, text):
     assert [lev for _t, _n, lev, _c in spans(text) if lev == "village"] == []
+
+
+# ---- counties of one character and 县 --------------------------------------------------------------
+
+
+def test_one_character_county_written_as_a_word_is_read(spans):
+    """来到涉县 / 走进沛县、萧县: counties, with no province or city in front."""
+    assert spans("今天,采访组来到涉县。") == [("涉县", "涉县", "county", "涉县")]
+    got = spans("调研组先后走进沛县、萧县两地。")
+    assert [(t, c) for t, _n, _l, c in got] == [("沛县", "沛县"), ("萧县", "萧县")]
+
+
+@pytest.mark.parametrize(
+    "text", ["全国示范县名单公布", "担任县委书记", "坚持旅游兴县、工业强县", "建立省、市和县三级联动机制"]
+)
+def test_one_character_county_inside_a_word_is_not_read(spans, text):
+    assert [lev for _t, _n, lev, _c in spans(text) if lev == "county"] == []
