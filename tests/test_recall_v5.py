@@ -98,3 +98,25 @@ def test_one_character_county_written_as_a_word_is_read(spans):
 )
 def test_one_character_county_inside_a_word_is_not_read(spans, text):
     assert [lev for _t, _n, lev, _c in spans(text) if lev == "county"] == []
+
+
+# ---- a place named in full once, then by its bare name ---------------------------------------------------
+
+
+def test_bare_name_after_the_full_name_in_the_article(spans):
+    """支塘镇蒋巷村 … 在蒋巷: the village again; 江北区慈城镇 … 在慈城: the town again."""
+    got = spans("常熟市支塘镇蒋巷村是江南农村的样板。在蒋巷,稻田连片。")
+    assert ("蒋巷", "蒋巷村", "village", "常熟市") in got
+    got = spans("宁波市江北区慈城镇召开大会。在慈城,人们保护古县城。")
+    assert ("慈城", "慈城镇", "township", "江北区") in got
+
+
+@pytest.mark.parametrize(
+    "text, bare",
+    [
+        ("桐乡市屠甸镇红星村的村民说,红星闪闪。", "红星"),  # a word before a village (jieba: nz)
+        ("常熟市支塘镇蒋巷村是样板,蒋巷路两旁种满了树。", "蒋巷"),  # 蒋巷路: a road
+    ],
+)
+def test_bare_name_guards(spans, text, bare):
+    assert [t for t, *_ in spans(text) if t == bare] == []

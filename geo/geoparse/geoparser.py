@@ -17,6 +17,7 @@ import pandas as pd
 
 from geo.columns import ArticleMentions, MentionColumns
 from geo.gazetteer import Gazetteer
+from geo.geoparse.bare_names import bare_names
 from geo.geoparse.beside import streets_after_parent, towns_before_village
 from geo.geoparse.communities import bare_communities
 from geo.geoparse.context import Context, Resolved, confident_context
@@ -198,7 +199,7 @@ def geoparse_document(articles: list[Article], gp: Geoparser) -> MentionColumns:
     cols = streets_after_parent(articles, cols, index)  # 白云区同德街: before the book reads its villages
     cols = _beyond_home(articles, cols, index, gp)
     cols = towns_before_village(articles, cols, index)  # 乌镇白马墩村: after the book's villages
-    return _repeated_villages(articles, cols)
+    return bare_names(articles, _repeated_villages(articles, cols), gp.matcher)  # 岭口村 … 岭口
 
 
 def _beyond_home(
