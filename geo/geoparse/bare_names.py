@@ -13,6 +13,7 @@ followed by a character that makes it another place or thing (潭头镇 beside �
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -33,9 +34,19 @@ _NOT_AFTER = frozenset("村镇乡区县市省路街巷道桥山河湖江溪港�
 _BODY_END = frozenset("院所厂局校司部委会")
 
 
+_CORES: dict[str, str | None] = {}  # (a place name's bare name, decided once per process)
+
+
 def _core(name: str, matcher: Matcher) -> str | None:
     """The bare name of a village, community or township (岭口村 → 岭口), None if too short, a word
     or the name of a unit too (广安社区 → 广安, a city's short form)."""
+    got = _CORES.get(name, _CORES)
+    if got is _CORES:
+        got = _CORES[name] = _bare(name, matcher)
+    return got  # type: ignore[return-value]
+
+
+def _bare(name: str, matcher: Matcher) -> str | None:
     core = _SUFFIX.sub("", name)
     if len(core) < 2 or core == name or _GENERIC.match(core) or core[-1] in _BODY_END:
         return None
@@ -50,22 +61,19 @@ def _core(name: str, matcher: Matcher) -> str | None:
 def bare_names(articles: list[Article], cols: MentionColumns, matcher: Matcher) -> MentionColumns:
     """``cols`` with the bare names of the villages, communities and townships each article
     names in full, as further mentions of the same places."""
-    cores = {
-        k: c for k, p in enumerate(cols.places) if p[2] in _LEVELS and (c := _core(p[1], matcher)) is not None
-    }
+    cores = {k: c for k, p in enumerate(cols.places) if p[2] in _LEVELS and (c := _core(p[1], matcher))}
     if not cores:
         return cols  # (a place row: place_id, name, level, …)
+    place, written, bounds = cols.place, cols.text, cols.bounds
+    found: dict[int, dict[str, int]] = {}
+    for i in [i for i, k in enumerate(place) if k in cores]:
+        core = cores[place[i]]
+        if written[i] != core:  # named in full in the article
+            found.setdefault(bisect_right(bounds, i) - 1, {}).setdefault(core, i)
     changed: dict[int, Sequence[Mention]] = {}
-    bounds = cols.bounds
-    for a_no, a in enumerate(articles):
+    for a_no, names in found.items():
         lo, hi = bounds[a_no], bounds[a_no + 1]
-        found: dict[str, int] = {}
-        for i, k in enumerate(cols.place[lo:hi], lo):
-            if k in cores and cols.text[i] != cores[k]:
-                found.setdefault(cores[k], i)  # named in full in the article
-        if not found:
-            continue
-        extra = _repeats(a, cols, lo, hi, found)
+        extra = _repeats(articles[a_no], cols, lo, hi, names)
         if extra:
             ms = [cols.record(i) for i in range(lo, hi)]
             changed[a_no] = sorted(ms + extra, key=lambda m: m.start)
@@ -73,19 +81,25 @@ def bare_names(articles: list[Article], cols: MentionColumns, matcher: Matcher) 
 
 
 def _repeats(a: Article, cols: MentionColumns, lo: int, hi: int, found: dict[str, int]) -> list[Mention]:
-    taken = list(zip(cols.start[lo:hi], cols.end[lo:hi]))
-    text, out = a.text, []
-    names = re.compile("|".join(re.escape(c) for c in sorted(found, key=len, reverse=True)))
-    for hit in names.finditer(text):
-        s, e = hit.span()
-        start, end = a.start + s, a.start + e
-        if any(ts < end and start < te for ts, te in taken) or text[e : e + 1] in _NOT_AFTER:
-            continue
-        w = max(0, s - 3)
-        bounds = word_bounds(text[w : e + 3])
-        if s - w not in bounds or e - w not in bounds:
-            continue  # inside a longer word
-        full = cols.record(found[hit.group()])
-        out.append(full._replace(start=start, end=end, text=hit.group(), in_org=in_org_at(text, e)))
-        taken.append((start, end))
+    starts, ends = cols.start[lo:hi], cols.end[lo:hi]
+    text, out = a.text, list[Mention]()
+    for core, i in found.items():
+        s = text.find(core)
+        while s >= 0:
+            e = s + len(core)
+            start, end = a.start + s, a.start + e
+            j = bisect_right(starts, end - 1) - 1
+            if text[e : e + 1] in _NOT_AFTER or (j >= 0 and ends[j] > start) or _taken(out, start, end):
+                s = text.find(core, e)
+                continue
+            w = max(0, s - 3)
+            bounds = word_bounds(text[w : e + 3])
+            if s - w in bounds and e - w in bounds:  # not inside a longer word
+                full = cols.record(i)
+                out.append(full._replace(start=start, end=end, text=core, in_org=in_org_at(text, e)))
+            s = text.find(core, e)
     return out
+
+
+def _taken(out: list[Mention], start: int, end: int) -> bool:
+    return any(m.start < end and start < m.end for m in out)
