@@ -120,3 +120,17 @@ def test_bare_name_after_the_full_name_in_the_article(spans):
 )
 def test_bare_name_guards(spans, text, bare):
     assert [t for t, *_ in spans(text) if t == bare] == []
+
+
+# ---- zone names holding an ordinary word, 产业集聚区 ---------------------------------------------------
+
+
+def test_zone_name_holding_a_word_that_is_a_county_elsewhere(spans):
+    """郑州会展新城 (新城 is a county's short form and a word) and 许昌新兴产业集聚区 (新兴县 is in
+    广东): zones of their city, which claims no county; 长葛产业集聚区 one of its county."""
+    assert spans("加快推进郑州会展新城规划建设。") == [("郑州会展新城", "郑州会展新城", "zone", None)]
+    got = spans("近年来,许昌新兴产业集聚区引进企业30家。")
+    assert got == [("许昌新兴产业集聚区", "许昌新兴产业集聚区", "zone", None)]
+    assert spans("长葛产业集聚区今年产值增长12%。") == [
+        ("长葛产业集聚区", "长葛产业集聚区", "zone", "长葛市")
+    ]
