@@ -17,6 +17,7 @@ from geo.geoparse.cues import counted_county, era_bonus, in_list, short_form_sta
 from geo.geoparse.entries import Candidate, NameEntry
 from geo.geoparse.index import PlaceIndex
 from geo.geoparse.recognize import RawMatch
+from geo.geoparse.short_counties import county_word
 
 _ADJACENT_GAP = re.compile(r"[\s(（]{0,2}$")
 _new = tuple.__new__
@@ -249,6 +250,7 @@ def _accepted(
             or (listed and kind == "short" and lev in ("province", "city") and not m.word_continues)
             or (listed and kind == "short" and lev == "county" and counted_county(m, text, base))
             or (kind == "short" and lev == "township" and _township_in_district(m, c, text, base, art, doc))
+            or (lev == "county" and kind == "full" and county_word(m, text, base))  # 来到涉县
         )
     if lev in ABROAD_LEVELS:
         return stands_alone(text, m.start - base, m.end - base)  # 发展中国家 holds no 中国

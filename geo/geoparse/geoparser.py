@@ -17,6 +17,7 @@ import pandas as pd
 
 from geo.columns import ArticleMentions, MentionColumns
 from geo.gazetteer import Gazetteer
+from geo.geoparse.bare_names import bare_names
 from geo.geoparse.beside import streets_after_parent, towns_before_village
 from geo.geoparse.communities import bare_communities
 from geo.geoparse.context import Context, Resolved, confident_context
@@ -29,6 +30,7 @@ from geo.geoparse.town_shorts import short_townships
 from geo.geoparse.village_book import book_villages, build_book, jionlp_villages
 from geo.geoparse.villages import is_village
 from geo.geoparse.words import in_org_at, longer_words
+from geo.geoparse.zone_prefix import with_prefixes
 from geo.schema import Article, Mention
 
 
@@ -153,6 +155,7 @@ def geoparse_document(articles: list[Article], gp: Geoparser) -> MentionColumns:
     number = place_no.get
     for a, matches, art_ctx in zip(articles, per_article, art_ctxs):
         resolved = resolve_matches(matches, a.text, a.start, index, doc_ctx, art_ctx)
+        resolved = with_prefixes(resolved, a.text, a.start)  # 连云港|东海高新区: one zone
         lo = len(cols.start)
         text, off = a.text, a.start
         if not resolved:
@@ -196,7 +199,7 @@ def geoparse_document(articles: list[Article], gp: Geoparser) -> MentionColumns:
     cols = streets_after_parent(articles, cols, index)  # 白云区同德街: before the book reads its villages
     cols = _beyond_home(articles, cols, index, gp)
     cols = towns_before_village(articles, cols, index)  # 乌镇白马墩村: after the book's villages
-    return _repeated_villages(articles, cols)
+    return bare_names(articles, _repeated_villages(articles, cols), gp.matcher)  # 岭口村 … 岭口
 
 
 def _beyond_home(

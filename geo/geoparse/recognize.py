@@ -18,6 +18,7 @@ from collections.abc import Iterator
 
 import daachorse
 
+from geo.geoparse.counted_villages import counted_villages
 from geo.geoparse.entries import NameEntry
 from geo.geoparse.matches import RawMatch
 from geo.geoparse.villages import find_villages
@@ -115,6 +116,8 @@ class Matcher:
         if "、" in text:
             out = self._shared_suffix(text, base, out)
         out = find_villages(text, base, find_zones(text, base, out))
+        if "个" in text and "村" in text:
+            out = counted_villages(text, base, out)  # 牧野镇的前河头、后河头2个行政村
         return self._former_names(text, base, out) if self.former and ("镇" in text or "乡" in text) else out
 
     def _former_names(self, text: str, base: int, found: list[RawMatch]) -> list[RawMatch]:
@@ -201,6 +204,8 @@ class Matcher:
                         continue  # (火田镇、…镇: 田镇镇 is a generated former name, not a list element)
                     if idx is not None and not text.startswith(name + suffix, pos + len(part) - k):
                         s0 = pos + len(part) - k
+                        if _runs_through(found, base + s0, base + s0 + k):
+                            break  # 河东村、慈城镇: the village 河东村 is read, not 东村(镇)
                         extra.append(self._match(text, s0, s0 + k, self.entries[idx], base))
                         break
                 pos += len(part) + 1
@@ -209,6 +214,11 @@ class Matcher:
         spans = [(m.start, m.end) for m in extra]
         kept = [m for m in found if not any(a < m.end and m.start < b for a, b in spans)]
         return sorted(kept + extra, key=lambda m: m.start)
+
+
+def _runs_through(found: list[RawMatch], start: int, end: int) -> bool:
+    """A name found before ``start`` runs on to ``end`` at least (河东村 over 东村)."""
+    return any(m.start < start and m.end >= end for m in found)
 
 
 def _shared_suffix_lists(text: str) -> Iterator[re.Match]:

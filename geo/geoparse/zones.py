@@ -19,6 +19,7 @@ from bisect import bisect_left
 from typing import TYPE_CHECKING
 
 from geo.geoparse.words import in_org_at
+from geo.geoparse.zone_prefix import free_trade_zones
 
 if TYPE_CHECKING:
     from geo.geoparse.matches import RawMatch
@@ -29,6 +30,7 @@ ZONE_SUFFIXES = (
     "自由贸易试验区",
     "高新技术产业园区",
     "经济技术开发区",
+    "产业集聚区",
     "综合保税区",
     "经济开发区",
     "自贸试验区",
@@ -67,6 +69,7 @@ TITLE_SUFFIXES = frozenset(
         "保税区",
         "高新技术产业园区",
         "经济技术开发区",
+        "产业集聚区",
         "综合保税区",
         "经济开发区",
         "工业园区",
@@ -126,7 +129,23 @@ def find_zones(text: str, base: int, matches: list[RawMatch]) -> list[RawMatch]:
             out.append(z)
         else:
             out.extend((m, z))
+    if "中国" in text and ("(" in text or "（" in text):
+        return free_trade_zones(text, base, out)  # 中国(湖南)自由贸易试验区
     return out
+
+
+def _word_inside(m: RawMatch, nxt: RawMatch, base: int, end: int, suffix_at: int) -> bool:
+    """A name inside the zone's name that is an ordinary word too and no place of the anchor's:
+    the suffix itself (长沙会展|新城), or a word of the descriptor naming a county elsewhere
+    (金华|新兴|产业集聚区: 新兴县 is in 广东). A county of the anchor's is the zone's own anchor
+    (连云港|东海|高新区: 东海县 is in 连云港)."""
+    e = nxt.entry
+    if not e.wordlike or nxt.end - base > end:
+        return False
+    if nxt.start - base >= suffix_at:
+        return True
+    outer = {c.pid for c in m.entry.candidates}
+    return e.short and not any(not outer.isdisjoint(c.ancestors) for c in e.candidates)
 
 
 def _zone_after(text: str, base: int, m: RawMatch, nxt: RawMatch | None) -> RawMatch | None:
@@ -140,7 +159,7 @@ def _zone_after(text: str, base: int, m: RawMatch, nxt: RawMatch | None) -> RawM
     descriptor, suffix = t.group(1), t.group(2)
     end = t.end()
     area = None
-    if nxt is not None and nxt.start - base < end:
+    if nxt is not None and nxt.start - base < end and not _word_inside(m, nxt, base, end, t.start(2)):
         return None  # another name inside: it is the anchor, or a curated zone that wins
     if (
         suffix in _AREA_OF
