@@ -163,7 +163,14 @@ def _ranked(
         supported = support > 0
         strong = explicit or admin or supported
         weak = strong or in_home or doc_support > 0
-        if not _accepted(m, c, text, base, art, doc, listed, explicit, admin, supported, strong, weak, False):
+        # what _accepted answers, without the call where it is plain: a village not a word has its
+        # evidence (above); a township named in full, not a generated former name, needs weak evidence
+        if plain and lev == "village":
+            pass
+        elif plain and lev == "township" and kind != "short" and prior >= 0:
+            if not weak:
+                continue
+        elif not _accepted(m, c, text, base, art, doc, listed, explicit, admin, supported, strong, weak, False):
             continue
         score = prior  # (added up in this order: the confidences are rounded from these floats)
         if until is not None:

@@ -116,11 +116,14 @@ def _village_after(
         return None
     name, suffix = t.group(1), t.group(2)
     end = base + t.end()
-    for later in matches[i + 1 :]:
+    k, n = i + 1, len(matches)  # (the matches after the anchor, not a copy of them)
+    while k < n:
+        later = matches[k]
         if later.start >= end:
             break
         if later.end > end or (later.end == end and _known_here(later, m)):
             return None  # a longer name runs on, or the gazetteer knows this village here
+        k += 1
     if _NOT_NAME.search(name) or _is_word(name + suffix) or _leads_with_a_verb(text, pos, t.end()):
         return None
     full = name + suffix
