@@ -332,7 +332,13 @@ def resolve_single(
     if not weak and doc is not None and doc.places:
         dp = doc.places
         weak = pid in dp or not dp.keys().isdisjoint(c.context_ancestors) or pid in doc.below
-    ok = _accepted(m, c, text, base, art, doc, listed, explicit, admin, supported, strong, weak, True)
+    lev = c.level
+    if e.wordlike or kind == "short" or lev in ABROAD_LEVELS or (lev == "township" and c.prior < 0):
+        ok = _accepted(m, c, text, base, art, doc, listed, explicit, admin, supported, strong, weak, True)
+    elif lev == "village":  # _accepted's plain cases, without the call (most names)
+        ok = explicit or supported
+    else:
+        ok = weak if lev == "township" else True
     if not ok:
         return None
     conf = _SINGLE_CONFIDENCE[kind == "short" and not strong, not weak]
