@@ -83,15 +83,15 @@ def resolve_one(
             parent_county = index.county_of.get(parent_before)
     if len(e.candidates) == 1:
         return resolve_single(m, e.candidates[0], text, base, art, doc, parent_before, parent_county, listed)
-    if memo is not None and parent_before is None:
-        key = (e.surface, admin)
+    if memo is not None:  # (the parent in front is part of the key: 新联村 after each of its towns)
+        key = (e.surface, admin, parent_before)
         got = memo.get(key, _MISSING)
         if got is _MISSING:
-            got = memo[key] = _ranked(m, text, base, art, doc, listed, admin, None, None)
+            got = memo[key] = _ranked(m, text, base, art, doc, listed, admin, parent_before, parent_county)
             if not _context_only(e):
                 memo[key] = _UNSHARED
         elif got is _UNSHARED:
-            got = _ranked(m, text, base, art, doc, listed, admin, None, None)
+            got = _ranked(m, text, base, art, doc, listed, admin, parent_before, parent_county)
     else:
         got = _ranked(m, text, base, art, doc, listed, admin, parent_before, parent_county)
     if got is None:
@@ -107,9 +107,9 @@ _SHARED_LEVELS = frozenset(("village", "township"))
 
 
 def _context_only(e: NameEntry) -> bool:
-    """The reading of ``e`` without a parent in front depends only on the article's and the
-    document's places, the text's year and a division suffix after it (not on the words around
-    it): no word, no short form, villages and townships only (what _accepted reads of them)."""
+    """The reading of ``e`` depends only on the article's and the document's places, the text's
+    year, the parent in front and a division suffix after it (not on the words around it): no
+    word, no short form, villages and townships only (what _accepted reads of them)."""
     return not e.wordlike and all(c.kind != "short" and c.level in _SHARED_LEVELS for c in e.candidates)
 
 
@@ -131,6 +131,7 @@ def _ranked(
     dp, db = (doc.places, doc.below) if doc is not None else ({}, {})
     scored = []
     plain = not e.wordlike
+    apk = ap.keys()
     # (counts in a context are never 0: membership is evidence; the sums of 2.0 and 1.5 are exact)
     for c in e.candidates:
         pid, kind, lev, prior, ancestors, context_ancestors, county, _prov, in_home, until = c
@@ -140,6 +141,10 @@ def _ranked(
             explicit = inside or (
                 kind != "short" and bool(parent_county) and parent_county == county and pid != parent_before
             )
+        if plain and lev == "village" and not explicit and (
+            not ap or (pid not in ap and pid not in ab and apk.isdisjoint(context_ancestors))
+        ):
+            continue  # (what _accepted answers for a village without support, before any sum)
         # Context.support of the article (a name read once is not its own evidence) and document
         support = doc_support = 0.0
         if ap:
@@ -150,8 +155,6 @@ def _ranked(
                     support += 1.5
             if pid in ab:
                 support += 1.5
-        if plain and lev == "village" and not (explicit or support > 0):
-            continue  # (what _accepted answers for a village, before the document is looked at)
         if dp:
             if pid in dp:
                 doc_support = 2.0
