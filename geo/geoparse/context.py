@@ -58,7 +58,8 @@ def confident_context(matches: list[RawMatch], index: PlaceIndex) -> Context:
     """Context from matches that need no disambiguation: a single, full, non-word candidate
     (townships only in the home province, villages never: too many namesakes)."""
     ctx = Context()
-    named, counts = ctx.named_townships, {}
+    named = ctx.named_townships
+    counts: dict[str, int] = {}  # place id → how many confident mentions
     get = counts.get
     for m in matches:
         e = m.entry

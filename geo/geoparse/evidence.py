@@ -141,8 +141,11 @@ def _ranked(
             explicit = inside or (
                 kind != "short" and bool(parent_county) and parent_county == county and pid != parent_before
             )
-        if plain and lev == "village" and not explicit and (
-            not ap or (pid not in ap and pid not in ab and apk.isdisjoint(context_ancestors))
+        if (
+            plain
+            and lev == "village"
+            and not explicit
+            and (not ap or (pid not in ap and pid not in ab and apk.isdisjoint(context_ancestors)))
         ):
             continue  # (what _accepted answers for a village without support, before any sum)
         # Context.support of the article (a name read once is not its own evidence) and document
@@ -173,7 +176,9 @@ def _ranked(
         elif plain and lev == "township" and kind != "short" and prior >= 0:
             if not weak:
                 continue
-        elif not _accepted(m, c, text, base, art, doc, listed, explicit, admin, supported, strong, weak, False):
+        elif not _accepted(
+            m, c, text, base, art, doc, listed, explicit, admin, supported, strong, weak, False
+        ):
             continue
         score = prior  # (added up in this order: the confidences are rounded from these floats)
         if until is not None:

@@ -81,9 +81,9 @@ def resolve_matches(
         e = m.entry
         if e.fixed and not m.after_foreign:  # resolve_one's first case, without the call: most names
             c = e.candidates[0]
-            r = _new(Resolved, (m, c.pid, 0.99, None, c.kind == "historical" and m.zone is None, m.zone))
-            out.append(r)
-            prev, taken_to = r, m.end
+            rf = _new(Resolved, (m, c.pid, 0.99, None, c.kind == "historical" and m.zone is None, m.zone))
+            out.append(rf)
+            prev, taken_to = rf, m.end
             continue
         r = resolve_one(m, text, base, index, art_ctx, doc_ctx, prev, m.start in listed, memo)
         if m.alt is not None and (r is None or r.confidence < 0.7):
