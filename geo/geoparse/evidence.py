@@ -247,7 +247,9 @@ def _accepted(
 ) -> bool:
     """Whether candidate ``c`` is a reading of ``m`` at all (scoring only ranks the accepted ones);
     one rule for both resolvers. ``single``: the name has no other candidate, so a city's short
-    form may stand on its own (扬州, 昆山: :func:`_alone`)."""
+    form may stand on its own (扬州, 昆山: :func:`_alone`). Its answers for a village, a township
+    and a division in full that is no word are given in :func:`_ranked` and :func:`resolve_single`
+    without the call (most names): a change to those answers is made there too."""
     kind, lev = c.kind, c.level
     if m.entry.wordlike:
         if kind == "short" and c.in_home and lev in ("city", "county") and not m.word_continues:
