@@ -58,12 +58,17 @@ def confident_context(matches: list[RawMatch], index: PlaceIndex) -> Context:
     """Context from matches that need no disambiguation: a single, full, non-word candidate
     (townships only in the home province, villages never: too many namesakes)."""
     ctx = Context()
+    named = ctx.named_townships
+    counts: dict[str, int] = {}  # place id → how many confident mentions
+    get = counts.get
     for m in matches:
         e = m.entry
         if e.full_townships:
-            ctx.named_townships.update(e.full_townships)
+            named.update(e.full_townships)
         pid = e.confident
         if pid is None or m.in_org or m.after_foreign or (m.anchor is not None and m.start == m.anchor.end):
             continue  # (a zone or village after its division carries the division's entry: counted once)
-        ctx.add(pid, index)
+        counts[pid] = get(pid, 0) + 1
+    for pid, n in counts.items():  # each place once, with its count (same counts, same order)
+        ctx.add(pid, index, n)
     return ctx

@@ -84,15 +84,15 @@ def resolve_one(
             parent_county = index.county_of.get(parent_before)
     if len(e.candidates) == 1:
         return resolve_single(m, e.candidates[0], text, base, art, doc, parent_before, parent_county, listed)
-    if memo is not None and parent_before is None:
-        key = (e.surface, admin)
+    if memo is not None:  # (the parent in front is part of the key: 新联村 after each of its towns)
+        key = (e.surface, admin, parent_before)
         got = memo.get(key, _MISSING)
         if got is _MISSING:
-            got = memo[key] = _ranked(m, text, base, art, doc, listed, admin, None, None)
+            got = memo[key] = _ranked(m, text, base, art, doc, listed, admin, parent_before, parent_county)
             if not _context_only(e):
                 memo[key] = _UNSHARED
         elif got is _UNSHARED:
-            got = _ranked(m, text, base, art, doc, listed, admin, None, None)
+            got = _ranked(m, text, base, art, doc, listed, admin, parent_before, parent_county)
     else:
         got = _ranked(m, text, base, art, doc, listed, admin, parent_before, parent_county)
     if got is None:
@@ -108,9 +108,9 @@ _SHARED_LEVELS = frozenset(("village", "township"))
 
 
 def _context_only(e: NameEntry) -> bool:
-    """The reading of ``e`` without a parent in front depends only on the article's and the
-    document's places, the text's year and a division suffix after it (not on the words around
-    it): no word, no short form, villages and townships only (what _accepted reads of them)."""
+    """The reading of ``e`` depends only on the article's and the document's places, the text's
+    year, the parent in front and a division suffix after it (not on the words around it): no
+    word, no short form, villages and townships only (what _accepted reads of them)."""
     return not e.wordlike and all(c.kind != "short" and c.level in _SHARED_LEVELS for c in e.candidates)
 
 
@@ -132,6 +132,7 @@ def _ranked(
     dp, db = (doc.places, doc.below) if doc is not None else ({}, {})
     scored = []
     plain = not e.wordlike
+    apk = ap.keys()
     # (counts in a context are never 0: membership is evidence; the sums of 2.0 and 1.5 are exact)
     for c in e.candidates:
         pid, kind, lev, prior, ancestors, context_ancestors, county, _prov, in_home, until = c
@@ -141,6 +142,13 @@ def _ranked(
             explicit = inside or (
                 kind != "short" and bool(parent_county) and parent_county == county and pid != parent_before
             )
+        if (
+            plain
+            and lev == "village"
+            and not explicit
+            and (not ap or (pid not in ap and pid not in ab and apk.isdisjoint(context_ancestors)))
+        ):
+            continue  # (what _accepted answers for a village without support, before any sum)
         # Context.support of the article (a name read once is not its own evidence) and document
         support = doc_support = 0.0
         if ap:
@@ -151,8 +159,6 @@ def _ranked(
                     support += 1.5
             if pid in ab:
                 support += 1.5
-        if plain and lev == "village" and not (explicit or support > 0):
-            continue  # (what _accepted answers for a village, before the document is looked at)
         if dp:
             if pid in dp:
                 doc_support = 2.0
@@ -164,7 +170,16 @@ def _ranked(
         supported = support > 0
         strong = explicit or admin or supported
         weak = strong or in_home or doc_support > 0
-        if not _accepted(m, c, text, base, art, doc, listed, explicit, admin, supported, strong, weak, False):
+        # what _accepted answers, without the call where it is plain: a village not a word has its
+        # evidence (above); a township named in full, not a generated former name, needs weak evidence
+        if plain and lev == "village":
+            pass
+        elif plain and lev == "township" and kind != "short" and prior >= 0:
+            if not weak:
+                continue
+        elif not _accepted(
+            m, c, text, base, art, doc, listed, explicit, admin, supported, strong, weak, False
+        ):
             continue
         score = prior  # (added up in this order: the confidences are rounded from these floats)
         if until is not None:
@@ -233,7 +248,9 @@ def _accepted(
 ) -> bool:
     """Whether candidate ``c`` is a reading of ``m`` at all (scoring only ranks the accepted ones);
     one rule for both resolvers. ``single``: the name has no other candidate, so a city's short
-    form may stand on its own (扬州, 昆山: :func:`_alone`)."""
+    form may stand on its own (扬州, 昆山: :func:`_alone`). Its answers for a village, a township
+    and a division in full that is no word are given in :func:`_ranked` and :func:`resolve_single`
+    without the call (most names): a change to those answers is made there too."""
     kind, lev = c.kind, c.level
     if m.entry.wordlike:
         if kind == "short" and c.in_home and lev in ("city", "county") and not m.word_continues:
@@ -327,7 +344,13 @@ def resolve_single(
     if not weak and doc is not None and doc.places:
         dp = doc.places
         weak = pid in dp or not dp.keys().isdisjoint(c.context_ancestors) or pid in doc.below
-    ok = _accepted(m, c, text, base, art, doc, listed, explicit, admin, supported, strong, weak, True)
+    lev = c.level
+    if e.wordlike or kind == "short" or lev in ABROAD_LEVELS or (lev == "township" and c.prior < 0):
+        ok = _accepted(m, c, text, base, art, doc, listed, explicit, admin, supported, strong, weak, True)
+    elif lev == "village":  # _accepted's plain cases, without the call (most names)
+        ok = explicit or supported
+    else:
+        ok = weak if lev == "township" else True
     if not ok:
         return None
     conf = _SINGLE_CONFIDENCE[kind == "short" and not strong, not weak]

@@ -67,6 +67,9 @@ class Matcher:
         self.ids = {e.surface: i for i, e in enumerate(entries)}
         self.former = {e.surface: i for i, e in enumerate(entries) if e.gap_only}  # 城厢镇
         self.longer = longer  # 3–4 character words and idioms (江山如画)
+        #: The first two characters of every name: where no name starts with the two characters
+        #: at an offset, none of its lengths is looked up (None if a name has one character).
+        self.heads = frozenset(s[:2] for s in self.ids) if all(len(s) > 1 for s in self.ids) else None
 
     def scan(self, text: str, base: int = 0) -> list[RawMatch]:
         """Leftmost-longest matches of every gazetteer name in ``text``.
@@ -180,9 +183,11 @@ class Matcher:
     def _alternative(self, text: str, start: int, e: NameEntry, base: int) -> RawMatch | None:
         """The longest name starting inside the match and running past its end, if any (the
         offsets and lengths where one may start are the entry's, from the build)."""
-        get, n = self.ids.get, len(text)
+        get, n, heads = self.ids.get, len(text), self.heads
         for k, lengths in e.alt:
             s = start + k
+            if heads is not None and text[s : s + 2] not in heads:
+                continue
             for length in lengths:
                 if s + length <= n:
                     idx = get(text[s : s + length])

@@ -36,8 +36,7 @@ def coordinated(matches: list[RawMatch], text: str, base: int) -> set[int]:
     """Positions of matches joined to a neighbouring unit name by 和/与/及/、 (合肥和深圳, 北京、天津):
     in such a list a bare city name means the city, not the word."""
     out: set[int] = set()
-    for i in range(len(matches) - 1):
-        a, b = matches[i], matches[i + 1]
+    for a, b in zip(matches, matches[1:]):
         if b.start - a.end != 1 or text[a.end - base] not in _COORDINATOR:
             continue
         if a.entry.unit and b.entry.unit:
@@ -79,13 +78,19 @@ def resolve_matches(
                 out.append(rz)
                 prev, taken_to = rz, m.end
             continue
+        e = m.entry
+        if e.fixed and not m.after_foreign:  # resolve_one's first case, without the call: most names
+            c = e.candidates[0]
+            rf = _new(Resolved, (m, c.pid, 0.99, None, c.kind == "historical" and m.zone is None, m.zone))
+            out.append(rf)
+            prev, taken_to = rf, m.end
+            continue
         r = resolve_one(m, text, base, index, art_ctx, doc_ctx, prev, m.start in listed, memo)
         if m.alt is not None and (r is None or r.confidence < 0.7):
             ra = resolve_one(m.alt, text, base, index, art_ctx, doc_ctx, prev, False, memo)
             if ra is not None and (r is None or ra.confidence > r.confidence):
                 r = ra
         if r is None:
-            e = m.entry
             if len(e.candidates) > 1 and not e.short and not e.wordlike and m.zone is None:
                 parent = parent_of_next(m, matches, i, text, base, index)
                 if parent is None:

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from geo.geoparse.words import common_words, in_org_at, longer_words, word_bounds
 
 if TYPE_CHECKING:
+    from geo.geoparse.entries import NameEntry
     from geo.geoparse.matches import RawMatch
 
 VILLAGE_SUFFIXES = ("社区", "村")
@@ -47,10 +48,10 @@ _JOINERS = frozenset("、和与及")
 _REACH = 4
 
 
-def _anchor(m: RawMatch) -> bool:
-    """A township or county written in full (仙居县, 油坊镇, 湾仔街道), not a short form or word."""
-    e = m.entry
-    if e.wordlike or e.short or m.in_org or m.zone is not None:
+def _full_unit(e: NameEntry) -> bool:
+    """A township or county written in full (仙居县, 油坊镇, 湾仔街道), not a short form or word:
+    what a village's anchor is (outside an organisation's name, no zone)."""
+    if e.wordlike or e.short:
         return False
     return any(c.level in _ANCHOR_LEVELS and c.kind == "full" for c in e.candidates)
 
@@ -66,12 +67,20 @@ def find_villages(text: str, base: int, matches: list[RawMatch]) -> list[RawMatc
     ends = [m.end - base for m in matches]
     found: dict[int, list[RawMatch]] = {}
     last = -1
+    full: dict[int, bool] = {}  # _full_unit of each name looked at (by id: the text's names live)
     for hit in _SUFFIX.finditer(text):
         p = hit.start()
         j = bisect_right(ends, p - 2) - 1
         while j > last and ends[j] >= p - _REACH:
             m = matches[j]
-            if _anchor(m):
+            if not m.in_org and m.zone is None:
+                e = m.entry
+                is_anchor = full.get(id(e))
+                if is_anchor is None:
+                    is_anchor = full[id(e)] = _full_unit(e)
+            else:
+                is_anchor = False
+            if is_anchor:
                 v = _village_after(text, base, m, matches, j)
                 if v is not None:
                     group = found[j] = [v]
@@ -116,11 +125,14 @@ def _village_after(
         return None
     name, suffix = t.group(1), t.group(2)
     end = base + t.end()
-    for later in matches[i + 1 :]:
+    k, n = i + 1, len(matches)  # (the matches after the anchor, not a copy of them)
+    while k < n:
+        later = matches[k]
         if later.start >= end:
             break
         if later.end > end or (later.end == end and _known_here(later, m)):
             return None  # a longer name runs on, or the gazetteer knows this village here
+        k += 1
     if _NOT_NAME.search(name) or _is_word(name + suffix) or _leads_with_a_verb(text, pos, t.end()):
         return None
     full = name + suffix
