@@ -132,6 +132,7 @@ def main() -> None:
     if ref is None:  # a build is running in its own process: look again in a second
         building.wait_and_rerun()
         return
+    data.prefetch(ref, settings)  # a cold server: DuckDB's and GEOS's share in threads beside it
     if not assets_ready():
         st.warning(
             "地图所需的 Leaflet 文件不在 static/vendor/ 中，地图无法显示：请先运行 "

@@ -268,3 +268,29 @@ def test_a_mentions_csv_too_large_to_build_in_the_server_is_offered_as_a_command
     assert any("超过网页下载上限 10" in t for t in _texts(at.caption))
     command = next(t.value for t in at.text if " -m geo export " in t.value)
     assert " -m geo export --store " in command and "--layer mentions --format csv" in command
+
+
+def test_a_failed_prefetch_is_logged_and_the_page_computes_the_frames_itself(monkeypatch, caplog):
+    """The first page of a store starts the DuckDB- and GEOS-heavy frames in threads; when one
+    fails, the reason is logged and the page still gets the frames (and any error) from its own
+    calls."""
+    from geo.settings import load_settings
+    from geo.store import default_store_path
+    from geo.ui import building, data
+
+    settings = load_settings()
+    _app()  # the seeds' store exists and is current
+    ref = building._ref(default_store_path(SEEDS_DIR, settings))
+
+    def fails(*args, **kwargs):
+        raise RuntimeError("no poles today")
+
+    monkeypatch.setattr(data, "_PREFETCHED", set())
+    monkeypatch.setattr(data, "label_points", fails)
+    for future in data.prefetch(ref, settings):
+        future.result()
+    assert "prefetch of" in caplog.text and "no poles today" in caplog.text
+    assert data.prefetch(ref, settings) == []  # once per store version
+    assert "330109" in data._encoded(ref, settings)  # 萧山区's shape, computed when asked
+    at = _app()
+    assert not at.exception, at.exception

@@ -11,6 +11,9 @@ rebuild shows at once.
 from __future__ import annotations
 
 import dataclasses
+import logging
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +21,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
 from geo import appkit, mapview
 from geo.export import export_layers
@@ -25,6 +29,7 @@ from geo.gazetteer import Gazetteer, load_gazetteer
 from geo.layers import (
     chain_column,
     county_layer,
+    label_points,
     latest_metrics,
     layer_bounds,
     metric_labels,
@@ -34,6 +39,8 @@ from geo.layers import (
 from geo.settings import Settings
 from geo.store import AtlasStore, query
 from geo.ui import files
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -58,6 +65,39 @@ def _open(ref: StoreRef) -> AtlasStore:
 
 def store(ref: StoreRef) -> AtlasStore:
     return _open(ref)
+
+
+_PREFETCH = ThreadPoolExecutor(max_workers=2, thread_name_prefix="atlas-prefetch")
+_PREFETCHED: set[tuple[StoreRef, Settings]] = set()
+
+
+def prefetch(ref: StoreRef, settings: Settings) -> list[Future]:
+    """The first page of a store after a server start: the frames whose time is mostly DuckDB's or
+    GEOS's (which run beside Python) are started in two threads while the page computes the rest;
+    the page's own calls then wait for them (a cached function computes a key once). Later pages
+    find them cached, and this does nothing."""
+    if (ref, settings) in _PREFETCHED:
+        return []
+    _PREFETCHED.add((ref, settings))
+    ctx = get_script_run_ctx()
+
+    def run(*steps) -> None:
+        add_script_run_ctx(threading.current_thread(), ctx)
+        for step in steps:
+            try:
+                step()
+            except Exception:  # the page computes it again and shows the error itself
+                log.warning("prefetch of %s failed", ref.path, exc_info=True)
+                return
+
+    def county_labels() -> None:  # the pole of every county it may draw, memoised by shape
+        shapes = _simplified(ref, settings)
+        label_points(gpd.GeoDataFrame({"name": list(shapes)}, geometry=list(shapes.values())))
+
+    return [
+        _PREFETCH.submit(run, lambda: _not_in_gazetteer(ref, settings)),  # first mentions: DuckDB
+        _PREFETCH.submit(run, county_labels, lambda: _encoded(ref, settings)),  # simplify, poles: GEOS
+    ]
 
 
 # ---------------------------------------------------------------- map data per filter state
