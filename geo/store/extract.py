@@ -139,7 +139,7 @@ def encode_result(res: DocumentResult) -> Encoded:
     """A document's rows as the store's tables (``seq``: a row's position in the document), as
     Arrow IPC streams: run on the worker that parsed it (:func:`geo.pipeline.encoded_documents`),
     so the build's process reads the tables as they are instead of building them from the
-    columns' Python lists (200 MB: 28.4 → 19.4 CPU-s in that process)."""
+    columns' Python lists (200 MB: 24.6–28.4 → 19.4–19.8 CPU-s in that process)."""
     import pyarrow as pa
 
     tables = {
