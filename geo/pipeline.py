@@ -16,6 +16,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pandas as pd
 
@@ -98,6 +99,7 @@ class Extraction:
 
 # Worker-process state for parallel extraction (set by _init_worker).
 _WORKER: Geoparser | None = None
+_ENCODE: Callable[[DocumentResult], Any] | None = None
 
 #: One document through the pipeline: what was read and its rows, or why it was skipped.
 Parsed = tuple[DocumentInfo, DocumentResult] | Skipped
@@ -112,9 +114,13 @@ _IN_FLIGHT_PER_WORKER = 4
 _GC_THRESHOLDS = (100_000, 20, 100)
 
 
-def _init_worker(source: GeoparserSource) -> None:
-    global _WORKER
+T = TypeVar("T")
+
+
+def _init_worker(source: GeoparserSource, encode: Callable[[DocumentResult], Any] | None = None) -> None:
+    global _WORKER, _ENCODE
     _WORKER = source if isinstance(source, Geoparser) else load_geoparser(source)
+    _ENCODE = encode
     tune_gc()
 
 
@@ -128,12 +134,12 @@ def tune_gc() -> tuple[int, int, int]:
     return old
 
 
-def _work(doc: Document) -> Skipped | tuple[DocumentInfo, bytes | DocumentResult]:
+def _work(doc: Document) -> Skipped | tuple[DocumentInfo, Any]:
     assert _WORKER is not None, "worker not initialised"
     parsed = extract_document(doc, _WORKER)
     if isinstance(parsed, Skipped):
         return parsed
-    return parsed[0], _pack(parsed[1])
+    return parsed[0], _pack(parsed[1]) if _ENCODE is None else _ENCODE(parsed[1])
 
 
 def extract_document(doc: Document, gp: Geoparser) -> Parsed:
@@ -229,6 +235,25 @@ def parse_documents(docs: Iterable[Document], source: GeoparserSource, workers: 
     loads the geoparser itself and this process never holds it (its memory stays that of the
     results); given a geoparser, the workers share this process's copy.
     """
+    return _parsed(docs, source, workers, None)
+
+
+def encoded_documents(
+    docs: Iterable[Document], source: GeoparserSource, workers: int, encode: Callable[[DocumentResult], T]
+) -> Iterator[tuple[DocumentInfo, T] | Skipped]:
+    """:func:`parse_documents` with each result passed through ``encode`` where it was parsed (in
+    the worker process): a consumer that turns results into something else (the store's Arrow
+    tables) does it on the workers, and this process receives that instead of the result's
+    columns, which it would read back into Python objects (UTF-8 decoded, then encoded again)."""
+    return _parsed(docs, source, workers, encode)
+
+
+def _parsed(
+    docs: Iterable[Document],
+    source: GeoparserSource,
+    workers: int,
+    encode: Callable[[DocumentResult], Any] | None,
+) -> Iterator[Any]:
     if workers > 1:
         if isinstance(source, Settings):
             ensure_geoparser_cache(source)  # built once here, not by every worker at once
@@ -243,15 +268,19 @@ def parse_documents(docs: Iterable[Document], source: GeoparserSource, workers: 
                 yield doc
 
         ctx = mp.get_context("fork")
-        with ctx.Pool(workers, initializer=_init_worker, initargs=(source,)) as pool, _gc_tuned():
+        with ctx.Pool(workers, initializer=_init_worker, initargs=(source, encode)) as pool, _gc_tuned():
             for item in pool.imap(_work, feed()):
                 in_flight.release()
-                yield item if isinstance(item, Skipped) else (item[0], _unpack(item[1]))
+                if isinstance(item, Skipped) or encode is not None:
+                    yield item
+                else:
+                    yield item[0], _unpack(item[1])
         return
     gp = source if isinstance(source, Geoparser) else load_geoparser(source)
     with _gc_tuned():
         for doc in docs:
-            yield extract_document(doc, gp)
+            parsed = extract_document(doc, gp)
+            yield parsed if isinstance(parsed, Skipped) or encode is None else (parsed[0], encode(parsed[1]))
 
 
 def _documents_only(items: Iterable[Document | Skipped], skipped: list[Skipped]) -> Iterator[Document]:

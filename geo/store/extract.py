@@ -10,7 +10,7 @@ function on a cluster and hands back Parquet files. Both insert rows built by
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, Protocol
@@ -21,17 +21,22 @@ import pandas as pd
 if TYPE_CHECKING:
     import pyarrow as pa
 
-from geo.columns import MentionColumns
+from geo.columns import OWN_FIELDS, PLACE_FIELDS, MentionColumns
 from geo.corpus import load_document
 from geo.gazetteer import Gazetteer
 from geo.geoparse import geoparser
-from geo.pipeline import DocumentResult, parse_documents
+from geo.pipeline import DocumentResult, encoded_documents
 from geo.schema import Document, Skipped
 from geo.settings import Settings
 from geo.store.tables import CONTRACT_TABLES, DOCUMENT_COLUMNS, arrow_schema, q, rows_table
 
 #: Rows gathered before they are written (keeps memory flat whatever the corpus size).
 BATCH_ROWS = 200_000
+#: The contract tables a document's rows go to, in the order they are written.
+TABLES = ("articles", "mentions", "metrics")
+#: A document's rows as the store's tables, each an Arrow IPC stream (None: no rows), in
+#: :data:`TABLES` order: what :func:`encode_result` makes of a result on a worker.
+Encoded = tuple[bytes | None, ...]
 
 Progress = Callable[[int, int, str], None]  # (documents done, documents to extract, what)
 
@@ -81,36 +86,34 @@ class Todo(NamedTuple):
 
 
 class Writer:
-    """Batches the rows of extracted documents into the store's tables."""
+    """Batches extracted documents' tables (:func:`encode_result`) into the store's tables."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection):
         self.con = con
-        self.rows: dict[str, list[tuple]] = {"articles": [], "metrics": []}
-        self.mentions = MentionColumns()  # column by column, as the geoparser hands them on
-        self.seqs: dict[str, list[int]] = {"articles": [], "mentions": [], "metrics": []}
+        self.parts: dict[str, list[pa.Table]] = {t: [] for t in TABLES}
+        self.rows = 0
 
-    def add(self, res: DocumentResult) -> None:
-        for table, rows in (("articles", res.articles), ("metrics", res.metrics)):
-            self.rows[table].extend(rows)
-            self.seqs[table].extend(range(len(rows)))
-        self.mentions.extend(res.mentions)
-        self.seqs["mentions"].extend(range(len(res.mentions)))
-        if sum(len(r) for r in self.rows.values()) + len(self.mentions) >= BATCH_ROWS:
+    def add(self, encoded: Encoded) -> None:
+        """One document's tables; written once :data:`BATCH_ROWS` rows are gathered."""
+        import pyarrow as pa
+
+        for table, stream in zip(TABLES, encoded):
+            if stream is not None:
+                part = pa.ipc.open_stream(stream).read_all()  # no copy: the table reads the bytes
+                self.parts[table].append(part)
+                self.rows += part.num_rows
+        if self.rows >= BATCH_ROWS:
             self.flush()
 
     def flush(self) -> None:
-        for table in ("articles", "mentions", "metrics"):
-            seqs = self.seqs[table]
-            if seqs:
-                part = (  # noqa: F841 (read by DuckDB)
-                    mentions_table(self.mentions, seqs)
-                    if table == "mentions"
-                    else rows_table(table, self.rows[table], seqs)
-                )
+        import pyarrow as pa
+
+        for table in TABLES:
+            if self.parts[table]:
+                part = pa.concat_tables(self.parts[table])  # noqa: F841 (read by DuckDB, chunk by chunk)
                 self.con.execute(f"INSERT INTO {table} SELECT * FROM part")
-            self.seqs[table] = []
-        self.rows = {"articles": [], "metrics": []}
-        self.mentions = MentionColumns()
+            self.parts[table] = []
+        self.rows = 0
 
     def load_parquet(self, table: str, sources: list[str]) -> None:
         """Insert Parquet files written by :func:`geo.store.tables.rows_table` (workers' parts)."""
@@ -126,10 +129,60 @@ class Writer:
             self.con.execute(f"INSERT INTO documents SELECT {names} FROM docs")
 
 
-def mentions_table(mentions: MentionColumns, seqs: list[int]) -> pa.Table:
+def mentions_table(mentions: MentionColumns, seqs: Sequence[int]) -> pa.Table:
     """The mentions as :func:`geo.store.tables.rows_table` makes them from records, built from
     the columns (a place's fields once per place)."""
     return mentions.arrow(arrow_schema("mentions"), seqs)
+
+
+def encode_result(res: DocumentResult) -> Encoded:
+    """A document's rows as the store's tables (``seq``: a row's position in the document), as
+    Arrow IPC streams: run on the worker that parsed it (:func:`geo.pipeline.encoded_documents`),
+    so the build's process reads the tables as they are instead of building them from the
+    columns' Python lists (200 MB: 24.6–28.4 → 19.4–19.8 CPU-s in that process)."""
+    import pyarrow as pa
+
+    tables = {
+        "articles": rows_table("articles", res.articles, list(range(len(res.articles)))),
+        "mentions": document_mentions(res.mentions),
+        "metrics": rows_table("metrics", list(res.metrics), list(range(len(res.metrics)))),
+    }
+    out: list[bytes | None] = []
+    for table in TABLES:
+        arrow = tables[table]
+        if not arrow.num_rows:
+            out.append(None)
+            continue
+        sink = pa.BufferOutputStream()
+        with pa.ipc.new_stream(sink, arrow.schema) as stream:
+            stream.write_table(arrow)
+        out.append(sink.getvalue().to_pybytes())
+    return tuple(out)
+
+
+def document_mentions(cols: MentionColumns) -> pa.Table:
+    """One document's mentions as :func:`mentions_table` gives them, but the article's and the
+    place's text fields as dictionary arrays over the per-article and per-place values (a
+    document names ~800 places ~1,800 times): nothing is copied per mention, and DuckDB reads
+    them into the same VARCHAR values."""
+    import numpy as np
+    import pyarrow as pa
+
+    schema = arrow_schema("mentions")
+    types = {f.name: f.type for f in schema}
+    by_article = pa.array(cols.article_of().astype(np.int32))
+    by_place = pa.array(np.asarray(cols.place, dtype=np.int32))
+    arrays = {"seq": pa.array(range(len(cols)), type=pa.int64())}
+    for f, values in (("article_id", cols.article_ids), ("file", cols.files)):
+        arrays[f] = pa.DictionaryArray.from_arrays(by_article, pa.array(values, type=types[f]))
+    for f in OWN_FIELDS:
+        arrays[f] = pa.array(getattr(cols, f), type=types[f], from_pandas=True)
+    per_place = list(zip(*cols.places)) or [()] * len(PLACE_FIELDS)  # a field's values: one pass
+    for f, column in zip(PLACE_FIELDS, per_place):
+        values = pa.array(column, type=types[f], from_pandas=True)
+        text = pa.types.is_string(values.type)
+        arrays[f] = pa.DictionaryArray.from_arrays(by_place, values) if text else values.take(by_place)
+    return pa.Table.from_arrays([arrays[f.name] for f in schema], names=schema.names)
 
 
 class Engine(Protocol):
@@ -180,7 +233,8 @@ class LocalEngine:
 
         writer = Writer(con)
         source = geoparser(gaz, settings.home_province) if gaz is not None else settings
-        for done, parsed in enumerate(parse_documents(documents(), source, settings.workers), 1):
+        parsed_docs = encoded_documents(documents(), source, settings.workers, encode_result)
+        for done, parsed in enumerate(parsed_docs, 1):
             if isinstance(parsed, Skipped):
                 file = parsed.file
                 report.skipped.append(parsed)

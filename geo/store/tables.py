@@ -8,6 +8,7 @@ builds inserted them in. ``documents`` holds one row per corpus file, read or sk
 
 from __future__ import annotations
 
+import functools
 import json
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
@@ -135,6 +136,7 @@ def rows_frame(table: str, rows: list[tuple], seqs: list[int]) -> pd.DataFrame:
 _ARROW_TYPES = {"VARCHAR": "string", "BIGINT": "int64", "DOUBLE": "float64", "BOOLEAN": "bool_"}
 
 
+@functools.cache
 def arrow_schema(table: str) -> pa.Schema:
     """The table's columns (and ``seq``) as an Arrow schema: every Parquet part a worker writes
     has these exact types, whatever its rows (an all-empty column would otherwise be typeless)."""
