@@ -188,6 +188,11 @@ def side_panel(ref, scope, points, settings) -> None:
     st.subheader(appkit.md_text(row.get("name") or pid))
     counts = data.place_summary(ref, pid, scope, MAX_ARTICLES)
     place_facts(row, pid, counts)
-    place_timeline(ref, pid, scope)
-    place_metrics(pid, data.place_metric_rows(ref, scope, pid))
+    # the article list is what a click is for: it is sent first, the timeline and the figures
+    # (their queries, charts and up to 200 rows) then fill their places above it
+    timeline, figures = st.container(), st.container()
     place_articles(pid, ref, scope, counts["total_articles"])
+    with timeline:
+        place_timeline(ref, pid, scope)
+    with figures:
+        place_metrics(pid, data.place_metric_rows(ref, scope, pid))
