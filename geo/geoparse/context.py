@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from geo.geoparse.index import PlaceIndex
-from geo.geoparse.recognize import RawMatch
+from geo.geoparse.matches import RawMatch
 
 
 class Resolved(NamedTuple):
