@@ -188,14 +188,18 @@ def read_jionlp_text(name: str) -> str:
     return _package_file("jionlp", "dictionary", name).read_text(encoding="utf-8")
 
 
-def read_jionlp_words(min_len: int, max_len: int) -> frozenset[str]:
-    """Ordinary words of jionlp's word dictionary (those not defined as places: 大厂, not 浙江)."""
+def read_jionlp_words(
+    min_len: int, max_len: int, files: tuple[str, ...] = ("chinese_word_dictionary.zip",)
+) -> frozenset[str]:
+    """Ordinary words of jionlp's dictionaries ``files`` (those not defined as places: 大厂, not
+    浙江), ``min_len`` to ``max_len`` characters long."""
     out: set[str] = set()
-    with zipfile.ZipFile(_package_file("jionlp", "dictionary", "chinese_word_dictionary.zip")) as zf:
-        for name in zf.namelist():
-            for line in zf.read(name).decode("utf-8").splitlines():
-                w, _, definition = line.partition("\t")
-                w = w.strip()
-                if min_len <= len(w) <= max_len and not _PLACE_DEFINITION.search(definition):
-                    out.add(w)
+    for file in files:
+        with zipfile.ZipFile(_package_file("jionlp", "dictionary", file)) as zf:
+            for name in zf.namelist():
+                for line in zf.read(name).decode("utf-8").splitlines():
+                    w, _, definition = line.partition("\t")
+                    w = w.strip()
+                    if min_len <= len(w) <= max_len and not _PLACE_DEFINITION.search(definition):
+                        out.add(w)
     return frozenset(out)

@@ -148,7 +148,7 @@ def _ranked(
             and not explicit
             and (not ap or (pid not in ap and pid not in ab and apk.isdisjoint(context_ancestors)))
         ):
-            continue  # (what _accepted answers for a village without support, before any sum)
+            continue  # (plain_answer's "no" for a village without support, before any sum)
         # Context.support of the article (a name read once is not its own evidence) and document
         support = doc_support = 0.0
         if ap:
@@ -170,16 +170,11 @@ def _ranked(
         supported = support > 0
         strong = explicit or admin or supported
         weak = strong or in_home or doc_support > 0
-        # what _accepted answers, without the call where it is plain: a village not a word has its
-        # evidence (above); a township named in full, not a generated former name, needs weak evidence
-        if plain and lev == "village":
-            pass
-        elif plain and lev == "township" and kind != "short" and prior >= 0:
-            if not weak:
-                continue
-        elif not _accepted(
-            m, c, text, base, art, doc, listed, explicit, admin, supported, strong, weak, False
-        ):
+        ok = plain_answer(c, e.wordlike, explicit, supported, weak)
+        if ok is None:
+            args = (explicit, admin, supported, strong, weak, False)
+            ok = _accepted(m, c, text, base, art, doc, listed, *args)
+        if not ok:
             continue
         score = prior  # (added up in this order: the confidences are rounded from these floats)
         if until is not None:
@@ -248,9 +243,8 @@ def _accepted(
 ) -> bool:
     """Whether candidate ``c`` is a reading of ``m`` at all (scoring only ranks the accepted ones);
     one rule for both resolvers. ``single``: the name has no other candidate, so a city's short
-    form may stand on its own (扬州, 昆山: :func:`_alone`). Its answers for a village, a township
-    and a division in full that is no word are given in :func:`_ranked` and :func:`resolve_single`
-    without the call (most names): a change to those answers is made there too."""
+    form may stand on its own (扬州, 昆山: :func:`_alone`). The answers that need no text are
+    :func:`plain_answer`'s, which the resolvers ask first (most names: no 13-argument call)."""
     kind, lev = c.kind, c.level
     if m.entry.wordlike:
         if kind == "short" and c.in_home and lev in ("city", "county") and not m.word_continues:
@@ -271,8 +265,9 @@ def _accepted(
         )
     if lev in ABROAD_LEVELS:
         return stands_alone(text, m.start - base, m.end - base)  # 发展中国家 holds no 中国
-    if lev == "village":
-        return explicit or supported
+    plain = plain_answer(c, False, explicit, supported, weak)
+    if plain is not None:
+        return plain
     if kind == "short" and lev == "township":
         return (
             explicit
@@ -298,13 +293,27 @@ def _accepted(
             or (single and _alone(m, text, base))
             or (listed and lev == "county" and counted_county(m, text, base))
         )
-    if lev == "township" and c.prior < 0:
-        # a generated former name (城厢镇): strong evidence, and a parent in front where a town of
-        # the home province bears the name today (its reading is the likely one)
-        return explicit or (strong and not any(h.in_home and h.prior >= 0 for h in m.entry.candidates))
-    if lev == "township":
-        return weak
-    return True
+    # what is left: a generated former township (城厢镇): strong evidence, and a parent in front
+    # where a town of the home province bears the name today (its reading is the likely one)
+    return explicit or (strong and not any(h.in_home and h.prior >= 0 for h in m.entry.candidates))
+
+
+def plain_answer(c: Candidate, wordlike: bool, explicit: bool, supported: bool, weak: bool) -> bool | None:
+    """:func:`_accepted`'s answer where the words around the name do not matter, or None: a name
+    that is no word, not abroad, not a short form (but a village's) and not a generated former
+    name. A village needs a parent in front or support (新联村), a township weak evidence, a
+    division written in full (萧山区) is one."""
+    lev = c.level
+    if (
+        wordlike
+        or lev in ABROAD_LEVELS
+        or (c.kind == "short" and lev != "village")
+        or (lev == "township" and c.prior < 0)
+    ):
+        return None
+    if lev == "village":
+        return explicit or supported
+    return weak if lev == "township" else True
 
 
 def resolve_single(
@@ -344,13 +353,9 @@ def resolve_single(
     if not weak and doc is not None and doc.places:
         dp = doc.places
         weak = pid in dp or not dp.keys().isdisjoint(c.context_ancestors) or pid in doc.below
-    lev = c.level
-    if e.wordlike or kind == "short" or lev in ABROAD_LEVELS or (lev == "township" and c.prior < 0):
+    ok = plain_answer(c, e.wordlike, explicit, supported, weak)
+    if ok is None:
         ok = _accepted(m, c, text, base, art, doc, listed, explicit, admin, supported, strong, weak, True)
-    elif lev == "village":  # _accepted's plain cases, without the call (most names)
-        ok = explicit or supported
-    else:
-        ok = weak if lev == "township" else True
     if not ok:
         return None
     conf = _SINGLE_CONFIDENCE[kind == "short" and not strong, not weak]

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import logging
 import re
-import zipfile
 from functools import lru_cache
 from importlib.util import find_spec
 from pathlib import Path
 
 import jieba
+
+from geo.gazetteer.sources import read_jionlp_words
 
 #: Characters that end the run of text after a name in which we look for an organisation suffix.
 _STOP = set("，。；：、,.;:!?！？“”\"'‘’（）()【】《》[]<>\n\r\t 　的在和与及是为了将等从对向由于把被")
@@ -151,9 +152,6 @@ def jieba_tags() -> dict[str, str]:
     return tags
 
 
-_PLACE_DEFINITION = re.compile(r"[省市县]|地名|城名")
-
-
 def jionlp_dictionary() -> Path:
     """jionlp's data folder, found without importing jionlp (its import prints a banner)."""
     spec = find_spec("jionlp")
@@ -162,30 +160,16 @@ def jionlp_dictionary() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "dictionary"
 
 
-def _ordinary_words(files: tuple[str, ...], min_len: int, max_len: int) -> frozenset[str]:
-    """Entries of jionlp's dictionaries, except those defined as places (浙江, 钱塘, 丽水 …)."""
-    out: set[str] = set()
-    for fname in files:
-        with zipfile.ZipFile(jionlp_dictionary() / fname) as zf:
-            for name in zf.namelist():
-                for line in zf.read(name).decode("utf-8").splitlines():
-                    w, _, definition = line.partition("\t")
-                    w = w.strip()
-                    if min_len <= len(w) <= max_len and not _PLACE_DEFINITION.search(definition):
-                        out.add(w)
-    return frozenset(out)
-
-
 @lru_cache(maxsize=1)
 def common_words() -> frozenset[str]:
     """Ordinary 2–3 character words: names spelled like them need strong evidence."""
-    return _ordinary_words(("chinese_word_dictionary.zip",), 2, 3)
+    return read_jionlp_words(2, 3)  # entries defined as places (浙江, 钱塘, 丽水 …) left out
 
 
 @lru_cache(maxsize=1)
 def longer_words() -> frozenset[str]:
     """3–4 character words and idioms: a short form starting one (江山如画) is a word."""
-    return _ordinary_words(("chinese_word_dictionary.zip", "chinese_idiom.zip"), 3, 4)
+    return read_jionlp_words(3, 4, ("chinese_word_dictionary.zip", "chinese_idiom.zip"))
 
 
 @lru_cache(maxsize=1)
