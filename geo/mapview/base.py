@@ -181,6 +181,41 @@ class _MapSetup(MacroElement):
                     L.DomUtil.removeClass(box, "atlas-quiet");
                 }
             });
+            // A click on a place reaches the app at once: streamlit-folium sends the clicked
+            // feature through a 250 ms debounce (meant for pans and zooms). After the click's own
+            // handlers have run, the value it would send is sent now, exactly as it would build
+            // it; the debounced call then finds nothing new and sends nothing (one rerun, 250 ms
+            // sooner). Without streamlit-folium's globals (the exported HTML) this does nothing.
+            L.DomEvent.on(box, "click", function () { setTimeout(sendClickNow, 0); });
+            function sendClickNow() {
+                var g = window.__GLOBAL_DATA__, keys = g && g.returned_objects;
+                if (!keys || !keys.length || window.parent === window) { return; }
+                var wrap = function (v) { return v && g.wrap_longitude ? map.wrapLatLng(v) : v; },
+                    bounds = map.getBounds(), all = {
+                    last_clicked: wrap(g.lat_lng_clicked),
+                    last_object_clicked: wrap(g.last_object_clicked),
+                    last_object_clicked_count: g.last_object_clicked_count,
+                    last_object_clicked_tooltip: g.last_object_clicked_tooltip,
+                    last_object_clicked_popup: g.last_object_clicked_popup,
+                    all_drawings: g.all_drawings,
+                    last_active_drawing: g.last_active_drawing,
+                    last_geocoder_result: g.last_geocoder_result,
+                    bounds: bounds && g.wrap_longitude ? map.wrapLatLngBounds(bounds) : bounds,
+                    zoom: map.getZoom(),
+                    last_circle_radius: g.last_circle_radius,
+                    last_circle_polygon: g.last_circle_polygon,
+                    center: wrap(map.getCenter()),
+                    selected_layers: Object.values(g.selected_layers || {}),
+                    selected_tags: g.selected_tags
+                }, value = {};
+                Object.keys(all).forEach(function (k) {
+                    if (keys.indexOf(k) >= 0) { value[k] = all[k]; }
+                });
+                if (JSON.stringify(g.previous_data) === JSON.stringify(value)) { return; }
+                g.previous_data = value;
+                window.parent.postMessage({isStreamlitMessage: true,
+                    type: "streamlit:setComponentValue", value: value, dataType: "json"}, "*");
+            }
             function zoomClasses() {
                 var z = map.getZoom();
                 L.DomUtil[z >= {{ this.city_zoom }} ? "addClass" : "removeClass"](box, "atlas-z-city");

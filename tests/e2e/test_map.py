@@ -271,6 +271,24 @@ def test_a_clicked_county_is_outlined_without_a_focus_box_and_its_tooltip_goes(a
     assert watch.blocked == [] and watch.console_errors == []
 
 
+def test_a_click_reaches_the_app_at_once_and_once(atlas):
+    """streamlit-folium holds a click's value for 250 ms (a debounce meant for pans and zooms):
+    the map sends it as soon as the click's handlers have run, and the debounce then sends
+    nothing more (one rerun per click)."""
+    page, frame, watch = atlas
+    page.evaluate("""() => { window.atlasSent = [];
+        window.addEventListener('message', e => {
+            if (e.data && e.data.type === 'streamlit:setComponentValue') window.atlasSent.push(Date.now()); }); }""")
+    frame.evaluate("document.addEventListener('click', () => { window.atlasClickAt = Date.now(); }, true)")
+    place_id = harness.click_feature(page, frame, "黄岩区", "polygon")
+    _wait_selected(page, frame, place_id, "黄岩区")
+    page.wait_for_timeout(800)  # well past the debounce: a second value would have been sent
+    sent, clicked = page.evaluate("window.atlasSent"), frame.evaluate("window.atlasClickAt")
+    assert len(sent) == 1, f"{len(sent)} values sent for one click"
+    assert sent[0] - clicked < 200, f"the click waited {sent[0] - clicked} ms before it was sent"
+    assert watch.blocked == [] and watch.console_errors == []
+
+
 def test_county_names_appear_from_zoom_9(atlas):
     _, frame, _ = atlas
     counts = frame.evaluate("""async () => {
