@@ -93,6 +93,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         FROZEN_SET_V3,
         FROZEN_SET_V4,
         FROZEN_SET_V5,
+        FROZEN_SET_V6,
         evaluate,
         evaluate_frozen,
         report,
@@ -107,7 +108,9 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
             )
         )
         return 0
-    if args.frozen_v5:
+    if args.frozen_v6:
+        s = evaluate_frozen(FROZEN_SET_V6, settings=args.settings)
+    elif args.frozen_v5:
         s = evaluate_frozen(FROZEN_SET_V5, settings=args.settings)
     elif args.frozen_v4:
         s = evaluate_frozen(FROZEN_SET_V4, settings=args.settings)
@@ -176,6 +179,7 @@ def build_parser() -> argparse.ArgumentParser:
         "never read its errors nor tune on it",
     )
     e.add_argument("--frozen-v5", action="store_true", help="frozen_eval_v5.jsonl, as --frozen-v4")
+    e.add_argument("--frozen-v6", action="store_true", help="frozen_eval_v6.jsonl, as --frozen-v4")
     e.add_argument(
         "--classes",
         action="store_true",

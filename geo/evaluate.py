@@ -14,6 +14,8 @@
 - ``tests/data/frozen_eval_v5.jsonl``: the fifth frozen set, 26 passages annotated before the
   ``recall-v5`` rules (``python -m geo evaluate --frozen-v5 --limit 0``: totals and counts of misses
   by class only, never an error row).
+- ``tests/data/frozen_eval_v6.jsonl``: the sixth frozen set, 30 passages annotated after v5 had judged
+  the ``recall-v5`` rules (``python -m geo evaluate --frozen-v6 --limit 0``, as v5).
 
 Recognition is scored on exact spans (file, start, end); resolution on the spans both sides
 found: right when the canonical name and the containing county/province agree. The frozen
@@ -44,6 +46,7 @@ FROZEN_SET_V2 = PROJECT_DIR / "tests" / "data" / "frozen_eval_v2.jsonl"
 FROZEN_SET_V3 = PROJECT_DIR / "tests" / "data" / "frozen_eval_v3.jsonl"
 FROZEN_SET_V4 = PROJECT_DIR / "tests" / "data" / "frozen_eval_v4.jsonl"
 FROZEN_SET_V5 = PROJECT_DIR / "tests" / "data" / "frozen_eval_v5.jsonl"
+FROZEN_SET_V6 = PROJECT_DIR / "tests" / "data" / "frozen_eval_v6.jsonl"
 RECALL_DEV3 = PROJECT_DIR / "tests" / "data" / "recall_dev3.jsonl"
 _AREA_LEVELS = ("zone", "landmark")
 
