@@ -23,7 +23,7 @@ from geo.geoparse.entries import NameEntry
 from geo.geoparse.matches import RawMatch
 from geo.geoparse.villages import find_villages
 from geo.geoparse.words import ORG_REACH, ends_with_foreign, foreign_last_chars, in_org_at, org_suffix_starts
-from geo.geoparse.zones import find_zones
+from geo.geoparse.zones import find_zones, landmark_parts
 
 #: Right after a division name these make it a government body or an explicit division.
 _ADMIN_AFTER = re.compile(
@@ -118,7 +118,7 @@ class Matcher:
             out.append(m)
         if "、" in text:
             out = self._shared_suffix(text, base, out)
-        out = find_villages(text, base, find_zones(text, base, out))
+        out = find_villages(text, base, find_zones(text, base, landmark_parts(text, base, out)))
         if "个" in text and "村" in text:
             out = counted_villages(text, base, out)  # 牧野镇的前河头、后河头2个行政村
         return self._former_names(text, base, out) if self.former and ("镇" in text or "乡" in text) else out
