@@ -123,3 +123,42 @@ def test_a_listed_landmark_with_an_unknown_county_fails_the_build(gazetteer, tmp
     )
     with pytest.raises(CuratedRowError, match="萧山区"):
         listed_landmarks(gazetteer.places, gazetteer.counties, path, set())
+
+
+def test_park_after_a_township_short_form_is_no_landmark(spans):
+    """沿江湿地公园: 沿江 ("along the river") is no old town's name; only 古镇 follows a township's
+    short form as a landmark's name (前童古镇)."""
+    got = spans("钱塘区的沿江湿地公园对市民开放。")
+    assert "landmark" not in [lev for _t, _n, lev, *_ in got]
+
+
+# ---- one-place counties and townships read again with the article's places ------------------------
+
+
+def test_county_short_form_repeated_after_it_was_read_with_its_city(spans):
+    """九江修水 … 放眼修水 … 修水带来: the county read once after its city; its later bare short
+    forms are the same county (they were dropped for want of evidence)."""
+    got = spans("她便是九江修水。远离大城市的喧嚣,放眼修水,满是青山绿水。享受修水带来的宁静。")
+    assert [(t, n) for t, n, *_ in got] == [
+        ("九江", "九江市"),
+        ("修水", "修水县"),
+        ("修水", "修水县"),
+        ("修水", "修水县"),
+    ]
+
+
+def test_township_outside_home_read_with_its_county_named_later(spans):
+    """走进闫庄镇 … 嵩县 … 陆浑镇: towns of 河南's 嵩县, accepted because the article names 嵩县
+    (after 闫庄镇, before 陆浑镇); without 嵩县 neither is read."""
+    got = spans("采访团走进闫庄镇交易市场,嵩县就业培训基地,陆浑镇牛寨村等地。")
+    assert [(t, c) for t, _n, lev, _p, c, *_ in got if lev == "township"] == [
+        ("闫庄镇", "嵩县"),
+        ("陆浑镇", "嵩县"),
+    ]
+    assert spans("采访团走进闫庄镇交易市场。") == []
+
+
+def test_short_form_in_an_organisation_is_not_read_again(spans):
+    """桐城委(桐城集团): 桐城 inside a company's name is not re-read as the county read before it."""
+    got = spans("领导分赴桐城委(桐城集团)出席开工仪式。")
+    assert ("桐城", "桐城市") not in [(t, n) for t, n, *_ in got[1:]]

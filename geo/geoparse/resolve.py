@@ -98,6 +98,8 @@ def resolve_matches(
                     continue
                 r = _new(Resolved, (m, parent, 0.9, None, False, None))
             else:
+                if not m.in_org and _again_later(e):
+                    dropped.append((m, prev))
                 continue
         out.append(r)
         prev = r
@@ -105,6 +107,24 @@ def resolve_matches(
     if dropped and out:
         return _namesakes_again(dropped, out, text, base, index, art_ctx, doc_ctx)
     return out
+
+
+#: Levels of a one-place name read again, when dropped, with the places the article was found to
+#: name: a county's short form (修水 after 九江修水), a township outside the home province (陆浑镇 in an
+#: article that names 嵩县).
+_AGAIN_LEVELS = frozenset(("county", "township"))
+
+
+def _again_later(e) -> bool:
+    """A name worth a second reading: one place, a county or a township, no ordinary word (建设, 涉县
+    need a parent in front), a township's name of three characters or more (朗镇 inside 南朗镇 is
+    not one)."""
+    if len(e.candidates) != 1 or e.wordlike:
+        return False
+    c = e.candidates[0]
+    return (
+        c.level in _AGAIN_LEVELS and c.kind != "historical" and (c.level != "township" or len(e.surface) > 2)
+    )
 
 
 def parent_of_next(
@@ -139,7 +159,9 @@ def _namesakes_again(
 ) -> list[Resolved]:
     """Full names shared by far-away places (白云区: 广州 and 贵阳), dropped for want of evidence,
     read again with every place the article was found to name as evidence — also those read
-    from short forms (广州 in 广州的白云区、南沙区): the namesake inside a place the article names."""
+    from short forms (广州 in 广州的白云区、南沙区): the namesake inside a place the article names.
+    So are one-place counties and townships (:func:`_again_later`): 九江修水 … 修水 (the county
+    read once with its city), 闫庄镇 … 嵩县 (its county named later in the article)."""
     ctx = Context()
     for pid, n in art_ctx.places.items():
         ctx.add(pid, index, n)
@@ -147,8 +169,12 @@ def _namesakes_again(
     for r in out:
         if r.zone is None and r.place_id not in art_ctx.places:
             ctx.add(r.place_id, index)
+    read = {r.place_id for r in out}
     added = False
     for m, prev in dropped:
+        c = m.entry.candidates[0]
+        if len(m.entry.candidates) == 1 and c.kind == "short" and c.pid not in read:
+            continue  # a county's short form: only where the article read the county itself (修水)
         again = resolve_one(m, text, base, index, ctx, doc_ctx, prev)
         if again is not None and not any(o.match.start < m.end and m.start < o.match.end for o in out):
             out.append(again)

@@ -105,9 +105,9 @@ TITLE_SUFFIXES = frozenset(
         "港",
     )
 )
-#: A landmark suffix names the area with the place alone only after a township or a landmark
-#: (前童古镇, 龙虎山景区); after a city or county it is a category (杭州景区: the city's scenic areas).
-_LANDMARK_ANCHORS = frozenset(("township", "landmark"))
+#: A landmark suffix names the area with the place alone only after a landmark (龙虎山景区), and 古镇
+#: after a township (前童古镇: the old town of 前童镇); after a city or county it is a category
+#: (杭州景区: the city's scenic areas), after a township's short form a phrase (沿江湿地公园).
 _DESCRIPTOR = r"[0-9A-Za-z\u4e00-\u9fff]{0,8}?"
 _ALL_SUFFIXES = sorted(ZONE_SUFFIXES + LANDMARK_SUFFIXES, key=len, reverse=True)
 _TAIL = re.compile(f"({_DESCRIPTOR})(" + "|".join(_ALL_SUFFIXES) + ")")
@@ -194,8 +194,10 @@ def is_landmark(name: str) -> bool:
 
 
 def _landmark_title(e, suffix: str) -> bool:
-    """龙虎山|景区, 前童|古镇: a landmark suffix right after a landmark or a township."""
-    return suffix in LANDMARK_SUFFIXES and any(c.level in _LANDMARK_ANCHORS for c in e.candidates)
+    """龙虎山|景区, 前童|古镇: a landmark suffix right after a landmark, 古镇 after a township."""
+    if suffix not in LANDMARK_SUFFIXES:
+        return False
+    return any(c.level == "landmark" or (c.level == "township" and suffix == "古镇") for c in e.candidates)
 
 
 def _word_inside(m: RawMatch, nxt: RawMatch, base: int, end: int, suffix_at: int) -> bool:
