@@ -162,3 +162,24 @@ def test_short_form_in_an_organisation_is_not_read_again(spans):
     """桐城委(桐城集团): 桐城 inside a company's name is not re-read as the county read before it."""
     got = spans("领导分赴桐城委(桐城集团)出席开工仪式。")
     assert ("桐城", "桐城市") not in [(t, n) for t, n, *_ in got[1:]]
+
+
+# ---- lists of places ------------------------------------------------------------------------------
+
+
+def test_list_ending_in_a_city_named_like_a_town_is_no_list_of_towns(spans):
+    """乐安、龙虎山、三清山、婺源、景德镇: 景德镇 is a city, so the items are not 龙虎山镇, 三清山镇 …
+    (the towns the shared suffix 镇 would make of them): 龙虎山 and 三清山 stay the mountains."""
+    got = spans("记者前往乐安、龙虎山、三清山、婺源、景德镇五个采风地点。")
+    assert [(t, lev) for t, _n, lev, *_ in got if lev == "landmark"] == [
+        ("龙虎山", "landmark"),
+        ("三清山", "landmark"),
+    ]
+
+
+def test_county_short_form_in_a_list_beside_a_place_of_its_province(spans):
+    """三清山、婺源、景德镇: 婺源 between a mountain and a city of 江西 is 婺源县 (a weak reading);
+    alone in a list of unknown places it is not read."""
+    got = spans("记者前往乐安、龙虎山、三清山、婺源、景德镇五个采风地点。")
+    assert ("婺源", "婺源县", "county") in [(t, n, lev) for t, n, lev, *_ in got]
+    assert spans("前往乐安、婺源。") == []

@@ -201,6 +201,8 @@ class Matcher:
         for lm in _shared_suffix_lists(text):
             suffix = lm.group(2)
             pos = lm.start(1)
+            if self._unit_at_end(lm.group(1).rsplit("、", 1)[-1], suffix):
+                continue  # 乐安、龙虎山、三清山、婺源、景德镇: the last item is a city, no list of towns
             for part in lm.group(1).split("、"):
                 for k in (3, 2):  # the regex may have taken a char too many
                     name = part[-k:]
@@ -219,6 +221,14 @@ class Matcher:
         spans = [(m.start, m.end) for m in extra]
         kept = [m for m in found if not any(a < m.end and m.start < b for a, b in spans)]
         return sorted(kept + extra, key=lambda m: m.start)
+
+    def _unit_at_end(self, last: str, suffix: str) -> bool:
+        """The list's last item with the suffix is a city's or county's name (景德镇), no town's."""
+        for k in (3, 2):
+            idx = self.ids.get(last[-k:] + suffix) if len(last) >= k else None
+            if idx is not None:
+                return not any(c.level in ("township", "village") for c in self.entries[idx].candidates)
+        return False
 
 
 def _runs_through(found: list[RawMatch], start: int, end: int) -> bool:

@@ -39,9 +39,14 @@ def coordinated(matches: list[RawMatch], text: str, base: int) -> set[int]:
     for a, b in zip(matches, matches[1:]):
         if b.start - a.end != 1 or text[a.end - base] not in _COORDINATOR:
             continue
-        if a.entry.unit and b.entry.unit:
+        if _listable(a.entry) and _listable(b.entry):
             out.update((a.start, b.start))
     return out
+
+
+def _listable(e) -> bool:
+    """A unit or a landmark: an item of a list of places (乐安、龙虎山、三清山、婺源)."""
+    return e.unit or (bool(e.candidates) and all(c.level == "landmark" for c in e.candidates))
 
 
 def resolve_matches(
@@ -105,7 +110,7 @@ def resolve_matches(
         prev = r
         taken_to = r.match.end
     if dropped and out:
-        return _namesakes_again(dropped, out, text, base, index, art_ctx, doc_ctx)
+        return _namesakes_again(dropped, out, text, base, index, art_ctx, doc_ctx, listed)
     return out
 
 
@@ -124,6 +129,15 @@ def _again_later(e) -> bool:
     c = e.candidates[0]
     return (
         c.level in _AGAIN_LEVELS and c.kind != "historical" and (c.level != "township" or len(e.surface) > 2)
+    )
+
+
+def _beside_in_province(m: RawMatch, c, out: list[Resolved], index: PlaceIndex) -> bool:
+    """A list item next to ``m`` (one separator between) was read as a place of ``c``'s province."""
+    prov = index.row[c.pid][2]
+    return any(
+        (r.match.end == m.start - 1 or r.match.start == m.end + 1) and index.row[r.place_id][2] == prov
+        for r in out
     )
 
 
@@ -156,6 +170,7 @@ def _namesakes_again(
     index: PlaceIndex,
     art_ctx: Context,
     doc_ctx: Context | None,
+    listed: set[int] = frozenset(),  # type: ignore[assignment]
 ) -> list[Resolved]:
     """Full names shared by far-away places (白云区: 广州 and 贵阳), dropped for want of evidence,
     read again with every place the article was found to name as evidence — also those read
@@ -173,9 +188,15 @@ def _namesakes_again(
     added = False
     for m, prev in dropped:
         c = m.entry.candidates[0]
+        again = None
         if len(m.entry.candidates) == 1 and c.kind == "short" and c.pid not in read:
-            continue  # a county's short form: only where the article read the county itself (修水)
-        again = resolve_one(m, text, base, index, ctx, doc_ctx, prev)
+            # a county's short form: where the article read the county itself (修水), or in a list
+            # beside a place of its province (乐安、龙虎山、三清山、婺源、景德镇): a weak reading
+            if not (m.start in listed and _beside_in_province(m, c, out, index)):
+                continue
+            again = _new(Resolved, (m, c.pid, 0.68, None, False, None))
+        else:
+            again = resolve_one(m, text, base, index, ctx, doc_ctx, prev)
         if again is not None and not any(o.match.start < m.end and m.start < o.match.end for o in out):
             out.append(again)
             added = True
