@@ -183,3 +183,16 @@ def test_county_short_form_in_a_list_beside_a_place_of_its_province(spans):
     got = spans("记者前往乐安、龙虎山、三清山、婺源、景德镇五个采风地点。")
     assert ("婺源", "婺源县", "county") in [(t, n, lev) for t, n, lev, *_ in got]
     assert spans("前往乐安、婺源。") == []
+
+
+# ---- villages of other provinces that share a home village's name ---------------------------------
+
+
+def test_village_of_a_named_county_sharing_a_home_villages_name(spans):
+    """在潮州市潮安区,狮峰村村民说: 狮峰村 is also a village of 江山 (the home province), which the
+    resolver leaves unread here; it is read from the book as 潮安区's village. 石大桥村 holds no
+    大桥村 (a home village's name inside a longer name is not read, though 潮安区 has one)."""
+    got = spans("在潮州市潮安区,狮峰村村民说。")
+    assert ("狮峰村", "village", "潮安区") in [(t, lev, c) for t, _n, lev, _p, c, *_ in got]
+    got = spans("潮州市潮安区,石大桥村的村民")
+    assert "大桥村" not in [t for t, *_ in got]
