@@ -177,6 +177,33 @@ def _namesakes_again(
     from short forms (广州 in 广州的白云区、南沙区): the namesake inside a place the article names.
     So are one-place counties and townships (:func:`_again_later`): 九江修水 … 修水 (the county
     read once with its city), 闫庄镇 … 嵩县 (its county named later in the article)."""
+    read = {r.place_id for r in out}
+    ctx: Context | None = None
+    added = False
+    for m, prev in dropped:
+        c = m.entry.candidates[0]
+        again = None
+        if len(m.entry.candidates) == 1 and c.pid not in read:
+            if c.kind == "short":
+                # a county's short form: where the article read the county itself (修水), or in a
+                # list beside a place of its province (乐安、龙虎山、三清山、婺源、景德镇): weakly
+                if not (m.start in listed and _beside_in_province(m, c, out, index)):
+                    continue
+                again = _new(Resolved, (m, c.pid, 0.68, None, False, None))
+            elif read.isdisjoint(c.context_ancestors):
+                continue  # a township: only with a unit around it read since (no new evidence)
+        if again is None:
+            if ctx is None:  # (built once, only where a name is read again)
+                ctx = _all_read(art_ctx, out, index)
+            again = resolve_one(m, text, base, index, ctx, doc_ctx, prev)
+        if again is not None and not any(o.match.start < m.end and m.start < o.match.end for o in out):
+            out.append(again)
+            added = True
+    return sorted(out, key=lambda x: x.match.start) if added else out
+
+
+def _all_read(art_ctx: Context, out: list[Resolved], index: PlaceIndex) -> Context:
+    """The article's context with every place read in it (also from short forms)."""
     ctx = Context()
     for pid, n in art_ctx.places.items():
         ctx.add(pid, index, n)
@@ -184,20 +211,4 @@ def _namesakes_again(
     for r in out:
         if r.zone is None and r.place_id not in art_ctx.places:
             ctx.add(r.place_id, index)
-    read = {r.place_id for r in out}
-    added = False
-    for m, prev in dropped:
-        c = m.entry.candidates[0]
-        again = None
-        if len(m.entry.candidates) == 1 and c.kind == "short" and c.pid not in read:
-            # a county's short form: where the article read the county itself (修水), or in a list
-            # beside a place of its province (乐安、龙虎山、三清山、婺源、景德镇): a weak reading
-            if not (m.start in listed and _beside_in_province(m, c, out, index)):
-                continue
-            again = _new(Resolved, (m, c.pid, 0.68, None, False, None))
-        else:
-            again = resolve_one(m, text, base, index, ctx, doc_ctx, prev)
-        if again is not None and not any(o.match.start < m.end and m.start < o.match.end for o in out):
-            out.append(again)
-            added = True
-    return sorted(out, key=lambda x: x.match.start) if added else out
+    return ctx
