@@ -36,13 +36,14 @@ PLACE_COLUMNS = list(_PLACE_COLUMNS)
 log = logging.getLogger(__name__)
 
 #: Bump when the build logic changes what it produces.
-BUILDER_VERSION = "12"
+BUILDER_VERSION = "13"
 CURATED_FILES = (
     "historical.csv",
     "county_changes.csv",
     "towns.csv",
     "zones.csv",
     "zone_lists.csv",
+    "landmarks.csv",
     "county_fixes.csv",
     "customary_names.csv",
     "short_form_stoplist.csv",

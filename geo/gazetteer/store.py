@@ -162,7 +162,7 @@ def _as_read(places: pd.DataFrame, names: pd.DataFrame, counties, meta: dict) ->
 def chain_of(row) -> str:
     """'浙江省/嘉兴市/南湖区/七星街道' — the containing units then the place itself."""
     parts = [row["province"], row["city"], row["county"], row["township"]]
-    parts = [p for p in parts if p]
+    parts = [p for p in parts if isinstance(p, str) and p]  # a listed landmark may have none (NaN)
     if row["name"] not in parts:
         parts.append(row["name"])
     return "/".join(dict.fromkeys(parts))

@@ -31,6 +31,7 @@ from geo.geoparse.village_book import book_villages, build_book, jionlp_villages
 from geo.geoparse.villages import is_village
 from geo.geoparse.words import in_org_at, longer_words
 from geo.geoparse.zone_prefix import with_prefixes
+from geo.geoparse.zones import is_landmark
 from geo.schema import Article, Mention
 
 
@@ -84,7 +85,12 @@ def zone_mention(a: Article, r: Resolved, index: PlaceIndex) -> Mention:
     province alone (合肥高新区) has no county and no point: we do not know where in the city it is."""
     m = r.match
     name, lev, prov, city, county, town, _code, lon, lat, prec = index.row[r.place_id]
-    kind = "village" if r.zone and is_village(r.zone) else "zone"  # 支塘镇蒋巷村: a pattern village
+    # 支塘镇蒋巷村: a pattern village; 龙虎山景区: a pattern landmark
+    kind = "zone"
+    if r.zone and is_village(r.zone):
+        kind = "village"
+    elif r.zone and is_landmark(r.zone):
+        kind = "landmark"
     cap = _ZONE_PRECISION.get(lev)
     if cap is None:  # city or province anchor
         county = town = lon = lat = prec = None

@@ -23,7 +23,7 @@ from geo.geoparse.entries import NameEntry
 from geo.geoparse.matches import RawMatch
 from geo.geoparse.villages import find_villages
 from geo.geoparse.words import ORG_REACH, ends_with_foreign, foreign_last_chars, in_org_at, org_suffix_starts
-from geo.geoparse.zones import find_zones
+from geo.geoparse.zones import find_zones, landmark_parts
 
 #: Right after a division name these make it a government body or an explicit division.
 _ADMIN_AFTER = re.compile(
@@ -118,7 +118,7 @@ class Matcher:
             out.append(m)
         if "、" in text:
             out = self._shared_suffix(text, base, out)
-        out = find_villages(text, base, find_zones(text, base, out))
+        out = find_villages(text, base, find_zones(text, base, landmark_parts(text, base, out)))
         if "个" in text and "村" in text:
             out = counted_villages(text, base, out)  # 牧野镇的前河头、后河头2个行政村
         return self._former_names(text, base, out) if self.former and ("镇" in text or "乡" in text) else out
@@ -201,6 +201,8 @@ class Matcher:
         for lm in _shared_suffix_lists(text):
             suffix = lm.group(2)
             pos = lm.start(1)
+            if self._unit_at_end(lm.group(1).rsplit("、", 1)[-1], suffix):
+                continue  # 乐安、龙虎山、三清山、婺源、景德镇: the last item is a city, no list of towns
             for part in lm.group(1).split("、"):
                 for k in (3, 2):  # the regex may have taken a char too many
                     name = part[-k:]
@@ -219,6 +221,14 @@ class Matcher:
         spans = [(m.start, m.end) for m in extra]
         kept = [m for m in found if not any(a < m.end and m.start < b for a, b in spans)]
         return sorted(kept + extra, key=lambda m: m.start)
+
+    def _unit_at_end(self, last: str, suffix: str) -> bool:
+        """The list's last item with the suffix is a city's or county's name (景德镇), no town's."""
+        for k in (3, 2):
+            idx = self.ids.get(last[-k:] + suffix) if len(last) >= k else None
+            if idx is not None:
+                return not any(c.level in ("township", "village") for c in self.entries[idx].candidates)
+        return False
 
 
 def _runs_through(found: list[RawMatch], start: int, end: int) -> bool:

@@ -39,9 +39,14 @@ def coordinated(matches: list[RawMatch], text: str, base: int) -> set[int]:
     for a, b in zip(matches, matches[1:]):
         if b.start - a.end != 1 or text[a.end - base] not in _COORDINATOR:
             continue
-        if a.entry.unit and b.entry.unit:
+        if _listable(a.entry) and _listable(b.entry):
             out.update((a.start, b.start))
     return out
+
+
+def _listable(e) -> bool:
+    """A unit or a landmark: an item of a list of places (乐安、龙虎山、三清山、婺源)."""
+    return e.unit or (bool(e.candidates) and all(c.level == "landmark" for c in e.candidates))
 
 
 def resolve_matches(
@@ -98,13 +103,42 @@ def resolve_matches(
                     continue
                 r = _new(Resolved, (m, parent, 0.9, None, False, None))
             else:
+                if not m.in_org and _again_later(e):
+                    dropped.append((m, prev))
                 continue
         out.append(r)
         prev = r
         taken_to = r.match.end
     if dropped and out:
-        return _namesakes_again(dropped, out, text, base, index, art_ctx, doc_ctx)
+        return _namesakes_again(dropped, out, text, base, index, art_ctx, doc_ctx, listed)
     return out
+
+
+#: Levels of a one-place name read again, when dropped, with the places the article was found to
+#: name: a county's short form (修水 after 九江修水), a township outside the home province (陆浑镇 in an
+#: article that names 嵩县).
+_AGAIN_LEVELS = frozenset(("county", "township"))
+
+
+def _again_later(e) -> bool:
+    """A name worth a second reading: one place, a county or a township, no ordinary word (建设, 涉县
+    need a parent in front), a township's name of three characters or more (朗镇 inside 南朗镇 is
+    not one)."""
+    if len(e.candidates) != 1 or e.wordlike:
+        return False
+    c = e.candidates[0]
+    return (
+        c.level in _AGAIN_LEVELS and c.kind != "historical" and (c.level != "township" or len(e.surface) > 2)
+    )
+
+
+def _beside_in_province(m: RawMatch, c, out: list[Resolved], index: PlaceIndex) -> bool:
+    """A list item next to ``m`` (one separator between) was read as a place of ``c``'s province."""
+    prov = index.row[c.pid][2]
+    return any(
+        (r.match.end == m.start - 1 or r.match.start == m.end + 1) and index.row[r.place_id][2] == prov
+        for r in out
+    )
 
 
 def parent_of_next(
@@ -136,10 +170,40 @@ def _namesakes_again(
     index: PlaceIndex,
     art_ctx: Context,
     doc_ctx: Context | None,
+    listed: set[int] = frozenset(),  # type: ignore[assignment]
 ) -> list[Resolved]:
     """Full names shared by far-away places (白云区: 广州 and 贵阳), dropped for want of evidence,
     read again with every place the article was found to name as evidence — also those read
-    from short forms (广州 in 广州的白云区、南沙区): the namesake inside a place the article names."""
+    from short forms (广州 in 广州的白云区、南沙区): the namesake inside a place the article names.
+    So are one-place counties and townships (:func:`_again_later`): 九江修水 … 修水 (the county
+    read once with its city), 闫庄镇 … 嵩县 (its county named later in the article)."""
+    read = {r.place_id for r in out}
+    ctx: Context | None = None
+    added = False
+    for m, prev in dropped:
+        c = m.entry.candidates[0]
+        again = None
+        if len(m.entry.candidates) == 1 and c.pid not in read:
+            if c.kind == "short":
+                # a county's short form: where the article read the county itself (修水), or in a
+                # list beside a place of its province (乐安、龙虎山、三清山、婺源、景德镇): weakly
+                if not (m.start in listed and _beside_in_province(m, c, out, index)):
+                    continue
+                again = _new(Resolved, (m, c.pid, 0.68, None, False, None))
+            elif read.isdisjoint(c.context_ancestors):
+                continue  # a township: only with a unit around it read since (no new evidence)
+        if again is None:
+            if ctx is None:  # (built once, only where a name is read again)
+                ctx = _all_read(art_ctx, out, index)
+            again = resolve_one(m, text, base, index, ctx, doc_ctx, prev)
+        if again is not None and not any(o.match.start < m.end and m.start < o.match.end for o in out):
+            out.append(again)
+            added = True
+    return sorted(out, key=lambda x: x.match.start) if added else out
+
+
+def _all_read(art_ctx: Context, out: list[Resolved], index: PlaceIndex) -> Context:
+    """The article's context with every place read in it (also from short forms)."""
     ctx = Context()
     for pid, n in art_ctx.places.items():
         ctx.add(pid, index, n)
@@ -147,10 +211,4 @@ def _namesakes_again(
     for r in out:
         if r.zone is None and r.place_id not in art_ctx.places:
             ctx.add(r.place_id, index)
-    added = False
-    for m, prev in dropped:
-        again = resolve_one(m, text, base, index, ctx, doc_ctx, prev)
-        if again is not None and not any(o.match.start < m.end and m.start < o.match.end for o in out):
-            out.append(again)
-            added = True
-    return sorted(out, key=lambda x: x.match.start) if added else out
+    return ctx

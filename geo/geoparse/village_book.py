@@ -38,6 +38,8 @@ _SUFFIX = re.compile("社区|村(?!庄|落|镇|民|级|组|委|干部|两委|集
 _LONGEST = 5
 _HAN_RUN = re.compile("[\u4e00-\u9fff]+$")
 _TOWN_SUFFIX = re.compile("(?:镇|乡|街道)$")
+#: What may stand right before a home village's namesake read from the book (的狮峰村, 在东华村).
+_BEFORE_VILLAGE = frozenset("的在和与及到于赴从至是")
 _EVIDENCE_LEVELS = frozenset(("township", "county"))
 #: An article naming more counties than this gives no county evidence (a list of places).
 _MAX_COUNTIES = 4
@@ -267,12 +269,22 @@ def _read(
                 hit = _towns_with(book, full, before)
                 if len(hit) == 1 and is_name(name, suffix):
                     return s, _village_id(hit[0], full), tspan
-        if k < 2 or not pool or full in matcher.ids:
+        if k < 2 or not pool or (full in matcher.ids and not _only_villages(matcher, full, text, s)):
             continue
         hit = pool.get(full)
         if len(hit) == 1 and is_name(name, suffix) and _starts_word(text, s, at + len(suffix)):
             return s, _village_id(hit[0], full), None
     return None
+
+
+def _only_villages(matcher: Matcher, surface: str, text: str, s: int) -> bool:
+    """A gazetteer name that is only the home province's villages (狮峰村 of 江山): left unread by
+    the resolver, it may still be a village of a county the article names elsewhere (潮安区,狮峰村),
+    where nothing but a break or a function word is written before it (石大桥村 holds no 大桥村)."""
+    i = matcher.ids.get(surface)
+    if i is None or not all(c.level == "village" for c in matcher.entries[i].candidates):
+        return False
+    return s == 0 or not "\u4e00" <= text[s - 1] <= "\u9fff" or text[s - 1] in _BEFORE_VILLAGE
 
 
 def _in_home(matcher: Matcher, surface: str) -> bool:

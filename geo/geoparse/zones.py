@@ -1,4 +1,5 @@
 """Zones by pattern: a place name + a descriptor + a zone suffix is one zone mention at that place.
+A landmark suffix makes it a landmark in the same way (新化 + 大紫鹊界 + 景区, 闽江 + 河口 + 国家湿地公园).
 
 No list names every 特色小镇, 产业园 or 开发区 a corpus may meet, but their names follow one shape:
 德清 + 地理信息 + 小镇, 萧山 + 经济技术开发区, 上虞区 + e游 + 小镇 (and a free trade zone's area:
@@ -56,7 +57,27 @@ ZONE_SUFFIXES = (
     "新城",
     "小镇",
     "园区",
+    "科创区",
     "港",
+)
+#: Suffixes of a scenic area, park or old town named after a place: a landmark, not a zone
+#: (龙虎山景区, 闽江河口国家湿地公园, 前童古镇, 新化大紫鹊界景区), longest first.
+LANDMARK_SUFFIXES = (
+    "风景名胜区",
+    "国家湿地公园",
+    "国家森林公园",
+    "国家地质公园",
+    "湿地公园",
+    "森林公园",
+    "地质公园",
+    "风景区",
+    "旅游区",
+    "古镇群",
+    "大瀑布",
+    "景区",
+    "古镇",
+    "瀑布",
+    "花海",
 )
 #: Suffixes that name a zone with the place alone (永康经济开发区, 盐城经开区, 舟山港).
 TITLE_SUFFIXES = frozenset(
@@ -80,12 +101,17 @@ TITLE_SUFFIXES = frozenset(
         "科学城",
         "新区",
         "新城",
+        "科创区",
         "港",
     )
 )
+#: A landmark suffix names the area with the place alone only after a landmark (龙虎山景区), and 古镇
+#: after a township (前童古镇: the old town of 前童镇); after a city or county it is a category
+#: (杭州景区: the city's scenic areas), after a township's short form a phrase (沿江湿地公园).
 _DESCRIPTOR = r"[0-9A-Za-z\u4e00-\u9fff]{0,8}?"
-_TAIL = re.compile(f"({_DESCRIPTOR})(" + "|".join(ZONE_SUFFIXES) + ")")
-_SUFFIX = re.compile("|".join(ZONE_SUFFIXES))
+_ALL_SUFFIXES = sorted(ZONE_SUFFIXES + LANDMARK_SUFFIXES, key=len, reverse=True)
+_TAIL = re.compile(f"({_DESCRIPTOR})(" + "|".join(_ALL_SUFFIXES) + ")")
+_SUFFIX = re.compile("|".join(_ALL_SUFFIXES))
 #: A descriptor holding one of these is part of a sentence, not of a name.
 _PHRASE = re.compile(
     "[的和与及在将等把被对向从了是为个各这那其该也都并又还年月日号第亿万元]|"
@@ -134,6 +160,46 @@ def find_zones(text: str, base: int, matches: list[RawMatch]) -> list[RawMatch]:
     return out
 
 
+#: After a listed landmark's name these make it part of a street's, a division's or an estate's
+#: name (长江路, 黄河路街道, 长江新城街道, 太湖花园), not the landmark.
+_PART_AFTER = re.compile(r"路|街|大道|大街|巷|弄|村|镇|乡|社区|新城|新区|小区|花园|苑|广场")
+
+
+def landmark_parts(text: str, base: int, matches: list[RawMatch]) -> list[RawMatch]:
+    """``matches`` without the landmark names that begin a longer name of another kind: 长江 in
+    长江路 or 长江新城街道 is a street's or a division's name, not the river."""
+    return [
+        m
+        for m in matches
+        if m.zone is not None
+        or not m.entry.candidates
+        or m.entry.candidates[0].level != "landmark"
+        or any(c.level != "landmark" for c in m.entry.candidates)
+        or not _part_of_name(text, m.end - base, m.entry.candidates[0].province is None)
+    ]
+
+
+def _part_of_name(text: str, pos: int, nowhere: bool) -> bool:
+    """A street's or division's name goes on at ``pos`` (长江|路); or, after a landmark that lies in
+    no one province (长城), a zone's name (老长城|工业产业园区: a park in 永康, not the wall)."""
+    if _PART_AFTER.match(text, pos) is not None:
+        return True
+    t = _TAIL.match(text, pos) if nowhere else None
+    return t is not None and t.group(2) not in LANDMARK_SUFFIXES and not _PHRASE.search(t.group(1))
+
+
+def is_landmark(name: str) -> bool:
+    """A pattern mention's name is a landmark's (龙虎山景区, 前童古镇), not a zone's."""
+    return name.endswith(LANDMARK_SUFFIXES)
+
+
+def _landmark_title(e, suffix: str) -> bool:
+    """龙虎山|景区, 前童|古镇: a landmark suffix right after a landmark, 古镇 after a township."""
+    if suffix not in LANDMARK_SUFFIXES:
+        return False
+    return any(c.level == "landmark" or (c.level == "township" and suffix == "古镇") for c in e.candidates)
+
+
 def _word_inside(m: RawMatch, nxt: RawMatch, base: int, end: int, suffix_at: int) -> bool:
     """A name inside the zone's name that is an ordinary word too and no place of the anchor's:
     the suffix itself (长沙会展|新城), or a word of the descriptor naming a county elsewhere
@@ -157,6 +223,10 @@ def _zone_after(text: str, base: int, m: RawMatch, nxt: RawMatch | None) -> RawM
     if t is None:
         return None
     descriptor, suffix = t.group(1), t.group(2)
+    if suffix not in LANDMARK_SUFFIXES and all(
+        c.level == "landmark" and c.province is None for c in e.candidates
+    ):
+        return None  # 长城工业园区: a landmark across provinces places no zone
     end = t.end()
     area = None
     if nxt is not None and nxt.start - base < end and not _word_inside(m, nxt, base, end, t.start(2)):
@@ -180,8 +250,8 @@ def _zone_after(text: str, base: int, m: RawMatch, nxt: RawMatch | None) -> RawM
             return None
         start = pos
     else:
-        if not descriptor and suffix not in TITLE_SUFFIXES:
-            return None  # 杭州小镇, 萧山园区: a place and a common noun
+        if not descriptor and suffix not in TITLE_SUFFIXES and not _landmark_title(e, suffix):
+            return None  # 杭州小镇, 萧山园区, 杭州景区: a place and a common noun
         start = m.start - base
     name = "".join(text[start:end].split())
     # m with: its span, in_org after the zone, admin_after, no word continuation or alternative
