@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import NamedTuple
 
+import numpy as np
 import pandas as pd
 
 from geo.columns import fields_of
@@ -179,11 +180,22 @@ def _article(
 
 def coverage(ms: Sequence[Mention], a: Article) -> bytearray:
     """One byte per character of the article: 1 where a mention already is."""
-    cov = bytearray(len(a.text) + 1)
-    for s, e in zip(*fields_of(ms, "start", "end")):
-        s, e = s - a.start, e - a.start
-        cov[s:e] = b"\x01" * (e - s)
-    return cov
+    n, base = len(a.text) + 1, a.start
+    starts, ends = fields_of(ms, "start", "end")
+    if len(starts) < _FEW:
+        cov = bytearray(n)
+        for s, e in zip(starts, ends):
+            cov[s - base : e - base] = b"\x01" * (e - s)
+        return cov
+    # +1 where a mention starts, -1 where one ends: covered where the running sum is above 0
+    # (an article names ~100 places: one array pass instead of a slice each)
+    edges = np.bincount(np.asarray(starts) - base, minlength=n) - np.bincount(
+        np.asarray(ends) - base, minlength=n
+    )
+    return bytearray((np.cumsum(edges[:n]) > 0).view(np.uint8).tobytes())
+
+
+_FEW = 24  # (mentions below which a slice each is quicker than the arrays)
 
 
 class _Pool:
