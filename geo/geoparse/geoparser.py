@@ -158,10 +158,10 @@ def geoparse_document(articles: list[Article], gp: Geoparser) -> MentionColumns:
         resolved = with_prefixes(resolved, a.text, a.start)  # 连云港|东海高新区: one zone
         lo = len(cols.start)
         text, off = a.text, a.start
+        rm, pids, confs, runners, hists, zones = zip(*resolved) if resolved else ((),) * 6
         if not resolved:
             pass
-        elif all(r.zone is None for r in resolved):  # the common case: column by column at once
-            rm, pids, confs, runners, hists, _zones = zip(*resolved)
+        elif zones.count(None) == len(zones):  # the common case: column by column at once
             starts, ends, _e, orgs, *_rest = zip(*rm)
             ks: list = list(map(number, pids))
             if None in ks:

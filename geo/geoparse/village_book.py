@@ -201,9 +201,9 @@ _FEW = 24  # (mentions below which a slice each is quicker than the arrays)
 class _Pool:
     """The villages of the townships an article names and of the townships of its counties (not
     when the article spans more than a few counties: a list of places, and too many namesakes), as
-    one string to search (built on the first look-up: most articles never need it)."""
+    one set of names (built on the first look-up: most articles never need it)."""
 
-    __slots__ = ("blob", "book", "pool", "towns")
+    __slots__ = ("book", "names", "pool", "towns")
 
     def __init__(self, book: VillageBook, towns: set[str], counties: set[str]):
         self.book, self.towns = book, towns
@@ -212,16 +212,16 @@ class _Pool:
             for c in counties:
                 pool.update(dict.fromkeys(book.towns_of.get(c, ())))
         self.pool = tuple(pool)
-        self.blob: str | None = None
+        self.names: set[str] | None = None
 
     def __bool__(self) -> bool:
         return bool(self.pool)
 
     def get(self, full: str) -> list[str]:
-        if self.blob is None:
+        if self.names is None:  # (a set, not the joined "|name|…|" strings: ~20 look-ups each)
             by_town = self.book.by_town
-            self.blob = "".join([by_town.get(t, "") for t in self.pool])
-        if "|" + full + "|" not in self.blob:
+            self.names = set("".join([by_town.get(t, "") for t in self.pool]).split("|"))
+        if full not in self.names:
             return []
         hit = _towns_with(self.book, full, self.pool)
         return [t for t in hit if t in self.towns] or hit
