@@ -17,7 +17,6 @@ a village of that county, at the county's point.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import NamedTuple
@@ -25,7 +24,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from geo.columns import ArticleMentions, fields_of
+from geo.columns import fields_of
 from geo.gazetteer.sources import read_jionlp_villages
 from geo.geoparse.index import PlaceIndex
 from geo.geoparse.recognize import Matcher
@@ -110,50 +109,23 @@ def book_villages(
     if not book.by_town:
         return out
     known: dict[str, Mention] = {}
-    rows = _listed_rows(out, book)
     for k, a in enumerate(articles):
         if "村" in a.text or "社区" in a.text:
-            out[k] = _article(a, out[k], book, index, known, matcher, rows[k])
+            out[k] = _article(a, out[k], book, index, known, matcher)
     if known:
         for k, a in enumerate(articles):
             out[k] = _repeat(a, out[k], known)
     return out
 
 
-def _listed_rows(out: list[Sequence[Mention]], book: VillageBook) -> list:
-    """Per article, (level, place_id) of the mentions :func:`_article` reads (townships and counties
-    the book lists, pattern villages; None: all), for the views of one document's columns found in
-    one pass: outside the home province, a few of a document's ~1,800 mentions."""
-    views = [ms for ms in out if isinstance(ms, ArticleMentions) and isinstance(ms.idx, range)]
-    if len(views) != len(out) or not out or any(ms.cols is not out[0].cols for ms in views):
-        return [None] * len(out)
-    places, place = views[0].cols.places, views[0].cols.place
-    nos = {k for k, (pid, _name, lev, *_r) in enumerate(places) if _is_read(lev, pid, book)}
-    hits = [i for i, k in enumerate(place) if k in nos]
-    spans = [hits[bisect_left(hits, ms.idx.start) : bisect_left(hits, ms.idx.stop)] for ms in views]
-    return [[(p[2], p[0]) for p in (places[place[i]] for i in at)] for at in spans]
-
-
-def _is_read(lev: str, pid: str, book: VillageBook) -> bool:
-    if lev == "township":
-        return pid in book.by_town
-    return pid in book.towns_of if lev == "county" else lev == "village" and pid.startswith("village~")
-
-
 def _article(
-    a: Article,
-    ms: Sequence[Mention],
-    book: VillageBook,
-    index: PlaceIndex,
-    known: dict,
-    matcher: Matcher,
-    rows: list | None = None,
+    a: Article, ms: Sequence[Mention], book: VillageBook, index: PlaceIndex, known: dict, matcher: Matcher
 ) -> Sequence[Mention]:
     towns: set[str] = set()  # (only those the book lists villages for: not the home province's)
     counties: set[str | None] = set()
     by_town, towns_of, county_of = book.by_town, book.towns_of, index.county_of
     patterns = False
-    for lev, pid in zip(*fields_of(ms, "level", "place_id")) if rows is None else rows:
+    for lev, pid in zip(*fields_of(ms, "level", "place_id")):
         if lev == "township":
             if pid in by_town:
                 towns.add(pid)
