@@ -39,6 +39,7 @@ _SUFFIX = re.compile("社区|村(?!庄|落|镇|民|级|组|委|干部|两委|集
 _LONGEST = 5
 _HAN_RUN = re.compile("[\u4e00-\u9fff]+$")
 _TOWN_SUFFIX = re.compile("(?:镇|乡|街道)$")
+_TOWN_END = re.compile("[镇乡道]")  # (a township's last character, right before a village: _read)
 _EVIDENCE_LEVELS = frozenset(("township", "county"))
 #: An article naming more counties than this gives no county evidence (a list of places).
 _MAX_COUNTIES = 4
@@ -201,9 +202,9 @@ _FEW = 24  # (mentions below which a slice each is quicker than the arrays)
 class _Pool:
     """The villages of the townships an article names and of the townships of its counties (not
     when the article spans more than a few counties: a list of places, and too many namesakes), as
-    one set of names (built on the first look-up: most articles never need it)."""
+    one string to search (built on the first look-up: most articles never need it)."""
 
-    __slots__ = ("book", "names", "pool", "towns")
+    __slots__ = ("blob", "book", "pool", "towns")
 
     def __init__(self, book: VillageBook, towns: set[str], counties: set[str]):
         self.book, self.towns = book, towns
@@ -212,16 +213,24 @@ class _Pool:
             for c in counties:
                 pool.update(dict.fromkeys(book.towns_of.get(c, ())))
         self.pool = tuple(pool)
-        self.names: set[str] | None = None
+        self.blob: str | None = None
 
     def __bool__(self) -> bool:
         return bool(self.pool)
 
-    def get(self, full: str) -> list[str]:
-        if self.names is None:  # (a set, not the joined "|name|…|" strings: ~20 look-ups each)
+    def _blob(self) -> str:
+        if self.blob is None:
             by_town = self.book.by_town
-            self.names = set("".join([by_town.get(t, "") for t in self.pool]).split("|"))
-        if full not in self.names:
+            self.blob = "".join([by_town.get(t, "") for t in self.pool])
+        return self.blob
+
+    def may_end(self, tail: str) -> bool:
+        """Some name of the pool may end with ``tail`` (the character before the suffix and the
+        suffix: 巷村 of 蒋巷村); where none does, no name ending there is the pool's."""
+        return tail + "|" in self._blob()
+
+    def get(self, full: str) -> list[str]:
+        if "|" + full + "|" not in self._blob():
             return []
         hit = _towns_with(self.book, full, self.pool)
         return [t for t in hit if t in self.towns] or hit
@@ -268,7 +277,12 @@ def _read(
     if not pool and not any(c in "镇乡道" for c in text[max(0, at - 6) : at - 1]):
         return None  # no township in front, no township or county in the article
     run = _HAN_RUN.search(text, max(0, at - _LONGEST), at)
-    for k in range(len(run.group()) if run else 0, 0, -1):
+    if run is None:
+        return None
+    town_before = _TOWN_END.search(text, max(1, run.start() - 1), at - 1)
+    if pool and town_before is None and not pool.may_end(text[at - 1] + suffix):
+        return None  # no name of the pool ends here, no township right before: nothing below returns
+    for k in range(len(run.group()), 0, -1):
         s = at - k
         name = text[s:at]
         full = name + suffix
