@@ -278,12 +278,11 @@ def _place_row(m: Mention) -> tuple:
 
 
 def _factorize(values: list) -> tuple[list, np.ndarray]:
-    """Distinct values (first seen first) and each value's number among them (str or None: pandas'
-    hash table, its NaN for None put back)."""
-    cells = np.empty(len(values), dtype=object)
-    cells[:] = values
-    codes, distinct = pd.factorize(cells, use_na_sentinel=False)
-    return [None if v is None or v != v else v for v in distinct], codes.astype(np.int64, copy=False)
+    """Distinct values (first seen first) and each value's number among them."""
+    seen: dict = {}
+    setdefault = seen.setdefault
+    codes = [setdefault(v, len(seen)) for v in values]
+    return list(seen), np.asarray(codes, dtype=np.int64)
 
 
 def _categorical(values: list, codes: np.ndarray) -> pd.Categorical:

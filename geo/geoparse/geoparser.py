@@ -158,17 +158,20 @@ def geoparse_document(articles: list[Article], gp: Geoparser) -> MentionColumns:
         resolved = with_prefixes(resolved, a.text, a.start)  # 连云港|东海高新区: one zone
         lo = len(cols.start)
         text, off = a.text, a.start
-        rm, pids, confs, runners, hists, zones = zip(*resolved) if resolved else ((),) * 6
         if not resolved:
             pass
-        elif zones.count(None) == len(zones):  # the common case: column by column at once
+        elif all(r.zone is None for r in resolved):  # the common case: column by column at once
+            rm, pids, confs, runners, hists, _zones = zip(*resolved)
             starts, ends, _e, orgs, *_rest = zip(*rm)
             ks: list = list(map(number, pids))
-            if None in ks:  # places new to the document: numbered in the order the article names them
-                for pid in dict.fromkeys([pid for pid, k in zip(pids, ks) if k is None]):
-                    place_no[pid] = len(places)
-                    places.append((pid, *row[pid], county_of.get(pid)))
-                ks = list(map(number, pids))
+            if None in ks:
+                for j, k in enumerate(ks):
+                    if k is None:
+                        pid = pids[j]
+                        k = ks[j] = number(pid)
+                        if k is None:
+                            k = ks[j] = place_no[pid] = len(places)
+                            places.append((pid, *row[pid], county_of.get(pid)))
             cols.start.extend(starts)
             cols.end.extend(ends)
             cols.text.extend([text[s - off : e - off] for s, e in zip(starts, ends)])
