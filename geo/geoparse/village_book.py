@@ -276,13 +276,11 @@ def _read(
     is no gazetteer name."""
     if not pool and not any(c in "镇乡道" for c in text[max(0, at - 6) : at - 1]):
         return None  # no township in front, no township or county in the article
+    tail = text[at - 1 : at] + suffix
+    if pool and not pool.may_end(tail) and _TOWN_END.search(text, max(1, at - _LONGEST - 1), at - 1) is None:
+        return None  # no name of the pool ends here, no township right before: none below
     run = _HAN_RUN.search(text, max(0, at - _LONGEST), at)
-    if run is None:
-        return None
-    town_before = _TOWN_END.search(text, max(1, run.start() - 1), at - 1)
-    if pool and town_before is None and not pool.may_end(text[at - 1] + suffix):
-        return None  # no name of the pool ends here, no township right before: nothing below returns
-    for k in range(len(run.group()), 0, -1):
+    for k in range(len(run.group()) if run else 0, 0, -1):
         s = at - k
         name = text[s:at]
         full = name + suffix
