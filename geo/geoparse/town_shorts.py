@@ -55,17 +55,18 @@ def short_townships(
             shorts.append((pid, core, index.county_of.get(pid)))
     if not shorts:
         return out
-    by_county: dict[str | None, list[int]] = {}  # (an article reads its counties' shorts, in order)
+    by_county: dict[str, list[int]] = {}  # (an article reads its counties' shorts, in order)
     for k, (_pid, _core, county) in enumerate(shorts):
-        by_county.setdefault(county, []).append(k)
+        if county is not None:
+            by_county.setdefault(county, []).append(k)
     for i, (a, ms, counties) in enumerate(zip(articles, out, named)):
         if not counties:
             continue
         extra = []
         cov = None
         after = None  # county id -> where its mentions end (江宁|汤山): made on first need
-        for k in sorted([k for c in counties for k in by_county.get(c, ())]):
-            pid, core, county = shorts[k]
+        for k, county in sorted([(k, c) for c in counties for k in by_county.get(c, ())]):
+            pid, core, _county = shorts[k]
             at = a.text.find(core)
             while at >= 0:
                 e = at + len(core)
