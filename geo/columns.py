@@ -36,22 +36,8 @@ class MentionColumns:
     """Mentions in text order as columns; articles in order, ``bounds[k]:bounds[k + 1]`` are
     article k's mentions; ``place[i]`` is mention i's row of ``places`` (:data:`PLACE_FIELDS`)."""
 
-    __slots__ = (
-        "_place_cols",
-        "article_ids",
-        "bounds",
-        "confidence",
-        "end",
-        "files",
-        "historical",
-        "in_org",
-        "place",
-        "place_no",
-        "places",
-        "runner_up",
-        "start",
-        "text",
-    )
+    __slots__ = ("_place_cols", "article_ids", "bounds", "confidence", "end", "files", "historical",
+                 "in_org", "place", "place_no", "places", "runner_up", "start", "text")  # fmt: skip
 
     def __init__(self) -> None:
         self.article_ids: list[str] = []
@@ -155,17 +141,24 @@ class MentionColumns:
         """These columns, article k's mentions replaced by the records ``changed[k]``, the others
         copied; the places kept (one no mention names any more is in no table built from them)."""
         cols = type(self)()
-        cols.places, cols.place_no, b = list(self.places), dict(self.place_no), self.bounds
-        for k, (aid, file) in enumerate(zip(self.article_ids, self.files)):
-            ms = changed.get(k)
-            if ms is not None:
-                for m in ms:
-                    cols.append_record(m)
-            else:
-                for f in (*OWN_FIELDS, "place"):
-                    getattr(cols, f).extend(getattr(self, f)[b[k] : b[k + 1]])
-            cols.end_article(aid, file)
+        cols.places, cols.place_no = list(self.places), dict(self.place_no)
+        n, k = len(self.article_ids), 0  # (the articles between two changed ones: one run, copied)
+        for c in sorted(c for c in changed if 0 <= c < n):
+            self._copy_articles(cols, k, c)
+            for m in changed[c]:
+                cols.append_record(m)
+            cols.end_article(self.article_ids[c], self.files[c])
+            k = c + 1
+        self._copy_articles(cols, k, n)
         return cols
+
+    def _copy_articles(self, cols: MentionColumns, k: int, stop: int) -> None:
+        """Append articles k:stop of these columns, as they are, to ``cols``."""
+        b, shift = self.bounds, len(cols.start) - self.bounds[k]
+        for f in (*OWN_FIELDS, "place", "article_ids", "files"):
+            lo, hi = (k, stop) if f in ("article_ids", "files") else (b[k], b[stop])
+            getattr(cols, f).extend(getattr(self, f)[lo:hi])
+        cols.bounds.extend([x + shift for x in b[k + 1 : stop + 1]])
 
     # ------------------------------------------------------------ hand-off between processes
 

@@ -87,9 +87,12 @@ def _repeats(a: Article, cols: MentionColumns, lo: int, hi: int, found: dict[str
         s = text.find(core)
         while s >= 0:
             e = s + len(core)
+            if text[e : e + 1] in _NOT_AFTER:  # (most: the full name itself, 蒋巷|村)
+                s = text.find(core, e)
+                continue
             start, end = a.start + s, a.start + e
             j = bisect_right(starts, end - 1) - 1
-            if text[e : e + 1] in _NOT_AFTER or (j >= 0 and ends[j] > start) or _taken(out, start, end):
+            if (j >= 0 and ends[j] > start) or _taken(out, start, end):
                 s = text.find(core, e)
                 continue
             w = max(0, s - 3)

@@ -85,10 +85,8 @@ def _splice(articles, cols: MentionColumns, index: PlaceIndex, levels, rule, wan
     while h < len(hits):
         k = bisect_right(bounds, hits[h]) - 1  # the article of this mention
         lo, hi = bounds[k], bounds[k + 1]
-        at = []
-        while h < len(hits) and hits[h] < hi:
-            at.append(hits[h])
-            h += 1
+        j = bisect_left(hits, hi, h)
+        at, h = hits[h:j], j  # this article's hits
         a = articles[k]
         if wanted is not None and not wanted(a.text):
             continue

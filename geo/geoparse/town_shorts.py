@@ -11,9 +11,10 @@ document names in full are looked for after resolution — a handful per documen
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from bisect import bisect_left
+from collections.abc import Iterable, Sequence
 
-from geo.columns import fields_of
+from geo.columns import ArticleMentions, MentionColumns, fields_of
 from geo.geoparse.cues import short_form_stands
 from geo.geoparse.index import PlaceIndex
 from geo.geoparse.village_book import coverage, place_mention
@@ -37,9 +38,10 @@ def short_townships(
     towns: dict[str, str] = {}  # townships written in full, outside the home province
     named: list[set[str]] = []  # per article: counties written in full
     province_of = index.province_of
+    units = _Units()
     for ms in out:
         counties = set()
-        for lev, text, name, pid in zip(*fields_of(ms, "level", "text", "name", "place_id")):
+        for lev, text, name, pid in units.of(ms):
             if lev == "county":
                 if text == name:
                     counties.add(pid)
@@ -53,15 +55,18 @@ def short_townships(
             shorts.append((pid, core, index.county_of.get(pid)))
     if not shorts:
         return out
+    by_county: dict[str, list[int]] = {}  # (an article reads its counties' shorts, in order)
+    for k, (_pid, _core, county) in enumerate(shorts):
+        if county is not None:
+            by_county.setdefault(county, []).append(k)
     for i, (a, ms, counties) in enumerate(zip(articles, out, named)):
         if not counties:
             continue
         extra = []
         cov = None
         after = None  # county id -> where its mentions end (江宁|汤山): made on first need
-        for pid, core, county in shorts:
-            if county not in counties:
-                continue
+        for k, county in sorted([(k, c) for c in counties for k in by_county.get(c, ())]):
+            pid, core, _county = shorts[k]
             at = a.text.find(core)
             while at >= 0:
                 e = at + len(core)
@@ -82,6 +87,32 @@ def short_townships(
         if extra:
             out[i] = sorted([*ms, *extra], key=lambda m: m.start)
     return out
+
+
+class _Units:
+    """(level, text, name, place_id) of an article's county and township mentions, in text order.
+    For a view of the columns the mentions of such places are found once per document (a few
+    hundred of ~1,800), not read field by field per article."""
+
+    def __init__(self) -> None:
+        self.cols: MentionColumns | None = None
+        self.hits: list[int] = []
+
+    def of(self, ms: Sequence[Mention]) -> Iterable[tuple]:
+        if not isinstance(ms, ArticleMentions) or not isinstance(ms.idx, range):
+            return zip(*fields_of(ms, "level", "text", "name", "place_id"))
+        cols = ms.cols
+        if cols is not self.cols:
+            ps = cols.places  # (a place row: place_id, name, level, …)
+            nos = {k for k, p in enumerate(ps) if p[2] in _UNIT_LEVELS}
+            self.cols, self.hits = cols, [i for i, k in enumerate(cols.place) if k in nos]
+        hits, ps, place, text = self.hits, cols.places, cols.place, cols.text
+        at = hits[bisect_left(hits, ms.idx.start) : bisect_left(hits, ms.idx.stop)]
+        rows = [ps[place[i]] for i in at]
+        return [(p[2], text[i], p[1], p[0]) for i, p in zip(at, rows)]
+
+
+_UNIT_LEVELS = frozenset(("county", "township"))
 
 
 def _county_ends(ms: Sequence[Mention]) -> dict[str, set[int]]:

@@ -58,7 +58,10 @@ def with_prefixes(resolved: list[Resolved], text: str, base: int) -> list[Resolv
     if len(resolved) < 2:
         return resolved
     ends = {r[0][1] for r in resolved}
-    if not any(r[0][0] in ends and _is_zone(r[0]) for r in resolved):
+    for r in resolved:  # (a loop, not any(…): ~100 names an article, most right after another)
+        if r[0][0] in ends and _is_zone(r[0]):
+            break
+    else:
         return resolved  # (the common case: no zone right after another name)
     out: list[Resolved] = []
     for r in resolved:
