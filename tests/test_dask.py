@@ -85,6 +85,13 @@ def test_parts_are_file_lists_of_a_few_megabytes():
     assert [p.nbytes for p in parts] == [6, 3, 9, 1] and [p.number for p in parts] == [0, 1, 2, 3]
 
 
+def test_the_last_megabytes_are_cut_finer_so_no_worker_waits_long_at_the_end():
+    todo = [Todo(i, f"f{i}.txt", Path(f"/c/f{i}.txt"), 1, 0, None) for i in range(24)]
+    parts = pt.plan_parts(todo, part_bytes=8, tail_bytes=8)
+    assert [p.nbytes for p in parts] == [8, 8, 2, 2, 2, 2]  # the last 8 bytes in quarters
+    assert [f for p in parts for f, _ in p.files] == [t.file for t in todo]  # every file once, in order
+
+
 def test_seeds_on_an_in_process_cluster_equal_the_local_build(
     tmp_path, threads_engine, settings, local_seeds
 ):

@@ -53,6 +53,18 @@ from geo.store.extract import BuildReport, Progress, Todo, Writer
 
 #: How long a build waits for a first worker to join a scheduler that has none.
 WORKER_WAIT_S = 60.0
+#: A cluster started for the build runs on the build's own cores, beside the client's load: its
+#: housekeeping is slowed down. Idle, a LocalCluster of 2 took 65 ms of CPU a second (client
+#: process 33 — scheduler and nannies —, each worker 16), 11 with these: the event loops' health
+#: tick (20 ms → 1 s), the memory monitors (0.1 → 1 s: the nannies still enforce the limit), the
+#: system monitor behind the dashboard's plots (0.5 → 5 s), and the workers' statistical
+#: profiler (100 stack samples a second; the dashboard still shows tasks and memory).
+LOCAL_CLUSTER_CONFIG = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "1s",
+    "distributed.worker.memory.monitor-interval": "1s",
+    "distributed.admin.system-monitor.interval": "5s",
+}
 #: Corpus bytes loaded per transaction (200 MB in one fitted the build's 256 MB DuckDB cap).
 COMMIT_BYTES = 64_000_000
 
@@ -106,9 +118,7 @@ class DaskEngine:
         timeout = settings.dask_timeout_s
         if not address:
             n = workers or (settings.workers if settings.workers > 1 else (os.cpu_count() or 1))
-            # The workers' statistical profiler samples every thread's stack 100 times a second:
-            # off on a cluster started for the build (the dashboard still shows tasks and memory).
-            with dask.config.set({"distributed.worker.profile.enabled": False}):
+            with dask.config.set(LOCAL_CLUSTER_CONFIG):
                 cluster = LocalCluster(
                     n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0",
                     silence_logs=logging.ERROR,
@@ -171,7 +181,8 @@ class DaskEngine:
         facts = {t.file: t for t in todo}
         doc_rows = [t.document_row(None, 0, 0, t.error) for t in todo if t.error]
         report.skipped.extend(Skipped(t.file, t.error) for t in todo if t.error)
-        parts = pt.plan_parts([t for t in todo if not t.error], self.part_bytes)
+        threads = sum(w.get("nthreads", 0) for w in self.client.scheduler_info().get("workers", {}).values())
+        parts = pt.plan_parts([t for t in todo if not t.error], self.part_bytes, self.part_bytes * threads)
         plugin = f"corpus-atlas-geoparser-{build}"
         writer = Writer(con)
         count_parts: dict[str, list[str]] = {t: [] for t in counts.PART_TABLES}

@@ -79,13 +79,19 @@ class Snapshot(NamedTuple):
     runtime: str = ""  # the build machine's Python and daachorse: marshal's and the automaton's format
 
 
-def plan_parts(todo: list[Todo], part_bytes: int) -> list[Part]:
-    """Consecutive files of about ``part_bytes`` each (a bigger file is a part of its own)."""
+def plan_parts(todo: list[Todo], part_bytes: int, tail_bytes: int = 0) -> list[Part]:
+    """Consecutive files of about ``part_bytes`` each (a bigger file is a part of its own); the
+    last ``tail_bytes`` of the corpus in parts of a quarter of that. Run largest first, those small
+    parts come last: a worker that finishes early waits for a quarter of a part, not half of one
+    (200 MB on 2 workers: 51 tasks of ~1.8 s)."""
+    total = sum(t.size for t in todo)
     parts: list[Part] = []
     files: list[tuple[str, str]] = []
-    size = 0
+    size = done = 0
     for t in todo:
-        if files and size + t.size > part_bytes:
+        limit = part_bytes if done < total - tail_bytes else part_bytes // 4
+        done += t.size
+        if files and size + t.size > limit:
             parts.append(Part(len(parts), tuple(files), size))
             files, size = [], 0
         files.append((t.file, str(t.path)))
