@@ -96,14 +96,19 @@ def navigate(browser, url: str, timeout_ms: float) -> dict:
     }
 
 
+#: How long a returning visitor has been away: the closed tab's teardown is over.
+CLOSED_TAB_S = 3.0
+
+
 def returning_visits(browser, url: str, runs: int, timeout_ms: float) -> list[float]:
     """First county shape for a returning visitor: one browser profile whose HTTP cache keeps
     Streamlit's bundle, the component's frame and Leaflet from the visit before (the pages above
     run in new contexts with request routing, which turns Chromium's cache off). No routing here:
     the page's requests are counted instead, and a request off this machine fails the bench.
-    Each visit starts once the page before has finished its script run: a page opened while
-    another session's run holds the server waits for it (0.6-0.8 s on the seeds), which is the
-    server's load, not this page's time."""
+    Each visit starts once the page before has finished its script run and has been closed for
+    :data:`CLOSED_TAB_S`: a page opened while another session's run holds the server, or while
+    the browser tears down the last one (1 GB: ~3,700 icons), waits for them (0.6-0.8 s on the
+    seeds, 1.5 s at 1 GB), which is not this page's time."""
     context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 1000})
     outside: list[str] = []
     context.on(
@@ -115,6 +120,7 @@ def returning_visits(browser, url: str, runs: int, timeout_ms: float) -> list[fl
     harness.wait_for_county_shapes(page, minimum=90, timeout_ms=timeout_ms)
     harness.wait_idle(page)
     page.close()
+    time.sleep(CLOSED_TAB_S)
     times = []
     for _ in range(runs):
         page = context.new_page()
@@ -125,6 +131,7 @@ def returning_visits(browser, url: str, runs: int, timeout_ms: float) -> list[fl
         harness.wait_for_county_shapes(page, minimum=90, timeout_ms=timeout_ms)
         harness.wait_idle(page)  # the page's run is over before the next visit starts
         page.close()
+        time.sleep(CLOSED_TAB_S)
     context.close()
     if outside:
         raise SystemExit(f"requests off this machine: {outside[:3]}")
