@@ -162,15 +162,7 @@ def test_frozen_set_v5_is_well_formed_and_apart():
     v5 = _well_formed(FROZEN_SET_V5, r"y\d\d", 25, 300, others)
     assert v5["province"].nunique() >= 5
     assert (v5["province"] == "浙江省").sum() * 2 >= len(v5)
-    seeds = sorted(SEEDS_DIR.glob("*.txt"))
-    other_text = "\n".join(
-        [path.read_text(encoding="utf-8") for path in (*others, DATA / "dev_mentions.jsonl")]
-        + [path.read_text(encoding="utf-8", errors="replace") for path in seeds]
-    )
-    assert seeds
-    for text in v5["text"]:
-        windows = {text[i : i + 20] for i in range(len(text) - 19)}
-        assert not any(w in other_text for w in windows if "\n" not in w)
+    _no_stretch_shared(v5["text"], others)
 
 
 def test_frozen_set_v6_is_well_formed_and_apart():
@@ -186,6 +178,7 @@ def test_frozen_set_v6_is_well_formed_and_apart():
         RECALL_DEV,
         DATA / "recall_dev2.jsonl",
         RECALL_DEV3,
+        DATA / "recall_dev4.jsonl",
     )
     v6 = _well_formed(FROZEN_SET_V6, r"z\d\d", 28, 350, others)
     assert v6["province"].nunique() >= 6
@@ -194,13 +187,18 @@ def test_frozen_set_v6_is_well_formed_and_apart():
     levels = gold["level"].value_counts()
     assert levels["village"] >= 50 and levels["landmark"] >= 50 and levels["zone"] >= 5
     assert gold["historical"].sum() >= 5 and gold["in_org"].sum() >= 20
+    _no_stretch_shared(v6["text"], others)
+
+
+def _no_stretch_shared(texts, others) -> None:
+    """No 20-character stretch of ``texts`` is in another gold set, the dev set or a seed."""
     seeds = sorted(SEEDS_DIR.glob("*.txt"))
+    assert seeds
     other_text = "\n".join(
         [path.read_text(encoding="utf-8") for path in (*others, DATA / "dev_mentions.jsonl")]
         + [path.read_text(encoding="utf-8", errors="replace") for path in seeds]
     )
-    assert seeds
-    for text in v6["text"]:
+    for text in texts:
         windows = {text[i : i + 20] for i in range(len(text) - 19)}
         assert not any(w in other_text for w in windows if "\n" not in w)
 

@@ -20,6 +20,8 @@ Where candidates stay tied, the mention keeps a low confidence and names the run
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
+
 from geo.geoparse.beside import street_after, street_table
 from geo.geoparse.context import Context, Resolved, confident_context
 from geo.geoparse.evidence import resolve_one
@@ -170,7 +172,7 @@ def _namesakes_again(
     index: PlaceIndex,
     art_ctx: Context,
     doc_ctx: Context | None,
-    listed: set[int] = frozenset(),  # type: ignore[assignment]
+    listed: AbstractSet[int],
 ) -> list[Resolved]:
     """Full names shared by far-away places (白云区: 广州 and 贵阳), dropped for want of evidence,
     read again with every place the article was found to name as evidence — also those read

@@ -174,6 +174,7 @@ class _MapSetup(MacroElement):
                 quiet = [e.clientX, e.clientY];
                 L.DomUtil.addClass(box, "atlas-quiet");
                 map.eachLayer(function (l) { if (l.closeTooltip) { l.closeTooltip(); } });
+                setTimeout(sendClickNow, 0);  // once the click's own handlers have run
             });
             L.DomEvent.on(box, "mousemove", function (e) {
                 if (quiet && Math.abs(e.clientX - quiet[0]) + Math.abs(e.clientY - quiet[1]) > 6) {
@@ -186,7 +187,6 @@ class _MapSetup(MacroElement):
             // handlers have run, the value it would send is sent now, exactly as it would build
             // it; the debounced call then finds nothing new and sends nothing (one rerun, 250 ms
             // sooner). Without streamlit-folium's globals (the exported HTML) this does nothing.
-            L.DomEvent.on(box, "click", function () { setTimeout(sendClickNow, 0); });
             function sendClickNow() {
                 var g = window.__GLOBAL_DATA__, keys = g && g.returned_objects;
                 if (!keys || !keys.length || window.parent === window) { return; }
