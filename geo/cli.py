@@ -86,18 +86,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from geo.evaluate import (
-        DEV_SET,
-        FROZEN_SET,
-        FROZEN_SET_V2,
-        FROZEN_SET_V3,
-        FROZEN_SET_V4,
-        FROZEN_SET_V5,
-        FROZEN_SET_V6,
-        evaluate,
-        evaluate_frozen,
-        report,
-    )
+    from geo.evaluate import DEV_SET, FROZEN_SET, FROZEN_SETS, evaluate, evaluate_frozen, report
 
     if args.classes:
         from geo.evaluate import RECALL_DEV, evaluate_classes, report_classes
@@ -108,16 +97,9 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
             )
         )
         return 0
-    if args.frozen_v6:
-        s = evaluate_frozen(FROZEN_SET_V6, settings=args.settings)
-    elif args.frozen_v5:
-        s = evaluate_frozen(FROZEN_SET_V5, settings=args.settings)
-    elif args.frozen_v4:
-        s = evaluate_frozen(FROZEN_SET_V4, settings=args.settings)
-    elif args.frozen_v3:
-        s = evaluate_frozen(FROZEN_SET_V3, settings=args.settings)
-    elif args.frozen_v2:
-        s = evaluate_frozen(FROZEN_SET_V2, settings=args.settings)
+    flagged = [v for v in sorted(FROZEN_SETS, reverse=True) if getattr(args, f"frozen_v{v}")]
+    if flagged:
+        s = evaluate_frozen(FROZEN_SETS[flagged[0]], settings=args.settings)
     elif args.frozen:
         s = evaluate_frozen(Path(args.dev) if args.dev else FROZEN_SET, settings=args.settings)
     else:
@@ -162,24 +144,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="score the frozen held-out set (tests/data/frozen_eval.jsonl, or --dev PATH in its format): "
         "report only, never tune on it",
     )
-    e.add_argument(
-        "--frozen-v2",
-        action="store_true",
-        help="score the second frozen set (tests/data/frozen_eval_v2.jsonl): report only, never tune on it",
-    )
-    e.add_argument(
-        "--frozen-v3",
-        action="store_true",
-        help="score the third frozen set (tests/data/frozen_eval_v3.jsonl): report only, never tune on it",
-    )
-    e.add_argument(
-        "--frozen-v4",
-        action="store_true",
-        help="score the fourth frozen set (tests/data/frozen_eval_v4.jsonl): totals only (--limit 0), "
-        "never read its errors nor tune on it",
-    )
-    e.add_argument("--frozen-v5", action="store_true", help="frozen_eval_v5.jsonl, as --frozen-v4")
-    e.add_argument("--frozen-v6", action="store_true", help="frozen_eval_v6.jsonl, as --frozen-v4")
+    from geo.evaluate import FROZEN_SETS
+
+    for version, path in FROZEN_SETS.items():
+        e.add_argument(
+            f"--frozen-v{version}",
+            action="store_true",
+            help=f"score {path.name}: report only, never tune on it (from v4 on: with --limit 0, "
+            "totals only, never read its errors)",
+        )
     e.add_argument(
         "--classes",
         action="store_true",
