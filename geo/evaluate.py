@@ -47,6 +47,7 @@ FROZEN_SET_V3 = PROJECT_DIR / "tests" / "data" / "frozen_eval_v3.jsonl"
 FROZEN_SET_V4 = PROJECT_DIR / "tests" / "data" / "frozen_eval_v4.jsonl"
 FROZEN_SET_V5 = PROJECT_DIR / "tests" / "data" / "frozen_eval_v5.jsonl"
 FROZEN_SET_V6 = PROJECT_DIR / "tests" / "data" / "frozen_eval_v6.jsonl"
+FROZEN_SET_V7 = PROJECT_DIR / "tests" / "data" / "frozen_eval_v7.jsonl"
 #: The later frozen sets by the version their ``--frozen-vN`` flag names (v1 is ``--frozen``).
 FROZEN_SETS: dict[int, Path] = {
     2: FROZEN_SET_V2,
@@ -54,6 +55,7 @@ FROZEN_SETS: dict[int, Path] = {
     4: FROZEN_SET_V4,
     5: FROZEN_SET_V5,
     6: FROZEN_SET_V6,
+    7: FROZEN_SET_V7,
 }
 RECALL_DEV3 = PROJECT_DIR / "tests" / "data" / "recall_dev3.jsonl"
 _AREA_LEVELS = ("zone", "landmark")

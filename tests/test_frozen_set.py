@@ -1,6 +1,6 @@
 """The frozen evaluation sets (tests/data/frozen_eval.jsonl, frozen_eval_v2.jsonl,
-frozen_eval_v3.jsonl, frozen_eval_v4.jsonl, frozen_eval_v5.jsonl, frozen_eval_v6.jsonl) and v4's
-development companion
+frozen_eval_v3.jsonl, frozen_eval_v4.jsonl, frozen_eval_v5.jsonl, frozen_eval_v6.jsonl,
+frozen_eval_v7.jsonl) and v4's development companion
 (recall_dev3.jsonl):
 their integrity, the scorer's rules, and v2's score floor.
 
@@ -8,8 +8,8 @@ These tests never look at the parser's errors on a set (it is scored to report, 
 they pin the annotation files (offsets, sources, coverage), check the scorer on made-up rows, and
 fail when the v2 score falls below the figure first measured on it (frozen_eval_v2.md), so that a
 regression shows. Raising the floor after a fix is fine; fixing rules by reading v2's errors is not.
-v3, v4, v5 and v6 have no floor: each was committed before any parser was run on it, and only its
-form is tested here (v4-v6 are run with ``--limit 0``: totals and counts by class, no error row).
+v3-v7 have no floor: each was committed before any parser was run on it, and only its form is
+tested here (v4-v7 are run with ``--limit 0``: totals and counts by class, no error row).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from geo.evaluate import (
     FROZEN_SET_V4,
     FROZEN_SET_V5,
     FROZEN_SET_V6,
+    FROZEN_SET_V7,
     RECALL_DEV,
     RECALL_DEV3,
     evaluate_frozen,
@@ -188,6 +189,30 @@ def test_frozen_set_v6_is_well_formed_and_apart():
     assert levels["village"] >= 50 and levels["landmark"] >= 50 and levels["zone"] >= 5
     assert gold["historical"].sum() >= 5 and gold["in_org"].sum() >= 20
     _no_stretch_shared(v6["text"], others)
+
+
+def test_frozen_set_v7_is_well_formed_and_apart():
+    """v7: form, at least half Zhejiang, eight provinces, villages, landmarks, zones and old names
+    among its rows, and apart from every other gold set (all frozen and recall_dev files, whatever
+    their number) and the seeds — no shared URL, passage id or 20-character stretch of text
+    (frozen_eval_v7.md, "Checks")."""
+    others = tuple(
+        sorted(
+            path
+            for pattern in ("frozen_eval*.jsonl", "recall_dev*.jsonl")
+            for path in DATA.glob(pattern)
+            if path != FROZEN_SET_V7
+        )
+    )
+    assert FROZEN_SET_V6 in others and DATA / "recall_dev4.jsonl" in others
+    v7 = _well_formed(FROZEN_SET_V7, r"k\d\d", 28, 380, others)
+    assert v7["province"].nunique() >= 8
+    assert (v7["province"] == "浙江省").sum() * 2 >= len(v7)
+    _, gold = load_frozen_set(FROZEN_SET_V7)
+    levels = gold["level"].value_counts()
+    assert levels["village"] >= 50 and levels["landmark"] >= 50 and levels["zone"] >= 10
+    assert gold["historical"].sum() >= 20 and gold["in_org"].sum() >= 20
+    _no_stretch_shared(v7["text"], (*others, DATA / "metrics_dev.jsonl", DATA / "peer_cases.jsonl"))
 
 
 def _no_stretch_shared(texts, others) -> None:
