@@ -25,6 +25,9 @@ def test_dump_then_load_gives_the_same_tables(built, tmp_path):
     assert [type(e) for e in matcher.entries[:3]] == [type(e) for e in built.matcher.entries[:3]]
     assert type(matcher.entries[0].candidates[0]) is type(built.matcher.entries[0].candidates[0])
     assert matcher.longer == built.matcher.longer
+    for field in ("ids", "former", "heads"):  # stored, not derived again at load
+        assert getattr(matcher, field) == getattr(built.matcher, field), field
+    assert matcher.former and matcher.heads
     for field in ("level", "ancestors", "county_of", "province_of", "row"):
         assert getattr(index, field) == getattr(built.index, field), field
     text = "嘉兴市南湖区湘家荡区域七星街道"
