@@ -48,11 +48,11 @@ DDL = [
 #: rows of a county together (sorted by county, so a county's rows are a few blocks): what ranks a
 #: clicked county's articles without reading every mention. Kept by file, like the mentions.
 _ARTICLES_SELECT = (
-    "SELECT m.county_id, m.level, m.article_id, any_value(m.file) AS file, any_value(a.date) AS date, "
-    "count(*) AS mentions, min(m.seq) AS first_seq "
-    "FROM mentions m LEFT JOIN articles a ON a.article_id = m.article_id "
-    "WHERE m.county_id IS NOT NULL AND {files} GROUP BY m.county_id, m.level, m.article_id"
-)
+    "SELECT g.county_id, g.level, g.article_id, a.file, a.date, g.mentions, g.first_seq FROM ("
+    "  SELECT m.county_id, m.level, m.article_id, count(*) AS mentions, min(m.seq) AS first_seq "
+    "  FROM mentions m WHERE m.county_id IS NOT NULL AND {files} GROUP BY ALL) g "
+    "LEFT JOIN articles a ON a.article_id = g.article_id"
+)  # (grouped first, then the article's file and date joined: 7.6 → 2.9 CPU-s of a 1 GB recount)
 _TABLES = ("place_dates", "county_dates")
 _KEYS = {"place_dates": "date, place_id, level, county_id", "county_dates": "date, county_id, levels"}
 _SUMS = {
@@ -72,21 +72,22 @@ def _contributions(files_sql: str) -> dict[str, str]:
     """SELECTs of each table's rows for the mentions whose file passes ``files_sql``."""
     return {
         # per article first, then per place: the distinct articles are the first grouping's
-        # rows (a count(DISTINCT) took 13.7 CPU-s of a 1 GB corpus's recount, this 8.9)
+        # rows (a count(DISTINCT) took 13.7 CPU-s of a 1 GB corpus's recount, this 8.9); the
+        # article's date is joined to those groups, not to every mention (an article has one date)
         "place_dates": (
-            "SELECT date, place_id, level, county_id, sum(n)::BIGINT AS mentions, count(*) AS articles, "
-            "sum(o)::BIGINT AS in_org_mentions FROM ("
-            "  SELECT a.date, m.place_id, m.level, m.county_id, m.article_id, count(*) AS n, "
-            "  count(*) FILTER (WHERE m.in_org) AS o "
-            f"  FROM mentions m LEFT JOIN articles a ON a.article_id = m.article_id WHERE {files_sql} "
-            "  GROUP BY ALL) GROUP BY date, place_id, level, county_id"
+            "SELECT a.date, g.place_id, g.level, g.county_id, sum(g.n)::BIGINT AS mentions, "
+            "count(*) AS articles, sum(g.o)::BIGINT AS in_org_mentions FROM ("
+            "  SELECT m.article_id, m.place_id, m.level, m.county_id, count(*) AS n, "
+            f"  count(*) FILTER (WHERE m.in_org) AS o FROM mentions m WHERE {files_sql} GROUP BY ALL) g "
+            "LEFT JOIN articles a ON a.article_id = g.article_id "
+            "GROUP BY a.date, g.place_id, g.level, g.county_id"
         ),
         "county_dates": (
-            "SELECT date, county_id, levels, count(*) AS articles FROM ("
-            f"  SELECT a.date, m.county_id, bit_or({_BIT_SQL})::INTEGER AS levels "
-            "  FROM mentions m LEFT JOIN articles a ON a.article_id = m.article_id "
+            "SELECT a.date, g.county_id, g.levels, count(*) AS articles FROM ("
+            f"  SELECT m.article_id, m.county_id, bit_or({_BIT_SQL})::INTEGER AS levels FROM mentions m "
             f"  WHERE m.county_id IS NOT NULL AND m.level IN ({', '.join(repr(x) for x in ROLLUP_LEVELS)}) "
-            f"  AND {files_sql} GROUP BY m.article_id, m.county_id, a.date) GROUP BY ALL"
+            f"  AND {files_sql} GROUP BY m.article_id, m.county_id) g "
+            "LEFT JOIN articles a ON a.article_id = g.article_id GROUP BY ALL"
         ),
     }
 
