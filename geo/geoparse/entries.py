@@ -17,7 +17,8 @@ Classification of a surface string:
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from collections.abc import Iterator
+from typing import NamedTuple, Protocol
 
 import pandas as pd
 
@@ -82,6 +83,15 @@ class NameEntry(NamedTuple):
     fixed: bool  # resolved without evidence: one home-province place above village level, in full
     standalone: bool  # a city's short form read alone (扬州, 昆山): see standalone_short()
     gap_only: bool = False  # a generated former name (城厢镇): not in the automaton, read in gaps only
+
+
+class EntryTable(Protocol):
+    """Pattern id → entry: the list a build makes, or the cache's table that makes each entry on
+    first use (:class:`geo.geoparse.cache.LazyEntries`)."""
+
+    def __getitem__(self, i: int, /) -> NameEntry: ...
+    def __len__(self) -> int: ...
+    def __iter__(self) -> Iterator[NameEntry]: ...
 
 
 def _kind(types: set[str]) -> str:
@@ -275,7 +285,7 @@ def build_entries(
     return entries
 
 
-def surface_index(entries: list[NameEntry]) -> tuple[dict[str, int], dict[str, int], frozenset[str] | None]:
+def surface_index(entries: EntryTable) -> tuple[dict[str, int], dict[str, int], frozenset[str] | None]:
     """The matcher's look-ups derived from the entries: surface → pattern id, the generated former
     names' ids (城厢镇), and the first two characters of every name (None if a name has one
     character). Derived here, in a module the geoparser cache is keyed on, so the cache may store

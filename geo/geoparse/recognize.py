@@ -19,7 +19,7 @@ from collections.abc import Iterator
 import daachorse
 
 from geo.geoparse.counted_villages import counted_villages
-from geo.geoparse.entries import NameEntry, surface_index
+from geo.geoparse.entries import EntryTable, NameEntry, surface_index
 from geo.geoparse.matches import RawMatch
 from geo.geoparse.villages import find_villages
 from geo.geoparse.words import ORG_REACH, ends_with_foreign, foreign_last_chars, in_org_at, org_suffix_starts
@@ -60,7 +60,7 @@ _XIANG_WORD = frozenset("村镇下亲土愁音里贤情风间野民绅邻俗味�
 class Matcher:
     """The automaton, the entries (pattern id → :class:`NameEntry`) and surface → id."""
 
-    def __init__(self, automaton: daachorse.CharwiseDoubleArrayAhoCorasick, entries: list[NameEntry],
+    def __init__(self, automaton: daachorse.CharwiseDoubleArrayAhoCorasick, entries: EntryTable,
                  longer: frozenset[str], lookup: tuple | None = None):  # fmt: skip
         """``lookup``: :func:`surface_index` of the entries, if already known (the cache)."""
         self.automaton = automaton
