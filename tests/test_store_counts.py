@@ -79,6 +79,38 @@ def test_counts_from_the_tables_equal_counting_the_mentions(built):
                 assert len(got) > 10
 
 
+#: The count tables by their definitions, counted the plain way from every mention (a distinct
+#: count, the mention's own file): what the build's grouped SQL must give, row for row.
+_PLAIN = {
+    "place_dates": "SELECT a.date, m.place_id, m.level, m.county_id, count(*), count(DISTINCT m.article_id), "
+    "count(*) FILTER (WHERE m.in_org) FROM mentions m LEFT JOIN articles a USING (article_id) GROUP BY ALL",
+    "county_dates": "SELECT date, county_id, levels, count(*) FROM (SELECT a.date, m.county_id, "
+    "list_sort(list_distinct(list(m.level))) AS lv, (SELECT sum(b) FROM (SELECT unnest(["
+    + ", ".join(
+        f"CASE WHEN list_contains(lv, '{lv}') THEN {b} ELSE 0 END" for lv, b in counts.LEVEL_BITS.items()
+    )
+    + "]) AS b))::INTEGER AS levels FROM mentions m LEFT JOIN articles a USING (article_id) "
+    f"WHERE m.county_id IS NOT NULL AND m.level IN {tuple(counts.LEVEL_BITS)} "
+    "GROUP BY m.article_id, m.county_id, a.date) GROUP BY ALL",
+    "county_articles": "SELECT m.county_id, m.level, m.article_id, m.file, a.date, count(*), min(m.seq) "
+    "FROM mentions m LEFT JOIN articles a USING (article_id) WHERE m.county_id IS NOT NULL GROUP BY ALL",
+}
+
+
+def test_the_count_tables_are_their_definitions(built):
+    """Every row of the three tables, as counted plainly: places' mentions and distinct articles
+    per date, counties' articles per set of levels, a county's articles with their file and date."""
+    _, store = built
+    con = duckdb.connect(str(store), read_only=True)
+    try:
+        for table, plain in _PLAIN.items():
+            got = con.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall()
+            assert got == con.execute(f"{plain} ORDER BY ALL").fetchall(), table
+            assert len(got) > 10, table
+    finally:
+        con.close()
+
+
 def test_incremental_builds_keep_the_tables_equal_to_a_recount(built, settings, gazetteer, tmp_path):
     corpus, store = built
     _same(_tables(store), _recounted(store, tmp_path))

@@ -4,7 +4,8 @@ Building the geoparser from the gazetteer takes seconds (57,000 names classified
 built); a process that only extracts needs none of the gazetteer's tables. The build is written
 once to ``<cache>/geoparser/<home province>.bin``: a header (the key it was built for) and a
 ``marshal`` body of plain tuples and dicts (strings shared, the automaton as daachorse's own
-serialisation). Loading it is one read and one ``marshal.loads``: no pandas, no rebuild.
+serialisation). Loading it is one read and one ``marshal.loads``: no pandas, no rebuild; the
+77,000 name entries stay one marshal each, made on first use (:class:`LazyEntries`).
 
 The key covers everything the tables derive from: the gazetteer (build fingerprint and geocoded
 points), the home province, the source of the modules that build the tables, the Python version
@@ -21,6 +22,8 @@ import marshal
 import os
 import sys
 import threading
+from array import array
+from collections.abc import Iterator
 from importlib.metadata import version
 from pathlib import Path
 
@@ -169,29 +172,61 @@ def dumps(key: str, matcher: Matcher, index: PlaceIndex, home: str | None) -> by
         t = tuple([one(x, x) if type(x) is str else x for x in xs])
         return tuples.setdefault(t, t) if all(type(x) is str for x in t) else t
 
-    entries = []
+    rows, ends = [], array("I")
     for e in matcher.entries:
-        cands = tuple(
-            (s(c.pid), s(c.kind), s(c.level), c.prior, st(c.ancestors), st(c.context_ancestors))
-            + (s(c.county), s(c.province), c.in_home, c.until)
-            for c in e.candidates
-        )
-        # NameEntry's fields in order, its strings shared (tests/test_geoparser_cache.py round-trips)
-        head = (s(e.surface), cands, *e[2:6], st(e.full_townships), e.starts_word, s(e.confident))
-        entries.append(head + tuple(e[9:]))
+        cands = tuple(tuple(c) for c in e.candidates)
+        # NameEntry's fields in order, one marshal per entry (read by LazyEntries on first use)
+        rows.append(marshal.dumps((e.surface, cands, *e[2:])))
+        ends.append((ends[-1] if ends else 0) + len(rows[-1]))
     body = {
         "home": home,
-        "entries": entries,
+        "entry_rows": b"".join(rows),
+        "entry_ends": ends.tobytes(),
         "automaton": matcher.automaton.serialize(),
         "longer": tuple(sorted(matcher.longer)),
+        "ids": {s(k): v for k, v in matcher.ids.items()},
+        "former": {s(k): v for k, v in matcher.former.items()},
+        "heads": None if matcher.heads is None else tuple(sorted(matcher.heads)),
+        "level": {s(k): s(v) for k, v in index.level.items()},
         "ancestors": {s(k): st(v) for k, v in index.ancestors.items()},
         "county_of": {s(k): s(v) for k, v in index.county_of.items()},
         "province_of": {s(k): s(v) for k, v in index.province_of.items()},
         "row": {s(k): st(v) for k, v in index.row.items()},
         "villages": tuple(index.villages),
     }
-    header = MAGIC + json.dumps({"key": key, "entries": len(entries)}).encode() + b"\n"
+    header = MAGIC + json.dumps({"key": key, "entries": len(ends)}).encode() + b"\n"
     return header + marshal.dumps(body)
+
+
+class LazyEntries(dict):
+    """The matcher's entries (pattern id → :class:`NameEntry`), each made from its cached row the
+    first time it is read: a process reads the few thousand names its texts contain, not all
+    77,000 (making them all took ~0.1 s of every warm load). A dict, so that a read of an entry
+    already made is the dict's own lookup in C (the scan's hot loop reads one per match); iterated
+    and sized as the list of all entries."""
+
+    __slots__ = ("_ends", "_rows")
+
+    def __init__(self, rows: bytes, ends: array) -> None:
+        super().__init__()
+        self._rows, self._ends = rows, ends
+
+    def __missing__(self, i: int) -> NameEntry:
+        if not 0 <= i < len(self._ends):
+            raise IndexError(f"no entry {i}")
+        e = marshal.loads(self._rows[self._ends[i - 1] if i else 0 : self._ends[i]])
+        new = tuple.__new__
+        entry = self[i] = new(NameEntry, (e[0], tuple([new(Candidate, c) for c in e[1]]), *e[2:]))
+        return entry
+
+    def __len__(self) -> int:
+        return len(self._ends)
+
+    def __iter__(self) -> Iterator[NameEntry]:
+        return (self[i] for i in range(len(self._ends)))
+
+    def __reduce__(self):
+        return LazyEntries, (self._rows, self._ends)
 
 
 def load(path: Path, key: str) -> tuple[Matcher, PlaceIndex, str | None] | None:
@@ -208,7 +243,12 @@ def load(path: Path, key: str) -> tuple[Matcher, PlaceIndex, str | None] | None:
 
 def loads(data: bytes, key: str, where: str = "bytes") -> tuple[Matcher, PlaceIndex, str | None] | None:
     """The tables of a cache file's bytes (:func:`dumps`) built for ``key``; None if stale or
-    unreadable."""
+    unreadable.
+
+    The half a million objects loaded are moved to the collector's permanent generation
+    (``gc.freeze``): they live as long as the process and hold no garbage, so no collection need
+    walk them — neither the first one after the load (0.08–0.14 s) nor the full ones later in a
+    worker's run — and a forked worker does not copy their pages by touching their headers."""
     gc_was_on = gc.isenabled()
     gc.disable()  # half a million tuples and strings, none of them garbage: no collections meanwhile
     try:
@@ -216,22 +256,23 @@ def loads(data: bytes, key: str, where: str = "bytes") -> tuple[Matcher, PlaceIn
         if end < 0 or bytes_key(data) != key:
             return None
         body = marshal.loads(memoryview(data)[end + 1 :])
-        new = tuple.__new__
-        entries = [
-            new(NameEntry, (e[0], tuple(new(Candidate, c) for c in e[1]), *e[2:])) for e in body["entries"]
-        ]
+        ends = array("I")
+        ends.frombytes(body["entry_ends"])
+        entries = LazyEntries(body["entry_rows"], ends)
         automaton = daachorse.CharwiseDoubleArrayAhoCorasick.deserialize(body["automaton"])
-        row = body["row"]
-        level = {pid: r[1] for pid, r in row.items()}
         index = PlaceIndex(
-            level,
+            body["level"],
             body["ancestors"],
             body["county_of"],
             body["province_of"],
-            row,
+            body["row"],
             VillageBook(*body["villages"]),
         )
-        return Matcher(automaton, entries, frozenset(body["longer"])), index, body["home"]
+        heads = None if body["heads"] is None else frozenset(body["heads"])
+        lookup = (body["ids"], body["former"], heads)
+        matcher = Matcher(automaton, entries, frozenset(body["longer"]), lookup)
+        gc.freeze()  # (see the docstring)
+        return matcher, index, body["home"]
     except (OSError, ValueError, EOFError, TypeError, KeyError, IndexError) as e:
         log.warning("geoparser cache %s unreadable (%s); rebuilding", where, e)
         return None

@@ -17,7 +17,8 @@ Classification of a surface string:
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from collections.abc import Iterator
+from typing import NamedTuple, Protocol
 
 import pandas as pd
 
@@ -82,6 +83,15 @@ class NameEntry(NamedTuple):
     fixed: bool  # resolved without evidence: one home-province place above village level, in full
     standalone: bool  # a city's short form read alone (扬州, 昆山): see standalone_short()
     gap_only: bool = False  # a generated former name (城厢镇): not in the automaton, read in gaps only
+
+
+class EntryTable(Protocol):
+    """Pattern id → entry: the list a build makes, or the cache's table that makes each entry on
+    first use (:class:`geo.geoparse.cache.LazyEntries`)."""
+
+    def __getitem__(self, i: int, /) -> NameEntry: ...
+    def __len__(self) -> int: ...
+    def __iter__(self) -> Iterator[NameEntry]: ...
 
 
 def _kind(types: set[str]) -> str:
@@ -273,6 +283,17 @@ def build_entries(
         flags = (False, False, len(candidates) == 1, False, (), False, None, False, None, ())
         entries.append(NameEntry(surface, candidates, *flags, False, False, False, True))
     return entries
+
+
+def surface_index(entries: EntryTable) -> tuple[dict[str, int], dict[str, int], frozenset[str] | None]:
+    """The matcher's look-ups derived from the entries: surface → pattern id, the generated former
+    names' ids (城厢镇), and the first two characters of every name (None if a name has one
+    character). Derived here, in a module the geoparser cache is keyed on, so the cache may store
+    them (a warm load reads them instead of walking 77,000 entries)."""
+    ids = {e.surface: i for i, e in enumerate(entries)}
+    former = {e.surface: i for i, e in enumerate(entries) if e.gap_only}
+    heads = frozenset(s[:2] for s in ids) if all(len(s) > 1 for s in ids) else None
+    return ids, former, heads
 
 
 def standalone_short(

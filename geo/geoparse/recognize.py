@@ -19,7 +19,7 @@ from collections.abc import Iterator
 import daachorse
 
 from geo.geoparse.counted_villages import counted_villages
-from geo.geoparse.entries import NameEntry
+from geo.geoparse.entries import EntryTable, NameEntry, surface_index
 from geo.geoparse.matches import RawMatch
 from geo.geoparse.villages import find_villages
 from geo.geoparse.words import ORG_REACH, ends_with_foreign, foreign_last_chars, in_org_at, org_suffix_starts
@@ -60,16 +60,18 @@ _XIANG_WORD = frozenset("村镇下亲土愁音里贤情风间野民绅邻俗味�
 class Matcher:
     """The automaton, the entries (pattern id → :class:`NameEntry`) and surface → id."""
 
-    def __init__(self, automaton: daachorse.CharwiseDoubleArrayAhoCorasick, entries: list[NameEntry],
-                 longer: frozenset[str]):  # fmt: skip
+    def __init__(self, automaton: daachorse.CharwiseDoubleArrayAhoCorasick, entries: EntryTable,
+                 longer: frozenset[str], lookup: tuple | None = None):  # fmt: skip
+        """``lookup``: :func:`surface_index` of the entries, if already known (the cache)."""
         self.automaton = automaton
         self.entries = entries
-        self.ids = {e.surface: i for i, e in enumerate(entries)}
-        self.former = {e.surface: i for i, e in enumerate(entries) if e.gap_only}  # 城厢镇
-        self.longer = longer  # 3–4 character words and idioms (江山如画)
+        self.ids: dict[str, int]
+        self.former: dict[str, int]  # generated former names (城厢镇)
         #: The first two characters of every name: where no name starts with the two characters
         #: at an offset, none of its lengths is looked up (None if a name has one character).
-        self.heads = frozenset(s[:2] for s in self.ids) if all(len(s) > 1 for s in self.ids) else None
+        self.heads: frozenset[str] | None
+        self.ids, self.former, self.heads = lookup if lookup is not None else surface_index(entries)
+        self.longer = longer  # 3–4 character words and idioms (江山如画)
 
     def scan(self, text: str, base: int = 0) -> list[RawMatch]:
         """Leftmost-longest matches of every gazetteer name in ``text``.

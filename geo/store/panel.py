@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from geo.store import counts
+from geo.store import count_reads
 from geo.store.read import AtlasStore
 from geo.store.scope import Scope, mention_where
 from geo.store.tables import q
@@ -22,7 +22,7 @@ def place_panel(
 ) -> tuple[dict[str, int], pd.DataFrame, pd.DataFrame]:
     """What a click on a place shows: (:func:`place_summary`, :func:`place_timeline`,
     :func:`top_articles`: the :data:`PANEL_COLUMNS` of its rows), the same results. The counts
-    and months come from the count tables (:func:`geo.store.counts.place_panel_counts`), a county's
+    and months come from the count tables (:func:`geo.store.count_reads.place_panel_counts`), a county's
     articles are ranked from ``county_articles`` (another place's by one pass over the mentions),
     and the rows are read for its ``limit`` top articles alone,
     found by their documents (the table's zone maps skip every other document). A filter on
@@ -31,7 +31,7 @@ def place_panel(
     with store.connect() as con:
         fast = None
         if not scope.files:
-            fast = counts.place_panel_counts(con, place_id, scope.levels, scope.dates, scope.undated)
+            fast = count_reads.place_panel_counts(con, place_id, scope.levels, scope.dates, scope.undated)
         if fast is None:
             return _scanned_panel(con, place_id, scope, limit)
         summary, timeline, county = fast
@@ -39,7 +39,9 @@ def place_panel(
         mine_sql = "m.county_id = ?" if county else "(m.place_id = ? OR m.county_id = ?)"
         where = mention_where(scope, params)
         if county:
-            top = counts.county_top_articles(con, place_id, scope.levels, scope.dates, scope.undated, limit)
+            top = count_reads.county_top_articles(
+                con, place_id, scope.levels, scope.dates, scope.undated, limit
+            )
         else:
             top = con.execute(
                 "WITH g AS (SELECT m.article_id, any_value(m.file) AS file, count(*) AS n, min(m.seq) AS s "

@@ -15,7 +15,7 @@ import pandas as pd
 from geo.layers import COUNT_COLUMNS, POINT_LEVELS, ROLLUP_LEVELS
 from geo.pipeline import Extraction
 from geo.schema import ARTICLE_COLUMNS, MENTION_COLUMNS, METRIC_COLUMNS
-from geo.store import counts
+from geo.store import count_reads
 from geo.store.panel import place_panel as place_panel  # the app's click, re-exported
 from geo.store.read import (
     REPEATED_ARTICLE_COLUMNS,
@@ -37,7 +37,7 @@ def place_counts(store: AtlasStore, scope: Scope, key: str) -> pd.DataFrame:
     levels = ROLLUP_LEVELS if key == "county_id" else POINT_LEVELS
     if not scope.files:  # from the count tables (thousands of rows, not every mention)
         with store.connect() as con:
-            frame = counts.place_counts(con, key, scope.levels, scope.dates, scope.undated, levels)
+            frame = count_reads.place_counts(con, key, scope.levels, scope.dates, scope.undated, levels)
         return frame.set_index("place_id")[list(COUNT_COLUMNS)].astype("int64")
     return scanned_counts(store, scope, key)
 
@@ -145,7 +145,7 @@ def totals(store: AtlasStore, scope: Scope) -> dict[str, int]:
         if scope.files:
             n_mentions = con.execute(f"SELECT count(*) FROM mentions m WHERE {m_where}", m_params).fetchone()
         else:  # from the count tables
-            n_mentions = (counts.mention_total(con, scope.levels, scope.dates, scope.undated),)
+            n_mentions = (count_reads.mention_total(con, scope.levels, scope.dates, scope.undated),)
     metrics = metric_count(store, scope)
     return {
         "documents": int(n_docs[0]) if n_docs else 0,
