@@ -56,6 +56,7 @@ _CLOSE_QUOTE = frozenset("”」》’\"")
 _STOP_RUN = re.compile(r"[^\s，。；：、,.;:!?！？“”\"（）()的和与及等是在为将]{0,10}")
 #: A run ending in one of these names a facility or a group, not the township (石林水上运动中心).
 _FACILITY_TAIL = re.compile(r"(?:中心|公园|码头|广场|基地|景区|馆|分会|社|队|群|号|园|苑|小区|初中)$")
+_FACILITY_WORD = re.compile(r"中心|公园|码头|广场|基地|景区|小区|大剧院|体育场")
 
 
 def short_form_stands(text: str, s: int, e: int) -> bool:
@@ -65,5 +66,16 @@ def short_form_stands(text: str, s: int, e: int) -> bool:
         return False
     if (e - s) not in word_bounds(text[s : s + 8]):
         return False  # 七星级: the short form is the start of a longer word
+    return not facility_after(text, e)
+
+
+def facility_after(text: str, e: int, reach: int = 0) -> bool:
+    """The words after a name up to the next stop end in a facility's or a park's name: the name
+    begins that facility's (石林水上运动中心); with ``reach``, such a word ends within ``reach``
+    characters, whatever follows (嘉州绿心公园散步, 泉城广场人头攒动)."""
     run = _STOP_RUN.match(text, e)
-    return run is None or not (run.group() and _FACILITY_TAIL.search(run.group()))
+    if run is None or not run.group():
+        return False
+    if reach:
+        return _FACILITY_WORD.search(run.group()[:reach]) is not None
+    return _FACILITY_TAIL.search(run.group()) is not None
