@@ -126,6 +126,7 @@ def test_literary_name_is_its_province_or_city(parse, text, name, place):
         "江城武汉",  # 江城 names several cities (武汉, 吉林, 江城县): not listed, 武汉 read alone
         "甬台温高速",  # single characters are never read
         "泉城广场人头攒动",  # 泉城 begins a square's name
+        "打造“齐鲁粮仓”品牌",  # a slogan in quotes
     ],
 )
 def test_literary_names_do_not_fire_inside_other_words(parse, text):

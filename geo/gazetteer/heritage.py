@@ -33,6 +33,9 @@ HERITAGE_COLUMNS = ("name", "kind", "batch", "province", "city", "county", "town
 TOWN, VILLAGE = "名镇", "名村"
 _TOWN_SUFFIX = re.compile(r"(?:街道办事处|街道|民族乡|镇|乡)$")
 _COUNTY_SUFFIX = re.compile(r"(?:县|市|区)$")
+#: A listed town's X古镇 is read as its old town unless more townships than this bear its core
+#: (周庄: 6, the 昆山 one the 古镇; 沙溪: 13, 万安: 12, 新市: 16).
+SHARED_CORE_MAX = 6
 
 
 class HeritageRow(NamedTuple):
@@ -179,6 +182,10 @@ def heritage_overlay(
     by_id = places.set_index("place_id")
     have = set(by_id.index)
     taken = set(names["name"])
+    cores: dict[str, int] = {}
+    for n in places.loc[places["level"] == "township", "name"]:
+        c = _core(n, _TOWN_SUFFIX)
+        cores[c] = cores.get(c, 0) + 1
     new_places: list[dict] = []
     rows: list[tuple[str, str, str, str | None, None]] = []
     for p in placed:
@@ -188,11 +195,14 @@ def heritage_overlay(
         if r.kind == TOWN:
             t = by_id.loc[p.township_id]
             core = _core(t["name"], _TOWN_SUFFIX)
+            core = core[:-1] if core.endswith("新") and len(core) > 2 else core  # 川沙新镇: 川沙
             if len(core) < 2:
                 continue
             rows.append((core, p.township_id, "short", f"short form of a {note}", None))
             old_town = core + "古镇"
-            if old_town not in taken:  # (a curated landmark of that name wins: zones.csv)
+            # not where many towns of China share the core (沙溪: 13, 太仓's and 剑川's among them; 沙溪古镇
+            # is then left to the 古镇 rule after its county); a curated landmark's name wins (zones.csv)
+            if cores.get(core, 0) <= SHARED_CORE_MAX and old_town not in taken:
                 lid = f"landmark:heritage-{p.township_id}"
                 new_places.append(_below(t, lid, old_town, "landmark", p.township_id, "古镇", what, r))
                 rows.append((old_town, lid, "full", None, None))

@@ -62,11 +62,17 @@ _FACILITY_WORD = re.compile(r"中心|公园|码头|广场|基地|景区|小区|�
 def short_form_stands(text: str, s: int, e: int) -> bool:
     """A township's short form at [s, e) names the township: not a brand in quotes (“七星服务”),
     not the start of a longer word (七星级), not a facility's name (石林水上运动中心)."""
-    if s > 0 and text[s - 1] in _OPEN_QUOTE and text[e : e + 1] not in _CLOSE_QUOTE:
+    if quoted_brand(text, s, e):
         return False
     if (e - s) not in word_bounds(text[s : s + 8]):
         return False  # 七星级: the short form is the start of a longer word
     return not facility_after(text, e)
+
+
+def quoted_brand(text: str, s: int, e: int) -> bool:
+    """The name at [s, e) opens a quoted phrase that goes on after it: a brand or a slogan
+    (“七星服务”, “齐鲁粮仓”), not the name quoted alone (“三秦”)."""
+    return s > 0 and text[s - 1] in _OPEN_QUOTE and text[e : e + 1] not in _CLOSE_QUOTE
 
 
 def facility_after(text: str, e: int, reach: int = 0) -> bool:
