@@ -127,6 +127,8 @@ def test_literary_name_is_its_province_or_city(parse, text, name, place):
         "甬台温高速",  # single characters are never read
         "泉城广场人头攒动",  # 泉城 begins a square's name
         "打造“齐鲁粮仓”品牌",  # a slogan in quotes
+        "济南泉城路步行街",  # a street's name
+        "常山三衢山景区",  # a mountain's
     ],
 )
 def test_literary_names_do_not_fire_inside_other_words(parse, text):

@@ -75,6 +75,16 @@ def quoted_brand(text: str, s: int, e: int) -> bool:
     return s > 0 and text[s - 1] in _OPEN_QUOTE and text[e : e + 1] not in _CLOSE_QUOTE
 
 
+#: After a name these make it part of a street's, a mountain's, a bridge's or a village's name
+#: (泉城路, 金陵大街, 三衢山, 鹏城村): the unit's literary name, but not the unit.
+_NAME_PART = re.compile(r"路|街|大道|巷|弄|村|镇|乡|社区|小区|花园|苑|山|桥|湖|江|中学|小学|一中|二中")
+
+
+def name_part_after(text: str, e: int) -> bool:
+    """The name ending at ``e`` begins a street's, mountain's or village's name (泉城路, 三衢山)."""
+    return _NAME_PART.match(text, e) is not None
+
+
 def facility_after(text: str, e: int, reach: int = 0) -> bool:
     """The words after a name up to the next stop end in a facility's or a park's name: the name
     begins that facility's (石林水上运动中心); with ``reach``, such a word ends within ``reach``

@@ -13,16 +13,10 @@ import re
 from geo.geoparse.context import Context, Resolved
 from geo.geoparse.countries import LEVELS as ABROAD_LEVELS
 from geo.geoparse.countries import stands_alone
-from geo.geoparse.cues import (
-    counted_county,
-    era_bonus,
-    facility_after,
-    in_list,
-    quoted_brand,
-    short_form_stands,
-)
+from geo.geoparse.cues import counted_county, era_bonus, in_list, short_form_stands
 from geo.geoparse.entries import Candidate, NameEntry
 from geo.geoparse.index import PlaceIndex
+from geo.geoparse.literary import literary_stands
 from geo.geoparse.recognize import RawMatch
 from geo.geoparse.short_counties import county_word
 
@@ -339,7 +333,7 @@ def resolve_single(
     ranks candidates; evidence is looked up only as far as the rule needs it."""
     e = m.entry
     pid, kind = c.pid, c.kind
-    if kind == "literary" and not _literary_stands(m, text, base):
+    if kind == "literary" and not literary_stands(m, text, base):
         return None
     explicit = parent_before is not None and (
         parent_before in c.ancestors
@@ -383,12 +377,3 @@ def _single_confidence(short_unsupported: bool, no_evidence: bool) -> float:
 
 
 _SINGLE_CONFIDENCE = {(a, b): _single_confidence(a, b) for a in (False, True) for b in (False, True)}
-
-
-def _literary_stands(m: RawMatch, text: str, base: int) -> bool:
-    """A literary name (八闽, 鹏城) names its province or city where it is a word of its own (not
-    春城 in 青春城市, 酒城 in 啤酒城, 江右 in 长江右岸), begins no facility's or park's name
-    (嘉州绿心公园, 泉城广场) and no slogan in quotes (“齐鲁粮仓”); inside an organisation's name it
-    stays, flagged (齐鲁银行)."""
-    s, e = m.start - base, m.end - base
-    return stands_alone(text, s, e) and not quoted_brand(text, s, e) and not facility_after(text, e, 6)

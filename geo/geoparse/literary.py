@@ -1,0 +1,25 @@
+"""Where a literary name of a province or city (八闽, 鹏城, 泉城: gazetteer/literary_names.csv) names
+the unit in the text: as a word of its own, not inside the name of a street, a mountain, a
+facility or a quoted slogan. Such names have the candidate kind ``literary``; evidence.py asks
+this before it reads one."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from geo.geoparse.countries import stands_alone
+from geo.geoparse.cues import facility_after, name_part_after, quoted_brand
+
+if TYPE_CHECKING:
+    from geo.geoparse.recognize import RawMatch
+
+
+def literary_stands(m: RawMatch, text: str, base: int) -> bool:
+    """A literary name names its province or city where it is a word of its own (not 春城 in
+    青春城市, 酒城 in 啤酒城, 江右 in 长江右岸) and begins no facility's or park's name (嘉州绿心公园,
+    泉城广场), street's or mountain's (泉城路, 三衢山) and no slogan in quotes (“齐鲁粮仓”); inside
+    an organisation's name it stays, flagged (齐鲁银行)."""
+    s, e = m.start - base, m.end - base
+    if name_part_after(text, e) or quoted_brand(text, s, e) or facility_after(text, e, 6):
+        return False
+    return stands_alone(text, s, e)
