@@ -109,11 +109,22 @@ def place_rows(
     """Each row placed in today's county and township, or reported (``ref name: why``)."""
     lv = places["level"]
     prov_id = dict(zip(places.loc[lv == "province", "name"], places.loc[lv == "province", "place_id"]))
-    counties = places[lv == "county"]
-    towns = places[lv == "township"]
+    counties: dict[str, list[tuple[str, str]]] = {}  # province id → (county id, city)
+    c = places[lv == "county"]
+    for pid, prov, city in zip(c["place_id"], c["province_id"], c["city"]):
+        counties.setdefault(prov, []).append((pid, city))
+    towns: dict[str, dict[str, str]] = {}  # county id (or province id + city) → township id → name
+    t = places[lv == "township"]
+    for pid, name, county, prov, city in zip(
+        t["place_id"], t["name"], t["county_id"], t["province_id"], t["city"]
+    ):
+        towns.setdefault(county, {})[pid] = name
+        towns.setdefault(f"{prov}|{city}", {})[pid] = name
+    wanted = {n for r in rows for n in (r.county, _core(r.county, _COUNTY_SUFFIX), r.township)}
+    few = names[names["name"].isin(wanted)]  # (the names the rows need: not all 200,000)
     by_name: dict[str, list[tuple[str, str]]] = {}
-    for n, p, t in zip(names["name"], names["place_id"], names["name_type"]):
-        by_name.setdefault(n, []).append((p, t))
+    for n, p, k in zip(few["name"], few["place_id"], few["name_type"]):
+        by_name.setdefault(n, []).append((p, k))
     placed, report = [], []
     for r in rows:
         prov = prov_id.get(r.province)
@@ -122,24 +133,20 @@ def place_rows(
             continue
         county = None
         if r.county:
-            in_prov = counties[counties["province_id"] == prov]
-            if r.city:
-                in_city = in_prov[in_prov["city"] == r.city]
-                in_prov = in_city if not in_city.empty else in_prov
-            county, how = _county(r.county, set(in_prov["place_id"]), by_name)
+            in_prov = counties.get(prov, [])
+            in_city = [pid for pid, city in in_prov if city == r.city] if r.city else []
+            county, how = _county(r.county, set(in_city or [pid for pid, _c in in_prov]), by_name)
             if county is None:
                 report.append(f"{r.ref} {r.name}: county {r.county!r} {how}")
                 continue
-            pool = towns[towns["county_id"] == county]
+            pool = towns.get(county, {})
         else:  # the city only (铜陵市大通镇)
-            pool = towns[(towns["province_id"] == prov) & (towns["city"] == r.city)]
+            pool = towns.get(f"{prov}|{r.city}", {})
         town, how = _township(r.township, pool, by_name)
         if town is None:
             report.append(f"{r.ref} {r.name}: township {r.township!r} {how}")
             continue
-        village = None
-        if r.kind == VILLAGE:
-            village = f"village:{town}:{r.name}"
+        village = f"village:{town}:{r.name}" if r.kind == VILLAGE else None
         placed.append(Placed(r, county, town, village))
     return placed, report
 
@@ -159,10 +166,9 @@ def _county(name: str, ids: set[str], by_name: dict) -> tuple[str | None, str]:
     return _one(got), "is no county of the province today"
 
 
-def _township(name: str, pool: pd.DataFrame, by_name: dict) -> tuple[str | None, str]:
-    """Today's township of a listed one, in its county: the same name, the name + 镇 (乌镇 →
-    乌镇镇), the same core under another suffix (大鹏镇 → 大鹏街道), or a former name."""
-    ids = dict(zip(pool["place_id"], pool["name"]))
+def _township(name: str, ids: dict[str, str], by_name: dict) -> tuple[str | None, str]:
+    """Today's township of a listed one among its county's (id → name): the same name, the name
+    + 镇 (乌镇 → 乌镇镇), the same core under another suffix (大鹏镇 → 大鹏街道), or a former name."""
     got = {p for p, n in ids.items() if n in (name, name + "镇")}
     if not got:
         core = _core(name, _TOWN_SUFFIX)
@@ -179,13 +185,13 @@ def heritage_overlay(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The village places the gazetteer lacks and the names rows of the placed rows (a town's
     short form; a village's full name and X古村), appended to ``places`` and ``names``."""
-    by_id = places.set_index("place_id")
-    have = set(by_id.index)
-    taken = set(names["name"])
-    cores: dict[str, int] = {}
-    for n in places.loc[places["level"] == "township", "name"]:
-        c = _core(n, _TOWN_SUFFIX)
-        cores[c] = cores.get(c, 0) + 1
+    tids = {p.township_id for p in placed}
+    by_id = places[places["place_id"].isin(tids)].set_index("place_id")  # (the rows' townships only)
+    v = places[places["parent_id"].isin(tids) & (places["level"] == "village")]
+    existing = {(t, n): pid for t, n, pid in zip(v["parent_id"], v["name"], v["place_id"])}
+    have = set(v["place_id"])
+    cores = _shared_cores(places, {_core(n, _TOWN_SUFFIX) for n in by_id["name"]})
+    taken = set(names.loc[names["name"].str.endswith("古镇"), "name"])
     new_places: list[dict] = []
     rows: list[tuple[str, str, str, str | None, None]] = []
     for p in placed:
@@ -210,9 +216,8 @@ def heritage_overlay(
             continue
         vid = p.village_id
         assert vid is not None
-        same = by_id[(by_id["parent_id"] == p.township_id) & (by_id["name"] == r.name)]
-        if not same.empty:
-            vid = str(same.index[0])
+        if (p.township_id, r.name) in existing:
+            vid = existing[(p.township_id, r.name)]
         elif vid not in have:
             new_places.append(
                 _below(by_id.loc[p.township_id], vid, r.name, "village", p.township_id, None, what, r)
@@ -225,10 +230,22 @@ def heritage_overlay(
     if new_places:
         places = pd.concat([places, pd.DataFrame(new_places)[list(places.columns)]], ignore_index=True)
     if rows:
-        names = pd.concat([names, pd.DataFrame(rows, columns=NAME_COLUMNS)], ignore_index=True)
+        new = pd.DataFrame(list(dict.fromkeys(rows)), columns=NAME_COLUMNS)
+        names = pd.concat([names, new], ignore_index=True)
         names["until"] = names["until"].astype("Int64")
-        names = names.drop_duplicates(["name", "place_id", "name_type"]).reset_index(drop=True)
     return places, names
+
+
+def _shared_cores(places: pd.DataFrame, wanted: set[str]) -> dict[str, int]:
+    """How many townships of China bear each of ``wanted`` as their name's core (周庄: 6)."""
+    t = places.loc[places["level"] == "township", "name"]
+    t = t[t.str.startswith(tuple(wanted))] if wanted else t.iloc[:0]
+    counts: dict[str, int] = {}
+    for n in t:
+        c = _core(n, _TOWN_SUFFIX)
+        if c in wanted:
+            counts[c] = counts.get(c, 0) + 1
+    return counts
 
 
 def _below(

@@ -31,11 +31,13 @@ def read_literary(path: Path, display: str, places: pd.DataFrame) -> list[tuple[
     """(name, place_id, note) rows of gazetteer/literary_names.csv: every value present, the kind
     one of 别称/雅称/古称, the place a province or city (a literary name never names a county or a
     town here), no name twice, at least two characters (穗, 甬 alone are in too many words)."""
-    level = dict(zip(places["place_id"], places["level"]))
-    full = dict(zip(places["place_id"], places["name"]))
+    listed = list(_rows(path, LITERARY_COLUMNS, display))
+    mine = places[places["place_id"].isin([row["place_id"] for _line, row in listed])]
+    level = dict(zip(mine["place_id"], mine["level"]))
+    full = dict(zip(mine["place_id"], mine["name"]))
     out: list[tuple[str, str, str]] = []
     seen: set[str] = set()
-    for line, row in _rows(path, LITERARY_COLUMNS, display):
+    for line, row in listed:
         for col in ("name", "place_id", "kind", "source"):
             if not row[col]:
                 raise CuratedRowError(display, line, f"missing value for {col}")
@@ -56,8 +58,9 @@ def literary_rows(
 ) -> tuple[pd.DataFrame, list[str]]:
     """Names-table rows for the literary names: ``literary`` where no other place has the name,
     ``short`` (read with evidence only) where one does, with the clash in the returned notes."""
+    same = names[names["name"].isin([n for n, _p, _note in literary])]
     taken: dict[str, set[str]] = {}
-    for n, p in zip(names["name"], names["place_id"]):
+    for n, p in zip(same["name"], same["place_id"]):
         taken.setdefault(n, set()).add(p)
     rows, clashes = [], []
     for name, pid, note in literary:
