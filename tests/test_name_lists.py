@@ -137,9 +137,17 @@ def test_literary_names_do_not_fire_inside_other_words(parse, text):
     assert not any(t in literary or t in ("巴蜀", "江城", "甬") for t in got["text"])
 
 
-def test_literary_name_in_an_organisation_is_in_org(parse):
-    m = _one(parse("齐鲁银行发布年报"), "齐鲁")
-    assert (m["name"], bool(m["in_org"])) == ("山东省", True)
+@pytest.mark.parametrize(
+    ("text", "name", "place"),
+    [
+        ("齐鲁银行发布年报", "齐鲁", "山东省"),
+        ("据羊城晚报报道", "羊城", "广州市"),
+        ("荆楚网消息", "荆楚", "湖北省"),
+    ],
+)
+def test_literary_name_in_an_organisation_or_outlet_is_in_org(parse, text, name, place):
+    m = _one(parse(text), name)
+    assert (m["name"], bool(m["in_org"])) == (place, True)
 
 
 def test_literary_name_of_a_home_city_still_needs_to_stand_as_a_word(parse):

@@ -5,6 +5,7 @@ this before it reads one."""
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from geo.geoparse.countries import stands_alone
@@ -22,4 +23,16 @@ def literary_stands(m: RawMatch, text: str, base: int) -> bool:
     s, e = m.start - base, m.end - base
     if name_part_after(text, e) or quoted_brand(text, s, e) or facility_after(text, e, 6):
         return False
-    return stands_alone(text, s, e)
+    return _MEDIA.match(text, e) is not None or stands_alone(text, s, e)  # (荆楚网: one word to jieba)
+
+
+#: After a literary name these make it a news outlet's name (羊城晚报, 荆楚网, 齐鲁晚报, 燕赵都市报):
+#: the mention stays, flagged in_org, as the frozen sets annotate 羊城 in 羊城晚报.
+_MEDIA = re.compile(r"网|晚报|日报|早报|都市报|商报|卫视|电视台|广播电视台|传媒")
+
+
+def literary_in_org(m: RawMatch, text: str, base: int) -> RawMatch:
+    """``m`` flagged in_org where a news outlet's name follows (羊城|晚报), else ``m`` itself."""
+    if m.in_org or _MEDIA.match(text, m.end - base) is None:
+        return m
+    return m._replace(in_org=True)
