@@ -39,7 +39,7 @@ def _one(got, text):
 
 def test_literary_list_rows_have_a_source_and_name_a_province_or_city(gazetteer):
     rows = read_literary(GAZ / "literary_names.csv", "literary_names.csv", gazetteer.places)
-    assert len(rows) == 48
+    assert len(rows) == 49
     levels = gazetteer.by_id.loc[[pid for _n, pid, _note in rows], "level"]
     assert set(levels) == {"province", "city"}
     assert all("http" in note for _n, _p, note in rows)
@@ -129,6 +129,7 @@ def test_literary_name_is_its_province_or_city(parse, text, name, place):
         "打造“齐鲁粮仓”品牌",  # a slogan in quotes
         "济南泉城路步行街",  # a street's name
         "常山三衢山景区",  # a mountain's
+        "之江度假区的项目",  # a resort zone's (之江: the 钱塘江's reach in 西湖区)
     ],
 )
 def test_literary_names_do_not_fire_inside_other_words(parse, text):

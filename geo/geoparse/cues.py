@@ -56,7 +56,7 @@ _CLOSE_QUOTE = frozenset("”」》’\"")
 _STOP_RUN = re.compile(r"[^\s，。；：、,.;:!?！？“”\"（）()的和与及等是在为将]{0,10}")
 #: A run ending in one of these names a facility or a group, not the township (石林水上运动中心).
 _FACILITY_TAIL = re.compile(r"(?:中心|公园|码头|广场|基地|景区|馆|分会|社|队|群|号|园|苑|小区|初中)$")
-_FACILITY_WORD = re.compile(r"中心|公园|码头|广场|基地|景区|小区|大剧院|体育场")
+_FACILITY_WORD = re.compile(r"中心|公园|码头|广场|基地|景区|小区|大剧院|体育场|度假区|开发区|园区")
 
 
 def short_form_stands(text: str, s: int, e: int) -> bool:
