@@ -17,6 +17,7 @@ import pandas as pd
 
 from geo.columns import ArticleMentions, MentionColumns
 from geo.gazetteer import Gazetteer
+from geo.geoparse.anchors import is_landmark
 from geo.geoparse.bare_names import bare_names
 from geo.geoparse.beside import streets_after_parent, towns_before_village
 from geo.geoparse.communities import bare_communities
@@ -31,7 +32,6 @@ from geo.geoparse.village_book import book_villages, build_book, jionlp_villages
 from geo.geoparse.villages import is_village
 from geo.geoparse.words import in_org_at, longer_words
 from geo.geoparse.zone_prefix import with_prefixes
-from geo.geoparse.zones import is_landmark
 from geo.schema import Article, Mention
 
 
