@@ -68,3 +68,65 @@ def test_a_national_park_is_named_after_its_place(spans):
     """武夷山国家公园 (v6 z17), 神农架国家公园: one landmark each."""
     assert _landmarks(spans("基地位于武夷山国家公园外围最前沿。")) == ["武夷山国家公园"]
     assert _landmarks(spans("神农架国家公园位于湖北省西部。")) == ["神农架国家公园"]
+
+
+# ---- natural features in an article about one place ----------------------------------------------
+
+
+def test_streams_and_a_reservoir_in_an_article_about_one_district(spans):
+    """https://siliu.net/p/w8emv6qoxr.html (奉化区): 横山水库, 秀尖山, 董李溪 are landmarks in 奉化区 at
+    county precision; 母亲河 is no name."""
+    got = spans(
+        "横山水库,坝址位于宁波市奉化区尚田街道许家村。县溪是奉化的母亲河,源始于大公岙村,"
+        "与宁海分界处的秀尖山,海拔945米。县溪一路婉转而来,汇聚董李溪、竹林溪等支流水系,汇入横山水库。"
+    )
+    features = [(t, county, prec) for t, lv, _c, county, prec in got if lv == "landmark"]
+    assert features == [
+        ("横山水库", "奉化区", "county"),
+        ("秀尖山", "奉化区", "county"),
+        ("董李溪", "奉化区", "county"),
+        ("竹林溪", "奉化区", "county"),
+        ("横山水库", "奉化区", "county"),
+    ]
+
+
+def test_a_lake_after_a_dash_in_an_article_about_one_district(spans):
+    """http://dzwww.com/2020/sssm/yw/202008/t20200819_6439169.htm: 岩马湖 in 山亭区."""
+    got = spans("山亭区冯卯镇李庄村地处鲁南山区,坐落在枣庄市最大水库、国家水利风景区——岩马湖右岸。")
+    assert ("岩马湖", "landmark", "枣庄市", "山亭区", "county") in got
+
+
+def test_hills_and_streams_of_a_village(spans):
+    """v6 z14 and z29: 大乘山, 真武山, 东畈溪 (龙游县); 张家垱水库 (荆州区)."""
+    got = spans("泽随村位于龙游县北面。北面有大乘山和真武山,两座山分别有一支水源流向泽随村,为东畈溪。")
+    assert _landmarks(got) == ["大乘山", "真武山", "东畈溪"]
+    got = spans("前往荆州区马山镇裁缝村,参观了张家垱水库。")
+    assert ("张家垱水库", "landmark", "荆州市", "荆州区", "county") in got
+
+
+def test_a_feature_in_an_article_about_one_city_has_no_county(spans):
+    """v6 z26: 九龙峪 in an article about 潍坊: the city, no county, no precision (no point)."""
+    got = spans("像屯西村以及九龙峪等,探索出了很好的经验,让更多的人了解潍坊。")
+    assert ("九龙峪", "landmark", "潍坊市", None, None) in got
+
+
+def test_no_feature_where_the_places_are_far_apart(spans):
+    """Two cities' districts: where would 大乘山 be? Nowhere: no mention."""
+    assert _landmarks(spans("杭州市西湖区和温州市龙湾区:北面有大乘山。")) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "常山县牢固树立“绿水青山就是金山银山”理念。",  # idioms (v6 z13)
+        "在海宁市斜桥镇祝场村,一条曾经的“黑臭河”经过整治后重现清澈。",  # a kind of river
+        "海宁市斜桥镇要实现碳达峰。",  # 达峰 is a word
+        "海宁市斜桥镇记者王海峰报道。",  # a person
+        "大峧山村是岱山县高亭镇的一个海岛村。",  # the village (v6 z15), not a hill 大峧山
+        "泽随村第一世祖从峡口后山迁居龙游县。",  # the hill behind 峡口 (v6 z14)
+        "常山县三衢石林由三衢山组成,三衢山是衢州的母亲山。",  # 由|三衢山, not 由三衢山; 母亲山 (v6 z13)
+    ],
+)
+def test_words_that_end_like_a_feature_are_not_one(spans, text):
+    got = _landmarks(spans(text))
+    assert got in ([], ["三衢山", "三衢山"])

@@ -25,6 +25,7 @@ from geo.geoparse.context import Context, Resolved, confident_context
 from geo.geoparse.countries import foreign_tables
 from geo.geoparse.entries import build_entries
 from geo.geoparse.index import PlaceIndex, build_index
+from geo.geoparse.natural import bare_landmarks
 from geo.geoparse.recognize import Matcher, build_matcher
 from geo.geoparse.resolve import resolve_matches
 from geo.geoparse.town_shorts import short_townships
@@ -193,15 +194,16 @@ def geoparse_document(articles: list[Article], gp: Geoparser) -> MentionColumns:
                 else:
                     cols.append_record(_mention(a, r, index))
         cols.end_article(a.article_id, a.file)
-        if "社区" in text:  # 萧岗南社区 in an article about one county: a community there
-            here = ArticleMentions(cols, range(lo, len(cols.start)))
-            extra = bare_communities(a, here, index, gp.home_province)
-            if extra:
-                ms = sorted(list(here) + extra, key=lambda m: m.start)
-                cols.truncate(lo)
-                for m in ms:
-                    cols.append_record(m)
-                cols.bounds[-1] = len(cols.start)
+        here = ArticleMentions(cols, range(lo, len(cols.start)))
+        # 萧岗南社区 in an article about one county: a community there; 大乘山: a landmark there
+        extra = bare_communities(a, here, index, gp.home_province) if "社区" in text else []
+        extra += bare_landmarks(a, here, index, extra)
+        if extra:
+            ms = sorted(list(here) + extra, key=lambda m: m.start)
+            cols.truncate(lo)
+            for m in ms:
+                cols.append_record(m)
+            cols.bounds[-1] = len(cols.start)
     cols = streets_after_parent(articles, cols, index)  # 白云区同德街: before the book reads its villages
     cols = _beyond_home(articles, cols, index, gp)
     cols = towns_before_village(articles, cols, index)  # 乌镇白马墩村: after the book's villages
