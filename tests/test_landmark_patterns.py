@@ -130,3 +130,27 @@ def test_no_feature_where_the_places_are_far_apart(spans):
 def test_words_that_end_like_a_feature_are_not_one(spans, text):
     got = _landmarks(spans(text))
     assert got in ([], ["三衢山", "三衢山"])
+
+
+# ---- customary names of cities (gazetteer/customary_names.csv) -----------------------------------
+
+
+def test_a_citys_customary_name_is_the_city_with_evidence(spans):
+    """三衢 is 衢州市's customary name (http://www.kanshici.com/lishi/diming/e4b889e8a1a2), 嘉州 乐山市's
+    (https://www.leexue.com/miaozhi/658401049144462626.html); v6 z13 and z23: read as the city in an
+    article that names the city's places."""
+    got = spans("徜徉三衢大地,常山县最大的优势是生态优势。")
+    assert ("三衢", "city", "衢州市", None, "county") in got
+    got = spans("春到嘉州,乐山市的乡村振兴。")
+    assert ("嘉州", "city", "乐山市", None, "county") in got
+
+
+def test_a_park_or_hill_named_after_a_customary_name_is_the_landmark(spans):
+    """嘉州绿心公园 (v6 z23): a park named after 嘉州, one landmark in 乐山市; 三衢山 (v6 z13): the hill,
+    not the city and a stray 山; 杭州城市公园 is the city's parks (a category), no landmark."""
+    got = spans("市民在嘉州绿心公园踏青,乐山市的春天来了。")
+    assert ("嘉州绿心公园", "landmark", "乐山市", None, None) in got
+    got = spans("景区位于常山县,由三衢山、小古山组成。")
+    assert _landmarks(got) == ["三衢山", "小古山"]
+    assert not any(t == "三衢" for t, *_r in got)
+    assert _landmarks(spans("杭州城市公园和萧山口袋公园越来越多。")) == []

@@ -198,8 +198,8 @@ def geoparse_document(articles: list[Article], gp: Geoparser) -> MentionColumns:
         # 萧岗南社区 in an article about one county: a community there; 大乘山: a landmark there
         extra = bare_communities(a, here, index, gp.home_province) if "社区" in text else []
         extra += bare_landmarks(a, here, index, extra)
-        if extra:
-            ms = sorted(list(here) + extra, key=lambda m: m.start)
+        if extra:  # (a feature over a customary name, 三衢|山, replaces it)
+            ms = sorted([m for m in here if not _covered(m, extra)] + extra, key=lambda m: m.start)
             cols.truncate(lo)
             for m in ms:
                 cols.append_record(m)
@@ -208,6 +208,10 @@ def geoparse_document(articles: list[Article], gp: Geoparser) -> MentionColumns:
     cols = _beyond_home(articles, cols, index, gp)
     cols = towns_before_village(articles, cols, index)  # 乌镇白马墩村: after the book's villages
     return bare_names(articles, _repeated_villages(articles, cols), gp.matcher)  # 岭口村 … 岭口
+
+
+def _covered(m: Mention, extra: list[Mention]) -> bool:
+    return any(x.start <= m.start and m.end <= x.end for x in extra)
 
 
 def _beyond_home(

@@ -72,27 +72,42 @@ def bare_landmarks(
     a: Article, mentions: ArticleMentions, index: PlaceIndex, more: Sequence[Mention] = ()
 ) -> list[Mention]:
     """Natural features named in an article whose places lie in one county or city (none
-    otherwise), as landmark mentions there (``more``: mentions found beside ``mentions``)."""
+    otherwise), as landmark mentions there (``more``: mentions found beside ``mentions``). A
+    feature named after a customary name (三衢|山) covers that name: the caller drops the name."""
     text, off = a.text, a.start
     starts, ends = mentions.starts, mentions.ends  # (file offsets, in text order)
     if more:
         spans = sorted([*zip(starts, ends), *((m.start, m.end) for m in more)])
         starts, ends = [x for x, _y in spans], [y for _x, y in spans]
     found = []
+    rows: list[tuple] | None = None
     for hit in _SUFFIX.finditer(text):
         i, j = hit.start(), hit.end()
         k = bisect_right(starts, off + i) - 1
         if k >= 0 and ends[k] > off + i:
             continue  # inside a name read (浙江, 钱塘江)
+        if k >= 0 and ends[k] == off + i and not more and j - i == 1 and ends[k] - starts[k] == 2:
+            rows = rows if rows is not None else mentions.place_rows()
+            if _customary(rows[k], text[starts[k] - off : i]) and _accepted(text, starts[k] - off, i, j):
+                found.append((starts[k], off + j))  # 三衢|山: the hill, not the city (replaced)
+                continue
         s = _name_start(text, i, j, ends[k] - off if k >= 0 else 0)
         if s is not None:
             found.append((off + s, off + j))
     if not found:  # (most articles: the places are looked at only where a feature is named)
         return []
-    anchor = _anchor(mentions.place_rows())  # (place_id, name, level, …, county_id): PLACE_FIELDS
+    rows = rows if rows is not None else mentions.place_rows()  # PLACE_FIELDS: place_id, name, level…
+    anchor = _anchor(rows)
     if anchor is None:
         return []
     return [_mention(a, s, e, anchor, index) for s, e in found]
+
+
+def _customary(place: tuple, written: str) -> bool:
+    """A city's or province's customary name (三衢 for 衢州市), not a short form derived from its
+    name (湖州 for 湖州市): written before a feature's word it names the feature (三衢山, as 天目山),
+    where 湖州河 is no name."""
+    return place[2] in ("city", "province") and not place[1].startswith(written)
 
 
 def _anchor(rows: list[tuple]) -> str | None:

@@ -105,8 +105,8 @@ _PHRASE = re.compile(
     "坐拥|拥有|位于|地处|作为|坐落|成立|设立|获评|评为|授予"
 )
 #: Descriptors that name a category, not a zone: 余杭区特色小镇 and 杭州特色小镇 are "the 特色小镇 of
-#: 余杭/杭州" (浙江's programme of 特色小镇), not a town called so.
-_CATEGORY = frozenset(("特色", "特色产业"))
+#: 余杭/杭州" (浙江's programme of 特色小镇), not a town called so; 杭州城市公园, 萧山口袋公园 likewise.
+_CATEGORY = frozenset(("特色", "特色产业", "城市", "口袋", "主题", "社区", "街心", "小微", "生态"))
 #: Characters after a suffix that make it part of a longer word (新城区, 港口, 新区块).
 _NOT_AFTER = {
     "新城": "区市",
