@@ -154,3 +154,12 @@ def test_a_park_or_hill_named_after_a_customary_name_is_the_landmark(spans):
     assert _landmarks(got) == ["三衢山", "小古山"]
     assert not any(t == "三衢" for t, *_r in got)
     assert _landmarks(spans("杭州城市公园和萧山口袋公园越来越多。")) == []
+
+
+def test_an_old_village_is_named_as_the_village(gazetteer, settings):
+    """吉安市吉州区钓源古村 (v6 z18): the village 钓源村 of 吉州区 (the gold sets' convention: X古村 is the
+    village X村): its canonical name is 钓源村, as the village is called, not 钓源古村."""
+    from geo.pipeline import mentions_in_text
+
+    got = mentions_in_text("吉安市吉州区钓源古村,也曾面临传统村落共同的困境。", gazetteer, settings)
+    assert got[got["text"] == "钓源古村"]["name"].tolist() == ["钓源村"]

@@ -87,9 +87,11 @@ def zone_mention(a: Article, r: Resolved, index: PlaceIndex) -> Mention:
     m = r.match
     name, lev, prov, city, county, town, _code, lon, lat, prec = index.row[r.place_id]
     # 支塘镇蒋巷村: a pattern village; 龙虎山景区: a pattern landmark
-    kind = "zone"
+    kind, own = "zone", r.zone
     if r.zone and is_village(r.zone):
         kind = "village"
+        if r.zone.endswith("古村") and len(r.zone) > 3:
+            own = r.zone[:-2] + "村"  # 钓源古村: the old village 钓源村, named as the village is
     elif r.zone and is_landmark(r.zone):
         kind = "landmark"
     cap = _ZONE_PRECISION.get(lev)
@@ -108,8 +110,8 @@ def zone_mention(a: Article, r: Resolved, index: PlaceIndex) -> Mention:
         m.start,
         m.end,
         a.text[m.start - a.start : m.end - a.start],
-        f"{kind}~{r.place_id}~{r.zone}",
-        r.zone or "",
+        f"{kind}~{r.place_id}~{own}",
+        own or "",
         kind,
         prov,
         city,
