@@ -163,3 +163,16 @@ def test_an_old_village_is_named_as_the_village(gazetteer, settings):
 
     got = mentions_in_text("吉安市吉州区钓源古村,也曾面临传统村落共同的困境。", gazetteer, settings)
     assert got[got["text"] == "钓源古村"]["name"].tolist() == ["钓源村"]
+
+
+def test_a_compass_part_of_a_listed_lake_is_a_landmark_of_its_own(spans):
+    """南太湖 (v6 z07: 调研南太湖, 把南太湖建设好), 东洞庭湖 (a nature reserve's name): the part, not the
+    lake; it lies where the lake does, no finer (洞庭湖's province; nothing from 太湖's one point).
+    江南|太湖 is the lake after a region's name."""
+    got = spans("时任省委书记在当地调研南太湖开发治理工作,要把南太湖建设好。")
+    assert [(t, lv, county, prec) for t, lv, _c, county, prec in got if lv == "landmark"] == [
+        ("南太湖", "landmark", None, None),
+        ("南太湖", "landmark", None, None),
+    ]
+    assert _landmarks(spans("湖南岳阳的东洞庭湖国家级自然保护区,候鸟成群。")) == ["东洞庭湖"]
+    assert _landmarks(spans("江南太湖之滨,风景秀丽。")) == ["太湖"]

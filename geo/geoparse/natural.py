@@ -19,7 +19,7 @@ the village); and it is no person's name (记者 王海峰, 李长江说).
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 
 from geo.columns import ArticleMentions
@@ -46,7 +46,8 @@ _TAIL_WORDS = frozenset(
 _LOCATIVE = frozenset("前后上下里外内中旁边侧")
 #: Before the name: a word that ends here (北面有|大乘山, 东面的|三衢山, 以及|九龙峪, 参观了|张家垱水库).
 _BEFORE = frozenset(
-    "的在和与及、有是从到向往于至由为了入经登游跨过临近绕环沿傍朝越穿，,。;；:：“”\"'‘’《》()（）【】—… \n\t"
+    "的在和与及、有是从到向往于至由为了入经登游跨过临近绕环沿傍朝越穿把将对"
+    "，,。;；:：“”\"'‘’《》()（）【】—… \n\t"
 )
 #: After the feature: the start of a division's or a longer word's name (大峧山村; 山区 and 河道
 #: are left to jieba).
@@ -94,13 +95,60 @@ def bare_landmarks(
         s = _name_start(text, i, j, ends[k] - off if k >= 0 else 0)
         if s is not None:
             found.append((off + s, off + j))
+    parts = _compass_parts(a, mentions, starts, ends) if not more and _COMPASS.search(text) else []
     if not found:  # (most articles: the places are looked at only where a feature is named)
-        return []
+        return parts
     rows = rows if rows is not None else mentions.place_rows()  # PLACE_FIELDS: place_id, name, level…
     anchor = _anchor(rows)
     if anchor is None:
-        return []
-    return [_mention(a, s, e, anchor, index) for s, e in found]
+        return parts
+    return parts + [_mention(a, s, e, anchor, index) for s, e in found]
+
+
+#: A compass point right before a listed lake or sea names a part of it: 南太湖 (湖州's shore),
+#: 东洞庭湖, 南黄海. The part is a landmark of its own, in the lake's province at most, no point.
+_COMPASS = re.compile("[东西南北](?=[\u4e00-\u9fff]{1,4}[湖海])")
+
+
+def _compass_parts(a: Article, mentions: ArticleMentions, starts: list, ends: list) -> list[Mention]:
+    """南|太湖 → 南太湖, where the compass point starts a word (调研|南太湖, 把|南太湖; not 江南|太湖)
+    and the lake was read by its listed name; the caller drops the lake's mention it covers."""
+    text, off = a.text, a.start
+    rows: list[tuple] | None = None
+    out = []
+    for hit in _COMPASS.finditer(text):
+        p = hit.start()
+        k = bisect_left(starts, off + p + 1)
+        if k == len(starts) or starts[k] != off + p + 1:
+            continue
+        if p > 0 and text[p - 1] not in _BEFORE and not _verb_before(text, p):
+            continue
+        rows = rows if rows is not None else mentions.place_rows()
+        row, written = rows[k], text[p + 1 : ends[k] - off]
+        if row[2] != "landmark" or row[1] != written or not written.endswith(("湖", "海")):
+            continue
+        name = text[p] + written
+        # the part lies where the lake does, no finer: a listed lake's province (洞庭湖: 湖南省), but
+        # nothing from a lake drawn at one point (太湖's point is not 南太湖's)
+        prov = row[3] if row[5] is None and row[8] is None else None
+        place = (
+            f"landmark~{row[0]}~{name}",
+            name,
+            "landmark",
+            prov,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        )
+        org = in_org_at(text, ends[k] - off)
+        out.append(
+            Mention(a.article_id, a.file, off + p, ends[k], name, *place, 0.6, org, False, row[11], None)
+        )
+    return out
 
 
 def _customary(place: tuple, written: str) -> bool:
@@ -156,7 +204,7 @@ def _name_start(text: str, i: int, j: int, floor: int) -> int | None:
 
 def _verb_before(text: str, s: int) -> bool:
     """A verb or preposition of two characters ends right before ``s`` (汇聚|董李溪, 位于|横山水库)."""
-    return s >= 2 and jieba_tags().get(text[s - 2 : s]) in ("v", "p")
+    return s >= 2 and jieba_tags().get(text[s - 2 : s]) in ("v", "vn", "p")
 
 
 def _accepted(text: str, s: int, i: int, j: int) -> bool:
