@@ -1,5 +1,7 @@
 """Which names may anchor a pattern zone (德清 in 德清地理信息小镇), decided once per name when the
-candidate tables are built; shared by the tables (geo.geoparse.entries) and the zone finder."""
+candidate tables are built; shared by the tables (geo.geoparse.entries) and the zone finder. And
+which pattern names are landmarks, not zones (龙虎山景区), shared by the zone finder, the prefix
+reader (geo.geoparse.zone_prefix) and the mention records."""
 
 from __future__ import annotations
 
@@ -18,3 +20,32 @@ def zone_anchor(surface: str, levels: set[str], wordlike: bool) -> bool:
     if _GENERIC_ANCHOR.match(surface) or not levels & ANCHOR_LEVELS:
         return False
     return not wordlike or bool(levels & _WORD_ANCHOR_LEVELS)
+
+
+#: Suffixes of a scenic area, park or old town named after a place: a landmark, not a zone
+#: (龙虎山景区, 闽江河口国家湿地公园, 前童古镇, 新化大紫鹊界景区), longest first.
+LANDMARK_SUFFIXES = (
+    "风景名胜区",
+    "国家湿地公园",
+    "国家森林公园",
+    "国家地质公园",
+    "国家公园",
+    "湿地公园",
+    "森林公园",
+    "地质公园",
+    "风景区",
+    "旅游区",
+    "古镇群",
+    "大瀑布",
+    "古城",
+    "景区",
+    "古镇",
+    "瀑布",
+    "花海",
+    "公园",
+)
+
+
+def is_landmark(name: str) -> bool:
+    """A pattern mention's name is a landmark's (龙虎山景区, 前童古镇), not a zone's."""
+    return name.endswith(LANDMARK_SUFFIXES)

@@ -333,7 +333,7 @@ def resolve_single(
     ranks candidates; evidence is looked up only as far as the rule needs it."""
     e = m.entry
     pid, kind = c.pid, c.kind
-    if kind == "literary":
+    if kind == "literary" and m.zone is None:  # (嘉州|绿心公园: the park's name is the mention)
         if not literary_stands(m, text, base):
             return None
         m = literary_in_org(m, text, base)  # 羊城晚报, 荆楚网

@@ -17,6 +17,7 @@ import pandas as pd
 
 from geo.columns import ArticleMentions, MentionColumns
 from geo.gazetteer import Gazetteer
+from geo.geoparse.anchors import is_landmark
 from geo.geoparse.bare_names import bare_names
 from geo.geoparse.beside import streets_after_parent, towns_before_village
 from geo.geoparse.communities import bare_communities
@@ -24,6 +25,7 @@ from geo.geoparse.context import Context, Resolved, confident_context
 from geo.geoparse.countries import foreign_tables
 from geo.geoparse.entries import build_entries
 from geo.geoparse.index import PlaceIndex, build_index
+from geo.geoparse.natural import bare_landmarks
 from geo.geoparse.recognize import Matcher, build_matcher
 from geo.geoparse.resolve import resolve_matches
 from geo.geoparse.town_shorts import short_townships
@@ -31,7 +33,6 @@ from geo.geoparse.village_book import book_villages, build_book, jionlp_villages
 from geo.geoparse.villages import is_village
 from geo.geoparse.words import in_org_at, longer_words
 from geo.geoparse.zone_prefix import with_prefixes
-from geo.geoparse.zones import is_landmark
 from geo.schema import Article, Mention
 
 
@@ -86,9 +87,11 @@ def zone_mention(a: Article, r: Resolved, index: PlaceIndex) -> Mention:
     m = r.match
     name, lev, prov, city, county, town, _code, lon, lat, prec = index.row[r.place_id]
     # 支塘镇蒋巷村: a pattern village; 龙虎山景区: a pattern landmark
-    kind = "zone"
+    kind, own = "zone", r.zone
     if r.zone and is_village(r.zone):
         kind = "village"
+        if r.zone.endswith("古村") and len(r.zone) > 3:
+            own = r.zone[:-2] + "村"  # 钓源古村: the old village 钓源村, named as the village is
     elif r.zone and is_landmark(r.zone):
         kind = "landmark"
     cap = _ZONE_PRECISION.get(lev)
@@ -107,8 +110,8 @@ def zone_mention(a: Article, r: Resolved, index: PlaceIndex) -> Mention:
         m.start,
         m.end,
         a.text[m.start - a.start : m.end - a.start],
-        f"{kind}~{r.place_id}~{r.zone}",
-        r.zone or "",
+        f"{kind}~{r.place_id}~{own}",
+        own or "",
         kind,
         prov,
         city,
@@ -193,19 +196,24 @@ def geoparse_document(articles: list[Article], gp: Geoparser) -> MentionColumns:
                 else:
                     cols.append_record(_mention(a, r, index))
         cols.end_article(a.article_id, a.file)
-        if "社区" in text:  # 萧岗南社区 in an article about one county: a community there
-            here = ArticleMentions(cols, range(lo, len(cols.start)))
-            extra = bare_communities(a, here, index, gp.home_province)
-            if extra:
-                ms = sorted(list(here) + extra, key=lambda m: m.start)
-                cols.truncate(lo)
-                for m in ms:
-                    cols.append_record(m)
-                cols.bounds[-1] = len(cols.start)
+        here = ArticleMentions(cols, range(lo, len(cols.start)))
+        # 萧岗南社区 in an article about one county: a community there; 大乘山: a landmark there
+        extra = bare_communities(a, here, index, gp.home_province) if "社区" in text else []
+        extra += bare_landmarks(a, here, index, extra)
+        if extra:  # (a feature over a customary name, 三衢|山, replaces it)
+            ms = sorted([m for m in here if not _covered(m, extra)] + extra, key=lambda m: m.start)
+            cols.truncate(lo)
+            for m in ms:
+                cols.append_record(m)
+            cols.bounds[-1] = len(cols.start)
     cols = streets_after_parent(articles, cols, index)  # 白云区同德街: before the book reads its villages
     cols = _beyond_home(articles, cols, index, gp)
     cols = towns_before_village(articles, cols, index)  # 乌镇白马墩村: after the book's villages
     return bare_names(articles, _repeated_villages(articles, cols), gp.matcher)  # 岭口村 … 岭口
+
+
+def _covered(m: Mention, extra: list[Mention]) -> bool:
+    return any(x.start <= m.start and m.end <= x.end for x in extra)
 
 
 def _beyond_home(

@@ -118,12 +118,12 @@ def resolve_matches(
 
 #: Levels of a one-place name read again, when dropped, with the places the article was found to
 #: name: a county's short form (修水 after 九江修水), a township outside the home province (陆浑镇 in an
-#: article that names 嵩县).
-_AGAIN_LEVELS = frozenset(("county", "township"))
+#: article that names 嵩县), a home village whose county was read from its short form (淳安的下姜村).
+_AGAIN_LEVELS = frozenset(("county", "township", "village"))
 
 
 def _again_later(e) -> bool:
-    """A name worth a second reading: one place, a county or a township, no ordinary word (建设, 涉县
+    """A name worth a second reading: one place, a county, township or village, no ordinary word (建设, 涉县
     need a parent in front), a township's name of three characters or more (朗镇 inside 南朗镇 is
     not one)."""
     if len(e.candidates) != 1 or e.wordlike:
@@ -177,8 +177,9 @@ def _namesakes_again(
     """Full names shared by far-away places (白云区: 广州 and 贵阳), dropped for want of evidence,
     read again with every place the article was found to name as evidence — also those read
     from short forms (广州 in 广州的白云区、南沙区): the namesake inside a place the article names.
-    So are one-place counties and townships (:func:`_again_later`): 九江修水 … 修水 (the county
-    read once with its city), 闫庄镇 … 嵩县 (its county named later in the article)."""
+    So are one-place counties, townships and villages (:func:`_again_later`): 九江修水 … 修水 (the
+    county read once with its city), 闫庄镇 … 嵩县 (its county named later in the article), 淳安的下姜村
+    (the village's county read from its short form)."""
     read = {r.place_id for r in out}
     ctx: Context | None = None
     added = False

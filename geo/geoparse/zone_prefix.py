@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from geo.geoparse.anchors import is_landmark
 from geo.geoparse.words import in_org_at
 
 if TYPE_CHECKING:
@@ -33,9 +34,11 @@ _new = tuple.__new__
 
 
 def _is_zone(m: RawMatch) -> bool:
-    """A pattern zone (德清地理信息小镇) or a curated one (玉皇山南基金小镇)."""
+    """A pattern zone (德清地理信息小镇) or a curated one (玉皇山南基金小镇); not a pattern landmark,
+    which is named by its own place: 建德|梅城古镇 is the county and the old town of 梅城镇, two
+    mentions (as 湖州|南浔古镇 with the curated 南浔古镇)."""
     if m.zone is not None:
-        return True
+        return not is_landmark(m.zone)
     cands = m.entry.candidates
     return bool(cands) and all(c.level == "zone" for c in cands)
 

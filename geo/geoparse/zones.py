@@ -19,6 +19,7 @@ import re
 from bisect import bisect_left
 from typing import TYPE_CHECKING
 
+from geo.geoparse.anchors import LANDMARK_SUFFIXES
 from geo.geoparse.words import in_org_at
 from geo.geoparse.zone_prefix import free_trade_zones
 
@@ -60,25 +61,6 @@ ZONE_SUFFIXES = (
     "科创区",
     "港",
 )
-#: Suffixes of a scenic area, park or old town named after a place: a landmark, not a zone
-#: (龙虎山景区, 闽江河口国家湿地公园, 前童古镇, 新化大紫鹊界景区), longest first.
-LANDMARK_SUFFIXES = (
-    "风景名胜区",
-    "国家湿地公园",
-    "国家森林公园",
-    "国家地质公园",
-    "湿地公园",
-    "森林公园",
-    "地质公园",
-    "风景区",
-    "旅游区",
-    "古镇群",
-    "大瀑布",
-    "景区",
-    "古镇",
-    "瀑布",
-    "花海",
-)
 #: Suffixes that name a zone with the place alone (永康经济开发区, 盐城经开区, 舟山港).
 TITLE_SUFFIXES = frozenset(
     (
@@ -105,9 +87,10 @@ TITLE_SUFFIXES = frozenset(
         "港",
     )
 )
-#: A landmark suffix names the area with the place alone only after a landmark (龙虎山景区), and 古镇
-#: after a township (前童古镇: the old town of 前童镇); after a city or county it is a category
-#: (杭州景区: the city's scenic areas), after a township's short form a phrase (沿江湿地公园).
+#: A landmark suffix names the area with the place alone only after a landmark (龙虎山景区), 古镇
+#: after a township (前童古镇: the old town of 前童镇) and 古城 after a city or county (漳州古城, 青州古城:
+#: the old walled town of the city); otherwise after a city or county it is a category (杭州景区: the
+#: city's scenic areas), after a township's short form a phrase (沿江湿地公园).
 _DESCRIPTOR = r"[0-9A-Za-z\u4e00-\u9fff]{0,8}?"
 _ALL_SUFFIXES = sorted(ZONE_SUFFIXES + LANDMARK_SUFFIXES, key=len, reverse=True)
 _TAIL = re.compile(f"({_DESCRIPTOR})(" + "|".join(_ALL_SUFFIXES) + ")")
@@ -122,10 +105,20 @@ _PHRASE = re.compile(
     "坐拥|拥有|位于|地处|作为|坐落|成立|设立|获评|评为|授予"
 )
 #: Descriptors that name a category, not a zone: 余杭区特色小镇 and 杭州特色小镇 are "the 特色小镇 of
-#: 余杭/杭州" (浙江's programme of 特色小镇), not a town called so.
-_CATEGORY = frozenset(("特色", "特色产业"))
+#: 余杭/杭州" (浙江's programme of 特色小镇), not a town called so; 杭州城市公园, 萧山口袋公园 likewise.
+_CATEGORY = frozenset(("特色", "特色产业", "城市", "口袋", "主题", "社区", "街心", "小微", "生态"))
 #: Characters after a suffix that make it part of a longer word (新城区, 港口, 新区块).
-_NOT_AFTER = {"新城": "区市", "新区": "块", "港": "口湾澳台股币元城区务", "小镇": "上里", "园区": "内外"}
+_NOT_AFTER = {
+    "新城": "区市",
+    "新区": "块",
+    "港": "口湾澳台股币元城区务",
+    "小镇": "上里",
+    "园区": "内外",
+    "古城": "区镇乡村街路",  # 丽江古城区, 古城镇: divisions' names
+}
+#: A landmark suffix right after a zone's suffix names the scenic area of the zone's name: 太湖溇港
+#: (a 港 read as a zone) + 景区 is one landmark, 太湖溇港景区.
+_LANDMARK_AT = re.compile("|".join(sorted(LANDMARK_SUFFIXES, key=len, reverse=True)))
 #: A free trade zone's area is named by the place it lies in + 片区 (安徽自贸试验区芜湖片区): one zone.
 _AREA_OF = frozenset(("自由贸易试验区", "自贸试验区", "自贸区"))
 _DIVISION_SUFFIX = re.compile(r"(?:省|市|区|县|旗|盟|州|镇|乡|街道)$")
@@ -188,16 +181,20 @@ def _part_of_name(text: str, pos: int, nowhere: bool) -> bool:
     return t is not None and t.group(2) not in LANDMARK_SUFFIXES and not _PHRASE.search(t.group(1))
 
 
-def is_landmark(name: str) -> bool:
-    """A pattern mention's name is a landmark's (龙虎山景区, 前童古镇), not a zone's."""
-    return name.endswith(LANDMARK_SUFFIXES)
-
-
 def _landmark_title(e, suffix: str) -> bool:
-    """龙虎山|景区, 前童|古镇: a landmark suffix right after a landmark, 古镇 after a township."""
-    if suffix not in LANDMARK_SUFFIXES:
+    """龙虎山|景区, 前童|古镇, 漳州|古城, 武夷山|国家公园: a landmark suffix right after a landmark,
+    古镇 after a township, 古城 after a city or county, 国家公园 after any place; never after a name
+    that is itself such a suffix (古城古镇古村: three kinds of place, 古城 being also a district's
+    short form)."""
+    if suffix not in LANDMARK_SUFFIXES or e.surface in LANDMARK_SUFFIXES:
         return False
-    return any(c.level == "landmark" or (c.level == "township" and suffix == "古镇") for c in e.candidates)
+    return any(
+        c.level == "landmark"
+        or (c.level == "township" and suffix == "古镇")
+        or (c.level in ("city", "county") and suffix == "古城")
+        or suffix == "国家公园"  # 武夷山国家公园, 神农架国家公园: a park of its own
+        for c in e.candidates
+    )
 
 
 def _word_inside(m: RawMatch, nxt: RawMatch, base: int, end: int, suffix_at: int) -> bool:
@@ -212,6 +209,19 @@ def _word_inside(m: RawMatch, nxt: RawMatch, base: int, end: int, suffix_at: int
         return True
     outer = {c.pid for c in m.entry.candidates}
     return e.short and not any(not outer.isdisjoint(c.ancestors) for c in e.candidates)
+
+
+def _short_inside(m: RawMatch, nxt: RawMatch, at_suffix: bool) -> bool:
+    """A short form inside a landmark's name, not right after the anchor, and no place of the
+    anchor's: a piece of the descriptor's word (宜都|天龙湾|国家湿地公园: 龙湾区 is in 温州) or the
+    suffix (漳州|古城: 古城区 is in 丽江), not the anchor of the name (连云港|东海|高新区)."""
+    e = nxt.entry
+    if (nxt.start == m.end and not at_suffix) or not e.short or any(c.kind != "short" for c in e.candidates):
+        return False
+    if at_suffix:
+        return True  # 丽江|古城: the old town, though 古城区 is a district of 丽江 (not 丽江古城区)
+    outer = {c.pid for c in m.entry.candidates}
+    return not any(not outer.isdisjoint(c.ancestors) for c in e.candidates)
 
 
 def _zone_after(text: str, base: int, m: RawMatch, nxt: RawMatch | None) -> RawMatch | None:
@@ -229,7 +239,20 @@ def _zone_after(text: str, base: int, m: RawMatch, nxt: RawMatch | None) -> RawM
         return None  # 长城工业园区: a landmark across provinces places no zone
     end = t.end()
     area = None
-    if nxt is not None and nxt.start - base < end and not _word_inside(m, nxt, base, end, t.start(2)):
+    if suffix not in LANDMARK_SUFFIXES:
+        more = _LANDMARK_AT.match(text, end)
+        if more is not None:  # 太湖溇港|景区: the scenic area
+            end, suffix = more.end(), more.group()
+    if (
+        nxt is not None
+        and nxt.start - base < end
+        and not _word_inside(m, nxt, base, end, t.start(2))
+        and not (
+            suffix in LANDMARK_SUFFIXES
+            and nxt.end - base <= end
+            and _short_inside(m, nxt, nxt.start - base >= t.start(2))
+        )
+    ):
         return None  # another name inside: it is the anchor, or a curated zone that wins
     if (
         suffix in _AREA_OF
@@ -243,7 +266,11 @@ def _zone_after(text: str, base: int, m: RawMatch, nxt: RawMatch | None) -> RawM
         return None
     if descriptor and (descriptor in _CATEGORY or _PHRASE.search(descriptor)):
         return None
-    full_division = not e.short and _DIVISION_SUFFIX.search(e.surface) is not None
+    full_division = (
+        not e.short
+        and e.candidates[0].kind != "literary"  # 嘉州|绿心公园: the park is named after 嘉州, no division
+        and _DIVISION_SUFFIX.search(e.surface) is not None
+    )
     if full_division:
         # 上虞区e游小镇: the division stays a mention; the zone is what follows, named in full
         if len(descriptor) < 2:

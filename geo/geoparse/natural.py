@@ -1,0 +1,238 @@
+"""Hills, streams, lakes and reservoirs named in an article about one place: 大乘山, 松阴溪, 翠屏湖,
+张家垱水库 — landmarks no list has.
+
+A local report names the features around its village or county by their own names, and those
+names have one shape: a proper name of two or three characters + a generic word for the feature
+(山 峰 岩 岭 峪 溪 河 江 湖 岛, 水库 库区 盆地). No gazetteer lists them, but where the article's places
+lie in one county (or one city), a feature named so is read as a landmark there: at that county
+with county precision (the county's point says "in this county", as a curated landmark's does),
+or at the city with no point. An article with no place, or places far apart, gets none.
+
+Guards against words that only end like a feature: the name in front starts a word (after a
+punctuation mark, a function word — 北面有|大乘山, 由|三衢山 —, a verb — 汇聚|董李溪 — or a place just
+read: 古田|翠屏湖) and is
+no word of a sentence (登上|山, 一条|河); the whole is no ordinary word or idiom (护城河, 人工湖,
+绿水青山, 半壁江山); it ends a word (山区, 河道, 湖面 are words) and is no division's name (大峧山村 is
+the village); and it is no person's name (记者 王海峰, 李长江说).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
+
+from geo.columns import ArticleMentions
+from geo.geoparse.index import PlaceIndex
+from geo.geoparse.words import common_words, in_org_at, jieba_tags, longer_words, word_bounds
+from geo.schema import Article, Mention
+
+_SUFFIX = re.compile("水库|库区|盆地|[山峰岩岭峪溪河江湖岛]")
+#: Characters of a sentence, never of a feature's name (的, 在, numbers of a count, measure words).
+_NOT_NAME = frozenset(
+    "的了在是和与及或也都就又还很最把被让给对向从为这那其个座条片些每各该本此我你他她它们着过两之得见"
+)
+#: Names of a kind of feature, not of one: 黑臭河 (a polluted river), 母亲河 (a region's main river),
+#: 景观湖, 人工湖, 幸福河.
+_KINDS = frozenset("黑臭 母亲 景观 人工 生态 美丽 幸福 示范 城市 乡村 家乡 污染".split())
+#: The generic word with the character before it an ordinary word: the name is no name (碳|达峰,
+#: 种|高山).
+_TAIL_WORDS = frozenset(
+    "达峰 高峰 洪峰 巅峰 登峰 顶峰 冰山 火山 江山 河山 靠山 后山 前山 深山 高山 大山 青山 上山 "
+    "下山 进山 出山 爬山 登山 名山 荒山 矿山 运河 内河 外河 护河 治河 小河 大河 小溪 清溪 大湖 "
+    "小湖 入江 沿江 跨江".split()
+)
+#: A name's last character that makes it a place's side, not a name (峡口后山: the hill behind 峡口).
+_LOCATIVE = frozenset("前后上下里外内中旁边侧")
+#: Before the name: a word that ends here (北面有|大乘山, 东面的|三衢山, 以及|九龙峪, 参观了|张家垱水库).
+_BEFORE = frozenset(
+    "的在和与及、有是从到向往于至由为了入经登游跨过临近绕环沿傍朝越穿把将对"
+    "，,。;；:：“”\"'‘’《》()（）【】—… \n\t"
+)
+#: After the feature: the start of a division's or a longer word's name (大峧山村; 山区 and 河道
+#: are left to jieba).
+_AFTER_NOT = frozenset("村镇乡县市区街路巷道埠口")
+#: After the feature, the start of a longer name it is only the first part of (赵河湿地公园).
+_LONGER = re.compile("湿地|公园|景区|风景|国家|森林|旅游|度假|大桥|隧道|电站|水电|大坝")
+#: A person's name ends like a feature's: 记者 王海峰, 李长江说.
+_PERSON_BEFORE = re.compile(
+    "(?:记者|通讯员|书记|主任|村民|老人|师傅|先生|女士|同志|校长|局长|县长|镇长|村长|主席|经理|教授|"
+    "老师|作者|编辑|摄影|院士|队长)[ 　]*$"
+)
+_PERSON_AFTER = re.compile(
+    "(?:说|表示|介绍|告诉|指出|认为|坦言|笑着|同志|先生|女士|书记|主任|老师|等人|一家)"
+)
+#: jieba tags a name's first part may have (a word of a sentence — verb, adverb, numeral … — or a
+#: common noun — 母亲|山 — is none): place and person names, adjectives (清凉|峰), unknown (三衢).
+_NAME_TAGS = frozenset(("ns", "nr", "nz", "nrt", "a", "x"))
+_WHOLE_TAGS = frozenset(("ns", "nr", "nz", "nrt", "x"))
+_PLACE_LEVELS = frozenset(("county", "township", "village"))
+
+
+def bare_landmarks(
+    a: Article, mentions: ArticleMentions, index: PlaceIndex, more: Sequence[Mention] = ()
+) -> list[Mention]:
+    """Natural features named in an article whose places lie in one county or city (none
+    otherwise), as landmark mentions there (``more``: mentions found beside ``mentions``). A
+    feature named after a customary name (三衢|山) covers that name: the caller drops the name."""
+    text, off = a.text, a.start
+    starts, ends = mentions.starts, mentions.ends  # (file offsets, in text order)
+    if more:
+        spans = sorted([*zip(starts, ends), *((m.start, m.end) for m in more)])
+        starts, ends = [x for x, _y in spans], [y for _x, y in spans]
+    found = []
+    rows: list[tuple] | None = None
+    for hit in _SUFFIX.finditer(text):
+        i, j = hit.start(), hit.end()
+        k = bisect_right(starts, off + i) - 1
+        if k >= 0 and ends[k] > off + i:
+            continue  # inside a name read (浙江, 钱塘江)
+        if k >= 0 and ends[k] == off + i and not more and j - i == 1 and ends[k] - starts[k] == 2:
+            rows = rows if rows is not None else mentions.place_rows()
+            if _customary(rows[k], text[starts[k] - off : i]) and _accepted(text, starts[k] - off, i, j):
+                found.append((starts[k], off + j))  # 三衢|山: the hill, not the city (replaced)
+                continue
+        s = _name_start(text, i, j, ends[k] - off if k >= 0 else 0)
+        if s is not None:
+            found.append((off + s, off + j))
+    parts = _compass_parts(a, mentions, starts, ends) if not more and _COMPASS.search(text) else []
+    if not found:  # (most articles: the places are looked at only where a feature is named)
+        return parts
+    rows = rows if rows is not None else mentions.place_rows()  # PLACE_FIELDS: place_id, name, level…
+    anchor = _anchor(rows)
+    if anchor is None:
+        return parts
+    return parts + [_mention(a, s, e, anchor, index) for s, e in found]
+
+
+#: A compass point right before a listed lake or sea names a part of it: 南太湖 (湖州's shore),
+#: 东洞庭湖, 南黄海. The part is a landmark of its own, in the lake's province at most, no point.
+_COMPASS = re.compile("[东西南北](?=[\u4e00-\u9fff]{1,4}[湖海])")
+
+
+def _compass_parts(a: Article, mentions: ArticleMentions, starts: list, ends: list) -> list[Mention]:
+    """南|太湖 → 南太湖, where the compass point starts a word (调研|南太湖, 把|南太湖; not 江南|太湖)
+    and the lake was read by its listed name; the caller drops the lake's mention it covers."""
+    text, off = a.text, a.start
+    rows: list[tuple] | None = None
+    out = []
+    for hit in _COMPASS.finditer(text):
+        p = hit.start()
+        k = bisect_left(starts, off + p + 1)
+        if k == len(starts) or starts[k] != off + p + 1:
+            continue
+        if p > 0 and text[p - 1] not in _BEFORE and not _verb_before(text, p):
+            continue
+        rows = rows if rows is not None else mentions.place_rows()
+        row, written = rows[k], text[p + 1 : ends[k] - off]
+        if row[2] != "landmark" or row[1] != written or not written.endswith(("湖", "海")):
+            continue
+        name = text[p] + written
+        # the part lies where the lake does, no finer: a listed lake's province (洞庭湖: 湖南省), but
+        # nothing from a lake drawn at one point (太湖's point is not 南太湖's)
+        prov = row[3] if row[5] is None and row[8] is None else None
+        place = (
+            f"landmark~{row[0]}~{name}",
+            name,
+            "landmark",
+            prov,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        )
+        org = in_org_at(text, ends[k] - off)
+        out.append(
+            Mention(a.article_id, a.file, off + p, ends[k], name, *place, 0.6, org, False, row[11], None)
+        )
+    return out
+
+
+def _customary(place: tuple, written: str) -> bool:
+    """A city's or province's customary name (三衢 for 衢州市), not a short form derived from its
+    name (湖州 for 湖州市): written before a feature's word it names the feature (三衢山, as 天目山),
+    where 湖州河 is no name."""
+    return place[2] in ("city", "province") and not place[1].startswith(written)
+
+
+def _anchor(rows: list[tuple]) -> str | None:
+    """The one county the article's places lie in (two thirds of those with a county at least),
+    else the one city they all lie in; None if neither."""
+    counties: dict[str, int] = {}
+    cities = set()
+    for p in rows:
+        if p[2] in _PLACE_LEVELS and p[11]:
+            counties[p[11]] = counties.get(p[11], 0) + 1
+        if p[2] in ("city", "county", "township", "village"):
+            cities.add(p[4])
+    if counties:
+        county, n = max(counties.items(), key=lambda kv: kv[1])
+        if 3 * n >= 2 * sum(counties.values()):
+            return county
+    if len(cities) == 1:
+        city = next(iter(cities))
+        return next((p[0] for p in rows if p[2] == "city" and p[1] == city), None)
+    return None
+
+
+def _name_start(text: str, i: int, j: int, floor: int) -> int | None:
+    """Where the feature's name before the generic word at [i, j) starts (two characters before a
+    one-character word, 大乘|山; two or three before 水库, 库区, 盆地), or None where the guards say it
+    is no name. ``floor``: where the last name read before ends (古田|翠屏湖: a name may start there)."""
+    if (text[j : j + 1] in _AFTER_NOT and j < len(text)) or _LONGER.match(text, j) is not None:
+        return None
+    for k in (3, 2) if j - i > 1 else (2,):  # 张家垱|水库, 松古|盆地; 大乘|山
+        s = i - k
+        if s < floor:
+            continue
+        stem = text[s:i]
+        if any(not "\u4e00" <= ch <= "\u9fff" or ch in _NOT_NAME for ch in stem):
+            continue
+        if stem[0] in _BEFORE or stem[-1] in _LOCATIVE or text[i] in stem or stem in _KINDS:
+            continue  # 由|三衢山 (try the shorter name); 峡口后山; 金山银山; 黑臭河
+        if text[i - 1 : i + 1] in _TAIL_WORDS:
+            continue
+        if s > 0 and text[s - 1] not in _BEFORE and s != floor and not _verb_before(text, s):
+            continue
+        if _accepted(text, s, i, j):
+            return s
+    return None
+
+
+def _verb_before(text: str, s: int) -> bool:
+    """A verb or preposition of two characters ends right before ``s`` (汇聚|董李溪, 位于|横山水库)."""
+    return s >= 2 and jieba_tags().get(text[s - 2 : s]) in ("v", "vn", "p")
+
+
+def _accepted(text: str, s: int, i: int, j: int) -> bool:
+    """The words around say [s, j) is a name: no ordinary word or idiom as a whole, its first part
+    no word of a sentence, a word of its own in the sentence, and no person's name."""
+    whole, stem = text[s:j], text[s:i]
+    tags = jieba_tags()
+    if whole in common_words() or whole in longer_words() or tags.get(whole, "x") not in _WHOLE_TAGS:
+        return False
+    if tags.get(stem, "x") not in _NAME_TAGS:
+        return False
+    lo = max(0, s - 3)
+    bounds = word_bounds(text[lo : j + 2])
+    if (s - lo) not in bounds or (j - lo) not in bounds:
+        return False
+    return _PERSON_BEFORE.search(text, max(0, s - 6), s) is None and _PERSON_AFTER.match(text, j) is None
+
+
+def _mention(a: Article, start: int, end: int, anchor: str, index: PlaceIndex) -> Mention:
+    """The feature as a landmark mention at its anchor: a county's point with county precision, a
+    city's containers with no point."""
+    _name, lev, prov, city, county, _town, _code, lon, lat, prec = index.row[anchor]
+    text = a.text[start - a.start : end - a.start]
+    if lev == "county":
+        prec = "county"
+    else:
+        county = lon = lat = prec = None
+    county_id = index.county_of.get(anchor) if lev == "county" else None
+    place = (f"landmark~{anchor}~{text}", text, "landmark", prov, city, county, None, None, lon, lat, prec)
+    org = in_org_at(a.text, end - a.start)  # 翠屏湖大酒店
+    return Mention(a.article_id, a.file, start, end, text, *place, 0.6, org, False, county_id, None)
