@@ -257,19 +257,22 @@ def test_shared_suffix_lists_are_the_regex_matches(seed_docs):
 
 def test_no_organisation_suffix_near_means_no_organisation(seed_docs):
     """Recognition asks :func:`in_org_at` only where an organisation suffix may start within reach
-    (org_suffix_starts): at every other offset of every text it would have said no (杭州大学院,
-    overlapping suffixes, included)."""
-    from bisect import bisect_left
-
+    (org_suffix_starts, marked offset by offset by _near_orgs): at every other offset of every
+    text it would have said no (杭州大学院, overlapping suffixes, a suffix at the text's start or
+    end, included), and the marks are exactly the offsets with a suffix start within reach."""
+    from geo.geoparse.recognize import _near_orgs
     from geo.geoparse.words import ORG_REACH, in_org_at, org_suffix_starts
 
     made_up = ["杭州大学院", "余杭中心医院分院", "萧山有限责任公司", "临平中学校", "建德小学院区股份公司"]
+    made_up.append("公司")  # (a suffix alone: marks from offset 0 to its start)
     for text in _texts(seed_docs) + made_up:
         starts = org_suffix_starts(text)
-        assert starts == sorted(starts)
+        near = _near_orgs(text)
+        assert len(near) == len(text) + 1
         for end in range(len(text) + 1):
-            j = bisect_left(starts, end)
-            if not (j < len(starts) and starts[j] <= end + ORG_REACH):
+            reach = any(end <= s <= end + ORG_REACH for s in starts)
+            assert near[end] == reach, (text, end)
+            if not reach:
                 assert not in_org_at(text, end), (text, end)
 
 

@@ -22,6 +22,7 @@ from geo.geoparse.words import in_org_at
 
 if TYPE_CHECKING:
     from geo.geoparse.context import Resolved
+    from geo.geoparse.entries import NameEntry
     from geo.geoparse.matches import RawMatch
 
 #: Levels whose short forms are written in front of a zone's name (杭州湾 is a bay: 杭州湾上虞经开区).
@@ -36,8 +37,15 @@ def _is_zone(m: RawMatch) -> bool:
     """A pattern zone (德清地理信息小镇) or a curated one (玉皇山南基金小镇)."""
     if m.zone is not None:
         return True
-    cands = m.entry.candidates
-    return bool(cands) and all(c.level == "zone" for c in cands)
+    e = m.entry
+    got = _ZONE_ENTRY.get(e.surface)  # (worked out once per entry: one per surface and matcher)
+    if got is None or got[0] is not e:
+        cands = e.candidates
+        got = _ZONE_ENTRY[e.surface] = (e, bool(cands) and all(c.level == "zone" for c in cands))
+    return got[1]
+
+
+_ZONE_ENTRY: dict[str, tuple[NameEntry, bool]] = {}
 
 
 def _prefix(p: RawMatch, at: int) -> bool:
