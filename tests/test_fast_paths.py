@@ -357,3 +357,21 @@ def test_alternative_readings_are_found_where_a_name_can_start(seed_docs, gazett
             assert fast == matcher.scan(a.text, a.start), a.text[:40]
             alts += sum(m.alt is not None for m in fast)
     assert alts > 5
+
+
+def test_landmark_parts_are_dropped_where_a_landmark_is_named(seed_docs, gazetteer, settings):
+    """A scan drops the landmark names that begin a longer name (长江|路) only in texts naming a
+    landmark (Matcher.landmarks): every seed article, and texts with a landmark inside a street's
+    or division's name, scan to the same matches as when every text is looked at."""
+    gp = geoparser(gazetteer, settings.home_province)
+    everything = copy.copy(gp.matcher)
+    everything._landmarks = frozenset(range(len(everything.entries)))  # every name: always looked at
+    ids = gp.matcher.ids
+    rivers = [s for s in ("长江", "黄河", "太湖") if ids.get(s) in gp.matcher.landmarks]
+    assert rivers
+    made_up = [f"他家住在{r}路，走到{r}新城街道，看{r}。" for r in rivers]
+    for doc in seed_docs:
+        for text in [a.text for a in split_articles(doc)] + made_up:
+            assert gp.matcher.scan(text) == everything.scan(text), text[:40]
+    for r, text in zip(rivers, made_up):  # 长江路 and 长江新城街道 are no river; 看长江 is
+        assert [m.start for m in gp.matcher.scan(text) if m.entry.surface == r] == [text.rindex(r)]

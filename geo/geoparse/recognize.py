@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterator
+from operator import itemgetter
 
 import daachorse
 
@@ -44,6 +45,7 @@ _SHARED_SUFFIX = re.compile(
 )
 
 _new = tuple.__new__
+_start = itemgetter(0)  # (a RawMatch's start)
 
 
 def _short_of(short: NameEntry, former: NameEntry) -> bool:
@@ -70,6 +72,20 @@ class Matcher:
         #: The first two characters of every name: where no name starts with the two characters
         #: at an offset, none of its lengths is looked up (None if a name has one character).
         self.heads = frozenset(s[:2] for s in self.ids) if all(len(s) > 1 for s in self.ids) else None
+        self._landmarks: frozenset[int] | None = None
+
+    @property
+    def landmarks(self) -> frozenset[int]:
+        """The pattern ids of the names that are landmarks only (长江, 太湖): where a text names none,
+        :func:`~geo.geoparse.zones.landmark_parts` has nothing to drop. Worked out on first use (a
+        pass over the entries), not when the matcher is loaded."""
+        if self._landmarks is None:
+            self._landmarks = frozenset(
+                i
+                for i, e in enumerate(self.entries)
+                if e.candidates and all(c.level == "landmark" for c in e.candidates)
+            )
+        return self._landmarks
 
     def scan(self, text: str, base: int = 0) -> list[RawMatch]:
         """Leftmost-longest matches of every gazetteer name in ``text``.
@@ -86,13 +102,16 @@ class Matcher:
         out = []
         entries, longer, admin_re = self.entries, self.longer, _ADMIN_AFTER.match
         near = _near_orgs(text)  # (a name with no suffix near after it is in no organisation)
-        foreign = foreign_last_chars()
+        foreign, landmarks, landmark = foreign_last_chars(), self.landmarks, False
         for start, end, idx in self.automaton.find(text):
             e = entries[idx]
             nxt = text[end : end + 1]
             if e.shorter is not None and nxt in _MARKET_CITIZEN:
-                e, end = entries[e.shorter], end - 1  # 绍兴市民 → 绍兴 + 市民
+                idx = e.shorter
+                e, end = entries[idx], end - 1  # 绍兴市民 → 绍兴 + 市民
                 nxt = text[end]
+            if idx in landmarks:
+                landmark = True
             # self._match, inlined: this runs for every name in the corpus
             m = _new(
                 RawMatch,
@@ -119,8 +138,12 @@ class Matcher:
                     m = _new(RawMatch, (*m[:7], alt, None, None))
             out.append(m)
         if "、" in text:
-            out = self._shared_suffix(text, base, out)
-        out = find_villages(text, base, find_zones(text, base, landmark_parts(text, base, out)))
+            listed = self._shared_suffix(text, base, out)
+            landmark = landmark or listed is not out  # (names from a list: looked at as any other)
+            out = listed
+        if landmark:
+            out = landmark_parts(text, base, out)
+        out = find_villages(text, base, find_zones(text, base, out))
         if "个" in text and "村" in text:
             out = counted_villages(text, base, out)  # 牧野镇的前河头、后河头2个行政村
         return self._former_names(text, base, out) if self.former and ("镇" in text or "乡" in text) else out
@@ -146,16 +169,17 @@ class Matcher:
         hits.sort()
         if not hits:
             return found
-        spans = [(m.start - base, m.end - base) for m in found]
-        starts = [a for a, _b in spans]
         extra = []
-        for s0, end, idx in hits:
-            j = bisect_right(starts, end - 1)
-            if j == 0 or spans[j - 1][1] <= s0:  # no match covers [s0, end)
+        for s0, end, idx in hits:  # (found is in text order: bisected by start, no list of spans)
+            j = bisect_right(found, base + end - 1, key=_start)
+            if j == 0 or found[j - 1].end - base <= s0:  # no match covers [s0, end)
                 extra.append(self._match(text, s0, end, self.entries[idx], base))
-            elif spans[j - 1] == (s0, end - 1) and _short_of(found[j - 1].entry, self.entries[idx]):
+            elif (
+                found[j - 1].start - base == s0
+                and found[j - 1].end - base == end - 1
+                and _short_of(found[j - 1].entry, self.entries[idx])
+            ):
                 found = found[: j - 1] + found[j:]  # 义桥|乡: the town's short form, read in full as 义桥乡
-                spans, starts = spans[: j - 1] + spans[j:], starts[: j - 1] + starts[j:]
                 extra.append(self._match(text, s0, end, self.entries[idx], base))
         if not extra:
             return found
