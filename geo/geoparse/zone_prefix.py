@@ -65,6 +65,11 @@ def with_prefixes(resolved: list[Resolved], text: str, base: int) -> list[Resolv
     were the zone's evidence first (南浔|善琏湖笔小镇: 南浔 is what places 善琏)."""
     if len(resolved) < 2:
         return resolved
+    for r in resolved:  # (most articles name no zone at all: no set of ends made for them)
+        if _is_zone(r[0]):
+            break
+    else:
+        return resolved
     ends = {r[0][1] for r in resolved}
     for r in resolved:  # (a loop, not any(…): ~100 names an article, most right after another)
         if r[0][0] in ends and _is_zone(r[0]):
