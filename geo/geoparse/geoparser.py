@@ -161,7 +161,7 @@ def geoparse_document(articles: list[Article], gp: Geoparser) -> MentionColumns:
     cols = MentionColumns()
     row, county_of = index.row, index.county_of
     place_no, places = cols.place_no, cols.places
-    number, rows = place_no.get, gp.place_rows
+    rows = gp.place_rows
     for a, matches, art_ctx in zip(articles, per_article, art_ctxs):
         resolved = resolve_matches(matches, a.text, a.start, index, doc_ctx, art_ctx)
         resolved = with_prefixes(resolved, a.text, a.start)  # 连云港|东海高新区: one zone
@@ -169,25 +169,18 @@ def geoparse_document(articles: list[Article], gp: Geoparser) -> MentionColumns:
         text, off = a.text, a.start
         if not resolved:
             pass
-        elif all(r.zone is None for r in resolved):  # the common case: column by column at once
-            rm, pids, confs, runners, hists, _zones = zip(*resolved)
+        elif (t := tuple(zip(*resolved)))[5].count(None) == len(resolved):  # the common case: no zone
+            rm, pids, confs, runners, hists, _zones = t
             starts, ends, _e, orgs, *_rest = zip(*rm)
-            ks: list = list(map(number, pids))
-            if None in ks:
-                for j, k in enumerate(ks):
-                    if k is None:
-                        pid = pids[j]
-                        k = ks[j] = number(pid)
-                        if k is None:
-                            k = ks[j] = place_no[pid] = len(places)
-                            p = rows.get(pid)
-                            if p is None:
-                                p = _place_row(pid, row, county_of, rows)
-                            places.append(p)
+            for pid in dict.fromkeys(pids):  # the places new to the document, first seen first
+                if pid not in place_no:
+                    place_no[pid] = len(places)
+                    p = rows.get(pid)
+                    places.append(_place_row(pid, row, county_of, rows) if p is None else p)
             cols.start.extend(starts)
             cols.end.extend(ends)
             cols.text.extend([text[s - off : e - off] for s, e in zip(starts, ends)])
-            cols.place.extend(ks)
+            cols.place.extend(map(place_no.__getitem__, pids))
             cols.confidence.extend(confs)
             cols.in_org.extend(orgs)
             cols.historical.extend(hists)
