@@ -375,3 +375,27 @@ def test_landmark_parts_are_dropped_where_a_landmark_is_named(seed_docs, gazette
             assert gp.matcher.scan(text) == everything.scan(text), text[:40]
     for r, text in zip(rivers, made_up):  # 长江路 and 长江新城街道 are no river; 看长江 is
         assert [m.start for m in gp.matcher.scan(text) if m.entry.surface == r] == [text.rindex(r)]
+
+
+class _Everything:
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+def test_former_townships_are_looked_up_where_one_can_end(seed_docs, gazetteer, settings):
+    """Former townships (城厢镇, 义桥乡) are looked up only at a 镇/乡 whose character before ends
+    some former name (Matcher.former_tails): every seed article, and texts with former names,
+    scan to the same matches as with every 镇/乡 looked at."""
+    gp = geoparser(gazetteer, settings.home_province)
+    everywhere = copy.copy(gp.matcher)
+    everywhere.former_tails = _Everything()  # type: ignore[assignment]
+    formers = sorted(gp.matcher.former)[:3]
+    assert formers
+    made_up = [f"从{f}出发，经过{f[:-1]}乡村，到了镇上。" for f in formers]
+    found = 0
+    for doc in seed_docs:
+        for text in [a.text for a in split_articles(doc)] + made_up:
+            fast = gp.matcher.scan(text)
+            assert fast == everywhere.scan(text), text[:40]
+            found += sum(m.entry.surface in gp.matcher.former for m in fast)
+    assert found

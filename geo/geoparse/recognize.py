@@ -68,6 +68,7 @@ class Matcher:
         self.entries = entries
         self.ids = {e.surface: i for i, e in enumerate(entries)}
         self.former = {e.surface: i for i, e in enumerate(entries) if e.gap_only}  # 城厢镇
+        self.former_tails = frozenset(s[-2:] for s in self.former)  # 厢镇: where one may end
         self.longer = longer  # 3–4 character words and idioms (江山如画)
         #: The first two characters of every name: where no name starts with the two characters
         #: at an offset, none of its lengths is looked up (None if a name has one character).
@@ -153,11 +154,13 @@ class Matcher:
         generated names, kept out of the automaton so that they never cut a current name short
         (和平桥镇紫霄村); a 乡 that starts a word (富春江乡村旅游) is no former township."""
         hits = []
-        former = self.former
+        former, tails = self.former, self.former_tails
         for suffix in ("镇", "乡"):
             at = text.find(suffix)
             while at >= 0:
-                if suffix == "乡" and text[at + 1 : at + 2] in _XIANG_WORD:
+                if text[at - 1 : at + 1] not in tails or (
+                    suffix == "乡" and text[at + 1 : at + 2] in _XIANG_WORD
+                ):  # (no former name ends here: one look-up, not one per length)
                     at = text.find(suffix, at + 1)
                     continue
                 for k in (3, 2):
