@@ -257,19 +257,22 @@ def test_shared_suffix_lists_are_the_regex_matches(seed_docs):
 
 def test_no_organisation_suffix_near_means_no_organisation(seed_docs):
     """Recognition asks :func:`in_org_at` only where an organisation suffix may start within reach
-    (org_suffix_starts): at every other offset of every text it would have said no (杭州大学院,
-    overlapping suffixes, included)."""
-    from bisect import bisect_left
-
+    (org_suffix_starts, marked offset by offset by _near_orgs): at every other offset of every
+    text it would have said no (杭州大学院, overlapping suffixes, a suffix at the text's start or
+    end, included), and the marks are exactly the offsets with a suffix start within reach."""
+    from geo.geoparse.recognize import _near_orgs
     from geo.geoparse.words import ORG_REACH, in_org_at, org_suffix_starts
 
     made_up = ["杭州大学院", "余杭中心医院分院", "萧山有限责任公司", "临平中学校", "建德小学院区股份公司"]
+    made_up.append("公司")  # (a suffix alone: marks from offset 0 to its start)
     for text in _texts(seed_docs) + made_up:
         starts = org_suffix_starts(text)
-        assert starts == sorted(starts)
+        near = _near_orgs(text)
+        assert len(near) == len(text) + 1
         for end in range(len(text) + 1):
-            j = bisect_left(starts, end)
-            if not (j < len(starts) and starts[j] <= end + ORG_REACH):
+            reach = any(end <= s <= end + ORG_REACH for s in starts)
+            assert near[end] == reach, (text, end)
+            if not reach:
                 assert not in_org_at(text, end), (text, end)
 
 
@@ -354,3 +357,45 @@ def test_alternative_readings_are_found_where_a_name_can_start(seed_docs, gazett
             assert fast == matcher.scan(a.text, a.start), a.text[:40]
             alts += sum(m.alt is not None for m in fast)
     assert alts > 5
+
+
+def test_landmark_parts_are_dropped_where_a_landmark_is_named(seed_docs, gazetteer, settings):
+    """A scan drops the landmark names that begin a longer name (长江|路) only in texts naming a
+    landmark (Matcher.landmarks): every seed article, and texts with a landmark inside a street's
+    or division's name, scan to the same matches as when every text is looked at."""
+    gp = geoparser(gazetteer, settings.home_province)
+    everything = copy.copy(gp.matcher)
+    everything._landmarks = frozenset(range(len(everything.entries)))  # every name: always looked at
+    ids = gp.matcher.ids
+    rivers = [s for s in ("长江", "黄河", "太湖") if ids.get(s) in gp.matcher.landmarks]
+    assert rivers
+    made_up = [f"他家住在{r}路，走到{r}新城街道，看{r}。" for r in rivers]
+    for doc in seed_docs:
+        for text in [a.text for a in split_articles(doc)] + made_up:
+            assert gp.matcher.scan(text) == everything.scan(text), text[:40]
+    for r, text in zip(rivers, made_up):  # 长江路 and 长江新城街道 are no river; 看长江 is
+        assert [m.start for m in gp.matcher.scan(text) if m.entry.surface == r] == [text.rindex(r)]
+
+
+class _Everything:
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+def test_former_townships_are_looked_up_where_one_can_end(seed_docs, gazetteer, settings):
+    """Former townships (城厢镇, 义桥乡) are looked up only at a 镇/乡 whose character before ends
+    some former name (Matcher.former_tails): every seed article, and texts with former names,
+    scan to the same matches as with every 镇/乡 looked at."""
+    gp = geoparser(gazetteer, settings.home_province)
+    everywhere = copy.copy(gp.matcher)
+    everywhere.former_tails = _Everything()  # type: ignore[assignment]
+    formers = sorted(gp.matcher.former)[:3]
+    assert formers
+    made_up = [f"从{f}出发，经过{f[:-1]}乡村，到了镇上。" for f in formers]
+    found = 0
+    for doc in seed_docs:
+        for text in [a.text for a in split_articles(doc)] + made_up:
+            fast = gp.matcher.scan(text)
+            assert fast == everywhere.scan(text), text[:40]
+            found += sum(m.entry.surface in gp.matcher.former for m in fast)
+    assert found

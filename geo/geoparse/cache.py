@@ -187,6 +187,7 @@ def dumps(key: str, matcher: Matcher, index: PlaceIndex, home: str | None) -> by
         "ids": {s(k): v for k, v in matcher.ids.items()},
         "former": {s(k): v for k, v in matcher.former.items()},
         "heads": None if matcher.heads is None else tuple(sorted(matcher.heads)),
+        "landmarks": tuple(sorted(matcher.landmarks)),  # (worked out from every entry: not at a load)
         "level": {s(k): s(v) for k, v in index.level.items()},
         "ancestors": {s(k): st(v) for k, v in index.ancestors.items()},
         "county_of": {s(k): s(v) for k, v in index.county_of.items()},
@@ -270,7 +271,7 @@ def loads(data: bytes, key: str, where: str = "bytes") -> tuple[Matcher, PlaceIn
         )
         heads = None if body["heads"] is None else frozenset(body["heads"])
         lookup = (body["ids"], body["former"], heads)
-        matcher = Matcher(automaton, entries, frozenset(body["longer"]), lookup)
+        matcher = Matcher(automaton, entries, frozenset(body["longer"]), lookup, frozenset(body["landmarks"]))
         gc.freeze()  # (see the docstring)
         return matcher, index, body["home"]
     except (OSError, ValueError, EOFError, TypeError, KeyError, IndexError) as e:

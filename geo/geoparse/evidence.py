@@ -20,7 +20,9 @@ from geo.geoparse.literary import literary_in_org, literary_stands
 from geo.geoparse.recognize import RawMatch
 from geo.geoparse.short_counties import county_word
 
-_ADJACENT_GAP = re.compile(r"[\s(（]{0,2}$")
+#: What may stand between a parent and the name after it (黄岩区 东城街道, 湘家荡区域(七星街道)): the
+#: regex allows three characters at most (two, and $ before a final newline).
+ADJACENT_GAP = re.compile(r"[\s(（]{0,2}$")
 _new = tuple.__new__
 
 
@@ -80,7 +82,7 @@ def resolve_one(
     if prev is not None:
         pend = prev.match.end
         gap = m.start - pend  # (the regex allows three characters at most: two, and $ before a \n)
-        if gap == 0 or (0 < gap <= 3 and _ADJACENT_GAP.match(text, pend - base, m.start - base)):
+        if gap == 0 or (0 < gap <= 3 and ADJACENT_GAP.match(text, pend - base, m.start - base)):
             parent_before = prev.place_id
             parent_county = index.county_of.get(parent_before)
     if len(e.candidates) == 1:
@@ -111,8 +113,16 @@ _SHARED_LEVELS = frozenset(("village", "township"))
 def _context_only(e: NameEntry) -> bool:
     """The reading of ``e`` depends only on the article's and the document's places, the text's
     year, the parent in front and a division suffix after it (not on the words around it): no
-    word, no short form, villages and townships only (what _accepted reads of them)."""
-    return not e.wordlike and all(c.kind != "short" and c.level in _SHARED_LEVELS for c in e.candidates)
+    word, no short form, villages and townships only (what _accepted reads of them). Worked out
+    once per entry (by its surface, checked to be this very entry: one per matcher)."""
+    got = _CONTEXT_ONLY.get(e.surface)
+    if got is None or got[0] is not e:
+        ok = not e.wordlike and all(c.kind != "short" and c.level in _SHARED_LEVELS for c in e.candidates)
+        got = _CONTEXT_ONLY[e.surface] = (e, ok)
+    return got[1]
+
+
+_CONTEXT_ONLY: dict[str, tuple[NameEntry, bool]] = {}
 
 
 def _ranked(

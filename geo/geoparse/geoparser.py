@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
@@ -43,6 +43,9 @@ class Geoparser:
     matcher: Matcher
     index: PlaceIndex
     home_province: str | None  # the home province's place_id ("33" for 浙江省)
+    #: place_id → its row of the mention columns (:data:`~geo.columns.PLACE_FIELDS` after the id),
+    #: made once per process and shared by every document that names the place.
+    place_rows: dict[str, tuple] = field(default_factory=dict, repr=False, compare=False)
 
 
 _GEOPARSERS: dict[tuple[int, str], tuple[Gazetteer, Geoparser]] = {}
@@ -161,7 +164,7 @@ def geoparse_document(articles: list[Article], gp: Geoparser) -> MentionColumns:
     cols = MentionColumns()
     row, county_of = index.row, index.county_of
     place_no, places = cols.place_no, cols.places
-    number = place_no.get
+    rows = gp.place_rows
     for a, matches, art_ctx in zip(articles, per_article, art_ctxs):
         resolved = resolve_matches(matches, a.text, a.start, index, doc_ctx, art_ctx)
         resolved = with_prefixes(resolved, a.text, a.start)  # 连云港|东海高新区: one zone
@@ -169,22 +172,18 @@ def geoparse_document(articles: list[Article], gp: Geoparser) -> MentionColumns:
         text, off = a.text, a.start
         if not resolved:
             pass
-        elif all(r.zone is None for r in resolved):  # the common case: column by column at once
-            rm, pids, confs, runners, hists, _zones = zip(*resolved)
+        elif (t := tuple(zip(*resolved)))[5].count(None) == len(resolved):  # the common case: no zone
+            rm, pids, confs, runners, hists, _zones = t
             starts, ends, _e, orgs, *_rest = zip(*rm)
-            ks: list = list(map(number, pids))
-            if None in ks:
-                for j, k in enumerate(ks):
-                    if k is None:
-                        pid = pids[j]
-                        k = ks[j] = number(pid)
-                        if k is None:
-                            k = ks[j] = place_no[pid] = len(places)
-                            places.append((pid, *row[pid], county_of.get(pid)))
+            for pid in dict.fromkeys(pids):  # the places new to the document, first seen first
+                if pid not in place_no:
+                    place_no[pid] = len(places)
+                    p = rows.get(pid)
+                    places.append(_place_row(pid, row, county_of, rows) if p is None else p)
             cols.start.extend(starts)
             cols.end.extend(ends)
             cols.text.extend([text[s - off : e - off] for s, e in zip(starts, ends)])
-            cols.place.extend(ks)
+            cols.place.extend(map(place_no.__getitem__, pids))
             cols.confidence.extend(confs)
             cols.in_org.extend(orgs)
             cols.historical.extend(hists)
@@ -214,6 +213,20 @@ def geoparse_document(articles: list[Article], gp: Geoparser) -> MentionColumns:
 
 def _covered(m: Mention, extra: list[Mention]) -> bool:
     return any(x.start <= m.start and m.end <= x.end for x in extra)
+
+
+#: Place rows kept per process at most (a bound on memory, not a cache size that matters:
+#: a 1 GB corpus names some 100,000 places).
+_MAX_PLACE_ROWS = 300_000
+
+
+def _place_row(pid: str, row: dict, county_of: dict, rows: dict[str, tuple]) -> tuple:
+    """The mention columns' row of a place (place_id, the index's row, county_id), kept in
+    ``rows``: a document names ~800 places, most of them named by other documents too."""
+    if len(rows) >= _MAX_PLACE_ROWS:
+        rows.clear()
+    p = rows[pid] = (pid, *row[pid], county_of.get(pid))
+    return p
 
 
 def _beyond_home(

@@ -13,8 +13,9 @@ Whether a match is accepted, and which place it means, is decided in :mod:`geo.g
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections.abc import Iterator
+from operator import itemgetter
 
 import daachorse
 
@@ -44,6 +45,7 @@ _SHARED_SUFFIX = re.compile(
 )
 
 _new = tuple.__new__
+_start = itemgetter(0)  # (a RawMatch's start)
 
 
 def _short_of(short: NameEntry, former: NameEntry) -> bool:
@@ -61,8 +63,10 @@ class Matcher:
     """The automaton, the entries (pattern id → :class:`NameEntry`) and surface → id."""
 
     def __init__(self, automaton: daachorse.CharwiseDoubleArrayAhoCorasick, entries: EntryTable,
-                 longer: frozenset[str], lookup: tuple | None = None):  # fmt: skip
-        """``lookup``: :func:`surface_index` of the entries, if already known (the cache)."""
+                 longer: frozenset[str], lookup: tuple | None = None,
+                 landmarks: frozenset[int] | None = None):  # fmt: skip
+        """``lookup``: :func:`surface_index` of the entries, and ``landmarks``: :attr:`landmarks`,
+        if already known (the cache, whose entries are made on first use)."""
         self.automaton = automaton
         self.entries = entries
         self.ids: dict[str, int]
@@ -72,6 +76,21 @@ class Matcher:
         self.heads: frozenset[str] | None
         self.ids, self.former, self.heads = lookup if lookup is not None else surface_index(entries)
         self.longer = longer  # 3–4 character words and idioms (江山如画)
+        self.former_tails = frozenset(s[-2:] for s in self.former)  # 厢镇: where one may end
+        self._landmarks = landmarks
+
+    @property
+    def landmarks(self) -> frozenset[int]:
+        """The pattern ids of the names that are landmarks only (长江, 太湖): where a text names none,
+        :func:`~geo.geoparse.zones.landmark_parts` has nothing to drop. Worked out on first use (a
+        pass over the entries), not when the matcher is loaded."""
+        if self._landmarks is None:
+            self._landmarks = frozenset(
+                i
+                for i, e in enumerate(self.entries)
+                if e.candidates and all(c.level == "landmark" for c in e.candidates)
+            )
+        return self._landmarks
 
     def scan(self, text: str, base: int = 0) -> list[RawMatch]:
         """Leftmost-longest matches of every gazetteer name in ``text``.
@@ -87,15 +106,17 @@ class Matcher:
     def _scan(self, text: str, base: int = 0) -> list[RawMatch]:
         out = []
         entries, longer, admin_re = self.entries, self.longer, _ADMIN_AFTER.match
-        orgs = org_suffix_starts(text)  # (a name with no suffix near after it is in no organisation)
-        n_orgs, foreign = len(orgs), foreign_last_chars()
+        near = _near_orgs(text)  # (a name with no suffix near after it is in no organisation)
+        foreign, landmarks, landmark = foreign_last_chars(), self.landmarks, False
         for start, end, idx in self.automaton.find(text):
             e = entries[idx]
             nxt = text[end : end + 1]
             if e.shorter is not None and nxt in _MARKET_CITIZEN:
-                e, end = entries[e.shorter], end - 1  # 绍兴市民 → 绍兴 + 市民
+                idx = e.shorter
+                e, end = entries[idx], end - 1  # 绍兴市民 → 绍兴 + 市民
                 nxt = text[end]
-            j = bisect_left(orgs, end)
+            if idx in landmarks:
+                landmark = True
             # self._match, inlined: this runs for every name in the corpus
             m = _new(
                 RawMatch,
@@ -103,11 +124,14 @@ class Matcher:
                     base + start,
                     base + end,
                     e,
-                    j < n_orgs and orgs[j] <= end + ORG_REACH and in_org_at(text, end),
+                    near[end] == 1 and in_org_at(text, end),
                     nxt in _ADMIN_FIRST and admin_re(text, end, end + _ADMIN_AFTER_LEN) is not None,
                     start > 0 and text[start - 1] in foreign and ends_with_foreign(text, start),
                     e.starts_word
-                    and any(text[start : start + k] in longer for k in (3, 4) if k > end - start),
+                    and (
+                        (end - start < 3 and text[start : start + 3] in longer)
+                        or (end - start < 4 and text[start : start + 4] in longer)
+                    ),
                     None,
                     None,
                     None,
@@ -119,8 +143,12 @@ class Matcher:
                     m = _new(RawMatch, (*m[:7], alt, None, None))
             out.append(m)
         if "、" in text:
-            out = self._shared_suffix(text, base, out)
-        out = find_villages(text, base, find_zones(text, base, landmark_parts(text, base, out)))
+            listed = self._shared_suffix(text, base, out)
+            landmark = landmark or listed is not out  # (names from a list: looked at as any other)
+            out = listed
+        if landmark:
+            out = landmark_parts(text, base, out)
+        out = find_villages(text, base, find_zones(text, base, out))
         if "个" in text and "村" in text:
             out = counted_villages(text, base, out)  # 牧野镇的前河头、后河头2个行政村
         return self._former_names(text, base, out) if self.former and ("镇" in text or "乡" in text) else out
@@ -130,11 +158,13 @@ class Matcher:
         generated names, kept out of the automaton so that they never cut a current name short
         (和平桥镇紫霄村); a 乡 that starts a word (富春江乡村旅游) is no former township."""
         hits = []
-        former = self.former
+        former, tails = self.former, self.former_tails
         for suffix in ("镇", "乡"):
             at = text.find(suffix)
             while at >= 0:
-                if suffix == "乡" and text[at + 1 : at + 2] in _XIANG_WORD:
+                if text[at - 1 : at + 1] not in tails or (
+                    suffix == "乡" and text[at + 1 : at + 2] in _XIANG_WORD
+                ):  # (no former name ends here: one look-up, not one per length)
                     at = text.find(suffix, at + 1)
                     continue
                 for k in (3, 2):
@@ -146,16 +176,17 @@ class Matcher:
         hits.sort()
         if not hits:
             return found
-        spans = [(m.start - base, m.end - base) for m in found]
-        starts = [a for a, _b in spans]
         extra = []
-        for s0, end, idx in hits:
-            j = bisect_right(starts, end - 1)
-            if j == 0 or spans[j - 1][1] <= s0:  # no match covers [s0, end)
+        for s0, end, idx in hits:  # (found is in text order: bisected by start, no list of spans)
+            j = bisect_right(found, base + end - 1, key=_start)
+            if j == 0 or found[j - 1].end - base <= s0:  # no match covers [s0, end)
                 extra.append(self._match(text, s0, end, self.entries[idx], base))
-            elif spans[j - 1] == (s0, end - 1) and _short_of(found[j - 1].entry, self.entries[idx]):
+            elif (
+                found[j - 1].start - base == s0
+                and found[j - 1].end - base == end - 1
+                and _short_of(found[j - 1].entry, self.entries[idx])
+            ):
                 found = found[: j - 1] + found[j:]  # 义桥|乡: the town's short form, read in full as 义桥乡
-                spans, starts = spans[: j - 1] + spans[j:], starts[: j - 1] + starts[j:]
                 extra.append(self._match(text, s0, end, self.entries[idx], base))
         if not extra:
             return found
@@ -254,6 +285,20 @@ def _shared_suffix_lists(text: str) -> Iterator[re.Match]:
                     yield lm
                     last = lm.end()
         p = text.find("、", p + 1)
+
+
+_ONES = b"\x01" * (ORG_REACH + 1)
+
+
+def _near_orgs(text: str) -> bytearray:
+    """1 at each offset with an organisation suffix starting within ORG_REACH after it
+    (:func:`~geo.geoparse.words.org_suffix_starts`), 0 elsewhere, up to ``len(text)`` included: one
+    byte read per name instead of a bisection."""
+    near = bytearray(len(text) + 1)
+    for s in org_suffix_starts(text):
+        lo = s - ORG_REACH if s > ORG_REACH else 0
+        near[lo : s + 1] = _ONES[: s + 1 - lo]
+    return near
 
 
 class _Where:

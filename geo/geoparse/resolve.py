@@ -24,11 +24,12 @@ from collections.abc import Set as AbstractSet
 
 from geo.geoparse.beside import street_after, street_table
 from geo.geoparse.context import Context, Resolved, confident_context
-from geo.geoparse.evidence import resolve_one
+from geo.geoparse.evidence import ADJACENT_GAP, resolve_one, resolve_single
 from geo.geoparse.index import PlaceIndex
 from geo.geoparse.recognize import RawMatch
 
 _new = tuple.__new__
+adjacent = ADJACENT_GAP.match
 
 
 _COORDINATOR = frozenset(("、", "和", "与", "及", "同", "跟", "，", ","))
@@ -92,7 +93,20 @@ def resolve_matches(
             out.append(rf)
             prev, taken_to = rf, m.end
             continue
-        r = resolve_one(m, text, base, index, art_ctx, doc_ctx, prev, m.start in listed, memo)
+        cands = e.candidates
+        if len(cands) == 1 and not m.after_foreign:  # resolve_one's one-candidate case, without the call
+            parent_before = parent_county = None
+            if prev is not None:
+                pend = prev.match.end
+                gap = m.start - pend
+                if gap == 0 or (0 < gap <= 3 and adjacent(text, pend - base, m.start - base)):
+                    parent_before = prev.place_id
+                    parent_county = index.county_of.get(parent_before)
+            r = resolve_single(
+                m, cands[0], text, base, art_ctx, doc_ctx, parent_before, parent_county, m.start in listed
+            )
+        else:
+            r = resolve_one(m, text, base, index, art_ctx, doc_ctx, prev, m.start in listed, memo)
         if m.alt is not None and (r is None or r.confidence < 0.7):
             ra = resolve_one(m.alt, text, base, index, art_ctx, doc_ctx, prev, False, memo)
             if ra is not None and (r is None or ra.confidence > r.confidence):

@@ -23,6 +23,7 @@ from geo.geoparse.words import in_org_at
 
 if TYPE_CHECKING:
     from geo.geoparse.context import Resolved
+    from geo.geoparse.entries import NameEntry
     from geo.geoparse.matches import RawMatch
 
 #: Levels whose short forms are written in front of a zone's name (杭州湾 is a bay: 杭州湾上虞经开区).
@@ -39,8 +40,15 @@ def _is_zone(m: RawMatch) -> bool:
     mentions (as 湖州|南浔古镇 with the curated 南浔古镇)."""
     if m.zone is not None:
         return not is_landmark(m.zone)
-    cands = m.entry.candidates
-    return bool(cands) and all(c.level == "zone" for c in cands)
+    e = m.entry
+    got = _ZONE_ENTRY.get(e.surface)  # (worked out once per entry: one per surface and matcher)
+    if got is None or got[0] is not e:
+        cands = e.candidates
+        got = _ZONE_ENTRY[e.surface] = (e, bool(cands) and all(c.level == "zone" for c in cands))
+    return got[1]
+
+
+_ZONE_ENTRY: dict[str, tuple[NameEntry, bool]] = {}
 
 
 def _prefix(p: RawMatch, at: int) -> bool:
@@ -59,6 +67,11 @@ def with_prefixes(resolved: list[Resolved], text: str, base: int) -> list[Resolv
     (连云港|东海高新区 → 连云港东海高新区, still at 东海县). After resolution, so that the prefixes
     were the zone's evidence first (南浔|善琏湖笔小镇: 南浔 is what places 善琏)."""
     if len(resolved) < 2:
+        return resolved
+    for r in resolved:  # (most articles name no zone at all: no set of ends made for them)
+        if _is_zone(r[0]):
+            break
+    else:
         return resolved
     ends = {r[0][1] for r in resolved}
     for r in resolved:  # (a loop, not any(…): ~100 names an article, most right after another)
