@@ -29,7 +29,7 @@ class Places:
         self.forms: list[tuple[str, ...]] = []
         self.short, self.kind, self.city_of, self.county_of, self.is_home = [], [], [], [], []
         self.local, self.counties, self.cities = [], [], []  # home-province draw pools
-        self.other: dict[str, list[int]] = {"province": [], "city": [], "county": [], "township": []}
+        self.other: dict[str, list[int]] = {"province": [], "city": [], "county": [], "township": [], "village": []}
         self.by_county: dict[int, list[int]] = {}
         idx: dict[str, int] = {}
         cols = [

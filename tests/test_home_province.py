@@ -51,9 +51,13 @@ def test_ambiguous_names_resolve_to_the_home_province(jiangsu):
 
 
 def test_villages_are_the_home_provinces(jiangsu):
+    """The village source is read for the home province only; elsewhere the only villages are the
+    listed 中国历史文化名村 (gazetteer/heritage_towns.csv), each with its row as source."""
     _, gaz, _ = jiangsu
     villages = gaz.places[gaz.places["level"] == "village"]
-    assert len(villages) > 10_000 and set(villages["province"]) == {"江苏省"}
+    listed = villages["source"].str.startswith("gazetteer/heritage_towns.csv")
+    assert len(villages) > 10_000 and set(villages.loc[~listed, "province"]) == {"江苏省"}
+    assert 0 < listed.sum() < 100 and villages.loc[listed, "province"].nunique() >= 5
 
 
 def test_jiangsu_counties_are_drawn_and_coloured(jiangsu):
