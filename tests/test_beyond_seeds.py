@@ -169,7 +169,15 @@ def test_zone_known_only_to_its_city_claims_no_county(parse):
     assert m["lon"] is None and m["precision"] is None
 
 
-@pytest.mark.parametrize("text", ["萧山加快推进产业园区建设", "杭州新城区的居民", "杭州小镇生活"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "萧山加快推进产业园区建设",
+        "杭州新城区的居民",
+        "杭州小镇生活",
+        "我们走进湖州南浔荻港村,看到了桑基鱼塘。",
+    ],
+)
 def test_phrases_that_end_like_a_zone_are_not_zones(parse, text):
     assert not (parse(text)["level"] == "zone").any()
 
