@@ -106,7 +106,10 @@ _PHRASE = re.compile(
 )
 #: Descriptors that name a category, not a zone: 余杭区特色小镇 and 杭州特色小镇 are "the 特色小镇 of
 #: 余杭/杭州" (浙江's programme of 特色小镇), not a town called so; 杭州城市公园, 萧山口袋公园 likewise.
-_CATEGORY = frozenset(("特色", "特色产业", "城市", "口袋", "主题", "社区", "街心", "小微", "生态"))
+_CATEGORY = frozenset(("特色", "特色产业", "城市", "口袋", "主题", "社区", "街心", "小微", "生态", "水乡"))
+#: Regions that share their name with a township somewhere (江南镇 in several provinces): before a
+#: landmark suffix they name the region's kind of place (江南古镇, 江南水乡古镇), not the town's.
+_REGIONS = frozenset("江南 岭南 苏南 苏北 浙南 浙北 皖南 皖北 闽南 赣南 粤东 粤西".split())
 #: Characters after a suffix that make it part of a longer word (新城区, 港口, 新区块).
 _NOT_AFTER = {
     "新城": "区市",
@@ -263,6 +266,8 @@ def _zone_after(text: str, base: int, m: RawMatch, nxt: RawMatch | None) -> RawM
         end = nxt.end - base + 2  # 安徽自贸试验区|芜湖|片区: the area is the zone named, in 芜湖
         area = nxt.entry
     if text[end : end + 1] and text[end] in _NOT_AFTER.get(suffix, ""):
+        return None
+    if suffix in LANDMARK_SUFFIXES and e.surface in _REGIONS:
         return None
     if descriptor and (descriptor in _CATEGORY or _PHRASE.search(descriptor)):
         return None
