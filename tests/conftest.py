@@ -42,6 +42,18 @@ def seeds_extraction(settings, gazetteer):
 
 
 @pytest.fixture(scope="session")
+def parse(gazetteer, settings):
+    """Geoparse one text: its mentions as the pipeline's DataFrame (a test module may shadow it
+    with its own shape of the result)."""
+    from geo.pipeline import mentions_in_text
+
+    def run(text: str):
+        return mentions_in_text(text, gazetteer, settings)
+
+    return run
+
+
+@pytest.fixture(scope="session")
 def mentions_by_text(gazetteer, settings):
     """Geoparse one text: its mentions by surface (白云区 → its record), {} when there are none."""
     from geo.pipeline import mentions_in_text

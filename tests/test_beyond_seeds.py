@@ -11,15 +11,6 @@ import pytest
 
 from geo.gazetteer.names import autonomous_forms
 from geo.gazetteer.store import gazetteer_stats, lookup
-from geo.pipeline import mentions_in_text
-
-
-@pytest.fixture(scope="module")
-def parse(gazetteer, settings):
-    def run(text: str):
-        return mentions_in_text(text, gazetteer, settings)
-
-    return run
 
 
 def _by_text(got, text):

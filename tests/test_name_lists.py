@@ -15,17 +15,8 @@ from geo.errors import CuratedRowError
 from geo.gazetteer.heritage import place_rows, read_heritage
 from geo.gazetteer.literary import read_literary
 from geo.gazetteer.store import lookup
-from geo.pipeline import mentions_in_text
 
 GAZ = Path(__file__).resolve().parent.parent / "gazetteer"
-
-
-@pytest.fixture(scope="module")
-def parse(gazetteer, settings):
-    def run(text: str):
-        return mentions_in_text(text, gazetteer, settings)
-
-    return run
 
 
 def _one(got, text):
