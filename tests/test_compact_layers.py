@@ -104,7 +104,10 @@ def test_compact_points_are_the_folium_points(layers, measure):
         assert _close(g["geometry"]["coordinates"], f["geometry"]["coordinates"])
         assert gstyle == style
     assert layer.place_ids == set(points["place_id"].astype(str))
-    assert json.loads(layer.data)["base"] == folium.CircleMarker().options
+    geojson = next(el for el in _walk(mapview.point_group(points, measure)) if isinstance(el, folium.GeoJson))
+    base = json.loads(layer.data)["base"]
+    assert base == geojson.marker.options  # the same circle as folium's layer
+    assert base["bubblingMouseEvents"] is False  # a click on a place does not close its spread pile
 
 
 @pytest.mark.parametrize("measure", MEASURES)

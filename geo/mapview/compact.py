@@ -20,14 +20,13 @@ import math
 from collections.abc import Collection
 from dataclasses import dataclass
 
-import folium
 import numpy as np
 import pandas as pd
 
 from geo.mapview.base import NO_DATA
 from geo.mapview.groups import COUNTY_HIGHLIGHT, COUNTY_STYLE, county_features
 from geo.mapview.legend import tooltip_js
-from geo.mapview.points import CLUSTER_RADIUS, cluster_options, point_features
+from geo.mapview.points import CLUSTER_RADIUS, cluster_options, place_marker, point_features
 
 
 @dataclass(frozen=True)
@@ -158,7 +157,7 @@ def point_data(
         "cols": _columns(frame),
         "styles": styles,
         "style": index,
-        "base": folium.CircleMarker().options,
+        "base": place_marker().options,
     }
     return LayerData(
         "points",

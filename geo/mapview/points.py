@@ -43,6 +43,13 @@ SPIDER_LEG_STYLE = {"weight": 1.5, "color": "#222", "opacity": 0.6, "interactive
 NO_VALUE_STYLE = {"radius": 4.0, "color": "#777", "fillColor": "#fff", "fillOpacity": 0.7, "weight": 1.0}
 
 
+def place_marker() -> folium.CircleMarker:
+    """The circle of one place. Its clicks stay on it (Leaflet's default for a marker, not for
+    a circle): a click on a leg of a spread pile would reach the map too, and a click on the
+    map closes the pile, so the place just chosen would vanish back into it."""
+    return folium.CircleMarker(bubbling_mouse_events=False)
+
+
 def point_style(level: str, precision: str, mentions: int) -> dict:
     """Colour by level, size by mentions; a place drawn at a coarser unit's point (a fallback)
     is hollow and dashed, so it never looks like an exact location."""
@@ -283,7 +290,7 @@ def point_group(
     folium.GeoJson(
         data,
         name=name,
-        marker=folium.CircleMarker(),
+        marker=place_marker(),
         style_function=lambda f: by_id.get(str(f["id"]), {}),
         on_each_feature=tooltip_js("name", feats.rows),
     ).add_to(cluster)

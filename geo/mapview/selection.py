@@ -97,8 +97,13 @@ class SelectionMarker(MacroElement):
                 cur.group = group;
                 group.on("spiderfied unspiderfied animationend", cur.follow);
                 map.on("zoomend moveend", cur.follow);
-                var c = group._map && !map.hasLayer(marker) && group.getVisibleParent(marker);
-                if (pile(group, c) && !group._inZoomAnimation) { c.spiderfy(); }
+                var open = function () {  // not while the pile is still closing or opening
+                    if (cur.group !== group) { return; }
+                    if (group._inZoomAnimation) { group.once("animationend", open); return; }
+                    var c = group._map && !map.hasLayer(marker) && group.getVisibleParent(marker);
+                    if (pile(group, c)) { c.spiderfy(); }
+                };
+                open();
                 cur.follow();
             }
             function tick() {

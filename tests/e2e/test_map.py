@@ -212,6 +212,8 @@ def test_a_pile_lists_its_places_spreads_on_click_and_each_leg_is_a_place(atlas)
         pid,
     )
     assert hit, f"{name} is covered in its spread pile"
+    frame.evaluate("""() => { window.atlasPileClosed = 0;
+        window.atlasPoints.group.on("unspiderfied", () => { window.atlasPileClosed += 1; }); }""")
     page.mouse.click(box["x"] + hit["x"], box["y"] + hit["y"])
     _wait_selected(page, frame, pid, name)
     page.wait_for_timeout(800)
@@ -224,6 +226,7 @@ def test_a_pile_lists_its_places_spreads_on_click_and_each_leg_is_a_place(atlas)
         pid,
     )
     assert ring == {"spread": True, "rings": 1, "onMarker": True, "around": True}, ring
+    assert frame.evaluate("window.atlasPileClosed") == 0  # the chosen place never fell back into the pile
     page.screenshot(path=str(ARTIFACTS / "map-pile-selected.png"))
     assert watch.blocked == [] and watch.console_errors == []
 
