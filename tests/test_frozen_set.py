@@ -278,3 +278,27 @@ def test_scorer_rules_for_old_names_and_differently_named_zones():
     assert s.by_flag == {"historical": [2, 2]} and s.fp_by_level == {"city": 1}
     assert "recall of flagged rows: historical 2/2" in report(s, limit=0)
     assert "false positives by level: city 1" in report(s, limit=0)
+
+
+def test_frozen_set_v8_is_well_formed_and_apart():
+    """v8: form, at least half Zhejiang, ten provinces, villages, landmarks, zones and old names
+    among its rows, and apart from every other gold set (all frozen and recall_dev files) and the
+    seeds — no shared URL, passage id or 20-character stretch of text (frozen_eval_v8.md, "Checks")."""
+    v8_path = DATA / "frozen_eval_v8.jsonl"
+    others = tuple(
+        sorted(
+            path
+            for pattern in ("frozen_eval*.jsonl", "recall_dev*.jsonl")
+            for path in DATA.glob(pattern)
+            if path != v8_path
+        )
+    )
+    assert FROZEN_SET_V7 in others
+    v8 = _well_formed(v8_path, r"n\d\d", 30, 420, others)
+    assert v8["province"].nunique() >= 10
+    assert (v8["province"] == "浙江省").sum() * 2 >= len(v8)
+    _, gold = load_frozen_set(v8_path)
+    levels = gold["level"].value_counts()
+    assert levels["village"] >= 50 and levels["landmark"] >= 50 and levels["zone"] >= 20
+    assert gold["historical"].sum() >= 20 and gold["in_org"].sum() >= 30
+    _no_stretch_shared(v8["text"], (*others, DATA / "metrics_dev.jsonl", DATA / "peer_cases.jsonl"))
