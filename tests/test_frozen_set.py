@@ -1,6 +1,6 @@
 """The frozen evaluation sets (tests/data/frozen_eval.jsonl, frozen_eval_v2.jsonl,
 frozen_eval_v3.jsonl, frozen_eval_v4.jsonl, frozen_eval_v5.jsonl, frozen_eval_v6.jsonl,
-frozen_eval_v7.jsonl) and v4's development companion
+frozen_eval_v7.jsonl, frozen_eval_v8.jsonl) and v4's development companion
 (recall_dev3.jsonl):
 their integrity, the scorer's rules, and v2's score floor.
 
@@ -8,8 +8,8 @@ These tests never look at the parser's errors on a set (it is scored to report, 
 they pin the annotation files (offsets, sources, coverage), check the scorer on made-up rows, and
 fail when the v2 score falls below the figure first measured on it (frozen_eval_v2.md), so that a
 regression shows. Raising the floor after a fix is fine; fixing rules by reading v2's errors is not.
-v3-v7 have no floor: each was committed before any parser was run on it, and only its form is
-tested here (v4-v7 are run with ``--limit 0``: totals and counts by class, no error row).
+v3-v8 have no floor: each was committed before any parser was run on it, and only its form is
+tested here (v4-v8 are run with ``--limit 0``: totals and counts by class, no error row).
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from geo.evaluate import (
     FROZEN_SET_V5,
     FROZEN_SET_V6,
     FROZEN_SET_V7,
+    FROZEN_SET_V8,
     RECALL_DEV,
     RECALL_DEV3,
     evaluate_frozen,
@@ -284,20 +285,19 @@ def test_frozen_set_v8_is_well_formed_and_apart():
     """v8: form, at least half Zhejiang, ten provinces, villages, landmarks, zones and old names
     among its rows, and apart from every other gold set (all frozen and recall_dev files) and the
     seeds — no shared URL, passage id or 20-character stretch of text (frozen_eval_v8.md, "Checks")."""
-    v8_path = DATA / "frozen_eval_v8.jsonl"
     others = tuple(
         sorted(
             path
             for pattern in ("frozen_eval*.jsonl", "recall_dev*.jsonl")
             for path in DATA.glob(pattern)
-            if path != v8_path
+            if path != FROZEN_SET_V8
         )
     )
     assert FROZEN_SET_V7 in others
-    v8 = _well_formed(v8_path, r"n\d\d", 30, 420, others)
+    v8 = _well_formed(FROZEN_SET_V8, r"n\d\d", 30, 420, others)
     assert v8["province"].nunique() >= 10
     assert (v8["province"] == "浙江省").sum() * 2 >= len(v8)
-    _, gold = load_frozen_set(v8_path)
+    _, gold = load_frozen_set(FROZEN_SET_V8)
     levels = gold["level"].value_counts()
     assert levels["village"] >= 50 and levels["landmark"] >= 50 and levels["zone"] >= 20
     assert gold["historical"].sum() >= 20 and gold["in_org"].sum() >= 30
