@@ -43,6 +43,8 @@ ZONE_SUFFIXES = (
     "产业社区",
     "旅游度假区",
     "产业园",
+    "工业城",
+    "商务区",
     "科创园",
     "科技园",
     "工业园",
@@ -95,6 +97,7 @@ _DESCRIPTOR = r"[0-9A-Za-z\u4e00-\u9fff]{0,8}?"
 _ALL_SUFFIXES = sorted(ZONE_SUFFIXES + LANDMARK_SUFFIXES, key=len, reverse=True)
 _TAIL = re.compile(f"({_DESCRIPTOR})(" + "|".join(_ALL_SUFFIXES) + ")")
 _SUFFIX = re.compile("|".join(_ALL_SUFFIXES))
+_SUFFIX_AT_END = re.compile("(?:" + "|".join(_ALL_SUFFIXES) + ")$")
 #: A descriptor holding one of these is part of a sentence, not of a name.
 _PHRASE = re.compile(
     "[的和与及在将等把被对向从了是为个各这那其该也都并又还年月日号第亿万元]|"
@@ -151,9 +154,46 @@ def find_zones(text: str, base: int, matches: list[RawMatch]) -> list[RawMatch]:
             out.append(z)
         else:
             out.extend((m, z))
+    if len(out) > len(matches) or any(m.zone is not None for m in out):
+        out = zone_repeats(text, base, out)
     if "中国" in text and ("(" in text or "（" in text):
         return free_trade_zones(text, base, out)  # 中国(湖南)自由贸易试验区
     return out
+
+
+def zone_repeats(text: str, base: int, matches: list[RawMatch]) -> list[RawMatch]:
+    """A pattern zone named again in its article without its place: 三门沿海工业城建设提速……沿海工业城
+    已入驻企业 — the second is the same zone. Only a name of 4 or more characters whose descriptor
+    has 2 or more (沿海|工业城, 国际|商务区; never a bare suffix such as 高新区 or 开发区), and only
+    where no other name is found."""
+    tails: dict[str, RawMatch] = {}
+    for m in matches:
+        if m.zone is None or m.anchor is None:
+            continue
+        own = text[max(m.anchor.end, m.start) - base : m.end - base]
+        suffix = _SUFFIX_AT_END.search(own)
+        if suffix is not None and len(own) >= 4 and suffix.start() >= 2 and own == "".join(own.split()):
+            tails.setdefault(own, m)
+    if not tails:
+        return matches
+    taken = [(m.start - base, m.end - base) for m in matches]
+    extra = []
+    for own, z in tails.items():
+        at = text.find(own)
+        while at >= 0:
+            end = at + len(own)
+            free = all(e <= at or s >= end for s, e in taken)
+            if free and not (
+                text[end : end + 1] and text[end] in _NOT_AFTER.get(_SUFFIX_AT_END.search(own).group(), "")
+            ):
+                extra.append(
+                    z._replace(start=base + at, end=base + end, in_org=in_org_at(text, end), anchor=None)
+                )
+                taken.append((at, end))
+            at = text.find(own, end)
+    if not extra:
+        return matches
+    return sorted(matches + extra, key=lambda m: m.start)
 
 
 #: After a listed landmark's name these make it part of a street's, a division's or an estate's
