@@ -68,8 +68,9 @@ def bare_names(articles: list[Article], cols: MentionColumns, matcher: Matcher) 
     found: dict[int, dict[str, int]] = {}
     for i in [i for i, k in enumerate(place) if k in cores]:
         core = cores[place[i]]
-        if written[i] != core:  # named in full in the article
-            found.setdefault(bisect_right(bounds, i) - 1, {}).setdefault(core, i)
+        a_no = bisect_right(bounds, i) - 1
+        if written[i] != core or (i > bounds[a_no] and _after_its_county(cols, i)):
+            found.setdefault(a_no, {}).setdefault(core, i)  # named in full, or right after its county
     changed: dict[int, Sequence[Mention]] = {}
     for a_no, names in found.items():
         lo, hi = bounds[a_no], bounds[a_no + 1]
@@ -102,6 +103,17 @@ def _repeats(a: Article, cols: MentionColumns, lo: int, hi: int, found: dict[str
                 out.append(full._replace(start=start, end=end, text=core, in_org=in_org_at(text, e)))
             s = text.find(core, e)
     return out
+
+
+def _after_its_county(cols: MentionColumns, i: int) -> bool:
+    """A township's short form read right after its own county (鄞州横溪, 萧山瓜沥): as good evidence
+    as the full name (横溪镇) for its bare name elsewhere in the article (横溪水畔, 深入横溪的田间)."""
+    row = cols.places[cols.place[i]]
+    return (
+        row[2] == "township"
+        and cols.end[i - 1] == cols.start[i]
+        and cols.places[cols.place[i - 1]][0] == row[11]  # (a place row: place_id … county_id)
+    )
 
 
 def _taken(out: list[Mention], start: int, end: int) -> bool:

@@ -1,6 +1,7 @@
-"""A zone or landmark found by pattern and then named again without its place (成都交子公园 … 交子公园):
-the later names are the same place. Text from public pages (addresses in the docstrings), not from a
-gold set; each assertion failed before the rule."""
+"""Places named again in the same article by a shorter name: a zone or landmark found by pattern
+then written without its place (成都交子公园 … 交子公园), a township read right after its county then
+written alone (建德梅城 … 梅城). Text from public pages (addresses in the docstrings), not from a gold
+set; each assertion failed before its rule."""
 
 from __future__ import annotations
 
@@ -32,3 +33,15 @@ def test_a_bare_zone_suffix_is_not_taken_for_the_zone_named_before(parse):
     )
     got = _rows(parse, text)
     assert [r[0] for r in got if r[2] == "zone"] == ["苏州高新区"]
+
+
+def test_a_township_read_after_its_county_is_that_township_wherever_the_article_names_it(parse):
+    """https://siliu.net/p/odkrlog6xe.html: the heading reads 建德梅城 (the county, then its town 梅城镇
+    by its bare name), the text then says 梅城 alone three times: the same town each time."""
+    text = (
+        "(1136)【江南的古城老镇】1787岁的建德梅城 要说建德,就要说到三国了。说到建德,就要说到梅城。"
+        "梅城是梅花城的简称,原是睦州、严州府城的雅称。我们在梅城寻寻觅觅,寻找着想象中的古城。"
+    )
+    towns = [r for r in _rows(parse, text) if r[0] == "梅城"]
+    assert len(towns) == 4
+    assert {r[1:] for r in towns} == {("梅城镇", "township", "杭州市")}
