@@ -5,8 +5,8 @@ A 20 MB corpus names ~450,000 places. As :class:`~geo.schema.Mention` tuples eac
 is a list, and the fields that belong to the place rather than to the mention (name, level, the
 admin chain, code, point, precision, county_id: :data:`PLACE_FIELDS`) are kept once per distinct
 place (a document of the generated corpus names ~800 places ~1,800 times), each mention holding
-its place's number. The store's Arrow tables and the extraction's categorical frame are built from
-these columns (a place's name a category code looked up once per place); a record only on request.
+its place's number. The store's Arrow tables and the extraction's categorical frame
+(:mod:`geo.mention_table`) are built from these columns; a record only on request.
 """
 
 from __future__ import annotations
