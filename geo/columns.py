@@ -5,24 +5,22 @@ A 20 MB corpus names ~450,000 places. As :class:`~geo.schema.Mention` tuples eac
 is a list, and the fields that belong to the place rather than to the mention (name, level, the
 admin chain, code, point, precision, county_id: :data:`PLACE_FIELDS`) are kept once per distinct
 place (a document of the generated corpus names ~800 places ~1,800 times), each mention holding
-its place's number. The store's Arrow tables and the extraction's categorical frame are built from
-these columns (a place's name a category code looked up once per place); a record only on request.
+its place's number. The store's Arrow tables and the extraction's categorical frame
+(:mod:`geo.mention_table`) are built from these columns; a record only on request.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
 from geo.schema import MENTION_COLUMNS, Mention
-from geo.tables import RowTable
 
 #: The Mention fields that are the place's, in this order in each ``places`` row.
 PLACE_FIELDS: tuple[str, ...] = MENTION_COLUMNS[5:16] + ("county_id",)
@@ -120,7 +118,10 @@ class MentionColumns:
         self.end.extend(other.end)
         self.text.extend(other.text)
         no, ps, place_of = self.place_no, self.places, self.place_of  # place_of's common case inline:
-        remap = [k if (k := no.get(r[0])) is not None and ps[k] == r else place_of(r) for r in other.places]
+        remap = [
+            k if (k := no.get(r[0])) is not None and ((p := ps[k]) is r or p == r) else place_of(r)
+            for r in other.places
+        ]  # (a row shared by documents of this process: the same tuple, no field compared)
         self.place.extend(map(remap.__getitem__, other.place))
         self.confidence.extend(other.confidence)
         self.in_org.extend(other.in_org)
@@ -214,41 +215,6 @@ class MentionColumns:
 
     # ------------------------------------------------------------ tables
 
-    def frame(self, categorical: Collection[str] = ()) -> pd.DataFrame:
-        """The mentions as a DataFrame with the contract's columns, the ``categorical`` ones as
-        categories: the frame ``pd.DataFrame(records)`` gives with those columns made
-        ``astype("str").astype("category")`` (sorted categories), without a tuple per row."""
-        # categories are the rows' values: articles without mentions, places no mention names, left out
-        counts: np.ndarray = np.diff(np.asarray(self.bounds, dtype=np.int64))
-        named = np.flatnonzero(counts)
-        art = np.repeat(np.arange(len(named)), counts[named])
-        place = np.asarray(self.place, dtype=np.int64)
-        used = np.unique(place)
-        places = [self.places[k] for k in used.tolist()]
-        place = np.searchsorted(used, place)
-        keyed: dict[str, tuple[list, np.ndarray]] = {
-            "article_id": ([self.article_ids[k] for k in named.tolist()], art),
-            "file": ([self.files[k] for k in named.tolist()], art),
-            "text": _factorize(self.text),
-            "runner_up": _factorize(self.runner_up),
-        }
-        for k, f in enumerate(PLACE_FIELDS):
-            keyed[f] = ([p[k] for p in places], place)
-        out: dict[str, Any] = {}
-        for c in MENTION_COLUMNS:
-            if c in keyed:
-                values, codes = keyed[c]
-                if c in categorical:
-                    out[c] = _categorical(values, codes)
-                elif c in ("lon", "lat"):
-                    out[c] = _floats(values, codes)
-                else:
-                    out[c] = pd.Series(np.asarray(values + [None], dtype=object)[:-1][codes]).infer_objects()
-            else:  # ints (offsets: not inferred cell by cell), floats, bools: inferred as from rows
-                col = getattr(self, c)
-                out[c] = pd.Series(np.array(col, dtype=np.int64) if c in ("start", "end") and col else col)
-        return pd.DataFrame(out, columns=list(MENTION_COLUMNS))
-
     def arrow(self, schema: pa.Schema, seqs: Sequence[int]) -> pa.Table:
         """The mentions (and ``seqs``) as an Arrow table of ``schema`` (the store's mentions
         columns and seq): what ``pa.array(column, type, from_pandas=True)`` per column of the
@@ -275,31 +241,6 @@ _PACKED = ("article_ids", "files", "bounds", *OWN_FIELDS, "place", "places")
 
 def _place_row(m: Mention) -> tuple:
     return (*m[5:16], m.county_id)
-
-
-def _factorize(values: list) -> tuple[list, np.ndarray]:
-    """Distinct values (first seen first) and each value's number among them."""
-    seen: dict = {}
-    setdefault = seen.setdefault
-    codes = [setdefault(v, len(seen)) for v in values]
-    return list(seen), np.asarray(codes, dtype=np.int64)
-
-
-def _categorical(values: list, codes: np.ndarray) -> pd.Categorical:
-    """``values[codes]`` as ``astype("str").astype("category")`` makes it: None missing, the
-    other values (str) as sorted categories."""
-    distinct = pd.Series(values, dtype=object).astype("str").astype("category")  # what rows get
-    at = distinct.cat.codes.to_numpy()
-    taken = at[codes] if len(codes) else np.zeros(0, dtype=at.dtype)
-    return pd.Categorical.from_codes(taken, dtype=distinct.dtype)
-
-
-def _floats(values: list, codes: np.ndarray) -> Any:
-    """``values[codes]`` as a DataFrame built from rows holds it: float64 with NaN for None (an
-    all-None column stays object)."""
-    if all(v is None for v in values):
-        return np.array([None] * len(codes), dtype=object)
-    return np.asarray(values, dtype=np.float64)[codes]
 
 
 class ArticleMentions(Sequence):
@@ -366,27 +307,3 @@ def fields_of(ms: Sequence[Mention], *fields: str) -> list[list]:
     if isinstance(ms, ArticleMentions):
         return [ms.column(f) for f in fields]
     return [[getattr(m, f) for m in ms] for f in fields]
-
-
-class MentionTable(RowTable):
-    """:class:`~geo.tables.RowTable` of the mentions table fed with documents' columns: the same
-    batches, categories and final frame, the rows never made into tuples."""
-
-    def __init__(self, repeated: set[str], batch_rows: int = 100_000):
-        super().__init__(list(MENTION_COLUMNS), repeated, batch_rows)
-        self._cols = MentionColumns()
-
-    def __len__(self) -> int:
-        return len(self._cols) + sum(len(f) for f in self._frames)
-
-    def extend(self, rows: MentionColumns) -> None:  # type: ignore[override]
-        self._cols.extend(rows)
-        if len(self._cols) >= self.batch_rows:
-            self._flush()
-
-    def _flush(self) -> None:
-        if not len(self._cols):
-            super()._flush()  # (an empty batch: the frame RowTable makes of no rows)
-            return
-        self._frames.append(self._cols.frame(set(self.repeated)))
-        self._cols = MentionColumns()

@@ -20,11 +20,12 @@ from typing import Any, TypeVar
 
 import pandas as pd
 
-from geo.columns import MentionColumns, MentionTable
+from geo.columns import MentionColumns
 from geo.corpus import iter_documents, split_articles
 from geo.gazetteer import Gazetteer
 from geo.geoparse import Geoparser, ensure_geoparser_cache, geoparser, load_geoparser
 from geo.geoparse.geoparser import geoparse_document
+from geo.mention_table import MentionTable
 from geo.metrics import document_metrics
 from geo.schema import (
     ARTICLE_COLUMNS,

@@ -15,10 +15,11 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from geo.columns import MentionColumns, MentionTable
+from geo.columns import MentionColumns
 from geo.corpus import iter_documents, split_articles
 from geo.geoparse import geoparse_articles, geoparser
 from geo.jsonl import iter_jsonl
+from geo.mention_table import MentionTable
 from geo.metrics import lexicon as lx
 from geo.metrics.find import _in_sentences_with, find_figures
 from geo.metrics.mentions import EMPTY
