@@ -166,26 +166,24 @@ def zone_repeats(text: str, base: int, matches: list[RawMatch]) -> list[RawMatch
     已入驻企业 — the second is the same zone. Only a name of 4 or more characters whose descriptor
     has 2 or more (沿海|工业城, 国际|商务区; never a bare suffix such as 高新区 or 开发区), and only
     where no other name is found."""
-    tails: dict[str, RawMatch] = {}
+    tails: dict[str, tuple[RawMatch, str]] = {}
     for m in matches:
         if m.zone is None or m.anchor is None:
             continue
         own = text[max(m.anchor.end, m.start) - base : m.end - base]
         suffix = _SUFFIX_AT_END.search(own)
         if suffix is not None and len(own) >= 4 and suffix.start() >= 2 and own == "".join(own.split()):
-            tails.setdefault(own, m)
+            tails.setdefault(own, (m, _NOT_AFTER.get(suffix.group(), "")))
     if not tails:
         return matches
     taken = [(m.start - base, m.end - base) for m in matches]
     extra = []
-    for own, z in tails.items():
+    for own, (z, not_after) in tails.items():
         at = text.find(own)
         while at >= 0:
             end = at + len(own)
             free = all(e <= at or s >= end for s, e in taken)
-            if free and not (
-                text[end : end + 1] and text[end] in _NOT_AFTER.get(_SUFFIX_AT_END.search(own).group(), "")
-            ):
+            if free and not (text[end : end + 1] and text[end] in not_after):
                 extra.append(
                     z._replace(start=base + at, end=base + end, in_org=in_org_at(text, end), anchor=None)
                 )
