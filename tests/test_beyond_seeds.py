@@ -169,6 +169,8 @@ def test_zone_known_only_to_its_city_claims_no_county(parse):
         "我们走进湖州南浔荻港村,看到了桑基鱼塘。",
         "这是一座典型的江南水乡古镇。",
         "江南古镇游人如织。",
+        "兰溪媒体记者走访古镇。",  # (who went there, not a 古镇 named 兰溪媒体记者走访)
+        "宁波游客打卡景区。",
     ],
 )
 def test_phrases_that_end_like_a_zone_are_not_zones(parse, text):
