@@ -52,9 +52,10 @@ def stem_lengths(suffix: str) -> tuple[int, ...]:
     return (4, 3, 2) if suffix in _LONG_STEMS else (3, 2)
 
 
-#: Stems that name a kind of feature, not one (黑臭河, 母亲河, 人工湖; 天主教堂, 国家湿地公园, 江南古镇).
-KINDS = frozenset(
-    "黑臭 母亲 景观 人工 生态 美丽 幸福 示范 城市 乡村 家乡 污染 "
+#: Stems that name a kind of feature, not one (黑臭河, 母亲河, 人工湖; and for the new kinds 天主教堂,
+#: 国家湿地公园, 江南古镇, 价值观).
+KINDS = frozenset("黑臭 母亲 景观 人工 生态 美丽 幸福 示范 城市 乡村 家乡 污染".split())
+NEW_KINDS = KINDS | frozenset(
     "天主 基督 城隍 关帝 土地 妈祖 财神 龙王 文昌 孔子 宗族 祖先 家族 "
     "国家 省级 市级 县级 郊野 湿地 森林 江南 水乡 千年 历史 传统 特色 文化 古老 "
     "鱼塘 池塘 水塘 荷塘 寺庙 古庙 佛教 道教 观音 岳王 文峰 魁星 奎星 藏经 清真 尼姑 石拱 风雨 "
@@ -175,17 +176,22 @@ def town_before(text: str, off: int, s: int, mentions: ArticleMentions) -> str |
 def named_after_town(
     text: str, off: int, i: int, j: int, mentions: ArticleMentions, index: PlaceIndex
 ) -> tuple[int, int, str | None] | None:
-    """A feature named after the township or village written right before its last word
+    """A feature named after the township or village written short right before its last word
     (汤浦|水库, 塘栖|老街, 海澄|城隍庙): (start, end, the town's county) — in the county, no finer (the
-    feature is named after the town, not known to be at its seat) — or None."""
+    feature is named after the town, not known to be at its seat) — or None. A town written in full
+    stays a mention of its own (汤浦镇水库)."""
     at = i - 2 if text[i - 2 : j] in TOWN_KINDS else i
     if j < len(text) and (text[j] in AFTER_NEW or LONGER.match(text, j) is not None):
         return None
     k = _town_ending(mentions, off + at)
-    if k is None:
-        return None
+    if k is None or _FULL_TOWN.search(text, 0, at) is not None:
+        return None  # (汤浦镇|水库: the township stays, written in full; the reservoir is left)
     pid = mentions.cols.places[mentions.cols.place[mentions.idx[k]]][0]
     county = index.county_of.get(pid)
     if county is None or in_org_at(text, j):
         return None
     return mentions.starts[k], off + j, county
+
+
+#: A town written in full ends so: a feature after it is not named after it alone.
+_FULL_TOWN = re.compile("(?:镇|乡|村|街道|社区)$")

@@ -31,6 +31,7 @@ from geo.geoparse.local_landmarks import (
     KINDS,
     LONGER,
     NAMED_AFTER_TOWN,
+    NEW_KINDS,
     NEW_SUFFIXES,
     SUFFIXES,
     TAIL_WORDS,
@@ -223,7 +224,7 @@ def _name_start(text: str, i: int, j: int, floor: int, new: bool) -> int | None:
             stem[0] in _BEFORE
             or (stem[-1] in _LOCATIVE and not counted(stem))
             or text[i] in stem
-            or stem in KINDS
+            or stem in (NEW_KINDS if new else KINDS)
         ):
             continue  # 由|三衢山 (try the shorter name); 峡口后山; 金山银山; 黑臭河
         if text[i - 1 : i + 1] in TAIL_WORDS:
