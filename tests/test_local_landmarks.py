@@ -48,14 +48,28 @@ def test_a_lake_of_the_water_towns_before_its_district(spans):
     assert _landmarks(got) == [("西太漾", "临平区", "county")]
 
 
-def test_a_water_right_after_its_village_lies_in_the_villages_township(spans):
-    """http://zjrb.zjol.com.cn/html/2019-06/24/content_3240927.htm: 砻糠荡 written right after
-    油车港镇麦家村 is placed at the village (township precision), though the article also names 嘉善县."""
+def test_bridges_written_after_their_villages(spans):
+    """https://freewechat.com/a/MzA3NTU1NTUxNQ==/2652714248/5 (淳安 屏门乡): 小陵村的“济生桥”, 金陵村的
+    “金陵桥” … are the villages' bridges in 淳安县, at county precision as the villages themselves
+    (no village's point is known: the bridge claims no more). 万安桥 is left (万 is a surname, and
+    万安桥 may be a person); 石断桥 ends in the word 断桥."""
     got = spans(
-        "秀洲区油车港镇麦家村,地处秀洲区与嘉善县的交界处。在油车港镇麦家村砻糠荡西侧,"
-        "村党支部书记俞卫东指着一片风景秀丽的水塘说。"
+        "我的家乡在浙西淳北的屏门乡,这里地处偏僻。这个只有15个行政村的乡,却有八座石拱桥。"
+        "它们分别是齐坑村的“万安桥”,小陵村的“济生桥”,金陵村的“金陵桥”,大陵村的“永丰桥”,"
+        "外坪村的“车龙桥”,胡坑村的“合和桥”,屏前村的“屏川桥”以及大陵村的“石断桥”。"
     )
-    assert ("砻糠荡", "landmark", "秀洲区", "油车港镇", "township") in got
+    found = _landmarks(got)
+    for bridge in ("济生桥", "金陵桥", "屏川桥"):
+        assert (bridge, "淳安县", "county") in found
+    assert ("金陵村", "village", "淳安县") in [(t, lv, c) for t, lv, c, *_r in got]
+
+
+def test_a_temple_and_a_pagoda_on_a_hill_of_a_district(spans):
+    """https://57yx.com/travel-61901: 南山寺 and 瑞峰塔 in an article about 奉化 (奉化市, now 奉化区)."""
+    got = spans(
+        "南山位于奉化市南面,植被良好,空气清新,森林覆盖率在90%以上、为针阔混交次生林。山上有南山寺和瑞峰塔。"
+    )
+    assert _landmarks(got) == [("南山寺", "奉化区", "county"), ("瑞峰塔", "奉化区", "county")]
 
 
 def test_temples_of_a_village_and_a_nature_reserve(spans):

@@ -167,8 +167,10 @@ def _town_ending(mentions: ArticleMentions, at: int) -> int | None:
 
 def town_before(text: str, off: int, s: int, mentions: ArticleMentions) -> str | None:
     """The township or village written right before a feature's name that starts at ``s``
-    (横溪镇|金峨山, 横溪镇的|金峨山): its place id, where the feature is placed; None if none."""
-    at = s - 1 if s > 0 and text[s - 1] == "的" else s
+    (横溪镇|金峨山, 横溪镇的|金峨山, 齐坑村的“|万安桥”): its place id, where the feature is placed; None
+    if none."""
+    at = s - 1 if s > 0 and text[s - 1] == "“" else s  # (齐坑村的“万安桥”)
+    at = at - 1 if at > 0 and text[at - 1] == "的" else at
     k = _town_ending(mentions, off + at)
     return None if k is None else mentions.cols.places[mentions.cols.place[mentions.idx[k]]][0]
 
