@@ -24,23 +24,34 @@ from collections.abc import Sequence
 
 from geo.columns import ArticleMentions
 from geo.geoparse.index import PlaceIndex
+from geo.geoparse.local_landmarks import (
+    AFTER_NEW,
+    AFTER_NOT,
+    DIVISION_NEXT,
+    KINDS,
+    LONGER,
+    NAMED_AFTER_TOWN,
+    NEW_KINDS,
+    NEW_SUFFIXES,
+    SUFFIXES,
+    TAIL_WORDS,
+    TOWN_KINDS,
+    counted,
+    division_name,
+    famous,
+    foreign_name,
+    given_name,
+    named_after_town,
+    stem_lengths,
+    town_before,
+)
 from geo.geoparse.words import common_words, in_org_at, jieba_tags, longer_words, word_bounds
 from geo.schema import Article, Mention
 
-_SUFFIX = re.compile("水库|库区|盆地|[山峰岩岭峪溪河江湖岛]")
+_SUFFIX = re.compile("|".join(SUFFIXES))
 #: Characters of a sentence, never of a feature's name (的, 在, numbers of a count, measure words).
 _NOT_NAME = frozenset(
-    "的了在是和与及或也都就又还很最把被让给对向从为这那其个座条片些每各该本此我你他她它们着过两之得见"
-)
-#: Names of a kind of feature, not of one: 黑臭河 (a polluted river), 母亲河 (a region's main river),
-#: 景观湖, 人工湖, 幸福河.
-_KINDS = frozenset("黑臭 母亲 景观 人工 生态 美丽 幸福 示范 城市 乡村 家乡 污染".split())
-#: The generic word with the character before it an ordinary word: the name is no name (碳|达峰,
-#: 种|高山).
-_TAIL_WORDS = frozenset(
-    "达峰 高峰 洪峰 巅峰 登峰 顶峰 冰山 火山 江山 河山 靠山 后山 前山 深山 高山 大山 青山 上山 "
-    "下山 进山 出山 爬山 登山 名山 荒山 矿山 运河 内河 外河 护河 治河 小河 大河 小溪 清溪 大湖 "
-    "小湖 入江 沿江 跨江".split()
+    "的了在是和与及或也都就又还很最把被让给对向从为这那其个座条片些每各该本此我你他她它们着过两之得见亩亿"
 )
 #: A name's last character that makes it a place's side, not a name (峡口后山: the hill behind 峡口).
 _LOCATIVE = frozenset("前后上下里外内中旁边侧")
@@ -49,11 +60,6 @@ _BEFORE = frozenset(
     "的在和与及、有是从到向往于至由为了入经登游跨过临近绕环沿傍朝越穿把将对"
     "，,。;；:：“”\"'‘’《》()（）【】—… \n\t"
 )
-#: After the feature: the start of a division's or a longer word's name (大峧山村; 山区 and 河道
-#: are left to jieba).
-_AFTER_NOT = frozenset("村镇乡县市区街路巷道埠口")
-#: After the feature, the start of a longer name it is only the first part of (赵河湿地公园).
-_LONGER = re.compile("湿地|公园|景区|风景|国家|森林|旅游|度假|大桥|隧道|电站|水电|大坝")
 #: A person's name ends like a feature's: 记者 王海峰, 李长江说.
 _PERSON_BEFORE = re.compile(
     "(?:记者|通讯员|书记|主任|村民|老人|师傅|先生|女士|同志|校长|局长|县长|镇长|村长|主席|经理|教授|"
@@ -67,6 +73,9 @@ _PERSON_AFTER = re.compile(
 _NAME_TAGS = frozenset(("ns", "nr", "nz", "nrt", "a", "x"))
 _WHOLE_TAGS = frozenset(("ns", "nr", "nz", "nrt", "x"))
 _PLACE_LEVELS = frozenset(("county", "township", "village"))
+_AREA_LEVELS = _PLACE_LEVELS | {"zone", "landmark"}
+#: jieba's tags of a proper name: a new kind's name it knows (广济桥: nz) needs no name in front.
+_PROPER = frozenset(("ns", "nr", "nz"))
 
 
 def bare_landmarks(
@@ -80,7 +89,7 @@ def bare_landmarks(
     if more:
         spans = sorted([*zip(starts, ends), *((m.start, m.end) for m in more)])
         starts, ends = [x for x, _y in spans], [y for _x, y in spans]
-    found = []
+    found: list[tuple[int, int, str | None, bool]] = []  # (start, end, its town or None, a new kind)
     rows: list[tuple] | None = None
     for hit in _SUFFIX.finditer(text):
         i, j = hit.start(), hit.end()
@@ -90,19 +99,34 @@ def bare_landmarks(
         if k >= 0 and ends[k] == off + i and not more and j - i == 1 and ends[k] - starts[k] == 2:
             rows = rows if rows is not None else mentions.place_rows()
             if _customary(rows[k], text[starts[k] - off : i]) and _accepted(text, starts[k] - off, i, j):
-                found.append((starts[k], off + j))  # 三衢|山: the hill, not the city (replaced)
+                found.append((starts[k], off + j, None, False))  # 三衢|山: the hill, not the city (replaced)
                 continue
-        s = _name_start(text, i, j, ends[k] - off if k >= 0 else 0)
-        if s is not None:
-            found.append((off + s, off + j))
+        suffix = hit.group()
+        if suffix in NAMED_AFTER_TOWN or (suffix == "庙" and text[i - 2 : j] in TOWN_KINDS):
+            named = named_after_town(text, off, i, j, mentions, index)
+            if named is not None:
+                found.append((*named, True))  # 汤浦|水库, 海澄|城隍庙: the town's, in its county
+                continue
+        new = suffix in NEW_SUFFIXES
+        s = _name_start(text, i, j, ends[k] - off if k >= 0 else 0, new)
+        if s is not None and not (new and (foreign_name(text, text[s:j]) or division_name(text[s:j], index))):
+            found.append((off + s, off + j, town_before(text, off, s, mentions), new))
     parts = _compass_parts(a, mentions, starts, ends) if not more and _COMPASS.search(text) else []
     if not found:  # (most articles: the places are looked at only where a feature is named)
         return parts
-    rows = rows if rows is not None else mentions.place_rows()  # PLACE_FIELDS: place_id, name, level…
-    anchor = _anchor(rows)
-    if anchor is None:
-        return parts
-    return parts + [_mention(a, s, e, anchor, index) for s, e in found]
+    anchors: dict[bool, str | None] = {}
+    out = []
+    for s, e, town, new in found:
+        if town is None:
+            if new not in anchors:
+                rows = rows if rows is not None else mentions.place_rows()  # PLACE_FIELDS
+                anchors[new] = _anchor(rows, 3, 4, _AREA_LEVELS) if new else _anchor(rows, 2, 3)
+            anchor = anchors[new]
+            if anchor is not None:
+                out.append(_mention(a, s, e, anchor, index))
+        elif town in index.row:
+            out.append(_mention(a, s, e, town, index))
+    return parts + out
 
 
 #: A compass point right before a listed lake or sea names a part of it: 南太湖 (湖州's shore),
@@ -158,19 +182,21 @@ def _customary(place: tuple, written: str) -> bool:
     return place[2] in ("city", "province") and not place[1].startswith(written)
 
 
-def _anchor(rows: list[tuple]) -> str | None:
-    """The one county the article's places lie in (two thirds of those with a county at least),
-    else the one city they all lie in; None if neither."""
+def _anchor(rows: list[tuple], num: int, den: int, levels: frozenset = _PLACE_LEVELS) -> str | None:
+    """The one county the article's places (of ``levels``) lie in (``num``/``den`` of those with a
+    county at least: two thirds for hills and lakes; for the commoner words of the new kinds — 港,
+    塘, 桥, 寺 — three quarters, zones and landmarks counted: 塘栖古镇 is in 临平区), else the one
+    city they all lie in; None if neither."""
     counties: dict[str, int] = {}
     cities = set()
     for p in rows:
-        if p[2] in _PLACE_LEVELS and p[11]:
+        if p[2] in levels and p[11]:
             counties[p[11]] = counties.get(p[11], 0) + 1
         if p[2] in ("city", "county", "township", "village"):
             cities.add(p[4])
     if counties:
         county, n = max(counties.items(), key=lambda kv: kv[1])
-        if 3 * n >= 2 * sum(counties.values()):
+        if den * n >= num * sum(counties.values()):
             return county
     if len(cities) == 1:
         city = next(iter(cities))
@@ -178,26 +204,34 @@ def _anchor(rows: list[tuple]) -> str | None:
     return None
 
 
-def _name_start(text: str, i: int, j: int, floor: int) -> int | None:
+def _name_start(text: str, i: int, j: int, floor: int, new: bool) -> int | None:
     """Where the feature's name before the generic word at [i, j) starts (two characters before a
     one-character word, 大乘|山; two or three before 水库, 库区, 盆地), or None where the guards say it
-    is no name. ``floor``: where the last name read before ends (古田|翠屏湖: a name may start there)."""
-    if (text[j : j + 1] in _AFTER_NOT and j < len(text)) or _LONGER.match(text, j) is not None:
+    is no name. ``floor``: where the last name read before ends (古田|翠屏湖: a name may start there);
+    ``new``: a kind beyond hills and lakes (保国|寺), whose name as a whole is no person's."""
+    if (j < len(text) and text[j] in (AFTER_NEW if new else AFTER_NOT)) or LONGER.match(text, j) is not None:
         return None
-    for k in (3, 2) if j - i > 1 else (2,):  # 张家垱|水库, 松古|盆地; 大乘|山
+    if new and DIVISION_NEXT.match(text, j) is not None:
+        return None
+    for k in stem_lengths(text[i:j]):  # 张家垱|水库, 松古|盆地; 大乘|山
         s = i - k
         if s < floor:
             continue
         stem = text[s:i]
         if any(not "\u4e00" <= ch <= "\u9fff" or ch in _NOT_NAME for ch in stem):
             continue
-        if stem[0] in _BEFORE or stem[-1] in _LOCATIVE or text[i] in stem or stem in _KINDS:
+        if (
+            stem[0] in _BEFORE
+            or (stem[-1] in _LOCATIVE and not counted(stem))
+            or text[i] in stem
+            or stem in (NEW_KINDS if new else KINDS)
+        ):
             continue  # 由|三衢山 (try the shorter name); 峡口后山; 金山银山; 黑臭河
-        if text[i - 1 : i + 1] in _TAIL_WORDS:
+        if text[i - 1 : i + 1] in TAIL_WORDS:
             continue
         if s > 0 and text[s - 1] not in _BEFORE and s != floor and not _verb_before(text, s):
             continue
-        if _accepted(text, s, i, j):
+        if _accepted(text, s, i, j, new):
             return s
     return None
 
@@ -207,15 +241,18 @@ def _verb_before(text: str, s: int) -> bool:
     return s >= 2 and jieba_tags().get(text[s - 2 : s]) in ("v", "vn", "p")
 
 
-def _accepted(text: str, s: int, i: int, j: int) -> bool:
+def _accepted(text: str, s: int, i: int, j: int, new: bool = False) -> bool:
     """The words around say [s, j) is a name: no ordinary word or idiom as a whole, its first part
     no word of a sentence, a word of its own in the sentence, and no person's name."""
     whole, stem = text[s:j], text[s:i]
     tags = jieba_tags()
-    if whole in common_words() or whole in longer_words() or tags.get(whole, "x") not in _WHOLE_TAGS:
+    tag = tags.get(whole, "x")
+    if (whole in common_words() or whole in longer_words()) and not (new and famous(whole, tag)):
+        return False  # (a temple's or tower's name is a word of the dictionaries too: 灵隐寺, 雷峰塔)
+    if tag not in _WHOLE_TAGS or (new and given_name(whole, tag)):
         return False
-    if tags.get(stem, "x") not in _NAME_TAGS:
-        return False
+    if tags.get(stem, "x") not in _NAME_TAGS and not (new and (tag in _PROPER or counted(stem))):
+        return False  # (天一|阁, 广济|桥: no names, 天一阁 and 广济桥 are jieba's)
     lo = max(0, s - 3)
     bounds = word_bounds(text[lo : j + 2])
     if (s - lo) not in bounds or (j - lo) not in bounds:
@@ -225,14 +262,19 @@ def _accepted(text: str, s: int, i: int, j: int) -> bool:
 
 def _mention(a: Article, start: int, end: int, anchor: str, index: PlaceIndex) -> Mention:
     """The feature as a landmark mention at its anchor: a county's point with county precision, a
-    city's containers with no point."""
-    _name, lev, prov, city, county, _town, _code, lon, lat, prec = index.row[anchor]
+    city's containers with no point; a township's or village's point (横溪镇的金峨山) with township
+    precision at most (the feature is near the town, not at its seat)."""
+    _name, lev, prov, city, county, town, _code, lon, lat, prec = index.row[anchor]
     text = a.text[start - a.start : end - a.start]
     if lev == "county":
         prec = "county"
+    elif lev == "township":
+        town, prec = _name, "county" if prec == "county" else "township"
+    elif lev == "village":
+        prec = "county" if prec == "county" else "township"
     else:
         county = lon = lat = prec = None
-    county_id = index.county_of.get(anchor) if lev == "county" else None
-    place = (f"landmark~{anchor}~{text}", text, "landmark", prov, city, county, None, None, lon, lat, prec)
+    county_id = index.county_of.get(anchor) if lev in _PLACE_LEVELS else None
+    place = (f"landmark~{anchor}~{text}", text, "landmark", prov, city, county, town, None, lon, lat, prec)
     org = in_org_at(a.text, end - a.start)  # 翠屏湖大酒店
     return Mention(a.article_id, a.file, start, end, text, *place, 0.6, org, False, county_id, None)
