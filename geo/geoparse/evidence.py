@@ -16,7 +16,7 @@ from geo.geoparse.countries import stands_alone
 from geo.geoparse.cues import counted_county, era_bonus, in_list, short_form_stands
 from geo.geoparse.entries import Candidate, NameEntry
 from geo.geoparse.index import PlaceIndex
-from geo.geoparse.literary import literary_in_org, literary_stands
+from geo.geoparse.literary import landmark_in_org, literary_in_org, literary_stands
 from geo.geoparse.recognize import RawMatch
 from geo.geoparse.short_counties import county_word
 
@@ -347,6 +347,8 @@ def resolve_single(
         if not literary_stands(m, text, base):
             return None
         m = literary_in_org(m, text, base)  # 羊城晚报, 荆楚网
+    elif c.level == "landmark" and m.zone is None:
+        m = landmark_in_org(m, text, base)  # 长江日报, 长江证券
     explicit = parent_before is not None and (
         parent_before in c.ancestors
         or (kind != "short" and bool(parent_county) and parent_county == c.county and pid != parent_before)
