@@ -123,3 +123,15 @@ def test_no_listed_name_is_another_places_name(gazetteer):
     shared = names[names["name"].isin(ours["name"]) & ~names["place_id"].isin(ours["place_id"])]
     assert shared["name"].tolist() == []
     assert len(set(ours["name"])) >= 250  # (黄山, 乌镇: names of divisions, not the landmarks')
+
+
+def test_a_mountain_in_a_persons_name_is_no_place(found):
+    """村民张泰山表示: 泰山 after a surname, a title before it or 表示 after it, is a person's name —
+    neither the mountain nor 泰山区; 登泰山 is the mountain."""
+    assert "泰山" not in found("村民张泰山表示,今年游客明显增多。")
+    assert found("清晨登泰山看日出。")["泰山"][0] == "landmark"
+
+
+def test_a_spring_before_a_brewery_is_inside_the_brands_name(found):
+    """趵突泉啤酒 is a brewery's brand: 趵突泉 is flagged in_org, 趵突泉公园 stays the spring."""
+    assert found("趵突泉啤酒销量增长")["趵突泉"][4] is True

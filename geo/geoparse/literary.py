@@ -31,18 +31,6 @@ def literary_stands(m: RawMatch, text: str, base: int) -> bool:
 _MEDIA = re.compile(r"网|晚报|日报|早报|都市报|商报|卫视|电视台|广播电视台|传媒")
 
 
-#: After a landmark's name these make it a news outlet's or a company's name (长江日报, 长江证券,
-#: 黄河电力), flagged in_org like a division inside an organisation's name (not 网: 太湖网箱).
-_LANDMARK_ORG = re.compile(r"日报|晚报|早报|都市报|商报|卫视|电视台|广播电视台|传媒|证券|保险|控股|电力|实业")
-
-
-def landmark_in_org(m: RawMatch, text: str, base: int) -> RawMatch:
-    """``m`` flagged in_org where an outlet's or a company's name follows (长江|日报), else ``m``."""
-    if m.in_org or _LANDMARK_ORG.match(text, m.end - base) is None:
-        return m
-    return m._replace(in_org=True)
-
-
 def literary_in_org(m: RawMatch, text: str, base: int) -> RawMatch:
     """``m`` flagged in_org where a news outlet's name follows (羊城|晚报), else ``m`` itself."""
     if m.in_org or _MEDIA.match(text, m.end - base) is None:
