@@ -37,7 +37,7 @@ PLACE_COLUMNS = list(_PLACE_COLUMNS)
 log = logging.getLogger(__name__)
 
 #: Bump when the build logic changes what it produces.
-BUILDER_VERSION = "14"
+BUILDER_VERSION = "15"
 CURATED_FILES = (
     "historical.csv",
     "county_changes.csv",
@@ -45,6 +45,7 @@ CURATED_FILES = (
     "zones.csv",
     "zone_lists.csv",
     "landmarks.csv",
+    "landmark_lists.csv",
     "county_fixes.csv",
     "customary_names.csv",
     "short_form_stoplist.csv",

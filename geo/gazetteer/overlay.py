@@ -1,6 +1,6 @@
 """What the build lays over the package-derived admin units: the home province's villages (jionlp)
 and the curated township points, zones and landmarks (gazetteer/towns.csv, gazetteer/zones.csv,
-zone_lists.csv, landmarks.csv).
+zone_lists.csv, landmarks.csv, landmark_lists.csv).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import pandas as pd
 from geo.errors import CuratedRowError, GazetteerError
 from geo.gazetteer import sources as src
 from geo.gazetteer.curated import _rows, read_curated_points
-from geo.gazetteer.landmarks import listed_landmarks
+from geo.gazetteer.landmarks import listed_landmarks, sourced_landmarks
 from geo.schema import PLACE_COLUMNS as _PLACE_COLUMNS
 
 PLACE_COLUMNS = list(_PLACE_COLUMNS)
@@ -115,6 +115,12 @@ def apply_curated(
     if marks_path.is_file():
         taken = set(out.loc[out.level.isin(("zone", "landmark")), "name"]) | {a for a, _, _ in aliases}
         marks, mark_aliases = listed_landmarks(places, counties, marks_path, taken)
+        out = pd.concat([out, marks], ignore_index=True)
+        aliases += mark_aliases
+    sourced_path = curated_dir / "landmark_lists.csv"
+    if sourced_path.is_file():
+        taken = set(out.loc[out.level.isin(("zone", "landmark")), "name"]) | {a for a, _, _ in aliases}
+        marks, mark_aliases = sourced_landmarks(places, counties, sourced_path, taken, warnings)
         out = pd.concat([out, marks], ignore_index=True)
         aliases += mark_aliases
     return out, aliases

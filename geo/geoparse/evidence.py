@@ -16,6 +16,7 @@ from geo.geoparse.countries import stands_alone
 from geo.geoparse.cues import counted_county, era_bonus, in_list, short_form_stands
 from geo.geoparse.entries import Candidate, NameEntry
 from geo.geoparse.index import PlaceIndex
+from geo.geoparse.landmark_words import landmark_in_org, landmark_in_person
 from geo.geoparse.literary import literary_in_org, literary_stands
 from geo.geoparse.recognize import RawMatch
 from geo.geoparse.short_counties import county_word
@@ -87,6 +88,8 @@ def resolve_one(
             parent_county = index.county_of.get(parent_before)
     if len(e.candidates) == 1:
         return resolve_single(m, e.candidates[0], text, base, art, doc, parent_before, parent_county, listed)
+    if landmark_in_person(m, text, base) and any(c.level == "landmark" for c in e.candidates):
+        return None  # 村民张泰山表示: neither the mountain nor 泰山区
     if memo is not None:  # (the parent in front is part of the key: 新联村 after each of its towns)
         key = (e.surface, admin, parent_before)
         got = memo.get(key, _MISSING)
@@ -347,6 +350,10 @@ def resolve_single(
         if not literary_stands(m, text, base):
             return None
         m = literary_in_org(m, text, base)  # 羊城晚报, 荆楚网
+    elif c.level == "landmark" and m.zone is None:
+        if landmark_in_person(m, text, base):  # 村民张泰山表示
+            return None
+        m = landmark_in_org(m, text, base)  # 长江日报, 长江证券
     explicit = parent_before is not None and (
         parent_before in c.ancestors
         or (kind != "short" and bool(parent_county) and parent_county == c.county and pid != parent_before)
