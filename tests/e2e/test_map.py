@@ -237,6 +237,39 @@ def test_a_pile_lists_its_places_spreads_on_click_and_each_leg_is_a_place(atlas)
     assert watch.blocked == [] and watch.console_errors == []
 
 
+def test_a_pile_clicked_while_the_clusters_still_move_spreads(atlas):
+    """markercluster ignores a click on a pile while its clusters move after a zoom (~300 ms, a
+    timer: longer on a slow machine); the map spreads the pile once they stand still."""
+    _page, frame, watch = atlas
+    pile = frame.evaluate("""() => { const g = window.atlasPoints.group, by = {};
+        g.getLayers().forEach(m => { const k = m.getLatLng().toString(); (by[k] = by[k] || []).push(m); });
+        const big = Object.values(by).sort((a, b) => b.length - a.length)[0];
+        window.map.setView(big[0].getLatLng(), 10, {animate: false});  // a spread pile closes
+        return {n: big.length, at: [big[0].getLatLng().lat, big[0].getLatLng().lng]}; }""")
+    harness.wait_still(frame)
+    assert not frame.evaluate("!!window.atlasPoints.group._spiderfied")
+    clicked = frame.evaluate(
+        """(at) => { const g = window.atlasPoints.group, map = window.map;
+        map.setView(at, 11, {animate: false});  // zoom in: the clusters start moving
+        let c = null; g._featureGroup.eachLayer(l => {
+            if (l instanceof L.MarkerCluster && l._icon && l._zoom === 11 && l.getLatLng().distanceTo(at) < 1) c = l; });
+        const r = c._icon.getBoundingClientRect();
+        c._icon.dispatchEvent(new MouseEvent('click', {bubbles: true, cancelable: true,
+            clientX: r.left + r.width / 2, clientY: r.top + r.height / 2}));
+        return {moving: g._inZoomAnimation > 0, n: c.getChildCount()}; }""",
+        pile["at"],
+    )
+    assert clicked == {"moving": True, "n": pile["n"]}, clicked
+    frame.wait_for_function(
+        "(n) => { const sp = window.atlasPoints.group._spiderfied; return !!sp && sp.getChildCount() === n; }",
+        arg=pile["n"],
+        timeout=10000,
+    )
+    harness.wait_still(frame)
+    assert frame.evaluate("window.map.getZoom()") == 11
+    assert watch.blocked == [] and watch.console_errors == []
+
+
 def test_a_clicked_county_is_outlined_without_a_focus_box_and_its_tooltip_goes(atlas):
     page, frame, watch = atlas
     place_id = harness.click_feature(page, frame, "萧山区", "polygon")
