@@ -95,6 +95,8 @@ class ClusterBehaviour(MacroElement):
       inner layer, which hears them before the group renames their events to ``cluster*`` — so a
       cluster's clicks skip the listeners of the icon and of the inner layer and reach the group
       alone (which zooms in or spreads the pile);
+    - a click on a pile while the clusters still move after a zoom (markercluster ignores it)
+      spreads the pile once they stand still;
     - hovering a cluster lists its places (names set as text, never as HTML);
     - ``window.atlasPoints`` maps place ids to markers, for the selection ring.
     """
@@ -134,6 +136,19 @@ class ClusterBehaviour(MacroElement):
                 return bottom._zoom === group._maxZoom && bottom._childCount === c._childCount;
             }
             group.atlasIsPile = pile;
+            // A click on a pile while the clusters still move (~300 ms after a zoom, longer on a
+            // slow machine) is not lost: markercluster ignores it then, so the pile that holds
+            // the same places spreads once they stand still.
+            group.on("clusterclick", function (e) {
+                var c = e.layer, first = c.getAllChildMarkers()[0];
+                if (!group._inZoomAnimation || group._spiderfied === c || !first || !pile(c)) { return; }
+                var retry = function () {
+                    if (group._inZoomAnimation) { group.once("animationend", retry); return; }
+                    var v = group._map && group.getVisibleParent(first);
+                    if (v && v instanceof L.MarkerCluster && v._icon && pile(v)) { v.spiderfy(); }
+                };
+                group.once("animationend", retry);
+            });
             group.on("clustermouseover", function (e) {
                 var c = e.layer;
                 if (!c.getTooltip()) {

@@ -100,10 +100,13 @@ class PageWatch:
 
     console_errors: list[str] = field(default_factory=list)
     blocked: list[str] = field(default_factory=list)
+    cdp: object = None  # the CDP session throttling the page's CPU, if any
 
 
 def offline_page(browser, **context_args):
-    """A new page whose non-local requests are aborted; returns (page, watch)."""
+    """A new page whose non-local requests are aborted; returns (page, watch). With
+    ATLAS_TEST_CPU_THROTTLE=N (off by default) the page runs N times slower (Chromium's CPU
+    throttling), to find tests that pass only on a fast machine."""
     context = browser.new_context(locale="zh-CN", accept_downloads=True, **context_args)
     watch = PageWatch()
 
@@ -124,41 +127,57 @@ def offline_page(browser, **context_args):
         ),
     )
     page.on("pageerror", lambda e: watch.console_errors.append(f"pageerror: {e}"))
+    throttle = float(os.environ.get("ATLAS_TEST_CPU_THROTTLE") or 1)
+    if throttle > 1:
+        watch.cdp = context.new_cdp_session(page)  # kept: the rate holds while it is attached
+        watch.cdp.send("Emulation.setCPUThrottlingRate", {"rate": throttle})
     return page, watch
 
 
 # ---------------------------------------------------------------- the map inside the iframe
 
+#: True when the places' clusters stand still. After a zoom Leaflet.markercluster moves its
+#: clusters for ~300 ms (a queued timer: longer on a loaded machine) and a pile spreads or closes
+#: in 200 ms; meanwhile icons sit where they came from (some invisible, yet hit by a click), a
+#: pile ignores a click and a position read is stale.
+STILL = """() => { const g = window.atlasPoints && window.atlasPoints.group;
+  return !(g && (g._inZoomAnimation > 0 || g._queueTimeout)); }"""
+
 #: A visible, clickable point of the feature named ``name`` (polygon or marker), after zooming
-#: the map onto it the way a user would; page-independent coordinates inside the iframe. A
-#: marker inside a cluster is brought out first (markercluster's zoomToShowLayer: zoom in, or
-#: spread its pile).
-_FIND_FEATURE = """async ([name, geom]) => {
+#: the map onto it the way a user would and letting the clusters settle (see STILL); page-
+#: independent coordinates inside the iframe. A marker inside a cluster is brought out first
+#: (markercluster's zoomToShowLayer: zoom in, or spread its pile).
+_FIND_FEATURE = f"""async ([name, geom]) => {{
   const m = window.map; let target = null;
-  if (geom === 'point' && window.atlasPoints) {
+  const sleep = ms => new Promise(done => setTimeout(done, ms));
+  const settle = async () => {{
+    for (let i = 0; i < 600 && !({STILL})(); i++) await sleep(25);
+    await new Promise(done => requestAnimationFrame(() => done()));
+  }};
+  if (geom === 'point' && window.atlasPoints) {{
     target = window.atlasPoints.group.getLayers().find(l => l.feature.properties.name === name) || null;
-  } else {
-    m.eachLayer(l => {
+  }} else {{
+    m.eachLayer(l => {{
       const f = l.feature;
       if (f && f.properties && f.properties.name === name && l._path &&
           (geom === 'point' ? f.geometry.type === 'Point' : /Polygon/.test(f.geometry.type))) target = l;
-    });
-  }
+    }});
+  }}
   if (!target) return null;
-  if (geom === 'point') {
-    m.setView(target.getLatLng(), Math.max(m.getZoom(), 11), {animate: false});
+  await settle();
+  if (geom === 'point') {{
+    m.setView(target.getLatLng(), Math.max(m.getZoom(), 11), {{animate: false}});
     const g = window.atlasPoints && window.atlasPoints.group;
-    const sleep = ms => new Promise(done => setTimeout(done, ms));
-    // markercluster ignores moves while clusters or a spider animate (~250 ms): retry after them
-    for (let attempt = 0; g && attempt < 4 && !(m.hasLayer(target) && target._path && target._path.isConnected); attempt++) {
-      for (let i = 0; i < 60 && g._inZoomAnimation; i++) await sleep(50);
+    // markercluster ignores moves while clusters or a spider animate: retry after them
+    for (let attempt = 0; g && attempt < 4 && !(m.hasLayer(target) && target._path && target._path.isConnected); attempt++) {{
+      await settle();
       await Promise.race([new Promise(done => g.zoomToShowLayer(target, done)), sleep(8000)]);
-      await sleep(400);  // the spider's legs unfold
-    }
-  }
-  else { m.fitBounds(target.getBounds(), {animate: false}); }
+    }}
+  }}
+  else {{ m.fitBounds(target.getBounds(), {{animate: false}}); }}
+  await settle();
   return clickablePoint(target);
-}"""
+}}"""
 
 #: Where a real click hits ``layer`` (a path nothing else covers), in iframe coordinates, or null.
 _CLICKABLE = """function clickablePoint(target) {
@@ -258,6 +277,13 @@ def click_feature(page, frame, name: str, geom: str = "polygon") -> str:
     box = page.locator("iframe[title='streamlit_folium.st_folium']").bounding_box()
     page.mouse.click(box["x"] + hit["x"], box["y"] + hit["y"])
     return hit["place_id"]
+
+
+def wait_still(frame, timeout_ms: float = 30000) -> None:
+    """Wait until the places' clusters stand still (:data:`STILL`): after a zoom or a pan, before
+    reading where things are or clicking them."""
+    frame.wait_for_function(STILL, timeout=timeout_ms, polling=20)
+    frame.evaluate("new Promise(done => requestAnimationFrame(() => done()))")
 
 
 def wait_idle(page, timeout_ms: float = 60000) -> None:

@@ -12,6 +12,7 @@ import sys
 
 import harness
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 ARTIFACTS = harness.PROJECT_DIR / "test-artifacts"
 
@@ -59,7 +60,10 @@ def test_click_county_lists_its_article_and_opens_highlighted_text(loaded):
     heshang = reader.locator("mark.atlas-focus", has_text="河上镇")
     assert heshang.count() >= 2  # both mentions, as part of 萧山区
     assert heshang.first.get_attribute("data-place-id").startswith("330109")
-    assert "place=330109" in page.url  # the selection is in the URL
+    # the selection is in the URL (the run sets it last, after the panel)
+    page.wait_for_function(
+        "() => new URLSearchParams(location.search).get('place') === '330109'", timeout=20000
+    )
     page.set_viewport_size({"width": 1400, "height": 1700})  # the whole panel in the picture
     page.wait_for_timeout(500)
     page.screenshot(path=str(ARTIFACTS / "app-xiaoshan.png"))
@@ -83,13 +87,14 @@ def test_pan_and_zoom_do_not_rerun_and_a_click_keeps_the_view(loaded):
     """Only clicks reach Python (returned_objects); a rerun swaps layers, not the map."""
     page, _, watch = loaded
     frame = harness.wait_for_county_shapes(page, minimum=90)
+    harness.wait_idle(page)  # the last test's run is over: what is sent from now on is ours
     sent: list[int] = []
     cdp = page.context.new_cdp_session(page)
     cdp.send("Network.enable")
     cdp.on("Network.webSocketFrameSent", lambda e: sent.append(1))
     frame.evaluate("void window.map.setView([30.0, 120.2], 9, {animate: false})")
     frame.evaluate("void window.map.panBy([120, 40], {animate: false})")
-    page.wait_for_timeout(1200)  # > streamlit-folium's 250 ms debounce
+    page.wait_for_timeout(1200)  # nothing sent: > streamlit-folium's 250 ms debounce
     assert sent == [], "panning or zooming the map reran the app"
     view = frame.evaluate("[window.map.getZoom(), window.map.getCenter().lat, window.map.getCenter().lng]")
     harness.click_feature(page, frame, "南湖区", "polygon")
@@ -218,6 +223,20 @@ def _selected_table_rows(page) -> list[str]:
         .map(r => (r.querySelector('[role="gridcell"]') || r).textContent.trim())""")
 
 
+def _wait_selected_row(page, name: str) -> None:
+    """Wait until the places table's selected row names ``name`` (the grid draws it a moment
+    after the run); fails with the rows selected then."""
+    try:
+        page.wait_for_function(
+            """(name) => [...document.querySelectorAll('[data-testid="stDataFrame"] [role="row"][aria-selected="true"]')]
+                .some(r => (r.querySelector('[role="gridcell"]') || r).textContent.includes(name))""",
+            arg=name,
+            timeout=20000,
+        )
+    except PlaywrightTimeoutError:
+        raise AssertionError(f"{name} is not the selected row: {_selected_table_rows(page)}") from None
+
+
 def test_places_table_and_map_select_each_other(browser, app_url):
     """A county clicked on the map is the selected row of the places table; a row clicked in the
     table selects its place (side panel, map), and stays the selected row."""
@@ -230,9 +249,8 @@ def test_places_table_and_map_select_each_other(browser, app_url):
         harness.wait_idle(page)
         table = page.locator('[data-testid="stDataFrame"]').last
         table.scroll_into_view_if_needed()
-        page.wait_for_timeout(500)
+        _wait_selected_row(page, "萧山区")
         page.screenshot(path=str(ARTIFACTS / "app-table-map-click.png"))
-        assert any("萧山区" in r for r in _selected_table_rows(page)), _selected_table_rows(page)
         box = table.bounding_box()
         page.mouse.click(box["x"] + 15, box["y"] + 35 + 35 * 2 + 17)  # the third row's selector
         page.wait_for_function(
@@ -241,11 +259,10 @@ def test_places_table_and_map_select_each_other(browser, app_url):
             timeout=30000,
         )
         harness.wait_idle(page)
-        page.wait_for_timeout(500)
-        page.screenshot(path=str(ARTIFACTS / "app-table-row-click.png"))
         heading = page.locator("h3").first.inner_text().strip()
         assert heading != "萧山区"
-        assert any(heading in r for r in _selected_table_rows(page)), (heading, _selected_table_rows(page))
+        _wait_selected_row(page, heading)
+        page.screenshot(path=str(ARTIFACTS / "app-table-row-click.png"))
         assert watch.blocked == [] and watch.console_errors == []
     finally:
         page.context.close()
