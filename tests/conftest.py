@@ -42,6 +42,22 @@ def seeds_extraction(settings, gazetteer):
 
 
 @pytest.fixture(scope="session")
+def fields_of(parse):
+    """Geoparse one text into tuples of the fields asked for, None for a missing value:
+    ``fields_of("text", "level", "county")("萧山区…")`` → [("萧山区", "county", "萧山区"), …]."""
+
+    def pick(*fields: str):
+        def run(text: str) -> list[tuple]:
+            got = parse(text)
+            rows = got.astype(object).where(got.notna(), None)
+            return [tuple(r[f] for f in fields) for r in rows.to_dict("records")]
+
+        return run
+
+    return pick
+
+
+@pytest.fixture(scope="session")
 def parse(gazetteer, settings):
     """Geoparse one text: its mentions as the pipeline's DataFrame (a test module may shadow it
     with its own shape of the result)."""

@@ -10,18 +10,9 @@ import pytest
 
 
 @pytest.fixture(scope="module")
-def spans(gazetteer, settings):
+def spans(fields_of):
     """Geoparse one text: (text, level, city, county, precision) per mention."""
-    from geo.pipeline import mentions_in_text
-
-    def run(text: str) -> list[tuple]:
-        got = mentions_in_text(text, gazetteer, settings)
-        rows = got.astype(object).where(got.notna(), None)
-        return [
-            (r["text"], r["level"], r["city"], r["county"], r["precision"]) for r in rows.to_dict("records")
-        ]
-
-    return run
+    return fields_of("text", "level", "city", "county", "precision")
 
 
 def _landmarks(got: list[tuple]) -> list[str]:

@@ -10,19 +10,9 @@ import pytest
 
 
 @pytest.fixture(scope="module")
-def spans(gazetteer, settings):
+def spans(fields_of):
     """Geoparse one text: (text, level, county, township, precision) per mention."""
-    from geo.pipeline import mentions_in_text
-
-    def run(text: str) -> list[tuple]:
-        got = mentions_in_text(text, gazetteer, settings)
-        rows = got.astype(object).where(got.notna(), None)
-        return [
-            (r["text"], r["level"], r["county"], r["township"], r["precision"])
-            for r in rows.to_dict("records")
-        ]
-
-    return run
+    return fields_of("text", "level", "county", "township", "precision")
 
 
 def _landmarks(got: list[tuple]) -> list[tuple]:

@@ -155,7 +155,7 @@ def find_zones(text: str, base: int, matches: list[RawMatch]) -> list[RawMatch]:
             out.append(z)
         else:
             out.extend((m, z))
-    if len(out) > len(matches) or any(m.zone is not None for m in out):
+    if any(m.zone is not None for m in out):
         out = zone_repeats(text, base, out)
     if "中国" in text and ("(" in text or "（" in text):
         return free_trade_zones(text, base, out)  # 中国(湖南)自由贸易试验区
