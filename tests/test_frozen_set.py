@@ -28,6 +28,7 @@ from geo.evaluate import (
     FROZEN_SET_V6,
     FROZEN_SET_V7,
     FROZEN_SET_V8,
+    FROZEN_SET_V9,
     RECALL_DEV,
     RECALL_DEV3,
     evaluate_frozen,
@@ -39,7 +40,6 @@ from geo.schema import LEVELS
 from geo.settings import SEEDS_DIR
 
 DATA = Path(__file__).parent / "data"
-FROZEN_SET_V9 = DATA / "frozen_eval_v9.jsonl"  # the held-out set of the eighth session
 
 
 def _offsets_hold_and_spans_do_not_overlap(texts, gold):
