@@ -1,15 +1,14 @@
 """The frozen evaluation sets (tests/data/frozen_eval.jsonl, frozen_eval_v2.jsonl,
 frozen_eval_v3.jsonl, frozen_eval_v4.jsonl, frozen_eval_v5.jsonl, frozen_eval_v6.jsonl,
-frozen_eval_v7.jsonl, frozen_eval_v8.jsonl) and v4's development companion
-(recall_dev3.jsonl):
-their integrity, the scorer's rules, and v2's score floor.
+frozen_eval_v7.jsonl, frozen_eval_v8.jsonl, frozen_eval_v9.jsonl) and v4's development
+companion (recall_dev3.jsonl): their integrity, the scorer's rules, and v2's score floor.
 
 These tests never look at the parser's errors on a set (it is scored to report, never to tune);
 they pin the annotation files (offsets, sources, coverage), check the scorer on made-up rows, and
 fail when the v2 score falls below the figure first measured on it (frozen_eval_v2.md), so that a
 regression shows. Raising the floor after a fix is fine; fixing rules by reading v2's errors is not.
-v3-v8 have no floor: each was committed before any parser was run on it, and only its form is
-tested here (v4-v8 are run with ``--limit 0``: totals and counts by class, no error row).
+v3-v9 have no floor: each was committed before any parser was run on it, and only its form is
+tested here (v4-v9 are run with ``--limit 0``: totals and counts by class, no error row).
 """
 
 from __future__ import annotations
@@ -29,6 +28,7 @@ from geo.evaluate import (
     FROZEN_SET_V6,
     FROZEN_SET_V7,
     FROZEN_SET_V8,
+    FROZEN_SET_V9,
     RECALL_DEV,
     RECALL_DEV3,
     evaluate_frozen,
@@ -281,24 +281,41 @@ def test_scorer_rules_for_old_names_and_differently_named_zones():
     assert "false positives by level: city 1" in report(s, limit=0)
 
 
-def test_frozen_set_v8_is_well_formed_and_apart():
-    """v8: form, at least half Zhejiang, ten provinces, villages, landmarks, zones and old names
-    among its rows, and apart from every other gold set (all frozen and recall_dev files) and the
-    seeds — no shared URL, passage id or 20-character stretch of text (frozen_eval_v8.md, "Checks")."""
+def _held_out_apart(path, id_pattern, min_passages, min_mentions, min_provinces):
+    """A held-out set from v8 on: form, at least half Zhejiang, ``min_provinces`` provinces, and apart
+    from every other gold set (all frozen and recall_dev files, whatever their number) and the seeds —
+    no shared URL, passage id or 20-character stretch of text. Returns the other sets and the gold
+    rows, for the set's own counts."""
     others = tuple(
         sorted(
-            path
+            other
             for pattern in ("frozen_eval*.jsonl", "recall_dev*.jsonl")
-            for path in DATA.glob(pattern)
-            if path != FROZEN_SET_V8
+            for other in DATA.glob(pattern)
+            if other != path
         )
     )
+    passages = _well_formed(path, id_pattern, min_passages, min_mentions, others)
+    assert passages["province"].nunique() >= min_provinces
+    assert (passages["province"] == "浙江省").sum() * 2 >= len(passages)
+    _no_stretch_shared(passages["text"], (*others, DATA / "metrics_dev.jsonl", DATA / "peer_cases.jsonl"))
+    return others, load_frozen_set(path)[1]
+
+
+def test_frozen_set_v8_is_well_formed_and_apart():
+    """v8: ten provinces, villages, landmarks, zones and old names among its rows (frozen_eval_v8.md,
+    "Checks")."""
+    others, gold = _held_out_apart(FROZEN_SET_V8, r"n\d\d", 30, 420, 10)
     assert FROZEN_SET_V7 in others
-    v8 = _well_formed(FROZEN_SET_V8, r"n\d\d", 30, 420, others)
-    assert v8["province"].nunique() >= 10
-    assert (v8["province"] == "浙江省").sum() * 2 >= len(v8)
-    _, gold = load_frozen_set(FROZEN_SET_V8)
     levels = gold["level"].value_counts()
     assert levels["village"] >= 50 and levels["landmark"] >= 50 and levels["zone"] >= 20
     assert gold["historical"].sum() >= 20 and gold["in_org"].sum() >= 30
-    _no_stretch_shared(v8["text"], (*others, DATA / "metrics_dev.jsonl", DATA / "peer_cases.jsonl"))
+
+
+def test_frozen_set_v9_is_well_formed_and_apart():
+    """v9: twelve provinces, villages, landmarks, zones, old names and names inside organisations'
+    names among its rows (frozen_eval_v9.md, "Checks")."""
+    others, gold = _held_out_apart(FROZEN_SET_V9, r"m\d\d", 30, 380, 12)
+    assert FROZEN_SET_V8 in others
+    levels = gold["level"].value_counts()
+    assert levels["village"] >= 60 and levels["landmark"] >= 55 and levels["zone"] >= 8
+    assert gold["historical"].sum() >= 20 and gold["in_org"].sum() >= 20
