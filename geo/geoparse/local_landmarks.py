@@ -29,8 +29,18 @@ _WATER_HILLS = tuple("港塘荡漾泾浦湾岗尖")
 BUILDINGS = ("教堂", "禅寺", *"寺庙庵观祠阁塔桥亭")
 #: Parks, wetlands, old towns and villages, old streets (西溪湿地, 关山古镇, 塘栖老街).
 _AREAS = ("湿地公园", "森林公园", "湿地", "古镇", "古村", "老街")
-SUFFIXES = tuple(sorted((*_NATURAL, *_WATER_HILLS, *BUILDINGS, *_AREAS), key=len, reverse=True))
-NEW_SUFFIXES = frozenset((*_WATER_HILLS, *BUILDINGS, *_AREAS))
+#: Protected areas, gorges, digs and piers (霸王岭国家森林公园, 石门山峡谷, 良渚遗址, 十六铺码头); a dig
+#: named after its village is there (梁村|遗址: the village's, not a landmark in the county).
+_SITES = ("国家森林公园", "国家湿地公园", "国家地质公园", "自然保护区", "风景名胜区", "遗址", "峡谷", "码头")
+#: Regions named after a province or city written right before (山东|半岛, 成都|平原, 四川|盆地): the
+#: region, in that province or city, with no point; read only so (胶东半岛 is left to the lists).
+REGIONS = ("半岛", "平原", "盆地")
+SUFFIXES = tuple(
+    sorted((*_NATURAL, *_WATER_HILLS, *BUILDINGS, *_AREAS, *_SITES, *REGIONS[:2]), key=len, reverse=True)
+)
+NEW_SUFFIXES = frozenset((*_WATER_HILLS, *BUILDINGS, *_AREAS, *_SITES))
+#: Sites named after the village or township written in full right before them: 梁村|遗址.
+AT_TOWN = frozenset(("遗址",))
 #: Suffixes whose proper part may be four characters long (圣弥额尔|教堂).
 _LONG_STEMS = frozenset(("教堂",))
 #: Suffixes named after the township or village written right before them: 汤浦|水库, 塘栖|老街,
@@ -163,6 +173,12 @@ def _town_ending(mentions: ArticleMentions, at: int) -> int | None:
         return None
     rows = mentions.cols.places
     return k if rows[mentions.cols.place[mentions.idx[k]]][2] in _TOWNS else None
+
+
+def town_ending(mentions: ArticleMentions, at: int) -> str | None:
+    """The township or village whose mention ends at file offset ``at`` (梁村|遗址): its place id."""
+    k = _town_ending(mentions, at)
+    return None if k is None else mentions.cols.places[mentions.cols.place[mentions.idx[k]]][0]
 
 
 def town_before(text: str, off: int, s: int, mentions: ArticleMentions) -> str | None:

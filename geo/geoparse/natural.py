@@ -27,12 +27,14 @@ from geo.geoparse.index import PlaceIndex
 from geo.geoparse.local_landmarks import (
     AFTER_NEW,
     AFTER_NOT,
+    AT_TOWN,
     DIVISION_NEXT,
     KINDS,
     LONGER,
     NAMED_AFTER_TOWN,
     NEW_KINDS,
     NEW_SUFFIXES,
+    REGIONS,
     SUFFIXES,
     TAIL_WORDS,
     TOWN_KINDS,
@@ -44,14 +46,16 @@ from geo.geoparse.local_landmarks import (
     named_after_town,
     stem_lengths,
     town_before,
+    town_ending,
 )
 from geo.geoparse.words import common_words, in_org_at, jieba_tags, longer_words, word_bounds
 from geo.schema import Article, Mention
 
 _SUFFIX = re.compile("|".join(SUFFIXES))
-#: Characters of a sentence, never of a feature's name (的, 在, numbers of a count, measure words).
+#: Characters of a sentence, never of a feature's name (的, 在, numbers of a count, measure words;
+#: 今 of 南市区(今黄浦): the place's name today, not a water 今黄|浦).
 _NOT_NAME = frozenset(
-    "的了在是和与及或也都就又还很最把被让给对向从为这那其个座条片些每各该本此我你他她它们着过两之得见亩亿"
+    "的了在是和与及或也都就又还很最把被让给对向从为这那其个座条片些每各该本此我你他她它们着过两之得见亩亿今"
 )
 #: A name's last character that makes it a place's side, not a name (峡口后山: the hill behind 峡口).
 _LOCATIVE = frozenset("前后上下里外内中旁边侧")
@@ -102,6 +106,18 @@ def bare_landmarks(
                 found.append((starts[k], off + j, None, False))  # 三衢|山: the hill, not the city (replaced)
                 continue
         suffix = hit.group()
+        if suffix in REGIONS:
+            region = _region(mentions, k, off + i) if k >= 0 and ends[k] == off + i else None
+            if region is not None:
+                found.append((starts[k], off + j, region, True))  # 山东|半岛: in 山东省, no point
+                continue
+            if suffix != "盆地":
+                continue  # (胶东半岛, 江汉平原: the lists' names)
+        if k >= 0 and ends[k] == off + i and suffix in AT_TOWN and not in_org_at(text, j):
+            town = town_ending(mentions, off + i)
+            if town is not None:
+                found.append((starts[k], off + j, town, True))  # 梁村|遗址: the dig at its village
+                continue
         if suffix in NAMED_AFTER_TOWN or (suffix == "庙" and text[i - 2 : j] in TOWN_KINDS):
             named = named_after_town(text, off, i, j, mentions, index)
             if named is not None:
@@ -114,6 +130,8 @@ def bare_landmarks(
     parts = _compass_parts(a, mentions, starts, ends) if not more and _COMPASS.search(text) else []
     if not found:  # (most articles: the places are looked at only where a feature is named)
         return parts
+    if len(found) > 1:  # 沈家湾|码头 read as the pier, not the bay inside it too
+        found = [f for f in found if not any(g[0] <= f[0] and f[1] <= g[1] and g != f for g in found)]
     anchors: dict[bool, str | None] = {}
     out = []
     for s, e, town, new in found:
@@ -175,6 +193,15 @@ def _compass_parts(a: Article, mentions: ArticleMentions, starts: list, ends: li
     return out
 
 
+def _region(mentions: ArticleMentions, k: int, end: int) -> str | None:
+    """The province or city whose mention (the ``k``-th) ends right before a region's word
+    (山东|半岛, 成都|平原): its place id, where the region is placed without a point; None else."""
+    if k >= len(mentions.idx) or mentions.ends[k] != end:
+        return None
+    place = mentions.cols.places[mentions.cols.place[mentions.idx[k]]]
+    return place[0] if place[2] in ("province", "city") else None
+
+
 def _customary(place: tuple, written: str) -> bool:
     """A city's or province's customary name (三衢 for 衢州市), not a short form derived from its
     name (湖州 for 湖州市): written before a feature's word it names the feature (三衢山, as 天目山),
@@ -213,8 +240,9 @@ def _name_start(text: str, i: int, j: int, floor: int, new: bool) -> int | None:
         return None
     if new and DIVISION_NEXT.match(text, j) is not None:
         return None
-    for k in stem_lengths(text[i:j]):  # 张家垱|水库, 松古|盆地; 大乘|山
-        s = i - k
+    listed = _listed_water(text, i, j)  # 、九都坑|溪、: a water of three in a list
+    for k in (3, *stem_lengths(text[i:j])) if listed else stem_lengths(text[i:j]):
+        s = i - k  # 张家垱|水库, 松古|盆地; 大乘|山
         if s < floor:
             continue
         stem = text[s:i]
@@ -236,6 +264,12 @@ def _name_start(text: str, i: int, j: int, floor: int, new: bool) -> int | None:
     return None
 
 
+def _listed_water(text: str, i: int, j: int) -> bool:
+    """A stream's or river's word (溪, 河, 江) three characters after a list's mark (朱姆溪、九都坑|溪):
+    its name may be three characters long there, where 的小溪 or 因潘家|河 is no name."""
+    return j - i == 1 and text[i] in "溪河江" and i >= 4 and text[i - 4] == "、"
+
+
 def _verb_before(text: str, s: int) -> bool:
     """A verb or preposition of two characters ends right before ``s`` (汇聚|董李溪, 位于|横山水库)."""
     return s >= 2 and jieba_tags().get(text[s - 2 : s]) in ("v", "vn", "p")
@@ -255,9 +289,20 @@ def _accepted(text: str, s: int, i: int, j: int, new: bool = False) -> bool:
         return False  # (天一|阁, 广济|桥: no names, 天一阁 and 广济桥 are jieba's)
     lo = max(0, s - 3)
     bounds = word_bounds(text[lo : j + 2])
-    if (s - lo) not in bounds or (j - lo) not in bounds:
+    if (s - lo) not in bounds or ((j - lo) not in bounds and not shore_after(text, i, j, bounds, lo)):
         return False
     return _PERSON_BEFORE.search(text, max(0, s - 6), s) is None and _PERSON_AFTER.match(text, j) is None
+
+
+#: A water's last word joined to the shore or basin after it (鹤溪|河畔, 鲤鱼|溪畔, 千岛|湖边): jieba
+#: reads 河畔 as one word, so the name ends inside it; the shore word says the name before is a water.
+_SHORE = re.compile("[江河溪湖](?:畔|边|岸|两岸|沿岸|流域|之滨|上游|中游|下游|源头)")
+
+
+def shore_after(text: str, i: int, j: int, bounds: frozenset[int], lo: int) -> bool:
+    """The feature's last word [i, j) is a water's and starts a shore word (河畔, 溪边, 江两岸, 湖畔):
+    the name ends at ``j`` though jieba's word runs on."""
+    return j - i == 1 and (i - lo) in bounds and _SHORE.match(text, i) is not None
 
 
 def _mention(a: Article, start: int, end: int, anchor: str, index: PlaceIndex) -> Mention:
