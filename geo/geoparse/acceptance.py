@@ -53,6 +53,9 @@ def _alone(m: RawMatch, text: str, base: int) -> bool:
     )
 
 
+#: After a county's short form, these make it an old unit's name that the gazetteer lacks (钱塘县,
+#: 缙云郡): not today's county or district.
+_OLD_UNIT_NEXT = frozenset("县郡")
 #: After a city's short form, these make it part of another unit's name (榆林乡, 定远村).
 _DIVISION_NEXT = frozenset("乡镇村县区市省旗盟州")
 
@@ -77,6 +80,11 @@ def accepted(
     form may stand on its own (扬州, 昆山: :func:`_alone`). The answers that need no text are
     :func:`plain_answer`'s, which the resolvers ask first (most names: no 13-argument call)."""
     kind, lev = c.kind, c.level
+    if kind == "short" and lev == "county" and text[m.end - base : m.end - base + 1] in _OLD_UNIT_NEXT:
+        return False  # 钱塘县 (abolished 1912) is no 钱塘区 (2021): an old unit the gazetteer lacks
+    s, e = m.start - base, m.end - base
+    if kind == "historical" and e - s <= 2 and not stands_alone(text, s, e):
+        return False  # 召开县人大: no 开县 (重庆, until 2016) inside 召开
     if m.entry.wordlike:
         if kind == "short" and c.in_home and lev in ("city", "county") and not m.word_continues:
             return True  # 建德航头, 绍兴市民: a home county that is also a dictionary word, used as a name
