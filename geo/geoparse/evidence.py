@@ -126,6 +126,8 @@ def _ranked(
     scored = []
     plain = not e.wordlike
     apk = ap.keys()
+    provs = art.provinces
+    elsewhere = bool(provs) and not any(c.in_home and c.province in provs for c in e.candidates)
     # (counts in a context are never 0: membership is evidence; the sums of 2.0 and 1.5 are exact)
     for c in e.candidates:
         pid, kind, lev, prior, ancestors, context_ancestors, county, _prov, in_home, until = c
@@ -162,7 +164,10 @@ def _ranked(
                 doc_support += 1.5
         supported = support > 0
         strong = explicit or admin or supported
-        weak = strong or in_home or doc_support > 0
+        # a home township among far-away namesakes, in an article whose places are all in another
+        # province (太平乡 in an article about 太仓): the home province is no evidence there
+        home = in_home and not (elsewhere and lev in _SHARED_LEVELS)
+        weak = strong or home or doc_support > 0
         ok = plain_answer(c, e.wordlike, explicit, supported, weak)
         if ok is None:
             args = (explicit, admin, supported, strong, weak, False)
