@@ -26,7 +26,7 @@ from geo.geoparse.recognize import RawMatch
 _SIGHT_SUFFIX = re.compile("(?:风景名胜区|风景区|旅游区|景区)$")
 _MOUNTAIN_BEFORE = re.compile("(?:登上|登临|攀登|攀爬|爬上|游览|游玩|畅游|登|爬|游|依|倚|傍)$")
 _MOUNTAIN_AFTER = re.compile(
-    "(?:山顶|山上|山下|山脚|山腰|山麓|山中|之巅|之上|顶上|脚下|主峰|日出|云海|奇松|怪石|索道|风景|景区|景点)"
+    "(?:山顶|山上|山下|山脚|山腰|山麓|山中|之巅|之上|顶上|脚下|主峰|日出|云海|奇松|怪石|索道|景区|景点)"
 )
 _RIVER_BEFORE = re.compile("一条[^，。；、,]{0,5}$")
 _RIVER_AFTER = re.compile(

@@ -120,9 +120,9 @@ def bare_landmarks(
         if town is None:
             if new not in anchors:
                 rows = rows if rows is not None else mentions.place_rows()  # PLACE_FIELDS
-                # (not a former name's place: 长溪(今霞浦) says where a family came from, not where
-                # the article's 苍坡溪 is)
-                now = [r for r, h in zip(rows, mentions.column("historical")) if not h]
+                # (not a former name's place beside today's names: 长溪(今霞浦) says where a family
+                # came from, not where the article's 苍坡溪 is; 奉化市 alone is still 奉化区)
+                now = [r for r, h in zip(rows, mentions.column("historical")) if not h] or rows
                 anchors[new] = _anchor(now, 3, 4, _AREA_LEVELS) if new else _anchor(now, 2, 3)
             anchor = anchors[new]
             if anchor is not None:
