@@ -267,7 +267,7 @@ class HistoricalName:
 
 def read_historical(path: Path, display: str, known_ids: set[str]) -> list[HistoricalName]:
     """Validate gazetteer/historical.csv: every name maps to a current place id; ``until`` is
-    empty or a year."""
+    empty or a year AD up to 2100 (an old prefecture's or commandery's too: 缙云郡, until 758)."""
     out = []
     for line, row in _rows(path, HISTORICAL_COLUMNS, display):
         for col in HISTORICAL_COLUMNS:
@@ -276,7 +276,7 @@ def read_historical(path: Path, display: str, known_ids: set[str]) -> list[Histo
         if row["place_id"] not in known_ids:
             raise CuratedRowError(display, line, f"unknown place_id {row['place_id']!r}")
         until = row["until"]
-        if until and not (until.isdigit() and 1900 <= int(until) <= 2100):
+        if until and not (until.isdigit() and 1 <= int(until) <= 2100):
             raise CuratedRowError(display, line, f"until {until!r} is not a year")
         out.append(
             HistoricalName(

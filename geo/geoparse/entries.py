@@ -230,6 +230,7 @@ def build_entries(
     word_starts = {w[:k] for w in longer_words() for k in (2, 3) if k < len(w)}
     level_of = index.level
     grouped, until, former, added = _grouped(places, names, home, level_of)
+    before = former_parents(names, index)
     notes = names["note"] if "note" in names else [None] * len(names)
     marked = {
         n
@@ -254,7 +255,8 @@ def build_entries(
         short = "short" in kinds
         years = tuple(until.get((surface, c)) for c in cands)
         candidates = tuple(
-            _candidate(c, k, y, index, home, (surface, c) in added) for c, k, y in zip(cands, kinds, years)
+            _candidate(c, k, y, index, home, (surface, c) in added, before)
+            for c, k, y in zip(cands, kinds, years)
         )
         # a generated former name (城厢镇 of 萧山's 城厢街道) beside today's town does not make the
         # town's name ambiguous as context: it only competes in resolution
@@ -327,19 +329,51 @@ def standalone_short(
 GENERATED_PENALTY = 6.0
 
 
+def former_parents(names: pd.DataFrame, index: PlaceIndex) -> dict[str, tuple[str, ...]]:
+    """County → the counties of the same city its townships belonged to before a split, from the
+    curated former names that are another county's name today: 余杭区 is a former name of 临平区
+    (before 2021 余杭区 also covered it), so 塘栖镇 of 临平区 has 余杭区 as a parent in front
+    (余杭塘栖). Only a candidate's own parents are widened, never an article's context."""
+    row, level = index.row, index.level
+    current: dict[tuple[str, str | None], str] = {}
+    for pid, lev in level.items():
+        if lev == "county":
+            current.setdefault((row[pid][0], row[pid][3]), pid)
+    out: dict[str, tuple[str, ...]] = {}
+    hist = names[names["name_type"] == "historical"]
+    for name, pid in zip(hist["name"], hist["place_id"]):
+        if level.get(pid) != "county":
+            continue
+        old = current.get((name, row[pid][3]))  # (today's county of that name, in the same city)
+        if old is not None and old != pid and old not in out.get(pid, ()):
+            out[pid] = (*out.get(pid, ()), old)
+    return out
+
+
+_OWN_PARENT_LEVELS = frozenset(("township", "village"))
+
+
 def _candidate(
-    pid: str, kind: str, until: int | None, index: PlaceIndex, home: str | None, generated: bool = False
+    pid: str,
+    kind: str,
+    until: int | None,
+    index: PlaceIndex,
+    home: str | None,
+    generated: bool = False,
+    before: dict[str, tuple[str, ...]] | None = None,
 ) -> Candidate:
     lev = index.level[pid]
     prov = index.province_of.get(pid)
-    anc = index.ancestors.get(pid, ())
+    own = anc = index.ancestors.get(pid, ())
+    if before and lev in _OWN_PARENT_LEVELS and (old := before.get(index.county_of.get(pid) or "")):
+        anc = (*own, *old)  # (塘栖镇: 余杭区 before 2021, as a parent in front only)
     return Candidate(
         pid,
         kind,
         lev,
         LEVEL_PRIOR.get(lev, 0.0) - (GENERATED_PENALTY if generated else 0.0),
         anc,
-        tuple(a for a in anc if index.level.get(a) in CONTEXT_LEVELS),
+        tuple(a for a in own if index.level.get(a) in CONTEXT_LEVELS),
         index.county_of.get(pid),
         prov,
         home is not None and prov == home,

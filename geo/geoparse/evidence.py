@@ -2,7 +2,8 @@
 
 :func:`resolve_one` is the general case (several same-named places, scored and ranked);
 :func:`resolve_single` the common one (one candidate: only whether it is accepted, and how
-surely, matters — no score). Both read the per-candidate facts of :mod:`geo.geoparse.entries`.
+surely, matters — no score). Both read the per-candidate facts of :mod:`geo.geoparse.entries`
+and ask :mod:`geo.geoparse.acceptance` whether a candidate is a reading at all.
 """
 
 from __future__ import annotations
@@ -10,16 +11,15 @@ from __future__ import annotations
 import math
 import re
 
+from geo.geoparse.acceptance import accepted, plain_answer
 from geo.geoparse.context import Context, Resolved
 from geo.geoparse.countries import LEVELS as ABROAD_LEVELS
-from geo.geoparse.countries import stands_alone
-from geo.geoparse.cues import counted_county, era_bonus, in_list, short_form_stands
+from geo.geoparse.cues import era_bonus
 from geo.geoparse.entries import Candidate, NameEntry
 from geo.geoparse.index import PlaceIndex
 from geo.geoparse.landmark_words import landmark_in_org, landmark_in_person
 from geo.geoparse.literary import literary_in_org, literary_stands
 from geo.geoparse.recognize import RawMatch
-from geo.geoparse.short_counties import county_word
 
 #: What may stand between a parent and the name after it (黄岩区 东城街道, 湘家荡区域(七星街道)): the
 #: regex allows three characters at most (two, and $ before a final newline).
@@ -32,27 +32,6 @@ def _nested(scored: list) -> bool:
     not in doubt, the larger unit is read (it scores first by level)."""
     top = scored[0][1].pid
     return all(top in t[1].ancestors for t in scored[1:])
-
-
-def _district_named(c: Candidate, ctx: Context) -> bool:
-    """The township's own county is named in full in this context (白杨 → 白杨街道 where the
-    article names 钱塘区): the only evidence a township's short form gets without a parent."""
-    county = c.county
-    return county is not None and county != c.pid and ctx.places.get(county, 0) > 0
-
-
-def _township_in_district(
-    m: RawMatch, c: Candidate, text: str, base: int, art: Context, doc: Context | None
-) -> bool:
-    """A township's short form read in its own district's context: the article names the district
-    in full, the document writes the township in full somewhere (白杨 in a 钱塘区 article that also
-    says 白杨街道), and the short form does not start a brand in quotes (“七星服务”) or a facility's
-    name (石林水上运动中心)."""
-    if m.word_continues or doc is None or c.pid not in doc.named_townships:
-        return False
-    if not _district_named(c, art):
-        return False
-    return short_form_stands(text, m.start - base, m.end - base)
 
 
 def _first(t: tuple) -> float:
@@ -116,7 +95,7 @@ _SHARED_LEVELS = frozenset(("village", "township"))
 def _context_only(e: NameEntry) -> bool:
     """The reading of ``e`` depends only on the article's and the document's places, the text's
     year, the parent in front and a division suffix after it (not on the words around it): no
-    word, no short form, villages and townships only (what _accepted reads of them). Worked out
+    word, no short form, villages and townships only (what accepted reads of them). Worked out
     once per entry (by its surface, checked to be this very entry: one per matcher)."""
     got = _CONTEXT_ONLY.get(e.surface)
     if got is None or got[0] is not e:
@@ -147,6 +126,8 @@ def _ranked(
     scored = []
     plain = not e.wordlike
     apk = ap.keys()
+    provs = art.provinces
+    elsewhere = bool(provs) and not any(c.in_home and c.province in provs for c in e.candidates)
     # (counts in a context are never 0: membership is evidence; the sums of 2.0 and 1.5 are exact)
     for c in e.candidates:
         pid, kind, lev, prior, ancestors, context_ancestors, county, _prov, in_home, until = c
@@ -183,11 +164,14 @@ def _ranked(
                 doc_support += 1.5
         supported = support > 0
         strong = explicit or admin or supported
-        weak = strong or in_home or doc_support > 0
+        # a home township among far-away namesakes, in an article whose places are all in another
+        # province (太平乡 in an article about 太仓): the home province is no evidence there
+        home = in_home and not (elsewhere and lev in _SHARED_LEVELS)
+        weak = strong or home or doc_support > 0
         ok = plain_answer(c, e.wordlike, explicit, supported, weak)
         if ok is None:
             args = (explicit, admin, supported, strong, weak, False)
-            ok = _accepted(m, c, text, base, art, doc, listed, *args)
+            ok = accepted(m, c, text, base, art, doc, listed, *args)
         if not ok:
             continue
         score = prior  # (added up in this order: the confidences are rounded from these floats)
@@ -219,115 +203,6 @@ def _ranked(
         conf *= 0.8
     runner = scored[1][1].pid if len(scored) > 1 else None
     return best.pid, round(min(conf, 0.99), 3), runner, best.kind == "historical"
-
-
-def _alone(m: RawMatch, text: str, base: int) -> bool:
-    """A city's short form read without evidence (扬州, 昆山: ``NameEntry.standalone``) where the
-    text writes it as a word of its own: not the start of a longer word, not inside an
-    organisation's name or another unit's (榆林乡), not overlapping another name, not part of a
-    person's name (jieba's words around it)."""
-    return (
-        m.entry.standalone
-        and not m.word_continues
-        and not m.in_org
-        and m.alt is None  # 洋张村和龙溪村: no other name runs on from inside it (和龙 | 龙溪村)
-        and text[m.end - base : m.end - base + 1] not in _DIVISION_NEXT  # 临夏县榆林乡: a township's name
-        and stands_alone(text, m.start - base, m.end - base, runs_on=False)
-    )
-
-
-#: After a city's short form, these make it part of another unit's name (榆林乡, 定远村).
-_DIVISION_NEXT = frozenset("乡镇村县区市省旗盟州")
-
-
-def _accepted(
-    m: RawMatch,
-    c: Candidate,
-    text: str,
-    base: int,
-    art: Context,
-    doc: Context | None,
-    listed: bool,
-    explicit: bool,
-    admin: bool,
-    supported: bool,
-    strong: bool,
-    weak: bool,
-    single: bool,
-) -> bool:
-    """Whether candidate ``c`` is a reading of ``m`` at all (scoring only ranks the accepted ones);
-    one rule for both resolvers. ``single``: the name has no other candidate, so a city's short
-    form may stand on its own (扬州, 昆山: :func:`_alone`). The answers that need no text are
-    :func:`plain_answer`'s, which the resolvers ask first (most names: no 13-argument call)."""
-    kind, lev = c.kind, c.level
-    if m.entry.wordlike:
-        if kind == "short" and c.in_home and lev in ("city", "county") and not m.word_continues:
-            return True  # 建德航头, 绍兴市民: a home county that is also a dictionary word, used as a name
-        # a word like 城区/高新区/新村 counts only with a parent in front, a division suffix after,
-        # or the same place named in full elsewhere in the article; a city in a list of cities
-        # (北京、天津) is a name too, and so is a township of the district the article names when
-        # the document writes the township in full (白杨 in a 钱塘区 article, 白杨街道)
-        return (
-            explicit
-            or admin
-            or art.places.get(c.pid, 0) > 0
-            or (single and _alone(m, text, base))
-            or (listed and kind == "short" and lev in ("province", "city") and not m.word_continues)
-            or (listed and kind == "short" and lev == "county" and counted_county(m, text, base))
-            or (kind == "short" and lev == "township" and _township_in_district(m, c, text, base, art, doc))
-            or (lev == "county" and kind == "full" and county_word(m, text, base))  # 来到涉县
-        )
-    if lev in ABROAD_LEVELS:
-        return stands_alone(text, m.start - base, m.end - base)  # 发展中国家 holds no 中国
-    plain = plain_answer(c, False, explicit, supported, weak)
-    if plain is not None:
-        return plain
-    if kind == "short" and lev == "township":
-        return (
-            explicit
-            or admin
-            or art.places.get(c.pid, 0) > 0
-            or _township_in_district(m, c, text, base, art, doc)
-        )
-    if kind == "short" and lev == "city" and not c.in_home:
-        # 深圳、济南 / 东莞 beside 深圳市光明区: yes; 大同小异, 长治久效, 中山大学: no
-        return not m.in_org and (
-            explicit
-            or admin
-            or supported
-            or listed
-            or in_list(m, text, base)
-            or art.provinces.get(c.province, 0) > 0
-            or (single and _alone(m, text, base))
-        )
-    if kind == "short":
-        return (
-            lev in ("province", "city")
-            or weak
-            or (single and _alone(m, text, base))
-            or (listed and lev == "county" and counted_county(m, text, base))
-        )
-    # what is left: a generated former township (城厢镇): strong evidence, and a parent in front
-    # where a town of the home province bears the name today (its reading is the likely one)
-    return explicit or (strong and not any(h.in_home and h.prior >= 0 for h in m.entry.candidates))
-
-
-def plain_answer(c: Candidate, wordlike: bool, explicit: bool, supported: bool, weak: bool) -> bool | None:
-    """:func:`_accepted`'s answer where the words around the name do not matter, or None: a name
-    that is no word, not abroad, not a short form (but a village's) and not a generated former
-    name. A village needs a parent in front or support (新联村), a township weak evidence, a
-    division written in full (萧山区) is one."""
-    lev = c.level
-    if (
-        wordlike
-        or lev in ABROAD_LEVELS
-        or (c.kind == "short" and lev != "village")
-        or (lev == "township" and c.prior < 0)
-    ):
-        return None
-    if lev == "village":
-        return explicit or supported
-    return weak if lev == "township" else True
 
 
 def resolve_single(
@@ -377,7 +252,7 @@ def resolve_single(
         weak = pid in dp or not dp.keys().isdisjoint(c.context_ancestors) or pid in doc.below
     ok = plain_answer(c, e.wordlike, explicit, supported, weak)
     if ok is None:
-        ok = _accepted(m, c, text, base, art, doc, listed, explicit, admin, supported, strong, weak, True)
+        ok = accepted(m, c, text, base, art, doc, listed, explicit, admin, supported, strong, weak, True)
     if not ok:
         return None
     conf = _SINGLE_CONFIDENCE[kind == "short" and not strong, not weak]

@@ -24,6 +24,7 @@ from geo.geoparse.communities import bare_communities
 from geo.geoparse.context import Context, Resolved, confident_context
 from geo.geoparse.countries import foreign_tables
 from geo.geoparse.entries import build_entries
+from geo.geoparse.famous_sights import as_sights
 from geo.geoparse.index import PlaceIndex, build_index
 from geo.geoparse.natural import bare_landmarks
 from geo.geoparse.recognize import Matcher, build_matcher
@@ -167,6 +168,7 @@ def geoparse_document(articles: list[Article], gp: Geoparser) -> MentionColumns:
     rows = gp.place_rows
     for a, matches, art_ctx in zip(articles, per_article, art_ctxs):
         resolved = resolve_matches(matches, a.text, a.start, index, doc_ctx, art_ctx)
+        resolved = as_sights(resolved, matches, a.text, a.start, index)  # 登上黄山: the mountain
         resolved = with_prefixes(resolved, a.text, a.start)  # 连云港|东海高新区: one zone
         lo = len(cols.start)
         text, off = a.text, a.start

@@ -138,7 +138,10 @@ def bare_landmarks(
         if town is None:
             if new not in anchors:
                 rows = rows if rows is not None else mentions.place_rows()  # PLACE_FIELDS
-                anchors[new] = _anchor(rows, 3, 4, _AREA_LEVELS) if new else _anchor(rows, 2, 3)
+                # (not a former name's place beside today's names: 长溪(今霞浦) says where a family
+                # came from, not where the article's 苍坡溪 is; 奉化市 alone is still 奉化区)
+                now = [r for r, h in zip(rows, mentions.column("historical")) if not h] or rows
+                anchors[new] = _anchor(now, 3, 4, _AREA_LEVELS) if new else _anchor(now, 2, 3)
             anchor = anchors[new]
             if anchor is not None:
                 out.append(_mention(a, s, e, anchor, index))
