@@ -11,7 +11,7 @@ from __future__ import annotations
 from geo.geoparse.context import Context
 from geo.geoparse.countries import LEVELS as ABROAD_LEVELS
 from geo.geoparse.countries import stands_alone
-from geo.geoparse.cues import counted_county, in_list, short_form_stands
+from geo.geoparse.cues import counted_county, in_list, people_of, short_form_stands, travel_cue
 from geo.geoparse.entries import Candidate
 from geo.geoparse.recognize import RawMatch
 from geo.geoparse.short_counties import county_word
@@ -56,6 +56,8 @@ def _alone(m: RawMatch, text: str, base: int) -> bool:
 #: After a county's short form, these make it an old unit's name that the gazetteer lacks (钱塘县,
 #: 缙云郡): not today's county or district.
 _OLD_UNIT_NEXT = frozenset("县郡")
+#: Levels whose short form (海口, 文昌: also words) a journey's verb makes a place: 从海口出发.
+_TRAVELLED = frozenset(("city", "county"))
 #: After a city's short form, these make it part of another unit's name (榆林乡, 定远村).
 _DIVISION_NEXT = frozenset("乡镇村县区市省旗盟州")
 
@@ -101,6 +103,8 @@ def accepted(
             or (listed and kind == "short" and lev == "county" and counted_county(m, text, base))
             or (kind == "short" and lev == "township" and _township_in_district(m, c, text, base, art, doc))
             or (lev == "county" and kind == "full" and county_word(m, text, base))  # 来到涉县
+            or (kind == "short" and lev in _TRAVELLED and not m.in_org and travel_cue(m, text, base))
+            or (kind == "short" and lev == "city" and not m.in_org and people_of(m, text, base))
         )
     if lev in ABROAD_LEVELS:
         return stands_alone(text, m.start - base, m.end - base)  # 发展中国家 holds no 中国
@@ -124,12 +128,15 @@ def accepted(
             or in_list(m, text, base)
             or art.provinces.get(c.province, 0) > 0
             or (single and _alone(m, text, base))
+            or travel_cue(m, text, base)  # 抵达南昌, 来自海口
+            or people_of(m, text, base)  # 四位南昌影友
         )
     if kind == "short":
         return (
             lev in ("province", "city")
             or weak
             or (single and _alone(m, text, base))
+            or (lev == "county" and travel_cue(m, text, base))  # 前往文昌
             or (listed and lev == "county" and counted_county(m, text, base))
         )
     # what is left: a generated former township (城厢镇): strong evidence, and a parent in front

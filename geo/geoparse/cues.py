@@ -95,3 +95,35 @@ def facility_after(text: str, e: int, reach: int = 0) -> bool:
     if reach:
         return _FACILITY_WORD.search(run.group()[:reach]) is not None
     return _FACILITY_TAIL.search(run.group()) is not None
+
+
+#: Words before a place one travels from or to (从海口出发, 抵达南昌, 前往文昌, 赴琼海): the name there is
+#: a place, whatever else the word means (夸下海口 is a boast, 从海口出发 a journey).
+_TRAVEL_TO = re.compile(
+    "(?:前往|赶赴|奔赴|飞赴|飞抵|抵达|到达|来到|回到|返回|途经|飞往|开往|驶往|去往|直达|远赴|转战|赴|来自)了?$"
+)
+#: After 从/自 + a name, the journey's verb (从海口出发, 自南昌驱车): 从 alone is no cue (从海口看).
+_TRAVEL_FROM = re.compile("出发|启程|驱车|乘车|坐车|乘坐|搭乘|飞|转车|赶|来|到|前往|返回|一路")
+
+
+def travel_cue(m: RawMatch, text: str, base: int) -> bool:
+    """The name is where a journey goes or starts (抵达|海口, 从|南昌|出发), written as a word of its
+    own (前往文昌市 is read in full anyway; 到达海口港 is the port's start, not the city alone)."""
+    s, e = m.start - base, m.end - base
+    if s > 0 and text[s - 1] in "从自" and text[s - 2 : s] != "来自":  # (来自海口的: a place)
+        if _TRAVEL_FROM.match(text, e) is None:
+            return False
+    elif _TRAVEL_TO.search(text, max(0, s - 3), s) is None:
+        return False
+    return (e - s) in word_bounds(text[s : s + 6])
+
+
+#: After a city's short form, the people from there (四位南昌影友, 海口市民, 一名文昌籍学生): the city.
+_PEOPLE_OF = re.compile("(?:籍|游客|市民|网友|影友|车友|驴友|客商|老乡|考生|球迷|乡亲|姑娘|小伙)")
+
+
+def people_of(m: RawMatch, text: str, base: int) -> bool:
+    """A city's short form right before the people from there (南昌|影友, 海口|市民), where the name
+    ends a word: they come from the city (an adjective of origin, as 杭州人)."""
+    s, e = m.start - base, m.end - base
+    return _PEOPLE_OF.match(text, e) is not None and (e - s) in word_bounds(text[s : s + 6])
