@@ -47,3 +47,12 @@ def test_the_division_stays_without_a_cue(fields_of):
     main too)."""
     got = fields_of("text", "level")("黄山市屯溪区和青岛市崂山区签订协议，杭州市西湖区也派员参加。")
     assert ("黄山市", "city") in got and ("崂山区", "county") in got and ("西湖区", "county") in got
+
+
+def test_a_distance_to_the_name_is_no_sight(fields_of):
+    """https://ascsdubai.com/shuiku/504449.html (千岛湖): 距黄山150公里 is a distance to the city, not
+    a trip to the mountain, though the sentence names 名山; 距 starts no hill's name (距黄|山)."""
+    text = "千岛湖距杭州150公里,距黄山150公里,是镶嵌在杭州――千岛湖――黄山名城、名水、名山这条黄金旅游线上的一颗灿烂的明珠。"
+    got = fields_of("text", "start", "level")(text)
+    at = text.index("距黄山")
+    assert [(t, lev) for t, s, lev in got if at <= s <= at + 1] == []

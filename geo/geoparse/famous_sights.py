@@ -36,6 +36,8 @@ _RIVER_AFTER = re.compile(
 _SIGHTS_LISTED = re.compile(
     "等[^，。；！？,]{0,6}(?:风景区|景区|景点|名山|名胜|旅游胜地)|名山|名胜古迹|旅游胜地"
 )
+#: A distance to the name: the city's, not the sight's (西距黄山130公里, 离崂山约一小时车程).
+_DISTANCE = re.compile("(?:距离|相距|距|离)$")
 _SENTENCE_END = re.compile("[。！？!?\n]")
 _REACH = 60
 
@@ -72,6 +74,8 @@ def _sentence(text: str, s: int, e: int) -> str:
 def sight_cue(name: str, text: str, s: int, e: int) -> bool:
     """The text at [s, e) speaks of the mountain or river ``name``, not of the division."""
     before = text[max(0, s - 4) : s]
+    if _DISTANCE.search(before):
+        return False  # 西距黄山130公里: a distance is counted to the city
     if name[-1] == "山":  # (a lake's and a river's cues are one list: 西湖边, 鳌江两岸)
         if _MOUNTAIN_BEFORE.search(before) or _MOUNTAIN_AFTER.match(text, e):
             return True
