@@ -49,9 +49,10 @@ from geo.geoparse.words import common_words, in_org_at, jieba_tags, longer_words
 from geo.schema import Article, Mention
 
 _SUFFIX = re.compile("|".join(SUFFIXES))
-#: Characters of a sentence, never of a feature's name (的, 在, numbers of a count, measure words).
+#: Characters of a sentence, never of a feature's name (的, 在, numbers of a count, measure words;
+#: 绕 of 水绕山转, 山环水绕: water winding round the hills).
 _NOT_NAME = frozenset(
-    "的了在是和与及或也都就又还很最把被让给对向从为这那其个座条片些每各该本此我你他她它们着过两之得见亩亿"
+    "的了在是和与及或也都就又还很最把被让给对向从为这那其个座条片些每各该本此我你他她它们着过两之得见亩亿绕"
 )
 #: A name's last character that makes it a place's side, not a name (峡口后山: the hill behind 峡口).
 _LOCATIVE = frozenset("前后上下里外内中旁边侧")

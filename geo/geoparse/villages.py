@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from geo.geoparse.matches import RawMatch
 
 VILLAGE_SUFFIXES = ("社区", "村")
-_VILLAGE = re.compile(r"([\u4e00-\u9fff]{2,4}?)(社区|村)(?!庄|落|镇|民|级|组|干部|两委|集体)")
+_VILLAGE = re.compile(r"([\u4e00-\u9fff]{2,4}?)(社区|村)(?!庄|落|寨|镇|民|级|组|干部|两委|集体)")
 _SUFFIX = re.compile("社区|村")
 #: A name holding one of these is a phrase or a kind of village, not a village's name (元 only
 #: after another character: 万元, 多元村 are sums, 元坝村 is a name).
