@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from geo.geoparse.anchors import SENTENCE_WORDS
 from geo.geoparse.words import in_org_at
 from geo.geoparse.zone_prefix import is_zone
 
@@ -69,13 +70,18 @@ def _part_after(text: str, base: int, z: RawMatch, nxt: RawMatch | None) -> RawM
         and any(c.level in _PART_PLACE_LEVELS for c in nxt.entry.candidates)
     ):
         p = _PLACE_PART.match(text, nxt.end - base)
-        if p is not None and not _NOT_PART.search(p.group(1)):  # 温州高新区|龙港|分园: at 龙港
+        if p is not None and not _not_a_name(p.group(1)):  # 温州高新区|龙港|分园: at 龙港
             return _part(text, base, z, p.end(), nxt.entry, nxt)
     t = _NAMED_PART.match(text, pos)
-    if t is None or _NOT_PART.search(t.group(1)) or (nxt is not None and nxt.start - base < t.end()):
+    if t is None or _not_a_name(t.group(1)) or (nxt is not None and nxt.start - base < t.end()):
         return None  # (a name read inside the part's name is its place, or another zone's)
     # 温州高新区|智能装备|产业集聚区: a part the text places no finer than the zone
     return _part(text, base, z, t.end(), z.entry, z.anchor or z)
+
+
+def _not_a_name(words: str) -> bool:
+    """The words between the zone and the part's word are a sentence's (小镇位于印染|产业集聚区)."""
+    return bool(words) and (_NOT_PART.search(words) is not None or SENTENCE_WORDS.search(words) is not None)
 
 
 def _part(text: str, base: int, z: RawMatch, end: int, entry, anchor: RawMatch) -> RawMatch:

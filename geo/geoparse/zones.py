@@ -19,7 +19,7 @@ import re
 from bisect import bisect_left
 from typing import TYPE_CHECKING
 
-from geo.geoparse.anchors import LANDMARK_SUFFIXES
+from geo.geoparse.anchors import LANDMARK_SUFFIXES, SENTENCE_WORDS
 from geo.geoparse.words import common_words, in_org_at, jieba_tags, word_bounds
 from geo.geoparse.zone_former import former_county, named_after_former, town_of_former
 from geo.geoparse.zone_parts import PART_WORDS, zone_parts
@@ -100,17 +100,6 @@ _ALL_SUFFIXES = sorted(ZONE_SUFFIXES + LANDMARK_SUFFIXES, key=len, reverse=True)
 _TAIL = re.compile(f"({_DESCRIPTOR})(" + "|".join(_ALL_SUFFIXES) + ")")
 _SUFFIX = re.compile("|".join(_ALL_SUFFIXES))
 _SUFFIX_AT_END = re.compile("(?:" + "|".join(_ALL_SUFFIXES) + ")$")
-#: A descriptor holding one of these is part of a sentence, not of a name.
-_PHRASE = re.compile(
-    "[的和与及在将等把被对向从了是为个各这那其该也都并又还年月日号第亿万元]|"
-    "加快|推进|推动|建设|打造|发展|建成|落户|入驻|引进|签约|开工|规划|形成|成为|围绕|依托|聚焦|全力|"
-    "积极|重点|着力|实施|开展|完成|启动|新建|扩建|提升|培育|做强|拓展|布局|谋划|共建|联合|携手|服务|"
-    "支持|带动|申报|创建|争创|获批|认定|命名|入选|列入|进入|成功|正式|首批|一批|多个|全市|全区|全省|"
-    "全县|各类|相关|重大|以上|以下|周边|附近|境内|辖区|城区|市区|中心|地区|一流|高水平|高质量|"
-    "坐拥|拥有|位于|地处|作为|坐落|成立|设立|获评|评为|授予|"
-    "记者|媒体|游客|走访|采访|参观|考察|调研|来到|走进|前往|探访|游览|打卡|举办|举行|召开|探寻|"
-    "[0-9A-ZＡ-Ｚ]+级|[国省市县]家?级"  # 3A级旅游景区, 省级工业园区: a grade, not a name
-)
 #: Descriptors that name a category, not a zone: 余杭区特色小镇 and 杭州特色小镇 are "the 特色小镇 of
 #: 余杭/杭州" (浙江's programme of 特色小镇), not a town called so; 杭州城市公园, 萧山口袋公园 likewise.
 _CATEGORY = frozenset(("特色", "特色产业", "城市", "口袋", "主题", "社区", "街心", "小微", "生态", "水乡"))
@@ -260,7 +249,7 @@ def _part_of_name(text: str, pos: int, nowhere: bool) -> bool:
     if _PART_AFTER.match(text, pos) is not None:
         return True
     t = _TAIL.match(text, pos) if nowhere else None
-    return t is not None and t.group(2) not in LANDMARK_SUFFIXES and not _PHRASE.search(t.group(1))
+    return t is not None and t.group(2) not in LANDMARK_SUFFIXES and not SENTENCE_WORDS.search(t.group(1))
 
 
 def _landmark_title(e, suffix: str) -> bool:
@@ -352,7 +341,7 @@ def _zone_after(text: str, base: int, m: RawMatch, nxt: RawMatch | None) -> RawM
         return None
     if suffix in LANDMARK_SUFFIXES and e.surface in _REGIONS:
         return None
-    if descriptor and (descriptor in _CATEGORY or _PHRASE.search(descriptor)):
+    if descriptor and (descriptor in _CATEGORY or SENTENCE_WORDS.search(descriptor)):
         return None
     full_division = (
         not e.short
