@@ -20,6 +20,9 @@ if TYPE_CHECKING:
     from geo.geoparse.matches import RawMatch
 
 PART_WORDS = ("产业集聚区", "集聚区", "功能区", "核心区", "合作园", "分园", "园区", "片区")
+#: A name of its own after the zone, ending in a zone's suffix (永康经济开发区|老长城工业产业园区, an
+#: industrial park inside the zone), is a zone of its own: a part named so only after a place.
+_OWN_ZONE = ("园区", "产业集聚区")
 #: After the part's place: its kind in a word or two, then the part's word (萧山|特别|合作园).
 _PLACE_PART = re.compile("([\u4e00-\u9fff]{0,4}?)(" + "|".join(PART_WORDS) + ")")
 #: A part's own name between the zone and the part's word: 2 to 6 characters (东部, 未来科技).
@@ -60,8 +63,6 @@ def zone_parts(text: str, base: int, matches: list[RawMatch]) -> list[RawMatch]:
 
 def _part_after(text: str, base: int, z: RawMatch, nxt: RawMatch | None) -> RawMatch | None:
     pos = z.end - base
-    if nxt is not None and nxt.start == z.end and nxt.anchor is z and (nxt.zone or "").endswith(PART_WORDS):
-        return _part(text, base, z, nxt.end - base, nxt.entry, z)  # 温州高新区|智能装备产业集聚区
     if (
         nxt is not None
         and nxt.start == z.end
@@ -73,10 +74,17 @@ def _part_after(text: str, base: int, z: RawMatch, nxt: RawMatch | None) -> RawM
         if p is not None and not _not_a_name(p.group(1)):  # 温州高新区|龙港|分园: at 龙港
             return _part(text, base, z, p.end(), nxt.entry, nxt)
     t = _NAMED_PART.match(text, pos)
-    if t is None or _not_a_name(t.group(1)) or (nxt is not None and nxt.start - base < t.end()):
+    if t is None or not _named_part(t.group()) or _not_a_name(t.group(1)):
+        return None
+    if nxt is not None and nxt.start - base < t.end():
         return None  # (a name read inside the part's name is its place, or another zone's)
-    # 温州高新区|智能装备|产业集聚区: a part the text places no finer than the zone
+    # 温州高新区|东部|片区: a part the text places no finer than the zone
     return _part(text, base, z, t.end(), z.entry, z.anchor or z)
+
+
+def _named_part(name: str) -> bool:
+    """A part's name by a word of its own, not a zone's suffix (东部|片区, 科技|合作园)."""
+    return name.endswith(PART_WORDS) and not name.endswith(_OWN_ZONE)
 
 
 def _not_a_name(words: str) -> bool:

@@ -252,6 +252,12 @@ def _part_of_name(text: str, pos: int, nowhere: bool) -> bool:
     return t is not None and t.group(2) not in LANDMARK_SUFFIXES and not SENTENCE_WORDS.search(t.group(1))
 
 
+def _word_goes_on(text: str, suffix: re.Match) -> bool:
+    """The suffix is the start of a longer word (新城|区, 新区|块): it chains no zone's name."""
+    after = text[suffix.end() : suffix.end() + 1]
+    return bool(after) and after in _NOT_AFTER.get(suffix.group(), "")
+
+
 def _landmark_title(e, suffix: str) -> bool:
     """龙虎山|景区, 前童|古镇, 漳州|古城, 武夷山|国家公园: a landmark suffix right after a landmark,
     古镇 after a township, 古城 after a city or county, 国家公园 after any place; never after a name
@@ -312,7 +318,7 @@ def _zone_after(text: str, base: int, m: RawMatch, nxt: RawMatch | None) -> RawM
     area = None
     if suffix not in LANDMARK_SUFFIXES:
         longer = _ZONE_AT.match(text, end)
-        if longer is not None:
+        if longer is not None and len(longer.group()) > 1 and not _word_goes_on(text, longer):
             end, suffix = longer.end(), longer.group()
         more = _LANDMARK_AT.match(text, end)
         if more is not None:  # 太湖溇港|景区: the scenic area
