@@ -100,7 +100,7 @@ def zone_mention(a: Article, r: Resolved, index: PlaceIndex) -> Mention:
         kind = "landmark"
     cap = _ZONE_PRECISION.get(lev)
     if cap is None or former_disputed(m):
-        # a city or province anchor; or a former district (江干钱塘智造小镇): in which successor now?
+        # a city or province anchor; or a former district whose successor the name disputes
         county = town = lon = lat = prec = None
         county_id = None
     else:

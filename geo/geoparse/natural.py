@@ -50,7 +50,7 @@ from geo.schema import Article, Mention
 
 _SUFFIX = re.compile("|".join(SUFFIXES))
 #: Characters of a sentence, never of a feature's name (的, 在, numbers of a count, measure words;
-#: 绕 of 水绕山转, 山环水绕: water winding round the hills).
+#: 绕 of 溪水绕山而过, 山环水绕: water winding round the hills).
 _NOT_NAME = frozenset(
     "的了在是和与及或也都就又还很最把被让给对向从为这那其个座条片些每各该本此我你他她它们着过两之得见亩亿绕"
 )

@@ -296,7 +296,7 @@ def _read(
         if k < 2 or not pool or (full in matcher.ids and not _only_villages(matcher, full, text, s)):
             continue
         hit = pool.get(full)
-        kind = s > 0 and text[s - 1] in "的个座些种" and KIND_OF_VILLAGE.match(full)  # 一座座|小山村
+        kind = s > 0 and text[s - 1] in "的个座些种" and KIND_OF_VILLAGE.match(full)  # 这个|小山村
         if len(hit) == 1 and not kind and is_name(name, suffix) and _starts_word(text, s, at + len(suffix)):
             return s, _village_id(hit[0], full), None
     return None

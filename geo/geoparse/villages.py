@@ -38,7 +38,7 @@ _NOT_NAME = re.compile(
     "空心|美丽|文明|先进|特色|薄弱|经济|农业|农村|乡村|新农|山区|边远|偏远|智慧|社区|全国|全省|全市|"
     "全县|全区|全镇|各类|相关|一批|首批|新型|传统|中心|开展|推进|建设|打造|发展|实施|成立|召开"
 )
-#: Names that are a kind of village as well (一座座小山村, 美丽的小渔村; 苗族村, 赫哲族村: an ethnic
+#: Names that are a kind of village as well (这个小山村, 美丽的小渔村; 苗族村, 畲族村: an ethnic
 #: group's village): after a measure word or 的 the name is the kind (一个小山村), not the village.
 KIND_OF_VILLAGE = re.compile("^小[山渔]村$|^(?:" + "|".join(ETHNIC_GROUPS) + ")族村$")
 #: Words that start a clause after a place, not a village's name (镇|至|山贝村, 镇|航拍|…).
@@ -110,7 +110,7 @@ def find_villages(text: str, base: int, matches: list[RawMatch]) -> list[RawMatc
 
 
 def _kind_of_village(text: str, base: int, m: RawMatch) -> bool:
-    """一座座|小山村, 美丽的|小渔村: a listed village's name read as the kind of village it also names."""
+    """这个|小山村, 美丽的|小渔村: a listed village's name read as the kind of village it also names."""
     s = m.start - base
     if s < 1 or text[s - 1] not in "的个座些种" or not KIND_OF_VILLAGE.match(m.entry.surface):
         return False

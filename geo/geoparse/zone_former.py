@@ -1,4 +1,4 @@
-"""Zones named after a former district: 江干丁兰智慧小镇, 江干钱塘智造小镇 (江干区 was abolished in 2021).
+"""Zones named after a former district: 江干丁兰智慧小镇 (江干区 was abolished in 2021).
 
 The zones kept their names when the districts went: the former district's short form written in
 front is part of the zone's name, not a mention of its own. The zone lies in the district's
@@ -20,7 +20,7 @@ def former_county(p: RawMatch) -> bool:
 
 
 def named_after_former(text: str, base: int, p: RawMatch, z: RawMatch) -> RawMatch:
-    """A zone named after a former district written in front of it (江干|丁兰智慧小镇, 江干|钱塘智造小镇:
+    """A zone named after a former district written in front of it (江干|丁兰智慧小镇:
     江干区 was abolished in 2021): one zone, the whole name. Where the zone's own anchor lies in the
     district's successor (丁兰街道, in 上城区) it stays the zone's place; where it does not (钱塘区),
     the zone is at the former district's successor read no finer than its city (see
@@ -34,7 +34,7 @@ def named_after_former(text: str, base: int, p: RawMatch, z: RawMatch) -> RawMat
 
 def former_disputed(m: RawMatch) -> bool:
     """A zone read at a former district whose own anchor, later in its name, lies elsewhere
-    (江干|钱塘智造小镇: 江干 → 上城区, 钱塘 → 钱塘区): its place is the city, no finer."""
+    (江干|钱塘…小镇: 江干 → 上城区, 钱塘 → 钱塘区): its place is the city, no finer."""
     a = m.anchor
     return (
         a is not None

@@ -1,10 +1,10 @@
-"""A zone's part named after the zone: 温州高新区 + 龙港 + 分园, 萧山经济技术开发区 + 桥南 + 片区.
+"""A zone's part named after the zone: 杭州高新区(滨江) + 萧山 + 特别合作园, X开发区 + 东部 + 片区.
 
 A development zone runs branch parks and areas elsewhere, named by the zone's name, the place
 or name of the part and a part's word (分园 园区 片区 集聚区 功能区 核心区 合作园). The whole is one zone
 mention, the part: not the zone and a place beside it. It lies at the part's place when that is a
-place read (龙港 → 龙港市), else where the zone lies (precision no finer than the zone's). The part
-named again without the zone (龙港分园) is the same part.
+place read (萧山 → 萧山区), else where the zone lies (precision no finer than the zone's). The part
+named again without the zone (萧山特别合作园) is the same part.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ _OWN_ZONE = ("园区", "产业集聚区")
 _PLACE_PART = re.compile("([\u4e00-\u9fff]{0,4}?)(" + "|".join(PART_WORDS) + ")")
 #: A part's own name between the zone and the part's word: 2 to 6 characters (东部, 未来科技).
 _NAMED_PART = re.compile("([\u4e00-\u9fff]{2,6}?)(" + "|".join(PART_WORDS) + ")")
-#: Levels of a place a part is named after (温州高新区|龙港|分园; 杭州高新区|富阳|片区).
+#: Levels of a place a part is named after (杭州高新区(滨江)|萧山|特别合作园).
 _PART_PLACE_LEVELS = frozenset(("city", "county", "township"))
 #: Words of a sentence, not of a part's name (高新区建设园区, 开发区所有园区, 高新区的核心区).
 _NOT_PART = re.compile(
@@ -38,10 +38,10 @@ _new = tuple.__new__
 
 
 def zone_parts(text: str, base: int, matches: list[RawMatch]) -> list[RawMatch]:
-    """``matches`` with each zone followed by a part's name made the part (温州高新区|龙港|分园 →
-    one zone at 龙港市), and the part named again by its place alone (龙港分园) as the part."""
+    """``matches`` with each zone followed by a part's name made the part (杭州高新区(滨江)|萧山|
+    特别合作园 → one zone at 萧山区), and the part named again by its place alone (萧山特别合作园)."""
     out: list[RawMatch] = []
-    again: dict[str, RawMatch] = {}  # 龙港分园 → the part it names
+    again: dict[str, RawMatch] = {}  # 萧山特别合作园 → the part it names
     i, n = 0, len(matches)
     while i < n:
         z = matches[i]
@@ -57,7 +57,7 @@ def zone_parts(text: str, base: int, matches: list[RawMatch]) -> list[RawMatch]:
             again.setdefault(text[nxt.start - base : part.end - base], part)
             i += 1
         while i < n and matches[i].start < part.end:
-            i += 1  # (names read inside the part's own name: 桥南 of 萧山开发区桥南片区)
+            i += 1  # (names read inside the part's own name: 萧山 of 杭州高新区(滨江)萧山特别合作园)
     return _parts_again(text, base, out, again) if again else out
 
 
@@ -71,14 +71,14 @@ def _part_after(text: str, base: int, z: RawMatch, nxt: RawMatch | None) -> RawM
         and any(c.level in _PART_PLACE_LEVELS for c in nxt.entry.candidates)
     ):
         p = _PLACE_PART.match(text, nxt.end - base)
-        if p is not None and not _not_a_name(p.group(1)):  # 温州高新区|龙港|分园: at 龙港
+        if p is not None and not _not_a_name(p.group(1)):  # 杭州高新区(滨江)|萧山|特别合作园
             return _part(text, base, z, p.end(), nxt.entry, nxt)
     t = _NAMED_PART.match(text, pos)
     if t is None or not _named_part(t.group()) or _not_a_name(t.group(1)):
         return None
     if nxt is not None and nxt.start - base < t.end():
         return None  # (a name read inside the part's name is its place, or another zone's)
-    # 温州高新区|东部|片区: a part the text places no finer than the zone
+    # X高新区|东部|片区: a part the text places no finer than the zone
     return _part(text, base, z, t.end(), z.entry, z.anchor or z)
 
 
@@ -101,8 +101,8 @@ def _part(text: str, base: int, z: RawMatch, end: int, entry, anchor: RawMatch) 
 
 
 def _parts_again(text: str, base: int, matches: list[RawMatch], again: dict[str, RawMatch]) -> list[RawMatch]:
-    """龙港 + 分园 after 温州高新区龙港分园 was read (萧山特别合作园 after 杭州高新区(滨江)萧山特别合作园):
-    the part again, under its full name."""
+    """萧山 + 特别合作园 after 杭州高新区(滨江)萧山特别合作园 was read: the part again, under its
+    full name."""
     out: list[RawMatch] = []
     skip_to = -1
     for m in matches:

@@ -98,7 +98,7 @@ def with_prefixes(resolved: list[Resolved], text: str, base: int) -> list[Resolv
 
 def _in_division(prev: Resolved, r: Resolved) -> Resolved:
     """A zone named after its city, right after a county or township of that city written in full:
-    位于伊金霍洛旗|鄂尔多斯文化产业园 is in 伊金霍洛旗 (the text says so), not only in 鄂尔多斯市."""
+    位于X旗|<its city>…产业园 is in X旗 (the text says so), not only in the city."""
     p = prev.match
     if p.end != r.match.start or p.entry.short or _DIVISION_SUFFIX.search(p.entry.surface) is None:
         return r

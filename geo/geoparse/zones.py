@@ -118,8 +118,8 @@ _NOT_AFTER = {
 #: A landmark suffix right after a zone's suffix names the scenic area of the zone's name: 太湖溇港
 #: (a 港 read as a zone) + 景区 is one landmark, 太湖溇港景区.
 _LANDMARK_AT = re.compile("|".join(sorted(LANDMARK_SUFFIXES, key=len, reverse=True)))
-#: A zone's suffix right after a zone's suffix: the first was part of the name (济南|临港|经济开发区
-#: read as 临|港 first; 宁波|空港|新城; 龙港|新城|产业集聚区): the zone is named by the last.
+#: A zone's suffix right after a zone's suffix: the first was part of the name (临沂|临港|经济开发区
+#: read as 临|港 first; 临沂|临港|新区): the zone is named by the last.
 _ZONE_AT = re.compile("|".join(ZONE_SUFFIXES))
 #: A free trade zone's area is named by the place it lies in + 片区 (安徽自贸试验区芜湖片区): one zone.
 _AREA_OF = frozenset(("自由贸易试验区", "自贸试验区", "自贸区"))
@@ -147,13 +147,13 @@ def find_zones(text: str, base: int, matches: list[RawMatch]) -> list[RawMatch]:
         if z is None:
             out.append(m)
         elif z.start == m.start and out and out[-1].end == m.start and former_county(out[-1]):
-            out.append(named_after_former(text, base, out.pop(), z))  # 江干|钱塘智造小镇
+            out.append(named_after_former(text, base, out.pop(), z))  # 江干|丁兰智慧小镇
         elif z.start == m.start:
             out.append(z)
         else:
             out.extend((m, z))
     if any(w in text for w in PART_WORDS):
-        out = zone_parts(text, base, out)  # 温州高新区|龙港|分园: one zone, the part
+        out = zone_parts(text, base, out)  # 杭州高新区(滨江)|萧山|特别合作园: one zone
     if any(m.zone is not None for m in out):
         out = zone_repeats(text, base, out)
     if "中国" in text and ("(" in text or "（" in text):
@@ -166,7 +166,7 @@ def zone_repeats(text: str, base: int, matches: list[RawMatch]) -> list[RawMatch
     已入驻企业 — the second is the same zone. Only a name of 4 or more characters whose descriptor
     has 2 or more (沿海|工业城, 国际|商务区; never a bare suffix such as 高新区 or 开发区), and only
     where no other name is found. A development zone is named again by its descriptor alone too
-    (济南临港经济开发区……临港企业): see :func:`_by_descriptor`."""
+    (临沂临港经济开发区……将临港确定为): see :func:`_by_descriptor`."""
     tails: dict[str, tuple[RawMatch, str, int]] = {}  # name again → (zone, not after, from where)
     for m in matches:
         if m.zone is None or m.anchor is None:
@@ -206,7 +206,7 @@ _DEVELOPMENT = frozenset(("经济技术开发区", "经济开发区", "高新技
 
 
 def _by_descriptor(descriptor: str, suffix: str) -> bool:
-    """济南|临港|经济开发区 is 临港 again later in its article: a development zone's descriptor of 2 to 4
+    """临沂|临港|经济开发区 is 临港 again later in its article: a development zone's descriptor of 2 to 4
     characters that reads as a place's name to jieba (临港, 滨海: ns) or is no word it knows (临空),
     never a common noun (国家, 国际: 萧山国家经济技术开发区 is no 国家 again)."""
     if suffix not in _DEVELOPMENT or not 2 <= len(descriptor) <= 4 or descriptor in common_words():
