@@ -97,6 +97,8 @@ _ETHNIC = (
     "基诺",
     "各",
 )
+#: (the groups' names, read by the geoparser too: 畲族村, 瑶族村 name a kind of village)
+ETHNIC_GROUPS = _ETHNIC
 _ETHNIC_RE = re.compile("(?:" + "|".join(sorted(_ETHNIC, key=len, reverse=True)) + ")族$")
 #: In an autonomous unit's name the group may stand without 族 (新疆维吾尔自治区, 伊犁哈萨克自治州).
 _BARE_ETHNIC_RE = re.compile("(?:" + "|".join(sorted(_ETHNIC, key=len, reverse=True)) + ")族?$")

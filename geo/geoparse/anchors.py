@@ -49,3 +49,17 @@ LANDMARK_SUFFIXES = (
 def is_landmark(name: str) -> bool:
     """A pattern mention's name is a landmark's (龙虎山景区, 前童古镇), not a zone's."""
     return name.endswith(LANDMARK_SUFFIXES)
+
+
+#: A zone's descriptor holding one of these is part of a sentence, not of a name (萧山加快推进|产业园区,
+#: 小镇位于印染|产业集聚区).
+SENTENCE_WORDS = re.compile(
+    "[的和与及在将等把被对向从了是为个各这那其该也都并又还年月日号第亿万元]|"
+    "加快|推进|推动|建设|打造|发展|建成|落户|入驻|引进|签约|开工|规划|形成|成为|围绕|依托|聚焦|全力|"
+    "积极|重点|着力|实施|开展|完成|启动|新建|扩建|提升|培育|做强|拓展|布局|谋划|共建|联合|携手|服务|"
+    "支持|带动|申报|创建|争创|获批|认定|命名|入选|列入|进入|成功|正式|首批|一批|多个|全市|全区|全省|"
+    "全县|各类|相关|重大|以上|以下|周边|附近|境内|辖区|城区|市区|中心|地区|一流|高水平|高质量|"
+    "坐拥|拥有|位于|地处|作为|坐落|成立|设立|获评|评为|授予|"
+    "记者|媒体|游客|走访|采访|参观|考察|调研|来到|走进|前往|探访|游览|打卡|举办|举行|召开|探寻|"
+    "[0-9A-ZＡ-Ｚ]+级"  # 3A级景区村庄: a grade, not a name (湘家荡省级旅游度假区 is one)
+)

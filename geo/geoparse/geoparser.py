@@ -33,6 +33,7 @@ from geo.geoparse.town_shorts import short_townships
 from geo.geoparse.village_book import book_villages, build_book, jionlp_villages
 from geo.geoparse.villages import is_village
 from geo.geoparse.words import in_org_at, longer_words
+from geo.geoparse.zone_former import former_disputed
 from geo.geoparse.zone_prefix import with_prefixes
 from geo.schema import Article, Mention
 
@@ -99,7 +100,8 @@ def zone_mention(a: Article, r: Resolved, index: PlaceIndex) -> Mention:
     elif r.zone and is_landmark(r.zone):
         kind = "landmark"
     cap = _ZONE_PRECISION.get(lev)
-    if cap is None:  # city or province anchor
+    if cap is None or former_disputed(m):
+        # a city or province anchor; or a former district whose successor the name disputes
         county = town = lon = lat = prec = None
         county_id = None
     else:

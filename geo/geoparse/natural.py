@@ -53,9 +53,10 @@ from geo.schema import Article, Mention
 
 _SUFFIX = re.compile("|".join(SUFFIXES))
 #: Characters of a sentence, never of a feature's name (的, 在, numbers of a count, measure words;
-#: 今 of 南市区(今黄浦): the place's name today, not a water 今黄|浦; 距 of 距黄山150公里).
+#: 今 of 南市区(今黄浦): the place's name today, not a water 今黄|浦; 距 of 距黄山150公里; 绕 of
+#: 溪水绕山而过, 山环水绕: water winding round the hills).
 _NOT_NAME = frozenset(
-    "的了在是和与及或也都就又还很最把被让给对向从为这那其个座条片些每各该本此我你他她它们着过两之得见亩亿今距"
+    "的了在是和与及或也都就又还很最把被让给对向从为这那其个座条片些每各该本此我你他她它们着过两之得见亩亿今距绕"
 )
 #: A name's last character that makes it a place's side, not a name (峡口后山: the hill behind 峡口).
 _LOCATIVE = frozenset("前后上下里外内中旁边侧")

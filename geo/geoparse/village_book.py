@@ -28,13 +28,13 @@ from geo.columns import fields_of
 from geo.gazetteer.sources import read_jionlp_villages
 from geo.geoparse.index import PlaceIndex
 from geo.geoparse.recognize import Matcher
-from geo.geoparse.villages import is_name
+from geo.geoparse.villages import KIND_OF_VILLAGE, is_name
 from geo.geoparse.words import in_org_at, word_bounds
 from geo.schema import Article, Mention
 
 SUFFIXES = ("社区", "村")
-#: 村 not starting a word (村民, 村级, 村干部): the lookahead of the pattern villages.
-_SUFFIX = re.compile("社区|村(?!庄|落|镇|民|级|组|委|干部|两委|集体)")
+#: 村 not starting a word (村民, 村级, 村干部, 村寨): the lookahead of the pattern villages.
+_SUFFIX = re.compile("社区|村(?!庄|落|寨|镇|民|级|组|委|干部|两委|集体)")
 #: Name lengths before the suffix: two to five characters (one only right after its township).
 _LONGEST = 5
 _HAN_RUN = re.compile("[\u4e00-\u9fff]+$")
@@ -296,7 +296,8 @@ def _read(
         if k < 2 or not pool or (full in matcher.ids and not _only_villages(matcher, full, text, s)):
             continue
         hit = pool.get(full)
-        if len(hit) == 1 and is_name(name, suffix) and _starts_word(text, s, at + len(suffix)):
+        kind = s > 0 and text[s - 1] in "的个座些种" and KIND_OF_VILLAGE.match(full)  # 这个|小山村
+        if len(hit) == 1 and not kind and is_name(name, suffix) and _starts_word(text, s, at + len(suffix)):
             return s, _village_id(hit[0], full), None
     return None
 

@@ -20,6 +20,7 @@ import re
 from bisect import bisect_right
 from typing import TYPE_CHECKING
 
+from geo.gazetteer.curated import ETHNIC_GROUPS
 from geo.geoparse.words import common_words, in_org_at, longer_words, word_bounds
 
 if TYPE_CHECKING:
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
     from geo.geoparse.matches import RawMatch
 
 VILLAGE_SUFFIXES = ("社区", "村")
-_VILLAGE = re.compile(r"([\u4e00-\u9fff]{2,4}?)(社区|村)(?!庄|落|镇|民|级|组|干部|两委|集体)")
+_VILLAGE = re.compile(r"([\u4e00-\u9fff]{2,4}?)(社区|村)(?!庄|落|寨|镇|民|级|组|干部|两委|集体)")
 _SUFFIX = re.compile("社区|村")
 #: A name holding one of these is a phrase or a kind of village, not a village's name (元 only
 #: after another character: 万元, 多元村 are sums, 元坝村 is a name).
@@ -37,6 +38,9 @@ _NOT_NAME = re.compile(
     "空心|美丽|文明|先进|特色|薄弱|经济|农业|农村|乡村|新农|山区|边远|偏远|智慧|社区|全国|全省|全市|"
     "全县|全区|全镇|各类|相关|一批|首批|新型|传统|中心|开展|推进|建设|打造|发展|实施|成立|召开"
 )
+#: Names that are a kind of village as well (这个小山村, 美丽的小渔村; 苗族村, 畲族村: an ethnic
+#: group's village): after a measure word or 的 the name is the kind (一个小山村), not the village.
+KIND_OF_VILLAGE = re.compile("^小[山渔]村$|^(?:" + "|".join(ETHNIC_GROUPS) + ")族村$")
 #: Words that start a clause after a place, not a village's name (镇|至|山贝村, 镇|航拍|…).
 _LEAD_WORDS = frozenset(
     "至 到 往 经 由 自 从 向 在 于 以 为 及 和 与 同 跟 对 把 将 被 给 让 以来 航拍 回到 来到 前往 走进 "
@@ -64,6 +68,8 @@ def find_villages(text: str, base: int, matches: list[RawMatch]) -> list[RawMatc
     it (far fewer than the names of a text; most texts gain nothing and are returned as they are)."""
     if not matches:
         return matches
+    if "小山村" in text or "小渔村" in text or "族村" in text:
+        matches = [m for m in matches if not _kind_of_village(text, base, m)]
     ends = [m.end - base for m in matches]
     found: dict[int, list[RawMatch]] = {}
     last = -1
@@ -101,6 +107,14 @@ def find_villages(text: str, base: int, matches: list[RawMatch]) -> list[RawMatc
             out.extend(found[i])
             skip_to = found[i][-1].end
     return out
+
+
+def _kind_of_village(text: str, base: int, m: RawMatch) -> bool:
+    """这个|小山村, 美丽的|小渔村: a listed village's name read as the kind of village it also names."""
+    s = m.start - base
+    if s < 1 or text[s - 1] not in "的个座些种" or not KIND_OF_VILLAGE.match(m.entry.surface):
+        return False
+    return all(c.level == "village" for c in m.entry.candidates)
 
 
 def _next_in_list(text: str, base: int, v: RawMatch, matches: list[RawMatch], i: int) -> RawMatch | None:

@@ -34,7 +34,7 @@ _FTZ_TAIL = re.compile(r"[)）](自由贸易试验区|自贸试验区)")
 _new = tuple.__new__
 
 
-def _is_zone(m: RawMatch) -> bool:
+def is_zone(m: RawMatch) -> bool:
     """A pattern zone (德清地理信息小镇) or a curated one (玉皇山南基金小镇); not a pattern landmark,
     which is named by its own place: 建德|梅城古镇 is the county and the old town of 梅城镇, two
     mentions (as 湖州|南浔古镇 with the curated 南浔古镇)."""
@@ -59,7 +59,7 @@ def _prefix(p: RawMatch, at: int) -> bool:
         return False
     if _DIVISION_SUFFIX.search(e.surface) is not None and not e.short:
         return False
-    return any(c.level in _PREFIX_LEVELS for c in e.candidates) and not _is_zone(p)
+    return any(c.level in _PREFIX_LEVELS for c in e.candidates) and not is_zone(p)
 
 
 def with_prefixes(resolved: list[Resolved], text: str, base: int) -> list[Resolved]:
@@ -69,21 +69,21 @@ def with_prefixes(resolved: list[Resolved], text: str, base: int) -> list[Resolv
     if len(resolved) < 2:
         return resolved
     for r in resolved:  # (most articles name no zone at all: no set of ends made for them)
-        if _is_zone(r[0]):
+        if is_zone(r[0]):
             break
     else:
         return resolved
     ends = {r[0][1] for r in resolved}
     for r in resolved:  # (a loop, not any(…): ~100 names an article, most right after another)
-        if r[0][0] in ends and _is_zone(r[0]):
+        if r[0][0] in ends and is_zone(r[0]):
             break
     else:
         return resolved  # (the common case: no zone right after another name)
     out: list[Resolved] = []
     for r in resolved:
         m = r.match
-        if not out or out[-1].match.end != m.start or not _is_zone(m) or not _prefix(out[-1].match, m.start):
-            out.append(r)
+        if not out or out[-1].match.end != m.start or not is_zone(m) or not _prefix(out[-1].match, m.start):
+            out.append(_in_division(out[-1], r) if out and r.zone is not None else r)
             continue
         start = m.start
         while out and _prefix(out[-1].match, start):
@@ -94,6 +94,19 @@ def with_prefixes(resolved: list[Resolved], text: str, base: int) -> list[Resolv
         else:  # a curated zone keeps its entry and its official name
             out.append(_new(type(r), (_new(type(m), (start, *m[1:])), *r[1:])))
     return out
+
+
+def _in_division(prev: Resolved, r: Resolved) -> Resolved:
+    """A zone named after its city, right after a county or township of that city written in full:
+    位于X旗|<its city>…产业园 is in X旗 (the text says so), not only in the city."""
+    p = prev.match
+    if p.end != r.match.start or p.entry.short or _DIVISION_SUFFIX.search(p.entry.surface) is None:
+        return r
+    if not any(c.pid == r.place_id and c.level in ("city", "province") for c in r.match.entry.candidates):
+        return r
+    if any(c.pid == prev.place_id and r.place_id in c.ancestors for c in p.entry.candidates):
+        return r._replace(place_id=prev.place_id)
+    return r
 
 
 def free_trade_zones(text: str, base: int, matches: list[RawMatch]) -> list[RawMatch]:
@@ -121,7 +134,7 @@ def _ftz_at(text: str, base: int, matches: list[RawMatch], i: int) -> RawMatch |
     if not any(c.level == "province" for c in prov.entry.candidates):
         return None
     nxt = matches[i + 2] if i + 2 < len(matches) else None
-    if nxt is not None and nxt.start == prov.end + 1 and nxt.zone is None and _is_zone(nxt):
+    if nxt is not None and nxt.start == prov.end + 1 and nxt.zone is None and is_zone(nxt):
         # 中国（浙江）|自贸试验区杭州片区: a curated zone's name after the bracket; it keeps its entry
         if text[prov.end - base] not in ")）":
             return None

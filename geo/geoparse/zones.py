@@ -19,8 +19,10 @@ import re
 from bisect import bisect_left
 from typing import TYPE_CHECKING
 
-from geo.geoparse.anchors import LANDMARK_SUFFIXES
-from geo.geoparse.words import in_org_at
+from geo.geoparse.anchors import LANDMARK_SUFFIXES, SENTENCE_WORDS
+from geo.geoparse.words import common_words, in_org_at, jieba_tags, word_bounds
+from geo.geoparse.zone_former import former_county, named_after_former, town_of_former
+from geo.geoparse.zone_parts import PART_WORDS, zone_parts
 from geo.geoparse.zone_prefix import free_trade_zones
 
 if TYPE_CHECKING:
@@ -98,16 +100,6 @@ _ALL_SUFFIXES = sorted(ZONE_SUFFIXES + LANDMARK_SUFFIXES, key=len, reverse=True)
 _TAIL = re.compile(f"({_DESCRIPTOR})(" + "|".join(_ALL_SUFFIXES) + ")")
 _SUFFIX = re.compile("|".join(_ALL_SUFFIXES))
 _SUFFIX_AT_END = re.compile("(?:" + "|".join(_ALL_SUFFIXES) + ")$")
-#: A descriptor holding one of these is part of a sentence, not of a name.
-_PHRASE = re.compile(
-    "[的和与及在将等把被对向从了是为个各这那其该也都并又还年月日号第亿万元]|"
-    "加快|推进|推动|建设|打造|发展|建成|落户|入驻|引进|签约|开工|规划|形成|成为|围绕|依托|聚焦|全力|"
-    "积极|重点|着力|实施|开展|完成|启动|新建|扩建|提升|培育|做强|拓展|布局|谋划|共建|联合|携手|服务|"
-    "支持|带动|申报|创建|争创|获批|认定|命名|入选|列入|进入|成功|正式|首批|一批|多个|全市|全区|全省|"
-    "全县|各类|相关|重大|以上|以下|周边|附近|境内|辖区|城区|市区|中心|地区|一流|高水平|高质量|"
-    "坐拥|拥有|位于|地处|作为|坐落|成立|设立|获评|评为|授予|"
-    "记者|媒体|游客|走访|采访|参观|考察|调研|来到|走进|前往|探访|游览|打卡|举办|举行|召开|探寻"
-)
 #: Descriptors that name a category, not a zone: 余杭区特色小镇 and 杭州特色小镇 are "the 特色小镇 of
 #: 余杭/杭州" (浙江's programme of 特色小镇), not a town called so; 杭州城市公园, 萧山口袋公园 likewise.
 _CATEGORY = frozenset(("特色", "特色产业", "城市", "口袋", "主题", "社区", "街心", "小微", "生态", "水乡"))
@@ -126,6 +118,9 @@ _NOT_AFTER = {
 #: A landmark suffix right after a zone's suffix names the scenic area of the zone's name: 太湖溇港
 #: (a 港 read as a zone) + 景区 is one landmark, 太湖溇港景区.
 _LANDMARK_AT = re.compile("|".join(sorted(LANDMARK_SUFFIXES, key=len, reverse=True)))
+#: A zone's suffix right after a zone's suffix: the first was part of the name (临沂|临港|经济开发区
+#: read as 临|港 first; 临沂|临港|新区): the zone is named by the last.
+_ZONE_AT = re.compile("|".join(ZONE_SUFFIXES))
 #: A free trade zone's area is named by the place it lies in + 片区 (安徽自贸试验区芜湖片区): one zone.
 _AREA_OF = frozenset(("自由贸易试验区", "自贸试验区", "自贸区"))
 _DIVISION_SUFFIX = re.compile(r"(?:省|市|区|县|旗|盟|州|镇|乡|街道)$")
@@ -151,10 +146,14 @@ def find_zones(text: str, base: int, matches: list[RawMatch]) -> list[RawMatch]:
         z = _zone_after(text, base, m, nxt)
         if z is None:
             out.append(m)
+        elif z.start == m.start and out and out[-1].end == m.start and former_county(out[-1]):
+            out.append(named_after_former(text, base, out.pop(), z))  # 江干|丁兰智慧小镇
         elif z.start == m.start:
             out.append(z)
         else:
             out.extend((m, z))
+    if any(w in text for w in PART_WORDS):
+        out = zone_parts(text, base, out)  # 杭州高新区(滨江)|萧山|特别合作园: one zone
     if any(m.zone is not None for m in out):
         out = zone_repeats(text, base, out)
     if "中国" in text and ("(" in text or "（" in text):
@@ -166,25 +165,32 @@ def zone_repeats(text: str, base: int, matches: list[RawMatch]) -> list[RawMatch
     """A pattern zone named again in its article without its place: 三门沿海工业城建设提速……沿海工业城
     已入驻企业 — the second is the same zone. Only a name of 4 or more characters whose descriptor
     has 2 or more (沿海|工业城, 国际|商务区; never a bare suffix such as 高新区 or 开发区), and only
-    where no other name is found."""
-    tails: dict[str, tuple[RawMatch, str]] = {}
+    where no other name is found. A development zone is named again by its descriptor alone too
+    (临沂临港经济开发区……将临港确定为): see :func:`_by_descriptor`."""
+    tails: dict[str, tuple[RawMatch, str, int]] = {}  # name again → (zone, not after, from where)
     for m in matches:
         if m.zone is None or m.anchor is None:
             continue
         own = text[max(m.anchor.end, m.start) - base : m.end - base]
         suffix = _SUFFIX_AT_END.search(own)
         if suffix is not None and len(own) >= 4 and suffix.start() >= 2 and own == "".join(own.split()):
-            tails.setdefault(own, (m, _NOT_AFTER.get(suffix.group(), "")))
+            tails.setdefault(own, (m, _NOT_AFTER.get(suffix.group(), ""), 0))
+            if _by_descriptor(own[: suffix.start()], suffix.group()):
+                tails.setdefault(own[: suffix.start()], (m, "", m.end - base))
     if not tails:
         return matches
     taken = [(m.start - base, m.end - base) for m in matches]
     extra = []
-    for own, (z, not_after) in tails.items():
-        at = text.find(own)
+    for own, (z, not_after, after) in tails.items():
+        at = text.find(own, after)
         while at >= 0:
             end = at + len(own)
             free = all(e <= at or s >= end for s, e in taken)
-            if free and not (text[end : end + 1] and text[end] in not_after):
+            if (
+                free
+                and not (text[end : end + 1] and text[end] in not_after)
+                and (not after or _alone(text, at, end))
+            ):
                 extra.append(
                     z._replace(start=base + at, end=base + end, in_org=in_org_at(text, end), anchor=None)
                 )
@@ -193,6 +199,29 @@ def zone_repeats(text: str, base: int, matches: list[RawMatch]) -> list[RawMatch
     if not extra:
         return matches
     return sorted(matches + extra, key=lambda m: m.start)
+
+
+#: Suffixes of the development zones, whose descriptor alone names the zone again (临港, 江东).
+_DEVELOPMENT = frozenset(("经济技术开发区", "经济开发区", "高新技术产业开发区", "开发区", "高新区", "经开区"))
+
+
+def _by_descriptor(descriptor: str, suffix: str) -> bool:
+    """临沂|临港|经济开发区 is 临港 again later in its article: a development zone's descriptor of 2 to 4
+    characters that reads as a place's name to jieba (临港, 滨海: ns) or is no word it knows (临空),
+    never a common noun (国家, 国际: 萧山国家经济技术开发区 is no 国家 again)."""
+    if suffix not in _DEVELOPMENT or not 2 <= len(descriptor) <= 4 or descriptor in common_words():
+        return False
+    return jieba_tags().get(descriptor, "ns") == "ns"
+
+
+def _alone(text: str, at: int, end: int) -> bool:
+    """The descriptor is a word of its own in the sentence (为|临港|实体经济, not 北|临|港口) and no
+    zone's name goes on after it (临港产业园 is another zone)."""
+    if _SUFFIX.match(text, end) is not None:
+        return False
+    lo = max(0, at - 3)
+    bounds = word_bounds(text[lo : end + 3])
+    return (at - lo) in bounds and (end - lo) in bounds
 
 
 #: After a listed landmark's name these make it part of a street's, a division's or an estate's
@@ -220,7 +249,13 @@ def _part_of_name(text: str, pos: int, nowhere: bool) -> bool:
     if _PART_AFTER.match(text, pos) is not None:
         return True
     t = _TAIL.match(text, pos) if nowhere else None
-    return t is not None and t.group(2) not in LANDMARK_SUFFIXES and not _PHRASE.search(t.group(1))
+    return t is not None and t.group(2) not in LANDMARK_SUFFIXES and not SENTENCE_WORDS.search(t.group(1))
+
+
+def _word_goes_on(text: str, suffix: re.Match) -> bool:
+    """The suffix is the start of a longer word (新城|区, 新区|块): it chains no zone's name."""
+    after = text[suffix.end() : suffix.end() + 1]
+    return bool(after) and after in _NOT_AFTER.get(suffix.group(), "")
 
 
 def _landmark_title(e, suffix: str) -> bool:
@@ -282,6 +317,9 @@ def _zone_after(text: str, base: int, m: RawMatch, nxt: RawMatch | None) -> RawM
     end = t.end()
     area = None
     if suffix not in LANDMARK_SUFFIXES:
+        longer = _ZONE_AT.match(text, end)
+        if longer is not None and len(longer.group()) > 1 and not _word_goes_on(text, longer):
+            end, suffix = longer.end(), longer.group()
         more = _LANDMARK_AT.match(text, end)
         if more is not None:  # 太湖溇港|景区: the scenic area
             end, suffix = more.end(), more.group()
@@ -289,6 +327,7 @@ def _zone_after(text: str, base: int, m: RawMatch, nxt: RawMatch | None) -> RawM
         nxt is not None
         and nxt.start - base < end
         and not _word_inside(m, nxt, base, end, t.start(2))
+        and not town_of_former(m, nxt)
         and not (
             suffix in LANDMARK_SUFFIXES
             and nxt.end - base <= end
@@ -308,7 +347,7 @@ def _zone_after(text: str, base: int, m: RawMatch, nxt: RawMatch | None) -> RawM
         return None
     if suffix in LANDMARK_SUFFIXES and e.surface in _REGIONS:
         return None
-    if descriptor and (descriptor in _CATEGORY or _PHRASE.search(descriptor)):
+    if descriptor and (descriptor in _CATEGORY or SENTENCE_WORDS.search(descriptor)):
         return None
     full_division = (
         not e.short
