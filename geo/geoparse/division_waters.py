@@ -4,23 +4,26 @@ name a division has), so 牡丹江市区 and 东海县 stay the city and the cou
 says the name is a water's, it is the water: a water's word follows it (牡丹江流域, 嫩江两岸,
 呼兰河畔, 东海海域, 梅江上游), or it stands in a list beside another water (乌苏里江、牡丹江、
 松花江; 渤海、黄海、东海和南海). The water is a landmark in its one province, or in none (no point).
+A name nothing was read at (a short form that needs evidence: 黑河流域) is added so too.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
 from geo.columns import MentionColumns
 from geo.gazetteer.landmarks import listed_waters
-from geo.schema import Article
+from geo.geoparse.words import in_org_at
+from geo.schema import Article, Mention
 from geo.settings import load_settings
 
 #: Words that make the name before them a water's: its basin, banks, course and surface.
 _WATER_NEXT = re.compile(
-    "流域|两岸|沿岸|沿江|干流|支流|水系|上游|中游|下游|源头|江段|河段|江面|河面|湖面|湖区|水域|海域|"
+    "流域|两岸|沿岸|左岸|右岸|沿江|干流|支流|水系|上游|中游|下游|源头|江段|河段|江面|河面|湖面|湖区|水域|海域|"
     "海面|海区|海底|入海口|河口|江口|之滨|[江河湖]?畔|[江河湖]?边(?![境防界贸检民疆])"
 )
 #: What joins two names of a list (乌苏里江、牡丹江; 东海和南海).
@@ -28,6 +31,8 @@ _JOIN = frozenset("、和与及")
 #: A neighbour in a list is a water when its name ends so (松花江, 渤海, 青海湖, 湟水, 纳木错).
 _WATER_END = frozenset("江河湖海水溪错淀池")
 _DIVISIONS = frozenset(("province", "city", "county", "township"))
+#: What may stand right before a name no mention covers: no character of a longer name (大|洋河).
+_BEFORE = frozenset("、和与及在的沿经入注过跨至到从向是为对了等即将条")
 
 
 @cache
@@ -52,16 +57,29 @@ def _is_water(text: str, level: str, known: dict[str, str | None]) -> bool:
 
 def waters_over_divisions(articles: Sequence[Article], cols: MentionColumns) -> MentionColumns:
     """``cols`` with each division's mention whose name is a listed water's, written as a water
-    (see the module docstring), read as that water: the place changed in place."""
+    (see the module docstring), read as that water (in place), and the listed waters so written
+    that no mention covers added."""
     known = waters()
     if not known:
         return cols
+    _relabel(articles, cols, known)
+    longest = max(map(len, known))
+    changed: dict[int, list[Mention]] = {}
+    levels = cols.place_column("level")
+    for k, a in enumerate(articles):
+        lo, hi = cols.bounds[k], cols.bounds[k + 1]
+        spans = [(cols.start[i] - a.start, cols.end[i] - a.start) for i in range(lo, hi)]
+        read = [spans[i - lo] for i in range(lo, hi) if _is_water(cols.text[i], levels[cols.place[i]], known)]
+        added = _unread(a, spans, read, known, longest)
+        if added:
+            changed[k] = sorted([*cols.records(lo, hi), *added], key=lambda m: m.start)
+    return cols.spliced(changed) if changed else cols
+
+
+def _relabel(articles: Sequence[Article], cols: MentionColumns, known: dict[str, str | None]) -> None:
     places, place, texts = cols.places, cols.place, cols.text
     hits = [i for i, k in enumerate(place) if places[k][2] in _DIVISIONS and texts[i] in known]
-    if not hits:
-        return cols
-    bounds = cols.bounds
-    k = 0
+    bounds, k = cols.bounds, 0
     for i in hits:
         while bounds[k + 1] <= i:
             k += 1
@@ -76,4 +94,63 @@ def waters_over_divisions(articles: Sequence[Article], cols: MentionColumns) -> 
             water = cols.end[j] - a.start == s - 1 and _is_water(texts[j], places[place[j]][2], known)
         if water:
             place[i] = cols.place_of(_water_place(texts[i], known[texts[i]]))
-    return cols
+
+
+def _unread(
+    a: Article,
+    spans: list[tuple[int, int]],
+    read: list[tuple[int, int]],
+    known: dict[str, str | None],
+    longest: int,
+) -> list[Mention]:
+    """Listed waters no mention covers (``spans``: the article's mentions, ``read``: its waters),
+    before a water's word (黑河流域) or joined to a water read (黄海、东海和南海: one by one)."""
+    text, off = a.text, a.start
+    spans = sorted(spans)
+    starts = [s for s, _ in spans]
+
+    def free(s: int, e: int) -> bool:
+        j = bisect_left(starts, e)
+        return not any(ps < e and s < pe for ps, pe in spans[max(0, j - 3) : j])
+
+    out: list[Mention] = []
+
+    def add(s: int, e: int) -> None:
+        name = text[s:e]
+        p = _water_place(name, known[name])
+        out.append(Mention(a.article_id, a.file, s + off, e + off, name, *p[:11], 0.6,
+                           in_org_at(text, e), False, None, None))  # fmt: skip
+        spans.append((s, e))
+        spans.sort()
+        starts[:] = [x for x, _ in spans]
+
+    for w in _WATER_NEXT.finditer(text):
+        e = w.start()
+        for n in range(min(longest, e), 1, -1):
+            s = e - n
+            if text[s:e] in known and (s == 0 or text[s - 1] in _BEFORE or not _han(text[s - 1])):
+                if free(s, e):
+                    add(s, e)
+                break
+    waters_read = list(read)
+    while waters_read:
+        s0, e0 = waters_read.pop()
+        for s, e in _joined(text, s0, e0, longest):  # 黄海、|东海; 梅江|和汀江
+            if text[s:e] in known and free(s, e):
+                add(s, e)
+                waters_read.append((s, e))
+                break
+    return out
+
+
+def _joined(text: str, s0: int, e0: int, longest: int) -> list[tuple[int, int]]:
+    """The spans a name joined to [s0, e0) may take, longest first: after it, then before it."""
+    after = [(e0 + 1, e0 + 1 + n) for n in range(longest, 1, -1)] if text[e0 : e0 + 1] in _JOIN else []
+    if s0 < 1 or text[s0 - 1] not in _JOIN:
+        return after
+    e = s0 - 1
+    return after + [(e - n, e) for n in range(min(longest, e), 1, -1)]
+
+
+def _han(c: str) -> bool:
+    return "\u4e00" <= c <= "\u9fff"
