@@ -64,7 +64,7 @@ def waters_over_divisions(articles: Sequence[Article], cols: MentionColumns) -> 
         return cols
     _relabel(articles, cols, known)
     longest = max(map(len, known))
-    changed: dict[int, list[Mention]] = {}
+    changed: dict[int, Sequence[Mention]] = {}
     levels = cols.place_column("level")
     for k, a in enumerate(articles):
         lo, hi = cols.bounds[k], cols.bounds[k + 1]
@@ -118,8 +118,8 @@ def _unread(
     def add(s: int, e: int) -> None:
         name = text[s:e]
         p = _water_place(name, known[name])
-        out.append(Mention(a.article_id, a.file, s + off, e + off, name, *p[:11], 0.6,
-                           in_org_at(text, e), False, None, None))  # fmt: skip
+        own = (a.article_id, a.file, s + off, e + off, name, *p[:11])
+        out.append(tuple.__new__(Mention, (*own, 0.6, in_org_at(text, e), False, None, None)))
         spans.append((s, e))
         spans.sort()
         starts[:] = [x for x, _ in spans]
