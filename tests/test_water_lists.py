@@ -129,3 +129,9 @@ def test_the_county_and_the_district_keep_the_seas_names(found):
     assert found("有着“水晶之都”美誉的江苏省东海县")["东海县"][0] == "county"
     got = found("南海区政府也设在桂城,是南海的政治、经济、文化中心。")
     assert got["南海"] == ("county", "广东省", "南海区")
+
+
+def test_a_famous_mountain_in_its_prefecture(found):
+    """factpedia.org (中国最美十大名山): 贡嘎山…位于甘孜藏族自治州泸定、康定、九龙三县境内."""
+    got = found("贡嘎山为国家级风景名胜区,位于甘孜藏族自治州泸定、康定、九龙三县境内")
+    assert got["贡嘎山"][:2] == ("landmark", "四川省")
