@@ -135,3 +135,24 @@ def test_a_famous_mountain_in_its_prefecture(found):
     """factpedia.org (中国最美十大名山): 贡嘎山…位于甘孜藏族自治州泸定、康定、九龙三县境内."""
     got = found("贡嘎山为国家级风景名胜区,位于甘孜藏族自治州泸定、康定、九龙三县境内")
     assert got["贡嘎山"][:2] == ("landmark", "四川省")
+
+
+def test_the_dongting_rivers_and_yuanjiang_in_their_list(found):
+    """kaopu66.com (洞庭湖的水系河道): 湘江、资水、沅江、澧水4条河流和直接入湖的汨罗江 — 沅江 (also
+    沅江市) between two rivers is the river; 资水 (资江) and 澧水 are 湖南's."""
+    got = found(
+        "洞庭湖水系由洞庭湖和入湖的湘江、资水、沅江、澧水4条河流和直接入湖的汨罗江、新墙河等中小河流组成。"
+    )
+    assert got["资水"] == ("landmark", "湖南省", None)
+    assert got["澧水"] == ("landmark", "湖南省", None)
+    assert got["沅江"][0] == "landmark"
+    assert got["汨罗江"][:2] == ("landmark", "湖南省")
+
+
+def test_shanghais_rivers(found):
+    """kuaidi.ping-jia.net: 黄浦江是上海的地标河流; maiyiba.com: 苏州河…吴淞江上海段俗称."""
+    assert found("黄浦江是上海的地标河流,流经上海市区,将上海分成浦西和浦东。")["黄浦江"][:2] == (
+        "landmark",
+        "上海市",
+    )
+    assert found("苏州河沿岸是上海最初形成发展的中心")["苏州河"][:2] == ("landmark", "上海市")
