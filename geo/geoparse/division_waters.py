@@ -10,10 +10,11 @@ A name nothing was read at (a short form that needs evidence: 黑河流域) is a
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
+
+import daachorse
 
 from geo.columns import MentionColumns
 from geo.gazetteer.landmarks import listed_waters
@@ -35,15 +36,22 @@ _DIVISIONS = frozenset(("province", "city", "county", "township"))
 _BEFORE = frozenset("、和与及在的沿经入注过跨至到从向是为对了等即将条")
 
 
+_Automaton = daachorse.CharwiseDoubleArrayAhoCorasick
+
+
 @cache
-def _waters(curated_dir: str) -> dict[str, str | None]:
+def _waters(
+    curated_dir: str,
+) -> tuple[dict[str, str | None], daachorse.CharwiseDoubleArrayAhoCorasick | None]:
     path = Path(curated_dir) / "landmark_lists.csv"
-    return listed_waters(path) if path.is_file() else {}
+    known = listed_waters(path) if path.is_file() else {}
+    kind = daachorse.MATCH_KIND_LEFTMOST_LONGEST
+    return known, (daachorse.CharwiseDoubleArrayAhoCorasick(list(known), match_kind=kind) if known else None)
 
 
 def waters() -> dict[str, str | None]:
     """The listed waters by name → their one province (None: several or none), read once."""
-    return _waters(str(load_settings().curated_dir))
+    return _waters(str(load_settings().curated_dir))[0]
 
 
 def _water_place(name: str, province: str | None) -> tuple:
@@ -59,18 +67,20 @@ def waters_over_divisions(articles: Sequence[Article], cols: MentionColumns) -> 
     """``cols`` with each division's mention whose name is a listed water's, written as a water
     (see the module docstring), read as that water (in place), and the listed waters so written
     that no mention covers added."""
-    known = waters()
-    if not known:
+    known, automaton = _waters(str(load_settings().curated_dir))
+    if automaton is None:
         return cols
     _relabel(articles, cols, known)
-    longest = max(map(len, known))
     changed: dict[int, Sequence[Mention]] = {}
     levels = cols.place_column("level")
     for k, a in enumerate(articles):
+        names = [(s, e) for s, e, _ in automaton.find(a.text)]  # (rare: most articles name none)
+        if not names:
+            continue
         lo, hi = cols.bounds[k], cols.bounds[k + 1]
         spans = [(cols.start[i] - a.start, cols.end[i] - a.start) for i in range(lo, hi)]
         read = [spans[i - lo] for i in range(lo, hi) if _is_water(cols.text[i], levels[cols.place[i]], known)]
-        added = _unread(a, spans, read, known, longest)
+        added = _unread(a, names, spans, read, known)
         if added:
             changed[k] = sorted([*cols.records(lo, hi), *added], key=lambda m: m.start)
     return cols.spliced(changed) if changed else cols
@@ -98,58 +108,40 @@ def _relabel(articles: Sequence[Article], cols: MentionColumns, known: dict[str,
 
 def _unread(
     a: Article,
+    names: list[tuple[int, int]],
     spans: list[tuple[int, int]],
     read: list[tuple[int, int]],
     known: dict[str, str | None],
-    longest: int,
 ) -> list[Mention]:
-    """Listed waters no mention covers (``spans``: the article's mentions, ``read``: its waters),
-    before a water's word (黑河流域) or joined to a water read (黄海、东海和南海: one by one)."""
+    """The listed waters at ``names`` that no mention covers (``spans``: the article's mentions,
+    ``read``: its waters), before a water's word (黑河流域) or joined to a water read (黄海、东海和南海:
+    one by one, 梅江|和汀江 too)."""
     text, off = a.text, a.start
-    spans = sorted(spans)
-    starts = [s for s, _ in spans]
-
-    def free(s: int, e: int) -> bool:
-        j = bisect_left(starts, e)
-        return not any(ps < e and s < pe for ps, pe in spans[max(0, j - 3) : j])
-
+    free = [(s, e) for s, e in names if not any(ps < e and s < pe for ps, pe in spans)]
+    keep = [
+        (s, e)
+        for s, e in free
+        if _WATER_NEXT.match(text, e) and (s == 0 or text[s - 1] in _BEFORE or not _han(text[s - 1]))
+    ]
+    waters_at = set(read) | set(keep)
+    grew = True
+    while grew:  # a name joined to a water: 黄海、|东海, then 东海和|南海
+        grew = False
+        for s, e in free:
+            if (s, e) in waters_at:
+                continue
+            after = text[e : e + 1] in _JOIN and any(ws == e + 1 for ws, _ in waters_at)
+            before = s > 0 and text[s - 1] in _JOIN and any(we == s - 1 for _, we in waters_at)
+            if after or before:
+                waters_at.add((s, e))
+                keep.append((s, e))
+                grew = True
     out: list[Mention] = []
-
-    def add(s: int, e: int) -> None:
+    for s, e in sorted(keep):
         name = text[s:e]
-        p = _water_place(name, known[name])
-        own = (a.article_id, a.file, s + off, e + off, name, *p[:11])
+        own = (a.article_id, a.file, s + off, e + off, name, *_water_place(name, known[name])[:11])
         out.append(tuple.__new__(Mention, (*own, 0.6, in_org_at(text, e), False, None, None)))
-        spans.append((s, e))
-        spans.sort()
-        starts[:] = [x for x, _ in spans]
-
-    for w in _WATER_NEXT.finditer(text):
-        e = w.start()
-        for n in range(min(longest, e), 1, -1):
-            s = e - n
-            if text[s:e] in known and (s == 0 or text[s - 1] in _BEFORE or not _han(text[s - 1])):
-                if free(s, e):
-                    add(s, e)
-                break
-    waters_read = list(read)
-    while waters_read:
-        s0, e0 = waters_read.pop()
-        for s, e in _joined(text, s0, e0, longest):  # 黄海、|东海; 梅江|和汀江
-            if text[s:e] in known and free(s, e):
-                add(s, e)
-                waters_read.append((s, e))
-                break
     return out
-
-
-def _joined(text: str, s0: int, e0: int, longest: int) -> list[tuple[int, int]]:
-    """The spans a name joined to [s0, e0) may take, longest first: after it, then before it."""
-    after = [(e0 + 1, e0 + 1 + n) for n in range(longest, 1, -1)] if text[e0 : e0 + 1] in _JOIN else []
-    if s0 < 1 or text[s0 - 1] not in _JOIN:
-        return after
-    e = s0 - 1
-    return after + [(e - n, e) for n in range(min(longest, e), 1, -1)]
 
 
 def _han(c: str) -> bool:
