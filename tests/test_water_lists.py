@@ -156,3 +156,12 @@ def test_shanghais_rivers(found):
         "上海市",
     )
     assert found("苏州河沿岸是上海最初形成发展的中心")["苏州河"][:2] == ("landmark", "上海市")
+
+
+def test_heihe_before_its_banks_is_the_river_and_heihe_shi_the_city(found):
+    """wiymyjodv.cn (黑河): 曾多次走访黑河两岸的作家; bkwk.cn: 黑河流域的生态环境复杂多样 — the river
+    (no mention was read there on main: 黑河 alone needs evidence); mapbar.com: 黑龙江省地图>黑河市地图 —
+    the city."""
+    assert found("生长于黑河岸边,并曾多次走访黑河两岸的作家")["黑河"][0] == "landmark"
+    assert found("黑河流域的生态环境复杂多样,拥有丰富的生物资源。")["黑河"][0] == "landmark"
+    assert found("中国地图>黑龙江省地图>黑河市地图")["黑河市"][0] == "city"

@@ -18,7 +18,7 @@ import daachorse
 
 from geo.columns import MentionColumns
 from geo.gazetteer.landmarks import listed_waters
-from geo.geoparse.words import in_org_at
+from geo.geoparse.words import in_org_at, word_bounds
 from geo.schema import Article, Mention
 from geo.settings import load_settings
 
@@ -118,11 +118,7 @@ def _unread(
     one by one, 梅江|和汀江 too)."""
     text, off = a.text, a.start
     free = [(s, e) for s, e in names if not any(ps < e and s < pe for ps, pe in spans)]
-    keep = [
-        (s, e)
-        for s, e in free
-        if _WATER_NEXT.match(text, e) and (s == 0 or text[s - 1] in _BEFORE or not _han(text[s - 1]))
-    ]
+    keep = [(s, e) for s, e in free if _WATER_NEXT.match(text, e) and _starts_word(text, s, e)]
     waters_at = set(read) | set(keep)
     grew = True
     while grew:  # a name joined to a water: 黄海、|东海, then 东海和|南海
@@ -142,6 +138,15 @@ def _unread(
         own = (a.article_id, a.file, s + off, e + off, name, *_water_place(name, known[name])[:11])
         out.append(tuple.__new__(Mention, (*own, 0.6, in_org_at(text, e), False, None, None)))
     return out
+
+
+def _starts_word(text: str, s: int, e: int) -> bool:
+    """The name at [s, e) starts a word: after a stop, a function word or a verb (走访|黑河两岸), not
+    inside a longer name (大|洋河, 半|泾河: jieba's words say where the name begins)."""
+    if s == 0 or text[s - 1] in _BEFORE or not _han(text[s - 1]):
+        return True
+    lo = max(0, s - 3)
+    return (s - lo) in word_bounds(text[lo : e + 2])
 
 
 def _han(c: str) -> bool:
