@@ -178,3 +178,22 @@ def sourced_landmarks(
             + ", ".join(dropped)
         )
     return pd.DataFrame(rows, columns=list(PLACE_COLUMNS)), aliases
+
+
+#: The kinds of the sourced list that are waters: a name of one before 流域 or 两岸 is the water's.
+WATER_KINDS = frozenset(("河流", "湖泊", "海"))
+
+
+def listed_waters(path: Path) -> dict[str, str | None]:
+    """The rivers, lakes and seas of the sourced list by name and alias → the one province a row
+    names (None where it names several or none): 牡丹江 → None, 图们江 → 吉林省. Read whole, with
+    the names a division keeps (牡丹江 of 牡丹江市), which the geoparser reads as the water only
+    where the text says it is one (牡丹江流域)."""
+    out: dict[str, str | None] = {}
+    for _line, row in _rows(path, LIST_COLUMNS, LIST_DISPLAY):
+        if row["kind"] not in WATER_KINDS:
+            continue
+        provinces = [p for p in row["provinces"].split("|") if p]
+        for name in (row["name"], *(a.strip() for a in row["aliases"].split("|") if a.strip())):
+            out[name] = provinces[0] if len(provinces) == 1 else None
+    return out

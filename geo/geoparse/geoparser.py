@@ -23,6 +23,7 @@ from geo.geoparse.beside import streets_after_parent, towns_before_village
 from geo.geoparse.communities import bare_communities
 from geo.geoparse.context import Context, Resolved, confident_context
 from geo.geoparse.countries import foreign_tables
+from geo.geoparse.division_waters import waters_over_divisions
 from geo.geoparse.entries import build_entries
 from geo.geoparse.famous_sights import as_sights
 from geo.geoparse.index import PlaceIndex, build_index
@@ -212,7 +213,8 @@ def geoparse_document(articles: list[Article], gp: Geoparser) -> MentionColumns:
     cols = streets_after_parent(articles, cols, index)  # 白云区同德街: before the book reads its villages
     cols = _beyond_home(articles, cols, index, gp)
     cols = towns_before_village(articles, cols, index)  # 乌镇白马墩村: after the book's villages
-    return bare_names(articles, _repeated_villages(articles, cols), gp.matcher)  # 岭口村 … 岭口
+    cols = bare_names(articles, _repeated_villages(articles, cols), gp.matcher)  # 岭口村 … 岭口
+    return waters_over_divisions(articles, cols)  # 牡丹江流域: the river, not 牡丹江市
 
 
 def _covered(m: Mention, extra: list[Mention]) -> bool:
