@@ -101,7 +101,6 @@ def cache_path() -> Path:
         _FORMAT,
         jieba.__version__,
         version("daachorse"),
-        str(dict_file),
         str(st.st_size),
         str(st.st_mtime_ns),
     ):
@@ -132,6 +131,7 @@ def _write(path: Path) -> None:
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
+        os.chmod(tmp, 0o644)  # (as any other cache file: mkstemp's is private)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
