@@ -25,6 +25,7 @@ from geo.corpus import iter_documents, split_articles
 from geo.gazetteer import Gazetteer
 from geo.geoparse import Geoparser, ensure_geoparser_cache, geoparser, load_geoparser
 from geo.geoparse.geoparser import geoparse_document
+from geo.geoparse.segmenter import ensure_segmenter_cache
 from geo.mention_table import MentionTable
 from geo.metrics import document_metrics
 from geo.schema import (
@@ -258,6 +259,7 @@ def _parsed(
     if workers > 1:
         if isinstance(source, Settings):
             ensure_geoparser_cache(source)  # built once here, not by every worker at once
+        ensure_segmenter_cache()  # (jieba's words: the same)
         # At most a few documents per worker in flight: the pool reads ahead and queues results
         # without limit, so a consumer slower than the workers (a database write) would otherwise
         # hold ever more documents and results in memory.

@@ -8,15 +8,13 @@
 
 from __future__ import annotations
 
-import logging
 import re
 from functools import lru_cache
 from importlib.util import find_spec
 from pathlib import Path
 
-import jieba
-
 from geo.gazetteer.sources import read_jionlp_words
+from geo.geoparse.segmenter import jieba_tokenizer, word_segmenter
 
 #: Characters that end the run of text after a name in which we look for an organisation suffix.
 _STOP = set("，。；：、,.;:!?！？“”\"'‘’（）()【】《》[]<>\n\r\t 　的在和与及是为了将等从对向由于把被")
@@ -126,25 +124,17 @@ def _is_word_end(text: str, suffix: str) -> bool:
 def word_bounds(text: str) -> frozenset[int]:
     """Word boundaries (offsets) of a short text, from jieba's dictionary segmentation."""
     bounds, pos = {0}, 0
-    for w in _segmenter().lcut(text, HMM=False):
+    for w in word_segmenter().lcut(text):  # (jieba's, HMM off: geo.geoparse.segmenter)
         pos += len(w)
         bounds.add(pos)
     return frozenset(bounds)
 
 
 @lru_cache(maxsize=1)
-def _segmenter() -> jieba.Tokenizer:
-    jieba.setLogLevel(logging.WARNING)  # its dictionary load logs at DEBUG on the root handler
-    tok = jieba.Tokenizer()
-    tok.initialize()
-    return tok
-
-
-@lru_cache(maxsize=1)
 def jieba_tags() -> dict[str, str]:
     """Part-of-speech tag of every word of jieba's dictionary (``ns``: a place name)."""
     tags = {}
-    with _segmenter().get_dict_file() as f:
+    with jieba_tokenizer().get_dict_file() as f:  # (read as a file: the segmenter is not loaded)
         for raw in f:
             parts = raw.decode("utf-8").split()
             if len(parts) >= 3:
