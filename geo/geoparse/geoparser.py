@@ -20,6 +20,7 @@ from geo.gazetteer import Gazetteer
 from geo.geoparse.anchors import is_landmark
 from geo.geoparse.bare_names import bare_names
 from geo.geoparse.beside import streets_after_parent, towns_before_village
+from geo.geoparse.book_tables import build_book, jionlp_villages
 from geo.geoparse.communities import bare_communities
 from geo.geoparse.context import Context, Resolved, confident_context
 from geo.geoparse.countries import foreign_tables
@@ -29,7 +30,7 @@ from geo.geoparse.natural import bare_landmarks
 from geo.geoparse.recognize import Matcher, build_matcher
 from geo.geoparse.resolve import resolve_matches
 from geo.geoparse.town_shorts import short_townships
-from geo.geoparse.village_book import book_villages, build_book, jionlp_villages
+from geo.geoparse.village_book import book_villages
 from geo.geoparse.villages import is_village
 from geo.geoparse.words import in_org_at, longer_words
 from geo.geoparse.zone_prefix import with_prefixes
