@@ -25,6 +25,7 @@ from geo.geoparse.town_repeats import standing_spans
 from geo.schema import Article, Mention
 
 _HAN = re.compile(r"[\u4e00-\u9fff]{2,4}")
+_HAN_AT = re.compile(r"[\u4e00-\u9fff]")
 _NUM = "[0-9一二两三四五六七八九十]+"
 #: What closes a list and says what its items are: 等村, 四个古村, 等29家村庄, 3个典型镇, 两镇, 等乡镇,
 #: 等岛, 等地 (the group: 村 village, 镇/乡/街道 township, anything else: not said).
@@ -103,16 +104,18 @@ def _lists(text: str) -> list[tuple[Spans, str | None]]:
             continue
         middle = [[(s + 1, e)] for s, e in zip(run, run[1:])]
         start = run[-1] + 1
-        kind = None
+        kind, closed = None, False
         last = []
         for n in (2, 3, 4):
             if not _HAN.fullmatch(text, start, start + n):
                 break
             close = _CLOSER.match(text, start + n)
             if close is not None and "等" not in text[start : start + n]:
-                last, kind = [(start, start + n)], _KIND.get(close.group(1))
+                last, kind, closed = [(start, start + n)], _KIND.get(close.group(1)), True
                 break
             last.insert(0, (start, start + n))
+        if not closed and not middle:
+            last = [(s, e) for s, e in last if not _HAN_AT.match(text, e)]  # 流坑、牛田|古樟树林: no list
         if last:
             out.append(([first, *middle, last], kind))
     return out
