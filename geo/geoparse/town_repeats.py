@@ -22,8 +22,9 @@ from geo.geoparse.index import PlaceIndex
 from geo.geoparse.words import in_org_at
 from geo.schema import Article, Mention
 
-#: After the short form these make it another name: a unit (梅城镇, 梅城县), a street, a school.
-_NOT_AFTER = re.compile(r"[镇乡街村县区市省旗州路巷桥]|中学|小学")
+#: After the short form these make it another name: a unit (梅城镇, 梅城县), a street, a school,
+#: an era's year (淳化五年).
+_NOT_AFTER = re.compile(r"[镇乡街村县区市省旗州路巷桥]|中学|小学|[元一二三四五六七八九十0-9]+年")
 _MIN_TIMES = 2
 
 
