@@ -26,6 +26,8 @@ from geo.schema import Article, Mention
 
 _HAN = re.compile(r"[\u4e00-\u9fff]{2,4}")
 _HAN_AT = re.compile(r"[\u4e00-\u9fff]")
+#: What may follow the last item of a list with no closer (晓起、江岭、汪口都在东线).
+_AFTER_LAST = frozenset("等和与及都也是的在为均已各")
 _NUM = "[0-9一二两三四五六七八九十]+"
 #: What closes a list and says what its items are: 等村, 四个古村, 等29家村庄, 3个典型镇, 两镇, 等乡镇,
 #: 等岛, 等地 (the group: 村 village, 镇/乡/街道 township, anything else: not said).
@@ -114,8 +116,8 @@ def _lists(text: str) -> list[tuple[Spans, str | None]]:
                 last, kind, closed = [(start, start + n)], _KIND.get(close.group(1)), True
                 break
             last.insert(0, (start, start + n))
-        if not closed and not middle:
-            last = [(s, e) for s, e in last if not _HAN_AT.match(text, e)]  # 流坑、牛田|古樟树林: no list
+        if not closed:  # the last item ends the phrase: 汪口|都在东线, not 流坑、牛田|古樟树林, 全旺|陶谷和
+            last = [(s, e) for s, e in last if not _HAN_AT.match(text, e) or text[e] in _AFTER_LAST]
         if last:
             out.append(([first, *middle, last], kind))
     return out

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 from geo.geoparse.added_mentions import coverage, place_mention
 from geo.geoparse.county_units import article_counties, county_shorts, name_like
-from geo.geoparse.cues import short_form_stands
+from geo.geoparse.cues import name_part_after, short_form_stands
 from geo.geoparse.index import PlaceIndex
 from geo.geoparse.words import in_org_at
 from geo.schema import Article, Mention
@@ -67,6 +67,7 @@ def standing_spans(text: str, core: str, cov: bytearray) -> list[tuple[int, int]
         if (
             not any(cov[at:e])
             and not _NOT_AFTER.match(text, e)
+            and not name_part_after(text, e)  # 滨湖大道, 梅城中学
             and short_form_stands(text, at, e)
             and not in_org_at(text, e)
         ):
