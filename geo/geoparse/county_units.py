@@ -23,9 +23,7 @@ from geo.schema import Mention
 _TOWN_SUFFIX = re.compile(r"(?:街道办事处|街道|镇|(?:[\u4e00-\u9fff]{1,2}族)?乡)$")
 #: An article naming more counties than this gives no county evidence (a list of places).
 MAX_COUNTIES = 4
-_UNIT_LEVELS = frozenset(("county", "township", "village"))
-_LIST_LEVELS = _UNIT_LEVELS | {"landmark"}
-_NAMED_IN_FULL = frozenset(("township", "landmark"))
+_LEVELS = frozenset(("county", "township", "landmark"))
 ShortTable = dict[str, dict[str, tuple[str, ...]]]
 
 #: id(index) -> (index, towns, villages), each {county id: {short form: (place ids …)}}.
@@ -62,30 +60,31 @@ def _frozen(table: dict[str, dict[str, list[str]]]) -> ShortTable:
     return {c: {k: tuple(v) for k, v in names.items()} for c, names in table.items()}
 
 
-def article_counties(ms: Sequence[Mention], index: PlaceIndex, landmarks: bool = False) -> list[str]:
-    """The counties an article names (in full or by a read short form) or names a township of
-    in full (三都镇 → 建德市) — or, with ``landmarks``, a landmark of in full (嵊泗列岛 → 嵊泗县);
-    none when it names more than :data:`MAX_COUNTIES`."""
-    levels = _LIST_LEVELS if landmarks else _UNIT_LEVELS
+def article_counties(ms: Sequence[Mention]) -> tuple[list[str], list[str]]:
+    """The counties an article names (in full or by a read short form) or names a township of in
+    full (三都镇 → 建德市); then the same with those it names a landmark of in full (嵊泗列岛 →
+    嵊泗县): for lists, where the items say what they are. None when more than :data:`MAX_COUNTIES`."""
     if isinstance(ms, ArticleMentions):
         rows = ms.place_rows()  # (place_id, name, level, …, county_id)
         texts = ms.column("text")
-        got = [(p[2], p[0], t, p[1], p[11]) for p, t in zip(rows, texts) if p[2] in levels]
+        got = [(p[2], p[0], t, p[1], p[11]) for p, t in zip(rows, texts) if p[2] in _LEVELS]
     else:
         got = [
             (lev, pid, t, n, c)
             for lev, pid, t, n, c in zip(*fields_of(ms, "level", "place_id", "text", "name", "county_id"))
-            if lev in levels
+            if lev in _LEVELS
         ]
-    counties: dict[str, None] = {}
+    units: dict[str, None] = {}
+    near: dict[str, None] = {}
     for lev, pid, text, name, county in got:
         if lev == "county":
-            counties[pid] = None
-        elif lev in _NAMED_IN_FULL and text == name and county:
-            counties[county] = None
-    if len(counties) > MAX_COUNTIES:
-        return []
-    return list(counties)
+            units[pid] = None
+        elif text == name and county:
+            (units if lev == "township" else near)[county] = None
+    with_landmarks = [*units, *(c for c in near if c not in units)]
+    return (list(units) if len(units) <= MAX_COUNTIES else []), (
+        with_landmarks if len(with_landmarks) <= MAX_COUNTIES else []
+    )
 
 
 def book_village(book: VillageBook, county: str, name: str) -> str | None:

@@ -24,6 +24,7 @@ from geo.geoparse.book_tables import build_book, jionlp_villages
 from geo.geoparse.communities import bare_communities
 from geo.geoparse.context import Context, Resolved, confident_context
 from geo.geoparse.countries import foreign_tables
+from geo.geoparse.county_units import article_counties
 from geo.geoparse.entries import build_entries
 from geo.geoparse.index import PlaceIndex, build_index
 from geo.geoparse.natural import bare_landmarks
@@ -262,9 +263,12 @@ def _short_names(articles: list[Article], cols: MentionColumns, index: PlaceInde
     """Townships and villages by their short names where the article's county is the evidence:
     listed (深澳、荻浦、徐畈、环溪四个古村) or a township written so again and again (梅城 … 梅城)."""
     views = cols.per_article()
+    units, near = zip(*map(article_counties, views)) if views else ((), ())
+    if not any(near):
+        return cols
     out: list[Sequence[Mention]] = list(views)
-    out = listed_short_names(articles, out, index)
-    out = repeated_townships(articles, out, index)
+    out = listed_short_names(articles, out, index, list(near))
+    out = repeated_townships(articles, out, index, list(units))
     changed = {k: ms for k, (ms, v) in enumerate(zip(out, views)) if ms is not v}
     return cols.spliced(changed) if changed else cols
 

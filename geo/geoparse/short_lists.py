@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from geo.columns import fields_of
 from geo.geoparse.added_mentions import coverage, place_mention, village_mention
 from geo.geoparse.book_tables import VillageBook
-from geo.geoparse.county_units import article_counties, book_village, county_shorts, name_like
+from geo.geoparse.county_units import book_village, county_shorts, name_like
 from geo.geoparse.index import PlaceIndex
 from geo.geoparse.town_repeats import standing_spans
 from geo.schema import Article, Mention
@@ -40,20 +40,17 @@ _KIND = {"村": _VILLAGE, "镇": _TOWNSHIP, "乡": _TOWNSHIP, "街道": _TOWNSHI
 
 
 def listed_short_names(
-    articles: list[Article], out: list[Sequence[Mention]], index: PlaceIndex
+    articles: list[Article], out: list[Sequence[Mention]], index: PlaceIndex, counties_of: list[list[str]]
 ) -> list[Sequence[Mention]]:
-    """Each article's mentions with the villages and townships it lists by short name (a new list
-    where an article gains some)."""
+    """Each article's mentions with the villages and townships it lists by short name, given each
+    article's counties (a new list where an article gains some)."""
     towns, villages = county_shorts(index)
     book = VillageBook(*index.villages)
-    for k, (a, ms) in enumerate(zip(articles, out)):
-        if "、" not in a.text:
+    for k, (a, ms, counties) in enumerate(zip(articles, out, counties_of)):
+        if not counties or "、" not in a.text:
             continue
         runs = _lists(a.text)
         if not runs:
-            continue
-        counties = article_counties(ms, index, landmarks=True)
-        if not counties:
             continue
         cov = coverage(ms, a)
         base = a.start

@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 
 from geo.geoparse.added_mentions import coverage, place_mention
-from geo.geoparse.county_units import article_counties, county_shorts, name_like
+from geo.geoparse.county_units import county_shorts, name_like
 from geo.geoparse.cues import name_part_after, short_form_stands
 from geo.geoparse.index import PlaceIndex
 from geo.geoparse.words import in_org_at
@@ -29,13 +29,12 @@ _MIN_TIMES = 2
 
 
 def repeated_townships(
-    articles: list[Article], out: list[Sequence[Mention]], index: PlaceIndex
+    articles: list[Article], out: list[Sequence[Mention]], index: PlaceIndex, counties_of: list[list[str]]
 ) -> list[Sequence[Mention]]:
     """Each article's mentions with its counties' townships written by short form two times or
-    more (a new list where an article gains some)."""
+    more, given each article's counties (a new list where an article gains some)."""
     table = county_shorts(index)[0]
-    for k, (a, ms) in enumerate(zip(articles, out)):
-        counties = article_counties(ms, index)
+    for k, (a, ms, counties) in enumerate(zip(articles, out, counties_of)):
         if not counties:
             continue
         text = a.text
