@@ -42,6 +42,18 @@ def test_list_of_villages_outside_the_home_province(parse):
     assert "江岭" not in set(got["text"])
 
 
+def test_list_closed_by_deng_with_an_item_read_before(parse):
+    """婺源县 … 李坑村 … 李坑、汪口等通票景点: 汪口 is 汪口村 of 婺源县 beside 李坑 (李坑村, read from
+    its full name). Source: https://ergou.cc/tour/766211.html (江西婺源 李坑村)."""
+    got = parse(
+        "江西的“江南水乡”中,颜值比较高的在上饶市婺源县,印象最深刻的是李坑村。"
+        "李坑村是婺源通票里的其中一个景点,过往的旅游旺季游人如织,近年的油菜花盛放季虽然也不缺人流量,"
+        "但自从婺源县多了一个篁岭景区之后,李坑、汪口等通票景点的必打卡指数在很多游客的心目中下降很多。"
+    )
+    short = got[got["text"] == "汪口"]
+    assert set(zip(short["name"], short["level"], short["county"])) == {("汪口村", "village", "婺源县")}
+
+
 def test_lists_of_no_villages_stay_unread(parse):
     """A list of the article's counties (桐庐、富阳两县区) holds no villages; a short form written
     once outside a list stays unread. Source: https://5dsz.xyz/read-htm-tid-2994550-fpage-996.html

@@ -30,9 +30,9 @@ _HAN_AT = re.compile(r"[\u4e00-\u9fff]")
 _AFTER_LAST = frozenset("等和与及都也是的在为均已各")
 _NUM = "[0-9一二两三四五六七八九十]+"
 #: What closes a list and says what its items are: 等村, 四个古村, 等29家村庄, 3个典型镇, 两镇, 等乡镇,
-#: 等岛, 等地 (the group: 村 village, 镇/乡/街道 township, anything else: not said).
+#: 等岛, 等地, 等 alone (the group: 村 village, 镇/乡/街道 township, anything else: not said).
 _CLOSER = re.compile(
-    rf"(?:等(?:{_NUM})?|{_NUM})[个家座处]?(?:[\u4e00-\u9fff]{{0,2}}?)(乡镇|村(?!委|级|干部)|镇|乡|街道|岛|地)"
+    rf"(?:等(?:{_NUM})?|{_NUM})[个家座处]?(?:[\u4e00-\u9fff]{{0,2}}?)(乡镇|村(?!委|级|干部)|镇|乡|街道|岛|地)|等"
 )
 _VILLAGE, _TOWNSHIP = "village", "township"
 _LEVELS = frozenset((_VILLAGE, _TOWNSHIP))
@@ -104,15 +104,15 @@ def _lists(text: str) -> list[tuple[Spans, str | None]]:
         middle = [[(s + 1, e)] for s, e in zip(run, run[1:])]
         start = run[-1] + 1
         kind, closed = None, False
-        last = []
+        last: list[tuple[int, int]] = []  # (the longest first)
         for n in (2, 3, 4):
             if not _HAN.fullmatch(text, start, start + n):
                 break
+            last.insert(0, (start, start + n))
             close = _CLOSER.match(text, start + n)
             if close is not None and "等" not in text[start : start + n]:
-                last, kind, closed = [(start, start + n)], _KIND.get(close.group(1)), True
-                break
-            last.insert(0, (start, start + n))
+                kind, closed = _KIND.get(close.group(1) or ""), True
+                break  # (before a closer, a shorter item too: 思溪|延村等12个)
         if not closed:  # the last item ends the phrase: 汪口|都在东线, not 流坑、牛田|古樟树林, 全旺|陶谷和
             last = [(s, e) for s, e in last if not _HAN_AT.match(text, e) or text[e] in _AFTER_LAST]
         if last:
