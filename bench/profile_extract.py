@@ -32,6 +32,7 @@ STAGES = (
     ("geoparse: resolution", "geo.geoparse.geoparser", "resolve_matches"),
     ("geoparse: article context", "geo.geoparse.geoparser", "confident_context"),
     ("geoparse: beyond home (village book, township short forms)", "geo.geoparse.geoparser", "_beyond_home"),
+    ("geoparse: short forms on county evidence (lists, repeats)", "geo.geoparse.geoparser", "_short_names"),
 )
 #: cProfile own time by file, grouped (the pipeline's stages and what they call).
 GROUPS = (

@@ -20,8 +20,8 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 
 from geo.columns import ArticleMentions, MentionColumns
+from geo.geoparse.added_mentions import place_mention, village_mention
 from geo.geoparse.index import PlaceIndex
-from geo.geoparse.village_book import place_mention, village_mention
 from geo.geoparse.villages import village_at
 from geo.schema import Article, Mention
 

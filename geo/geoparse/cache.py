@@ -30,12 +30,12 @@ from pathlib import Path
 import daachorse
 
 from geo.gazetteer import gazetteer_key, load_gazetteer
+from geo.geoparse.book_tables import VillageBook
 from geo.geoparse.countries import source_versions
 from geo.geoparse.entries import Candidate, NameEntry
 from geo.geoparse.geoparser import Geoparser, build_geoparser
 from geo.geoparse.index import PlaceIndex
 from geo.geoparse.recognize import Matcher
-from geo.geoparse.village_book import VillageBook
 from geo.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -50,7 +50,7 @@ _TABLE_MODULES = (
     "countries.py",
     "geoparser.py",
     "cache.py",
-    "village_book.py",
+    "book_tables.py",
 )
 
 

@@ -20,9 +20,11 @@ from geo.gazetteer import Gazetteer
 from geo.geoparse.anchors import is_landmark
 from geo.geoparse.bare_names import bare_names
 from geo.geoparse.beside import streets_after_parent, towns_before_village
+from geo.geoparse.book_tables import build_book, jionlp_villages
 from geo.geoparse.communities import bare_communities
 from geo.geoparse.context import Context, Resolved, confident_context
 from geo.geoparse.countries import foreign_tables
+from geo.geoparse.county_units import article_counties
 from geo.geoparse.division_waters import waters_over_divisions
 from geo.geoparse.entries import build_entries
 from geo.geoparse.famous_sights import as_sights
@@ -30,8 +32,10 @@ from geo.geoparse.index import PlaceIndex, build_index
 from geo.geoparse.natural import bare_landmarks
 from geo.geoparse.recognize import Matcher, build_matcher
 from geo.geoparse.resolve import resolve_matches
+from geo.geoparse.short_lists import listed_short_names
+from geo.geoparse.town_repeats import repeated_townships
 from geo.geoparse.town_shorts import short_townships
-from geo.geoparse.village_book import book_villages, build_book, jionlp_villages
+from geo.geoparse.village_book import book_villages
 from geo.geoparse.villages import is_village
 from geo.geoparse.words import in_org_at, longer_words
 from geo.geoparse.zone_former import former_disputed
@@ -213,6 +217,7 @@ def geoparse_document(articles: list[Article], gp: Geoparser) -> MentionColumns:
     cols = streets_after_parent(articles, cols, index)  # 白云区同德街: before the book reads its villages
     cols = _beyond_home(articles, cols, index, gp)
     cols = towns_before_village(articles, cols, index)  # 乌镇白马墩村: after the book's villages
+    cols = _short_names(articles, cols, index)  # 桐庐 … 深澳、荻浦等村; 建德 … 梅城 … 梅城
     cols = bare_names(articles, _repeated_villages(articles, cols), gp.matcher)  # 岭口村 … 岭口
     return waters_over_divisions(articles, cols)  # 牡丹江流域: the river, not 牡丹江市
 
@@ -258,6 +263,20 @@ def _beyond_home(
     if towns:
         out = short_townships(articles, out, index, home)
     return cols.spliced({k: ms for k, (ms, v) in enumerate(zip(out, views)) if ms is not v})
+
+
+def _short_names(articles: list[Article], cols: MentionColumns, index: PlaceIndex) -> MentionColumns:
+    """Townships and villages by their short names where the article's county is the evidence:
+    listed (深澳、荻浦、徐畈、环溪四个古村) or a township written so again and again (梅城 … 梅城)."""
+    views = cols.per_article()
+    units, near = zip(*map(article_counties, views)) if views else ((), ())
+    if not any(near):
+        return cols
+    out: list[Sequence[Mention]] = list(views)
+    out = listed_short_names(articles, out, index, list(near))
+    out = repeated_townships(articles, out, index, list(units))
+    changed = {k: ms for k, (ms, v) in enumerate(zip(out, views)) if ms is not v}
+    return cols.spliced(changed) if changed else cols
 
 
 def _repeated_villages(articles: list[Article], cols: MentionColumns) -> MentionColumns:

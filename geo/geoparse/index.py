@@ -17,7 +17,7 @@ class PlaceIndex:
     county_of: dict
     province_of: dict
     row: dict  # place_id -> output fields
-    villages: tuple = field(default=({}, {}, {}))  # village_book.VillageBook: jionlp's villages beyond home
+    villages: tuple = field(default=({}, {}, {}))  # book_tables.VillageBook: jionlp's villages beyond home
 
 
 #: The place columns the index reads (a places frame built elsewhere needs these at least).

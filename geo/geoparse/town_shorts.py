@@ -15,9 +15,9 @@ from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 
 from geo.columns import ArticleMentions, MentionColumns, fields_of
+from geo.geoparse.added_mentions import coverage, place_mention
 from geo.geoparse.cues import short_form_stands
 from geo.geoparse.index import PlaceIndex
-from geo.geoparse.village_book import coverage, place_mention
 from geo.geoparse.words import in_org_at, jieba_tags
 from geo.schema import Article, Mention
 

@@ -18,21 +18,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import lru_cache
-from typing import NamedTuple
-
-import numpy as np
-import pandas as pd
 
 from geo.columns import fields_of
-from geo.gazetteer.sources import read_jionlp_villages
+from geo.geoparse.added_mentions import coverage, place_mention, village_mention
+from geo.geoparse.book_tables import VillageBook
 from geo.geoparse.index import PlaceIndex
 from geo.geoparse.recognize import Matcher
 from geo.geoparse.villages import KIND_OF_VILLAGE, is_name
 from geo.geoparse.words import in_org_at, word_bounds
 from geo.schema import Article, Mention
 
-SUFFIXES = ("社区", "村")
 #: 村 not starting a word (村民, 村级, 村干部, 村寨): the lookahead of the pattern villages.
 _SUFFIX = re.compile("社区|村(?!庄|落|寨|镇|民|级|组|委|干部|两委|集体)")
 #: Name lengths before the suffix: two to five characters (one only right after its township).
@@ -45,51 +40,6 @@ _TOWN_END = re.compile("[镇乡道]")  # (a township's last character, right bef
 _EVIDENCE_LEVELS = frozenset(("township", "county"))
 #: An article naming more counties than this gives no county evidence (a list of places).
 _MAX_COUNTIES = 4
-_PRECISION_RANK = {"exact": 0, "township": 1, "county": 2}
-
-
-class VillageBook(NamedTuple):
-    """jionlp's villages outside the home province, keyed for look-ups after a township match."""
-
-    by_town: dict  # township id -> "|name|name|…|" (full names with their suffix)
-    towns_of: dict  # county id -> tuple of township ids that have villages
-    town_ids: dict  # township full name (油坊镇) -> tuple of township ids
-
-
-EMPTY = VillageBook({}, {}, {})
-
-
-@lru_cache(maxsize=1)
-def jionlp_villages() -> pd.DataFrame:
-    """jionlp's villages of all provinces (county_code, township, village), read once."""
-    return read_jionlp_villages("")
-
-
-def build_book(raw: pd.DataFrame, places: pd.DataFrame, home: str | None) -> VillageBook:
-    """The book from jionlp's rows (county_code, township, village: ``read_jionlp_villages``) and
-    the gazetteer's townships (matched by county + name, as the home province's villages are);
-    the home province's rows are left out (the gazetteer has them)."""
-    towns = places[places.level == "township"]
-    if home is not None:
-        towns = towns[towns.province_id != home]
-    towns = towns.drop_duplicates(["county_id", "name"]).set_index(["county_id", "name"])["place_id"]
-    raw = raw[raw.village.str.endswith(SUFFIXES)]
-    key = pd.MultiIndex.from_arrays([raw.county_code, raw.township])
-    found = key.isin(towns.index)
-    pids = towns.loc[key[found]].to_numpy()
-    names: dict[str, list[str]] = {}
-    for pid, name in zip(pids.tolist(), raw.village[found].tolist()):
-        names.setdefault(pid, []).append(name)
-    by_town = {pid: "|" + "|".join(dict.fromkeys(ns)) + "|" for pid, ns in names.items()}
-    towns_of: dict[str, list[str]] = {}
-    town_ids: dict[str, list[str]] = {}
-    for (county, tname), pid in towns.items():
-        if pid in by_town:
-            towns_of.setdefault(county, []).append(pid)
-            town_ids.setdefault(tname, []).append(pid)
-    return VillageBook(
-        by_town, {k: tuple(v) for k, v in towns_of.items()}, {k: tuple(v) for k, v in town_ids.items()}
-    )
 
 
 def _towns_with(book: VillageBook, full: str, towns) -> list[str]:
@@ -179,26 +129,6 @@ def _article(
     if extra:
         out = sorted([*out, *extra], key=lambda m: m.start)
     return out
-
-
-def coverage(ms: Sequence[Mention], a: Article) -> bytearray:
-    """One byte per character of the article: 1 where a mention already is."""
-    n, base = len(a.text) + 1, a.start
-    starts, ends = fields_of(ms, "start", "end")
-    if len(starts) < _FEW:
-        cov = bytearray(n)
-        for s, e in zip(starts, ends):
-            cov[s - base : e - base] = b"\x01" * (e - s)
-        return cov
-    # +1 where a mention starts, -1 where one ends: covered where the running sum is above 0
-    # (an article names ~100 places: one array pass instead of a slice each)
-    edges = np.bincount(np.asarray(starts) - base, minlength=n) - np.bincount(
-        np.asarray(ends) - base, minlength=n
-    )
-    return bytearray((np.cumsum(edges[:n]) > 0).view(np.uint8).tobytes())
-
-
-_FEW = 24  # (mentions below which a slice each is quicker than the arrays)
 
 
 class _Pool:
@@ -339,41 +269,6 @@ def _town_before(text: str, s: int, book: VillageBook) -> tuple[tuple[int, int] 
 
 def _village_id(town: str, full: str) -> str:
     return f"village:{town}:{full}"
-
-
-def village_mention(
-    a: Article,
-    start: int,
-    end: int,
-    full: str,
-    pid: str,
-    index: PlaceIndex,
-    conf: float,
-    town: str | None = None,
-) -> Mention:
-    """A village known only by its township (a book village, or one read from a list: 到湾村、瓦屋村)
-    as a mention: its township's chain, point and (at most) township precision."""
-    if town is None:
-        town = pid.split(":")[1] if pid.startswith("village:") else pid
-    tname, _lev, prov, city, county, _t, _code, lon, lat, prec = index.row[town]
-    if prec is None or _PRECISION_RANK.get(prec, 2) < 1:
-        prec = "township"
-    text = a.text[start - a.start : end - a.start]
-    return Mention(
-        a.article_id, a.file, start, end, text, pid, full, "village", prov, city, county, tname, None,
-        lon, lat, prec, conf, in_org_at(a.text, end - a.start), False, index.county_of.get(town), None,
-    )  # fmt: skip
-
-
-def place_mention(
-    a: Article, start: int, end: int, pid: str, index: PlaceIndex, confidence: float = 0.9
-) -> Mention:
-    """A gazetteer place read by a rule after resolution, as its mention: the township written
-    right before its village (点头镇 in 点头镇大坪村), a township's short form (汤山 of 汤山街道)."""
-    text = a.text[start - a.start : end - a.start]
-    own = (a.article_id, a.file, start, end, text, pid)
-    tail = (confidence, in_org_at(a.text, end - a.start), False, index.county_of.get(pid), None)
-    return tuple.__new__(Mention, own + index.row[pid] + tail)
 
 
 def _repeat(a: Article, ms: Sequence[Mention], known: dict[str, Mention]) -> Sequence[Mention]:
