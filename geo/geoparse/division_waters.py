@@ -10,6 +10,7 @@ A name nothing was read at (a short form that needs evidence: 黑河流域) is a
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
@@ -67,23 +68,48 @@ def waters_over_divisions(articles: Sequence[Article], cols: MentionColumns) -> 
     """``cols`` with each division's mention whose name is a listed water's, written as a water
     (see the module docstring), read as that water (in place), and the listed waters so written
     that no mention covers added."""
-    known, automaton = _waters(str(load_settings().curated_dir))
+    known, automaton = _waters(_curated_dir())
     if automaton is None:
         return cols
     _relabel(articles, cols, known)
     changed: dict[int, Sequence[Mention]] = {}
-    levels = cols.place_column("level")
+    levels: list | None = None
     for k, a in enumerate(articles):
         names = [(s, e) for s, e, _ in automaton.find(a.text)]  # (rare: most articles name none)
         if not names:
             continue
         lo, hi = cols.bounds[k], cols.bounds[k + 1]
+        if all(_covered(cols, lo, hi, a.start + s, a.start + e) for s, e in names):
+            continue  # (the common case: every listed water here was read by the matcher)
+        levels = levels if levels is not None else cols.place_column("level")
         spans = [(cols.start[i] - a.start, cols.end[i] - a.start) for i in range(lo, hi)]
         read = [spans[i - lo] for i in range(lo, hi) if _is_water(cols.text[i], levels[cols.place[i]], known)]
         added = _unread(a, names, spans, read, known)
         if added:
             changed[k] = sorted([*cols.records(lo, hi), *added], key=lambda m: m.start)
     return cols.spliced(changed) if changed else cols
+
+
+def _curated_dir() -> str:
+    """The curated folder, from the settings read once per process (not once per document)."""
+    global _CURATED
+    if _CURATED is None:
+        _CURATED = str(load_settings().curated_dir)
+    return _CURATED
+
+
+_CURATED: str | None = None
+
+
+def _covered(cols: MentionColumns, lo: int, hi: int, s: int, e: int) -> bool:
+    """A mention of the article's rows [lo, hi) overlaps the file span [s, e) (starts are in text
+    order; no mention is longer than 64 characters)."""
+    k = bisect_left(cols.start, s - 64, lo, hi)
+    while k < hi and cols.start[k] < e:
+        if cols.end[k] > s:
+            return True
+        k += 1
+    return False
 
 
 def _relabel(articles: Sequence[Article], cols: MentionColumns, known: dict[str, str | None]) -> None:

@@ -90,11 +90,15 @@ def as_sights(
     """``resolved`` with the division-named sights the text speaks of read as the landmarks, also
     those dropped for want of evidence (登上黄山: neither 黄山市 nor 黄山区 had any)."""
     table = sight_table(index)
-    # (the span, not the entry: 黄山 may be matched as the short form of a 黄山村)
+    maybe = _maybe_sight(index, table)
+    # (the span, not the entry: 黄山 may be matched as the short form of a 黄山村; the entry's
+    # surface only sorts out, once per surface, the names that can never be a sight)
     hits = [
         m
         for m in matches
-        if m.zone is None and (_own_landmark(m) or text[m.start - base : m.end - base] in table)
+        if m.zone is None
+        and _maybe(maybe, m.entry, table)
+        and (_own_landmark(m) or text[m.start - base : m.end - base] in table)
     ]
     if not hits:
         return resolved
@@ -118,6 +122,29 @@ def as_sights(
             out.append(tuple.__new__(Resolved, (m, pid, 0.8, None, False, None)))
             added = True
     return sorted(out, key=lambda x: x.match.start) if added else out
+
+
+_MAYBE: dict[int, dict[str, bool]] = {}  # (per index: surface → may it be a sight)
+
+
+def _maybe_sight(index: PlaceIndex, table: dict[str, str]) -> dict[str, bool]:
+    got = _MAYBE.get(id(index.row))
+    if got is None:
+        _MAYBE.clear()
+        got = _MAYBE[id(index.row)] = {}
+    return got
+
+
+def _maybe(memo: dict[str, bool], entry, table: dict[str, str]) -> bool:
+    """Whether a match of ``entry`` may be a sight: its surface is a sight's name or it has one
+    landmark among division readings (worked out once per surface; most names are neither)."""
+    got = memo.get(entry.surface)
+    if got is None:
+        marks = [c for c in entry.candidates if c.level == "landmark"]
+        got = memo[entry.surface] = entry.surface in table or (
+            len(marks) == 1 and len(entry.candidates) > 1 and any(c.kind == "short" for c in entry.candidates)
+        )
+    return got
 
 
 def _own_landmark(m: RawMatch):

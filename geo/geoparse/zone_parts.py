@@ -10,6 +10,7 @@ named again without the zone (萧山特别合作园) is the same part.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from typing import TYPE_CHECKING
 
 from geo.geoparse.anchors import SENTENCE_WORDS
@@ -35,6 +36,10 @@ _NOT_PART = re.compile(
     "建设|打造|发展|所有|全部|其他|相关|重点|主要|各个|多个|整个|部分|规划|新建|现有|已有"
 )
 _new = tuple.__new__
+_PART_WORD = re.compile("|".join(PART_WORDS))
+#: How far after a zone its part's word may start: a place's name (up to 11 characters: 黔西南布依族
+#: 苗族自治州) and its kind (4), or a part's own name (6).
+_PART_REACH = 16
 
 
 def zone_parts(text: str, base: int, matches: list[RawMatch]) -> list[RawMatch]:
@@ -42,11 +47,14 @@ def zone_parts(text: str, base: int, matches: list[RawMatch]) -> list[RawMatch]:
     特别合作园 → one zone at 萧山区), and the part named again by its place alone (萧山特别合作园)."""
     out: list[RawMatch] = []
     again: dict[str, RawMatch] = {}  # 萧山特别合作园 → the part it names
+    words = [w.start() for w in _PART_WORD.finditer(text)]  # (a part's word ends every part)
     i, n = 0, len(matches)
     while i < n:
         z = matches[i]
         nxt = matches[i + 1] if i + 1 < n else None
-        part = _part_after(text, base, z, nxt) if not z.in_org and is_zone(z) else None
+        k = bisect_left(words, z.end - base)
+        near = k < len(words) and words[k] - (z.end - base) <= _PART_REACH
+        part = _part_after(text, base, z, nxt) if near and not z.in_org and is_zone(z) else None
         if part is None:
             out.append(z)
             i += 1
