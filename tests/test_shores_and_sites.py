@@ -92,3 +92,16 @@ def test_a_river_named_by_its_shore_and_the_function_word_before_a_list(spans):
     assert ("西岔河", "旬阳市", "county") in found
     assert ("潘家河", "旬阳市", "county") in found
     assert "因潘家河" not in [t for t, *_ in got]
+
+
+def test_water_passing_a_town_is_no_zone(spans, fields_of):
+    """https://scholarmate.com/S/VSrYWU (寿宁县斜滩镇): 龙江溪水流过古镇 is the stream passing the old
+    town, not an old town named 龙江|溪水流过|古镇 in 黑龙江's 龙江县; 东江纵队 (an army's unit, written
+    for this test) names the unit, the river only inside its name."""
+    got = spans(
+        "已经可以看到寿宁县斜滩镇了。桥下,就是龙江溪,水波细碎晃动,金光粼粼。"
+        "龙江溪水流过古镇的经年岁月,在日月更替中,默默诉说着这里的故事。"
+    )
+    assert all(prov != "黑龙江省" for _t, _l, prov, _c, _p in got)
+    assert [t for t, *_ in got].count("龙江溪") == 1
+    assert fields_of("text", "in_org")("东江纵队在这里战斗过。") in ([], [("东江", True)])

@@ -50,6 +50,7 @@ _ORG_SUFFIXES = (
     "俱乐部",
     "基金会",
     "中心医院",
+    "纵队",  # 东江纵队, 琼崖纵队: an army's unit named after its region
 )
 _NOT_STOP = "[^" + "".join(re.escape(c) for c in sorted(_STOP)) + "]"
 _RUN_TO_STOP = re.compile(_NOT_STOP + "*")
