@@ -90,7 +90,7 @@ def as_sights(
     """``resolved`` with the division-named sights the text speaks of read as the landmarks, also
     those dropped for want of evidence (登上黄山: neither 黄山市 nor 黄山区 had any)."""
     table = sight_table(index)
-    maybe = _maybe_sight(index, table)
+    maybe = _maybe_sight(index)
     # (the span, not the entry: 黄山 may be matched as the short form of a 黄山村; the entry's
     # surface only sorts out, once per surface, the names that can never be a sight)
     hits = [
@@ -127,7 +127,7 @@ def as_sights(
 _MAYBE: dict[int, dict[str, bool]] = {}  # (per index: surface → may it be a sight)
 
 
-def _maybe_sight(index: PlaceIndex, table: dict[str, str]) -> dict[str, bool]:
+def _maybe_sight(index: PlaceIndex) -> dict[str, bool]:
     got = _MAYBE.get(id(index.row))
     if got is None:
         _MAYBE.clear()
@@ -140,17 +140,18 @@ def _maybe(memo: dict[str, bool], entry, table: dict[str, str]) -> bool:
     landmark among division readings (worked out once per surface; most names are neither)."""
     got = memo.get(entry.surface)
     if got is None:
-        marks = [c for c in entry.candidates if c.level == "landmark"]
-        got = memo[entry.surface] = entry.surface in table or (
-            len(marks) == 1 and len(entry.candidates) > 1 and any(c.kind == "short" for c in entry.candidates)
-        )
+        got = memo[entry.surface] = entry.surface in table or _own_mark(entry) is not None
     return got
 
 
 def _own_landmark(m: RawMatch):
     """The one landmark among the candidates of a name that is also a division's short form (西湖:
     the lake, 西湖区 of 杭州 and of 南昌), or None."""
-    cands = m.entry.candidates
+    return _own_mark(m.entry)
+
+
+def _own_mark(entry):
+    cands = entry.candidates
     marks = [c for c in cands if c.level == "landmark"]
     if len(marks) != 1 or len(cands) == 1 or not any(c.kind == "short" for c in cands):
         return None

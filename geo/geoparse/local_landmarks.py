@@ -165,19 +165,20 @@ def division_name(whole: str, index: PlaceIndex) -> bool:
 _TOWNS = frozenset(("township", "village"))
 
 
-def _town_ending(mentions: ArticleMentions, at: int) -> int | None:
-    """The mention of a township or village that ends at file offset ``at``, if any (its index)."""
+def _ending(mentions: ArticleMentions, at: int, levels: frozenset[str] = _TOWNS) -> int | None:
+    """The mention of one of ``levels`` (a township or village) that ends at file offset ``at``, if
+    any (its index)."""
     ends = mentions.ends
     k = bisect_left(ends, at)
     if k == len(ends) or ends[k] != at:
         return None
     rows = mentions.cols.places
-    return k if rows[mentions.cols.place[mentions.idx[k]]][2] in _TOWNS else None
+    return k if rows[mentions.cols.place[mentions.idx[k]]][2] in levels else None
 
 
-def town_ending(mentions: ArticleMentions, at: int) -> str | None:
-    """The township or village whose mention ends at file offset ``at`` (梁村|遗址): its place id."""
-    k = _town_ending(mentions, at)
+def place_ending(mentions: ArticleMentions, at: int, levels: frozenset[str] = _TOWNS) -> str | None:
+    """The place of ``levels`` whose mention ends at file offset ``at`` (梁村|遗址, 山东|半岛): its id."""
+    k = _ending(mentions, at, levels)
     return None if k is None else mentions.cols.places[mentions.cols.place[mentions.idx[k]]][0]
 
 
@@ -187,8 +188,7 @@ def town_before(text: str, off: int, s: int, mentions: ArticleMentions) -> str |
     if none."""
     at = s - 1 if s > 0 and text[s - 1] == "“" else s  # (齐坑村的“万安桥”)
     at = at - 1 if at > 0 and text[at - 1] == "的" else at
-    k = _town_ending(mentions, off + at)
-    return None if k is None else mentions.cols.places[mentions.cols.place[mentions.idx[k]]][0]
+    return place_ending(mentions, off + at)
 
 
 def named_after_town(
@@ -201,7 +201,7 @@ def named_after_town(
     at = i - 2 if text[i - 2 : j] in TOWN_KINDS else i
     if j < len(text) and (text[j] in AFTER_NEW or LONGER.match(text, j) is not None):
         return None
-    k = _town_ending(mentions, off + at)
+    k = _ending(mentions, off + at)
     if k is None or _FULL_TOWN.search(text, 0, at) is not None:
         return None  # (汤浦镇|水库: the township stays, written in full; the reservoir is left)
     pid = mentions.cols.places[mentions.cols.place[mentions.idx[k]]][0]

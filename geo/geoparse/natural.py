@@ -44,9 +44,9 @@ from geo.geoparse.local_landmarks import (
     foreign_name,
     given_name,
     named_after_town,
+    place_ending,
     stem_lengths,
     town_before,
-    town_ending,
 )
 from geo.geoparse.words import common_words, in_org_at, jieba_tags, longer_words, word_bounds
 from geo.schema import Article, Mention
@@ -81,6 +81,8 @@ _PLACE_LEVELS = frozenset(("county", "township", "village"))
 _AREA_LEVELS = _PLACE_LEVELS | {"zone", "landmark"}
 #: jieba's tags of a proper name: a new kind's name it knows (广济桥: nz) needs no name in front.
 _PROPER = frozenset(("ns", "nr", "nz"))
+#: Whose name a region's word follows (山东|半岛, 成都|平原): the region lies there, with no point.
+_REGION_LEVELS = frozenset(("province", "city"))
 
 
 def bare_landmarks(
@@ -108,14 +110,14 @@ def bare_landmarks(
                 continue
         suffix = hit.group()
         if suffix in REGIONS:
-            region = _region(mentions, k, off + i) if k >= 0 and ends[k] == off + i else None
+            region = place_ending(mentions, off + i, _REGION_LEVELS)
             if region is not None:
                 found.append((starts[k], off + j, region, True))  # 山东|半岛: in 山东省, no point
                 continue
             if suffix != "盆地":
                 continue  # (胶东半岛, 江汉平原: the lists' names)
         if k >= 0 and ends[k] == off + i and suffix in AT_TOWN and not in_org_at(text, j):
-            town = town_ending(mentions, off + i)
+            town = place_ending(mentions, off + i)
             if town is not None:
                 found.append((starts[k], off + j, town, True))  # 梁村|遗址: the dig at its village
                 continue
@@ -195,15 +197,6 @@ def _compass_parts(a: Article, mentions: ArticleMentions, starts: list, ends: li
             Mention(a.article_id, a.file, off + p, ends[k], name, *place, 0.6, org, False, row[11], None)
         )
     return out
-
-
-def _region(mentions: ArticleMentions, k: int, end: int) -> str | None:
-    """The province or city whose mention (the ``k``-th) ends right before a region's word
-    (山东|半岛, 成都|平原): its place id, where the region is placed without a point; None else."""
-    if k >= len(mentions.idx) or mentions.ends[k] != end:
-        return None
-    place = mentions.cols.places[mentions.cols.place[mentions.idx[k]]]
-    return place[0] if place[2] in ("province", "city") else None
 
 
 def _customary(place: tuple, written: str) -> bool:
