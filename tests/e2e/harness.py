@@ -279,6 +279,41 @@ def click_feature(page, frame, name: str, geom: str = "polygon") -> str:
     return hit["place_id"]
 
 
+#: What the map page last recorded of a click (streamlit-folium's globals), for a lost click's report.
+_CLICK_STATE = """(() => { const g = window.__GLOBAL_DATA__ || {}, d = g.last_active_drawing;
+  return {last_object_clicked: g.last_object_clicked || null, count: g.last_object_clicked_count || null,
+          drawing: d && d.properties ? d.properties.name : null}; })()"""
+
+
+def select_on_map(page, frame, name: str, geom: str = "polygon", timeout_ms: float = 20000) -> str:
+    """Click a feature and wait for its panel (the heading with its name); its place_id.
+
+    A panel comes 0.1-0.4 s after a click here; one CI run saw none in 20 s, once in many runs,
+    with nothing to show why. So a click that shows no panel is reported with what the map page
+    recorded of it (a warning, a screenshot and ``test-artifacts/lost-click-NAME.json``) and
+    clicked once more: a second lost click fails the test, as a user would see it fail."""
+    import json
+    import warnings
+
+    heading = page.get_by_role("heading", name=name, exact=True)
+    place_id = click_feature(page, frame, name, geom)
+    try:
+        heading.wait_for(timeout=timeout_ms)
+        return place_id
+    except Exception as lost:  # playwright's TimeoutError: report, then click once more
+        artifacts = PROJECT_DIR / "test-artifacts"
+        artifacts.mkdir(exist_ok=True)
+        state = {"error": str(lost).splitlines()[0], "url": page.url, "map": frame.evaluate(_CLICK_STATE)}
+        (artifacts / f"lost-click-{name}.json").write_text(json.dumps(state, ensure_ascii=False, indent=1))
+        page.screenshot(path=str(artifacts / f"lost-click-{name}.png"))
+        warnings.warn(
+            f"a click on {name} showed no panel in {timeout_ms / 1000:.0f} s: {state}", stacklevel=2
+        )
+    place_id = click_feature(page, frame, name, geom)
+    heading.wait_for(timeout=timeout_ms)
+    return place_id
+
+
 def wait_still(frame, timeout_ms: float = 30000) -> None:
     """Wait until the places' clusters stand still (:data:`STILL`): after a zoom or a pan, before
     reading where things are or clicking them."""

@@ -46,9 +46,8 @@ def test_map_shows_all_zhejiang_county_shapes_offline(loaded):
 
 def test_click_county_lists_its_article_and_opens_highlighted_text(loaded):
     page, frame, watch = loaded
-    place_id = harness.click_feature(page, frame, "萧山区", "polygon")
+    place_id = harness.select_on_map(page, frame, "萧山区", "polygon")
     assert place_id == "330109"
-    page.get_by_role("heading", name="萧山区", exact=True).wait_for(timeout=20000)
     button = page.get_by_role("button", name=XIAOSHAN_ARTICLE)
     button.wait_for(timeout=20000)
     page.locator(".atlas-snippet mark").first.wait_for(timeout=20000)  # snippets highlight it
@@ -97,8 +96,7 @@ def test_pan_and_zoom_do_not_rerun_and_a_click_keeps_the_view(loaded):
     page.wait_for_timeout(1200)  # nothing sent: > streamlit-folium's 250 ms debounce
     assert sent == [], "panning or zooming the map reran the app"
     view = frame.evaluate("[window.map.getZoom(), window.map.getCenter().lat, window.map.getCenter().lng]")
-    harness.click_feature(page, frame, "南湖区", "polygon")
-    page.get_by_role("heading", name="南湖区", exact=True).wait_for(timeout=20000)
+    harness.select_on_map(page, frame, "南湖区", "polygon")
     assert sent, "a click did not reach the app"
     assert not frame.is_detached()  # same iframe: the map was not rebuilt
     after = frame.evaluate("[window.map.getZoom(), window.map.getCenter().lat, window.map.getCenter().lng]")
@@ -115,8 +113,7 @@ def test_click_marker_selects_the_town(loaded):
     if page.get_by_role("button", name="✕").count():
         page.get_by_role("button", name="✕").click()
     page.locator(".atlas-article").wait_for(state="detached", timeout=20000)
-    place_id = harness.click_feature(page, frame, "湘家荡区域", "point")
-    page.get_by_role("heading", name="湘家荡区域", exact=True).wait_for(timeout=20000)
+    place_id = harness.select_on_map(page, frame, "湘家荡区域", "point")
     assert place_id.startswith("zone:")
     page.locator(".atlas-snippet mark").first.wait_for(timeout=20000)
     assert watch.blocked == [] and watch.console_errors == []
@@ -244,8 +241,7 @@ def test_places_table_and_map_select_each_other(browser, app_url):
     try:
         page.goto(app_url)
         frame = harness.wait_for_county_shapes(page, minimum=90, timeout_ms=FIRST_BUILD_MS)
-        harness.click_feature(page, frame, "萧山区", "polygon")
-        page.get_by_role("heading", name="萧山区", exact=True).wait_for(timeout=20000)
+        harness.select_on_map(page, frame, "萧山区", "polygon")
         harness.wait_idle(page)
         table = page.locator('[data-testid="stDataFrame"]').last
         table.scroll_into_view_if_needed()
