@@ -37,7 +37,10 @@ CASES = [
 _MUNICIPAL_CITY = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"}
 _DEPTH = {"county": 3, "township": 4, "village": 5, "zone": 4, "landmark": 4, "city": 2, "province": 1}
 #: Floors for our score: what the geoparser gets today (a drop is a regression, a rise a re-measure).
-OUR_FLOOR = {"jionlp": 25, "cpca": 9}
+#: jionlp 25 → 24 when villages after their city were read (2026-12-01): 湖南湘潭城塘社区 now gives
+#: the community of 湘潭县 (a village right after its city, the only one of that name in the city),
+#: deeper than jionlp's expected answer, which names no county because the text names none.
+OUR_FLOOR = {"jionlp": 24, "cpca": 9}
 
 
 def _norm(triple: tuple) -> tuple:

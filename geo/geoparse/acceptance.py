@@ -15,6 +15,7 @@ from geo.geoparse.cues import counted_county, in_list, people_of, short_form_sta
 from geo.geoparse.entries import Candidate
 from geo.geoparse.recognize import RawMatch
 from geo.geoparse.short_counties import county_word
+from geo.geoparse.villages import village_name_follows
 
 
 def _district_named(c: Candidate, ctx: Context) -> bool:
@@ -84,6 +85,8 @@ def accepted(
     kind, lev = c.kind, c.level
     if kind == "short" and lev == "county" and text[m.end - base : m.end - base + 1] in _OLD_UNIT_NEXT:
         return False  # 钱塘县 (abolished 1912) is no 钱塘区 (2021): an old unit the gazetteer lacks
+    if kind == "short" and lev == "county" and village_name_follows(text, m.end - base):
+        return False  # 眉山市天台村: a village the gazetteer lacks, not 天台县 (but 天台村民, 淳安村晚)
     s, e = m.start - base, m.end - base
     if kind == "historical" and e - s <= 2 and not stands_alone(text, s, e):
         return False  # 召开县人大: no 开县 (重庆, until 2016) inside 召开

@@ -24,7 +24,7 @@ from geo.geoparse.added_mentions import coverage, place_mention, village_mention
 from geo.geoparse.book_tables import VillageBook
 from geo.geoparse.index import PlaceIndex
 from geo.geoparse.recognize import Matcher
-from geo.geoparse.villages import KIND_OF_VILLAGE, is_name
+from geo.geoparse.villages import KIND_OF_VILLAGE, is_name, village_at
 from geo.geoparse.words import in_org_at, word_bounds
 from geo.schema import Article, Mention
 
@@ -78,8 +78,13 @@ def _article(
     counties: set[str | None] = set()
     by_town, towns_of, county_of = book.by_town, book.towns_of, index.county_of
     patterns = False
-    for lev, pid in zip(*fields_of(ms, "level", "place_id")):
-        if lev == "township":
+    cities: list[int] = []  # (the mentions of cities the book lists villages for)
+    counties_in = _counties_of_cities(book, index)
+    for k, (lev, pid) in enumerate(zip(*fields_of(ms, "level", "place_id"))):
+        if lev == "city":
+            if pid in counties_in:
+                cities.append(k)
+        elif lev == "township":
             if pid in by_town:
                 towns.add(pid)
                 counties.add(county_of.get(pid))
@@ -97,6 +102,8 @@ def _article(
     counties.discard(None)
     pool = _Pool(book, towns, counties)  # type: ignore[arg-type]  # (None discarded)
     out: Sequence[Mention] = ms
+    if cities:
+        out = _after_cities(a, out, cities, book, index, known)
     if patterns:  # pattern villages: the listed village at their anchor, if the book has it
         out = []
         for m in ms:
@@ -128,6 +135,46 @@ def _article(
             cov[town_span[0] : town_span[1]] = b"\x01" * (town_span[1] - town_span[0])
     if extra:
         out = sorted([*out, *extra], key=lambda m: m.start)
+    return out
+
+
+def _counties_of_cities(book: VillageBook, index: PlaceIndex) -> dict[str, tuple[str, ...]]:
+    """City id -> its counties that the book lists villages for (worked out once per book)."""
+    key = id(book.towns_of)
+    got = _COUNTIES_OF_CITIES.get(key)
+    if got is None or got[0] is not book.towns_of:
+        by_city: dict[str, list[str]] = {}
+        for county in book.towns_of:
+            for anc in index.ancestors.get(county, ()):
+                if index.level.get(anc) == "city":
+                    by_city.setdefault(anc, []).append(county)
+        got = _COUNTIES_OF_CITIES[key] = (book.towns_of, {k: tuple(v) for k, v in by_city.items()})
+    return got[1]
+
+
+_COUNTIES_OF_CITIES: dict[int, tuple[dict, dict[str, tuple[str, ...]]]] = {}
+
+
+def _after_cities(
+    a: Article, ms: Sequence[Mention], cities: list[int], book: VillageBook, index: PlaceIndex, known: dict
+) -> Sequence[Mention]:
+    """A village written right after its city (眉山市天台村: no county, no township between), read
+    where one township of the city's counties lists it; a name several list stays unread."""
+    out = list(ms)
+    for k in reversed(cities):
+        m = ms[k]
+        found = village_at(a.text, m.end - a.start)
+        if found is None:
+            continue
+        end, full = found
+        if k + 1 < len(ms) and ms[k + 1].start < a.start + end:
+            continue  # a place read inside it (苏州市|常熟市): that is what follows the city
+        towns = [t for c in _counties_of_cities(book, index)[m.place_id] for t in book.towns_of[c]]
+        hit = _towns_with(book, full, towns)
+        if len(hit) == 1:
+            v = village_mention(a, m.end, a.start + end, full, _village_id(hit[0], full), index, 0.9)
+            known.setdefault(full, v)
+            out.insert(k + 1, v)
     return out
 
 

@@ -208,3 +208,19 @@ def is_name(name: str, suffix: str) -> bool:
 def is_village(zone_name: str) -> bool:
     """A pattern mention's name is a village's (蒋巷村, 民兴社区), not a zone's."""
     return zone_name.endswith(VILLAGE_SUFFIXES)
+
+
+#: 村 after a place's name that starts a word, not a village's suffix: 天台村民 (the county's
+#: villagers), 萧山村社 (its villages and communities), 淳安村晚 (its village gala), 村村通, 村BA.
+_NOT_VILLAGE_AFTER = re.compile(
+    "村(?:庄|落|寨|镇|民|级|组|委|干部|两委|集体|社|村[通户都有]|晚|超|BA|播|务|规|貌|容)"
+)
+
+
+def village_name_follows(text: str, pos: int) -> bool:
+    """``text[pos]`` makes the name before it a village's (眉山市天台村: 天台村 of 东坡区, not
+    天台县 + 村): 村 or 社区 that is no word of its own (天台村民: the county's villagers)."""
+    nxt = text[pos : pos + 2]
+    if nxt == "社区":
+        return True
+    return nxt[:1] == "村" and _NOT_VILLAGE_AFTER.match(text, pos) is None
