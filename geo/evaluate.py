@@ -50,6 +50,7 @@ FROZEN_SET_V6 = PROJECT_DIR / "tests" / "data" / "frozen_eval_v6.jsonl"
 FROZEN_SET_V7 = PROJECT_DIR / "tests" / "data" / "frozen_eval_v7.jsonl"
 FROZEN_SET_V8 = PROJECT_DIR / "tests" / "data" / "frozen_eval_v8.jsonl"
 FROZEN_SET_V9 = PROJECT_DIR / "tests" / "data" / "frozen_eval_v9.jsonl"
+FROZEN_SET_V10 = PROJECT_DIR / "tests" / "data" / "frozen_eval_v10.jsonl"
 #: The later frozen sets by the version their ``--frozen-vN`` flag names (v1 is ``--frozen``).
 FROZEN_SETS: dict[int, Path] = {
     2: FROZEN_SET_V2,
@@ -60,6 +61,7 @@ FROZEN_SETS: dict[int, Path] = {
     7: FROZEN_SET_V7,
     8: FROZEN_SET_V8,
     9: FROZEN_SET_V9,
+    10: FROZEN_SET_V10,
 }
 RECALL_DEV3 = PROJECT_DIR / "tests" / "data" / "recall_dev3.jsonl"
 _AREA_LEVELS = ("zone", "landmark")
