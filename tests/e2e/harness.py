@@ -269,13 +269,18 @@ def map_shapes(frame) -> dict:
 
 def click_feature(page, frame, name: str, geom: str = "polygon") -> str:
     """Zoom onto a feature and click a point of it that nothing else covers; its place_id."""
+    # the whole map in the window: a click is sent where the window shows it (an article's button
+    # clicked before may have scrolled the page, and a point above the window takes no click)
+    page.locator("iframe[title='streamlit_folium.st_folium']").scroll_into_view_if_needed()
     page.mouse.move(1, 1)  # away from the map: no tooltip covering features
     # (void: returning the map would make Playwright serialize every layer, seconds per call)
     frame.evaluate("void window.map.eachLayer(l => l.closeTooltip && l.closeTooltip())")
     hit = frame.evaluate(f"(() => {{ {_CLICKABLE}; return ({_FIND_FEATURE}); }})()", [name, geom])
     assert hit, f"no visible {geom} named {name} on the map"
     box = page.locator("iframe[title='streamlit_folium.st_folium']").bounding_box()
-    page.mouse.click(box["x"] + hit["x"], box["y"] + hit["y"])
+    x, y, size = box["x"] + hit["x"], box["y"] + hit["y"], page.viewport_size
+    assert 0 <= x < size["width"] and 0 <= y < size["height"], f"{name} lies outside the window at {x}, {y}"
+    page.mouse.click(x, y)
     return hit["place_id"]
 
 
