@@ -82,3 +82,7 @@ class EngineError(AtlasError):
 
 class EngineMissingError(EngineError, ImportError):
     """The engine's packages are not installed (names them and the extra to install)."""
+
+
+class GoldSetError(AtlasError, ValueError):
+    """A gold set file is not in the format the command reads (a passage set given as a dev set)."""

@@ -35,6 +35,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from geo.errors import GoldSetError
 from geo.gazetteer import load_gazetteer
 from geo.pipeline import extract_corpus, mentions_in_text
 from geo.schema import LEVELS
@@ -103,7 +104,12 @@ class Scores:
 
 
 def load_dev_set(path: Path = DEV_SET) -> pd.DataFrame:
+    """Gold mentions keyed by seed file; a passage set (``kind``/``passage_id`` rows) is refused by name."""
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    if any("file" not in r for r in rows):
+        if any(r.get("kind") == "passage" for r in rows):
+            raise GoldSetError(f"{path} is a passage set: score it with `evaluate --frozen --dev {path}`")
+        raise GoldSetError(f"{path}: every row of a dev set needs a 'file' (a seed file name)")
     return pd.DataFrame(rows)
 
 

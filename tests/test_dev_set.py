@@ -172,3 +172,23 @@ def test_org_embedded_names_are_flagged():
     zhijiang = [r for r in ROWS if r["text"] == "之江"]
     assert zhijiang and all(r["in_org"] for r in zhijiang)
     assert any(r["text"] == "萧山区" for r in plain)
+
+
+def test_a_passage_set_given_as_dev_set_is_refused_by_name(tmp_path):
+    """`evaluate --dev recall_dev3.jsonl` once ended in a pandas KeyError; now it names the fix."""
+    import subprocess
+    import sys
+
+    from geo.errors import GoldSetError
+    from geo.evaluate import load_dev_set
+
+    passage_set = PROJECT_DIR / "tests" / "data" / "recall_dev3.jsonl"
+    with pytest.raises(GoldSetError, match="--frozen --dev"):
+        load_dev_set(passage_set)
+    r = subprocess.run(
+        [sys.executable, "-m", "geo", "evaluate", "--dev", str(passage_set)],
+        capture_output=True,
+        text=True,
+    )
+    assert r.returncode == 2
+    assert "passage set" in r.stderr and "Traceback" not in r.stderr
