@@ -64,7 +64,10 @@ def test_click_county_lists_its_article_and_opens_highlighted_text(loaded):
         "() => new URLSearchParams(location.search).get('place') === '330109'", timeout=20000
     )
     page.set_viewport_size({"width": 1400, "height": 1700})  # the whole panel in the picture
-    page.wait_for_timeout(500)
+    # the month chart of 萧山区's dated articles is drawn (a grey box until Vega renders it)
+    chart = page.locator('[data-testid="stVegaLiteChart"]').first
+    chart.locator("svg, canvas").first.wait_for(timeout=20000)
+    assert "2021-04" in chart.inner_text()  # the month of 002's article
     page.screenshot(path=str(ARTIFACTS / "app-xiaoshan.png"))
     page.set_viewport_size({"width": 1400, "height": 1000})
     assert watch.blocked == [] and watch.console_errors == []
