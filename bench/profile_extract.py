@@ -172,12 +172,19 @@ def profiles(corpus: Path, out_dir: Path) -> dict:
 
 
 def main() -> None:
-    args = [a for a in sys.argv[1:] if not a.startswith("--")]
-    corpus = Path(args[0])
-    out_dir = Path(args[1]) if len(args) > 1 else Path(__file__).resolve().parent / "results"
+    import argparse
+
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("corpus", type=Path, help="a folder of .txt/.md files (bench/gen_corpus.py makes one)")
+    ap.add_argument("out_dir", type=Path, nargs="?", default=Path(__file__).resolve().parent / "results")
+    ap.add_argument("--stages-only", action="store_true", help="CPU seconds per stage only, no profilers")
+    a = ap.parse_args()
+    if not a.corpus.is_dir():
+        ap.error(f"{a.corpus} is not a folder")
+    corpus, out_dir = a.corpus, a.out_dir
     out_dir.mkdir(parents=True, exist_ok=True)
     result = stage_times(corpus, runs=2)
-    if "--stages-only" not in sys.argv:
+    if not a.stages_only:
         result.update(profiles(corpus, out_dir))
     print(json.dumps(result))
 
