@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -102,6 +103,25 @@ class MentionColumns:
         self.historical.append(m.historical)
         self.runner_up.append(m.runner_up)
 
+    def append_records(self, ms: Iterable[Mention]) -> None:
+        """Mentions given as records, in one pass per column: what :meth:`append_record` on each
+        gives (a spliced article's ~100 mentions, most of them read from these columns)."""
+        t = tuple(zip(*ms))
+        if not t:
+            return
+        self.start.extend(t[2])
+        self.end.extend(t[3])
+        self.text.extend(t[4])
+        no, ps, place_of = self.place_no, self.places, self.place_of  # place_of's common case inline
+        self.place.extend([
+            k if (k := no.get(r[0])) is not None and ((p := ps[k]) is r or p == r) else place_of(r)
+            for r in zip(*t[5:16], t[19])
+        ])  # fmt: skip
+        self.confidence.extend(t[16])
+        self.in_org.extend(t[17])
+        self.historical.extend(t[18])
+        self.runner_up.extend(t[20])
+
     def truncate(self, n: int) -> None:
         """Drop the mentions from ``n`` on (the article being built is rebuilt from records)."""
         for col in (self.start, self.end, self.text, self.place, self.confidence, self.in_org,
@@ -133,8 +153,7 @@ class MentionColumns:
         """Columns from (article_id, file, records) per article."""
         cols = cls()
         for aid, file, ms in per_article:
-            for m in ms:
-                cols.append_record(m)
+            cols.append_records(ms)
             cols.end_article(aid, file)
         return cols
 
@@ -146,8 +165,7 @@ class MentionColumns:
         n, k = len(self.article_ids), 0  # (the articles between two changed ones: one run, copied)
         for c in sorted(c for c in changed if 0 <= c < n):
             self._copy_articles(cols, k, c)
-            for m in changed[c]:
-                cols.append_record(m)
+            cols.append_records(changed[c])
             cols.end_article(self.article_ids[c], self.files[c])
             k = c + 1
         self._copy_articles(cols, k, n)
@@ -195,9 +213,30 @@ class MentionColumns:
         )  # fmt: skip
 
     def records(self, lo: int = 0, hi: int | None = None) -> list[Mention]:
-        """Mentions lo:hi as records."""
+        """Mentions lo:hi as records (what :meth:`record` of each gives), an article's run at a time."""
         hi = len(self.start) if hi is None else hi
-        return [self.record(i) for i in range(lo, hi)]
+        out: list[Mention] = []
+        if lo >= hi:
+            return out
+        b, k = self.bounds, bisect_right(self.bounds, lo) - 1
+        while lo < hi:
+            stop = min(hi, b[k + 1])  # (an empty article: stop == lo, nothing added)
+            if stop > lo:
+                out += self._article_records(k, lo, stop)
+                lo = stop
+            k += 1
+        return out
+
+    def _article_records(self, k: int, lo: int, hi: int) -> list[Mention]:
+        """Mentions lo:hi, all of article k, as records."""
+        aid, file, ps = self.article_ids[k], self.files[k], self.places
+        return [
+            _new(Mention, (aid, file, s, e, t, *p[:11], c, o, h, p[11], r))
+            for s, e, t, p, c, o, h, r in zip(
+                self.start[lo:hi], self.end[lo:hi], self.text[lo:hi], map(ps.__getitem__, self.place[lo:hi]),
+                self.confidence[lo:hi], self.in_org[lo:hi], self.historical[lo:hi], self.runner_up[lo:hi],
+            )
+        ]  # fmt: skip
 
     def per_article(self) -> list[ArticleMentions]:
         """Each article's mentions as a view (records made only when one is read)."""
@@ -262,8 +301,11 @@ class ArticleMentions(Sequence):
         return self.cols.record(self.idx[i])
 
     def __iter__(self) -> Iterator[Mention]:
+        idx = self.idx
+        if isinstance(idx, range) and idx.step == 1:  # (all records made at once: quicker by half)
+            return iter(self.cols.records(idx.start, idx.stop))
         record = self.cols.record
-        return (record(j) for j in self.idx)
+        return (record(j) for j in idx)
 
     def _col(self, col: list) -> list:
         idx = self.idx
@@ -306,4 +348,4 @@ def fields_of(ms: Sequence[Mention], *fields: str) -> list[list]:
     """These fields of each mention: from the columns for a view (no record made)."""
     if isinstance(ms, ArticleMentions):
         return [ms.column(f) for f in fields]
-    return [[getattr(m, f) for m in ms] for f in fields]
+    return [list(map(attrgetter(f), ms)) for f in fields]

@@ -76,7 +76,7 @@ def bare_names(articles: list[Article], cols: MentionColumns, matcher: Matcher) 
         lo, hi = bounds[a_no], bounds[a_no + 1]
         extra = _repeats(articles[a_no], cols, lo, hi, names)
         if extra:
-            ms = [cols.record(i) for i in range(lo, hi)]
+            ms = cols.records(lo, hi)
             changed[a_no] = sorted(ms + extra, key=lambda m: m.start)
     return cols.spliced(changed) if changed else cols
 

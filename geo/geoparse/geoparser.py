@@ -289,8 +289,8 @@ def _repeated_villages(articles: list[Article], cols: MentionColumns) -> Mention
         return cols
     known: dict[str, Mention] = {}
     for i, k in enumerate(cols.place):
-        if k in villages:
-            known.setdefault(cols.places[k][1], cols.record(i))
+        if k in villages and (name := cols.places[k][1]) not in known:  # (a record for the first only)
+            known[name] = cols.record(i)
     if not known:  # (rows no mention names: a pattern village the book read as its listed one)
         return cols
     names = re.compile("|".join(re.escape(n) for n in sorted(known, key=len, reverse=True)))

@@ -160,7 +160,7 @@ def _after_cities(
 ) -> Sequence[Mention]:
     """A village written right after its city (眉山市天台村: no county, no township between), read
     where one township of the city's counties lists it; a name several list stays unread."""
-    out = list(ms)
+    out: list[Mention] | None = None  # (a copy only where a village is added: else the view as given)
     for k in reversed(cities):
         m = ms[k]
         found = village_at(a.text, m.end - a.start)
@@ -174,8 +174,9 @@ def _after_cities(
         if len(hit) == 1:
             v = village_mention(a, m.end, a.start + end, full, _village_id(hit[0], full), index, 0.9)
             known.setdefault(full, v)
+            out = list(ms) if out is None else out
             out.insert(k + 1, v)
-    return out
+    return ms if out is None else out
 
 
 class _Pool:
