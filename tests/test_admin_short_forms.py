@@ -1,0 +1,31 @@
+"""Administrative names written short, as news writes them: a city's urban area (瑞安市区 is 瑞安 +
+市区), and the other short forms of counties and cities that the articles' own places vouch for.
+Each positive assertion failed before its rule and passes after."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(scope="module")
+def spans(fields_of):
+    return fields_of("text", "level", "name")
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("从瑞安市区出发，车程约半小时。", ("瑞安", "county", "瑞安市")),
+        ("这个村距义乌市区不到二十公里。", ("义乌", "county", "义乌市")),
+        ("不少来自宁波市区的游客周末前来。", ("宁波", "city", "宁波市")),
+    ],
+)
+def test_a_city_urban_area_is_the_city_written_short(spans, text, expected):
+    """X市区 is X's urban area: the mention is X (the city), 市区 a word of its own."""
+    assert expected in spans(text)
+
+
+@pytest.mark.parametrize("text,full", [("温州市区划调整获批。", "温州市"), ("湖州市区域协调发展。", "湖州市")])
+def test_division_and_region_words_keep_the_city_whole(spans, text, full):
+    """区划 and 区域 are words: 温州市|区划, not 温州|市区."""
+    assert spans(text)[0][0] == full
