@@ -29,3 +29,19 @@ def test_a_city_urban_area_is_the_city_written_short(spans, text, expected):
 def test_division_and_region_words_keep_the_city_whole(spans, text, full):
     """区划 and 区域 are words: 温州市|区划, not 温州|市区."""
     assert spans(text)[0][0] == full
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("中共中央、国务院决定设立河北雄安新区。", ("河北雄安新区", "zone", "河北雄安新区")),
+        ("项目落户南京江北新区。", ("南京江北新区", "zone", "南京江北新区")),
+        ("青岛西海岸新区的港口", ("青岛西海岸新区", "zone", "青岛西海岸新区")),
+        ("到兰州新区务工。", ("兰州新区", "zone", "兰州新区")),
+        ("湘江新区发布新政", ("湘江新区", "zone", "湖南湘江新区")),
+    ],
+)
+def test_national_new_areas_are_zones(spans, text, expected):
+    """The State Council's 国家级新区 (gazetteer/zone_lists.csv) are zones, written in full or short,
+    not a province plus a county's short form inside (河北|雄安新区 holds no 安新县)."""
+    assert spans(text) == [expected]
