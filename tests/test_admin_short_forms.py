@@ -45,3 +45,22 @@ def test_national_new_areas_are_zones(spans, text, expected):
     """The State Council's 国家级新区 (gazetteer/zone_lists.csv) are zones, written in full or short,
     not a province plus a county's short form inside (河北|雄安新区 holds no 安新县)."""
     assert spans(text) == [expected]
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("湖南省的作家们本月在怀化召开年会。", ("怀化", "city", "怀化市")),
+        ("错那县的边境村这些年变化很大，山南的牧民收入逐年提高。", ("山南", "city", "山南市")),
+    ],
+)
+def test_a_city_short_form_that_is_a_word_vouched_by_its_province_or_county(spans, text, expected):
+    """怀化 and 山南 are dictionary words too: their province (湖南省) or one of their counties
+    (错那县) named in full makes them the city."""
+    assert expected in spans(text)
+
+
+def test_a_city_name_across_two_words_stays_words(spans):
+    """怀化 across 心怀|化解 is no city, though the article names 湖南省 (jieba's words)."""
+    got = spans("湖南省的干部心怀化解矛盾的诚意。")
+    assert [t for t, _lev, _n in got] == ["湖南省"]
