@@ -64,3 +64,27 @@ def test_a_city_name_across_two_words_stays_words(spans):
     """怀化 across 心怀|化解 is no city, though the article names 湖南省 (jieba's words)."""
     got = spans("湖南省的干部心怀化解矛盾的诚意。")
     assert [t for t, _lev, _n in got] == ["湖南省"]
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("上海近日发布新一轮规划，崇明将建设世界级生态岛。", ("崇明", "county", "崇明区")),
+        ("汉中今年新建了一批公园，汉台的市民出门就能散步。", ("汉台", "county", "汉台区")),
+    ],
+)
+def test_a_county_short_form_after_its_city(spans, text, expected):
+    """A county's short form (崇明, 汉台) read as the county where the article has named its city
+    before (汉中; 上海: a municipality is its districts' city), also in short."""
+    assert expected in spans(text)
+
+
+@pytest.mark.parametrize(
+    "text,word",
+    [
+        ("绿水青山就是金山银山，这句话在上海也家喻户晓。", "金山"),  # the city named only after it
+        ("郑州是一座古城，跃动中原的脉搏在这里最清晰。", "中原"),  # a common word (the Central Plains)
+    ],
+)
+def test_a_county_short_form_that_is_a_common_word_or_before_its_city_stays_a_word(spans, text, word):
+    assert word not in [t for t, _lev, _n in spans(text)]
