@@ -25,7 +25,9 @@ def test_a_city_urban_area_is_the_city_written_short(spans, text, expected):
     assert expected in spans(text)
 
 
-@pytest.mark.parametrize("text,full", [("温州市区划调整获批。", "温州市"), ("湖州市区域协调发展。", "湖州市")])
+@pytest.mark.parametrize(
+    "text,full", [("温州市区划调整获批。", "温州市"), ("湖州市区域协调发展。", "湖州市")]
+)
 def test_division_and_region_words_keep_the_city_whole(spans, text, full):
     """区划 and 区域 are words: 温州市|区划, not 温州|市区."""
     assert spans(text)[0][0] == full
