@@ -54,6 +54,17 @@ def _alone(m: RawMatch, text: str, base: int) -> bool:
     )
 
 
+def _city_vouched(m: RawMatch, c: Candidate, text: str, base: int, art: Context, supported: bool) -> bool:
+    """A city's short form that is also a word (怀化, 山南), read as the city where the article names
+    one of its counties in full (桑日县 … 山南) or its province (湖南省 … 在怀化举行), and the text
+    writes it as a word of its own (not 大同小异, 世界大同 in a 山西 article: jieba's words)."""
+    if m.word_continues or m.in_org:
+        return False
+    if not (supported or art.provinces.get(c.province, 0) > 0):
+        return False
+    return stands_alone(text, m.start - base, m.end - base, runs_on=False)
+
+
 #: After a county's short form, these make it an old unit's name that the gazetteer lacks (钱塘县,
 #: 缙云郡): not today's county or district.
 _OLD_UNIT_NEXT = frozenset("县郡")
@@ -108,6 +119,7 @@ def accepted(
             or (lev == "county" and kind == "full" and county_word(m, text, base))  # 来到涉县
             or (kind == "short" and lev in _TRAVELLED and not m.in_org and travel_cue(m, text, base))
             or (kind == "short" and lev == "city" and not m.in_org and people_of(m, text, base))
+            or (kind == "short" and lev == "city" and _city_vouched(m, c, text, base, art, supported))
         )
     if lev in ABROAD_LEVELS:
         return stands_alone(text, m.start - base, m.end - base)  # 发展中国家 holds no 中国

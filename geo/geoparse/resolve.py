@@ -24,9 +24,11 @@ from collections.abc import Set as AbstractSet
 
 from geo.geoparse.beside import street_after, street_table
 from geo.geoparse.context import Context, Resolved, confident_context
+from geo.geoparse.countries import stands_alone
 from geo.geoparse.evidence import ADJACENT_GAP, resolve_one, resolve_single
 from geo.geoparse.index import PlaceIndex
 from geo.geoparse.recognize import RawMatch
+from geo.geoparse.words import jieba_counts
 
 _new = tuple.__new__
 adjacent = ADJACENT_GAP.match
@@ -195,6 +197,9 @@ def _namesakes_again(
     county read once with its city), 闫庄镇 … 嵩县 (its county named later in the article), 淳安的下姜村
     (the village's county read from its short form)."""
     read = {r.place_id for r in out}
+    first: dict[str, int] = {}  # place id → where the article first names it
+    for r in reversed(out):
+        first[r.place_id] = r.match.start
     ctx: Context | None = None
     added = False
     for m, prev in dropped:
@@ -204,7 +209,9 @@ def _namesakes_again(
             if c.kind == "short":
                 # a county's short form: where the article read the county itself (修水), or in a
                 # list beside a place of its province (乐安、龙虎山、三清山、婺源、景德镇): weakly
-                if not (m.start in listed and _beside_in_province(m, c, out, index)):
+                if not (m.start in listed and _beside_in_province(m, c, out, index)) and not _above_read(
+                    m, c, first, text, base
+                ):
                     continue
                 again = _new(Resolved, (m, c.pid, 0.68, None, False, None))
             elif read.isdisjoint(c.context_ancestors):
@@ -217,6 +224,24 @@ def _namesakes_again(
             out.append(again)
             added = True
     return sorted(out, key=lambda x: x.match.start) if added else out
+
+
+#: jieba's count from which a county's short form is a common word first (中原 2825, 江北 1405).
+_COMMON_WORD = 1000
+
+
+def _above_read(m: RawMatch, c, first: dict[str, int], text: str, base: int) -> bool:
+    """A county's short form (no word) whose city the article was found to name, also in short
+    (怀化 … 溆浦, 汉中 … 汉台; 上海 … 崇明: a municipality is its counties' city), where the text
+    writes it as a word of its own and jieba does not count it as a common word."""
+    if c.level != "county" or m.in_org or m.word_continues:
+        return False
+    above = c.context_ancestors if len(c.ancestors) > 1 else (c.province,)  # (上海's: the province)
+    if not any(first.get(a, m.start) < m.start for a in above):
+        return False  # the city comes first (怀化 … 溆浦), not after (金山银山 … 上海)
+    if jieba_counts().get(m.entry.surface, 0) >= _COMMON_WORD:
+        return False  # 跃动中原 in a 郑州 article: the Central Plains, not 中原区
+    return stands_alone(text, m.start - base, m.end - base, runs_on=False)
 
 
 def _all_read(art_ctx: Context, out: list[Resolved], index: PlaceIndex) -> Context:

@@ -143,6 +143,19 @@ def jieba_tags() -> dict[str, str]:
     return tags
 
 
+@lru_cache(maxsize=1)
+def jieba_counts() -> dict[str, int]:
+    """How often jieba's dictionary counts each word: 中原 (2825, the Central Plains) is a common
+    word far more than 郑州's 中原区; 溆浦 (6) is the county's name only."""
+    counts = {}
+    with jieba_tokenizer().get_dict_file() as f:
+        for raw in f:
+            parts = raw.decode("utf-8").split()
+            if len(parts) >= 2:
+                counts[parts[0]] = int(parts[1])
+    return counts
+
+
 def jionlp_dictionary() -> Path:
     """jionlp's data folder, found without importing jionlp (its import prints a banner)."""
     spec = find_spec("jionlp")
