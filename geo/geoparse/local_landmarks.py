@@ -32,13 +32,19 @@ _AREAS = ("湿地公园", "森林公园", "湿地", "古镇", "古村", "老街"
 #: Protected areas, gorges, digs and piers (霸王岭国家森林公园, 石门山峡谷, 良渚遗址, 十六铺码头); a dig
 #: named after its village is there (梁村|遗址: the village's, not a landmark in the county).
 _SITES = ("国家森林公园", "国家湿地公园", "国家地质公园", "自然保护区", "风景名胜区", "遗址", "峡谷", "码头")
+#: Scenic areas and sights named by a kind of scenery (莲泗荡|景区, 花岙|石林, 山背|梯田, 黔阳|古城).
+_SCENIC = ("风景区", "旅游区", "景区", "石林", "梯田", "古城")
 #: Regions named after a province or city written right before (山东|半岛, 成都|平原, 四川|盆地): the
 #: region, in that province or city, with no point; read only so (胶东半岛 is left to the lists).
 REGIONS = ("半岛", "平原", "盆地")
 SUFFIXES = tuple(
-    sorted((*_NATURAL, *_WATER_HILLS, *BUILDINGS, *_AREAS, *_SITES, *REGIONS[:2]), key=len, reverse=True)
+    sorted(
+        (*_NATURAL, *_WATER_HILLS, *BUILDINGS, *_AREAS, *_SITES, *_SCENIC, *REGIONS[:2]),
+        key=len,
+        reverse=True,
+    )
 )
-NEW_SUFFIXES = frozenset((*_WATER_HILLS, *BUILDINGS, *_AREAS, *_SITES))
+NEW_SUFFIXES = frozenset((*_WATER_HILLS, *BUILDINGS, *_AREAS, *_SITES, *_SCENIC))
 #: Sites named after the village or township written in full right before them: 梁村|遗址.
 AT_TOWN = frozenset(("遗址",))
 #: Suffixes whose proper part may be four characters long (圣弥额尔|教堂).
@@ -70,7 +76,10 @@ NEW_KINDS = KINDS | frozenset(
     "国家 省级 市级 县级 郊野 湿地 森林 江南 水乡 千年 历史 传统 特色 文化 古老 "
     "鱼塘 池塘 水塘 荷塘 寺庙 古庙 佛教 道教 观音 岳王 文峰 魁星 奎星 藏经 清真 尼姑 石拱 风雨 "
     "金字 象牙 避风 独木 电视 信号 瞭望 报刊 跨海 钟鼓 立交 人行 沿江 沿河 沿湖 沿海 环湖 滨湖 滨海 "
-    "世界 价值 人生 发展 政绩 宇宙 消费 审美".split()
+    "世界 价值 人生 发展 政绩 宇宙 消费 审美 "
+    # kinds of scenic area, stone forest, terrace and old town (山岳|景区, 喀斯特|石林, 千亩|梯田)
+    "山岳 海滨 城郊 城区 全域 旅游 核心 精品 重点 热门 周边 知名 著名 主要 收费 免费 大型 红色 "
+    "喀斯特 岩溶 丹霞 地质 海上 火山 高山 湖泊 海岛 层层 千亩 万亩 明清 老城 新城".split()
 )
 #: The character before the last word and the word make an ordinary word: no name ends there
 #: (碳|达峰, 种|高山; 中国|香港 is read as a place, 参观, 大桥, 宝塔 and 上岗 are words).

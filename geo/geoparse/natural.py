@@ -210,17 +210,25 @@ def _anchor(rows: list[tuple], num: int, den: int, levels: frozenset = _PLACE_LE
     """The one county the article's places (of ``levels``) lie in (``num``/``den`` of those with a
     county at least: two thirds for hills and lakes; for the commoner words of the new kinds — 港,
     塘, 桥, 寺 — three quarters, zones and landmarks counted: 塘栖古镇 is in 临平区), else the one
-    city they all lie in; None if neither."""
+    city they all lie in; None if neither. The county must hold one of the article's divisions, an
+    old town (塘栖古镇: its township's) or two of its sights: one sight's name alone (月湖, listed in
+    宁波's 海曙区, in an article about 石林's 长湖、月湖) says too little of where the article is."""
     counties: dict[str, int] = {}
+    named: set[str] = set()  # (counties a division or a township's sight of the article lies in)
+    sights: dict[str, set[str]] = {}  # (county → the sights and zones read there)
     cities = set()
     for p in rows:
         if p[2] in levels and p[11]:
             counties[p[11]] = counties.get(p[11], 0) + 1
+            if p[2] in _PLACE_LEVELS or p[6]:  # (an old town is its township's: 塘栖古镇)
+                named.add(p[11])
+            else:
+                sights.setdefault(p[11], set()).add(p[0])
         if p[2] in ("city", "county", "township", "village"):
             cities.add(p[4])
     if counties:
         county, n = max(counties.items(), key=lambda kv: kv[1])
-        if den * n >= num * sum(counties.values()):
+        if den * n >= num * sum(counties.values()) and (county in named or len(sights[county]) > 1):
             return county
     if len(cities) == 1:
         city = next(iter(cities))
@@ -291,14 +299,17 @@ def _accepted(text: str, s: int, i: int, j: int, new: bool = False) -> bool:
     return _PERSON_BEFORE.search(text, max(0, s - 6), s) is None and _PERSON_AFTER.match(text, j) is None
 
 
-#: A water's last word joined to the shore or basin after it (鹤溪|河畔, 鲤鱼|溪畔, 千岛|湖边): jieba
-#: reads 河畔 as one word, so the name ends inside it; the shore word says the name before is a water.
-_SHORE = re.compile("[江河溪湖](?:畔|边|岸|两岸|沿岸|流域|之滨|上游|中游|下游|源头)")
+#: A water's last word joined to the shore or basin after it (鹤溪|河畔, 鲤鱼|溪畔, 千岛|湖边), a
+#: hill's to its foot or slope (兰阴|山麓, 玉皇|山脚, 黄岗|山脚下): jieba reads 河畔, 山麓 as one word,
+#: so the name ends inside it; the shore or foot word says the name before is a water or a hill.
+_SHORE = re.compile(
+    "[江河溪湖](?:畔|边|岸|两岸|沿岸|流域|之滨|上游|中游|下游|源头)|[山峰岭](?:麓|脚|腰|巅|顶上|脚下|之巅)"
+)
 
 
 def shore_after(text: str, i: int, j: int, bounds: frozenset[int], lo: int) -> bool:
-    """The feature's last word [i, j) is a water's and starts a shore word (河畔, 溪边, 江两岸, 湖畔):
-    the name ends at ``j`` though jieba's word runs on."""
+    """The feature's last word [i, j) is a water's and starts a shore word (河畔, 溪边, 江两岸, 湖畔),
+    or a hill's and starts a foot word (山麓, 山脚): the name ends at ``j`` though jieba's word runs on."""
     return j - i == 1 and (i - lo) in bounds and _SHORE.match(text, i) is not None
 
 
