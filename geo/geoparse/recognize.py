@@ -26,10 +26,13 @@ from geo.geoparse.villages import find_villages
 from geo.geoparse.words import ORG_REACH, ends_with_foreign, foreign_last_chars, in_org_at, org_suffix_starts
 from geo.geoparse.zones import find_zones, landmark_parts
 
+#: 桐乡市区 reads 桐乡 + 市区 (the city's urban area), but 青岛市区划, 龙港市区域, 杭州市区块链
+#: keep the city: 区划, 区域, 区位, 区块, 区间 are words of their own.
+_NOT_URBAN = frozenset("划域位块间")
 #: Right after a division name these make it a government body or an explicit division.
 _ADMIN_AFTER = re.compile(
     r"(?:区委|县委|市委|省委|镇委|乡委|党工委|区政府|县政府|市政府|省政府|镇政府|乡政府|人民政府|人大|政协|"
-    r"派出所|街道办|境内|全境|市区(?![划域位块间])|"
+    r"派出所|街道办|境内|全境|市区(?![" + "".join(sorted(_NOT_URBAN)) + "])|"
     r"经济开发区|开发区|高新区|新区|籍|[:：])"
 )
 _ADMIN_AFTER_LEN = 5
@@ -37,9 +40,6 @@ _ADMIN_AFTER_LEN = 5
 _ADMIN_FIRST = frozenset("区县市省镇乡党人政派街境全经开高新籍:：")
 #: 绍兴市民 / 杭州市场: the 市 belongs to the next word.
 _MARKET_CITIZEN = frozenset(("民", "场", "值"))
-#: 桐乡市区 reads 桐乡 + 市区 (the city's urban area), but 青岛市区划, 龙港市区域, 杭州市区块链
-#: keep the city: 区划, 区域, 区位, 区块, 区间 are words of their own.
-_NOT_URBAN = frozenset("划域位块间")
 #: A line break (with blank lines) between two Chinese characters: a PDF-extraction artefact.
 _LINE_JOINT = re.compile(r"(?<=[\u4e00-\u9fff])[ \t\u3000]*(?:\r?\n[ \t\u3000]*)+(?=[\u4e00-\u9fff])")
 #: Lists sharing one suffix: 白杨、河庄、义蓬、新湾等街道 / 下沙、白杨 2 个街道.

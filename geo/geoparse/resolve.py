@@ -197,9 +197,8 @@ def _namesakes_again(
     county read once with its city), 闫庄镇 … 嵩县 (its county named later in the article), 淳安的下姜村
     (the village's county read from its short form)."""
     read = {r.place_id for r in out}
-    first: dict[str, int] = {}  # place id → where the article first names it
-    for r in reversed(out):
-        first[r.place_id] = r.match.start
+    n_read = len(out)  # (the places read before this pass: where each is first named, on first need)
+    first: dict[str, int] | None = None
     ctx: Context | None = None
     added = False
     for m, prev in dropped:
@@ -209,10 +208,11 @@ def _namesakes_again(
             if c.kind == "short":
                 # a county's short form: where the article read the county itself (修水), or in a
                 # list beside a place of its province (乐安、龙虎山、三清山、婺源、景德镇): weakly
-                if not (m.start in listed and _beside_in_province(m, c, out, index)) and not _above_read(
-                    m, c, first, text, base
-                ):
-                    continue
+                if not (m.start in listed and _beside_in_province(m, c, out, index)):
+                    if first is None:  # place id → where the article first names it
+                        first = {r.place_id: r.match.start for r in reversed(out[:n_read])}
+                    if not _above_read(m, c, first, text, base):
+                        continue
                 again = _new(Resolved, (m, c.pid, 0.68, None, False, None))
             elif read.isdisjoint(c.context_ancestors):
                 continue  # a township: only with a unit around it read since (no new evidence)

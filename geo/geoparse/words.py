@@ -132,28 +132,29 @@ def word_bounds(text: str) -> frozenset[int]:
 
 
 @lru_cache(maxsize=1)
-def jieba_tags() -> dict[str, str]:
-    """Part-of-speech tag of every word of jieba's dictionary (``ns``: a place name)."""
-    tags = {}
-    with jieba_tokenizer().get_dict_file() as f:  # (read as a file: the segmenter is not loaded)
-        for raw in f:
-            parts = raw.decode("utf-8").split()
-            if len(parts) >= 3:
-                tags[parts[0]] = parts[2]
-    return tags
-
-
-@lru_cache(maxsize=1)
-def jieba_counts() -> dict[str, int]:
-    """How often jieba's dictionary counts each word: 中原 (2825, the Central Plains) is a common
-    word far more than 郑州's 中原区; 溆浦 (6) is the county's name only."""
-    counts = {}
+def _jieba_dictionary() -> tuple[dict[str, str], dict[str, int]]:
+    """jieba's dictionary read once as a file (the segmenter is not loaded): tag and count per word."""
+    tags: dict[str, str] = {}
+    counts: dict[str, int] = {}
     with jieba_tokenizer().get_dict_file() as f:
         for raw in f:
             parts = raw.decode("utf-8").split()
             if len(parts) >= 2:
                 counts[parts[0]] = int(parts[1])
-    return counts
+                if len(parts) >= 3:
+                    tags[parts[0]] = parts[2]
+    return tags, counts
+
+
+def jieba_tags() -> dict[str, str]:
+    """Part-of-speech tag of every word of jieba's dictionary (``ns``: a place name)."""
+    return _jieba_dictionary()[0]
+
+
+def jieba_counts() -> dict[str, int]:
+    """How often jieba's dictionary counts each word: 中原 (2825, the Central Plains) is a common
+    word far more than 郑州's 中原区; 溆浦 (6) is the county's name only."""
+    return _jieba_dictionary()[1]
 
 
 def jionlp_dictionary() -> Path:
